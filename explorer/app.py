@@ -1,0 +1,30 @@
+"""Entry point: ``cnn-explorer`` and ``python -m explorer``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cnn-explorer",
+        description="See convolution, padding, stride, pooling and parameter sharing "
+        "happen on your own picture or webcam.",
+    )
+    p.add_argument("--image", metavar="PATH", help="open this picture (default: a sample photo)")
+    p.add_argument("--preset", metavar="NAME", help="apply this kernel preset to every filter")
+    p.add_argument("--screenshot", metavar="OUT.png",
+                   help="build the window offscreen, wait for the result, save it and exit")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from explorer.ui.launch import launch
+
+    return launch(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

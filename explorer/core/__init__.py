@@ -1,0 +1,1 @@
+"""The computing core: pure NumPy + OpenCV, no Qt. Importable and testable headless."""
