@@ -84,6 +84,7 @@ class DisplaySettings:
     levels: str = "per_map"  # one of LEVEL_MODES
     fixed_limit: float = 255.0  # |value| shown at full colour when levels == "fixed"
     show_pooled: bool = True
+    selected_filter: int = 0  # the filter the kernel editor shows and the tiles highlight
 
     def reset(self) -> None:
         for f in dataclasses.fields(DisplaySettings):
