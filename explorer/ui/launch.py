@@ -1,0 +1,112 @@
+"""Build the application from the command-line options: the window, or a batch screenshot."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_SAMPLE = "astronaut.png"
+SCREENSHOT_SIZE = (1440, 900)
+SCREENSHOT_TIMEOUT_MS = 60_000
+
+
+def _fail(message: str) -> int:
+    print(f"cnn-explorer: {message}", file=sys.stderr)
+    return 2
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Run the app for parsed options; returns the process exit code."""
+    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
+
+    # Check what the user typed before any window exists: a typo exits with one line.
+    from explorer.core import kernels
+
+    if args.preset:
+        try:
+            kernels.get(args.preset)
+        except ValueError as exc:
+            return _fail(str(exc))
+    if args.image and not Path(args.image).is_file():
+        return _fail(f"no image file at {args.image}")
+
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.ui import settings_io
+
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(settings_io.ORGANIZATION)
+    app.setApplicationName(settings_io.APPLICATION)
+    app.setApplicationDisplayName("CNN Explorer")
+
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow(restore_settings=not args.screenshot)
+    if not _open_first_picture(window, args):
+        window.shutdown()
+        return _fail(window.banner.text() or f"cannot open {args.image}")
+    if args.preset:
+        apply_preset_to_all(window, args.preset)
+    if args.screenshot:
+        return _screenshot(app, window, Path(args.screenshot))
+    window.show()
+    return app.exec()
+
+
+def _open_first_picture(window, args: argparse.Namespace) -> bool:
+    from explorer.resources import resource_path
+    from explorer.ui import settings_io
+
+    if args.image:
+        return window.open_image(args.image)
+    last = None if args.screenshot else settings_io.settings().value("source/last")
+    if isinstance(last, str) and Path(last).is_file() and window.open_image(last):
+        return True
+    window.banner.hide()  # a vanished last picture is no error: fall back to a sample
+    return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
+
+
+def apply_preset_to_all(window, name: str) -> None:
+    """Give every filter the preset ``name`` (the lecturer's --preset)."""
+    from explorer.core import kernels
+    from explorer.state import Filter
+
+    preset = kernels.get(name)
+    doc = window.document
+    doc.filters.set_filters([Filter(preset.name, preset.weights, 0.0)
+                             for _ in range(doc.layer.n_filters)])
+
+
+def _screenshot(app, window, out: Path) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    loop = QEventLoop()
+    outcome: dict[str, str] = {}
+    window.result_shown.connect(lambda _r: loop.quit())
+    window.error_shown.connect(lambda m: (outcome.setdefault("error", m), loop.quit()))
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, loop.quit)
+    window.request_compute()
+    if window.last_result is None and "error" not in outcome:
+        loop.exec()
+    code = 0
+    if window.last_result is None:
+        code = _fail(outcome.get("error", "the layer did not finish in time"))
+    else:
+        for _ in range(5):  # let layouts settle and tiles paint
+            app.processEvents()
+        try:
+            from explorer.ui.export import save_widget_png
+
+            save_widget_png(window, out, 1)
+        except ValueError as exc:
+            code = _fail(str(exc))
+    window.shutdown()
+    window.close()
+    return code

@@ -1,0 +1,395 @@
+"""The explorer window: a picture through the user's kernels to feature maps and pooled maps.
+
+The window owns the compute path (DESIGN.md §3): document changes schedule one request, the
+worker computes the newest request, and results older than the one on screen are dropped.
+Panels only talk to the document; the window hands them results.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
+    QVBoxLayout, QWidget,
+)
+
+from explorer.core import images
+from explorer.core.pipeline import LayerResult, Request
+from explorer.resources import sample_images
+from explorer.state import Document
+from explorer.ui import settings_io
+from explorer.ui.convert import qimage_to_array
+from explorer.ui.export import copy_widget, save_widget_png
+from explorer.ui.export_dialog import ExportDialog
+from explorer.ui.panels.layer_panel import LayerPanel
+from explorer.ui.panels.maps_panel import MapsPanel
+from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.widgets.kernel_editor import KernelEditor
+from explorer.ui.workers.compute import ComputeWorker
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
+BANNER_STYLE = (
+    "QLabel { background: #fff3cd; color: #664d03; border: 1px solid #ffe69c;"
+    " border-radius: 4px; padding: 6px 10px; }"
+)
+
+
+class MainWindow(QMainWindow):
+    """The explorer: source, layer controls, kernel editor, feature maps, parameters."""
+
+    result_shown = Signal(object)  # the LayerResult now on screen
+    error_shown = Signal(str)
+
+    def __init__(
+        self, document: Document | None = None, *, restore_settings: bool = True,
+        library_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("CNN Explorer")
+        self.setAcceptDrops(True)
+        self.document = document or Document()
+        self._persist = restore_settings  # a batch screenshot must not touch the user's settings
+        if restore_settings:
+            settings_io.restore_document(self.document)
+        self._generation = 0
+        self._shown_generation = -1
+        self._last_result: LayerResult | None = None
+        self._prepared: tuple[tuple, np.ndarray] | None = None  # (key, processing image)
+        self._source_path: str | None = None
+
+        self._worker = ComputeWorker(self)
+        self._worker.result_ready.connect(self._on_result)
+        self._worker.failed.connect(self._on_failed)
+        # Coalesce the bursts of document events one edit can cause into one request.
+        self._compute_timer = QTimer(self, singleShot=True, interval=0)
+        self._compute_timer.timeout.connect(self.request_compute)
+
+        self._build_panels(library_path)
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_document()
+        self.resize(1600, 1000)
+        if restore_settings:
+            self._restore_geometry()
+
+    # --- construction --------------------------------------------------------------------
+    def _build_panels(self, library_path: Path | None) -> None:
+        doc = self.document
+        self.maps_panel = MapsPanel(doc)
+        self.params_panel = ParamsPanel(doc)
+        self.layer_panel = LayerPanel(doc)
+        self.kernel_editor = KernelEditor(doc, library_path)
+        self.kernel_editor.message.connect(self.show_message)
+
+        self.banner = QLabel(wordWrap=True, objectName="errorBanner")
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        self.tabs = QTabWidget(documentMode=True)
+        self.tabs.addTab(self.maps_panel, "Explorer")
+        self.tabs.addTab(self.params_panel, "Parameters")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.layer_dock = self._dock("Layer", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.kernel_dock = self._dock("Kernels", self.kernel_editor,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&Open image…", self.open_image_dialog,
+                                         QKeySequence.StandardKey.Open))
+        self.samples_menu = file_menu.addMenu("Open &sample")
+        for path in sample_images():
+            self.samples_menu.addAction(
+                self._action(path.stem.replace("_", " ").title(),
+                             lambda _=False, p=path: self.open_image(p)))
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self._refresh_recent_menu()
+        file_menu.addAction(self._action("&Paste image", self.paste_image,
+                                         QKeySequence.StandardKey.Paste,
+                                         "Use the picture on the clipboard as the input"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Export view…", self.export_dialog, "Ctrl+E"))
+        self.copy_action = self._action("&Copy view", self.copy_view, QKeySequence.StandardKey.Copy,
+                                        "Copy a picture of the window to the clipboard")
+        file_menu.addAction(self.copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.layer_dock.toggleViewAction())
+        view_menu.addAction(self.kernel_dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("&Reset to defaults", self.reset_to_defaults,
+                                         tip="Forget every setting and start afresh"))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About CNN Explorer", self._about))
+
+    def _build_status_bar(self) -> None:
+        self.status_sizes = QLabel()
+        self.status_time = QLabel()
+        self.statusBar().addPermanentWidget(self.status_sizes)
+        self.statusBar().addPermanentWidget(self.status_time)
+
+    def _connect_document(self) -> None:
+        doc = self.document
+        doc.layer.events.connect(self.schedule_compute)
+        doc.input.events.connect(self.schedule_compute)
+        doc.filters.changed.connect(self.schedule_compute)
+        doc.image_changed.connect(self.schedule_compute)
+
+    def _disconnect_document(self) -> None:
+        doc = self.document
+        doc.layer.events.disconnect(self.schedule_compute)
+        doc.input.events.disconnect(self.schedule_compute)
+        doc.filters.changed.disconnect(self.schedule_compute)
+        doc.image_changed.disconnect(self.schedule_compute)
+
+    # --- the source ----------------------------------------------------------------------
+    def open_image(self, path: str | Path) -> bool:
+        """Load a picture file; on failure say why and keep the current picture."""
+        try:
+            image = images.load_image(path)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        self._source_path = str(path)
+        self.set_image(image, Path(path).name)
+        settings_io.add_recent_file(str(Path(path).resolve()))
+        self._refresh_recent_menu()
+        return True
+
+    def set_image(self, image: np.ndarray, name: str) -> None:
+        """Make ``image`` (RGB or gray uint8) the input; a gray picture switches to gray input."""
+        self.document.input.grayscale = image.ndim == 2
+        self.document.set_image(image, name)
+        self.setWindowTitle(f"{name} — CNN Explorer")
+
+    def open_image_dialog(self) -> None:
+        start = str(Path(self._source_path).parent) if self._source_path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", start, IMAGE_FILTER)
+        if path:
+            self.open_image(path)
+
+    def paste_image(self) -> bool:
+        mime = QGuiApplication.clipboard().mimeData()
+        return self._accept_mime(mime, "the clipboard")
+
+    def _accept_mime(self, mime: QMimeData | None, where: str) -> bool:
+        if mime is None:
+            return False
+        if mime.hasUrls():
+            for url in mime.urls():
+                if url.isLocalFile():
+                    return self.open_image(url.toLocalFile())
+        if mime.hasImage():
+            try:
+                image = qimage_to_array(mime.imageData())
+            except (TypeError, ValueError) as exc:
+                self.show_error(f"{where} holds no usable picture: {exc}")
+                return False
+            self._source_path = None
+            self.set_image(image, f"picture from {where}")
+            return True
+        self.show_error(f"{where} holds no picture or image file")
+        return False
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        if self._accept_mime(event.mimeData(), "the dropped item"):
+            event.acceptProposedAction()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = settings_io.recent_files()
+        for path in files:
+            self.recent_menu.addAction(
+                self._action(Path(path).name, lambda _=False, p=path: self.open_image(p),
+                             tip=path))
+        self.recent_menu.setEnabled(bool(files))
+
+    # --- compute -------------------------------------------------------------------------
+    def schedule_compute(self, *_: object) -> None:
+        self._compute_timer.start()
+
+    def processing_image(self) -> np.ndarray | None:
+        """The picture the layer sees: scaled to the processing size, gray when asked."""
+        image = self.document.image
+        if image is None:
+            return None
+        inp = self.document.input
+        key = (id(image), image.shape, inp.max_side, inp.grayscale)
+        if self._prepared is None or self._prepared[0] != key:
+            small = images.resize_to_fit(image, inp.max_side)
+            if inp.grayscale and small.ndim == 3:
+                small = images.to_gray(small)
+            self._prepared = (key, small)
+        return self._prepared[1]
+
+    def request_compute(self) -> int | None:
+        """Send the current picture and layer to the worker; returns the generation."""
+        image = self.processing_image()
+        if image is None:
+            return None
+        try:
+            spec = self.document.layer_spec()
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return None
+        self._generation += 1
+        self._worker.submit(Request(self._generation, image, spec, time.perf_counter()))
+        return self._generation
+
+    @property
+    def last_result(self) -> LayerResult | None:
+        return self._last_result
+
+    def _on_result(self, result: LayerResult) -> None:
+        if result.generation <= self._shown_generation:
+            return  # an older request finished after a newer one was shown
+        self._shown_generation = result.generation
+        self._last_result = result
+        self.maps_panel.show_result(result)
+        if result.generation == self._generation:
+            self.banner.hide()
+        self._show_result_status(result)
+        self.result_shown.emit(result)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation < self._generation:
+            return  # a newer request is on its way; it may well succeed
+        keep = " The last good result stays on screen." if self._last_result else ""
+        self.show_error(message[:1].upper() + message[1:] + keep)
+
+    def _show_result_status(self, result: LayerResult) -> None:
+        img = result.request.image
+        h, w = img.shape[:2]
+        fh, fw, k = result.feature_maps.shape
+        text = f"input {w}×{h} → {k} feature maps {fw}×{fh}"
+        if result.pooled is not None:
+            ph, pw = result.pooled.shape[:2]
+            text += f" → pooled {pw}×{ph}"
+        self.status_sizes.setText(text)
+        t = result.timings_ms
+        self.status_time.setText(
+            f"convolution {t.get('convolution', 0):.1f} ms · total {result.total_ms:.1f} ms")
+
+    # --- messages ------------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        """A problem the user should see: a banner above the maps, kept until the next result."""
+        self.banner.setText(message)
+        self.banner.show()
+        self.error_shown.emit(message)
+
+    def show_message(self, message: str, timeout_ms: int = 6000) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    # --- export --------------------------------------------------------------------------
+    def export_targets(self) -> dict[str, QWidget]:
+        """What File > Export view can picture."""
+        targets = {"Whole window": self, "Current tab": self.tabs.currentWidget()}
+        targets.update(self.maps_panel.export_targets())
+        targets["Kernel editor"] = self.kernel_editor
+        targets["Layer controls"] = self.layer_panel
+        return targets
+
+    def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1) -> Path:
+        widget = self.export_targets()[target]
+        return save_widget_png(widget, path, scale)
+
+    def export_dialog(self) -> None:
+        dialog = ExportDialog(list(self.export_targets()), self)
+        if dialog.exec() and dialog.path:
+            try:
+                saved = self.export_view(dialog.path, dialog.target, dialog.scale)
+            except ValueError as exc:
+                self.show_error(str(exc))
+            else:
+                self.show_message(f"Saved {saved.name}")
+
+    def copy_view(self) -> None:
+        copy_widget(self)
+        self.show_message("Copied a picture of the window to the clipboard")
+
+    # --- settings ------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        store = settings_io.settings()
+        geometry = store.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = store.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_settings(self) -> None:
+        store = settings_io.settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        if self._source_path:
+            store.setValue("source/last", self._source_path)
+        settings_io.save_document(self.document, store)
+
+    def reset_to_defaults(self) -> None:
+        settings_io.clear_document_settings()
+        self.document.reset()
+        if self.document.image is not None:
+            self.document.input.grayscale = self.document.image.ndim == 2
+        self.show_message("Settings reset to their defaults")
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, "About CNN Explorer",
+            "<b>CNN Explorer</b><p>See convolution, padding, stride, dilation, activations, "
+            "pooling and parameter sharing happen on your own picture.</p>"
+            "<p>CNN layers compute <i>cross-correlation</i>: the kernel is not flipped. "
+            "Output size: o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1.</p>")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._persist:
+            self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the worker and disconnect every panel from the document (idempotent)."""
+        self._compute_timer.stop()
+        self._worker.stop()
+        if getattr(self, "_connected", True):
+            self._connected = False
+            self._disconnect_document()
+            for panel in (self.maps_panel, self.params_panel, self.layer_panel,
+                          self.kernel_editor):
+                panel.cleanup()

@@ -1,0 +1,72 @@
+"""The compute worker: runs the pure layer pipeline off the GUI thread.
+
+One slot holds the newest request; a request that arrives while another is being computed
+replaces any waiting one, so dragging a slider or a live camera never builds a backlog
+(DESIGN.md §3). Results come back through queued signals; the receiver drops stale generations.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+
+from PySide6.QtCore import QThread, Signal
+
+from explorer.core.pipeline import LayerResult, Request, run_layer
+
+
+class ComputeWorker(QThread):
+    """A thread that computes the newest :class:`Request` it has been given."""
+
+    result_ready = Signal(object)  # LayerResult
+    failed = Signal(int, str)  # generation, a message for the user
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compute-worker")
+        self._cond = threading.Condition()
+        self._pending: Request | None = None
+        self._stopping = False
+        self.superseded = 0  # requests replaced before they were computed
+
+    def submit(self, request: Request) -> None:
+        """Queue ``request``, replacing any request that has not started yet."""
+        with self._cond:
+            if self._pending is not None:
+                self.superseded += 1
+            self._pending = request
+            self._cond.notify()
+        if not self.isRunning() and not self._stopping:
+            self.start()
+
+    def stop(self, timeout_ms: int = 3000) -> bool:
+        """Finish the current request, drop the rest, and join the thread."""
+        with self._cond:
+            self._stopping = True
+            self._pending = None
+            self._cond.notify()
+        return self.wait(timeout_ms) if self.isRunning() else True
+
+    def run(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                request, self._pending = self._pending, None
+            self._compute(request)
+
+    def _compute(self, request: Request) -> None:
+        try:
+            result: LayerResult = run_layer(request)
+        except ValueError as exc:
+            self.failed.emit(request.generation, str(exc))
+        except MemoryError:
+            self.failed.emit(request.generation, "not enough memory for this layer: "
+                             "lower the processing size or the number of filters")
+        except Exception as exc:  # a bug must not kill the worker or the app
+            traceback.print_exc()
+            self.failed.emit(request.generation, f"unexpected error: {exc}")
+        else:
+            self.result_ready.emit(result)
