@@ -1,0 +1,24 @@
+"""Fixtures for the window tests."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """A main window with default settings, its own kernel library, and a first result shown."""
+    from explorer.resources import resource_path
+    from explorer.ui.main_window import MainWindow
+
+    win = MainWindow(restore_settings=False, library_path=tmp_path / "kernels.json")
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    with qtbot.waitSignal(win.result_shown, timeout=20_000):
+        win.open_image(resource_path("samples", "coffee.png"))
+    yield win
+    win.shutdown()
