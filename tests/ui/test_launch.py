@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -38,6 +39,6 @@ def test_broken_image_exits_non_zero(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "explorer", "--image", str(bad),
                            "--screenshot", str(tmp_path / "x.png")],
                           capture_output=True, text=True, timeout=120,
-                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode != 0
     assert "bad.png" in proc.stderr
