@@ -1,0 +1,447 @@
+"""Reading pictures from disk safely, and the few conversions the app needs.
+
+:func:`load_image` returns the app's picture convention: RGB uint8 ``(H, W, 3)``, or gray uint8
+``(H, W)`` for a gray file (kept gray, so a gray picture gives 1-channel kernels). On the way:
+
+- **Safety first.** The file is read as bytes by Python (so non-ASCII paths work on every OS)
+  and its header is parsed *before* decoding: a file over :data:`MAX_FILE_BYTES` or a picture
+  over :data:`MAX_PIXELS` is refused, so a decompression bomb (a tiny PNG claiming
+  40000×40000 pixels) never reaches the decoder. Only formats whose header we can read are
+  accepted: PNG, JPEG, BMP, GIF, TIFF, WebP and PNM/PFM.
+- **Truncation** is detected from the file's structure (PNG: the chunks reach ``IEND``; JPEG:
+  an end-of-image marker follows the scan; WebP: the RIFF size fits), because OpenCV may decode
+  a cut-off file partially with only a warning.
+- **EXIF orientation** (JPEG, PNG, WebP) is applied, as a phone photo is meant to be seen.
+  OpenCV applies it only when it also drops alpha and depth, so we decode everything unchanged
+  and turn the picture ourselves.
+- **16-bit** pictures use the full 16-bit range: ``v8 = round(v16 / 257)`` (65535 → 255). A
+  12-bit sensor's image stored in 16 bits looks dark, as it does in any viewer.
+- **Float** pictures: values within 0…1 (the float convention) are multiplied by 255; any other
+  range is stretched from its min…max to 0…255; NaN and ±infinity become 0 first. Other integer
+  types (int16, int32) are stretched the same way.
+- **Alpha** is composited over white, not dropped: transparent areas often hide arbitrary
+  (black) colour values, and dropping alpha would show them as false edges. A logo or a drawing
+  made for a white page looks as intended.
+- **Palette** pictures come back as RGB (OpenCV expands the palette).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+MAX_PIXELS = 100_000_000  # 100 megapixels: ~300 MB as RGB uint8, more while converting
+MAX_FILE_BYTES = 200 * 1024 * 1024
+FORMATS = "PNG, JPEG, BMP, GIF, TIFF, WebP or PNM"
+
+
+class ImageError(ValueError):
+    """A picture file cannot be opened; the message names the file and says why."""
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What the header says, read without decoding any pixel."""
+
+    format: str
+    width: int
+    height: int
+    exif: bytes | None = None  # a TIFF-structured EXIF block, for the orientation
+    truncated: bool = False
+
+
+class _Damaged(Exception):
+    """The header is unreadable; the text says how (e.g. "the IHDR chunk is missing")."""
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def load_image(path: str | os.PathLike) -> np.ndarray:
+    """Read a picture file as RGB uint8 (H, W, 3), or gray uint8 (H, W). Raises ImageError."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    name = p.name or str(p)
+    try:
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ImageError(f"{name} is a folder, not an image file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ImageError(f"{name} is {info.st_size / 2**20:.0f} MB, more than the "
+                             f"{MAX_FILE_BYTES // 2**20} MB limit for a picture")
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+    except FileNotFoundError:
+        raise ImageError(f"{name} does not exist") from None
+    except OSError as exc:
+        raise ImageError(f"{name} could not be read ({exc.strerror or exc})") from None
+    if not data:
+        raise ImageError(f"{name} is empty (0 bytes)")
+    if len(data) > MAX_FILE_BYTES:
+        raise ImageError(f"{name} is more than the {MAX_FILE_BYTES // 2**20} MB limit for a "
+                         f"picture")
+    return decode_image(data, name)
+
+
+def decode_image(data: bytes, name: str = "the picture") -> np.ndarray:
+    """Like :func:`load_image`, for a file's bytes already in memory; ``name`` is for messages."""
+    try:
+        header = _probe(data)
+    except _Damaged as exc:
+        raise ImageError(f"{name} is a damaged image file: {exc}") from None
+    if header is None:
+        raise ImageError(f"{name} is not an image file CNN Explorer can read ({FORMATS})")
+    if header.truncated:
+        raise ImageError(f"{name} is truncated: the file ends before the picture does "
+                         f"(an interrupted download or copy?)")
+    if header.width < 1 or header.height < 1:
+        raise ImageError(f"{name} is a damaged {header.format} file: it claims "
+                         f"{header.width}×{header.height} pixels")
+    if header.width * header.height > MAX_PIXELS:
+        raise ImageError(f"{name} is {header.width}×{header.height} pixels, more than the "
+                         f"{MAX_PIXELS // 1_000_000}-megapixel limit")
+    try:
+        raw = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        raw = None
+    if raw is None or raw.size == 0:
+        raise ImageError(f"{name} looks like a {header.format} file, but OpenCV could not "
+                         f"decode it (damaged, or a variant it does not support)")
+    image = _to_app_layout(raw)
+    orientation = _exif_orientation(header.exif) if header.exif else 1
+    return _apply_orientation(image, orientation)
+
+
+# --- header probes: the size of the picture before any pixel is decoded -----------------------
+
+def _probe(data: bytes) -> _Header | None:
+    """The header of a supported format, or None when the bytes are no format we read."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _probe_png(data)
+    if data.startswith(b"\xff\xd8\xff"):
+        return _probe_jpeg(data)
+    if data.startswith(b"BM"):
+        return _probe_bmp(data)
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return _probe_gif(data)
+    if data[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return _probe_tiff(data)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _probe_webp(data)
+    if len(data) >= 3 and data[:1] == b"P" and data[1:2] in b"123456fF" \
+            and data[2:3].isspace():
+        return _probe_pnm(data)
+    return None
+
+
+def _unpack(fmt: str, data: bytes, offset: int) -> tuple:
+    try:
+        return struct.unpack_from(fmt, data, offset)
+    except struct.error:
+        raise _Damaged("its header is cut short") from None
+
+
+def _probe_png(data: bytes) -> _Header:
+    length, kind = _unpack(">I4s", data, 8)
+    if kind != b"IHDR" or length != 13:
+        raise _Damaged("the PNG header (IHDR) is missing")
+    width, height = _unpack(">II", data, 16)
+    exif = None
+    # walk the chunks to IEND: a cut-off file ends inside one
+    pos = 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack_from(">I4s", data, pos)
+        end = pos + 12 + length
+        if end > len(data):
+            break
+        if kind == b"eXIf":
+            exif = data[pos + 8:pos + 8 + length]
+        elif kind == b"IEND":
+            return _Header("PNG", width, height, exif)
+        pos = end
+    return _Header("PNG", width, height, exif, truncated=True)
+
+
+# SOF0…SOF15 carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def _probe_jpeg(data: bytes) -> _Header:
+    width = height = None
+    exif = None
+    pos = 2
+    while True:
+        if pos + 4 > len(data):
+            return _Header("JPEG", width or 0, height or 0, exif, truncated=True)
+        if data[pos] != 0xFF:
+            raise _Damaged("a JPEG marker is missing where one should be")
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1  # a fill byte before the marker
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
+            pos += 2  # markers without a payload
+            continue
+        if marker == 0xD9:
+            raise _Damaged("the JPEG file ends before its picture data starts")
+        (length,) = struct.unpack_from(">H", data, pos + 2)
+        if length < 2:
+            raise _Damaged("a JPEG segment has an impossible length")
+        payload = data[pos + 4:pos + 2 + length]
+        if marker in _JPEG_SOF and len(payload) >= 5:
+            height, width = struct.unpack_from(">HH", payload, 1)
+        elif marker == 0xE1 and exif is None and payload.startswith(b"Exif\x00\x00"):
+            exif = payload[6:]
+        elif marker == 0xDA:  # start of scan: the compressed pixels follow
+            if width is None:
+                raise _Damaged("the JPEG frame header (SOF) is missing")
+            # Inside the scan every 0xFF byte is followed by 0x00 or a restart marker, so
+            # FF D9 can only be the end-of-image marker: without it the file was cut off.
+            truncated = data.find(b"\xff\xd9", pos + 2 + length) < 0
+            return _Header("JPEG", width, height, exif, truncated)
+        pos += 2 + length
+
+
+def _probe_bmp(data: bytes) -> _Header:
+    (info_size,) = _unpack("<I", data, 14)
+    if info_size == 12:  # the old OS/2 header has 16-bit sizes
+        width, height = _unpack("<HH", data, 18)
+    else:
+        width, height = _unpack("<ii", data, 18)
+    return _Header("BMP", width, abs(height))
+
+
+def _probe_gif(data: bytes) -> _Header:
+    width, height = _unpack("<HH", data, 6)
+    return _Header("GIF", width, height)
+
+
+def _tiff_first_ifd(data: bytes) -> dict[int, int]:
+    """The integer tags of a TIFF structure's first directory (a TIFF file, or an EXIF block)."""
+    order = "<" if data[:2] == b"II" else ">"
+    (magic,) = _unpack(order + "H", data, 2)
+    if magic == 42:
+        (offset,) = _unpack(order + "I", data, 4)
+        count_fmt, entry_fmt, entry_size = "H", "HHI4s", 12
+    elif magic == 43:  # BigTIFF
+        (offset,) = _unpack(order + "Q", data, 8)
+        count_fmt, entry_fmt, entry_size = "Q", "HHQ8s", 20
+    else:
+        raise _Damaged("the TIFF header is not valid")
+    (count,) = _unpack(order + count_fmt, data, offset)
+    tags = {}
+    first = offset + struct.calcsize(order + count_fmt)
+    for i in range(min(count, 4096)):
+        tag, kind, n, value = _unpack(order + entry_fmt, data, first + i * entry_size)
+        fmt = {3: "H", 4: "I", 16: "Q"}.get(kind)  # SHORT, LONG, LONG8
+        if n == 1 and fmt and struct.calcsize(fmt) <= len(value):  # stored in the entry itself
+            tags[tag] = struct.unpack_from(order + fmt, value)[0]
+    return tags
+
+
+def _probe_tiff(data: bytes) -> _Header:
+    tags = _tiff_first_ifd(data)
+    return _Header("TIFF", tags.get(256, 0), tags.get(257, 0))
+
+
+def _probe_webp(data: bytes) -> _Header:
+    (riff_size,) = _unpack("<I", data, 4)
+    truncated = len(data) < 8 + riff_size
+    width = height = 0
+    exif = None
+    pos = 12
+    while pos + 8 <= len(data):
+        kind, size = struct.unpack_from("<4sI", data, pos)
+        chunk = data[pos + 8:pos + 8 + size]
+        if kind == b"VP8X" and len(chunk) >= 10:
+            width = 1 + int.from_bytes(chunk[4:7], "little")
+            height = 1 + int.from_bytes(chunk[7:10], "little")
+        elif kind == b"VP8 " and len(chunk) >= 10 and width == 0:
+            if chunk[3:6] != b"\x9d\x01\x2a":
+                raise _Damaged("the WebP frame header is not valid")
+            w, h = struct.unpack_from("<HH", chunk, 6)
+            width, height = w & 0x3FFF, h & 0x3FFF
+        elif kind == b"VP8L" and len(chunk) >= 5 and width == 0:
+            (bits,) = struct.unpack_from("<I", chunk, 1)
+            width, height = (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        elif kind == b"EXIF":
+            exif = chunk[6:] if chunk.startswith(b"Exif\x00\x00") else chunk
+        pos += 8 + size + (size & 1)  # chunks are padded to an even length
+    return _Header("WebP", width, height, exif, truncated)
+
+
+def _probe_pnm(data: bytes) -> _Header:
+    """PBM/PGM/PPM (P1…P6) and PFM (Pf, PF): the width and height are the first two numbers."""
+    numbers: list[int] = []
+    head = data[2:4096]
+    for line in head.split(b"\n"):
+        for token in line.split(b"#", 1)[0].split():
+            if not token.isdigit():
+                raise _Damaged("the PNM header is not valid")
+            numbers.append(int(token))
+            if len(numbers) == 2:
+                return _Header("PNM", numbers[0], numbers[1])
+    raise _Damaged("the PNM header is cut short")
+
+
+# --- conversions -------------------------------------------------------------------------------
+
+def _to_uint8(a: np.ndarray, *, is_alpha: bool = False) -> np.ndarray:
+    """Any decoded depth → uint8, by the rules in the module docstring."""
+    if a.dtype == np.uint8:
+        return a
+    a = np.ascontiguousarray(a)
+    if a.dtype == np.uint16:
+        return cv2.convertScaleAbs(a, alpha=1 / 257)  # round(v / 257), 65535 → 255
+    f = np.nan_to_num(a.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    lo, hi = float(f.min()), float(f.max())
+    if a.dtype.kind == "f" and (is_alpha or (lo >= 0.0 and hi <= 1.0)):
+        return cv2.convertScaleAbs(np.clip(f, 0.0, 1.0), alpha=255.0)
+    if hi == lo:
+        return np.clip(np.rint(f), 0, 255).astype(np.uint8)
+    return cv2.convertScaleAbs(f, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))
+
+
+def _composite_over_white(color: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """color·α + white·(1 − α), in uint8."""
+    if color.ndim == 3:
+        alpha = cv2.merge([alpha] * color.shape[2])
+    return cv2.add(cv2.multiply(color, alpha, scale=1 / 255), cv2.bitwise_not(alpha))
+
+
+def _to_app_layout(raw: np.ndarray) -> np.ndarray:
+    """OpenCV's decoded array (BGR, BGRA, gray, gray+alpha; any depth) → RGB or gray uint8."""
+    if raw.ndim == 3 and raw.shape[2] == 1:
+        raw = raw[:, :, 0]
+    if raw.ndim == 2:
+        return np.ascontiguousarray(_to_uint8(raw))
+    channels = raw.shape[2]
+    if channels in (2, 4):
+        color = _to_uint8(raw[:, :, :-1])
+        alpha = _to_uint8(np.ascontiguousarray(raw[:, :, -1]), is_alpha=True)
+        image = _composite_over_white(np.ascontiguousarray(color), alpha)
+        if channels == 2:
+            return image
+    else:
+        image = _to_uint8(raw[:, :, :3])
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def _exif_orientation(exif: bytes) -> int:
+    """The EXIF orientation tag (1…8), or 1 when it is missing or unreadable."""
+    try:
+        orientation = _tiff_first_ifd(exif).get(0x0112, 1)
+    except (_Damaged, IndexError):
+        return 1
+    return orientation if 1 <= orientation <= 8 else 1
+
+
+_ALL, _REVERSED = slice(None), slice(None, None, -1)
+# OpenCV's mapping (ApplyExifOrientation): 5…8 transpose first, then flip as listed
+_ORIENTATION_FLIPS = {
+    2: (_ALL, _REVERSED), 3: (_REVERSED, _REVERSED), 4: (_REVERSED,),
+    6: (_ALL, _REVERSED), 7: (_REVERSED, _REVERSED), 8: (_REVERSED,),
+}
+
+
+def _apply_orientation(image: np.ndarray, orientation: int) -> np.ndarray:
+    """Turn the stored pixels the way EXIF says they are meant to be seen."""
+    if orientation >= 5:
+        image = np.swapaxes(image, 0, 1)
+    flip = _ORIENTATION_FLIPS.get(orientation)
+    if flip is not None:
+        image = image[flip]
+    return np.ascontiguousarray(image)
+
+
+def to_rgb(frame_bgr: np.ndarray) -> np.ndarray:
+    """An OpenCV frame (BGR, BGRA or gray uint8) as RGB uint8 (H, W, 3); alpha over white."""
+    frame = np.asarray(frame_bgr)
+    if frame.dtype != np.uint8:
+        raise ValueError(f"a camera frame must be uint8, not {frame.dtype}")
+    if frame.ndim == 2 or (frame.ndim == 3 and frame.shape[2] == 1):
+        return cv2.cvtColor(frame.reshape(frame.shape[:2]), cv2.COLOR_GRAY2RGB)
+    if frame.ndim != 3 or frame.shape[2] not in (3, 4):
+        raise ValueError(f"a frame has 1, 3 or 4 channels, not shape {frame.shape}")
+    return _to_app_layout(frame)
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """An RGB (or RGBA) picture as gray with ITU-R BT.601 weights (0.299, 0.587, 0.114).
+
+    A gray picture comes back unchanged; the dtype is kept (uint8, uint16 or float32).
+    """
+    img = np.asarray(image)
+    if img.ndim == 2:
+        return img
+    if img.ndim == 3 and img.shape[2] == 1:
+        return img[:, :, 0]
+    if img.ndim != 3 or img.shape[2] not in (3, 4):
+        raise ValueError(f"a picture is (H, W) gray or (H, W, 3) RGB, not of shape {img.shape}")
+    code = cv2.COLOR_RGB2GRAY if img.shape[2] == 3 else cv2.COLOR_RGBA2GRAY
+    return cv2.cvtColor(np.ascontiguousarray(img), code)
+
+
+def resize_to_fit(image: np.ndarray, max_side: int) -> np.ndarray:
+    """The picture scaled down (INTER_AREA) so its longer side is at most ``max_side``.
+
+    It is never enlarged: a picture that already fits is returned as it is (not copied).
+    """
+    if isinstance(max_side, bool) or not isinstance(max_side, (int, np.integer)) \
+            or max_side < 1:
+        raise ValueError(f"the largest side must be a whole number of pixels ≥ 1, "
+                         f"not {max_side}")
+    h, w = image.shape[:2]
+    if max(h, w) <= max_side:
+        return image
+    scale = max_side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))  # OpenCV wants (width, height)
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+_WRITERS = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".bmp": ".bmp", ".tif": ".tiff",
+            ".tiff": ".tiff", ".webp": ".webp"}
+
+
+def save_image(path: str | os.PathLike, image: np.ndarray) -> None:
+    """Write an RGB, RGBA or gray picture (uint8 or uint16); the suffix picks the format.
+
+    Encoded by OpenCV in memory, written by Python, so non-ASCII paths work on every OS.
+    """
+    p = Path(os.fsdecode(os.fspath(path)))
+    suffix = p.suffix.lower()
+    if suffix not in _WRITERS:
+        raise ImageError(f"{p.name}: a picture is saved as "
+                         f"{', '.join(sorted(set(_WRITERS)))}, not {suffix or 'no suffix'}")
+    img = np.asarray(image)
+    if img.dtype not in (np.uint8, np.uint16):
+        raise ImageError(f"{p.name}: only uint8 or uint16 pictures can be saved, not {img.dtype}")
+    if img.ndim == 3 and img.shape[2] == 3:
+        img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+    elif img.ndim == 3 and img.shape[2] == 4:
+        img = cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA)
+    elif img.ndim != 2:
+        raise ImageError(f"{p.name}: a picture is (H, W), (H, W, 3) or (H, W, 4), "
+                         f"not of shape {img.shape}")
+    try:
+        ok, encoded = cv2.imencode(_WRITERS[suffix], img)
+    except cv2.error:
+        ok = False
+    if not ok:
+        raise ImageError(f"{p.name}: OpenCV cannot write this picture as {suffix}")
+    try:
+        p.write_bytes(encoded.tobytes())
+    except OSError as exc:
+        raise ImageError(f"{p.name} could not be written ({exc.strerror or exc})") from None
+
+
+__all__ = [
+    "FORMATS", "MAX_FILE_BYTES", "MAX_PIXELS", "ImageError", "decode_image", "load_image",
+    "resize_to_fit", "save_image", "to_gray", "to_rgb",
+]

@@ -1,0 +1,492 @@
+"""Kernel presets, the kernel editor's helpers, and the user's kernel library (a JSON file).
+
+Every preset is a 2-D float32 array used as CNN layers use it: by **cross-correlation** (the
+window is multiplied by the kernel as written, no flip). All x-direction edge detectors share
+the lecture's sign: ``[[1, 0, -1]]`` gives a positive response where the *left* side of the
+window is bright. OpenCV's ``Sobel(dx=1)`` uses the opposite sign.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+MAX_KERNEL_SIDE = 15
+CHANNEL_COUNTS = (1, 3)
+
+
+# eq=False: a generated __eq__/__hash__ would compare or hash the arrays, which NumPy refuses.
+@dataclass(frozen=True, eq=False)
+class KernelPreset:
+    """A named kernel a student can pick: what it is called and what it responds to."""
+
+    name: str
+    description: str
+    weights: np.ndarray
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        # a read-only copy: a preset edited in place by accident would change for everyone
+        w = np.array(self.weights, dtype=np.float32)
+        if w.ndim != 2:
+            raise ValueError(f"a preset kernel is 2-D, not of shape {w.shape}")
+        w.flags.writeable = False
+        object.__setattr__(self, "weights", w)
+        if not self.label:
+            object.__setattr__(self, "label", self.name.replace("_", " ").capitalize())
+
+
+# --- kernel builders ---------------------------------------------------------------------------
+
+def _check_size(size: int, what: str) -> int:
+    if not isinstance(size, (int, np.integer)) or isinstance(size, bool) \
+            or not 1 <= size <= MAX_KERNEL_SIDE:
+        raise ValueError(f"a {what} kernel needs a size from 1 to {MAX_KERNEL_SIDE}, not {size}")
+    return int(size)
+
+
+def gaussian(size: int, sigma: float | None = None) -> np.ndarray:
+    """A (size, size) Gaussian blur kernel whose weights sum to 1.
+
+    Without ``sigma``, OpenCV's rule applies (``getGaussianKernel`` with sigma ≤ 0): the
+    binomial weights for sizes 1, 3, 5 and 7 (size 3 is [1, 2, 1]/4), else
+    ``sigma = 0.3·((size − 1)/2 − 1) + 0.8``.
+    """
+    size = _check_size(size, "Gaussian")
+    if sigma is not None and not (math.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"the Gaussian's sigma must be a positive number, not {sigma}")
+    g = cv2.getGaussianKernel(size, -1.0 if sigma is None else float(sigma), ktype=cv2.CV_64F)
+    k = g @ g.T
+    return (k / k.sum()).astype(np.float32)
+
+
+def box(size: int) -> np.ndarray:
+    """A (size, size) box blur: every weight 1/size², the plain mean of the window."""
+    size = _check_size(size, "box")
+    return np.full((size, size), 1.0 / (size * size), np.float32)
+
+
+def motion(size: int, angle_deg: float = 0.0) -> np.ndarray:
+    """A motion blur: the mean along a line through the centre.
+
+    ``angle_deg`` is measured counter-clockwise on screen: 0 is a horizontal line, 90 vertical,
+    45 runs from bottom-left to top-right.
+    """
+    size = _check_size(size, "motion blur")
+    if not math.isfinite(angle_deg):
+        raise ValueError(f"the motion blur's angle must be a number of degrees, not {angle_deg}")
+    k = np.zeros((size, size), np.float64)
+    c = (size - 1) / 2
+    a = math.radians(angle_deg)
+    reach = c / max(abs(math.cos(a)), abs(math.sin(a)))  # the line ends on the kernel's border
+    t = np.linspace(-reach, reach, 4 * size + 1)
+    # image rows grow downwards, so a counter-clockwise angle moves up (-y) as x grows
+    cols = np.clip(np.rint(c + t * math.cos(a)), 0, size - 1).astype(int)
+    rows = np.clip(np.rint(c - t * math.sin(a)), 0, size - 1).astype(int)
+    k[rows, cols] = 1.0
+    return (k / k.sum()).astype(np.float32)
+
+
+# --- the presets -------------------------------------------------------------------------------
+
+_VERTICAL_EDGE = [[1, 0, -1]] * 3
+_SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+_SCHARR_X = [[3, 0, -3], [10, 0, -10], [3, 0, -3]]
+_DIAGONAL = [[2, 1, 0], [1, 0, -1], [0, -1, -2]]
+_LINE_H = [[-1, -1, -1], [2, 2, 2], [-1, -1, -1]]
+_BINOMIAL5 = np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1])
+_UNSHARP = _BINOMIAL5.copy()
+_UNSHARP[2, 2] = -476  # twice the centre minus the blur: −(G − 2δ)·256, the usual kernel
+
+
+def _preset(name: str, label: str, description: str, weights: object) -> KernelPreset:
+    return KernelPreset(name, description, np.asarray(weights, np.float64), label)
+
+
+_PRESET_LIST = [
+    _preset("identity", "Identity", "Identity: copies the input unchanged (a 1 in the centre, "
+            "0 everywhere else)", [[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
+    # the lecture's edge detectors, x before y
+    _preset("vertical_edge", "Vertical edge", "Vertical edge: bright on the left, dark on the "
+            "right gives a positive response (the lecture's [[1,0,−1]]×3)", _VERTICAL_EDGE),
+    _preset("horizontal_edge", "Horizontal edge", "Horizontal edge: bright above, dark below "
+            "gives a positive response (the lecture's [[1,1,1],[0,0,0],[−1,−1,−1]])",
+            np.transpose(_VERTICAL_EDGE)),
+    _preset("sobel_x", "Sobel x", "Sobel x: a vertical-edge detector that counts the centre row "
+            "twice, so noise matters less; positive where the left is bright", _SOBEL_X),
+    _preset("sobel_y", "Sobel y", "Sobel y: Sobel x turned on its side, a horizontal-edge "
+            "detector; positive where the top is bright", np.transpose(_SOBEL_X)),
+    _preset("scharr_x", "Scharr x", "Scharr x: Sobel x with weights 3, 10, 3, which answers more "
+            "evenly to edges at every angle; positive where the left is bright", _SCHARR_X),
+    _preset("scharr_y", "Scharr y", "Scharr y: Scharr x turned on its side; positive where the "
+            "top is bright", np.transpose(_SCHARR_X)),
+    _preset("prewitt_x", "Prewitt x", "Prewitt x: the lecture's vertical-edge weights under "
+            "their image-processing name; positive where the left is bright", _VERTICAL_EDGE),
+    _preset("prewitt_y", "Prewitt y", "Prewitt y: the horizontal-edge weights under their "
+            "image-processing name; positive where the top is bright",
+            np.transpose(_VERTICAL_EDGE)),
+    _preset("diagonal_edge", "Diagonal edge /", "Diagonal edge /: bright above-left, dark "
+            "below-right gives a positive response", _DIAGONAL),
+    _preset("antidiagonal_edge", "Diagonal edge \\", "Diagonal edge \\: bright above-right, dark "
+            "below-left gives a positive response", np.fliplr(_DIAGONAL)),
+    _preset("horizontal_line", "Horizontal line", "Horizontal line: strongest on a thin bright "
+            "horizontal line (a ridge); the bright side of an edge gets half as much", _LINE_H),
+    _preset("vertical_line", "Vertical line", "Vertical line: strongest on a thin bright "
+            "vertical line (a ridge); the bright side of an edge gets half as much",
+            np.transpose(_LINE_H)),
+    # second derivatives: zero on flat areas and on smooth ramps
+    _preset("laplacian", "Laplacian", "Laplacian: the second derivative in both directions; "
+            "zero on flat areas and smooth ramps, strong on both sides of an edge",
+            [[0, 1, 0], [1, -4, 1], [0, 1, 0]]),
+    _preset("outline", "Outline", "Outline: the centre counted 8 times minus its 8 neighbours; "
+            "flat areas go black, outlines and fine detail light up",
+            [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+    # blurs: the weights are positive and sum to 1, so a flat area keeps its brightness
+    _preset("box_blur", "Box blur", "Box blur: the plain mean of the 3×3 window (every weight "
+            "is 1/9)", box(3)),
+    _preset("gaussian_blur", "Gaussian blur", "Gaussian blur: a weighted mean, "
+            "[1,2,1]⊗[1,2,1]/16, that favours the centre and blurs more smoothly than the box",
+            gaussian(3)),
+    _preset("gaussian_blur_5x5", "Gaussian blur 5×5", "Gaussian blur 5×5: "
+            "[1,4,6,4,1]⊗[1,4,6,4,1]/256, a wider and stronger blur", gaussian(5)),
+    _preset("motion_blur", "Motion blur", "Motion blur: the mean of 7 pixels in a horizontal "
+            "row (a 7×7 kernel), like a photo taken while panning the camera sideways",
+            motion(7, 0.0)),
+    # sharpeners: the weights sum to 1 too, but the neighbours count negatively
+    _preset("sharpen", "Sharpen", "Sharpen: the centre counted 5 times minus its 4 neighbours; "
+            "flat areas stay the same, edges gain contrast",
+            [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+    _preset("unsharp_mask", "Unsharp mask", "Unsharp mask: the picture plus (picture − its 5×5 "
+            "Gaussian blur), the sharpening photo editors use", _UNSHARP / -256.0),
+    _preset("emboss", "Emboss", "Emboss: bright below-right minus bright above-left, plus the "
+            "picture itself; edges look raised like a relief",
+            [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
+]
+
+PRESETS: dict[str, KernelPreset] = {p.name: p for p in _PRESET_LIST}
+
+
+def names() -> list[str]:
+    """The preset names in display order."""
+    return list(PRESETS)
+
+
+def get(name: str) -> KernelPreset:
+    """The preset called ``name``; a ValueError lists the known names."""
+    try:
+        return PRESETS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"there is no kernel preset named {name!r}; the presets are: {', '.join(PRESETS)}"
+        ) from None
+
+
+# --- the kernel editor's helpers (each returns a new, writeable float32 array) -------------
+
+def _as_kernel(k: np.ndarray) -> np.ndarray:
+    a = np.array(k, dtype=np.float32)  # always a copy
+    if a.ndim not in (2, 3) or a.size == 0:
+        raise ValueError(f"a kernel must be a 2-D or 3-D array of weights, not of shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError("kernel weights must be finite numbers (no NaN or infinity)")
+    return a
+
+
+def normalize(k: np.ndarray) -> np.ndarray:
+    """Scale a kernel so a flat area keeps its brightness, or so an edge detector is comparable.
+
+    A kernel whose weights sum to something (a blur, a sharpener) is divided by that sum. A
+    kernel whose weights sum to ~0 (an edge detector) cannot be made to sum to 1, so it is scaled
+    until its positive weights sum to 1. An all-zero kernel comes back unchanged.
+    """
+    a = _as_kernel(k).astype(np.float64)
+    total = a.sum()
+    if abs(total) > 1e-6 * np.abs(a).sum():
+        return (a / total).astype(np.float32)
+    positive = a[a > 0].sum()
+    if positive == 0:
+        return a.astype(np.float32)
+    return (a / positive).astype(np.float32)
+
+
+def negate(k: np.ndarray) -> np.ndarray:
+    """The kernel with every sign flipped: an edge detector then fires on the other side."""
+    return -_as_kernel(k)
+
+
+def transpose(k: np.ndarray) -> np.ndarray:
+    """Rows become columns (a vertical-edge kernel becomes a horizontal one); channels stay."""
+    return np.ascontiguousarray(np.swapaxes(_as_kernel(k), 0, 1))
+
+
+def rotate90(k: np.ndarray, times: int = 1) -> np.ndarray:
+    """The kernel turned a quarter counter-clockwise ``times`` times; channels stay."""
+    return np.ascontiguousarray(np.rot90(_as_kernel(k), times, axes=(0, 1)))
+
+
+def randomize(
+    shape: tuple[int, ...], rng: np.random.Generator | int | None = None
+) -> np.ndarray:
+    """Random weights as a network starts with them before training (He initialisation).
+
+    Normal with standard deviation sqrt(2 / fan_in), fan_in = kh·kw·C: the scale that keeps a
+    ReLU layer's output about as large as its input.
+    """
+    shape = tuple(int(s) for s in shape)
+    if len(shape) not in (2, 3) or min(shape) < 1:
+        raise ValueError(f"a kernel shape is (height, width) or (height, width, channels), "
+                         f"not {shape}")
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    return generator.normal(0.0, math.sqrt(2.0 / math.prod(shape)), shape).astype(np.float32)
+
+
+# --- the user's kernel library -----------------------------------------------------------------
+
+LIBRARY_FORMAT = "cnn-explorer-kernels"
+LIBRARY_VERSION = 1
+MAX_LIBRARY_BYTES = 16 * 1024 * 1024
+
+
+class LibraryError(ValueError):
+    """The kernel library file cannot be read or written. The file has been left as it was."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True, eq=False)
+class UserKernel:
+    """A kernel the user saved: (kh, kw) or (kh, kw, C) float32 weights (read-only) and a bias."""
+
+    name: str
+    weights: np.ndarray
+    bias: float = 0.0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ValueError("a saved kernel needs a name that is not empty")
+        if not isinstance(self.description, str):
+            raise ValueError("a kernel's description must be text")
+        if isinstance(self.bias, bool) or not isinstance(self.bias, (int, float, np.number)):
+            raise ValueError("the bias must be a number")
+        if not math.isfinite(self.bias):
+            raise ValueError("the bias must be a finite number")
+        w = _as_kernel(self.weights)
+        kh, kw = w.shape[:2]
+        if not (1 <= kh <= MAX_KERNEL_SIDE and 1 <= kw <= MAX_KERNEL_SIDE):
+            raise ValueError(f"a {kh}×{kw} kernel is too large: the sides go from 1 to "
+                             f"{MAX_KERNEL_SIDE}")
+        if w.ndim == 3 and w.shape[2] not in CHANNEL_COUNTS:
+            raise ValueError(f"a kernel has 1 or 3 channels (gray or RGB), not {w.shape[2]}")
+        w.flags.writeable = False
+        object.__setattr__(self, "name", self.name.strip())
+        object.__setattr__(self, "bias", float(self.bias))
+        object.__setattr__(self, "weights", w)
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _weights_from_json(rows: object) -> np.ndarray:
+    """Nested lists → array, checking the shape by hand so ragged rows get a clear message."""
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
+        raise ValueError("the weights must be a list of rows")
+    width = len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            raise ValueError(f"the weight rows have different lengths (row 1 has {width}, "
+                             f"row {i + 1} has {len(row)})")
+    cells = [c for row in rows for c in row]
+    if not cells:
+        raise ValueError("the weights are empty")
+    if all(isinstance(c, list) for c in cells):
+        depth = len(cells[0])
+        if any(len(c) != depth for c in cells):
+            raise ValueError("the weight cells have different channel counts")
+        values = [v for c in cells for v in c]
+    elif any(isinstance(c, list) for c in cells):
+        raise ValueError("some weights are numbers and some are lists")
+    else:
+        values = cells
+    if not all(_is_number(v) for v in values):
+        raise ValueError("every weight must be a finite number (no NaN, infinity or text)")
+    return np.array(rows, dtype=np.float32)
+
+
+def _kernel_from_json(entry: object) -> UserKernel:
+    if not isinstance(entry, dict):
+        raise ValueError("an entry is not an object with a name and weights")
+    bias = entry.get("bias", 0.0)
+    if not _is_number(bias):
+        raise ValueError("the bias must be a finite number")
+    return UserKernel(
+        name=entry.get("name"),  # UserKernel checks it is non-empty text
+        weights=_weights_from_json(entry.get("weights")),
+        bias=bias,
+        description=entry.get("description", ""),
+    )
+
+
+def _kernel_to_json(kernel: UserKernel) -> dict:
+    return {
+        "name": kernel.name,
+        "description": kernel.description,
+        "bias": kernel.bias,
+        "weights": kernel.weights.astype(float).tolist(),
+    }
+
+
+class KernelLibrary:
+    """The user's saved kernels, in one JSON file.
+
+    A missing file is an empty library; the folder is created on the first save. Writes are
+    atomic (a temporary file in the same folder, fsync'ed, then ``os.replace``), so a crash
+    mid-save leaves the previous file intact.
+
+    A malformed file is never overwritten: :meth:`load`, :meth:`save` and :meth:`delete` raise
+    :class:`LibraryError` and leave it alone. :meth:`set_aside` renames it to
+    ``<name>.bad-<timestamp>.json`` (the UI can offer that, and say where it went) so that a
+    new library can start.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def load(self) -> dict[str, UserKernel]:
+        """Every saved kernel by name, in the file's order. Raises LibraryError."""
+        try:
+            if self.path.stat().st_size > MAX_LIBRARY_BYTES:
+                raise self._error(f"is larger than {MAX_LIBRARY_BYTES // 2**20} MB")
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except IsADirectoryError:
+            raise self._error("is a folder, not a file") from None
+        except UnicodeDecodeError:
+            raise self._error("is not a text file") from None
+        except OSError as exc:
+            raise self._error(f"could not be read ({exc.strerror or exc})") from exc
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise self._error(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                              f"{exc.msg})") from None
+        if not isinstance(doc, dict) or doc.get("format") != LIBRARY_FORMAT:
+            raise self._error("is not a CNN Explorer kernel library")
+        version = doc.get("version")
+        if version != LIBRARY_VERSION:
+            if isinstance(version, int) and version > LIBRARY_VERSION:
+                raise self._error(f"was written by a newer CNN Explorer (format version "
+                                  f"{version})")
+            raise self._error(f"has an unknown format version ({version!r})")
+        entries = doc.get("kernels")
+        if not isinstance(entries, list):
+            raise self._error("has no list of kernels")
+        kernels: dict[str, UserKernel] = {}
+        for i, entry in enumerate(entries):
+            try:
+                kernel = _kernel_from_json(entry)
+            except ValueError as exc:
+                raise self._error(f"has a bad kernel (number {i + 1}): {exc}") from None
+            if kernel.name in kernels:
+                raise self._error(f"has two kernels named {kernel.name!r}")
+            kernels[kernel.name] = kernel
+        return kernels
+
+    def names(self) -> list[str]:
+        """The saved kernels' names, in the file's order."""
+        return list(self.load())
+
+    def save(self, kernel: UserKernel) -> None:
+        """Add ``kernel``, or replace the saved kernel of the same name (keeping its place)."""
+        kernels = self.load()
+        kernels[kernel.name] = kernel
+        self._write(kernels)
+
+    def delete(self, name: str) -> None:
+        """Remove the kernel called ``name``; a ValueError if there is none."""
+        kernels = self.load()
+        if name not in kernels:
+            raise ValueError(f"the library {self.path.name} has no kernel named {name!r}")
+        del kernels[name]
+        self._write(kernels)
+
+    def set_aside(self) -> Path:
+        """Rename a damaged library file to ``<name>.bad-<timestamp>.json``; returns the new path.
+
+        After this the library is empty and can be saved to again; nothing has been deleted.
+        """
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.stem}.bad-{stamp}.json")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.stem}.bad-{stamp}-{n}.json")
+        self.path.rename(target)
+        return target
+
+    # --- internals -----------------------------------------------------------------------
+    def _error(self, problem: str) -> LibraryError:
+        return LibraryError(
+            f"the kernel library {self.path.name} {problem}; the file was left untouched",
+            self.path,
+        )
+
+    def _write(self, kernels: dict[str, UserKernel]) -> None:
+        doc = {
+            "format": LIBRARY_FORMAT,
+            "version": LIBRARY_VERSION,
+            "kernels": [_kernel_to_json(k) for k in kernels.values()],
+        }
+        folder = self.path.parent
+        tmp_name = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=folder, prefix=f".{self.path.name}.",
+                suffix=".tmp", delete=False,
+            ) as fh:
+                tmp_name = fh.name
+                json.dump(doc, fh, indent=1, allow_nan=False)
+                fh.write("\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp_name, self.path)
+            tmp_name = None
+            _fsync_folder(folder)
+        except OSError as exc:
+            raise LibraryError(
+                f"the kernel library {self.path.name} could not be saved "
+                f"({exc.strerror or exc}); the previous file is unchanged", self.path,
+            ) from exc
+        finally:
+            if tmp_name is not None:
+                Path(tmp_name).unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); folders cannot be opened so on Windows."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+__all__ = [
+    "PRESETS", "KernelLibrary", "KernelPreset", "LibraryError", "UserKernel", "box", "gaussian",
+    "get", "motion", "names", "negate", "normalize", "randomize", "rotate90", "transpose",
+]
