@@ -1,0 +1,532 @@
+"""The kernel editor (right dock): the weights and bias of one filter, presets, and a library.
+
+Every edit goes straight to the document (``document.filters``); the editor redraws from the
+document's ``changed`` signal, so what it shows is always what the layer computes with. It
+never computes the layer: the main window coalesces document events into one request.
+
+Where an operation acts:
+
+* typing or wheeling a weight: one cell of one channel slice, or the same cell of every slice
+  when "Link channels" is on;
+* Normalize, Negate, Randomize, Zero: the whole weight volume (all slices at once — Normalize
+  makes the *volume's* weights sum to 1, so a flat gray area keeps its brightness);
+* Transpose and Rotate: every channel slice the same way (a spatial turn of the window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core import kernels
+from explorer.state import Document, Filter, default_filter, spread_over_channels
+from explorer.ui.widgets.kernel_slices import KernelSlices
+
+EDITED = " (edited)"
+BIAS_LIMIT = 10_000.0
+ERROR_STYLE = "color: #b71c1c;"
+
+
+def default_library_path() -> Path:
+    """``kernels.json`` in the application's data folder, which survives restarts."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(folder) / "kernels.json"
+
+
+def display_name(name: str) -> str:
+    """A preset's label ("Sobel x") for a filter named after it; other names as they are."""
+    preset = kernels.PRESETS.get(name)
+    return preset.label if preset is not None else name
+
+
+def _edited(name: str) -> str:
+    """The name of a filter changed by hand: it is no longer the preset it was named after."""
+    return name if name.endswith(EDITED) else name + EDITED
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "×".join(str(s) for s in shape)
+
+
+class KernelEditor(QWidget):
+    """Edit the selected filter's weights and bias; apply presets; save and load kernels."""
+
+    message = Signal(str)  # a sentence for the status bar (also shown in the editor)
+
+    def __init__(
+        self, document: Document, library_path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._library = kernels.KernelLibrary(
+            library_path if library_path is not None else default_library_path())
+        self._rng = np.random.default_rng()
+        self._shown_names: list[str] = []
+        self.setMinimumWidth(300)
+
+        self._build_filter_row()
+        self._slices = KernelSlices()
+        self._slices.edited.connect(self._on_cell_edited)
+        self._slices.rejected.connect(lambda text: self._say(text, error=True))
+        self._build_transform_buttons()
+        self._tabs = QTabWidget()
+        self._tabs.addTab(self._build_presets_tab(), "Presets")
+        self._tabs.addTab(self._build_library_tab(), "My kernels")
+        self._tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._status = QLabel(wordWrap=True)
+        self._status.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(self._filter_row)
+        layout.addWidget(self._link)
+        layout.addWidget(self._slices, 1)
+        layout.addLayout(self._buttons)
+        layout.addWidget(self._tabs)
+        layout.addWidget(self._status)
+
+        self._connections: list[tuple[object, Callable]] = [
+            (document.filters.changed, self._on_filters_changed),
+            (document.display.events.selected_filter, self._on_selected_filter_changed),
+            (document.layer.events.kernel_h, self._on_kernel_shape_changed),
+            (document.layer.events.kernel_w, self._on_kernel_shape_changed),
+            (document.layer.events.n_filters, self._on_n_filters_changed),
+            (document.input.events.grayscale, self._on_grayscale_changed),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+        self._sync()
+        self.reload_library()
+
+    # --- construction --------------------------------------------------------------------
+    def _build_filter_row(self) -> None:
+        self._filter_combo = QComboBox()
+        self._filter_combo.setToolTip("The filter to edit (its feature map is highlighted)")
+        self._filter_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self._filter_combo.setMinimumContentsLength(10)
+        self._filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
+        self._bias = QDoubleSpinBox(decimals=3, singleStep=1.0, keyboardTracking=False)
+        self._bias.setRange(-BIAS_LIMIT, BIAS_LIMIT)
+        self._bias.setToolTip(
+            "The bias b is added to every output of this filter: Σ(window ⊙ kernel) + b, "
+            "before the activation. A negative bias makes ReLU keep only strong responses.")
+        self._bias.valueChanged.connect(self._on_bias_changed)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(QLabel("Filter"))
+        row.addWidget(self._filter_combo, 1)
+        row.addWidget(QLabel("bias"))
+        row.addWidget(self._bias)
+        self._filter_row = row
+        self._link = QCheckBox("Link channels (an edit changes R, G and B alike)")
+        self._link.setToolTip(
+            "On: typing or wheeling a weight sets the same weight in every channel slice.\n"
+            "Off: each channel slice is edited on its own.")
+
+    def _build_transform_buttons(self) -> None:
+        specs = [
+            ("Normalize", self.normalize, "Scale the whole volume so its weights sum to 1 "
+             "(a flat area keeps its brightness); an edge detector, whose weights sum to 0, "
+             "is scaled so its positive weights sum to 1"),
+            ("Negate", self.negate, "Flip the sign of every weight: an edge detector then "
+             "responds to the opposite edge"),
+            ("Transpose", self.transpose, "Swap rows and columns in every channel slice: a "
+             "vertical-edge kernel becomes a horizontal one (square kernels only)"),
+            ("Rotate 90° ↺", self.rotate90, "Turn every channel slice a quarter "
+             "counter-clockwise (square kernels only)"),
+            ("Randomize", self.randomize, "Random weights for the whole volume, as a network "
+             "starts before training (He initialisation, std √(2 / (kh·kw·C)))"),
+            ("Zero", self.zero, "Set every weight of the volume to 0"),
+        ]
+        self._buttons = QGridLayout()
+        self._buttons.setSpacing(4)
+        self._transform_buttons: dict[str, QPushButton] = {}
+        for i, (text, slot, tip) in enumerate(specs):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            self._buttons.addWidget(button, i // 3, i % 3)
+            self._transform_buttons[text] = button
+
+    def _build_presets_tab(self) -> QWidget:
+        self._preset_combo = QComboBox()
+        for preset in kernels.PRESETS.values():
+            self._preset_combo.addItem(preset.label, preset.name)
+            self._preset_combo.setItemData(
+                self._preset_combo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
+        self._preset_combo.currentIndexChanged.connect(self._on_preset_combo_changed)
+        self._preset_text = QLabel(wordWrap=True)
+        self._preset_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._preset_text.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        apply_one = QPushButton("Apply")
+        apply_one.setToolTip("Give the selected filter this kernel (its bias stays)")
+        apply_one.clicked.connect(lambda: self.apply_preset())
+        apply_all = QPushButton("Apply to all")
+        apply_all.setToolTip("Give every filter this kernel (their biases stay)")
+        apply_all.clicked.connect(lambda: self.apply_preset_to_all())
+        lecture = QPushButton("Lecture set")
+        lecture.setToolTip("Every filter back to the lecture's starting kernels (vertical edge, "
+                           "horizontal edge, Sobel x, Sobel y, …) with bias 0")
+        lecture.clicked.connect(self.apply_lecture_set)
+        buttons = QHBoxLayout()
+        for button in (apply_one, apply_all, lecture):
+            buttons.addWidget(button)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._preset_combo)
+        layout.addWidget(self._preset_text)
+        layout.addLayout(buttons)
+        self._on_preset_combo_changed()
+        return tab
+
+    def _build_library_tab(self) -> QWidget:
+        self._save_name = QLineEdit()
+        self._save_name.setToolTip("The name to save the selected filter under (an existing "
+                                   "kernel of that name is replaced)")
+        self._save_name.returnPressed.connect(self._on_save_clicked)
+        save = QPushButton("Save")
+        save.setToolTip("Save the selected filter's weights and bias to your kernel library")
+        save.clicked.connect(self._on_save_clicked)
+        self._library_list = QListWidget()
+        self._library_list.setToolTip("Your saved kernels; double-click one to load it")
+        self._library_list.setMaximumHeight(6 * self.fontMetrics().lineSpacing())
+        self._library_list.itemDoubleClicked.connect(
+            lambda item: self.load_from_library(item.text()))
+        load = QPushButton("Load")
+        load.setToolTip("Give the selected filter the chosen saved kernel")
+        load.clicked.connect(lambda: self._with_chosen(self.load_from_library))
+        delete = QPushButton("Delete")
+        delete.setToolTip("Remove the chosen kernel from your library")
+        delete.clicked.connect(lambda: self._with_chosen(self.delete_from_library))
+        self._set_aside = QPushButton("Rename the damaged file and start afresh")
+        self._set_aside.setToolTip("Nothing is deleted: the file gets a .bad-<date> name")
+        self._set_aside.clicked.connect(self.set_library_aside)
+        self._set_aside.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self._save_name, 1)
+        top.addWidget(save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(load)
+        bottom.addWidget(delete)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self._library_list)
+        layout.addLayout(bottom)
+        layout.addWidget(self._set_aside)
+        return tab
+
+    # --- reading (for the main window and tests) -----------------------------------------
+    @property
+    def slices(self) -> KernelSlices:
+        return self._slices
+
+    @property
+    def library_path(self) -> Path:
+        return self._library.path
+
+    def selected_filter(self) -> int:
+        """The document's selected filter, kept within the filters that exist."""
+        count = len(self._document.filters)
+        return min(max(self._document.display.selected_filter, 0), max(count - 1, 0))
+
+    def library_names(self) -> list[str]:
+        """The saved kernels listed in the editor."""
+        return [self._library_list.item(i).text() for i in range(self._library_list.count())]
+
+    def status_text(self) -> str:
+        """The last message shown in the editor ("" when none)."""
+        return self._status.text()
+
+    # --- document → widgets --------------------------------------------------------------
+    def _on_filters_changed(self) -> None:
+        self._sync()
+
+    def _on_selected_filter_changed(self, *_: object) -> None:
+        self._sync()
+
+    def _on_kernel_shape_changed(self, *_: object) -> None:
+        self._sync()  # the filter bank has reshaped its kernels; the grids follow
+
+    def _on_n_filters_changed(self, *_: object) -> None:
+        self._sync()
+
+    def _on_grayscale_changed(self, *_: object) -> None:
+        self._sync()  # 3 ↔ 1 channel slices
+
+    def _sync(self) -> None:
+        """Show the document: filter list, the selected filter's weights and bias."""
+        bank = self._document.filters
+        if len(bank) and self._document.display.selected_filter != self.selected_filter():
+            # fewer filters than before: select the last one (this re-enters _sync)
+            self._document.display.selected_filter = self.selected_filter()
+            return
+        names = bank.names()
+        index = self.selected_filter()
+        with QSignalBlocker(self._filter_combo):
+            if names != self._shown_names:
+                self._filter_combo.clear()
+                for i, name in enumerate(names):
+                    self._filter_combo.addItem(f"{i + 1} · {display_name(name)}")
+                self._shown_names = names
+            self._filter_combo.setCurrentIndex(index)
+        if not len(bank):
+            return
+        chosen = bank[index]
+        self._slices.set_volume(chosen.weights)
+        with QSignalBlocker(self._bias):
+            self._bias.setValue(chosen.bias)
+        self._save_name.setPlaceholderText(display_name(chosen.name))
+        self._link.setVisible(bank.channels > 1)
+        kh, kw = bank.kernel_shape
+        for text in ("Transpose", "Rotate 90° ↺"):
+            self._transform_buttons[text].setEnabled(kh == kw)
+
+    # --- widgets → document --------------------------------------------------------------
+    def _on_filter_combo_changed(self, index: int) -> None:
+        if index >= 0:
+            self._document.display.selected_filter = index
+
+    def _on_bias_changed(self, value: float) -> None:
+        self._try(lambda: self._document.filters.set_bias(self.selected_filter(), value))
+
+    def _on_cell_edited(self, channel: int, row: int, col: int, value: float) -> None:
+        chosen = self._document.filters[self.selected_filter()]
+        w = chosen.weights.copy()
+        if self._link.isChecked():
+            w[row, col, :] = value
+        else:
+            w[row, col, channel] = value
+        self._set_weights(w, _edited(chosen.name))
+
+    def _set_weights(self, weights: np.ndarray, name: str | None = None) -> bool:
+        i = self.selected_filter()
+        return self._try(lambda: self._document.filters.set_filter(i, weights, name=name))
+
+    def _try(self, action: Callable[[], object]) -> bool:
+        """Run a document edit; a ValueError becomes a message instead of a crash."""
+        try:
+            action()
+        except ValueError as err:
+            self._say(str(err), error=True)
+            return False
+        return True
+
+    def _say(self, text: str, error: bool = False) -> None:
+        text = text[:1].upper() + text[1:]
+        self._status.setText(text)
+        self._status.setStyleSheet(ERROR_STYLE if error else "")
+        self._status.show()
+        self.message.emit(text)
+
+    # --- the transform buttons -----------------------------------------------------------
+    def _transform(self, change: Callable[[np.ndarray], np.ndarray], name: str | None) -> None:
+        chosen = self._document.filters[self.selected_filter()]
+        self._set_weights(change(chosen.weights), name or _edited(chosen.name))
+
+    def normalize(self) -> None:
+        """The whole volume scaled to sum 1 (an edge detector: its positive weights to 1)."""
+        self._transform(kernels.normalize, None)
+
+    def negate(self) -> None:
+        self._transform(kernels.negate, None)
+
+    def transpose(self) -> None:
+        """Every channel slice transposed (square kernels; a 3×5 would not fit the layer)."""
+        if self._square_or_say("transposed"):
+            self._transform(kernels.transpose, None)
+
+    def rotate90(self) -> None:
+        """Every channel slice turned a quarter counter-clockwise (square kernels)."""
+        if self._square_or_say("rotated"):
+            self._transform(kernels.rotate90, None)
+
+    def randomize(self) -> None:
+        self._transform(lambda w: kernels.randomize(w.shape, self._rng), "random")
+
+    def zero(self) -> None:
+        self._transform(np.zeros_like, "zero")
+
+    def _square_or_say(self, verb: str) -> bool:
+        kh, kw = self._document.filters.kernel_shape
+        if kh == kw:
+            return True
+        self._say(f"a {kh}×{kw} kernel cannot be {verb} in place: it would become {kw}×{kh}; "
+                  "make the kernel square first", error=True)
+        return False
+
+    # --- presets -------------------------------------------------------------------------
+    def _on_preset_combo_changed(self, *_: object) -> None:
+        preset = kernels.get(self._preset_combo.currentData())
+        self._preset_text.setText(preset.description)
+        self._preset_combo.setToolTip(preset.description)
+
+    def _chosen_preset(self, name: str | None) -> kernels.KernelPreset:
+        return kernels.get(name if name is not None else self._preset_combo.currentData())
+
+    def apply_preset(self, name: str | None = None) -> None:
+        """Give the selected filter a preset (the combo's when ``name`` is None)."""
+        preset = self._chosen_preset(name)
+        if self._set_weights(preset.weights, preset.name):
+            self._say_if_cropped(preset)
+
+    def apply_preset_to_all(self, name: str | None = None) -> None:
+        """Give every filter the same preset; each keeps its bias."""
+        preset = self._chosen_preset(name)
+        bank = self._document.filters
+        volume = spread_over_channels(preset.weights, bank.channels)
+        if self._try(lambda: bank.set_filters(
+                [Filter(preset.name, volume, bank[i].bias) for i in range(len(bank))])):
+            self._say_if_cropped(preset)
+
+    def apply_lecture_set(self) -> None:
+        """Every filter back to the lecture's starting presets, with bias 0."""
+        bank = self._document.filters
+        filters = []
+        for i in range(len(bank)):
+            f = default_filter(i)
+            filters.append(Filter(f.name, spread_over_channels(f.weights, bank.channels), 0.0))
+        self._try(lambda: bank.set_filters(filters))
+
+    def _say_if_cropped(self, preset: kernels.KernelPreset) -> None:
+        kh, kw = self._document.filters.kernel_shape
+        ph, pw = preset.weights.shape
+        if ph > kh or pw > kw:
+            self._say(f"the {ph}×{pw} {preset.label} kernel was cut to the layer's {kh}×{kw} "
+                      f"centre: set the kernel size to {ph}×{pw} to use all of it")
+
+    # --- the user's library --------------------------------------------------------------
+    def reload_library(self) -> bool:
+        """List the saved kernels; a damaged file gives a message and is left untouched."""
+        self._library_list.clear()
+        try:
+            saved = self._library.load()
+        except kernels.LibraryError as err:
+            self._set_aside.show()
+            self._say(str(err), error=True)
+            return False
+        self._set_aside.hide()
+        for kernel in saved.values():
+            item = QListWidgetItem(kernel.name)
+            tip = f"{_shape_text(kernel.weights.shape)}, bias {kernel.bias:g}"
+            item.setToolTip(f"{tip}\n{kernel.description}" if kernel.description else tip)
+            self._library_list.addItem(item)
+        return True
+
+    def save_to_library(self, name: str) -> bool:
+        """Save the selected filter (weights and bias) as ``name``; True when saved."""
+        name = name.strip()
+        if not name:
+            self._say("type a name for the kernel first", error=True)
+            return False
+        i = self.selected_filter()
+        chosen = self._document.filters[i]
+        description = (f"{_shape_text(chosen.weights.shape)}, saved from filter {i + 1} "
+                       f"({display_name(chosen.name)})")
+        try:
+            self._library.save(kernels.UserKernel(name, chosen.weights, chosen.bias, description))
+        except ValueError as err:  # LibraryError too: the file stays as it was
+            self._say(str(err), error=True)
+            return False
+        self.reload_library()
+        matches = self._library_list.findItems(name, Qt.MatchFlag.MatchExactly)
+        if matches:
+            self._library_list.setCurrentItem(matches[0])
+        self._save_name.clear()
+        self._say(f"saved “{name}” to your kernel library")
+        return True
+
+    def load_from_library(self, name: str) -> bool:
+        """Give the selected filter the saved kernel ``name`` (weights, bias and name)."""
+        try:
+            saved = self._library.load()
+        except kernels.LibraryError as err:
+            self._say(str(err), error=True)
+            return False
+        kernel = saved.get(name)
+        if kernel is None:
+            self._say(f"there is no kernel named “{name}” in your library", error=True)
+            return False
+        bank = self._document.filters
+        weights = kernel.weights
+        if weights.ndim == 3 and weights.shape[2] != bank.channels:
+            # a colour kernel on gray input (or back): its channel sum acts on the gray value
+            weights = weights.sum(axis=2)
+        i = self.selected_filter()
+        if not self._try(lambda: bank.set_filter(i, weights, name=kernel.name)):
+            return False
+        self._try(lambda: bank.set_bias(i, kernel.bias))
+        kh, kw = bank.kernel_shape
+        if kernel.weights.shape[:2] != (kh, kw):
+            self._say(f"“{name}” is {_shape_text(kernel.weights.shape[:2])}; it was fitted to "
+                      f"the layer's {kh}×{kw} kernel (cut, or padded with zeros)")
+        else:
+            self._say(f"loaded “{name}” into filter {i + 1}")
+        return True
+
+    def delete_from_library(self, name: str) -> bool:
+        """Remove ``name`` from the library; True when it was there."""
+        try:
+            self._library.delete(name)
+        except ValueError as err:
+            self._say(str(err), error=True)
+            return False
+        self.reload_library()
+        self._say(f"deleted “{name}” from your kernel library")
+        return True
+
+    def set_library_aside(self) -> Path | None:
+        """Rename a damaged library file (nothing is lost) so a new library can start."""
+        try:
+            moved = self._library.set_aside()
+        except OSError as err:
+            self._say(f"the damaged library could not be renamed ({err.strerror or err})",
+                      error=True)
+            return None
+        self.reload_library()
+        self._say(f"the damaged library was renamed to {moved.name}; new kernels go to a "
+                  f"fresh {self._library.path.name}")
+        return moved
+
+    def _on_save_clicked(self) -> None:
+        name = self._save_name.text().strip() or self._save_name.placeholderText()
+        self.save_to_library(name)
+
+    def _with_chosen(self, action: Callable[[str], bool]) -> None:
+        item = self._library_list.currentItem()
+        if item is None:
+            self._say("choose a saved kernel in the list first", error=True)
+            return
+        action(item.text())
+
+    # --- teardown ------------------------------------------------------------------------
+    def cleanup(self) -> None:
+        """Disconnect from the document (the main window calls this on close; idempotent)."""
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections = []

@@ -1,0 +1,178 @@
+"""A filter's weight volume, one channel slice at a time: numeric grids and small pictures.
+
+A 3×3×3 filter over colour input is three 3×3 slices, one per input channel (the lecture's
+``w0[:, :, 0]``, ``w0[:, :, 1]``, ``w0[:, :, 2]``), labelled R, G and B; gray input has one
+slice. The grids are stacked so each gets the dock's whole width, which keeps a 15×15 slice
+legible; the pictures sit in one row below, with the channel sum — what the filter does to a
+gray picture — beside them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.ui.widgets.kernel_grid import WHEEL_HELP, KernelGrid, WeightCell, format_weight
+from explorer.ui.widgets.kernel_image import KernelImage
+
+CHANNEL_NAMES: dict[int, tuple[str, ...]] = {1: ("gray",), 3: ("R", "G", "B")}
+CHANNEL_COLOURS = {"R": "#c62828", "G": "#2e7d32", "B": "#1565c0"}
+
+
+def channel_names(channels: int) -> tuple[str, ...]:
+    """R, G, B for colour input, gray for one channel, c1, c2 … otherwise."""
+    return CHANNEL_NAMES.get(channels, tuple(f"c{i + 1}" for i in range(channels)))
+
+
+def sum_hint(total: float, scale: float) -> str:
+    """What the weights' sum means for a flat (uniform) patch of the input."""
+    if abs(total) <= 1e-6 * max(scale, 1e-12):
+        return ("The weights sum to 0: a flat area gives 0 (plus the bias); "
+                "only changes such as edges respond.")
+    if abs(total - 1.0) <= 1e-4:
+        return "The weights sum to 1: a flat area keeps its brightness."
+    text = format_weight(total, 3)
+    return f"The weights sum to {text}: a flat area comes out {text} times as bright."
+
+
+def _channel_label(name: str) -> QLabel:
+    label = QLabel(name)
+    colour = CHANNEL_COLOURS.get(name)
+    style = "font-weight: bold;" + (f" color: {colour};" if colour else "")
+    label.setStyleSheet(style)
+    return label
+
+
+class KernelSlices(QWidget):
+    """Editable grids for every channel slice of one filter, and its pictures."""
+
+    edited = Signal(int, int, int, float)  # channel, row, col, new value
+    rejected = Signal(str)  # why a typed text was not used
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shape: tuple[int, int, int] | None = None
+        self._grids: list[KernelGrid] = []
+        self._labels: list[QLabel] = []
+        self._images: list[KernelImage] = []
+        self._holders: list[QWidget] = []  # one per picture: the image and its caption
+        self._sum_image: KernelImage | None = None
+
+        self._grid_box = QWidget()
+        self._grid_layout = QGridLayout(self._grid_box)
+        self._grid_layout.setContentsMargins(2, 2, 2, 2)
+        self._grid_layout.setHorizontalSpacing(4)
+        self._grid_layout.setVerticalSpacing(6)
+        self._scroll = QScrollArea()
+        self._scroll.setWidget(self._grid_box)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setToolTip(WHEEL_HELP)
+
+        self._picture_box = QWidget()
+        self._picture_layout = QHBoxLayout(self._picture_box)
+        self._picture_layout.setContentsMargins(0, 0, 0, 0)
+        self._picture_layout.setSpacing(6)
+        self._picture_layout.addStretch(1)
+        self._picture_layout.addStretch(1)  # the pictures go between these two
+        self._picture_box.setToolTip(
+            "The weights as colours: red positive, blue negative, white zero, on one scale "
+            "for the slices. Σ is the sum of the slices: what the filter does to a gray picture."
+        )
+        self._sum_label = QLabel(wordWrap=True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self._scroll, 1)
+        layout.addWidget(self._picture_box)
+        layout.addWidget(self._sum_label)
+
+    # --- reading (the editor's tests use these) ------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int, int] | None:
+        """(kh, kw, C) the grids are built for."""
+        return self._shape
+
+    def cell(self, channel: int, row: int, col: int) -> WeightCell:
+        return self._grids[channel].cell(row, col)
+
+    def channel_labels(self) -> list[str]:
+        return [label.text() for label in self._labels]
+
+    def images(self) -> list[KernelImage]:
+        """One picture per channel slice, then the channel sum (colour input only)."""
+        return self._images + ([self._sum_image] if self._sum_image else [])
+
+    def sum_text(self) -> str:
+        return self._sum_label.text()
+
+    # --- writing -------------------------------------------------------------------------
+    def set_volume(self, weights: np.ndarray) -> None:
+        """Show a (kh, kw, C) filter; rebuilds the grids only when the shape changes."""
+        w = np.asarray(weights, np.float32)
+        if w.shape != self._shape:
+            self._build(*w.shape)
+        limit = float(np.abs(w).max()) if w.size else 0.0  # one scale for every slice
+        for ch, (grid, image) in enumerate(zip(self._grids, self._images, strict=True)):
+            plane = w[:, :, ch]
+            grid.set_values(plane)
+            image.set_kernel(plane, limit)
+        total_plane = w.sum(axis=2)
+        if self._sum_image is not None:
+            self._sum_image.set_kernel(total_plane, float(np.abs(total_plane).max()))
+        self._sum_label.setText(sum_hint(float(total_plane.sum()), float(np.abs(w).sum())))
+
+    def _build(self, kernel_h: int, kernel_w: int, channels: int) -> None:
+        for widget in (*self._grids, *self._labels, *self._holders):
+            widget.deleteLater()  # a holder takes its picture with it
+        self._grids, self._labels, self._images, self._holders = [], [], [], []
+        self._sum_image = None
+
+        names = channel_names(channels)
+        for ch, name in enumerate(names):
+            label = _channel_label(name)
+            label.setToolTip(f"The weights that multiply the {name} channel of the window")
+            grid = KernelGrid()
+            grid.set_shape(kernel_h, kernel_w)
+            grid.edited.connect(lambda r, c, v, ch=ch: self.edited.emit(ch, r, c, v))
+            grid.rejected.connect(self.rejected)
+            # centred between two stretching columns; the label hugs its grid
+            self._grid_layout.addWidget(label, ch, 1, Qt.AlignmentFlag.AlignTop)
+            self._grid_layout.addWidget(grid, ch, 2, Qt.AlignmentFlag.AlignTop)
+            self._labels.append(label)
+            self._grids.append(grid)
+        self._grid_layout.setColumnStretch(0, 1)
+        self._grid_layout.setColumnStretch(3, 1)
+        self._grid_layout.setRowStretch(len(names), 1)
+
+        side = 64 if channels > 1 else 72
+        for name in names:
+            self._add_picture(KernelImage(side=side), name)
+        if channels > 1:
+            self._sum_image = KernelImage(side=side)
+            self._add_picture(self._sum_image, "Σ")
+        self._shape = (kernel_h, kernel_w, channels)
+
+    def _add_picture(self, image: KernelImage, name: str) -> None:
+        column = QVBoxLayout()
+        column.setSpacing(1)
+        caption = _channel_label(name)
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(image, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(caption)
+        holder = QWidget()  # deleting the holder removes the picture and caption together
+        holder.setLayout(column)
+        self._picture_layout.insertWidget(self._picture_layout.count() - 1, holder)
+        if image is not self._sum_image:
+            self._images.append(image)
+        self._holders.append(holder)
