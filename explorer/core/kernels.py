@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 MAX_KERNEL_SIDE = 15
@@ -53,18 +52,27 @@ def _check_size(size: int, what: str) -> int:
     return int(size)
 
 
+# OpenCV's fixed weights for small kernels when no sigma is given (getGaussianKernel, sigma ≤ 0)
+_SMALL_GAUSSIANS = {1: [1], 3: [1, 2, 1], 5: [1, 4, 6, 4, 1], 7: [2, 7, 14, 18, 14, 7, 2]}
+
+
 def gaussian(size: int, sigma: float | None = None) -> np.ndarray:
     """A (size, size) Gaussian blur kernel whose weights sum to 1.
 
-    Without ``sigma``, OpenCV's rule applies (``getGaussianKernel`` with sigma ≤ 0): the
-    binomial weights for sizes 1, 3, 5 and 7 (size 3 is [1, 2, 1]/4), else
-    ``sigma = 0.3·((size − 1)/2 − 1) + 0.8``.
+    Without ``sigma``, OpenCV's documented rule: the fixed weights for sizes 1, 3, 5 and 7
+    (size 3 is [1, 2, 1]/4 in each direction), else ``sigma = 0.3·((size − 1)/2 − 1) + 0.8``.
     """
     size = _check_size(size, "Gaussian")
-    if sigma is not None and not (math.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"the Gaussian's sigma must be a positive number, not {sigma}")
-    g = cv2.getGaussianKernel(size, -1.0 if sigma is None else float(sigma), ktype=cv2.CV_64F)
-    k = g @ g.T
+    if sigma is None and size in _SMALL_GAUSSIANS:
+        g = np.array(_SMALL_GAUSSIANS[size], np.float64)
+    else:
+        if sigma is None:
+            sigma = 0.3 * ((size - 1) * 0.5 - 1) + 0.8
+        elif not (math.isfinite(sigma) and sigma > 0):
+            raise ValueError(f"the Gaussian's sigma must be a positive number, not {sigma}")
+        x = np.arange(size) - (size - 1) / 2
+        g = np.exp(-(x * x) / (2.0 * sigma * sigma))
+    k = np.outer(g, g)
     return (k / k.sum()).astype(np.float32)
 
 
@@ -72,6 +80,15 @@ def box(size: int) -> np.ndarray:
     """A (size, size) box blur: every weight 1/size², the plain mean of the window."""
     size = _check_size(size, "box")
     return np.full((size, size), 1.0 / (size * size), np.float32)
+
+
+def _pixel_index(offset: np.ndarray, centre: float) -> np.ndarray:
+    """Pixel indices of offsets from the kernel's centre."""
+    offset = np.round(offset, 9)  # sin(180°) ≈ 1e-16 must not tip a rounding to the next pixel
+    if centre.is_integer():  # odd size: rint is symmetric about 0, so is the line
+        return (np.rint(offset) + centre).astype(int)
+    # even size: no centre pixel; rounding half up keeps a horizontal line on one row
+    return np.floor(offset + centre + 0.5).astype(int)
 
 
 def motion(size: int, angle_deg: float = 0.0) -> np.ndarray:
@@ -89,8 +106,8 @@ def motion(size: int, angle_deg: float = 0.0) -> np.ndarray:
     reach = c / max(abs(math.cos(a)), abs(math.sin(a)))  # the line ends on the kernel's border
     t = np.linspace(-reach, reach, 4 * size + 1)
     # image rows grow downwards, so a counter-clockwise angle moves up (-y) as x grows
-    cols = np.clip(np.rint(c + t * math.cos(a)), 0, size - 1).astype(int)
-    rows = np.clip(np.rint(c - t * math.sin(a)), 0, size - 1).astype(int)
+    cols = _pixel_index(t * math.cos(a), c)
+    rows = _pixel_index(-t * math.sin(a), c)
     k[rows, cols] = 1.0
     return (k / k.sum()).astype(np.float32)
 
