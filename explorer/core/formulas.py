@@ -1,0 +1,98 @@
+"""The output-size formulas and size captions the layer controls show, as plain text.
+
+Each formula is written with the current numbers in the lecture's form
+``o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1`` and its value is computed from exactly the terms shown,
+so a student can redo the arithmetic. Settings that cannot work raise ``ValueError`` with a
+sentence that says why (the panel shows it instead of a number).
+"""
+
+from __future__ import annotations
+
+from explorer.core import params, shapes
+
+__all__ = [
+    "conv_output_formula",
+    "pool_output_formula",
+    "processing_size",
+    "short_count",
+    "size_text",
+]
+
+
+def _check_positive(*named: tuple[str, int]) -> None:
+    for what, value in named:
+        if value < 1:
+            raise ValueError(f"the {what} must be at least 1, not {value}")
+
+
+def conv_output_formula(
+    n: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int | str = 0,
+    dilation: int = 1,
+    *,
+    name: str = "o",
+) -> str:
+    """The output size of a convolution along one axis, as a worked formula.
+
+    ``padding`` is a pad on each side or "valid", "same" or "full" (as in
+    :func:`explorer.core.shapes.pad_amounts`). Unequal pads (an odd total for "same") are
+    shown as ``before + after``. ``name`` is the left-hand side (``"H′"`` for a height):
+
+    >>> conv_output_formula(480, 3, stride=2, padding=1)
+    'o = ⌊(480 + 2·1 − 1·(3−1) − 1)/2⌋ + 1 = 240'
+    """
+    _check_positive(("input size", n), ("kernel size", kernel), ("stride", stride),
+                    ("dilation", dilation))
+    before, after = shapes.pad_amounts(n, kernel, stride, padding, dilation)
+    padded = n + before + after
+    span = dilation * (kernel - 1) + 1
+    if span > padded:
+        if dilation == 1:
+            window = f"the {kernel}-pixel kernel"
+        else:
+            window = f"the {kernel}-pixel kernel, dilated by {dilation}, spans {span} pixels and"
+        raise ValueError(f"{window} is larger than the padded {padded}-pixel input")
+    pads = f"2·{before}" if before == after else f"{before} + {after}"
+    value = (padded - dilation * (kernel - 1) - 1) // stride + 1
+    return f"{name} = ⌊({n} + {pads} − {dilation}·({kernel}−1) − 1)/{stride}⌋ + 1 = {value}"
+
+
+def pool_output_formula(n: int, size: int, stride: int, *, name: str = "o") -> str:
+    """The size of a pooled map along one axis (no padding: partial windows are dropped).
+
+    >>> pool_output_formula(240, 2, 2)
+    'o = ⌊(240 − 2)/2⌋ + 1 = 120'
+    """
+    _check_positive(("feature map size", n), ("pool size", size), ("pool stride", stride))
+    if size > n:
+        raise ValueError(
+            f"the {size}-pixel pooling window is larger than the {n}-pixel feature map"
+        )
+    value = (n - size) // stride + 1
+    return f"{name} = ⌊({n} − {size})/{stride}⌋ + 1 = {value}"
+
+
+def processing_size(height: int, width: int, max_side: int) -> tuple[int, int]:
+    """(height, width) of a picture scaled so its longer side is at most ``max_side``.
+
+    Pictures are only ever scaled down: a small picture keeps its size.
+
+    >>> processing_size(2688, 4032, 640)
+    (427, 640)
+    """
+    _check_positive(("picture height", height), ("picture width", width),
+                    ("processing size", max_side))
+    scale = min(1.0, max_side / max(height, width))
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
+def size_text(height: int, width: int) -> str:
+    """A picture size the way people say it, width first: ``"640×427 px"``."""
+    return f"{width}×{height} px"
+
+
+def short_count(n: int) -> str:
+    """A parameter count short enough for one line: ``"112"``, ``"9,840"``, ``"4.70 × 10¹¹"``."""
+    return params.format_count(n) if n < 10**6 else params.format_power(n)
