@@ -54,6 +54,7 @@ class _Header:
     height: int
     exif: bytes | None = None  # a TIFF-structured EXIF block, for the orientation
     truncated: bool = False
+    gray: bool = False  # a gray file OpenCV decodes as colour (PNG gray + alpha)
 
 
 class _Damaged(Exception):
@@ -112,6 +113,8 @@ def decode_image(data: bytes, name: str = "the picture") -> np.ndarray:
         raise ImageError(f"{name} looks like a {header.format} file, but OpenCV could not "
                          f"decode it (damaged, or a variant it does not support)")
     image = _to_app_layout(raw)
+    if header.gray and image.ndim == 3:
+        image = np.ascontiguousarray(image[:, :, 0])  # three equal channels
     orientation = _exif_orientation(header.exif) if header.exif else 1
     return _apply_orientation(image, orientation)
 
@@ -149,7 +152,8 @@ def _probe_png(data: bytes) -> _Header:
     length, kind = _unpack(">I4s", data, 8)
     if kind != b"IHDR" or length != 13:
         raise _Damaged("the PNG header (IHDR) is missing")
-    width, height = _unpack(">II", data, 16)
+    width, height, _depth, color_type = _unpack(">IIBB", data, 16)
+    gray = color_type in (0, 4)
     exif = None
     # walk the chunks to IEND: a cut-off file ends inside one
     pos = 8
@@ -161,7 +165,7 @@ def _probe_png(data: bytes) -> _Header:
         if kind == b"eXIf":
             exif = data[pos + 8:pos + 8 + length]
         elif kind == b"IEND":
-            return _Header("PNG", width, height, exif)
+            return _Header("PNG", width, height, exif, gray=gray)
         pos = end
     return _Header("PNG", width, height, exif, truncated=True)
 
