@@ -1,0 +1,424 @@
+"""The convolution layer: K filters slid over an H×W×C image, plus bias.
+
+Each output pixel is the weighted window (the kernel) laid over the input at that position,
+summed over the rows, columns and channels it covers, plus the filter's bias. CNN layers compute
+this *cross-correlation*; ``flip=True`` turns the kernel by 180° for a true convolution.
+
+The engine rides OpenCV (DESIGN.md §5): one ``cv2.filter2D`` per (filter, channel) on float32
+planes, with OpenCV's border extrapolation standing in for the padding, summed with ``cv2.add``.
+What OpenCV cannot express it gets by small rewrites: a dilated kernel is the kernel spread out
+with zeros, a stride keeps every s-th pixel of the dense result, and paddings wider than the
+kernel's reach, asymmetric ones and circular ones are added explicitly with
+``cv2.copyMakeBorder`` before a "valid" correlation. Large layers split their filters between
+the calling thread and a small pool of worker threads (OpenCV releases the GIL).
+
+Feature maps come back as a float32 ``(H', W', K)`` array whose memory is filter-major: each
+feature map ``maps[:, :, k]`` is one C-contiguous plane, ready for OpenCV and for display.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from explorer.core.shapes import Padding, dilated_size, pad_amounts, whole_number
+
+# PyTorch's padding-mode names → OpenCV's border rules. "reflect" mirrors without repeating the
+# edge pixel (PyTorch's reflect = OpenCV's REFLECT_101), "circular" wraps around.
+PAD_MODES: dict[str, int] = {
+    "zeros": cv2.BORDER_CONSTANT,
+    "reflect": cv2.BORDER_REFLECT_101,
+    "replicate": cv2.BORDER_REPLICATE,
+    "circular": cv2.BORDER_WRAP,
+}
+
+# Below this much work (output pixels × channels × filters) a second thread costs more than it
+# saves; above it (a 160×160 RGB image through 8 filters) the filters are shared out.
+_PARALLEL_MIN_WORK = 1 << 19
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _start_workers(n: int) -> ThreadPoolExecutor | None:
+    """The engine's worker threads, all started now so none appears later mid-program.
+
+    The calling thread does one share of the filters, so one worker per extra core (at most 3:
+    the layer is memory-bound beyond that). ThreadPoolExecutor starts a thread per submit only
+    while no thread is idle, so each worker is held at a barrier until all have started. Idle
+    workers are joined by ``concurrent.futures`` at interpreter exit.
+    """
+    if n < 1:
+        return None
+    executor = ThreadPoolExecutor(max_workers=n, thread_name_prefix="explorer-convolve")
+    barrier = threading.Barrier(n)
+    for f in [executor.submit(barrier.wait, 10) for _ in range(n)]:
+        f.result()
+    return executor
+
+
+_WORKERS = min(_usable_cores() - 1, 3)
+_EXECUTOR = _start_workers(_WORKERS)
+_local = threading.local()
+
+
+def _scratch(name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A float32 buffer private to the calling thread, reused across calls of the same shape."""
+    cache: dict | None = getattr(_local, "buffers", None)
+    if cache is None:
+        cache = _local.buffers = {}
+    key = (name, shape)
+    buf = cache.get(key)
+    if buf is None:
+        if len(cache) > 16:  # shapes changed (a new image size): drop the old buffers
+            cache.clear()
+        buf = cache[key] = np.empty(shape, np.float32)
+    return buf
+
+
+def empty_feature_maps(height: int, width: int, count: int) -> np.ndarray:
+    """An uninitialised float32 ``(height, width, count)`` array laid out map by map.
+
+    ``convolve(..., out=...)`` and ``pool(..., out=...)`` write into such a buffer without any
+    copy; preallocate one for a live loop.
+    """
+    return np.empty((count, height, width), np.float32).transpose(1, 2, 0)
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """The geometry of one axis: n inputs, a kernel spanning ``span`` pixels, the padding."""
+
+    n: int
+    kernel: int
+    span: int
+    stride: int
+    before: int
+    after: int
+
+    @property
+    def out(self) -> int:
+        return (self.n + self.before + self.after - self.span) // self.stride + 1
+
+    @property
+    def border_suffices(self) -> bool:
+        # filter2D with its anchor at the padding computes dense[y] = window starting at
+        # y − before, extrapolating the border as far as the kernel reaches: enough when every
+        # output we keep lies on a real pixel.
+        return self.before < self.span and (self.out - 1) * self.stride <= self.n - 1
+
+
+def _pair(value: object, what: str, minimum: int) -> tuple[int, int]:
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{what} is one number or a (rows, columns) pair, not {value!r}")
+        return whole_number(value[0], what, minimum), whole_number(value[1], what, minimum)
+    v = whole_number(value, what, minimum)
+    return v, v
+
+
+def _as_image(image: np.ndarray) -> np.ndarray:
+    img = np.asarray(image)
+    if img.dtype.kind not in "biuf":
+        raise ValueError(f"the image must hold real numbers, not {img.dtype}")
+    if img.ndim == 2:
+        img = img[:, :, np.newaxis]
+    if img.ndim != 3:
+        raise ValueError(
+            f"the image must be (height, width) or (height, width, channels), not {img.shape}"
+        )
+    if img.size == 0:
+        h, w, c = img.shape
+        raise ValueError(f"the image is empty ({h}×{w} pixels, {c} channels)")
+    return img
+
+
+def _as_filters(filters: np.ndarray, channels: int) -> np.ndarray:
+    w = np.asarray(filters)
+    if w.dtype.kind not in "biuf":
+        raise ValueError(f"the filters must hold real numbers, not {w.dtype}")
+    if w.ndim == 2:
+        w = w[np.newaxis, :, :, np.newaxis]
+    elif w.ndim != 4:
+        raise ValueError(
+            f"give one filter as (kh, kw) or several as (K, kh, kw, C), not shape {w.shape}"
+        )
+    k, kh, kw, c = w.shape
+    if k == 0:
+        raise ValueError("there are no filters")
+    if kh == 0 or kw == 0 or c == 0:
+        raise ValueError(f"the filters are empty (shape {w.shape})")
+    if c != channels:
+        deep = "channel" if c == 1 else "channels"
+        raise ValueError(f"the filters are {c} {deep} deep but the image has {channels}")
+    w = w.astype(np.float32, copy=False)
+    if not np.isfinite(w).all():
+        raise ValueError("the filters contain NaN or infinite weights")
+    return w
+
+
+def _as_bias(bias: np.ndarray | Sequence[float] | None, count: int) -> np.ndarray:
+    if bias is None:
+        return np.zeros(count, np.float64)
+    b = np.asarray(bias, dtype=np.float64).reshape(-1)
+    if b.shape != (count,):
+        filters = "filter" if count == 1 else "filters"
+        raise ValueError(f"there are {count} {filters} but {b.size} biases")
+    if not np.isfinite(b).all():
+        raise ValueError("the biases contain NaN or infinite values")
+    return b
+
+
+def _axes(
+    shape: tuple[int, int], kernel: tuple[int, int], stride: object, padding: Padding,
+    dilation: object,
+) -> tuple[_Axis, _Axis]:
+    (sh, sw), (dh, dw) = _pair(stride, "the stride", 1), _pair(dilation, "the dilation", 1)
+    if isinstance(padding, str):
+        ph = pw = padding
+    elif isinstance(padding, tuple | list):
+        ph, pw = _pair(padding, "the padding", 0)
+    else:
+        ph = pw = whole_number(padding, "the padding", 0)
+    (h, w), (kh, kw) = shape, kernel
+    rows = _Axis(h, kh, dilated_size(kh, dh), sh, *pad_amounts(h, kh, sh, ph, dh))
+    cols = _Axis(w, kw, dilated_size(kw, dw), sw, *pad_amounts(w, kw, sw, pw, dw))
+    if rows.span > h + rows.before + rows.after or cols.span > w + cols.before + cols.after:
+        dilated = (
+            f" (dilated to {rows.span}×{cols.span})" if (dh, dw) != (1, 1) else ""
+        )
+        padded = "the padded " if rows.before + rows.after + cols.before + cols.after else "the "
+        ph_, pw_ = h + rows.before + rows.after, w + cols.before + cols.after
+        raise ValueError(
+            f"the {kh}×{kw} kernel{dilated} is larger than {padded}{ph_}×{pw_} image"
+        )
+    return rows, cols
+
+
+def _check_pad_mode(pad_mode: str, rows: _Axis, cols: _Axis) -> int:
+    if pad_mode not in PAD_MODES:
+        raise ValueError(
+            f"unknown padding mode {pad_mode!r}: use one of "
+            + ", ".join(repr(m) for m in PAD_MODES)
+        )
+    for axis, side in ((rows, "tall"), (cols, "wide")):
+        pad = max(axis.before, axis.after)
+        # PyTorch's limits: a mirror needs a pixel beyond the edge, a wrap at most one turn
+        if pad_mode == "reflect" and pad >= axis.n:
+            raise ValueError(
+                f"reflect padding of {pad} needs an image more than {pad} pixels {side} "
+                f"(it is {axis.n})"
+            )
+        if pad_mode == "circular" and pad > axis.n:
+            raise ValueError(
+                f"circular padding of {pad} needs an image at least {pad} pixels {side} "
+                f"(it is {axis.n})"
+            )
+    return PAD_MODES[pad_mode]
+
+
+def _kernel_planes(
+    w: np.ndarray, flip: bool, dilation: tuple[int, int], rows: _Axis, cols: _Axis
+) -> list[list[np.ndarray]]:
+    """Per filter, per channel: the 2-D float32 kernel filter2D slides (flipped, dilated)."""
+    if flip:
+        w = w[:, ::-1, ::-1, :]
+    planes = []
+    for k in range(w.shape[0]):
+        per_channel = []
+        for c in range(w.shape[3]):
+            if dilation == (1, 1):
+                kern = np.ascontiguousarray(w[k, :, :, c])
+            else:
+                kern = np.zeros((rows.span, cols.span), np.float32)
+                kern[:: dilation[0], :: dilation[1]] = w[k, :, :, c]
+            per_channel.append(kern)
+        planes.append(per_channel)
+    return planes
+
+
+def _input_planes(img: np.ndarray, rows: _Axis, cols: _Axis, border: int, explicit: bool
+                  ) -> list[np.ndarray]:
+    """The image as C contiguous float32 planes, padded explicitly when filter2D cannot."""
+    h, w, c = img.shape
+    if c == 1 and img.dtype == np.float32 and img.flags.c_contiguous:
+        planes = [img.reshape(h, w)]
+    else:
+        planes = [_scratch(f"plane{i}", (h, w)) for i in range(c)]
+        if img.dtype == np.float32 and img.flags.c_contiguous and c <= 512:
+            cv2.split(img, planes)
+        else:
+            for i in range(c):
+                np.copyto(planes[i], img[:, :, i], casting="unsafe")
+    if not explicit:
+        return planes
+    shape = (h + rows.before + rows.after, w + cols.before + cols.after)
+    padded = []
+    for i, plane in enumerate(planes):
+        dst = _scratch(f"padded{i}", shape)
+        cv2.copyMakeBorder(plane, rows.before, rows.after, cols.before, cols.after, border,
+                           dst=dst, value=0)
+        padded.append(dst)
+    return padded
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One call's prepared inputs, shared read-only by the threads computing its filters."""
+
+    planes: list[np.ndarray]
+    kernels: list[list[np.ndarray]]
+    bias: np.ndarray
+    anchor: tuple[int, int]  # (x, y), filter2D's order
+    border: int
+    dense: tuple[int, int]  # the rows × columns of plane filter2D computes
+    keep: tuple[slice, slice]  # the outputs within the dense result
+    out: np.ndarray
+
+
+def _run_filters(job: _Job, filters: range) -> None:
+    """Correlate ``filters`` of the job, writing each feature map into ``job.out``."""
+    rows, cols = job.dense
+    src = [p[:rows, :cols] for p in job.planes]
+    tmp = _scratch("tmp", job.dense)
+    for k in filters:
+        target = job.out[:, :, k]
+        direct = target.shape == job.dense and target.flags.c_contiguous
+        acc = target if direct else _scratch("acc", job.dense)
+        kernels = job.kernels[k]
+        cv2.filter2D(src[0], -1, kernels[0], dst=acc, anchor=job.anchor,
+                     delta=float(job.bias[k]), borderType=job.border)
+        for plane, kern in zip(src[1:], kernels[1:], strict=True):
+            cv2.filter2D(plane, -1, kern, dst=tmp, anchor=job.anchor, borderType=job.border)
+            cv2.add(acc, tmp, dst=acc)
+        if not direct:
+            np.copyto(target, acc[job.keep])
+
+
+def _run_parallel(job: _Job, count: int, work: int) -> None:
+    if _EXECUTOR is None or count < 2 or work < _PARALLEL_MIN_WORK:
+        _run_filters(job, range(count))
+        return
+    shares = min(count, _WORKERS + 1)
+    bounds = [count * i // shares for i in range(shares + 1)]
+    futures = [
+        _EXECUTOR.submit(_run_filters, job, range(bounds[i], bounds[i + 1]))
+        for i in range(1, shares)
+    ]
+    try:
+        _run_filters(job, range(bounds[0], bounds[1]))
+    finally:
+        for f in futures:
+            f.result()
+
+
+def output_shape(
+    image_shape: tuple[int, ...],
+    filters_shape: tuple[int, ...],
+    *,
+    stride: int | tuple[int, int] = 1,
+    padding: Padding | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+) -> tuple[int, int, int]:
+    """The ``(H', W', K)`` that :func:`convolve` returns for these shapes and settings."""
+    rows, cols = _axes(tuple(image_shape[:2]), _kernel_hw(filters_shape), stride, padding,
+                       dilation)
+    count = filters_shape[0] if len(filters_shape) == 4 else 1
+    return rows.out, cols.out, count
+
+
+def _kernel_hw(filters_shape: tuple[int, ...]) -> tuple[int, int]:
+    if len(filters_shape) == 2:
+        return filters_shape[0], filters_shape[1]
+    if len(filters_shape) == 4:
+        return filters_shape[1], filters_shape[2]
+    raise ValueError(
+        f"give one filter as (kh, kw) or several as (K, kh, kw, C), not shape {filters_shape}"
+    )
+
+
+def convolve(
+    image: np.ndarray,
+    filters: np.ndarray,
+    *,
+    bias: np.ndarray | Sequence[float] | None = None,
+    stride: int | tuple[int, int] = 1,
+    padding: Padding | tuple[int, int] = 0,
+    pad_mode: str = "zeros",
+    dilation: int | tuple[int, int] = 1,
+    flip: bool = False,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Slide every filter over the image: the pre-activation feature maps of a conv layer.
+
+    Args:
+        image: ``(H, W)`` or ``(H, W, C)``, any real dtype.
+        filters: one ``(kh, kw)`` filter for a one-channel image, or ``(K, kh, kw, C)``: K
+            filters, each spanning all C channels.
+        bias: ``(K,)``, one number added to each feature map; None for no bias.
+        stride: step between windows, one number or ``(rows, columns)``.
+        padding: pixels added on each side (one number or ``(rows, columns)``), or
+            ``"valid"`` (none), ``"same"`` (output H×W at stride 1, ⌈n/s⌉ at stride s; the odd
+            extra pixel goes bottom/right) or ``"full"`` (d(k − 1) on each side).
+        pad_mode: what the padding holds: ``"zeros"``, ``"reflect"`` (mirror, edge pixel not
+            repeated), ``"replicate"`` (edge pixel repeated) or ``"circular"`` (wrap around).
+        dilation: gap between kernel taps, one number or ``(rows, columns)``.
+        flip: False computes cross-correlation (what CNN layers do); True turns the kernel by
+            180° first: a true convolution.
+        out: optional float32 ``(H', W', K)`` buffer to write into (see
+            :func:`empty_feature_maps`); returned.
+
+    Returns:
+        float32 ``(H', W', K)`` with ``H' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1``, each feature
+        map ``[:, :, k]`` C-contiguous.
+
+    Raises:
+        ValueError: a sentence saying what does not fit (kernel larger than the padded image,
+            channel mismatch, stride below 1, unknown padding mode …).
+    """
+    img = _as_image(image)
+    h, w, c = img.shape
+    weights = _as_filters(filters, c)
+    count, kh, kw, _ = weights.shape
+    b = _as_bias(bias, count)
+    rows, cols = _axes((h, w), (kh, kw), stride, padding, dilation)
+    border = _check_pad_mode(pad_mode, rows, cols)
+    shape = (rows.out, cols.out, count)
+    if out is None:
+        out = empty_feature_maps(*shape)
+    elif not (isinstance(out, np.ndarray) and out.dtype == np.float32 and out.shape == shape):
+        got = f"{out.dtype} {out.shape}" if isinstance(out, np.ndarray) else type(out).__name__
+        raise ValueError(f"out must be a float32 array of shape {shape}, not {got}")
+
+    explicit = pad_mode == "circular" or not (rows.border_suffices and cols.border_suffices)
+    planes = _input_planes(img, rows, cols, border, explicit)
+    if explicit:
+        anchor, border = (0, 0), cv2.BORDER_CONSTANT  # padded already; border never read
+    else:
+        anchor = (cols.before, rows.before)
+    # filter2D computes a plane the size of its input, of which every s-th pixel is kept:
+    # all of the image, or as much of the padded image as the last window reaches
+    if explicit:
+        dense = ((rows.out - 1) * rows.stride + rows.span,
+                 (cols.out - 1) * cols.stride + cols.span)
+    else:
+        dense = (h, w)
+    keep = (
+        slice(0, (rows.out - 1) * rows.stride + 1, rows.stride),
+        slice(0, (cols.out - 1) * cols.stride + 1, cols.stride),
+    )
+    dil = _pair(dilation, "the dilation", 1)
+    job = _Job(planes, _kernel_planes(weights, flip, dil, rows, cols), b, anchor, border,
+               dense, keep, out)
+    _run_parallel(job, count, dense[0] * dense[1] * c * count)
+    return out

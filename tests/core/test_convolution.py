@@ -1,0 +1,341 @@
+"""The convolution engine against a slow, obviously-correct NumPy reference and SciPy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import ndimage
+
+from explorer.core.convolution import convolve, empty_feature_maps, output_shape
+
+NP_PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+SCIPY_MODES = {"zeros": "constant", "reflect": "mirror", "replicate": "nearest", "circular": "wrap"}
+
+
+def reference_pads(n: int, k: int, s: int, d: int, padding) -> tuple[int, int]:
+    """(before, after) along one axis, written out from the definitions."""
+    span = d * (k - 1) + 1
+    if padding == "valid":
+        return 0, 0
+    if padding == "full":
+        return span - 1, span - 1
+    if padding == "same":  # TensorFlow: ⌈n/s⌉ outputs, the odd pixel after
+        total = max((math.ceil(n / s) - 1) * s + span - n, 0)
+        return total // 2, total - total // 2
+    return padding, padding
+
+
+def reference_convolve(image, filters, bias=None, stride=(1, 1), padding=(0, 0),
+                       pad_mode="zeros", dilation=(1, 1), flip=False):
+    """Loop over output positions: window · kernel summed over rows, columns and channels."""
+    x = np.asarray(image, np.float64)
+    if x.ndim == 2:
+        x = x[:, :, None]
+    w = np.asarray(filters, np.float64)
+    if w.ndim == 2:
+        w = w[None, :, :, None]
+    if flip:
+        w = w[:, ::-1, ::-1, :]
+    k, kh, kw, _ = w.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    ph, pw = padding if isinstance(padding, tuple) else (padding, padding)
+    (top, bottom) = reference_pads(x.shape[0], kh, sh, dh, ph)
+    (left, right) = reference_pads(x.shape[1], kw, sw, dw, pw)
+    padded = np.pad(x, ((top, bottom), (left, right), (0, 0)), mode=NP_PAD_MODES[pad_mode])
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    out_h = (padded.shape[0] - span_h) // sh + 1
+    out_w = (padded.shape[1] - span_w) // sw + 1
+    out = np.zeros((out_h, out_w, k))
+    for i in range(out_h):
+        for j in range(out_w):
+            window = padded[i * sh : i * sh + span_h : dh, j * sw : j * sw + span_w : dw, :]
+            out[i, j, :] = np.tensordot(w, window, axes=([1, 2, 3], [0, 1, 2]))
+    if bias is not None:
+        out += np.asarray(bias, np.float64)
+    return out
+
+
+def assert_close(actual, expected):
+    scale = max(1.0, float(np.abs(expected).max(initial=0)))
+    np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-5 * scale)
+
+
+# --- the lecture's examples ----------------------------------------------------------------------
+
+
+def test_lecture_vertical_edge_example():
+    image = np.array([[10, 10, 10, 0, 0, 0]] * 6)
+    vertical_edge = np.array([[1, 0, -1]] * 3)
+    result = convolve(image, vertical_edge)
+    assert result.shape == (4, 4, 1) and result.dtype == np.float32
+    np.testing.assert_array_equal(result[:, :, 0], np.array([[0, 30, 30, 0]] * 4))
+
+
+def test_lecture_volume_example_two_filters_bias_padding_and_stride():
+    # 5×5×3 input padded to 7×7×3, two 3×3×3 filters with biases 1 and 0, stride 2 → 3×3×2.
+    # (The lecture's figure lost its numbers; these small integers have the same shapes.)
+    rng = np.random.default_rng(231)
+    x = rng.integers(0, 3, (5, 5, 3))
+    w = rng.integers(-1, 2, (2, 3, 3, 3))
+    bias = [1, 0]
+    result = convolve(x, w, bias=bias, padding=1, stride=2)
+    assert result.shape == (3, 3, 2)
+    assert_close(result, reference_convolve(x, w, bias, (2, 2), 1))
+    # the top-left output sees the padded rows/columns −1..1: only x[0:2, 0:2] is real
+    by_hand = (w[0, 1:, 1:, :] * x[0:2, 0:2, :]).sum() + 1
+    assert result[0, 0, 0] == by_hand
+    # the centre output (1, 1) sees x[1:4, 1:4] with no padding at all
+    assert result[1, 1, 1] == (w[1] * x[1:4, 1:4, :]).sum() + 0
+
+
+# --- against the reference, case by case ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("pad_mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding", [0, 1, 2, (1, 3), "valid", "same", "full"])
+def test_every_padding_and_pad_mode_matches_the_reference(padding, pad_mode):
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(9, 11, 3))
+    w = rng.normal(size=(2, 3, 4, 3))  # rectangular, one even side
+    b = rng.normal(size=2)
+    result = convolve(x, w, bias=b, padding=padding, pad_mode=pad_mode)
+    assert_close(result, reference_convolve(x, w, b, (1, 1), padding, pad_mode))
+
+
+@pytest.mark.parametrize("kernel", [(1, 1), (2, 2), (3, 3), (4, 4), (5, 2), (2, 5), (7, 7)])
+@pytest.mark.parametrize("padding", ["same", "full", 2])
+def test_odd_even_and_rectangular_kernels(kernel, padding):
+    rng = np.random.default_rng(sum(kernel))
+    x = rng.normal(size=(10, 9, 2))
+    w = rng.normal(size=(3, *kernel, 2))
+    for pad_mode in ("zeros", "reflect"):
+        result = convolve(x, w, padding=padding, pad_mode=pad_mode)
+        assert_close(result, reference_convolve(x, w, None, (1, 1), padding, pad_mode))
+
+
+@pytest.mark.parametrize("stride", [(1, 1), (2, 2), (3, 2), (1, 4)])
+@pytest.mark.parametrize("dilation", [(1, 1), (2, 2), (3, 1)])
+@pytest.mark.parametrize("padding", [0, "same", "full", (2, 1)])
+def test_stride_and_dilation(stride, dilation, padding):
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(13, 12, 3))
+    w = rng.normal(size=(2, 3, 2, 3))
+    result = convolve(x, w, stride=stride, dilation=dilation, padding=padding,
+                      pad_mode="replicate")
+    expected = reference_convolve(x, w, None, stride, padding, "replicate", dilation)
+    assert_close(result, expected)
+
+
+@pytest.mark.parametrize("pad_mode", ["zeros", "circular"])
+def test_flip_is_true_convolution(pad_mode):
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(8, 8, 2))
+    w = rng.normal(size=(2, 3, 2, 2))
+    result = convolve(x, w, flip=True, padding="same", pad_mode=pad_mode, stride=2)
+    expected = reference_convolve(x, w, None, (2, 2), "same", pad_mode, flip=True)
+    assert_close(result, expected)
+    # a symmetric kernel does not care
+    sym = np.ones((1, 3, 3, 2))
+    assert_close(convolve(x, sym, flip=True), convolve(x, sym))
+
+
+def test_large_kernels_take_opencvs_fourier_path_and_still_match():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(30, 33))
+    w = rng.normal(size=(1, 13, 12, 1))  # filter2D switches to the DFT above ~11×11
+    for padding in ("same", 3, "valid"):
+        result = convolve(x, w, padding=padding, pad_mode="reflect")
+        expected = reference_convolve(x, w, None, (1, 1), padding, "reflect")
+        np.testing.assert_allclose(result, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_many_filters_on_a_larger_image_take_the_threaded_path():
+    rng = np.random.default_rng(9)
+    x = rng.integers(0, 256, (150, 160, 3)).astype(np.uint8)
+    w = rng.normal(size=(8, 3, 3, 3))
+    b = rng.normal(size=8)
+    result = convolve(x, w, bias=b, padding="same")
+    # SciPy as an independent peer: one correlation per channel, summed
+    for k in range(8):
+        expected = sum(
+            ndimage.correlate(x[:, :, c].astype(np.float64), w[k, :, :, c], mode="constant")
+            for c in range(3)
+        ) + b[k]
+        np.testing.assert_allclose(result[:, :, k], expected, rtol=1e-5, atol=1e-2)
+
+
+@given(
+    h=st.integers(1, 9), w=st.integers(1, 9), c=st.integers(1, 3), k=st.integers(1, 3),
+    kh=st.integers(1, 5), kw=st.integers(1, 5),
+    sh=st.integers(1, 3), sw=st.integers(1, 3), dh=st.integers(1, 3), dw=st.integers(1, 3),
+    padding=st.one_of(st.integers(0, 4), st.sampled_from(["valid", "same", "full"])),
+    pad_mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
+    flip=st.booleans(), with_bias=st.booleans(), seed=st.integers(0, 2**16),
+)
+@settings(max_examples=60, deadline=None)
+def test_random_layers_match_the_reference_or_refuse_clearly(
+    h, w, c, k, kh, kw, sh, sw, dh, dw, padding, pad_mode, flip, with_bias, seed
+):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(h, w, c)).astype(np.float32)
+    filters = rng.normal(size=(k, kh, kw, c))
+    bias = rng.normal(size=k) if with_bias else None
+    pads = [reference_pads(h, kh, sh, dh, padding), reference_pads(w, kw, sw, dw, padding)]
+    spans = [dh * (kh - 1) + 1, dw * (kw - 1) + 1]
+    fits = all(n + sum(p) >= s for n, p, s in zip((h, w), pads, spans, strict=True))
+    mode_ok = all(
+        (pad_mode != "reflect" or max(p) < n) and (pad_mode != "circular" or max(p) <= n)
+        for n, p in zip((h, w), pads, strict=True)
+    )
+    kwargs = dict(bias=bias, stride=(sh, sw), padding=padding, pad_mode=pad_mode,
+                  dilation=(dh, dw), flip=flip)
+    if not (fits and mode_ok):
+        with pytest.raises(ValueError):
+            convolve(x, filters, **kwargs)
+        return
+    result = convolve(x, filters, **kwargs)
+    expected = reference_convolve(x, filters, bias, (sh, sw), padding, pad_mode, (dh, dw), flip)
+    assert result.shape == expected.shape
+    assert_close(result, expected)
+
+
+@pytest.mark.parametrize("pad_mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("size", [3, 4, 5])
+def test_same_padding_matches_scipy_correlate(pad_mode, size):
+    rng = np.random.default_rng(size)
+    x = rng.normal(size=(17, 14))
+    kernel = rng.normal(size=(size, size))
+    origin = (size - 1) // 2 - size // 2  # SciPy centres even kernels one pixel later
+    expected = ndimage.correlate(x, kernel, mode=SCIPY_MODES[pad_mode], origin=origin)
+    result = convolve(x, kernel, padding="same", pad_mode=pad_mode)
+    np.testing.assert_allclose(result[:, :, 0], expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("pad_mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("size", [3, 5])
+def test_flipped_same_padding_matches_scipy_convolve(pad_mode, size):
+    rng = np.random.default_rng(size + 1)
+    x = rng.normal(size=(12, 15))
+    kernel = rng.normal(size=(size, size))
+    expected = ndimage.convolve(x, kernel, mode=SCIPY_MODES[pad_mode])
+    result = convolve(x, kernel, padding="same", pad_mode=pad_mode, flip=True)
+    np.testing.assert_allclose(result[:, :, 0], expected, rtol=1e-5, atol=1e-5)
+
+
+# --- sizes -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [5, 6, 7, 8])
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_same_padding_sizes(n, k):
+    x = np.zeros((n, n + 1))
+    w = np.zeros((1, k, k, 1))
+    assert convolve(x, w, padding="same").shape == (n, n + 1, 1)
+    assert convolve(x, w, padding="same", stride=2).shape == (
+        math.ceil(n / 2), math.ceil((n + 1) / 2), 1
+    )
+
+
+def test_output_shape_agrees_with_convolve():
+    x = np.zeros((20, 17, 3))
+    w = np.zeros((4, 3, 5, 3))
+    for kwargs in ({}, {"stride": 2}, {"padding": "full", "dilation": (2, 1)},
+                   {"padding": (1, 2), "stride": (3, 1)}):
+        assert output_shape(x.shape, w.shape, **kwargs) == convolve(x, w, **kwargs).shape
+
+
+# --- types, buffers and layout -------------------------------------------------------------
+
+
+def test_any_real_dtype_in_float32_out_and_inputs_untouched():
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 256, (6, 7, 3)).astype(np.uint8)
+    w = rng.integers(-2, 3, (2, 3, 3, 3)).astype(np.int64)
+    x_before, w_before = x.copy(), w.copy()
+    for image in (x, x.astype(np.float64), x.astype(np.int16), x.astype(bool)):
+        result = convolve(image, w, padding=1)
+        assert result.dtype == np.float32
+        assert_close(result, reference_convolve(image, w, None, (1, 1), 1))
+    np.testing.assert_array_equal(x, x_before)
+    np.testing.assert_array_equal(w, w_before)
+
+
+def test_one_channel_image_given_as_2d_or_3d():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(6, 6))
+    w = rng.normal(size=(3, 3))
+    assert_close(convolve(x, w), convolve(x[:, :, None], w[None, :, :, None]))
+
+
+def test_out_buffer_is_filled_and_returned_in_either_layout():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(12, 10, 3))
+    w = rng.normal(size=(4, 3, 3, 3))
+    expected = reference_convolve(x, w, None, (2, 1), "same")
+    for out in (empty_feature_maps(6, 10, 4), np.empty((6, 10, 4), np.float32)):
+        result = convolve(x, w, stride=(2, 1), padding="same", out=out)
+        assert result is out
+        assert_close(out, expected)
+
+
+def test_each_feature_map_is_contiguous():
+    result = convolve(np.ones((5, 6, 3)), np.ones((4, 3, 3, 3)), padding=1)
+    assert all(result[:, :, k].flags.c_contiguous for k in range(4))
+
+
+def test_repeated_calls_do_not_share_results():
+    x = np.ones((8, 8))
+    a = convolve(x, np.ones((3, 3)))
+    b = convolve(2 * x, np.ones((3, 3)))
+    assert a[0, 0, 0] == 9 and b[0, 0, 0] == 18
+
+
+def test_one_pixel_images_and_kernels_larger_than_the_image():
+    assert convolve(np.array([[5.0]]), np.array([[2.0]]))[0, 0, 0] == 10
+    x = np.arange(4.0).reshape(2, 2)
+    w = np.arange(25.0).reshape(5, 5)
+    assert_close(convolve(x, w, padding=2), reference_convolve(x, w, None, (1, 1), 2))
+    assert_close(convolve(x, w, padding=2, pad_mode="replicate"),
+                 reference_convolve(x, w, None, (1, 1), 2, "replicate"))
+
+
+# --- refusing bad arguments ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"image": np.zeros((3, 3)), "filters": np.ones((5, 5)), "padding": 0},
+         "the 5×5 kernel is larger than the 3×3 image"),
+        ({"image": np.zeros((3, 3)), "filters": np.ones((5, 5)), "dilation": 2, "padding": 1},
+         r"the 5×5 kernel \(dilated to 9×9\) is larger than the padded 5×5 image"),
+        ({"stride": 0}, "the stride must be at least 1"),
+        ({"stride": 1.5}, "the stride must be a whole number"),
+        ({"dilation": 0}, "the dilation must be at least 1"),
+        ({"padding": -1}, "the padding must be at least 0"),
+        ({"padding": "half"}, "unknown padding 'half'.*'valid', 'same', 'full'"),
+        ({"pad_mode": "mirror"},
+         "unknown padding mode 'mirror'.*'zeros', 'reflect', 'replicate', 'circular'"),
+        ({"filters": np.ones((2, 3, 3, 3))}, "the filters are 3 channels deep but the image has 1"),
+        ({"filters": np.ones((3, 3, 3))}, r"\(kh, kw\) or several as \(K, kh, kw, C\)"),
+        ({"filters": np.array([[1.0, np.nan]])}, "NaN or infinite"),
+        ({"filters": np.array([[1.0, np.inf]])}, "NaN or infinite"),
+        ({"image": np.zeros((0, 4))}, "the image is empty"),
+        ({"image": np.zeros((2, 2, 2, 2))}, "must be \\(height, width\\)"),
+        ({"image": np.zeros((4, 4), complex)}, "real numbers"),
+        ({"bias": [1.0, 2.0]}, "there are 1 filter but 2 biases"),
+        ({"padding": 4, "pad_mode": "reflect"}, "reflect padding of 4 needs an image more than"),
+        ({"padding": 5, "pad_mode": "circular"}, "circular padding of 5 needs an image"),
+        ({"out": np.zeros((4, 4, 1))}, "out must be a float32 array of shape \\(4, 4, 1\\)"),
+    ],
+)
+def test_bad_arguments_raise_a_value_error_a_student_can_read(kwargs, message):
+    args = {"image": np.zeros((4, 4)), "filters": np.ones((1, 3, 3, 1)), "padding": 1}
+    args.update(kwargs)
+    image, filters = args.pop("image"), args.pop("filters")
+    with pytest.raises(ValueError, match=message):
+        convolve(image, filters, **args)
