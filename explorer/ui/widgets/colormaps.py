@@ -1,0 +1,93 @@
+"""How feature maps are coloured: which colormap, which levels, how much is clipped.
+
+Signed maps (any negative value: before the activation, identity, tanh, an edge filter's
+response) get a diverging colormap with levels symmetric about zero, so zero is always the
+neutral middle colour and the sign reads at a glance. Non-negative maps (after ReLU) get a
+perceptual sequential colormap from zero up. Everything here is NumPy/OpenCV on the maps as
+float32 planes, cheap enough for every live frame (no percentiles, no full-array temporaries
+beyond one comparison).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+import pyqtgraph as pg
+
+__all__ = [
+    "DIVERGING",
+    "SEQUENTIAL",
+    "MapLevels",
+    "clipped_share",
+    "colormap",
+    "compute_levels",
+    "plane_ranges",
+]
+
+DIVERGING = "CET-D1A"  # blue – white – red, perceptually even on both sides of zero
+SEQUENTIAL = "viridis"
+
+
+@cache
+def colormap(signed: bool) -> pg.ColorMap:
+    """The diverging colormap for signed maps, the sequential one for non-negative maps."""
+    return pg.colormap.get(DIVERGING if signed else SEQUENTIAL)
+
+
+@dataclass(frozen=True)
+class MapLevels:
+    """The colour levels of K maps and what the panel says about them."""
+
+    levels: np.ndarray  # (K, 2) float: (low, high) of each map's colour scale
+    signed: bool  # any negative value in any map: diverging colormap, symmetric levels
+    clipped: float | None  # share of values beyond the fixed levels (0..1); None unless fixed
+
+
+def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:
+    """(K, 2) array of each plane's (min, max); OpenCV's minMaxLoc is one fast pass."""
+    out = np.zeros((len(planes), 2), np.float64)
+    for k, p in enumerate(planes):
+        lo, hi, _, _ = cv2.minMaxLoc(p)
+        out[k] = lo, hi
+    return out
+
+
+def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float) -> MapLevels:
+    """Colour levels from each map's (min, max) for a level mode of the document.
+
+    ``per_map``: each map spans its own range; ``shared``: every map spans the range of all of
+    them, so their strengths compare; ``fixed``: ±``fixed_limit`` (0..limit when nothing is
+    negative), steady from frame to frame. ``clipped`` is left None: see :func:`clipped_share`.
+    """
+    ranges = np.asarray(ranges, np.float64).reshape(-1, 2)
+    signed = bool(ranges.size and ranges[:, 0].min() < 0)
+    if mode == "per_map":
+        highs = np.abs(ranges).max(axis=1) if signed else ranges[:, 1].copy()
+    elif mode == "shared":
+        top = float(np.abs(ranges).max()) if signed else float(ranges[:, 1].max(initial=0.0))
+        highs = np.full(len(ranges), top)
+    elif mode == "fixed":
+        if not (np.isfinite(fixed_limit) and fixed_limit > 0):
+            raise ValueError("the fixed colour limit must be a positive number")
+        highs = np.full(len(ranges), float(fixed_limit))
+    else:
+        raise ValueError(f"unknown level mode {mode!r}: use per_map, shared or fixed")
+    # a flat map (all zeros) still needs a non-empty colour scale
+    highs = np.where(np.isfinite(highs) & (highs > 0), highs, 1.0)
+    lows = -highs if signed else np.zeros_like(highs)
+    return MapLevels(np.stack([lows, highs], axis=1), signed, None)
+
+
+def clipped_share(planes: list[np.ndarray], limit: float) -> float:
+    """Share (0..1) of values beyond ±limit, the fixed levels (non-negative maps: 0..limit)."""
+    total = sum(p.size for p in planes)
+    if total == 0:
+        return 0.0
+    inside = 0
+    for p in planes:
+        # inRange is one pass with no float temporaries; its bounds are inclusive
+        inside += cv2.countNonZero(cv2.inRange(p, -limit, limit))
+    return (total - inside) / total

@@ -1,0 +1,325 @@
+"""A grid of titled map tiles (feature maps or pooled maps) in one pyqtgraph scene.
+
+Built for the live loop: tiles and their ImageItems are made once and reused; a new frame only
+calls ``setImage`` with explicit levels. Maps much larger than their tile on screen are shrunk
+by a whole factor with ``INTER_AREA`` first (OpenCV's fast path), and each image keeps the
+full-resolution rectangle, so view coordinates are always full-resolution map coordinates:
+hover positions and overlays need no conversion. Tile view boxes ignore the mouse (no accidental
+panning of a tile); the grid only reports hovers and clicks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from explorer.ui.widgets.colormaps import colormap
+
+__all__ = ["MapGrid", "best_columns"]
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+TITLE_HEIGHT = 20  # px a tile title takes above its map
+COLORBAR_WIDTH = 70  # px of the colour bar with its numbers
+SELECTED = QColor(255, 190, 40)  # the selected filter's frame and title
+WINDOW = QColor(255, 60, 200)  # a pooling window drawn on a feature map
+
+
+def best_columns(n: int, map_h: int, map_w: int, width: float, height: float,
+                 title_height: float = TITLE_HEIGHT) -> int:
+    """The column count that shows ``n`` tiles of ``map_h × map_w`` biggest in the area."""
+    if n <= 1 or map_h <= 0 or map_w <= 0 or width <= 0 or height <= 0:
+        return max(1, n)
+    best, best_scale = 1, -1.0
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        cell_w = width / cols
+        cell_h = height / rows - title_height
+        scale = min(cell_w / map_w, cell_h / map_h)
+        if scale > best_scale + 1e-9:  # ties go to fewer columns: fuller rows
+            best, best_scale = cols, scale
+    return best
+
+
+class _Tile:
+    """One titled map: a label above a view box that holds the image and its overlays."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.layout = pg.GraphicsLayout()
+        self.layout.setContentsMargins(2, 0, 2, 2)
+        self.layout.setSpacing(0)
+        self.label = self.layout.addLabel(" ", row=0, col=0, size="9pt")
+        self.label.setMaximumHeight(TITLE_HEIGHT)
+        self.view = self.layout.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False,
+                                           enableMenu=False, invertY=True)
+        self.view.setDefaultPadding(0.01)
+        self.image = pg.ImageItem()
+        self.view.addItem(self.image)
+        self.frame = QGraphicsRectItem()
+        self.frame.setPen(_cosmetic(SELECTED, 3))
+        self.frame.setZValue(10)
+        self.frame.hide()
+        self.view.addItem(self.frame, ignoreBounds=True)
+        self.window = QGraphicsRectItem()
+        self.window.setPen(_cosmetic(WINDOW, 2))
+        self.window.setZValue(20)
+        self.window.hide()
+        self.view.addItem(self.window, ignoreBounds=True)
+        self.marks = pg.ScatterPlotItem(size=9, symbol="x", pen=None, brush=pg.mkBrush(WINDOW))
+        self.marks.setZValue(21)
+        self.view.addItem(self.marks, ignoreBounds=True)
+        self.title = ""
+        self.selected = False
+        self.full_shape = (0, 0)  # (rows, cols) of the map at full resolution
+        self.shown_shape = (0, 0)  # (rows, cols) of the image actually handed to pyqtgraph
+
+    def set_title(self, title: str, selected: bool) -> None:
+        if (title, selected) == (self.title, self.selected):
+            return
+        self.title, self.selected = title, selected
+        color = SELECTED.name() if selected else None
+        self.label.setText(title, size="9pt", color=color, bold=selected)
+        self.frame.setVisible(selected)
+
+    def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
+                  levels: tuple[float, float]) -> None:
+        self.image.setImage(plane, autoLevels=False, levels=levels)
+        if plane.shape != self.shown_shape or full_shape != self.full_shape:
+            h, w = full_shape
+            # the image covers the full-resolution rectangle whatever size it was shown at
+            self.image.setRect(QRectF(0, 0, w, h))
+            self.frame.setRect(QRectF(0, 0, w, h))
+            if full_shape != self.full_shape:
+                self.view.setRange(QRectF(0, 0, w, h), padding=0.01)
+            self.full_shape, self.shown_shape = full_shape, plane.shape
+
+
+def _cosmetic(color: QColor, width: float) -> QPen:
+    pen = QPen(color)
+    pen.setWidthF(width)
+    pen.setCosmetic(True)  # the same width in screen pixels at any zoom
+    return pen
+
+
+class MapGrid(pg.GraphicsLayoutWidget):
+    """Titled tiles, one per map, laid out to use the space; optional colour bar at the side.
+
+    Signals report full-resolution map coordinates: ``hovered(k, row, col)`` (throttled to
+    ~60 Hz), ``left()`` when the pointer leaves every map, ``clicked(k)``.
+    """
+
+    hovered = Signal(int, int, int)
+    left = Signal()
+    clicked = Signal(int)
+
+    def __init__(self, parent=None, *, colorbar: bool = False) -> None:
+        super().__init__(parent)
+        self.setBackground(pg.mkColor(30, 30, 30))
+        self.ci.setContentsMargins(2, 2, 2, 2)
+        self.ci.setSpacing(2)
+        self._tiles: list[_Tile] = []
+        self._columns = 0
+        self._planes: list[np.ndarray] = []
+        self._levels = np.zeros((0, 2))
+        self._signed: bool | None = None
+        self._selected: int | None = None
+        self._hover_inside = False
+        self._bar: pg.ColorBarItem | None = None
+        if colorbar:
+            self._bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
+                                        colorMapMenu=False, colorMap=colormap(False))
+        self._relayout_timer = QTimer(self, singleShot=True, interval=0)
+        self._relayout_timer.timeout.connect(self._on_resized)
+        # pyqtgraph's proxy delivers the newest position at most ~60 times a second
+        self._move_proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=60,
+                                          slot=self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    # --- reading (the tests and the panel use these) ------------------------------------
+    @property
+    def tile_count(self) -> int:
+        return len(self._tiles)
+
+    @property
+    def columns(self) -> int:
+        return self._columns
+
+    def titles(self) -> list[str]:
+        return [t.title for t in self._tiles]
+
+    def image_item(self, k: int) -> pg.ImageItem:
+        return self._tiles[k].image
+
+    def view_box(self, k: int) -> pg.ViewBox:
+        return self._tiles[k].view
+
+    def colorbar(self) -> pg.ColorBarItem | None:
+        return self._bar
+
+    def window_rect(self, k: int) -> QRectF | None:
+        """The pooling window drawn on tile k (map coordinates), None when none is drawn."""
+        item = self._tiles[k].window
+        return item.rect() if item.isVisible() else None
+
+    def marks(self, k: int) -> list[tuple[int, int]]:
+        """The (row, col) pixels marked on tile k (the max-pooling winner)."""
+        x, y = self._tiles[k].marks.getData()
+        return [(int(r - 0.5), int(c - 0.5)) for r, c in zip(y, x, strict=True)]
+
+    # --- content ------------------------------------------------------------------------
+    def set_maps(self, planes: Sequence[np.ndarray], titles: Sequence[str], levels: np.ndarray,
+                 signed: bool) -> None:
+        """Show K float32 planes, each (rows, cols), with (K, 2) levels and K titles."""
+        shape = planes[0].shape if planes else (0, 0)
+        if len(planes) != len(self._tiles) or (self._tiles and
+                                               self._tiles[0].full_shape != shape):
+            self._ensure_tiles(len(planes), shape)
+        if signed != self._signed:
+            self._signed = signed
+            cmap = colormap(signed)
+            for t in self._tiles:
+                t.image.setColorMap(cmap)
+            if self._bar is not None:
+                self._bar.setColorMap(cmap)
+        self._planes, self._levels = list(planes), np.asarray(levels)
+        factor = self._shrink_factor(shape)
+        for k, (tile, plane) in enumerate(zip(self._tiles, planes, strict=True)):
+            tile.set_title(titles[k] if k < len(titles) else f"filter {k}", k == self._selected)
+            shown = plane
+            if factor > 1:
+                shown = cv2.resize(plane, None, fx=1.0 / factor, fy=1.0 / factor,
+                                   interpolation=cv2.INTER_AREA)
+            tile.set_image(shown, shape, (float(levels[k][0]), float(levels[k][1])))
+
+    def set_titles(self, titles: Sequence[str]) -> None:
+        for k, tile in enumerate(self._tiles):
+            tile.set_title(titles[k] if k < len(titles) else f"filter {k}", k == self._selected)
+
+    def set_selected(self, k: int | None) -> None:
+        self._selected = k
+        for i, tile in enumerate(self._tiles):
+            tile.set_title(tile.title, i == k)
+
+    def set_colorbar(self, levels: tuple[float, float], label: str = "") -> None:
+        if self._bar is None:
+            return
+        lo, hi = float(levels[0]), float(levels[1])
+        if tuple(self._bar.levels()) != (lo, hi):
+            self._bar.setLevels((lo, hi))
+        if label != getattr(self._bar, "_explorer_label", None):
+            self._bar._explorer_label = label
+            self._bar.setLabel("right", label)
+
+    def show_window(self, k: int, extent: tuple[int, int, int, int],
+                    marks: Sequence[tuple[int, int]] = ()) -> None:
+        """Outline rows r0:r1, cols c0:c1 of map k and mark the given (row, col) pixels."""
+        self.clear_window()
+        if not 0 <= k < len(self._tiles):
+            return
+        tile = self._tiles[k]
+        r0, r1, c0, c1 = extent
+        tile.window.setRect(QRectF(c0, r0, c1 - c0, r1 - r0))
+        tile.window.show()
+        if marks:
+            tile.marks.setData([c + 0.5 for _, c in marks], [r + 0.5 for r, _ in marks])
+
+    def clear_window(self) -> None:
+        for tile in self._tiles:
+            if tile.window.isVisible():
+                tile.window.hide()
+                tile.marks.setData([], [])
+
+    # --- layout -------------------------------------------------------------------------
+    def _ensure_tiles(self, n: int, shape: tuple[int, int]) -> None:
+        while len(self._tiles) < n:
+            self._tiles.append(_Tile(len(self._tiles)))
+        del self._tiles[n:]
+        for tile in self._tiles:
+            tile.full_shape = (-1, -1)  # forces setRect and setRange on the next image
+        self._layout_tiles(self._best_columns(shape), force=True)
+
+    def _best_columns(self, shape: tuple[int, int]) -> int:
+        bar = COLORBAR_WIDTH if self._bar is not None else 0
+        return best_columns(len(self._tiles), shape[0], shape[1],
+                            self.width() - bar, self.height())
+
+    def _layout_tiles(self, columns: int, force: bool = False) -> None:
+        if columns == self._columns and not force:
+            return
+        self._columns = columns
+        self.ci.clear()
+        rows = math.ceil(len(self._tiles) / max(columns, 1))
+        for k, tile in enumerate(self._tiles):
+            self.ci.addItem(tile.layout, row=k // columns, col=k % columns)
+        if self._bar is not None and self._tiles:
+            self.ci.addItem(self._bar, row=0, col=columns, rowspan=max(rows, 1))
+
+    def _shrink_factor(self, shape: tuple[int, int]) -> int:
+        """Whole factor to shrink maps by so they still have ≥ 1 pixel per screen pixel."""
+        if not self._tiles or shape[0] <= 0:
+            return 1
+        size = self._tiles[0].view.size()
+        ratio = self.devicePixelRatioF()
+        w, h = size.width() * ratio, size.height() * ratio
+        if w < 8 or h < 8:  # not laid out yet: show at full resolution
+            return 1
+        return max(1, int(min(shape[0] / h, shape[1] / w)))
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        timer = getattr(self, "_relayout_timer", None)  # pyqtgraph resizes during __init__
+        if timer is not None:
+            timer.start()
+
+    def _on_resized(self) -> None:
+        if not self._tiles:
+            return
+        self._layout_tiles(self._best_columns(self._tiles[0].full_shape))
+        if self._planes:
+            # the shrink factor depends on the tile size: show the last maps again
+            self.set_maps(self._planes, self.titles(), self._levels, bool(self._signed))
+
+    # --- mouse --------------------------------------------------------------------------
+    def tile_at(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
+        """(k, row, col) of the map pixel under a scene position, None off every map."""
+        for tile in self._tiles:
+            if not tile.view.sceneBoundingRect().contains(scene_pos):
+                continue
+            p = tile.view.mapSceneToView(scene_pos)
+            row, col = math.floor(p.y()), math.floor(p.x())
+            h, w = tile.full_shape
+            if 0 <= row < h and 0 <= col < w:
+                return tile.index, row, col
+            return None
+        return None
+
+    def _on_mouse_moved(self, args: tuple) -> None:
+        hit = self.tile_at(args[0])
+        if hit is not None:
+            self._hover_inside = True
+            self.hovered.emit(*hit)
+        elif self._hover_inside:
+            self._hover_inside = False
+            self.left.emit()
+
+    def _on_mouse_clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        for tile in self._tiles:
+            if tile.view.sceneBoundingRect().contains(ev.scenePos()):
+                self.clicked.emit(tile.index)
+                return
+
+    def leaveEvent(self, ev) -> None:
+        super().leaveEvent(ev)
+        if self._hover_inside:
+            self._hover_inside = False
+            self.left.emit()

@@ -1,0 +1,176 @@
+"""A small painted grid of numbers: a window of pixels, a kernel, their products.
+
+Painted rather than built from labels, so a 15×15 kernel redraws at hover speed. The text
+shrinks with the cells and is dropped (colours and tooltips stay) when it would be unreadable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+__all__ = ["MatrixView", "format_cell"]
+
+PADDING_TINT = QColor(120, 120, 120, 90)
+MARK = QColor(255, 150, 0)
+POSITIVE = QColor(214, 96, 77)  # the ends of the feature maps' diverging colormap
+NEGATIVE = QColor(67, 147, 195)
+MIN_FONT_PX = 7
+
+
+def format_cell(value: float) -> str:
+    """A number short enough for a cell: whole numbers stay whole, others get 3 digits."""
+    v = float(value)
+    if v == 0:
+        return "0"
+    if not math.isfinite(v):
+        return str(v)
+    if v.is_integer() and abs(v) < 1e5:
+        return str(int(v))
+    return f"{v:.3g}"
+
+
+class MatrixView(QWidget):
+    """A (rows, cols) grid of numbers, coloured by value.
+
+    ``style="picture"`` shades cells grey like the pixels they are (0 black … ``white`` white);
+    ``style="signed"`` tints positive red and negative blue, zero white, like the feature maps.
+    Padding cells are greyed and hatched; marked cells get an orange frame.
+    """
+
+    def __init__(self, style: str = "signed", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if style not in ("picture", "signed"):
+            raise ValueError(f"unknown matrix style {style!r}: use picture or signed")
+        self._style = style
+        self._values = np.zeros((0, 0), np.float32)
+        self._padding = np.zeros((0, 0), bool)
+        self._marked: set[tuple[int, int]] = set()
+        self._white = 255.0
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    # --- content ------------------------------------------------------------------------
+    def set_values(self, values: np.ndarray, padding: np.ndarray | None = None,
+                   marked: set[tuple[int, int]] | None = None, white: float = 255.0) -> None:
+        values = np.asarray(values, np.float32)
+        if values.ndim != 2:
+            raise ValueError(f"a matrix view shows 2-D values, not shape {values.shape}")
+        shape_changed = values.shape != self._values.shape
+        self._values = values.copy()
+        self._padding = (np.zeros(values.shape, bool) if padding is None
+                         else np.asarray(padding, bool))
+        self._marked = set(marked or ())
+        self._white = float(white) if white > 0 else 1.0
+        if shape_changed:
+            self.updateGeometry()
+        self.update()
+
+    def values(self) -> np.ndarray:
+        """The numbers shown, as given (a copy)."""
+        return self._values.copy()
+
+    def marked(self) -> set[tuple[int, int]]:
+        return set(self._marked)
+
+    # --- geometry -----------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        rows, cols = self._values.shape or (3, 3)
+        return QSize(max(cols, 1) * 38, max(rows, 1) * 20)
+
+    def minimumSizeHint(self) -> QSize:
+        rows, cols = self._values.shape or (3, 3)
+        return QSize(max(cols, 1) * 6, max(rows, 1) * 6)
+
+    def _cell_rect(self) -> tuple[float, float, float, float]:
+        """(x0, y0, cell_w, cell_h): cells at most twice as wide as tall, centred."""
+        rows, cols = self._values.shape
+        w, h = self.width() - 1, self.height() - 1
+        cell_h = min(h / rows, 26.0)
+        cell_w = min(w / cols, cell_h * 2.6, 60.0)
+        x0 = (w - cell_w * cols) / 2
+        y0 = (h - cell_h * rows) / 2
+        return x0, y0, cell_w, cell_h
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        if self._values.size == 0:
+            return None
+        x0, y0, cw, ch = self._cell_rect()
+        r, c = math.floor((y - y0) / ch), math.floor((x - x0) / cw)
+        rows, cols = self._values.shape
+        return (r, c) if 0 <= r < rows and 0 <= c < cols else None
+
+    # --- painting -----------------------------------------------------------------------
+    def _background(self, v: float, scale: float) -> QColor:
+        if self._style == "picture":
+            g = int(np.clip(v / self._white, 0.0, 1.0) * 255)
+            return QColor(g, g, g)
+        t = 0.0 if scale == 0 else float(np.clip(abs(v) / scale, 0.0, 1.0))
+        end = POSITIVE if v > 0 else NEGATIVE
+        mix = 0.85 * t  # keep the strongest tint light enough to read black text on
+
+        def blend(a: int) -> int:
+            return round(255 + (a - 255) * mix)
+
+        return QColor(blend(end.red()), blend(end.green()), blend(end.blue()))
+
+    def paintEvent(self, _event) -> None:
+        if self._values.size == 0:
+            return
+        rows, cols = self._values.shape
+        x0, y0, cw, ch = self._cell_rect()
+        finite = self._values[np.isfinite(self._values)]
+        scale = float(np.abs(finite).max()) if finite.size else 0.0
+        texts = [[format_cell(v) for v in row] for row in self._values]
+        longest = max(len(t) for row in texts for t in row)
+        font_px = int(min(ch * 0.62, cw / (0.62 * longest + 0.4)))
+        painter = QPainter(self)
+        try:
+            font = QFont(self.font())
+            if font_px >= MIN_FONT_PX:
+                font.setPixelSize(font_px)
+            painter.setFont(font)
+            grid = QPen(QColor(150, 150, 150))
+            grid.setCosmetic(True)
+            hatch = QBrush(PADDING_TINT, Qt.BrushStyle.BDiagPattern)
+            for r in range(rows):
+                for c in range(cols):
+                    rect = QRectF(x0 + c * cw, y0 + r * ch, cw, ch)
+                    v = float(self._values[r, c])
+                    bg = self._background(v, scale)
+                    painter.fillRect(rect, bg)
+                    if self._padding[r, c]:
+                        painter.fillRect(rect, hatch)
+                    painter.setPen(grid)
+                    painter.drawRect(rect)
+                    if font_px >= MIN_FONT_PX:
+                        dark = bg.lightness() > 128
+                        color = QColor(20, 20, 20) if dark else QColor(240, 240, 240)
+                        if self._padding[r, c]:
+                            color = QColor(110, 110, 110)
+                        painter.setPen(color)
+                        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, texts[r][c])
+            mark = QPen(MARK)
+            mark.setWidthF(3)
+            mark.setCosmetic(True)
+            painter.setPen(mark)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for r, c in self._marked:
+                painter.drawRect(QRectF(x0 + c * cw + 1.5, y0 + r * ch + 1.5, cw - 3, ch - 3))
+        finally:
+            painter.end()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        cell = self.cell_at(pos.x(), pos.y())
+        if cell is None:
+            QToolTip.hideText()
+            return
+        r, c = cell
+        note = " (padding)" if self._padding[r, c] else ""
+        QToolTip.showText(event.globalPosition().toPoint(),
+                          f"row {r}, col {c}: {float(self._values[r, c]):.6g}{note}", self)

@@ -1,0 +1,216 @@
+"""The readout explains every pixel the engine computes, for every layer setting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from explorer.core.activations import activation as activation_fn
+from explorer.core.convolution import convolve
+from explorer.core.pipeline import LayerSpec, Request, run_layer
+from explorer.core.pooling import pool, pool_winners
+from explorer.core.readout import explain_pixel, explain_pooled, source_indices
+
+PAD_MODES = ("zeros", "reflect", "replicate", "circular")
+ACTIVATIONS = ("relu", "identity", "leaky_relu", "tanh", "sigmoid", "abs")
+
+
+def _spec(weights, bias, *, stride=1, padding=0, pad_mode="zeros", dilation=1, flip=False,
+          activation="identity", pool_mode="none", pool_size=2, pool_stride=2) -> LayerSpec:
+    return LayerSpec(
+        weights=np.asarray(weights, np.float32), bias=np.asarray(bias, np.float32),
+        stride=(stride, stride), padding=padding, pad_mode=pad_mode,
+        dilation=(dilation, dilation), flip=flip, activation=activation,
+        pool_mode=pool_mode, pool_size=pool_size, pool_stride=pool_stride,
+    )
+
+
+def _engine(image: np.ndarray, spec: LayerSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Pre-activation and activated maps as the engine computes them."""
+    x = image.astype(np.float32)
+    if x.ndim == 2:
+        x = x[:, :, None]
+    pre = convolve(x, spec.weights, bias=spec.bias, stride=spec.stride, padding=spec.padding,
+                   pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip)
+    return pre, activation_fn(spec.activation)(pre.copy())
+
+
+@st.composite
+def layers(draw):
+    channels = draw(st.sampled_from([1, 3]))
+    h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))  # even kernels too
+    n_filters = draw(st.integers(1, 3))
+    padding = draw(st.sampled_from(["valid", "same", "full", "custom"]))
+    if padding == "custom":
+        padding = (draw(st.integers(0, 3)), draw(st.integers(0, 3)))
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 256, (h, w, channels)).astype(np.uint8)
+    spec = _spec(
+        rng.normal(size=(n_filters, kh, kw, channels)), rng.normal(size=n_filters) * 10,
+        stride=draw(st.integers(1, 3)), padding=padding, pad_mode=draw(st.sampled_from(PAD_MODES)),
+        dilation=draw(st.integers(1, 3)), flip=draw(st.booleans()),
+        activation=draw(st.sampled_from(ACTIVATIONS)),
+    )
+    return image, spec
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layers())
+def test_every_explained_pixel_equals_the_engine(layer):
+    image, spec = layer
+    try:
+        pre, maps = _engine(image, spec)
+    except ValueError:
+        assume(False)  # the engine refuses this layer (kernel larger than the padded input)
+    out_h, out_w, n_filters = maps.shape
+    for k in range(n_filters):
+        for row in range(out_h):
+            for col in range(out_w):
+                ex = explain_pixel((image, spec), k, row, col)
+                scale = 1 + float(np.abs(ex.products).sum())
+                assert np.isclose(ex.pre_activation, pre[row, col, k], rtol=1e-5,
+                                  atol=1e-5 * scale)
+                assert np.isclose(ex.value, maps[row, col, k], rtol=1e-5, atol=1e-5 * scale)
+                # the parts add up to the whole
+                assert np.isclose(ex.total, ex.products.sum(), rtol=1e-5, atol=1e-5 * scale)
+                assert np.isclose(ex.pre_activation, ex.total + ex.bias, rtol=1e-6,
+                                  atol=1e-5 * scale)
+                assert np.allclose(ex.channel_sums.sum(), ex.total, rtol=1e-5,
+                                   atol=1e-5 * scale)
+
+
+def test_result_and_image_spec_pair_agree():
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (11, 13, 3)).astype(np.uint8)
+    spec = _spec(rng.normal(size=(2, 3, 3, 3)), [1.0, -2.0], padding="same", stride=2,
+                 activation="relu", pool_mode="max")
+    result = run_layer(Request(1, image, spec))
+    for row, col in [(0, 0), (3, 4), (5, 6)]:
+        ex = explain_pixel(result, 1, row, col)
+        assert np.isclose(ex.value, result.feature_maps[row, col, 1], atol=1e-3)
+        assert np.isclose(ex.pre_activation, result.pre_activation[row, col, 1], atol=1e-3)
+        pair = explain_pixel((image, spec), 1, row, col)
+        np.testing.assert_array_equal(pair.window, ex.window)
+
+
+def test_lecture_vertical_edge_example():
+    # a 6×6 picture, bright left half, through [[1, 0, -1]] × 3 gives rows of [0, 30, 30, 0]
+    image = np.zeros((6, 6), np.uint8)
+    image[:, :3] = 10
+    kernel = np.array([[1, 0, -1]] * 3, np.float32)[None, :, :, None]
+    spec = _spec(kernel, [0.0])
+    ex = explain_pixel((image, spec), 0, 2, 1)
+    np.testing.assert_array_equal(ex.window[:, :, 0], [[10, 10, 0]] * 3)
+    np.testing.assert_array_equal(ex.products[:, :, 0], [[10, 0, 0]] * 3)
+    assert ex.total == 30.0 and ex.value == 30.0
+    assert [explain_pixel((image, spec), 0, 0, c).value for c in range(4)] == [0, 30, 30, 0]
+
+
+def test_lecture_volume_with_bias_and_stride():
+    # the 5×5×3 input padded to 7×7×3, 3×3×3 filters, stride 2 → 3×3 maps; bias 1
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 3, (5, 5, 3)).astype(np.uint8)
+    weights = rng.integers(-1, 2, (2, 3, 3, 3)).astype(np.float32)
+    spec = _spec(weights, [1.0, 0.0], stride=2, padding=1)
+    ex = explain_pixel((image, spec), 0, 0, 0)
+    assert ex.pad == (1, 1, 1, 1)
+    np.testing.assert_array_equal(ex.rows, [-1, 0, 1])
+    assert ex.in_padding[0].all() and ex.in_padding[:, 0].all() and not ex.in_padding[1:, 1:].any()
+    expected = float((image[:2, :2].astype(np.float32) * weights[0, 1:, 1:]).sum()) + 1.0
+    assert ex.value == pytest.approx(expected)
+    assert explain_pixel((image, spec), 1, 2, 2).extent == (3, 6, 3, 6)
+
+
+def test_taps_follow_stride_dilation_and_padding():
+    image = np.arange(100, dtype=np.uint8).reshape(10, 10)
+    spec = _spec(np.ones((1, 3, 3, 1)), [0.0], stride=2, padding=2, dilation=2)
+    ex = explain_pixel((image, spec), 0, 1, 3)
+    np.testing.assert_array_equal(ex.rows, [0, 2, 4])  # 1·2 − 2 + (0, 2, 4)
+    np.testing.assert_array_equal(ex.cols, [4, 6, 8])
+    np.testing.assert_array_equal(ex.window[:, :, 0], image[0:5:2, 4:9:2])
+    assert not ex.touches_padding
+
+
+def test_flip_turns_the_kernel():
+    image = np.arange(9, dtype=np.uint8).reshape(3, 3)
+    weights = np.arange(9, dtype=np.float32).reshape(1, 3, 3, 1)
+    ex = explain_pixel((image, _spec(weights, [0.0], flip=True)), 0, 0, 0)
+    np.testing.assert_array_equal(ex.kernel[:, :, 0], weights[0, ::-1, ::-1, 0])
+    assert ex.value == float((np.arange(9) * np.arange(9)[::-1]).sum())
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("zeros", [0, 0, 0, 1, 2, 3, 3, 3]), ("replicate", [0, 0, 0, 1, 2, 3, 3, 3]),
+     ("reflect", [2, 1, 0, 1, 2, 3, 2, 1]), ("circular", [2, 3, 0, 1, 2, 3, 0, 1])],
+)
+def test_source_indices(mode, expected):
+    assert source_indices(np.arange(-2, 6), 4, mode).tolist() == expected
+
+
+def test_padding_values_per_mode():
+    image = np.array([[1, 2, 3, 4]], np.uint8)
+    for mode, left in [("zeros", 0), ("replicate", 1), ("reflect", 2), ("circular", 4)]:
+        spec = _spec(np.ones((1, 1, 3, 1)), [0.0], padding=(0, 1), pad_mode=mode)
+        ex = explain_pixel((image, spec), 0, 0, 0)
+        assert ex.window[0, :, 0].tolist() == [left, 1, 2], mode
+        assert ex.in_padding.tolist() == [[True, False, False]]
+
+
+def test_bad_pixel_raises_a_sentence():
+    image = np.zeros((4, 4), np.uint8)
+    spec = _spec(np.ones((2, 3, 3, 1)), [0.0, 0.0])
+    with pytest.raises(ValueError, match="outside the 2×2 feature map"):
+        explain_pixel((image, spec), 0, 2, 0)
+    with pytest.raises(ValueError, match="no filter 2"):
+        explain_pixel((image, spec), 2, 0, 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 3), size=st.integers(1, 4),
+    stride=st.integers(1, 4), mode=st.sampled_from(["max", "avg"]), seed=st.integers(0, 999),
+    ties=st.booleans(),
+)
+def test_every_pooled_pixel_equals_the_engine(h, w, k, size, stride, mode, seed, ties):
+    assume(h >= size and w >= size)
+    rng = np.random.default_rng(seed)
+    maps = rng.normal(size=(h, w, k)).astype(np.float32)
+    if ties:
+        maps = np.round(maps).astype(np.float32)  # many equal values: the winner rule shows
+    spec = _spec(np.ones((k, 1, 1, 1)), np.zeros(k), pool_mode=mode, pool_size=size,
+                 pool_stride=stride)
+    pooled = pool(maps, size=size, stride=stride, mode=mode)
+    winners = pool_winners(maps, size=size, stride=stride) if mode == "max" else None
+    for f in range(k):
+        for row in range(pooled.shape[0]):
+            for col in range(pooled.shape[1]):
+                ex = explain_pooled(maps, spec, f, row, col)
+                assert np.isclose(ex.value, pooled[row, col, f], rtol=1e-6, atol=1e-6)
+                r0, r1, c0, c1 = ex.extent
+                np.testing.assert_array_equal(ex.values, maps[r0:r1, c0:c1, f])
+                if mode == "max":
+                    assert ex.winner == tuple(winners[row, col, f])
+                    assert maps[ex.winner[0], ex.winner[1], f] == ex.value
+                else:
+                    assert ex.winner is None and ex.mean == pytest.approx(ex.value)
+
+
+def test_pooled_window_and_winner():
+    maps = np.zeros((4, 4, 1), np.float32)
+    maps[2, 3, 0] = 7.0
+    spec = _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="max")
+    ex = explain_pooled(maps, spec, 0, 1, 1)
+    assert ex.extent == (2, 4, 2, 4) and ex.winner == (2, 3) and ex.value == 7.0
+    avg = explain_pooled(maps, _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="avg"), 0, 1, 1)
+    assert avg.value == pytest.approx(7.0 / 4) and avg.winner is None
+
+
+def test_no_pooling_cannot_be_explained():
+    spec = _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="none")
+    with pytest.raises(ValueError, match="no pooling"):
+        explain_pooled(np.zeros((4, 4, 1), np.float32), spec, 0, 0, 0)
