@@ -143,6 +143,17 @@ def test_flip_is_true_convolution(pad_mode):
     assert_close(convolve(x, sym, flip=True), convolve(x, sym))
 
 
+@pytest.mark.parametrize("pad_mode", ["zeros", "replicate", "reflect"])
+def test_padding_wider_than_the_kernel_reaches(pad_mode):
+    # a 1×1 kernel with padding 1 and stride 3: outputs at the padding itself
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(7, 7, 2))
+    w = rng.normal(size=(2, 1, 1, 2))
+    for stride in (1, 3):
+        result = convolve(x, w, padding=1, stride=stride, pad_mode=pad_mode)
+        assert_close(result, reference_convolve(x, w, None, (stride, stride), 1, pad_mode))
+
+
 def test_large_kernels_take_opencvs_fourier_path_and_still_match():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(30, 33))
