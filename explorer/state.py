@@ -189,11 +189,16 @@ class FilterBank:
     def set_filters(self, filters: list[Filter]) -> None:
         """Replace every filter at once (a preset set, a loaded model)."""
         self._filters = [
-            Filter(f.name, _fit_kernel(np.asarray(f.weights, np.float32),
-                                       self._kh, self._kw, self._channels), float(f.bias))
-            for f in filters
+            Filter(f.name, self._as_volume(f.weights), float(f.bias)) for f in filters
         ]
         self.changed.emit()
+
+    def _as_volume(self, weights: np.ndarray) -> np.ndarray:
+        """Any 2-D or 3-D kernel as this bank's (kh, kw, C) volume."""
+        w = np.asarray(weights, np.float32)
+        if w.ndim == 2:
+            w = spread_over_channels(w, self._channels)
+        return _fit_kernel(w, self._kh, self._kw, self._channels)
 
     def resize(self, count: int, make: Callable[[int], Filter]) -> None:
         """Keep the first ``count`` filters; new ones come from ``make(index) -> Filter``."""
@@ -205,12 +210,7 @@ class FilterBank:
         else:
             for i in range(len(self._filters), count):
                 f = make(i)
-                w = np.asarray(f.weights, np.float32)
-                if w.ndim == 2:
-                    w = spread_over_channels(w, self._channels)
-                self._filters.append(
-                    Filter(f.name, _fit_kernel(w, self._kh, self._kw, self._channels), f.bias)
-                )
+                self._filters.append(Filter(f.name, self._as_volume(f.weights), f.bias))
         self.changed.emit()
 
     def reshape(self, kernel_h: int, kernel_w: int, channels: int) -> None:

@@ -15,13 +15,19 @@ os.environ["XDG_CACHE_HOME"] = os.path.join(_HOME, "cache")
 
 import pytest  # noqa: E402
 
+# The convolution engine keeps a small worker pool for the life of the process, by design.
+PERSISTENT_THREADS = ("explorer-convolve",)
+
 
 @pytest.fixture(autouse=True)
 def _no_leftover_threads():
     """Every test must join the Python threads it started."""
     before = set(threading.enumerate())
     yield
-    leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    leftover = [
+        t for t in threading.enumerate()
+        if t not in before and t.is_alive() and not t.name.startswith(PERSISTENT_THREADS)
+    ]
     for t in leftover:
         t.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
