@@ -24,7 +24,8 @@ def render_widget(widget: QWidget, scale: int = 1) -> QImage:
     pixmap.fill(widget.palette().window().color())
     painter = QPainter(pixmap)
     try:
-        widget.render(painter, QPoint(0, 0))
+        # QWidget.render, not a subclass's override (QGraphicsView.render draws the scene only)
+        QWidget.render(widget, painter, QPoint(0, 0))
     finally:
         painter.end()
     return pixmap.toImage()
