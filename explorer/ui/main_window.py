@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect_document()
-        self.resize(1600, 1000)
+        self._fit_to_screen()
         if restore_settings:
             self._restore_geometry()
 
@@ -103,6 +103,17 @@ class MainWindow(QMainWindow):
         self.layer_dock = self._dock("Layer", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.kernel_dock = self._dock("Kernels", self.kernel_editor,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def _fit_to_screen(self) -> None:
+        """Start at 1600×1000 or the screen's free area, whichever is smaller."""
+        screen = QGuiApplication.primaryScreen()
+        free = screen.availableGeometry() if screen else None
+        width = min(1600, free.width()) if free else 1600
+        height = min(1000, free.height()) if free else 1000
+        self.resize(width, height)
+        # docks wide enough for their controls; the maps take the rest
+        self.resizeDocks([self.layer_dock, self.kernel_dock], [300, 350],
+                         Qt.Orientation.Horizontal)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
