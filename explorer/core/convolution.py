@@ -272,51 +272,90 @@ def _input_planes(img: np.ndarray, rows: _Axis, cols: _Axis, border: int, explic
     return padded
 
 
+# Rows go through in bands small enough that a band of every input plane plus two scratch
+# planes stay in a core's cache while all K filters pass over it, so each input pixel comes
+# from memory once per call rather than once per filter.
+_BAND_BYTES = 1 << 20
+
+
 @dataclass(frozen=True)
 class _Job:
-    """One call's prepared inputs, shared read-only by the threads computing its filters."""
+    """One call's prepared inputs, shared read-only by the threads computing its bands."""
 
-    planes: list[np.ndarray]
+    planes: list[np.ndarray]  # C float32 planes filter2D reads (already padded if explicit)
     kernels: list[list[np.ndarray]]
     bias: np.ndarray
     anchor: tuple[int, int]  # (x, y), filter2D's order
     border: int
-    dense: tuple[int, int]  # the rows × columns of plane filter2D computes
-    keep: tuple[slice, slice]  # the outputs within the dense result
+    rows: _Axis
+    cols: _Axis
+    src_cols: int  # the columns of each plane filter2D reads
+    bands: list[int]  # output row where each band starts, then rows.out
     out: np.ndarray
 
 
-def _run_filters(job: _Job, filters: range) -> None:
-    """Correlate ``filters`` of the job, writing each feature map into ``job.out``."""
-    rows, cols = job.dense
-    src = [p[:rows, :cols] for p in job.planes]
-    tmp = _scratch("tmp", job.dense)
-    for k in filters:
-        target = job.out[:, :, k]
-        direct = target.shape == job.dense and target.flags.c_contiguous
-        acc = target if direct else _scratch("acc", job.dense)
-        kernels = job.kernels[k]
-        cv2.filter2D(src[0], -1, kernels[0], dst=acc, anchor=job.anchor,
-                     delta=float(job.bias[k]), borderType=job.border)
-        for plane, kern in zip(src[1:], kernels[1:], strict=True):
-            cv2.filter2D(plane, -1, kern, dst=tmp, anchor=job.anchor, borderType=job.border)
-            cv2.add(acc, tmp, dst=acc)
-        if not direct:
-            np.copyto(target, acc[job.keep])
+def _band_starts(rows: _Axis, src_cols: int, channels: int, shares: int) -> list[int]:
+    """Output rows where the bands start (and rows.out last): even bands, none too thin.
+
+    A band spans at least two kernels' worth of rows so that when filter2D extrapolates a
+    border inside a band (only at the image's real edges) the mirror never reaches past it.
+    """
+    thinnest = (2 * rows.span) // rows.stride + 1
+    fitting = _BAND_BYTES // (4 * src_cols * (channels + 2)) // rows.stride
+    count = max(1, rows.out // max(thinnest, fitting))
+    if shares > 1 and rows.out // shares >= thinnest:
+        count = max(count, shares)
+    return [rows.out * i // count for i in range(count + 1)]
 
 
-def _run_parallel(job: _Job, count: int, work: int) -> None:
+def _run_bands(job: _Job, bands: range) -> None:
+    """Correlate every filter over output rows ``job.bands[i]:job.bands[i + 1]``, i in bands."""
+    rows, cols, ay = job.rows, job.cols, job.anchor[1]
+    src_rows = job.planes[0].shape[0]
+    whole_cols = job.src_cols == cols.out  # stride 1, no columns to drop
+    col_keep = slice(0, (cols.out - 1) * cols.stride + 1, cols.stride)
+    tallest = (max(np.diff(job.bands)) - 1) * rows.stride + rows.span
+    acc_buf = _scratch("acc", (tallest, job.src_cols))
+    tmp_buf = _scratch("tmp", (tallest, job.src_cols))
+    for i in bands:
+        o0, o1 = job.bands[i], job.bands[i + 1]
+        y0, y1 = o0 * rows.stride, (o1 - 1) * rows.stride + 1  # dense rows of this band
+        lo, hi = max(0, y0 - ay), min(src_rows, y1 - 1 - ay + rows.span)  # rows read
+        src = [p[lo:hi, : job.src_cols] for p in job.planes]
+        keep = (slice(y0 - lo, y1 - lo, rows.stride), col_keep)
+        straight = whole_cols and rows.stride == 1  # kept rows are a contiguous block
+        for k, kernels in enumerate(job.kernels):
+            target = job.out[o0:o1, :, k]
+            writable = straight and target.flags.c_contiguous
+            acc = target if writable and (lo, hi) == (y0, y1) else acc_buf[: hi - lo]
+            tmp = tmp_buf[: hi - lo]
+            cv2.filter2D(src[0], -1, kernels[0], dst=acc, anchor=job.anchor,
+                         delta=float(job.bias[k]), borderType=job.border)
+            for c in range(1, len(src)):
+                cv2.filter2D(src[c], -1, kernels[c], dst=tmp, anchor=job.anchor,
+                             borderType=job.border)
+                if acc is not target and writable and c == len(src) - 1:
+                    cv2.add(acc[keep], tmp[keep], dst=target)  # the last sum lands in place
+                    acc = target
+                else:
+                    cv2.add(acc, tmp, dst=acc)
+            if acc is not target:
+                np.copyto(target, acc[keep])
+
+
+def _run_parallel(job: _Job, work: int) -> None:
+    count = len(job.bands) - 1
     if _EXECUTOR is None or count < 2 or work < _PARALLEL_MIN_WORK:
-        _run_filters(job, range(count))
+        _run_bands(job, range(count))
         return
     shares = min(count, _WORKERS + 1)
     bounds = [count * i // shares for i in range(shares + 1)]
     futures = [
-        _EXECUTOR.submit(_run_filters, job, range(bounds[i], bounds[i + 1]))
+        _EXECUTOR.submit(_run_bands, job, range(bounds[i], bounds[i + 1]))
         for i in range(1, shares)
     ]
     try:
-        _run_filters(job, range(bounds[0], bounds[1]))
+        _run_bands(job, range(bounds[0], bounds[1]))
     finally:
         for f in futures:
             f.result()
@@ -403,22 +442,15 @@ def convolve(
     explicit = pad_mode == "circular" or not (rows.border_suffices and cols.border_suffices)
     planes = _input_planes(img, rows, cols, border, explicit)
     if explicit:
-        anchor, border = (0, 0), cv2.BORDER_CONSTANT  # padded already; border never read
+        # the padding is in the planes: a "valid" correlation whose border is never read
+        anchor, border = (0, 0), cv2.BORDER_CONSTANT
+        src_cols = (cols.out - 1) * cols.stride + cols.span
     else:
-        anchor = (cols.before, rows.before)
-    # filter2D computes a plane the size of its input, of which every s-th pixel is kept:
-    # all of the image, or as much of the padded image as the last window reaches
-    if explicit:
-        dense = ((rows.out - 1) * rows.stride + rows.span,
-                 (cols.out - 1) * cols.stride + cols.span)
-    else:
-        dense = (h, w)
-    keep = (
-        slice(0, (rows.out - 1) * rows.stride + 1, rows.stride),
-        slice(0, (cols.out - 1) * cols.stride + 1, cols.stride),
-    )
-    dil = _pair(dilation, "the dilation", 1)
-    job = _Job(planes, _kernel_planes(weights, flip, dil, rows, cols), b, anchor, border,
-               dense, keep, out)
-    _run_parallel(job, count, dense[0] * dense[1] * c * count)
+        anchor, src_cols = (cols.before, rows.before), w
+    work = rows.out * rows.stride * src_cols * c * count
+    shares = _WORKERS + 1 if _EXECUTOR is not None and work >= _PARALLEL_MIN_WORK else 1
+    kernels = _kernel_planes(weights, flip, _pair(dilation, "the dilation", 1), rows, cols)
+    job = _Job(planes, kernels, b, anchor, border, rows, cols, src_cols,
+               _band_starts(rows, src_cols, c, shares), out)
+    _run_parallel(job, work)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
+from explorer.core import convolution
 from explorer.core.convolution import convolve, empty_feature_maps, output_shape
 
 NP_PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -177,6 +179,66 @@ def test_many_filters_on_a_larger_image_take_the_threaded_path():
             for c in range(3)
         ) + b[k]
         np.testing.assert_allclose(result[:, :, k], expected, rtol=1e-5, atol=1e-2)
+
+
+@contextmanager
+def thinnest_bands():
+    """Make the engine cut even small images into its thinnest row bands."""
+    saved = convolution._BAND_BYTES
+    convolution._BAND_BYTES = 0
+    try:
+        yield
+    finally:
+        convolution._BAND_BYTES = saved
+
+
+@given(
+    h=st.integers(1, 40), w=st.integers(1, 9), c=st.integers(1, 3), k=st.integers(1, 2),
+    kh=st.integers(1, 6), sh=st.integers(1, 3), dh=st.integers(1, 3),
+    padding=st.one_of(st.integers(0, 5), st.sampled_from(["valid", "same", "full"])),
+    pad_mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=60, deadline=None)
+def test_images_cut_into_row_bands_match_the_reference(h, w, c, k, kh, sh, dh, padding,
+                                                       pad_mode, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(h, w, c)).astype(np.float32)
+    filters = rng.normal(size=(k, kh, 3, c))
+    kwargs = dict(stride=(sh, 1), padding=padding, pad_mode=pad_mode, dilation=(dh, 1))
+    try:
+        whole = convolve(x, filters, **kwargs)
+    except ValueError:
+        return  # refusals are tested elsewhere; here only the banding matters
+    with thinnest_bands():
+        banded = convolve(x, filters, **kwargs)
+    expected = reference_convolve(x, filters, None, (sh, 1), padding, pad_mode, (dh, 1))
+    assert_close(banded, expected)
+    assert_close(whole, expected)
+
+
+@pytest.mark.parametrize("pad_mode", ["zeros", "reflect", "replicate", "circular"])
+def test_thin_bands_with_large_kernels_and_strides(pad_mode):
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(57, 21, 3))
+    w = rng.normal(size=(3, 7, 4, 3))
+    with thinnest_bands():
+        for stride, padding in [(1, "same"), (2, "same"), (3, 2), (1, 6), (2, "full")]:
+            result = convolve(x, w, stride=stride, padding=padding, pad_mode=pad_mode)
+            expected = reference_convolve(x, w, None, (stride, stride), padding, pad_mode)
+            assert_close(result, expected)
+
+
+@pytest.mark.parametrize("pad_mode", ["reflect", "replicate"])
+def test_thin_bands_mirror_only_inside_the_image(pad_mode):
+    # padding 2 around a 3-row kernel at stride 3: filter2D's own border pads this, and the
+    # first band must hold enough rows for the mirror image of rows −2 and −1
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=(40, 7))
+    w = rng.normal(size=(1, 3, 3, 1))
+    with thinnest_bands():
+        result = convolve(x, w, stride=3, padding=2, pad_mode=pad_mode)
+    assert_close(result, reference_convolve(x, w, None, (3, 3), 2, pad_mode))
 
 
 @given(
