@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QButtonGroup,
@@ -28,7 +28,13 @@ from PySide6.QtWidgets import (
 from explorer.core.pipeline import LayerResult
 from explorer.core.readout import explain_pixel, explain_pooled
 from explorer.state import LEVEL_MODES, Document
-from explorer.ui.widgets.colormaps import MapLevels, clipped_share, compute_levels, plane_ranges
+from explorer.ui.widgets.colormaps import (
+    MapLevels,
+    clipped_share,
+    compute_levels,
+    plane_ranges,
+    robust_highs,
+)
 from explorer.ui.widgets.input_view import InputView
 from explorer.ui.widgets.map_grid import MapGrid
 from explorer.ui.widgets.readout_view import ReadoutView
@@ -44,6 +50,9 @@ LEVEL_TIPS = {
     "fixed": "A fixed range (±limit): steady colours while the picture or kernel changes.",
 }
 POOL_NAMES = {"max": "Max pooling", "avg": "Average pooling"}
+READOUT_MIN_HEIGHT = 240
+LEFT_MIN_WIDTH = 280
+LEFT_SHARE = 0.36  # of the panel's width for the input and readout, until the user drags
 
 
 def reduction_text(fm_shape: tuple[int, int], pooled_shape: tuple[int, int]) -> str:
@@ -140,11 +149,17 @@ class MapsPanel(QWidget):
         self._toolbar = bar
 
     def _build_layout(self) -> None:
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.input_view)
-        left.addWidget(self.readout)
-        left.setStretchFactor(0, 1)
-        left.setStretchFactor(1, 1)
+        # the input gets the height its picture needs at the column's width; the readout
+        # takes the rest (it grows with the kernel)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(2)
+        left_layout.addWidget(self.input_view, 0)
+        left_layout.addWidget(self.readout, 1)
+        self.readout.setMinimumHeight(READOUT_MIN_HEIGHT)
+        left.installEventFilter(self)
+        self._left = left
 
         fm_box = QWidget()
         fm_layout = QVBoxLayout(fm_box)
@@ -167,14 +182,38 @@ class MapsPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        left.setMinimumWidth(LEFT_MIN_WIDTH)
+        self._split_by_user = False
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(self._toolbar)
         layout.addWidget(self.splitter, 1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._split_by_user:
+            width = self.splitter.width()
+            left = max(LEFT_MIN_WIDTH, int(width * LEFT_SHARE))
+            self.splitter.setSizes([left, max(width - left, 1)])
+
+    def _on_splitter_moved(self, *_: object) -> None:
+        self._split_by_user = True
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self._left and event.type() == QEvent.Type.Resize:
+            self._fit_input_height()
+        return super().eventFilter(obj, event)
+
+    def _fit_input_height(self) -> None:
+        wanted = self.input_view.height_for_width(self._left.width())
+        room = self._left.height() - READOUT_MIN_HEIGHT
+        self.input_view.setMaximumHeight(max(min(wanted, room), 120) if wanted else 16777215)
 
     def export_targets(self) -> dict[str, QWidget]:
         """Parts of the panel File > Export view can picture."""
@@ -198,10 +237,16 @@ class MapsPanel(QWidget):
         maps = result.feature_maps
         h, w = maps.shape[:2]
         ex_pad = self._padding(result)
+        shape_before = self.input_view.image_shape
         self.input_view.set_image(result.request.image, ex_pad)
+        if self.input_view.image_shape != shape_before:
+            self._fit_input_height()
         planes = _planes(maps)
         display = self.document.display
-        levels = compute_levels(plane_ranges(planes), display.levels, display.fixed_limit)
+        ranges = plane_ranges(planes)
+        signed = bool(len(ranges) and ranges[:, 0].min() < 0)
+        levels = compute_levels(ranges, display.levels, display.fixed_limit,
+                                robust_highs(planes, signed))
         clipped = None
         if display.levels == "fixed":
             clipped = clipped_share(planes, float(display.fixed_limit))

@@ -3,9 +3,12 @@
 Signed maps (any negative value: before the activation, identity, tanh, an edge filter's
 response) get a diverging colormap with levels symmetric about zero, so zero is always the
 neutral middle colour and the sign reads at a glance. Non-negative maps (after ReLU) get a
-perceptual sequential colormap from zero up. Everything here is NumPy/OpenCV on the maps as
-float32 planes, cheap enough for every live frame (no percentiles, no full-array temporaries
-beyond one comparison).
+perceptual sequential colormap from zero up.
+
+Levels come from a high percentile rather than the maximum: edge maps are mostly dark with a
+few very strong pixels, and scaling to the maximum would leave a map nearly black. The
+percentile is taken on a strided subsample (a few thousand values), so it costs ~0.05 ms a map
+instead of a full ``np.percentile``; the rest is one OpenCV pass per map.
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ __all__ = [
     "colormap",
     "compute_levels",
     "plane_ranges",
+    "robust_highs",
 ]
 
+LEVEL_PERCENTILE = 99.7  # the value shown at full colour: all but the strongest 0.3 %
+SAMPLE_SIZE = 8192  # values a map's percentile is estimated from
 DIVERGING = "CET-D1A"  # blue – white – red, perceptually even on both sides of zero
 SEQUENTIAL = "viridis"
 
@@ -55,20 +61,47 @@ def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float) -> MapLevels:
-    """Colour levels from each map's (min, max) for a level mode of the document.
+def robust_highs(planes: list[np.ndarray], signed: bool) -> np.ndarray:
+    """(K,) the :data:`LEVEL_PERCENTILE` of each plane's |values| (signed) or values.
 
-    ``per_map``: each map spans its own range; ``shared``: every map spans the range of all of
-    them, so their strengths compare; ``fixed``: ±``fixed_limit`` (0..limit when nothing is
-    negative), steady from frame to frame. ``clipped`` is left None: see :func:`clipped_share`.
+    Estimated from a strided subsample of about :data:`SAMPLE_SIZE` values (exact for smaller
+    maps), by nearest rank. A map that is almost all zeros gets its maximum instead.
+    """
+    out = np.zeros(len(planes), np.float64)
+    for k, p in enumerate(planes):
+        if p.size == 0:
+            continue
+        h, w = p.shape
+        step = max(1, int(np.sqrt(h * w / SAMPLE_SIZE)))
+        sample = p[::step, ::step].ravel()
+        sample = np.abs(sample) if signed else sample
+        rank = min(sample.size - 1, int(np.ceil(LEVEL_PERCENTILE / 100 * (sample.size - 1))))
+        high = float(np.partition(sample, rank)[rank])
+        if not high > 0:
+            high = float(np.abs(p).max() if signed else p.max())
+        out[k] = high
+    return out
+
+
+def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float,
+                   highs: np.ndarray | None = None) -> MapLevels:
+    """Colour levels for a level mode of the document, from each map's (min, max).
+
+    ``highs`` (see :func:`robust_highs`) replaces each map's largest magnitude as the value
+    shown at full colour; without it the exact range is used. ``per_map``: each map spans its
+    own range; ``shared``: every map spans the largest of them, so their strengths compare;
+    ``fixed``: ±``fixed_limit`` (0..limit when nothing is negative), steady from frame to frame.
+    ``clipped`` is left None: see :func:`clipped_share`.
     """
     ranges = np.asarray(ranges, np.float64).reshape(-1, 2)
     signed = bool(ranges.size and ranges[:, 0].min() < 0)
+    if highs is None:
+        highs = np.abs(ranges).max(axis=1) if signed else ranges[:, 1]
+    highs = np.asarray(highs, np.float64).reshape(-1)
     if mode == "per_map":
-        highs = np.abs(ranges).max(axis=1) if signed else ranges[:, 1].copy()
+        highs = highs.copy()
     elif mode == "shared":
-        top = float(np.abs(ranges).max()) if signed else float(ranges[:, 1].max(initial=0.0))
-        highs = np.full(len(ranges), top)
+        highs = np.full(len(ranges), float(highs.max(initial=0.0)))
     elif mode == "fixed":
         if not (np.isfinite(fixed_limit) and fixed_limit > 0):
             raise ValueError("the fixed colour limit must be a positive number")

@@ -20,6 +20,7 @@ pg.setConfigOptions(imageAxisOrder="row-major")
 FIELD = QColor(60, 230, 120)  # the receptive field of a feature-map pixel
 POOL_FIELD = QColor(255, 60, 200)  # the receptive field of a pooled pixel (its window's union)
 PADDING = QColor(255, 170, 40)  # taps and frame on the padding
+TITLE_HEIGHT = 24  # px of the title above the picture
 
 
 def _pen(color: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -57,6 +58,11 @@ class InputView(pg.GraphicsLayoutWidget):
         self.taps = pg.ScatterPlotItem(size=5, symbol="s", pen=None)
         self.taps.setZValue(11)
         self.view.addItem(self.taps, ignoreBounds=True)
+        # a window of a few pixels is a dot on a zoomed-out picture: ring it so it is found
+        self.locator = pg.ScatterPlotItem(size=26, symbol="o", brush=None)
+        self.locator.setZValue(12)
+        self.view.addItem(self.locator, ignoreBounds=True)
+        self.setToolTip("Wheel: zoom · drag: pan · double-click: the whole picture")
         self._shape: tuple[int, int] = (0, 0)
         self._pad: tuple[int, int, int, int] = (0, 0, 0, 0)
         self._levels: tuple[float, float] | None = None
@@ -76,13 +82,17 @@ class InputView(pg.GraphicsLayoutWidget):
         if (h, w) != self._shape or pad != self._pad:
             self._shape, self._pad = (h, w), pad
             top, bottom, left, right = pad
-            self.title.setText(f"input · {h}×{w}, the layer's view (wheel: zoom, "
-                               "double-click: whole picture)")
+            self.title.setText(f"input · {h}×{w}")
             path = QPainterPath()
             path.addRect(QRectF(-left, -top, w + left + right, h + top + bottom))
             path.addRect(QRectF(0, 0, w, h))  # the odd-even fill leaves the picture clear
             self.padding_frame.setPath(path)
             self.reset_view()
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        """(rows, cols) of the picture shown."""
+        return self._shape
 
     def reset_view(self) -> None:
         """See the whole picture and the layer's padding round it."""
@@ -96,9 +106,11 @@ class InputView(pg.GraphicsLayoutWidget):
                    pooled: bool = False) -> None:
         """Outline input rows r0:r1, cols c0:c1; with ``rows``/``cols`` mark every tap."""
         r0, r1, c0, c1 = extent
-        self.field.setPen(_pen(POOL_FIELD if pooled else FIELD, 2))
+        color = POOL_FIELD if pooled else FIELD
+        self.field.setPen(_pen(color, 2))
         self.field.setRect(QRectF(c0, r0, c1 - c0, r1 - r0))
         self.field.show()
+        self.locator.setData([(c0 + c1) / 2], [(r0 + r1) / 2], pen=pg.mkPen(color, width=1.5))
         h, w = self._shape
         self.padding_frame.setVisible(r0 < 0 or c0 < 0 or r1 > h or c1 > w)
         if rows is None or cols is None:
@@ -113,6 +125,14 @@ class InputView(pg.GraphicsLayoutWidget):
         self.field.hide()
         self.padding_frame.hide()
         self.taps.setData([], [])
+        self.locator.setData([], [])
+
+    def height_for_width(self, width: int) -> int:
+        """The height that shows the whole picture (and its title) at this width."""
+        h, w = self._shape
+        if not w:
+            return 0
+        return int(width * h / w) + TITLE_HEIGHT
 
     def field_extent(self) -> tuple[int, int, int, int] | None:
         """The outlined (r0, r1, c0, c1), None when no receptive field is drawn."""

@@ -17,35 +17,42 @@ import cv2
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsWidget, QSizePolicy
 
 from explorer.ui.widgets.colormaps import colormap
 
-__all__ = ["MapGrid", "best_columns"]
+__all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "title_height"]
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
-TITLE_HEIGHT = 20  # px a tile title takes above its map
-COLORBAR_WIDTH = 70  # px of the colour bar with its numbers
+TITLE_POINTS = 9
+CELL_MARGIN = 8  # px round each tile: layout margins and spacing
+COLORBAR_WIDTH = 84  # px of the colour bar with its numbers and label
 SELECTED = QColor(255, 190, 40)  # the selected filter's frame and title
 WINDOW = QColor(255, 60, 200)  # a pooling window drawn on a feature map
 
 
-def best_columns(n: int, map_h: int, map_w: int, width: float, height: float,
-                 title_height: float = TITLE_HEIGHT) -> int:
-    """The column count that shows ``n`` tiles of ``map_h × map_w`` biggest in the area."""
-    if n <= 1 or map_h <= 0 or map_w <= 0 or width <= 0 or height <= 0:
-        return max(1, n)
+def grid_fit(n: int, map_h: int, map_w: int, width: float, height: float,
+             title_height: float = 24) -> tuple[int, float]:
+    """(columns, scale) that show ``n`` titled ``map_h × map_w`` tiles biggest in the area."""
+    if n < 1 or map_h <= 0 or map_w <= 0 or width <= 0 or height <= 0:
+        return max(1, n), 0.0
     best, best_scale = 1, -1.0
     for cols in range(1, n + 1):
         rows = math.ceil(n / cols)
-        cell_w = width / cols
-        cell_h = height / rows - title_height
+        cell_w = width / cols - CELL_MARGIN
+        cell_h = height / rows - title_height - CELL_MARGIN
         scale = min(cell_w / map_w, cell_h / map_h)
         if scale > best_scale + 1e-9:  # ties go to fewer columns: fuller rows
             best, best_scale = cols, scale
-    return best
+    return best, max(best_scale, 0.0)
+
+
+def best_columns(n: int, map_h: int, map_w: int, width: float, height: float,
+                 title_height: float = 24) -> int:
+    """The column count that shows ``n`` tiles of ``map_h × map_w`` biggest in the area."""
+    return grid_fit(n, map_h, map_w, width, height, title_height)[0]
 
 
 class _Tile:
@@ -56,10 +63,12 @@ class _Tile:
         self.layout = pg.GraphicsLayout()
         self.layout.setContentsMargins(2, 0, 2, 2)
         self.layout.setSpacing(0)
-        self.label = self.layout.addLabel(" ", row=0, col=0, size="9pt")
-        self.label.setMaximumHeight(TITLE_HEIGHT)
-        self.view = self.layout.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False,
+        # spacers above and below keep title and map together, centred in the grid cell
+        self.layout.addItem(_spacer(), row=0, col=0)
+        self.label = self.layout.addLabel(" ", row=1, col=0, size=f"{TITLE_POINTS}pt")
+        self.view = self.layout.addViewBox(row=2, col=0, lockAspect=True, enableMouse=False,
                                            enableMenu=False, invertY=True)
+        self.layout.addItem(_spacer(), row=3, col=0)
         self.view.setDefaultPadding(0.01)
         self.image = pg.ImageItem()
         self.view.addItem(self.image)
@@ -76,17 +85,19 @@ class _Tile:
         self.marks = pg.ScatterPlotItem(size=9, symbol="x", pen=None, brush=pg.mkBrush(WINDOW))
         self.marks.setZValue(21)
         self.view.addItem(self.marks, ignoreBounds=True)
-        self.title = ""
+        self.title = ""  # the full title; the label may show a shortened one
+        self.shown_title = ""
         self.selected = False
         self.full_shape = (0, 0)  # (rows, cols) of the map at full resolution
         self.shown_shape = (0, 0)  # (rows, cols) of the image actually handed to pyqtgraph
 
-    def set_title(self, title: str, selected: bool) -> None:
-        if (title, selected) == (self.title, self.selected):
+    def set_title(self, title: str, shown: str, selected: bool) -> None:
+        if (title, shown, selected) == (self.title, self.shown_title, self.selected):
             return
-        self.title, self.selected = title, selected
+        self.title, self.shown_title, self.selected = title, shown, selected
         color = SELECTED.name() if selected else None
-        self.label.setText(title, size="9pt", color=color, bold=selected)
+        self.label.setText(shown, color=color, bold=selected)
+        self.label.setToolTip(title if shown != title else "")
         self.frame.setVisible(selected)
 
     def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
@@ -100,6 +111,41 @@ class _Tile:
             if full_shape != self.full_shape:
                 self.view.setRange(QRectF(0, 0, w, h), padding=0.01)
             self.full_shape, self.shown_shape = full_shape, plane.shape
+
+
+def _title_font(bold: bool) -> QFont:
+    font = QFont()
+    font.setPointSize(TITLE_POINTS)
+    font.setBold(bold)
+    return font
+
+
+def title_height() -> int:
+    """Pixels a tile title takes: one line of text and the text item's margins."""
+    return QFontMetrics(_title_font(True)).height() + 8
+
+
+def fit_titles(titles: Sequence[str], width: int) -> list[str]:
+    """Titles that fit a map ``width`` pixels wide.
+
+    A title wider than its map would widen the grid column and push tiles out of view. When
+    any full title is too wide, every tile shows only its name ("sobel_x" of
+    "sobel_x · 427×640", the size being the same for all and in the caption), elided if need be.
+    """
+    metrics = QFontMetrics(_title_font(True))
+    room = max(width - 10, 10)  # the text item's own margins
+    if width <= 0 or all(metrics.horizontalAdvance(t) <= room for t in titles):
+        return list(titles)
+    return [metrics.elidedText(t.split(" · ")[0], Qt.TextElideMode.ElideRight, room)
+            for t in titles]
+
+
+def _spacer() -> QGraphicsWidget:
+    spacer = QGraphicsWidget()
+    spacer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+    spacer.setMinimumSize(0, 0)
+    spacer.setPreferredSize(0, 0)
+    return spacer
 
 
 def _cosmetic(color: QColor, width: float) -> QPen:
@@ -133,9 +179,12 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._selected: int | None = None
         self._hover_inside = False
         self._bar: pg.ColorBarItem | None = None
+        self._title_height = title_height()
+        self._tile_width = 0  # px of each map on screen: titles are shortened to fit it
         if colorbar:
             self._bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
                                         colorMapMenu=False, colorMap=colormap(False))
+            self._bar.setFixedWidth(COLORBAR_WIDTH - 4)
         self._relayout_timer = QTimer(self, singleShot=True, interval=0)
         self._relayout_timer.timeout.connect(self._on_resized)
         # pyqtgraph's proxy delivers the newest position at most ~60 times a second
@@ -191,8 +240,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
                 self._bar.setColorMap(cmap)
         self._planes, self._levels = list(planes), np.asarray(levels)
         factor = self._shrink_factor(shape)
+        self.set_titles(titles)
         for k, (tile, plane) in enumerate(zip(self._tiles, planes, strict=True)):
-            tile.set_title(titles[k] if k < len(titles) else f"filter {k}", k == self._selected)
             shown = plane
             if factor > 1:
                 shown = cv2.resize(plane, None, fx=1.0 / factor, fy=1.0 / factor,
@@ -200,13 +249,19 @@ class MapGrid(pg.GraphicsLayoutWidget):
             tile.set_image(shown, shape, (float(levels[k][0]), float(levels[k][1])))
 
     def set_titles(self, titles: Sequence[str]) -> None:
+        full = [titles[k] if k < len(titles) else f"filter {k}" for k in range(len(self._tiles))]
+        shown = fit_titles(full, self._tile_width)
         for k, tile in enumerate(self._tiles):
-            tile.set_title(titles[k] if k < len(titles) else f"filter {k}", k == self._selected)
+            tile.set_title(full[k], shown[k], k == self._selected)
 
     def set_selected(self, k: int | None) -> None:
         self._selected = k
         for i, tile in enumerate(self._tiles):
-            tile.set_title(tile.title, i == k)
+            tile.set_title(tile.title, tile.shown_title, i == k)
+
+    def shown_titles(self) -> list[str]:
+        """The titles as the labels show them (shortened to fit narrow tiles)."""
+        return [t.shown_title for t in self._tiles]
 
     def set_colorbar(self, levels: tuple[float, float], label: str = "") -> None:
         if self._bar is None:
@@ -244,14 +299,28 @@ class MapGrid(pg.GraphicsLayoutWidget):
         del self._tiles[n:]
         for tile in self._tiles:
             tile.full_shape = (-1, -1)  # forces setRect and setRange on the next image
-        self._layout_tiles(self._best_columns(shape), force=True)
+        self._layout_tiles(shape, force=True)
 
-    def _best_columns(self, shape: tuple[int, int]) -> int:
+    def _layout_tiles(self, shape: tuple[int, int], force: bool = False) -> None:
+        """Place the tiles in the grid and size each map to the space it gets.
+
+        Each view box gets exactly its map's aspect, so a title sits right above its map and
+        the spare space falls between the tiles instead of inside them.
+        """
         bar = COLORBAR_WIDTH if self._bar is not None else 0
-        return best_columns(len(self._tiles), shape[0], shape[1],
-                            self.width() - bar, self.height())
-
-    def _layout_tiles(self, columns: int, force: bool = False) -> None:
+        margins = 8
+        columns, scale = grid_fit(len(self._tiles), shape[0], shape[1],
+                                  self.width() - bar - margins, self.height() - margins,
+                                  self._title_height)
+        size = (max(int(shape[1] * scale), 16), max(int(shape[0] * scale), 16))
+        for tile in self._tiles:
+            tile.view.setMinimumSize(*size)
+            tile.view.setMaximumSize(*size)
+            tile.label.setMaximumWidth(size[0])
+            tile.label.setFixedHeight(self._title_height)
+        if size[0] != self._tile_width:
+            self._tile_width = size[0]
+            self.set_titles(self.titles())
         if columns == self._columns and not force:
             return
         self._columns = columns
@@ -282,7 +351,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
     def _on_resized(self) -> None:
         if not self._tiles:
             return
-        self._layout_tiles(self._best_columns(self._tiles[0].full_shape))
+        self._layout_tiles(self._tiles[0].full_shape)
         if self._planes:
             # the shrink factor depends on the tile size: show the last maps again
             self.set_maps(self._planes, self.titles(), self._levels, bool(self._signed))

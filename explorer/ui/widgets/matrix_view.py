@@ -20,6 +20,7 @@ MARK = QColor(255, 150, 0)
 POSITIVE = QColor(214, 96, 77)  # the ends of the feature maps' diverging colormap
 NEGATIVE = QColor(67, 147, 195)
 MIN_FONT_PX = 7
+MAX_CELL_HEIGHT = 26.0
 
 
 def format_cell(value: float) -> str:
@@ -67,6 +68,8 @@ class MatrixView(QWidget):
         self._marked = set(marked or ())
         self._white = float(white) if white > 0 else 1.0
         if shape_changed:
+            # never taller than the biggest readable cells: spare room stays below the tables
+            self.setMaximumHeight(int(values.shape[0] * MAX_CELL_HEIGHT) + 1)
             self.updateGeometry()
         self.update()
 
@@ -90,7 +93,7 @@ class MatrixView(QWidget):
         """(x0, y0, cell_w, cell_h): cells at most twice as wide as tall, centred."""
         rows, cols = self._values.shape
         w, h = self.width() - 1, self.height() - 1
-        cell_h = min(h / rows, 26.0)
+        cell_h = min(h / rows, MAX_CELL_HEIGHT)
         cell_w = min(w / cols, cell_h * 2.6, 60.0)
         x0 = (w - cell_w * cols) / 2
         y0 = (h - cell_h * rows) / 2

@@ -74,7 +74,7 @@ class ReadoutView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.explanation: PixelExplanation | PooledExplanation | None = None
-        self.headline = QLabel(textFormat=Qt.TextFormat.PlainText)
+        self.headline = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         font = self.headline.font()
         font.setBold(True)
         self.headline.setFont(font)
@@ -110,8 +110,9 @@ class ReadoutView(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.headline)
         layout.addWidget(self.detail)
-        layout.addWidget(self._stack, 1)
+        layout.addWidget(self._stack)
         layout.addWidget(self.formula)
+        layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.clear()
 
