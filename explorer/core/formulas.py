@@ -53,7 +53,8 @@ def conv_output_formula(
             window = f"the {kernel}-pixel kernel"
         else:
             window = f"the {kernel}-pixel kernel, dilated by {dilation}, spans {span} pixels and"
-        raise ValueError(f"{window} is larger than the padded {padded}-pixel input")
+        padded_input = "padded " if before + after else ""
+        raise ValueError(f"{window} is larger than the {padded_input}{padded}-pixel input")
     pads = f"2·{before}" if before == after else f"{before} + {after}"
     value = (padded - dilation * (kernel - 1) - 1) // stride + 1
     return f"{name} = ⌊({n} + {pads} − {dilation}·({kernel}−1) − 1)/{stride}⌋ + 1 = {value}"

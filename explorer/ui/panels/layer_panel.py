@@ -1,0 +1,464 @@
+"""The layer controls (left dock): input, convolution, activation, pooling, and what they give.
+
+Every control writes its field of the document as soon as it changes; document events push
+values back into the widgets with their signals blocked, so there is no feedback loop and a
+"Reset to defaults" (or a loaded settings file) shows up here without any extra call.
+Below the controls, the output-size formula is worked out with the current numbers, and the
+parameter box compares this layer with a dense and a locally connected one.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
+from PySide6.QtGui import QPalette, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core import activations, formulas, shapes
+from explorer.state import ACTIVATIONS, MAX_FILTERS, MAX_KERNEL, PAD_MODES, Document
+from explorer.ui.widgets.formula_label import FormulaLabel
+from explorer.ui.widgets.parameter_box import ParameterBox
+
+SIZE_CHOICES = (160, 240, 320, 480, 640, 960, 1280)
+# Until a picture arrives, the formulas use a webcam's 4:3 frame.
+ASSUMED_FRAME = (480, 640)
+
+PADDING_CHOICES = (
+    ("valid", "valid (no padding)", "No padding: the window stays inside the picture and the "
+     "feature map shrinks by d·(k−1)."),
+    ("same", "same", "Pad so that, with stride 1, the feature map is as large as the input; "
+     "an odd total pad puts the extra row or column after."),
+    ("full", "full", "Pad by d·(k−1) on every side: every position where the window touches "
+     "the picture gives an output, so the feature map grows."),
+    ("custom", "custom", "Choose the rows and columns of padding yourself."),
+)
+PAD_MODE_TIPS = {
+    "zeros": "Pad with 0: the usual choice in CNNs; edges of the picture look like edges.",
+    "reflect": "Mirror the picture at its border (the border pixel is not repeated).",
+    "replicate": "Repeat the border pixel outwards.",
+    "circular": "Wrap around: the left border continues with the right side of the picture.",
+}
+POOL_CHOICES = (
+    ("none", "none", "No pooling: the feature maps are the layer's output."),
+    ("max", "max", "Keep the strongest response of each window; the lesser values are lost."),
+    ("avg", "average", "Keep the mean of each window."),
+)
+OPERATION_CHOICES = (
+    (False, "cross-correlation (no flip)", "Slide the kernel as it is: what CNN layers compute."),
+    (True, "convolution (flip)", "Turn the kernel by 180° before sliding it: convolution as "
+     "signal processing defines it. Symmetric kernels give the same result either way."),
+)
+
+
+def _spin(minimum: int, maximum: int, tip: str) -> QSpinBox:
+    spin = QSpinBox(minimum=minimum, maximum=maximum, toolTip=tip)
+    spin.setAccelerated(True)
+    return spin
+
+
+def _combo(choices: tuple[tuple[object, str, str], ...], tip: str) -> QComboBox:
+    """A combo box whose items carry the document value as data and teach in their tooltip."""
+    combo = QComboBox(toolTip=tip)
+    for value, text, item_tip in choices:
+        combo.addItem(text, value)
+        combo.setItemData(combo.count() - 1, item_tip, Qt.ItemDataRole.ToolTipRole)
+    return combo
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    with QSignalBlocker(combo):
+        combo.setCurrentIndex(combo.findData(value))
+
+
+def _show(spin: QSpinBox, value: int) -> None:
+    # A value from elsewhere (a settings file, a loaded model) may lie beyond the usual range;
+    # widen the range rather than show a number the document does not hold.
+    with QSignalBlocker(spin):
+        spin.setRange(min(spin.minimum(), value), max(spin.maximum(), value))
+        spin.setValue(value)
+
+
+def _smaller(widget: QWidget) -> None:
+    font = widget.font()
+    if font.pointSizeF() > 0:  # a pixel-sized font has no point size to scale
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        widget.setFont(font)
+
+
+def _note(text: str) -> QLabel:
+    """A caption in a quieter colour and a smaller font."""
+    label = QLabel(text, wordWrap=True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    _smaller(label)
+    return label
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    for w in widgets:
+        layout.addWidget(w)
+    layout.addStretch(1)
+    return box
+
+
+def _form(group: QGroupBox) -> QFormLayout:
+    form = QFormLayout(group)
+    form.setContentsMargins(6, 4, 6, 6)
+    form.setVerticalSpacing(4)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+class LayerPanel(QWidget):
+    """Controls for one convolution layer, with its live output-size formula and parameters."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._writing_kernel = False
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(6)
+        column.addWidget(self._build_input())
+        column.addWidget(self._build_convolution())
+        column.addWidget(self._build_pooling())
+        column.addWidget(self._build_output_size())
+        self.parameter_box = ParameterBox()
+        column.addWidget(self.parameter_box)
+        column.addStretch(1)
+
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._content = content
+
+        self.square_check.setChecked(document.layer.kernel_h == document.layer.kernel_w)
+        self._connect_widgets()
+        document.layer.events.connect(self._on_layer_changed)
+        document.input.events.connect(self._on_input_changed)
+        document.image_changed.connect(self._on_image_changed)
+        self._sync_input()
+        self._sync_layer()
+
+    def sizeHint(self) -> QSize:
+        return QSize(max(300, self._content.minimumSizeHint().width() + 16), 640)
+
+    def cleanup(self) -> None:
+        """Stop listening to the document (the window calls this when it closes)."""
+        doc = self.document
+        doc.layer.events.disconnect(self._on_layer_changed)
+        doc.input.events.disconnect(self._on_input_changed)
+        doc.image_changed.disconnect(self._on_image_changed)
+
+    # --- construction --------------------------------------------------------------------
+    def _build_input(self) -> QGroupBox:
+        group = QGroupBox("Input")
+        form = _form(group)
+        self.channels_combo = _combo(
+            ((False, "colour (RGB)", "Three channels: every kernel is 3 deep, one slice for R, "
+              "G and B."),
+             (True, "grayscale", "One channel: every kernel is a single slice.")),
+            "Colour input has 3 channels, so the kernels are 3 deep; grayscale has 1.",
+        )
+        form.addRow("Channels", self.channels_combo)
+        self.size_combo = QComboBox(toolTip=(
+            "The picture is scaled down so its longer side is at most this many pixels (never "
+            "enlarged). Smaller is faster; the formulas below use this size."))
+        self.size_label = QLabel()
+        form.addRow("Size", _row(self.size_combo, self.size_label))
+        return group
+
+    def _build_convolution(self) -> QGroupBox:
+        group = QGroupBox("Convolution")
+        form = _form(group)
+        self.filters_spin = _spin(1, MAX_FILTERS, "How many filters the layer has: each one "
+                                  "slides its own kernel and makes its own feature map.")
+        form.addRow("Filters", _row(self.filters_spin))
+
+        self.kernel_h_spin = _spin(1, MAX_KERNEL, "Kernel height: the rows of the window "
+                                   "each output looks at.")
+        self.kernel_w_spin = _spin(1, MAX_KERNEL, "Kernel width: the columns of the window "
+                                   "each output looks at.")
+        self.square_check = QCheckBox("square", toolTip="Keep the kernel square: changing one "
+                                      "side changes the other.")
+        form.addRow("Kernel", _row(self.kernel_h_spin, QLabel("×"), self.kernel_w_spin,
+                                   self.square_check))
+        self.kernel_note = _note("")
+        form.addRow(self.kernel_note)
+
+        self.padding_combo = _combo(PADDING_CHOICES, "Padding adds a border around the "
+                                    "picture so the window can also sit on the edges.")
+        form.addRow("Padding", self.padding_combo)
+        self.pad_h_spin = _spin(0, 64, "Rows of padding added above and below the picture.")
+        self.pad_w_spin = _spin(0, 64, "Columns of padding added left and right.")
+        form.addRow("Pad h × w", _row(self.pad_h_spin, QLabel("×"), self.pad_w_spin))
+        self.pad_mode_combo = _combo(
+            tuple((m, m, PAD_MODE_TIPS.get(m, "")) for m in PAD_MODES),
+            "What the padded border is filled with.")
+        form.addRow("Pad with", self.pad_mode_combo)
+
+        self.stride_spin = _spin(1, 16, "Stride: how far the window moves between outputs. "
+                                 "Stride 2 halves the feature map.")
+        self.dilation_spin = _spin(1, 8, "Dilation: the gap between kernel taps. A k×k kernel "
+                                   "then spans d·(k−1)+1 pixels with the same k×k weights.")
+        form.addRow("Stride", _row(self.stride_spin, QLabel("Dilation"), self.dilation_spin))
+
+        self.operation_combo = _combo(OPERATION_CHOICES, "Cross-correlation or true "
+                                      "convolution (the kernel turned by 180°).")
+        form.addRow("Operation", self.operation_combo)
+        form.addRow(_note("CNN layers compute cross-correlation (no flip)."))
+
+        self.activation_combo = _combo(
+            tuple((name, _activation_text(name), activations.DESCRIPTIONS.get(name, ""))
+                  for name in ACTIVATIONS),
+            "The function applied to every value of the feature map after the bias is added.")
+        form.addRow("Activation", self.activation_combo)
+        return group
+
+    def _build_pooling(self) -> QGroupBox:
+        group = QGroupBox("Pooling")
+        form = _form(group)
+        self.pool_combo = _combo(POOL_CHOICES, "Pooling shrinks each feature map by "
+                                 "summarising every window in one value.")
+        form.addRow("Pooling", self.pool_combo)
+        self.pool_size_spin = _spin(1, 8, "Side of each pooling window.")
+        self.pool_stride_spin = _spin(1, 8, "How far the pooling window moves between outputs.")
+        form.addRow("Size", _row(self.pool_size_spin, QLabel("Stride"), self.pool_stride_spin))
+        return group
+
+    def _build_output_size(self) -> QGroupBox:
+        group = QGroupBox("Output size")
+        group.setToolTip("o = ⌊(i + 2p − d·(k−1) − 1)/s⌋ + 1 with i the input size, p the "
+                         "padding, d the dilation, k the kernel size and s the stride.")
+        column = QVBoxLayout(group)
+        column.setContentsMargins(6, 4, 6, 6)
+        column.setSpacing(2)
+        column.addWidget(_note("o = ⌊(i + 2p − d·(k−1) − 1)/s⌋ + 1"))
+        self.conv_height = FormulaLabel()
+        self.conv_width = FormulaLabel()
+        self.pool_height = FormulaLabel()
+        self.pool_width = FormulaLabel()
+        self.pool_heading = _note("after pooling  o = ⌊(i − size)/stride⌋ + 1")
+        for label in (self.conv_height, self.conv_width, self.pool_heading, self.pool_height,
+                      self.pool_width):
+            if isinstance(label, FormulaLabel):
+                _smaller(label)  # one formula a line in a 300-pixel dock
+            column.addWidget(label)
+        return group
+
+    def _connect_widgets(self) -> None:
+        self.channels_combo.currentIndexChanged.connect(self._on_channels_chosen)
+        self.size_combo.activated.connect(self._on_size_chosen)
+        self.kernel_h_spin.valueChanged.connect(self._on_kernel_h_changed)
+        self.kernel_w_spin.valueChanged.connect(self._on_kernel_w_changed)
+        self.square_check.toggled.connect(self._on_square_toggled)
+        spins = {
+            "n_filters": self.filters_spin, "pad_h": self.pad_h_spin,
+            "pad_w": self.pad_w_spin, "stride": self.stride_spin,
+            "dilation": self.dilation_spin, "pool_size": self.pool_size_spin,
+            "pool_stride": self.pool_stride_spin,
+        }
+        for field, spin in spins.items():
+            spin.valueChanged.connect(partial(self._on_layer_value_changed, field))
+        self._layer_combos = {
+            "padding": self.padding_combo, "pad_mode": self.pad_mode_combo,
+            "flip": self.operation_combo, "activation": self.activation_combo,
+            "pool_mode": self.pool_combo,
+        }
+        for field, combo in self._layer_combos.items():
+            combo.currentIndexChanged.connect(partial(self._on_layer_choice_changed, field))
+
+    # --- widgets → document --------------------------------------------------------------
+    def _on_layer_value_changed(self, field: str, value: int) -> None:
+        setattr(self.document.layer, field, value)
+
+    def _on_layer_choice_changed(self, field: str, index: int) -> None:
+        if index >= 0:
+            setattr(self.document.layer, field, self._layer_combos[field].itemData(index))
+
+    def _on_kernel_h_changed(self, value: int) -> None:
+        square = self.square_check.isChecked()
+        self._set_kernel(value, value if square else self.document.layer.kernel_w)
+
+    def _on_kernel_w_changed(self, value: int) -> None:
+        square = self.square_check.isChecked()
+        self._set_kernel(value if square else self.document.layer.kernel_h, value)
+
+    def _on_square_toggled(self, checked: bool) -> None:
+        if checked:
+            self._set_kernel(self.document.layer.kernel_h, self.document.layer.kernel_h)
+
+    def _set_kernel(self, height: int, width: int) -> None:
+        # The two fields change one after the other; showing the half-way (rectangular) kernel
+        # would release the square lock, so the widgets wait for both.
+        self._writing_kernel = True
+        try:
+            self.document.layer.kernel_h = height
+            self.document.layer.kernel_w = width
+        finally:
+            self._writing_kernel = False
+        self._sync_layer()
+
+    def _on_channels_chosen(self, index: int) -> None:
+        self.document.input.grayscale = bool(self.channels_combo.itemData(index))
+
+    def _on_size_chosen(self, index: int) -> None:
+        side = self.size_combo.itemData(index)
+        if side is not None:
+            self.document.input.max_side = int(side)
+
+    # --- document → widgets --------------------------------------------------------------
+    def _on_layer_changed(self, *_: object) -> None:
+        if not self._writing_kernel:
+            self._sync_layer()
+
+    def _on_input_changed(self, *_: object) -> None:
+        self._sync_input()
+
+    def _on_image_changed(self) -> None:
+        self._sync_input()
+
+    def _sync_layer(self) -> None:
+        lay = self.document.layer
+        _show(self.filters_spin, lay.n_filters)
+        _show(self.kernel_h_spin, lay.kernel_h)
+        _show(self.kernel_w_spin, lay.kernel_w)
+        if lay.kernel_h != lay.kernel_w:
+            with QSignalBlocker(self.square_check):
+                self.square_check.setChecked(False)
+        _select(self.padding_combo, lay.padding)
+        _show(self.pad_h_spin, lay.pad_h)
+        _show(self.pad_w_spin, lay.pad_w)
+        custom = lay.padding == "custom"
+        self.pad_h_spin.setEnabled(custom)
+        self.pad_w_spin.setEnabled(custom)
+        _select(self.pad_mode_combo, lay.pad_mode)
+        _show(self.stride_spin, lay.stride)
+        _show(self.dilation_spin, lay.dilation)
+        _select(self.operation_combo, lay.flip)
+        _select(self.activation_combo, lay.activation)
+        _select(self.pool_combo, lay.pool_mode)
+        _show(self.pool_size_spin, lay.pool_size)
+        _show(self.pool_stride_spin, lay.pool_stride)
+        pooling = lay.pool_mode != "none"
+        self.pool_size_spin.setEnabled(pooling)
+        self.pool_stride_spin.setEnabled(pooling)
+        self._update_results()
+
+    def _sync_input(self) -> None:
+        _select(self.channels_combo, self.document.input.grayscale)
+        self._fill_size_combo()
+        self._update_results()
+
+    def _picture_size(self) -> tuple[int, int] | None:
+        image = self.document.image
+        return None if image is None else (int(image.shape[0]), int(image.shape[1]))
+
+    def _fill_size_combo(self) -> None:
+        """Offer the sizes below the picture's own, then "full size"; mark the current one."""
+        side = self.document.input.max_side
+        picture = self._picture_size()
+        longest = max(picture) if picture else None
+        combo = self.size_combo
+        with QSignalBlocker(combo):
+            combo.clear()
+            choices = [s for s in SIZE_CHOICES if longest is None or s < longest]
+            full = longest is not None and side >= longest
+            if not full and side not in choices:
+                choices = sorted([*choices, side])  # a size set elsewhere (settings file)
+            for s in choices:
+                combo.addItem(f"{s} px", s)
+            combo.addItem("full size", longest)
+            if longest is None:
+                model = combo.model()
+                if isinstance(model, QStandardItemModel):
+                    model.item(combo.count() - 1).setEnabled(False)
+            combo.setCurrentIndex(combo.count() - 1 if full else combo.findData(side))
+
+    def _processing_size(self) -> tuple[int, int]:
+        picture = self._picture_size() or ASSUMED_FRAME
+        return formulas.processing_size(*picture, self.document.input.max_side)
+
+    def _update_results(self) -> None:
+        """Rework the size caption, the formulas and the parameter counts."""
+        h, w = self._processing_size()
+        picture = self._picture_size()
+        if picture is None:
+            self.size_label.setText("no picture")
+            self.size_label.setToolTip("Until a picture is open, the formulas assume a "
+                                       f"{formulas.size_text(*ASSUMED_FRAME)} camera frame.")
+        else:
+            self.size_label.setText(formulas.size_text(h, w))
+            self.size_label.setToolTip(f"The picture is {formulas.size_text(*picture)}; the "
+                                       f"layer sees it at {formulas.size_text(h, w)}.")
+        lay = self.document.layer
+        channels = self.document.channels
+        self.kernel_note.setText(
+            f"each filter: {lay.kernel_h}×{lay.kernel_w}×{channels} weights + 1 bias = "
+            f"{lay.kernel_h * lay.kernel_w * channels + 1}"
+        )
+        out_h = _show_conv(self.conv_height, "H′", "height", h, lay.kernel_h, lay.stride,
+                           lay.pad_h, lay.padding, lay.dilation)
+        out_w = _show_conv(self.conv_width, "W′", "width", w, lay.kernel_w, lay.stride,
+                           lay.pad_w, lay.padding, lay.dilation)
+        pooling = lay.pool_mode != "none"
+        for label in (self.pool_heading, self.pool_height, self.pool_width):
+            label.setVisible(pooling)
+        if pooling:
+            _show_pool(self.pool_height, "H″", "height", out_h, lay.pool_size, lay.pool_stride)
+            _show_pool(self.pool_width, "W″", "width", out_w, lay.pool_size, lay.pool_stride)
+        self.parameter_box.show_layer(
+            (h, w, channels), (lay.kernel_h, lay.kernel_w), lay.n_filters, lay.stride,
+            lay.conv_padding(), lay.dilation,
+        )
+
+
+def _activation_text(name: str) -> str:
+    """The combo text of an activation: its name and its formula, "ReLU  max(0, x)"."""
+    title = activations.DESCRIPTIONS.get(name, name).split(":", 1)[0]
+    return f"{title}  {activations.formula(name)}"
+
+
+def _show_conv(label: FormulaLabel, symbol: str, axis: str, n: int, kernel: int, stride: int,
+               pad: int, padding: str, dilation: int) -> int | None:
+    """Work out one axis of the feature map; returns its size, or None when it cannot work."""
+    axis_padding = pad if padding == "custom" else padding
+    try:
+        text = formulas.conv_output_formula(n, kernel, stride, axis_padding, dilation,
+                                            name=symbol)
+    except ValueError as exc:
+        label.show_problem(f"No feature map: in {axis}, {exc}.")
+        return None
+    label.show_formula(text)
+    return shapes.output_size(n, kernel, stride, axis_padding, dilation)
+
+
+def _show_pool(label: FormulaLabel, symbol: str, axis: str, n: int | None, size: int,
+               stride: int) -> None:
+    if n is None:
+        label.show_formula(f"{symbol}: no feature map to pool")
+        return
+    try:
+        label.show_formula(formulas.pool_output_formula(n, size, stride, name=symbol))
+    except ValueError as exc:
+        label.show_problem(f"No pooled map: in {axis}, {exc}.")
