@@ -11,70 +11,90 @@ from collections.abc import Callable
 
 import numpy as np
 
+from explorer.core.convolution import share_out
+
 Activation = Callable[..., np.ndarray]
 
 
-def _target(x: np.ndarray, out: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(the input as float32, where to write the result)."""
+def _apply(x: np.ndarray, out: np.ndarray | None,
+           compute: Callable[[np.ndarray, np.ndarray], object]) -> np.ndarray:
+    """Run ``compute(src, dst)`` (elementwise, writing dst) on x as float32; return dst.
+
+    Large arrays are cut into blocks of rows computed by the engine's threads.
+    """
     x = np.asarray(x)
     if x.dtype.kind not in "biuf":
         raise ValueError(f"an activation needs real numbers, not {x.dtype}")
     src = x.astype(np.float32, copy=False)
     if out is None:
         # a converted copy is ours to overwrite; empty_like keeps the memory layout
-        return src, src if src is not x else np.empty_like(src)
-    if not isinstance(out, np.ndarray) or out.dtype != np.float32 or out.shape != x.shape:
+        dst = src if src is not x else np.empty_like(src)
+    elif isinstance(out, np.ndarray) and out.dtype == np.float32 and out.shape == x.shape:
+        dst = out
+    else:
         raise ValueError(f"out must be a float32 array of shape {x.shape}")
-    return src, out
+    if src.ndim == 0:
+        compute(src, dst)
+        return dst
+
+    def rows(block: range) -> None:
+        compute(src[block.start : block.stop], dst[block.start : block.stop])
+
+    share_out(rows, src.shape[0], src.size)
+    return dst
 
 
 def relu(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
     """max(0, x): keeps positive responses, zeroes the rest."""
-    src, dst = _target(x, out)
-    return np.maximum(src, np.float32(0), out=dst)
+    return _apply(x, out, lambda s, d: np.maximum(s, np.float32(0), out=d))
 
 
 LEAKY_SLOPE = 0.01
 
 
+def _copy(src: np.ndarray, dst: np.ndarray) -> None:
+    if not np.may_share_memory(src, dst):  # in place (out=x) there is nothing to copy
+        np.copyto(dst, src)
+
+
+def _leaky(src: np.ndarray, dst: np.ndarray) -> None:
+    _copy(src, dst)
+    # only the negative entries change, which also makes out=x safe
+    np.multiply(dst, np.float32(LEAKY_SLOPE), out=dst, where=dst < 0)
+
+
 def leaky_relu(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
     """max(0.01·x, x): like ReLU, but negative responses shrink instead of vanishing."""
-    src, dst = _target(x, out)
-    if dst is not src:
-        np.copyto(dst, src)
-    # only the negative entries change, which also makes out=x safe
-    return np.multiply(dst, np.float32(LEAKY_SLOPE), out=dst, where=dst < 0)
+    return _apply(x, out, _leaky)
 
 
 def tanh(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
     """tanh(x): squashes every response into (−1, 1), keeping its sign."""
-    src, dst = _target(x, out)
-    return np.tanh(src, out=dst)
+    return _apply(x, out, lambda s, d: np.tanh(s, out=d))
 
 
-def sigmoid(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
-    """1 / (1 + e^(−x)): squashes every response into (0, 1)."""
-    src, dst = _target(x, out)
+def _sigmoid(src: np.ndarray, dst: np.ndarray) -> None:
     # the tanh form never overflows, unlike exp(−x) for large negative x
     np.multiply(src, np.float32(0.5), out=dst)
     np.tanh(dst, out=dst)
     np.multiply(dst, np.float32(0.5), out=dst)
-    return np.add(dst, np.float32(0.5), out=dst)
+    np.add(dst, np.float32(0.5), out=dst)
+
+
+def sigmoid(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + e^(−x)): squashes every response into (0, 1)."""
+    return _apply(x, out, _sigmoid)
 
 
 # named after the activation, shadowing the builtin inside this module (np.abs is used here)
 def abs(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
     """|x|: the strength of a response whatever its sign (both edge directions light up)."""
-    src, dst = _target(x, out)
-    return np.abs(src, out=dst)
+    return _apply(x, out, lambda s, d: np.abs(s, out=d))
 
 
 def identity(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
     """x: no activation, the raw weighted sums."""
-    src, dst = _target(x, out)
-    if dst is not src:
-        np.copyto(dst, src)
-    return dst
+    return _apply(x, out, _copy)
 
 
 ACTIVATIONS: dict[str, Activation] = {

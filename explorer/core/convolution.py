@@ -18,11 +18,13 @@ feature map ``maps[:, :, k]`` is one C-contiguous plane, ready for OpenCV and fo
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import cv2
 import numpy as np
@@ -301,8 +303,11 @@ def _band_starts(rows: _Axis, src_cols: int, channels: int, shares: int) -> list
     border inside a band (only at the image's real edges) the mirror never reaches past it.
     """
     thinnest = (2 * rows.span) // rows.stride + 1
-    fitting = _BAND_BYTES // (4 * src_cols * (channels + 2)) // rows.stride
-    count = max(1, rows.out // max(thinnest, fitting))
+    if channels == 1:
+        count = 1  # nothing to sum: filter2D can write each feature map in one go
+    else:
+        fitting = _BAND_BYTES // (4 * src_cols * (channels + 2)) // rows.stride
+        count = max(1, rows.out // max(thinnest, fitting))
     if shares > 1 and rows.out // shares >= thinnest:
         count = max(count, shares)
     return [rows.out * i // count for i in range(count + 1)]
@@ -314,7 +319,8 @@ def _run_bands(job: _Job, bands: range) -> None:
     src_rows = job.planes[0].shape[0]
     whole_cols = job.src_cols == cols.out  # stride 1, no columns to drop
     col_keep = slice(0, (cols.out - 1) * cols.stride + 1, cols.stride)
-    tallest = (max(np.diff(job.bands)) - 1) * rows.stride + rows.span
+    thickest = max(b - a for a, b in itertools.pairwise(job.bands))
+    tallest = (thickest - 1) * rows.stride + rows.span
     acc_buf = _scratch("acc", (tallest, job.src_cols))
     tmp_buf = _scratch("tmp", (tallest, job.src_cols))
     for i in bands:
@@ -343,22 +349,31 @@ def _run_bands(job: _Job, bands: range) -> None:
                 np.copyto(target, acc[keep])
 
 
-def _run_parallel(job: _Job, work: int) -> None:
-    count = len(job.bands) - 1
+def share_out(task: Callable[[range], object], count: int, work: int) -> None:
+    """Run ``task`` over ``range(count)``, split between this thread and the engine's workers.
+
+    ``task`` gets a contiguous sub-range and must touch only what belongs to it. ``work``
+    (roughly, pixels to process) decides whether the split pays for its hand-over cost.
+    Pooling and activations share the workers through this.
+    """
     if _EXECUTOR is None or count < 2 or work < _PARALLEL_MIN_WORK:
-        _run_bands(job, range(count))
+        task(range(count))
         return
     shares = min(count, _WORKERS + 1)
     bounds = [count * i // shares for i in range(shares + 1)]
     futures = [
-        _EXECUTOR.submit(_run_bands, job, range(bounds[i], bounds[i + 1]))
-        for i in range(1, shares)
+        _EXECUTOR.submit(task, range(bounds[i], bounds[i + 1])) for i in range(1, shares)
     ]
     try:
-        _run_bands(job, range(bounds[0], bounds[1]))
+        task(range(bounds[0], bounds[1]))
     finally:
         for f in futures:
             f.result()
+
+
+def parallel_shares(work: int) -> int:
+    """How many threads :func:`share_out` would use for this much work."""
+    return _WORKERS + 1 if _EXECUTOR is not None and work >= _PARALLEL_MIN_WORK else 1
 
 
 def output_shape(
@@ -448,9 +463,8 @@ def convolve(
     else:
         anchor, src_cols = (cols.before, rows.before), w
     work = rows.out * rows.stride * src_cols * c * count
-    shares = _WORKERS + 1 if _EXECUTOR is not None and work >= _PARALLEL_MIN_WORK else 1
     kernels = _kernel_planes(weights, flip, _pair(dilation, "the dilation", 1), rows, cols)
     job = _Job(planes, kernels, b, anchor, border, rows, cols, src_cols,
-               _band_starts(rows, src_cols, c, shares), out)
-    _run_parallel(job, work)
+               _band_starts(rows, src_cols, c, parallel_shares(work)), out)
+    share_out(partial(_run_bands, job), len(job.bands) - 1, work)
     return out

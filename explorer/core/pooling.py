@@ -9,10 +9,12 @@ pixels that do not fill a whole window at the bottom/right edge are dropped.
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import cv2
 import numpy as np
 
+from explorer.core.convolution import share_out
 from explorer.core.shapes import whole_number
 
 POOL_MODES = ("max", "avg")
@@ -92,41 +94,57 @@ def pool(
     elif not (isinstance(out, np.ndarray) and out.dtype == np.float32 and out.shape == shape):
         raise ValueError(f"out must be a float32 array of shape {shape}")
     m = m.astype(np.float32, copy=False)
-
-    # fast paths work plane by plane on C-contiguous maps (what convolve returns)
+    # the fast paths work map by map on C-contiguous maps (what convolve returns)
     planar = all(m[:, :, k].flags.c_contiguous for k in range(m.shape[2]))
     if planar and mode == "max" and window == step == (2, 2):
-        rows = _scratch((pooled[0], m.shape[1]))
-        for k in range(m.shape[2]):
-            a = m[: 2 * pooled[0], :, k]
-            cv2.max(a[0::2], a[1::2], dst=rows)  # the larger of each pair of rows …
-            np.maximum(rows[:, 0 : 2 * pooled[1] : 2], rows[:, 1 : 2 * pooled[1] : 2],
-                       out=out[:, :, k])  # … then of each pair of columns
-        return out
-    if planar and mode == "avg" and window == step:
-        # INTER_AREA by a whole factor is exactly the mean of each window
-        for k in range(m.shape[2]):
-            a = m[: pooled[0] * step[0], : pooled[1] * step[1], k]
-            target = out[:, :, k]
-            dst = target if target.flags.c_contiguous else _scratch(pooled)
-            cv2.resize(a, pooled[::-1], dst=dst, interpolation=cv2.INTER_AREA)
-            if dst is not target:
-                np.copyto(target, dst)
-        return out
+        task = partial(_max_2x2, m, out)
+    elif planar and mode == "avg" and window == step:
+        task = partial(_average_blocks, m, out, step)
+    else:
+        task = partial(_by_taps, m, out, window, step, mode)
+    share_out(task, pooled[0], m.size)  # pooled rows shared between threads
+    return out
 
-    # any size, stride and layout: one pass per window tap over all maps at once
-    np.copyto(out, _phase(m, 0, 0, step, pooled))
+
+def _max_2x2(m: np.ndarray, out: np.ndarray, rows: range) -> None:
+    r0, r1 = rows.start, rows.stop
+    pairs = _scratch((out.shape[0], m.shape[1]))[: r1 - r0]
+    for k in range(m.shape[2]):
+        a = m[2 * r0 : 2 * r1, :, k]
+        cv2.max(a[0::2], a[1::2], dst=pairs)  # the larger of each pair of rows …
+        width = 2 * out.shape[1]
+        np.maximum(pairs[:, 0:width:2], pairs[:, 1:width:2], out=out[r0:r1, :, k])  # … columns
+
+
+def _average_blocks(m: np.ndarray, out: np.ndarray, step: tuple[int, int], rows: range) -> None:
+    # INTER_AREA by a whole factor is exactly the mean of each window
+    r0, r1 = rows.start, rows.stop
+    for k in range(m.shape[2]):
+        a = m[r0 * step[0] : r1 * step[0], : out.shape[1] * step[1], k]
+        target = out[r0:r1, :, k]
+        dst = target if target.flags.c_contiguous else _scratch(out.shape[:2])[: r1 - r0]
+        cv2.resize(a, (out.shape[1], r1 - r0), dst=dst, interpolation=cv2.INTER_AREA)
+        if dst is not target:
+            np.copyto(target, dst)
+
+
+def _by_taps(m: np.ndarray, out: np.ndarray, window: tuple[int, int], step: tuple[int, int],
+             mode: str, rows: range) -> None:
+    """Any size, stride and layout: one pass per window tap over all maps at once."""
+    part = m[rows.start * step[0] :]
+    dst = out[rows.start : rows.stop]
+    pooled = (len(rows), out.shape[1])
+    np.copyto(dst, _phase(part, 0, 0, step, pooled))
     for i in range(window[0]):
         for j in range(window[1]):
             if i or j:
-                tap = _phase(m, i, j, step, pooled)
+                tap = _phase(part, i, j, step, pooled)
                 if mode == "max":
-                    np.maximum(out, tap, out=out)
+                    np.maximum(dst, tap, out=dst)
                 else:
-                    np.add(out, tap, out=out)
+                    np.add(dst, tap, out=dst)
     if mode == "avg":
-        np.multiply(out, np.float32(1.0 / (window[0] * window[1])), out=out)
-    return out
+        np.multiply(dst, np.float32(1.0 / (window[0] * window[1])), out=dst)
 
 
 def pool_winners(

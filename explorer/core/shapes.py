@@ -22,7 +22,9 @@ Padding = int | str | tuple[int, int]
 
 def whole_number(value: object, what: str, minimum: int) -> int:
     """``value`` as an int, or a ValueError naming ``what`` (e.g. "the stride")."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if type(value) is not int and (
+        isinstance(value, bool) or not isinstance(value, numbers.Integral)
+    ):
         raise ValueError(f"{what} must be a whole number, not {value!r}")
     if value < minimum:
         raise ValueError(f"{what} must be at least {minimum}, not {int(value)}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -11,12 +9,18 @@ from explorer.core import activations
 from explorer.core.activations import ACTIVATIONS, DESCRIPTIONS, activation, formula
 from explorer.core.convolution import empty_feature_maps
 
+
+def _sigmoid(x):
+    with np.errstate(over="ignore"):  # e^1000 = inf is fine here: 1 / (1 + inf) = 0
+        return 1 / (1 + np.exp(-x))
+
+
 # each written out in float64 from its textbook definition
 EXPECTED = {
     "relu": lambda x: np.where(x > 0, x, 0.0),
     "leaky_relu": lambda x: np.where(x > 0, x, 0.01 * x),
-    "tanh": lambda x: np.array([math.tanh(v) for v in x.ravel()]).reshape(x.shape),
-    "sigmoid": lambda x: np.array([1 / (1 + math.exp(-v)) for v in x.ravel()]).reshape(x.shape),
+    "tanh": lambda x: (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x)),
+    "sigmoid": _sigmoid,
     "abs": lambda x: np.where(x < 0, -x, x),
     "identity": lambda x: x,
 }
@@ -63,6 +67,16 @@ def test_out_argument_including_in_place(name):
     np.testing.assert_allclose(in_place, expected, rtol=1e-6, atol=1e-7)
     with pytest.raises(ValueError, match="out must be a float32 array"):
         ACTIVATIONS[name](x, out=np.empty((2, 2), np.float32))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_large_arrays_shared_between_threads(name):
+    rng = np.random.default_rng(1)
+    x = rng.normal(scale=4, size=(301, 200, 10)).astype(np.float32)  # above the threshold
+    expected = EXPECTED[name](x.astype(np.float64))
+    np.testing.assert_allclose(activation(name)(x), expected, rtol=1e-6, atol=1e-7)
+    activation(name)(x, out=x)
+    np.testing.assert_allclose(x, expected, rtol=1e-6, atol=1e-7)
 
 
 def test_sigmoid_does_not_overflow_or_warn():

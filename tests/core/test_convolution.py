@@ -234,8 +234,8 @@ def test_thin_bands_mirror_only_inside_the_image(pad_mode):
     # padding 2 around a 3-row kernel at stride 3: filter2D's own border pads this, and the
     # first band must hold enough rows for the mirror image of rows −2 and −1
     rng = np.random.default_rng(13)
-    x = rng.normal(size=(40, 7))
-    w = rng.normal(size=(1, 3, 3, 1))
+    x = rng.normal(size=(40, 7, 2))
+    w = rng.normal(size=(1, 3, 3, 2))
     with thinnest_bands():
         result = convolve(x, w, stride=3, padding=2, pad_mode=pad_mode)
     assert_close(result, reference_convolve(x, w, None, (3, 3), 2, pad_mode))

@@ -97,6 +97,21 @@ def test_random_pooling_matches_the_loops(h, w, k, wh, ww, sh, sw, mode, contigu
     np.testing.assert_array_equal(winners, reference_winners(maps, (wh, ww), (sh, sw)))
 
 
+@pytest.mark.parametrize("layout", ["feature maps", "C order"])
+def test_large_maps_shared_between_threads(layout):
+    rng = np.random.default_rng(5)
+    maps = rng.normal(size=(201, 300, 10)).astype(np.float32)  # above the threading threshold
+    if layout == "feature maps":
+        planar = empty_feature_maps(201, 300, 10)
+        planar[...] = maps
+        maps = planar
+    blocks = maps[:200].reshape(100, 2, 150, 2, 10)
+    np.testing.assert_array_equal(pool(maps, 2), blocks.max(axis=(1, 3)))
+    np.testing.assert_allclose(pool(maps, 2, mode="avg"), blocks.mean(axis=(1, 3)), atol=1e-6)
+    np.testing.assert_allclose(pool(maps, 3, 2, mode="avg"),
+                               reference_pool(maps, (3, 3), (2, 2), "avg"), atol=1e-6)
+
+
 def test_max_pooling_keeps_the_strongest_response():
     fmap = np.array([[1, 3, 2, 1],
                      [4, 2, 0, 1],
