@@ -9,8 +9,9 @@ planes, with OpenCV's border extrapolation standing in for the padding, summed w
 What OpenCV cannot express it gets by small rewrites: a dilated kernel is the kernel spread out
 with zeros, a stride keeps every s-th pixel of the dense result, and paddings wider than the
 kernel's reach, asymmetric ones and circular ones are added explicitly with
-``cv2.copyMakeBorder`` before a "valid" correlation. Large layers split their filters between
-the calling thread and a small pool of worker threads (OpenCV releases the GIL).
+``cv2.copyMakeBorder`` before a "valid" correlation. Rows go through in cache-sized bands, and
+large layers share the bands between the calling thread and a small pool of worker threads
+(OpenCV releases the GIL).
 
 Feature maps come back as a float32 ``(H', W', K)`` array whose memory is filter-major: each
 feature map ``maps[:, :, k]`` is one C-contiguous plane, ready for OpenCV and for display.
@@ -40,8 +41,8 @@ PAD_MODES: dict[str, int] = {
     "circular": cv2.BORDER_WRAP,
 }
 
-# Below this much work (output pixels × channels × filters) a second thread costs more than it
-# saves; above it (a 160×160 RGB image through 8 filters) the filters are shared out.
+# Below this much work (pixels × channels × filters) a second thread costs more than it saves;
+# above it (say a 160×160 RGB image through 8 filters) the work is shared out.
 _PARALLEL_MIN_WORK = 1 << 19
 
 
@@ -55,7 +56,7 @@ def _usable_cores() -> int:
 def _start_workers(n: int) -> ThreadPoolExecutor | None:
     """The engine's worker threads, all started now so none appears later mid-program.
 
-    The calling thread does one share of the filters, so one worker per extra core (at most 3:
+    The calling thread does one share of the work, so one worker per extra core (at most 3:
     the layer is memory-bound beyond that). ThreadPoolExecutor starts a thread per submit only
     while no thread is idle, so each worker is held at a barrier until all have started. Idle
     workers are joined by ``concurrent.futures`` at interpreter exit.
@@ -72,6 +73,16 @@ def _start_workers(n: int) -> ThreadPoolExecutor | None:
 _WORKERS = min(_usable_cores() - 1, 3)
 _EXECUTOR = _start_workers(_WORKERS)
 _local = threading.local()
+
+
+def _forget_workers() -> None:
+    # a forked child inherits the executor but not its threads: compute on one thread there
+    global _EXECUTOR
+    _EXECUTOR = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
 
 
 def _scratch(name: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -309,7 +320,8 @@ def _band_starts(rows: _Axis, src_cols: int, channels: int, shares: int) -> list
         fitting = _BAND_BYTES // (4 * src_cols * (channels + 2)) // rows.stride
         count = max(1, rows.out // max(thinnest, fitting))
     if shares > 1 and rows.out // shares >= thinnest:
-        count = max(count, shares)
+        count = max(shares, min(-(-count // shares) * shares, rows.out // thinnest))
+        count -= count % shares  # the same number of bands for every thread
     return [rows.out * i // count for i in range(count + 1)]
 
 
