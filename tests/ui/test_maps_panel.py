@@ -10,8 +10,14 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from explorer.core.pipeline import LayerResult, LayerSpec, Request, run_layer
 from explorer.state import Document
 from explorer.ui.panels.maps_panel import MapsPanel, reduction_text
-from explorer.ui.widgets.colormaps import DIVERGING, SEQUENTIAL, clipped_share, compute_levels
-from explorer.ui.widgets.map_grid import MapGrid, best_columns
+from explorer.ui.widgets.colormaps import (
+    DIVERGING,
+    LEVEL_PERCENTILE,
+    SEQUENTIAL,
+    clipped_share,
+    compute_levels,
+)
+from explorer.ui.widgets.map_grid import MapGrid, best_columns, fit_titles
 from explorer.ui.widgets.readout_view import format_value
 
 pg.setConfigOptions(imageAxisOrder="row-major")
@@ -109,6 +115,22 @@ def test_resizing_relays_out(qtbot):
     assert grid.tile_count == 8
 
 
+def test_titles_fit_narrow_tiles(qtbot):
+    long = ["a_rather_long_filter_name · 427×640", "sobel_x · 427×640"]
+    assert fit_titles(long, 2000) == long
+    short = fit_titles(long, 90)
+    assert short[1] == "sobel_x"  # every tile drops the size once one title is too wide
+    assert short[0].endswith("…") and short[0].startswith("a_rather")
+    grid = MapGrid()
+    qtbot.addWidget(grid)
+    grid.resize(300, 200)
+    grid.show()
+    planes = [np.zeros((427, 640), np.float32)] * 2
+    grid.set_maps(planes, long, np.tile([0.0, 1.0], (2, 1)), False)
+    qtbot.waitUntil(lambda: grid.shown_titles() != long)
+    assert grid.titles() == long  # the full titles stay known (tooltips, tests)
+
+
 # --- colour ------------------------------------------------------------------------------
 
 def _lut_of(panel: MapsPanel, k: int) -> str:
@@ -198,6 +220,21 @@ def test_clipped_share_of_a_known_map(panel):
     assert panel.clipped_label.isHidden()
 
 
+def test_levels_ignore_a_few_outliers(panel):
+    rng = np.random.default_rng(4)
+    maps = np.abs(rng.normal(size=(50, 60, 1))).astype(np.float32)
+    maps[7, 9, 0] = 1000.0  # one hot pixel must not leave the rest of the map black
+    panel.show_result(_synthetic(maps))
+    expected = np.percentile(maps, LEVEL_PERCENTILE, method="higher")
+    assert _levels(panel, 0) == pytest.approx((0.0, float(expected)))
+    assert _levels(panel, 0)[1] < 10
+    signed = maps.copy()
+    signed[0, 0, 0] = -5.0
+    panel.show_result(_synthetic(signed))
+    high = np.percentile(np.abs(signed), LEVEL_PERCENTILE, method="higher")
+    assert _levels(panel, 0) == pytest.approx((-float(high), float(high)))
+
+
 def test_flat_maps_still_get_a_colour_scale():
     levels = compute_levels(np.zeros((2, 2)), "per_map", 1.0)
     assert levels.levels.tolist() == [[0, 1], [0, 1]] and not levels.signed
@@ -211,10 +248,17 @@ def test_large_maps_are_shrunk_for_display(panel, qtbot):
     qtbot.wait(10)  # let the layout settle, then show again with real tile sizes
     panel.show_result(_synthetic(maps))
     item = panel.feature_grid.image_item(0)
-    assert item.image.shape[0] < 900  # shown smaller than the map …
-    assert item.image.flags.c_contiguous and item.image.dtype == np.float32
-    rect = item.mapRectToParent(item.boundingRect())  # … but covering its full extent
-    assert (rect.width(), rect.height()) == pytest.approx((1200, 900))
+    shown = item.image
+    factor = 900 // shown.shape[0]
+    assert factor >= 2 and shown.shape == (900 // factor, 1200 // factor)  # shown smaller …
+    assert shown.flags.c_contiguous and shown.dtype == np.float32
+    # … each shown pixel the mean of its block of the map …
+    block = maps[factor:2 * factor, 2 * factor:3 * factor, 0]
+    assert shown[1, 2] == pytest.approx(float(block.mean()), rel=1e-4, abs=1e-5)
+    # … and covering the map's own extent, so view coordinates are map coordinates
+    rect = item.mapRectToParent(item.boundingRect())
+    assert (rect.width(), rect.height()) == (shown.shape[1] * factor, shown.shape[0] * factor)
+    assert 1200 - factor < rect.width() <= 1200 and 900 - factor < rect.height() <= 900
 
 
 # --- pooled grid -------------------------------------------------------------------------
@@ -345,6 +389,32 @@ def test_hover_average_pooling_shows_the_mean(panel):
     assert ex.value == pytest.approx(float(result.pooled[1, 1, 0]), rel=1e-5)
     assert panel.readout.formula.text().startswith("mean = (")
     assert panel.readout.pooled_matrix.marked() == set()
+
+
+def test_average_pooling_over_many_values_sums_them():
+    from explorer.core.readout import PooledExplanation
+    from explorer.ui.widgets.readout_view import ReadoutView
+
+    values = np.arange(16, dtype=np.float32).reshape(4, 4)
+    ex = PooledExplanation(0, 0, 0, "avg", np.arange(4), np.arange(4), values, None, 7.5, 7.5)
+    assert ReadoutView.formula_text(ex) == "mean = 120.0 / 16 = 7.5"
+
+
+def test_format_value():
+    assert [format_value(v) for v in (42, -0.125, 1234.5678, 0, 2.5e-5, 3e6)] == [
+        "42.0", "-0.125", "1234.6", "0.0", "2.5e-05", "3e+06"]
+
+
+def test_input_picture_in_zero_to_one_is_shown_as_a_picture(qtbot):
+    from explorer.ui.widgets.input_view import InputView
+
+    view = InputView()
+    qtbot.addWidget(view)
+    picture = np.full((4, 6, 3), 0.5, np.float32)
+    view.set_image(picture, (1, 1, 1, 1))
+    assert view.image.image.dtype == np.uint8
+    assert int(view.image.image[0, 0, 0]) in (127, 128)
+    assert view.image_shape == (4, 6)
 
 
 def test_mouse_position_maps_back_to_full_resolution(panel, qtbot):

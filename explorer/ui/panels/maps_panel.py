@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt.utils import qthrottled
 
 from explorer.core.pipeline import LayerResult
 from explorer.core.readout import explain_pixel, explain_pooled
@@ -51,6 +52,7 @@ LEVEL_TIPS = {
 }
 POOL_NAMES = {"max": "Max pooling", "avg": "Average pooling"}
 READOUT_MIN_HEIGHT = 240
+HOVER_REFRESH_MS = 100
 LEFT_MIN_WIDTH = 280
 LEFT_SHARE = 0.36  # of the panel's width for the input and readout, until the user drags
 
@@ -91,6 +93,10 @@ class MapsPanel(QWidget):
         self._levels: MapLevels | None = None
         self._clipped: float | None = None
         self._hover: tuple[str, int, int, int] | None = None  # ("feature"|"pooled", k, r, c)
+        # Live frames re-explain the hovered pixel at most ~10 times a second: repainting the
+        # readout's tables costs several ms, and numbers changing faster cannot be read anyway.
+        self._refresh_hover_soon = qthrottled(self._refresh_hover, timeout=HOVER_REFRESH_MS,
+                                              parent=self)
 
         self.input_view = InputView()
         self.readout = ReadoutView()
@@ -271,7 +277,8 @@ class MapsPanel(QWidget):
         self._update_pooled_visibility()
         self.feature_grid.set_selected(self._selected())
         self.pooled_grid.set_selected(self._selected())
-        self._refresh_hover()
+        if self._hover is not None:
+            self._refresh_hover_soon()
 
     def _padding(self, result: LayerResult) -> tuple[int, int, int, int]:
         """(top, bottom, left, right) padding of the result's layer, from the core."""
@@ -437,3 +444,4 @@ class MapsPanel(QWidget):
         for signal, slot in self._connections:
             signal.disconnect(slot)
         self._connections = []
+        self._refresh_hover_soon.cancel()

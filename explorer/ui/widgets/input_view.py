@@ -7,6 +7,7 @@ is drawn as a hatched frame while a window reaches into it.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
@@ -61,6 +62,8 @@ class InputView(pg.GraphicsLayoutWidget):
         # a window of a few pixels is a dot on a zoomed-out picture: ring it so it is found
         self.locator = pg.ScatterPlotItem(size=26, symbol="o", brush=None)
         self.locator.setZValue(12)
+        self.taps.hide()  # empty scatter items still cost a repaint: hidden until used
+        self.locator.hide()
         self.view.addItem(self.locator, ignoreBounds=True)
         self.setToolTip("Wheel: zoom · drag: pan · double-click: the whole picture")
         self._shape: tuple[int, int] = (0, 0)
@@ -74,10 +77,11 @@ class InputView(pg.GraphicsLayoutWidget):
         img = np.asarray(image)
         if img.ndim == 3 and img.shape[2] == 1:
             img = img[:, :, 0]
-        levels = (0.0, 255.0)
-        if img.dtype != np.uint8 and img.size and float(img.max()) <= 1.0:
-            levels = (0.0, 1.0)  # a picture scaled to 0..1
-        self.image.setImage(img, autoLevels=False, levels=levels)
+        if img.dtype != np.uint8:
+            # a picture scaled to 0..1 or 0..255; uint8 goes to the screen without a rescale
+            scale = 255.0 if img.size and float(img.max()) <= 1.0 else 1.0
+            img = cv2.convertScaleAbs(np.ascontiguousarray(img, np.float32), alpha=scale)
+        self.image.setImage(img, autoLevels=False, levels=None)
         h, w = img.shape[:2]
         if (h, w) != self._shape or pad != self._pad:
             self._shape, self._pad = (h, w), pad
@@ -111,21 +115,26 @@ class InputView(pg.GraphicsLayoutWidget):
         self.field.setRect(QRectF(c0, r0, c1 - c0, r1 - r0))
         self.field.show()
         self.locator.setData([(c0 + c1) / 2], [(r0 + r1) / 2], pen=pg.mkPen(color, width=1.5))
+        self.locator.show()
         h, w = self._shape
         self.padding_frame.setVisible(r0 < 0 or c0 < 0 or r1 > h or c1 > w)
         if rows is None or cols is None:
             self.taps.setData([], [])
+            self.taps.hide()
             return
         ys, xs = np.meshgrid(np.asarray(rows) + 0.5, np.asarray(cols) + 0.5, indexing="ij")
         pad = np.zeros(ys.shape, bool) if in_padding is None else np.asarray(in_padding)
         brushes = [pg.mkBrush(PADDING if p else FIELD) for p in pad.ravel()]
         self.taps.setData(xs.ravel(), ys.ravel(), brush=brushes)
+        self.taps.show()
 
     def clear_field(self) -> None:
         self.field.hide()
         self.padding_frame.hide()
         self.taps.setData([], [])
         self.locator.setData([], [])
+        self.taps.hide()
+        self.locator.hide()
 
     def height_for_width(self, width: int) -> int:
         """The height that shows the whole picture (and its title) at this width."""

@@ -110,9 +110,9 @@ class MatrixView(QWidget):
     # --- painting -----------------------------------------------------------------------
     def _background(self, v: float, scale: float) -> QColor:
         if self._style == "picture":
-            g = int(np.clip(v / self._white, 0.0, 1.0) * 255)
+            g = int(min(max(v / self._white, 0.0), 1.0) * 255) if math.isfinite(v) else 0
             return QColor(g, g, g)
-        t = 0.0 if scale == 0 else float(np.clip(abs(v) / scale, 0.0, 1.0))
+        t = min(abs(v) / scale, 1.0) if scale > 0 and math.isfinite(v) else 0.0
         end = POSITIVE if v > 0 else NEGATIVE
         mix = 0.85 * t  # keep the strongest tint light enough to read black text on
 
