@@ -151,6 +151,7 @@ class LayerPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self._content = content
+        self._scroll = scroll
 
         self.square_check.setChecked(document.layer.kernel_h == document.layer.kernel_w)
         self._connect_widgets()
@@ -160,8 +161,13 @@ class LayerPanel(QWidget):
         self._sync_input()
         self._sync_layer()
 
+    def minimumSizeHint(self) -> QSize:
+        # Never narrower than the controls: the scroll area scrolls down, never sideways.
+        scrollbar = self._scroll.verticalScrollBar().sizeHint().width()
+        return QSize(self._content.minimumSizeHint().width() + scrollbar, 160)
+
     def sizeHint(self) -> QSize:
-        return QSize(max(300, self._content.minimumSizeHint().width() + 16), 640)
+        return QSize(max(300, self.minimumSizeHint().width()), 640)
 
     def cleanup(self) -> None:
         """Stop listening to the document (the window calls this when it closes)."""
