@@ -282,9 +282,7 @@ def test_reset_shows_the_defaults(panel, document) -> None:
     choose(panel.pool_combo, "none")
     panel.square_check.setChecked(False)
     panel.kernel_w_spin.setValue(9)
-    # the settings half of Document.reset(), which then also replaces the filters
-    document.input.reset()
-    document.layer.reset()
+    document.reset()
     assert panel.stride_spin.value() == 1
     assert panel.padding_combo.currentData() == "same"
     assert panel.pool_combo.currentData() == "max"
