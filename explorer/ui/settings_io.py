@@ -28,8 +28,8 @@ _CHOICES = {
 }
 _RANGES = {
     "n_filters": (1, MAX_FILTERS), "kernel_h": (1, MAX_KERNEL), "kernel_w": (1, MAX_KERNEL),
-    "pad_h": (0, 64), "pad_w": (0, 64), "stride": (1, 64), "dilation": (1, 16),
-    "pool_size": (1, 16), "pool_stride": (1, 16), "max_side": (16, 8192),
+    "pad_h": (0, 64), "pad_w": (0, 64), "stride": (1, 16), "dilation": (1, 8),
+    "pool_size": (1, 8), "pool_stride": (1, 8), "max_side": (16, 65536),
     "fixed_limit": (1e-6, 1e9), "selected_filter": (0, MAX_FILTERS - 1),
 }
 
