@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from explorer.core import kernels
 from explorer.state import Document
 from explorer.ui.widgets.kernel_editor import KernelEditor
-from explorer.ui.widgets.kernel_grid import format_weight, parse_weight
+from explorer.ui.widgets.kernel_grid import WeightCell, format_weight, parse_weight
 from explorer.ui.widgets.kernel_image import kernel_rgb
 from explorer.ui.widgets.kernel_slices import sum_hint
 
@@ -326,11 +326,34 @@ def test_a_kernel_size_change_rebuilds_the_grid(doc, editor, kh, kw):
         editor.slices.cell(0, kh, 0)
 
 
-def test_a_15x15_kernel_fits_the_dock_width(qtbot, doc, editor):
+def test_growing_then_shrinking_keeps_grid_and_values_in_step(doc, editor):
     doc.layer.kernel_h = doc.layer.kernel_w = 15
-    QApplication.processEvents()
-    grid_width = editor.slices.cell(0, 0, 14).geometry().right()
-    assert grid_width < 320
+    tall = editor.slices._scroll.maximumHeight()
+    doc.input.grayscale = True
+    doc.layer.kernel_h = doc.layer.kernel_w = 3
+    doc.input.grayscale = False
+    assert editor.slices.shape == (3, 3, 3)
+    assert editor.slices._scroll.maximumHeight() < tall / 3
+    doc.filters.set_filter(0, KNOWN)
+    for ch in range(3):
+        for r in range(3):
+            for c in range(3):
+                assert parse_weight(editor.slices.cell(ch, r, c).text()) == KNOWN[r, c, ch]
+    assert len(editor.slices._grids[0].findChildren(WeightCell)) == 9  # the rest are gone
+
+
+def test_tab_walks_a_slice_row_by_row(doc, editor):
+    doc.layer.kernel_h = doc.layer.kernel_w = 5  # grown: the new cells join the tab order
+    cell = editor.slices.cell(0, 0, 4)
+    assert cell.nextInFocusChain() is editor.slices.cell(0, 1, 0)
+
+
+@pytest.mark.parametrize("side", [5, 9, 15])
+def test_large_kernels_fit_the_dock_width(qtbot, doc, editor, side):
+    doc.layer.kernel_h = doc.layer.kernel_w = side
+    qtbot.waitUntil(lambda: editor.slices._scroll.verticalScrollBar().isVisible() or side < 9)
+    assert not editor.slices._scroll.horizontalScrollBar().isVisible()
+    assert editor.slices.cell(0, 0, 0).text() != ""
 
 
 def test_the_selected_filter_follows_the_document_and_back(doc, editor):
@@ -455,6 +478,19 @@ def test_parse_weight_refuses_the_rest(text):
 )
 def test_format_weight_keeps_the_lecture_numbers_short(value, decimals, text):
     assert format_weight(value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(-2 / 3, "-.67"), (0.0469, ".05"), (0.0013, ".001"), (1.86, "1.86"),
+                        (-3.0, "-3"), (1e-7, "1e-07")],
+)
+def test_short_format_drops_the_leading_zero(value, text):
+    assert format_weight(value, 2, short=True) == text
+
+
+def test_the_preset_list_offers_the_selected_filters_preset(doc, editor):
+    doc.display.selected_filter = 2
+    assert editor._preset_combo.currentData() == "sobel_x"
 
 
 def test_kernel_colours_are_symmetric_around_white():

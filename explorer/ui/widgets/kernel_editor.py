@@ -101,10 +101,11 @@ class KernelEditor(QWidget):
         layout.setSpacing(6)
         layout.addLayout(self._filter_row)
         layout.addWidget(self._link)
-        layout.addWidget(self._slices, 1)
+        layout.addWidget(self._slices, 100)  # the grids first; spare height goes below
         layout.addLayout(self._buttons)
         layout.addWidget(self._tabs)
         layout.addWidget(self._status)
+        layout.addStretch(1)
 
         self._connections: list[tuple[object, Callable]] = [
             (document.filters.changed, self._on_filters_changed),
@@ -199,6 +200,7 @@ class KernelEditor(QWidget):
         layout.addWidget(self._preset_combo)
         layout.addWidget(self._preset_text)
         layout.addLayout(buttons)
+        layout.addStretch(1)  # the buttons stay under the description
         self._on_preset_combo_changed()
         return tab
 
@@ -302,6 +304,9 @@ class KernelEditor(QWidget):
         with QSignalBlocker(self._bias):
             self._bias.setValue(chosen.bias)
         self._save_name.setPlaceholderText(display_name(chosen.name))
+        preset_row = self._preset_combo.findData(chosen.name)
+        if preset_row >= 0:  # a filter named after a preset: offer that preset
+            self._preset_combo.setCurrentIndex(preset_row)
         self._link.setVisible(bank.channels > 1)
         kh, kw = bank.kernel_shape
         for text in ("Transpose", "Rotate 90° ↺"):

@@ -45,10 +45,11 @@ def parse_weight(text: str) -> float:
     return value
 
 
-def format_weight(value: float, decimals: int) -> str:
+def format_weight(value: float, decimals: int, short: bool = False) -> str:
     """A weight as short as its cell: whole numbers stay whole, others lose trailing zeros.
 
-    The lecture's edge kernels then read ``1 0 -1``, and a 1/3 reads ``0.333``.
+    The lecture's edge kernels then read ``1 0 -1``, and a 1/3 reads ``0.333``. ``short``
+    also drops the zero before the point (``.33``, ``-.05``) for the tiny cells of large kernels.
     """
     v = float(value)
     if v == 0:
@@ -56,9 +57,12 @@ def format_weight(value: float, decimals: int) -> str:
     if v.is_integer() and abs(v) < 1e6:
         return str(int(v))
     if abs(v) >= 1000 or abs(v) < 10.0 ** -decimals / 2:
-        return f"{v:.{max(decimals - 1, 1)}g}"
-    text = f"{v:.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+        text = f"{v:.{max(decimals - 1, 1)}g}"  # too small for the decimals: one digit or two
+    else:
+        text = f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    if short and "e" not in text:
+        text = text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+    return text
 
 
 def precise_weight(value: float) -> str:
@@ -74,16 +78,17 @@ class CellMetrics:
     height: int
     point_size: float
     decimals: int
+    short: bool = False  # drop the zero before the point
 
 
 def cell_metrics(kernel_h: int, kernel_w: int) -> CellMetrics:
-    """Cells that keep a kernel up to 15 wide within a ~340 px dock."""
+    """Cells that keep a kernel up to 15 wide within a ~340 px dock (≤ 300 px of grid)."""
     side = max(kernel_h, kernel_w)
     if side <= 5:
         return CellMetrics(46, 22, 9.0, 3)
     if side <= 9:
-        return CellMetrics(34, 20, 8.0, 2)
-    return CellMetrics(22, 18, 6.5, 1)
+        return CellMetrics(31, 19, 7.5, 2)
+    return CellMetrics(19, 17, 6.0, 2, short=True)
 
 
 class WeightCell(QLineEdit):
@@ -96,16 +101,20 @@ class WeightCell(QLineEdit):
     def __init__(self, metrics: CellMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._value = 0.0
-        self._decimals = metrics.decimals
         self._wheel_rest = 0  # eighths of a degree not yet turned into a step (smooth wheels)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setTextMargins(0, 0, 0, 0)
+        self.editingFinished.connect(self._on_editing_finished)
+        self.apply_metrics(metrics)
+
+    def apply_metrics(self, metrics: CellMetrics) -> None:
+        """Resize the cell and its type (a kernel that grows past 5 or 9 gets smaller cells)."""
+        self._decimals, self._short = metrics.decimals, metrics.short
         self.setFixedSize(QSize(metrics.width, metrics.height))
         font = self.font()
         font.setPointSizeF(metrics.point_size)
         self.setFont(font)
-        self.setTextMargins(0, 0, 0, 0)
-        self.setFrame(metrics.width > 30)
-        self.editingFinished.connect(self._on_editing_finished)
+        self.setFrame(metrics.width > 40)  # small cells need every pixel for the digits
         self._show()
 
     def value(self) -> float:
@@ -123,7 +132,7 @@ class WeightCell(QLineEdit):
 
     def _show(self) -> None:
         text = precise_weight(self._value) if self.hasFocus() else format_weight(
-            self._value, self._decimals)
+            self._value, self._decimals, self._short)
         if text != self.text():
             self.setText(text)  # also clears isModified()
         self.setToolTip(f"{precise_weight(self._value)}\n\n{WHEEL_HELP}")
@@ -209,17 +218,32 @@ class KernelGrid(QWidget):
         return self._cells[row][col]
 
     def set_shape(self, kernel_h: int, kernel_w: int) -> None:
-        """Make a kh × kw grid. New cells only when the size or the cell metrics change."""
+        """Make a kh × kw grid, keeping the cells that stay (a 15×15 grid has 225)."""
         metrics = cell_metrics(kernel_h, kernel_w)
-        if (kernel_h, kernel_w) == self.shape and metrics == self._metrics:
+        if metrics != self._metrics:
+            self._metrics = metrics
+            for row in self._cells:
+                for cell in row:
+                    cell.apply_metrics(metrics)
+        if (kernel_h, kernel_w) == self.shape:
             return
-        for row in self._cells:
-            for cell in row:
-                cell.deleteLater()
-        self._metrics = metrics
+        for r, row in enumerate(self._cells):
+            for c, cell in enumerate(row):
+                if r >= kernel_h or c >= kernel_w:
+                    # out of the layout at once, so the grid's size hint is right immediately
+                    cell.hide()
+                    cell.setParent(None)  # also takes it out of the layout
+                    cell.deleteLater()
+        kept = [row[:kernel_w] for row in self._cells[:kernel_h]]
         self._cells = [
-            [self._make_cell(r, c, metrics) for c in range(kernel_w)] for r in range(kernel_h)
+            [kept[r][c] if r < len(kept) and c < len(kept[r]) else self._make_cell(r, c, metrics)
+             for c in range(kernel_w)]
+            for r in range(kernel_h)
         ]
+        # Tab walks the kernel row by row, as it is read
+        flat = [cell for row in self._cells for cell in row]
+        for first, second in zip(flat, flat[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _make_cell(self, row: int, col: int, metrics: CellMetrics) -> WeightCell:
         cell = WeightCell(metrics, self)

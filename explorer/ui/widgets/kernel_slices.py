@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -36,20 +37,31 @@ def channel_names(channels: int) -> tuple[str, ...]:
 def sum_hint(total: float, scale: float) -> str:
     """What the weights' sum means for a flat (uniform) patch of the input."""
     if abs(total) <= 1e-6 * max(scale, 1e-12):
-        return ("The weights sum to 0: a flat area gives 0 (plus the bias); "
-                "only changes such as edges respond.")
+        return ("The weights sum to 0: a flat area gives 0 (+ bias); only changes such "
+                "as edges respond.")
     if abs(total - 1.0) <= 1e-4:
         return "The weights sum to 1: a flat area keeps its brightness."
     text = format_weight(total, 3)
     return f"The weights sum to {text}: a flat area comes out {text} times as bright."
 
 
-def _channel_label(name: str) -> QLabel:
-    label = QLabel(name)
+def _style_channel_label(label: QLabel, name: str) -> None:
+    label.setText(name)
     colour = CHANNEL_COLOURS.get(name)
-    style = "font-weight: bold;" + (f" color: {colour};" if colour else "")
-    label.setStyleSheet(style)
+    label.setStyleSheet("font-weight: bold;" + (f" color: {colour};" if colour else ""))
+
+
+def _channel_label(name: str) -> QLabel:
+    label = QLabel()
+    _style_channel_label(label, name)
     return label
+
+
+def _discard(widget: QWidget) -> None:
+    """Take a widget out of its layout at once (so size hints are right) and delete it."""
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()
 
 
 class KernelSlices(QWidget):
@@ -69,8 +81,8 @@ class KernelSlices(QWidget):
 
         self._grid_box = QWidget()
         self._grid_layout = QGridLayout(self._grid_box)
-        self._grid_layout.setContentsMargins(2, 2, 2, 2)
-        self._grid_layout.setHorizontalSpacing(4)
+        self._grid_layout.setContentsMargins(0, 2, 0, 2)
+        self._grid_layout.setHorizontalSpacing(3)
         self._grid_layout.setVerticalSpacing(6)
         self._scroll = QScrollArea()
         self._scroll.setWidget(self._grid_box)
@@ -88,12 +100,20 @@ class KernelSlices(QWidget):
             "The weights as colours: red positive, blue negative, white zero, on one scale "
             "for the slices. Σ is the sum of the slices: what the filter does to a gray picture."
         )
+        self._picture_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._sum_label = QLabel(wordWrap=True)
+        self._sum_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # two lines hold every hint at the dock's width; a fixed height keeps the slices from
+        # growing, so spare height goes below the editor's controls
+        self._sum_label.setFixedHeight(2 * self._sum_label.fontMetrics().lineSpacing() + 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self._scroll, 1)
+        # the widget's maximum follows its parts (a capped scroll area, fixed pictures), so
+        # the editor gives spare height to its bottom rather than to gaps in here
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinAndMaxSize)
         layout.addWidget(self._picture_box)
         layout.addWidget(self._sum_label)
 
@@ -121,7 +141,7 @@ class KernelSlices(QWidget):
         """Show a (kh, kw, C) filter; rebuilds the grids only when the shape changes."""
         w = np.asarray(weights, np.float32)
         if w.shape != self._shape:
-            self._build(*w.shape)
+            self._reshape(*w.shape)
         limit = float(np.abs(w).max()) if w.size else 0.0  # one scale for every slice
         for ch, (grid, image) in enumerate(zip(self._grids, self._images, strict=True)):
             plane = w[:, :, ch]
@@ -132,16 +152,15 @@ class KernelSlices(QWidget):
             self._sum_image.set_kernel(total_plane, float(np.abs(total_plane).max()))
         self._sum_label.setText(sum_hint(float(total_plane.sum()), float(np.abs(w).sum())))
 
-    def _build(self, kernel_h: int, kernel_w: int, channels: int) -> None:
-        for widget in (*self._grids, *self._labels, *self._holders):
-            widget.deleteLater()  # a holder takes its picture with it
-        self._grids, self._labels, self._images, self._holders = [], [], [], []
-        self._sum_image = None
-
-        names = channel_names(channels)
-        for ch, name in enumerate(names):
-            label = _channel_label(name)
-            label.setToolTip(f"The weights that multiply the {name} channel of the window")
+    def _reshape(self, kernel_h: int, kernel_w: int, channels: int) -> None:
+        """Grids for a new kernel shape, keeping the cells that stay (a 15×15 slice has 225)."""
+        for widget in (*self._grids[channels:], *self._labels[channels:]):
+            _discard(widget)
+        del self._grids[channels:], self._labels[channels:]
+        for grid in self._grids:
+            grid.set_shape(kernel_h, kernel_w)
+        for ch in range(len(self._grids), channels):
+            label = _channel_label("")
             grid = KernelGrid()
             grid.set_shape(kernel_h, kernel_w)
             grid.edited.connect(lambda r, c, v, ch=ch: self.edited.emit(ch, r, c, v))
@@ -153,18 +172,35 @@ class KernelSlices(QWidget):
             self._grids.append(grid)
         self._grid_layout.setColumnStretch(0, 1)
         self._grid_layout.setColumnStretch(3, 1)
-        self._grid_layout.setRowStretch(len(names), 1)
+        names = channel_names(channels)
+        if self._shape is None or self._shape[2] != channels:
+            for label, name in zip(self._labels, names, strict=True):
+                _style_channel_label(label, name)
+                label.setToolTip(f"The weights that multiply the {name} channel of the window")
+            self._build_pictures(names)
+        self._fit_scroll_height()
+        self._shape = (kernel_h, kernel_w, channels)
 
-        side = 64 if channels > 1 else 72
+    def _build_pictures(self, names: tuple[str, ...]) -> None:
+        for holder in self._holders:
+            _discard(holder)  # a holder takes its picture with it
+        self._images, self._holders, self._sum_image = [], [], None
+        side = 64 if len(names) > 1 else 72
         for name in names:
             self._add_picture(KernelImage(side=side), name)
-        if channels > 1:
+        if len(names) > 1:
             self._sum_image = KernelImage(side=side)
             self._add_picture(self._sum_image, "Σ")
-        self._shape = (kernel_h, kernel_w, channels)
+
+    def _fit_scroll_height(self) -> None:
+        """No taller than the grids: spare height goes below the editor's controls instead."""
+        self._grid_layout.activate()  # the size hint of the grids as they are now
+        self._scroll.setMaximumHeight(self._grid_box.sizeHint().height()
+                                      + 2 * self._scroll.frameWidth())
 
     def _add_picture(self, image: KernelImage, name: str) -> None:
         column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(1)
         caption = _channel_label(name)
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
