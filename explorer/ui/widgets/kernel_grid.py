@@ -8,6 +8,7 @@ so what a cell shows is always what the layer computes with.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -242,7 +243,7 @@ class KernelGrid(QWidget):
         ]
         # Tab walks the kernel row by row, as it is read
         flat = [cell for row in self._cells for cell in row]
-        for first, second in zip(flat, flat[1:]):
+        for first, second in itertools.pairwise(flat):
             QWidget.setTabOrder(first, second)
 
     def _make_cell(self, row: int, col: int, metrics: CellMetrics) -> WeightCell:
