@@ -63,12 +63,9 @@ class _Tile:
         self.layout = pg.GraphicsLayout()
         self.layout.setContentsMargins(2, 0, 2, 2)
         self.layout.setSpacing(0)
-        # spacers above and below keep title and map together, centred in the grid cell
-        self.layout.addItem(_spacer(), row=0, col=0)
-        self.label = self.layout.addLabel(" ", row=1, col=0, size=f"{TITLE_POINTS}pt")
-        self.view = self.layout.addViewBox(row=2, col=0, lockAspect=True, enableMouse=False,
+        self.label = self.layout.addLabel(" ", row=0, col=0, size=f"{TITLE_POINTS}pt")
+        self.view = self.layout.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False,
                                            enableMenu=False, invertY=True)
-        self.layout.addItem(_spacer(), row=3, col=0)
         self.view.setDefaultPadding(0.01)
         self.image = pg.ImageItem()
         self.view.addItem(self.image)
@@ -151,14 +148,6 @@ def fit_titles(titles: Sequence[str], width: int) -> list[str]:
         return list(titles)
     return [metrics.elidedText(t.split(" · ")[0], Qt.TextElideMode.ElideRight, room)
             for t in titles]
-
-
-def _spacer() -> QGraphicsWidget:
-    spacer = QGraphicsWidget()
-    spacer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-    spacer.setMinimumSize(0, 0)
-    spacer.setPreferredSize(0, 0)
-    return spacer
 
 
 def _cosmetic(color: QColor, width: float) -> QPen:
@@ -331,11 +320,13 @@ class MapGrid(pg.GraphicsLayoutWidget):
                                   self.width() - bar - margins, self.height() - margins,
                                   self._title_height)
         size = (max(int(shape[1] * scale), 16), max(int(shape[0] * scale), 16))
+        self._centre(columns, size)
         for tile in self._tiles:
             tile.view.setMinimumSize(*size)
             tile.view.setMaximumSize(*size)
             tile.label.setMaximumWidth(size[0])
             tile.label.setFixedHeight(self._title_height)
+            tile.layout.setMaximumSize(size[0] + 4, size[1] + self._title_height + 2)
         if size[0] != self._tile_width:
             self._tile_width = size[0]
             self.set_titles(self.titles())
@@ -348,6 +339,17 @@ class MapGrid(pg.GraphicsLayoutWidget):
             self.ci.addItem(tile.layout, row=k // columns, col=k % columns)
         if self._bar is not None and self._tiles:
             self.ci.addItem(self._bar, row=0, col=columns, rowspan=max(rows, 1))
+
+    def _centre(self, columns: int, size: tuple[int, int]) -> None:
+        """Margins that centre the block of tiles (and colour bar) in the widget."""
+        rows = math.ceil(len(self._tiles) / max(columns, 1))
+        spacing = self.ci.layout.horizontalSpacing()
+        bar = COLORBAR_WIDTH if self._bar is not None else 0
+        used_w = columns * (size[0] + 4 + spacing) + bar
+        used_h = rows * (size[1] + self._title_height + 2 + spacing)
+        dx = max((self.width() - used_w) // 2, 2)
+        dy = max((self.height() - used_h) // 2, 2)
+        self.ci.setContentsMargins(dx, dy, dx, dy)
 
     def _shrink_factor(self, shape: tuple[int, int]) -> int:
         """Whole factor to shrink maps by so they still have ≥ 1 pixel per screen pixel."""
