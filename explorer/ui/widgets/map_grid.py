@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsWidget, QSizePolicy
+from PySide6.QtWidgets import QGraphicsRectItem
 
 from explorer.ui.widgets.colormaps import colormap
 
