@@ -22,6 +22,7 @@ __all__ = [
     "PooledExplanation",
     "explain_pixel",
     "explain_pooled",
+    "layer_padding",
     "source_indices",
 ]
 
@@ -118,6 +119,17 @@ def _unpack(source: LayerResult | tuple[np.ndarray, LayerSpec]) -> tuple[np.ndar
     return np.asarray(image), spec
 
 
+def layer_padding(spec: LayerSpec, input_shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right): the pixels the layer adds round an input of this shape."""
+    h, w = input_shape
+    kh, kw = spec.kernel_shape
+    top, bottom = shapes.pad_amounts(h, kh, spec.stride[0], _axis_padding(spec.padding, 0),
+                                     spec.dilation[0])
+    left, right = shapes.pad_amounts(w, kw, spec.stride[1], _axis_padding(spec.padding, 1),
+                                     spec.dilation[1])
+    return int(top), int(bottom), int(left), int(right)
+
+
 def explain_pixel(
     source: LayerResult | tuple[np.ndarray, LayerSpec], k: int, row: int, col: int
 ) -> PixelExplanation:
@@ -131,8 +143,7 @@ def explain_pixel(
     kh, kw = spec.kernel_shape
     sy, sx = spec.stride
     dy, dx = spec.dilation
-    top, bottom = shapes.pad_amounts(h, kh, sy, _axis_padding(spec.padding, 0), dy)
-    left, right = shapes.pad_amounts(w, kw, sx, _axis_padding(spec.padding, 1), dx)
+    top, bottom, left, right = layer_padding(spec, (h, w))
     out_h = shapes.output_size(h, kh, sy, _axis_padding(spec.padding, 0), dy)
     out_w = shapes.output_size(w, kw, sx, _axis_padding(spec.padding, 1), dx)
     if not 0 <= k < spec.n_filters:
@@ -170,7 +181,7 @@ def explain_pixel(
         channel_sums=channel_sums, total=total, bias=bias, pre_activation=float(pre),
         activation=spec.activation, value=float(np.asarray(value).reshape(-1)[0]),
         rows=rows, cols=cols, in_padding=in_padding, input_shape=(h, w),
-        pad=(int(top), int(bottom), int(left), int(right)),
+        pad=(top, bottom, left, right),
     )
 
 

@@ -11,7 +11,7 @@ from explorer.core.activations import activation as activation_fn
 from explorer.core.convolution import convolve
 from explorer.core.pipeline import LayerSpec, Request, run_layer
 from explorer.core.pooling import pool, pool_winners
-from explorer.core.readout import explain_pixel, explain_pooled, source_indices
+from explorer.core.readout import explain_pixel, explain_pooled, layer_padding, source_indices
 
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
 ACTIVATIONS = ("relu", "identity", "leaky_relu", "tanh", "sigmoid", "abs")
@@ -214,3 +214,12 @@ def test_no_pooling_cannot_be_explained():
     spec = _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="none")
     with pytest.raises(ValueError, match="no pooling"):
         explain_pooled(np.zeros((4, 4, 1), np.float32), spec, 0, 0, 0)
+
+
+def test_layer_padding_puts_the_odd_pixel_after():
+    # "same" with an even 4×4 kernel pads 3 in all: 1 before, 2 after (bottom/right)
+    spec = _spec(np.ones((1, 4, 4, 1)), [0.0], padding="same")
+    assert layer_padding(spec, (10, 12)) == (1, 2, 1, 2)
+    assert explain_pixel((np.zeros((10, 12), np.uint8), spec), 0, 0, 0).pad == (1, 2, 1, 2)
+    custom = _spec(np.ones((1, 3, 3, 1)), [0.0], padding=(2, 0))
+    assert layer_padding(custom, (5, 5)) == (2, 2, 0, 0)

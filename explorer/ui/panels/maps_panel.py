@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from superqt.utils import qthrottled
 
 from explorer.core.pipeline import LayerResult
-from explorer.core.readout import explain_pixel, explain_pooled
+from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.state import LEVEL_MODES, Document
 from explorer.ui.widgets.colormaps import (
     MapLevels,
@@ -38,7 +38,7 @@ from explorer.ui.widgets.colormaps import (
 )
 from explorer.ui.widgets.input_view import InputView
 from explorer.ui.widgets.map_grid import MapGrid
-from explorer.ui.widgets.readout_view import ReadoutView
+from explorer.ui.widgets.readout_view import ReadoutView, activation_label
 
 __all__ = ["MapsPanel", "reduction_text"]
 
@@ -91,7 +91,6 @@ class MapsPanel(QWidget):
         self.document = document
         self._result: LayerResult | None = None
         self._levels: MapLevels | None = None
-        self._clipped: float | None = None
         self._hover: tuple[str, int, int, int] | None = None  # ("feature"|"pooled", k, r, c)
         # Live frames re-explain the hovered pixel at most ~10 times a second: repainting the
         # readout's tables costs several ms, and numbers changing faster cannot be read anyway.
@@ -242,9 +241,9 @@ class MapsPanel(QWidget):
         spec = result.request.layer
         maps = result.feature_maps
         h, w = maps.shape[:2]
-        ex_pad = self._padding(result)
+        image = result.request.image
         shape_before = self.input_view.image_shape
-        self.input_view.set_image(result.request.image, ex_pad)
+        self.input_view.set_image(image, layer_padding(spec, image.shape[:2]))
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         planes = _planes(maps)
@@ -280,20 +279,13 @@ class MapsPanel(QWidget):
         if self._hover is not None:
             self._refresh_hover_soon()
 
-    def _padding(self, result: LayerResult) -> tuple[int, int, int, int]:
-        """(top, bottom, left, right) padding of the result's layer, from the core."""
-        try:
-            return explain_pixel(result, 0, 0, 0).pad
-        except ValueError:
-            return (0, 0, 0, 0)
-
     def _fm_caption_text(self, result: LayerResult) -> str:
         spec = result.request.layer
         kh, kw = spec.kernel_shape
         h, w = result.feature_maps.shape[:2]
         k = result.feature_maps.shape[2]
         return (f"{k} feature maps {h}×{w} · {kh}×{kw}×{spec.channels} kernels, "
-                f"stride {spec.stride[0]}, {spec.activation}")
+                f"stride {spec.stride[0]}, {activation_label(spec.activation)}")
 
     def _names(self, k: int) -> list[str]:
         names = self.document.filters.names()
@@ -351,7 +343,10 @@ class MapsPanel(QWidget):
     def hover_pooled(self, k: int, row: int, col: int) -> None:
         """Explain pooled map k at (row, col): its window on feature map k, and on the input."""
         result = self._result
-        if result is None or result.pooled is None:
+        if result is None:
+            return
+        if result.pooled is None:
+            self._clear_hover()  # the newest layer has no pooling
             return
         try:
             ex = explain_pooled(result.feature_maps, result.request.layer, k, row, col)

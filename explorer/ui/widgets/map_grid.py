@@ -180,6 +180,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._signed: bool | None = None
         self._selected: int | None = None
         self._bar: pg.ColorBarItem | None = None
+        self._bar_label = ""
         self._title_height = title_height()
         self._tile_width = 0  # px of each map on screen: titles are shortened to fit it
         self._titles_width = -1  # the tile width the shown titles were fitted to
@@ -274,8 +275,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
         lo, hi = float(levels[0]), float(levels[1])
         if tuple(self._bar.levels()) != (lo, hi):
             self._bar.setLevels((lo, hi))
-        if label != getattr(self._bar, "_explorer_label", None):
-            self._bar._explorer_label = label
+        if label != self._bar_label:
+            self._bar_label = label
             self._bar.setLabel("right", label)
 
     def show_window(self, k: int, extent: tuple[int, int, int, int],
