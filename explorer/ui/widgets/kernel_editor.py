@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,8 +42,9 @@ from explorer.state import Document, Filter, default_filter, spread_over_channel
 from explorer.ui.widgets.kernel_slices import KernelSlices
 
 EDITED = " (edited)"
-BIAS_LIMIT = 10_000.0
+BIAS_LIMIT = 1000.0  # inputs are 0–255, so larger biases only blank the map
 ERROR_STYLE = "color: #b71c1c;"
+PREFERRED_WIDTH = 340
 
 
 def default_library_path() -> Path:
@@ -82,7 +83,6 @@ class KernelEditor(QWidget):
             library_path if library_path is not None else default_library_path())
         self._rng = np.random.default_rng()
         self._shown_names: list[str] = []
-        self.setMinimumWidth(300)
 
         self._build_filter_row()
         self._slices = KernelSlices()
@@ -126,9 +126,9 @@ class KernelEditor(QWidget):
         self._filter_combo.setToolTip("The filter to edit (its feature map is highlighted)")
         self._filter_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self._filter_combo.setMinimumContentsLength(10)
+        self._filter_combo.setMinimumContentsLength(8)
         self._filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
-        self._bias = QDoubleSpinBox(decimals=3, singleStep=1.0, keyboardTracking=False)
+        self._bias = QDoubleSpinBox(decimals=2, singleStep=1.0, keyboardTracking=False)
         self._bias.setRange(-BIAS_LIMIT, BIAS_LIMIT)
         self._bias.setToolTip(
             "The bias b is added to every output of this filter: Σ(window ⊙ kernel) + b, "
@@ -141,7 +141,7 @@ class KernelEditor(QWidget):
         row.addWidget(QLabel("bias"))
         row.addWidget(self._bias)
         self._filter_row = row
-        self._link = QCheckBox("Link channels (an edit changes R, G and B alike)")
+        self._link = QCheckBox("Link channels: edit R, G, B alike")
         self._link.setToolTip(
             "On: typing or wheeling a weight sets the same weight in every channel slice.\n"
             "Off: each channel slice is edited on its own.")
@@ -242,6 +242,11 @@ class KernelEditor(QWidget):
         layout.addLayout(bottom)
         layout.addWidget(self._set_aside)
         return tab
+
+    def sizeHint(self) -> QSize:
+        """The right dock's designed width: room for a 15-wide slice and four pictures."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
 
     # --- reading (for the main window and tests) -----------------------------------------
     @property
