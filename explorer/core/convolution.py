@@ -24,13 +24,13 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
-from explorer.core.shapes import Padding, dilated_size, pad_amounts, whole_number
+from explorer.core.shapes import Padding, pad_amounts, whole_number
 
 # PyTorch's padding-mode names → OpenCV's border rules. "reflect" mirrors without repeating the
 # edge pixel (PyTorch's reflect = OpenCV's REFLECT_101), "circular" wraps around.
@@ -108,8 +108,7 @@ def empty_feature_maps(height: int, width: int, count: int) -> np.ndarray:
     return np.empty((count, height, width), np.float32).transpose(1, 2, 0)
 
 
-@dataclass(frozen=True)
-class _Axis:
+class _Axis(NamedTuple):
     """The geometry of one axis: n inputs, a kernel spanning ``span`` pixels, the padding."""
 
     n: int
@@ -118,10 +117,14 @@ class _Axis:
     stride: int
     before: int
     after: int
+    out: int
 
-    @property
-    def out(self) -> int:
-        return (self.n + self.before + self.after - self.span) // self.stride + 1
+    @classmethod
+    def of(cls, n: int, kernel: int, stride: int, padding: int | str, dilation: int) -> _Axis:
+        before, after = pad_amounts(n, kernel, stride, padding, dilation)
+        span = dilation * (kernel - 1) + 1
+        out = (n + before + after - span) // stride + 1 if n + before + after >= span else 0
+        return cls(n, kernel, span, stride, before, after, out)
 
     @property
     def border_suffices(self) -> bool:
@@ -204,8 +207,7 @@ def _axes(
     else:
         ph = pw = whole_number(padding, "the padding", 0)
     (h, w), (kh, kw) = shape, kernel
-    rows = _Axis(h, kh, dilated_size(kh, dh), sh, *pad_amounts(h, kh, sh, ph, dh))
-    cols = _Axis(w, kw, dilated_size(kw, dw), sw, *pad_amounts(w, kw, sw, pw, dw))
+    rows, cols = _Axis.of(h, kh, sh, ph, dh), _Axis.of(w, kw, sw, pw, dw)
     if rows.span > h + rows.before + rows.after or cols.span > w + cols.before + cols.after:
         dilated = (
             f" (dilated to {rows.span}×{cols.span})" if (dh, dw) != (1, 1) else ""
@@ -291,8 +293,7 @@ def _input_planes(img: np.ndarray, rows: _Axis, cols: _Axis, border: int, explic
 _BAND_BYTES = 1 << 20
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     """One call's prepared inputs, shared read-only by the threads computing its bands."""
 
     planes: list[np.ndarray]  # C float32 planes filter2D reads (already padded if explicit)
