@@ -108,7 +108,9 @@ def test_typing_a_value_changes_that_weight_only(qtbot, doc, editor, channel, ro
     expected[row, col, channel] = 0.75
     np.testing.assert_array_equal(after, expected)
     assert editor.slices.cell(channel, row, col).text() == "0.75"
-    assert doc.filters.names()[0].endswith("(edited)")
+    assert doc.filters.names()[0] == "vertical_edge (edited)"
+    assert editor._filter_combo.itemText(0) == "1 · Vertical edge (edited)"
+    assert editor._preset_combo.currentData() == "vertical_edge"
 
 
 def test_linked_channels_change_every_slice(qtbot, doc, editor):

@@ -53,10 +53,17 @@ def default_library_path() -> Path:
     return Path(folder) / "kernels.json"
 
 
+def _base_name(name: str) -> str:
+    return name.removesuffix(EDITED)
+
+
 def display_name(name: str) -> str:
-    """A preset's label ("Sobel x") for a filter named after it; other names as they are."""
-    preset = kernels.PRESETS.get(name)
-    return preset.label if preset is not None else name
+    """A preset's label ("Sobel x", "Sobel x (edited)") for a filter named after it; other
+    names as they are."""
+    preset = kernels.PRESETS.get(_base_name(name))
+    if preset is None:
+        return name
+    return preset.label + (EDITED if name.endswith(EDITED) else "")
 
 
 def _edited(name: str) -> str:
@@ -309,7 +316,7 @@ class KernelEditor(QWidget):
         with QSignalBlocker(self._bias):
             self._bias.setValue(chosen.bias)
         self._save_name.setPlaceholderText(display_name(chosen.name))
-        preset_row = self._preset_combo.findData(chosen.name)
+        preset_row = self._preset_combo.findData(_base_name(chosen.name))
         if preset_row >= 0:  # a filter named after a preset: offer that preset
             self._preset_combo.setCurrentIndex(preset_row)
         self._link.setVisible(bank.channels > 1)
