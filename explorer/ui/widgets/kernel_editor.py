@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import kernels
-from explorer.state import Document, Filter, default_filter, spread_over_channels
+from explorer.state import Document, Filter, default_filter
 from explorer.ui.widgets.kernel_slices import KernelSlices
 
 EDITED = " (edited)"
@@ -416,19 +416,15 @@ class KernelEditor(QWidget):
         """Give every filter the same preset; each keeps its bias."""
         preset = self._chosen_preset(name)
         bank = self._document.filters
-        volume = spread_over_channels(preset.weights, bank.channels)
+        # the bank spreads the 2-D preset over the channels and fits it to the kernel size
         if self._try(lambda: bank.set_filters(
-                [Filter(preset.name, volume, bank[i].bias) for i in range(len(bank))])):
+                [Filter(preset.name, preset.weights, bank[i].bias) for i in range(len(bank))])):
             self._say_if_cropped(preset)
 
     def apply_lecture_set(self) -> None:
         """Every filter back to the lecture's starting presets, with bias 0."""
         bank = self._document.filters
-        filters = []
-        for i in range(len(bank)):
-            f = default_filter(i)
-            filters.append(Filter(f.name, spread_over_channels(f.weights, bank.channels), 0.0))
-        self._try(lambda: bank.set_filters(filters))
+        self._try(lambda: bank.set_filters([default_filter(i) for i in range(len(bank))]))
 
     def _say_if_cropped(self, preset: kernels.KernelPreset) -> None:
         kh, kw = self._document.filters.kernel_shape
