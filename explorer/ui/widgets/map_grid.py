@@ -29,6 +29,7 @@ pg.setConfigOptions(imageAxisOrder="row-major")
 TITLE_POINTS = 9
 CELL_MARGIN = 8  # px round each tile: layout margins and spacing
 COLORBAR_WIDTH = 84  # px of the colour bar with its numbers and label
+BAR_TOLERANCE = 0.02  # level changes below this share of the bar's range are not redrawn
 SELECTED = QColor(255, 190, 40)  # the selected filter's frame and title
 WINDOW = QColor(255, 60, 200)  # a pooling window drawn on a feature map
 
@@ -273,7 +274,11 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if self._bar is None:
             return
         lo, hi = float(levels[0]), float(levels[1])
-        if tuple(self._bar.levels()) != (lo, hi):
+        old_lo, old_hi = self._bar.levels()
+        # Redrawing the bar's axis costs ~3 ms; from one live frame to the next levels move by
+        # a percent to a percent or two, which the tick labels cannot show anyway.
+        span = max(abs(old_hi - old_lo), 1e-12)
+        if max(abs(lo - old_lo), abs(hi - old_hi)) > BAR_TOLERANCE * span:
             self._bar.setLevels((lo, hi))
         if label != self._bar_label:
             self._bar_label = label
