@@ -254,6 +254,8 @@ class Document:
     # --- reactions -----------------------------------------------------------------------
     def _on_n_filters_changed(self, n: int) -> None:
         self.filters.resize(n, default_filter)
+        if self.display.selected_filter >= len(self.filters):
+            self.display.selected_filter = len(self.filters) - 1
 
     def _on_kernel_size_changed(self, *_: object) -> None:
         self.filters.reshape(self.layer.kernel_h, self.layer.kernel_w, self.channels)

@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self.layer_panel = LayerPanel(doc)
         self.kernel_editor = KernelEditor(doc, library_path)
         self.kernel_editor.message.connect(self.show_message)
+        if self.kernel_editor.status_text():  # e.g. a damaged library found while building
+            self.show_message(self.kernel_editor.status_text())
 
         self.banner = QLabel(wordWrap=True, objectName="errorBanner")
         self.banner.setStyleSheet(BANNER_STYLE)
