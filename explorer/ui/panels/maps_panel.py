@@ -46,7 +46,8 @@ pg.setConfigOptions(imageAxisOrder="row-major")
 
 LEVEL_LABELS = {"per_map": "per map", "shared": "shared", "fixed": "fixed"}
 LEVEL_TIPS = {
-    "per_map": "Each map uses its own full colour range: every map shows its detail.",
+    "per_map": "Each map spans its own range (up to all but its strongest 0.3 % of values): "
+               "every map shows its detail.",
     "shared": "All maps share one colour range: compare how strongly each filter responds.",
     "fixed": "A fixed range (±limit): steady colours while the picture or kernel changes.",
 }

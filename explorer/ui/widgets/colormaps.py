@@ -22,6 +22,7 @@ import pyqtgraph as pg
 
 __all__ = [
     "DIVERGING",
+    "LEVEL_PERCENTILE",
     "SEQUENTIAL",
     "MapLevels",
     "clipped_share",
@@ -43,7 +44,7 @@ def colormap(signed: bool) -> pg.ColorMap:
     return pg.colormap.get(DIVERGING if signed else SEQUENTIAL)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq on arrays would be ambiguous
 class MapLevels:
     """The colour levels of K maps and what the panel says about them."""
 
