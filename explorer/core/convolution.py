@@ -19,7 +19,6 @@ feature map ``maps[:, :, k]`` is one C-contiguous plane, ready for OpenCV and fo
 
 from __future__ import annotations
 
-import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -85,18 +84,25 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_workers)
 
 
-def _scratch(name: str, shape: tuple[int, ...]) -> np.ndarray:
-    """A float32 buffer private to the calling thread, reused across calls of the same shape."""
+def _scratch(name: str, shape: tuple[int, ...], dtype: np.dtype = np.float32) -> np.ndarray:
+    """A buffer private to the calling thread, reused across calls of the same shape."""
     cache: dict | None = getattr(_local, "buffers", None)
     if cache is None:
         cache = _local.buffers = {}
-    key = (name, shape)
+    key = (name, shape, dtype)
     buf = cache.get(key)
     if buf is None:
         if len(cache) > 16:  # shapes changed (a new image size): drop the old buffers
             cache.clear()
-        buf = cache[key] = np.empty(shape, np.float32)
+        buf = cache[key] = np.empty(shape, dtype)
     return buf
+
+
+# the dtypes cv2.split takes (OpenCV 4 and 5)
+_SPLITTABLE = tuple(
+    np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16, np.int32, np.float32,
+                          np.float64)
+)
 
 
 def empty_feature_maps(height: int, width: int, count: int) -> np.ndarray:
@@ -270,8 +276,14 @@ def _input_planes(img: np.ndarray, rows: _Axis, cols: _Axis, border: int, explic
         planes = [img.reshape(h, w)]
     else:
         planes = [_scratch(f"plane{i}", (h, w)) for i in range(c)]
-        if img.dtype == np.float32 and img.flags.c_contiguous and c <= 512:
-            cv2.split(img, planes)
+        if img.dtype in _SPLITTABLE and img.flags.c_contiguous and c <= 512:  # CV_CN_MAX
+            # cv2.split de-interleaves fast; converting contiguous planes is fast too
+            same = img.dtype == np.float32
+            split = planes if same else [_scratch(f"raw{i}", (h, w), img.dtype) for i in range(c)]
+            cv2.split(img, split)
+            if not same:
+                for plane, raw in zip(planes, split, strict=True):
+                    np.copyto(plane, raw, casting="unsafe")
         else:
             for i in range(c):
                 np.copyto(planes[i], img[:, :, i], casting="unsafe")
@@ -311,8 +323,8 @@ class _Job(NamedTuple):
 def _band_starts(rows: _Axis, src_cols: int, channels: int, shares: int) -> list[int]:
     """Output rows where the bands start (and rows.out last): even bands, none too thin.
 
-    A band spans at least two kernels' worth of rows so that when filter2D extrapolates a
-    border inside a band (only at the image's real edges) the mirror never reaches past it.
+    A band spans at least two kernels' worth of rows; a thinner one would spend more on the
+    rows it shares with its neighbours than it saves.
     """
     thinnest = (2 * rows.span) // rows.stride + 1
     if channels == 1:
@@ -326,20 +338,33 @@ def _band_starts(rows: _Axis, src_cols: int, channels: int, shares: int) -> list
     return [rows.out * i // count for i in range(count + 1)]
 
 
+def _band_rows(job: _Job, i: int) -> tuple[int, int, int, int]:
+    """Band i's output rows o0:o1 and the plane rows lo:hi filter2D reads for them."""
+    rows, ay = job.rows, job.anchor[1]
+    src_rows = job.planes[0].shape[0]
+    o0, o1 = job.bands[i], job.bands[i + 1]
+    # the windows of the band's outputs start at rows o·s − ay and span rows.span rows
+    lo = max(0, o0 * rows.stride - ay)
+    hi = min(src_rows, (o1 - 1) * rows.stride - ay + rows.span)
+    # at the image's edges filter2D pads by mirroring rows, which must be in the band too
+    if lo == 0:
+        hi = max(hi, min(src_rows, rows.before + 1))
+    if hi == src_rows:
+        lo = min(lo, max(0, src_rows - 1 - rows.after))
+    return o0, o1, lo, hi
+
+
 def _run_bands(job: _Job, bands: range) -> None:
     """Correlate every filter over output rows ``job.bands[i]:job.bands[i + 1]``, i in bands."""
-    rows, cols, ay = job.rows, job.cols, job.anchor[1]
-    src_rows = job.planes[0].shape[0]
+    rows, cols = job.rows, job.cols
     whole_cols = job.src_cols == cols.out  # stride 1, no columns to drop
     col_keep = slice(0, (cols.out - 1) * cols.stride + 1, cols.stride)
-    thickest = max(b - a for a, b in itertools.pairwise(job.bands))
-    tallest = (thickest - 1) * rows.stride + rows.span
+    extents = [_band_rows(job, i) for i in bands]
+    tallest = max(hi - lo for _, _, lo, hi in extents)
     acc_buf = _scratch("acc", (tallest, job.src_cols))
     tmp_buf = _scratch("tmp", (tallest, job.src_cols))
-    for i in bands:
-        o0, o1 = job.bands[i], job.bands[i + 1]
+    for o0, o1, lo, hi in extents:
         y0, y1 = o0 * rows.stride, (o1 - 1) * rows.stride + 1  # dense rows of this band
-        lo, hi = max(0, y0 - ay), min(src_rows, y1 - 1 - ay + rows.span)  # rows read
         src = [p[lo:hi, : job.src_cols] for p in job.planes]
         keep = (slice(y0 - lo, y1 - lo, rows.stride), col_keep)
         straight = whole_cols and rows.stride == 1  # kept rows are a contiguous block

@@ -156,6 +156,24 @@ def test_padding_wider_than_the_kernel_reaches(pad_mode):
         assert_close(result, reference_convolve(x, w, None, (stride, stride), 1, pad_mode))
 
 
+@pytest.mark.parametrize("padding", ["full", "same", 1, 2])
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_mirrored_padding_when_a_stride_leaves_few_outputs(n, padding):
+    # one or two output rows read only the top rows, yet the mirror needs rows below them
+    rng = np.random.default_rng(n)
+    x = rng.integers(0, 256, (n, 2)).astype(np.uint8)
+    for kh in (2, 3):
+        w = rng.normal(size=(1, kh, 1, 1))
+        for stride in range(1, n + kh + 1):
+            pads = reference_pads(n, kh, stride, 1, padding)
+            if max(pads) >= n or n + sum(pads) < kh:
+                continue  # refused: reflect padding needs a pixel beyond the edge
+            rows_only = (padding, 0) if isinstance(padding, int) else padding  # 1-wide kernel
+            result = convolve(x, w, stride=(stride, 1), padding=rows_only, pad_mode="reflect")
+            expected = reference_convolve(x, w, None, (stride, 1), rows_only, "reflect")
+            assert_close(result, expected)
+
+
 def test_large_kernels_take_opencvs_fourier_path_and_still_match():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(30, 33))
