@@ -14,6 +14,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--image", metavar="PATH", help="open this picture (default: a sample photo)")
     p.add_argument("--preset", metavar="NAME", help="apply this kernel preset to every filter")
+    p.add_argument("--camera", metavar="N", type=int,
+                   help="start on webcam number N (0 is the first)")
+    p.add_argument("--video", metavar="PATH", help="start on a video file (it loops)")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="build the window offscreen, wait for the result, save it and exit")
     return p

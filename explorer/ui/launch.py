@@ -32,6 +32,10 @@ def launch(args: argparse.Namespace) -> int:
             return _fail(str(exc))
     if args.image and not Path(args.image).is_file():
         return _fail(f"no image file at {args.image}")
+    if args.video and not Path(args.video).is_file():
+        return _fail(f"no video file at {args.video}")
+    if args.camera is not None and args.camera < 0:
+        return _fail("the camera number must be 0 or more")
 
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
@@ -55,6 +59,11 @@ def launch(args: argparse.Namespace) -> int:
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot))
     window.show()
+    # a live source starts after the still: a camera that fails leaves the photo on screen
+    if args.camera is not None:
+        window.start_camera(args.camera)
+    elif args.video:
+        window.open_video(args.video)
     return app.exec()
 
 

@@ -12,31 +12,51 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
-    QVBoxLayout, QWidget,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from explorer.core import images
 from explorer.core.pipeline import LayerResult, Request
+from explorer.core.sources import (
+    CameraSource,
+    Frame,
+    SyntheticSource,
+    VideoFileSource,
+    list_cameras,
+)
 from explorer.resources import sample_images
 from explorer.state import Document
 from explorer.ui import settings_io
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.export import copy_widget, save_widget_png
 from explorer.ui.export_dialog import ExportDialog
+from explorer.ui.live import LiveFeed
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.widgets.banner import Banner
 from explorer.ui.widgets.kernel_editor import KernelEditor
 from explorer.ui.workers.compute import ComputeWorker
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
-BANNER_STYLE = (
-    "QLabel { background: #fff3cd; color: #664d03; border: 1px solid #ffe69c;"
-    " border-radius: 4px; padding: 6px 10px; }"
-)
+VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg);;All files (*)"
+CAMERA_SIZES = ((640, 480), (1280, 720), (1920, 1080))
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +81,17 @@ class MainWindow(QMainWindow):
         self._last_result: LayerResult | None = None
         self._prepared: tuple[tuple, np.ndarray] | None = None  # (key, processing image)
         self._source_path: str | None = None
+        self._live_image: np.ndarray | None = None  # the newest live frame, None on a still
+        self._camera_size: tuple[int, int] = CAMERA_SIZES[0]
+        self._results_shown: list[float] = []  # when live results were drawn, for fps
+        self._latency_ms = 0.0
+
+        self.live = LiveFeed(self)
+        self.live.frame_ready.connect(self._on_live_frame)
+        self.live.failed.connect(self._on_live_failed)
+        self.live.ended.connect(self._on_live_ended)
+        self._live_status_timer = QTimer(self, interval=500)
+        self._live_status_timer.timeout.connect(self._show_live_status)
 
         self._worker = ComputeWorker(self)
         self._worker.result_ready.connect(self._on_result)
@@ -88,9 +119,7 @@ class MainWindow(QMainWindow):
         if self.kernel_editor.status_text():  # e.g. a damaged library found while building
             self.show_message(self.kernel_editor.status_text())
 
-        self.banner = QLabel(wordWrap=True, objectName="errorBanner")
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.hide()
+        self.banner = Banner()
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
@@ -102,7 +131,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.layer_dock = self._dock("Layer", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.layer_dock = self._dock("Layer", self.layer_panel,
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
         self.kernel_dock = self._dock("Kernels", self.kernel_editor,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
 
@@ -158,6 +188,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
+        self._build_live_menu(bar.addMenu("&Live"))
+
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.layer_dock.toggleViewAction())
         view_menu.addAction(self.kernel_dock.toggleViewAction())
@@ -167,9 +199,63 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About CNN Explorer", self._about))
 
+    def _build_live_menu(self, menu) -> None:
+        self.camera_menu = menu.addMenu("&Camera")
+        self.camera_menu.aboutToShow.connect(self._refresh_camera_menu)
+        size_menu = menu.addMenu("Camera &resolution")
+        for w, h in CAMERA_SIZES:
+            action = self._action(f"{w}×{h}", lambda _=False, s=(w, h): self._set_camera_size(s))
+            action.setCheckable(True)
+            action.setChecked((w, h) == self._camera_size)
+            action.setActionGroup(self._size_group())
+            size_menu.addAction(action)
+        menu.addAction(self._action("Open &video…", self.open_video_dialog, "Ctrl+Shift+O"))
+        menu.addAction(self._action("&Synthetic scene", self.start_synthetic,
+                                    tip="Moving shapes and edges: a live source with no camera"))
+        menu.addSeparator()
+        self.mirror_action = self._action("&Mirror", self.live.set_mirror,
+                                          tip="Flip the picture left to right, like a mirror")
+        self.mirror_action.setCheckable(True)
+        self.freeze_action = self._action("&Freeze", self.set_frozen, "Space",
+                                          "Hold the current frame (Space); F steps one frame")
+        self.freeze_action.setCheckable(True)
+        self.step_action = self._action("S&tep one frame", self.live.step, "F",
+                                        "While frozen: take the next frame")
+        self.save_frame_action = self._action("Sa&ve frame…", self.save_frame_dialog)
+        self.use_frame_action = self._action("&Use frame as still image", self.use_frame_as_still)
+        self.stop_live_action = self._action("Back to the still &image", self.stop_live)
+        for action in (self.mirror_action, self.freeze_action, self.step_action,
+                       self.save_frame_action, self.use_frame_action, self.stop_live_action):
+            menu.addAction(action)
+        self.live_toolbar = self.addToolBar("Live")
+        self.live_toolbar.setObjectName("liveToolbar")
+        for action in (self.freeze_action, self.step_action, self.mirror_action,
+                       self.use_frame_action, self.stop_live_action):
+            self.live_toolbar.addAction(action)
+        self._update_live_actions()
+
+    def _size_group(self):
+        from PySide6.QtGui import QActionGroup
+
+        if not hasattr(self, "_camera_size_group"):
+            self._camera_size_group = QActionGroup(self)
+        return self._camera_size_group
+
+    def _refresh_camera_menu(self) -> None:
+        self.camera_menu.clear()
+        found = list_cameras()
+        if not found:
+            action = self.camera_menu.addAction("No camera found")
+            action.setEnabled(False)
+        for index in found:
+            self.camera_menu.addAction(
+                self._action(f"Camera {index}", lambda _=False, i=index: self.start_camera(i)))
+
     def _build_status_bar(self) -> None:
         self.status_sizes = QLabel()
         self.status_time = QLabel()
+        self.status_live = QLabel()
+        self.statusBar().addPermanentWidget(self.status_live)
         self.statusBar().addPermanentWidget(self.status_sizes)
         self.statusBar().addPermanentWidget(self.status_time)
 
@@ -195,6 +281,7 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             self.show_error(str(exc))
             return False
+        self.stop_live()
         self._source_path = str(path)
         self.set_image(image, Path(path).name)
         settings_io.add_recent_file(str(Path(path).resolve()))
@@ -230,18 +317,19 @@ class MainWindow(QMainWindow):
             except (TypeError, ValueError) as exc:
                 self.show_error(f"{where} holds no usable picture: {exc}")
                 return False
+            self.stop_live()
             self._source_path = None
             self.set_image(image, f"picture from {where}")
             return True
         self.show_error(f"{where} holds no picture or image file")
         return False
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         mime = event.mimeData()
         if mime.hasUrls() or mime.hasImage():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+    def dropEvent(self, event: QDropEvent) -> None:
         if self._accept_mime(event.mimeData(), "the dropped item"):
             event.acceptProposedAction()
 
@@ -260,19 +348,26 @@ class MainWindow(QMainWindow):
 
     def processing_image(self) -> np.ndarray | None:
         """The picture the layer sees: scaled to the processing size, gray when asked."""
-        image = self.document.image
+        image = self._live_image if self._live_image is not None else self.document.image
         if image is None:
             return None
         inp = self.document.input
-        key = (id(image), image.shape, inp.max_side, inp.grayscale)
+        max_side = self.live_max_side() if self._live_image is not None else inp.max_side
+        key = (id(image), image.shape, max_side, inp.grayscale)
         if self._prepared is None or self._prepared[0] != key:
-            small = images.resize_to_fit(image, inp.max_side)
+            small = images.resize_to_fit(image, max_side)
             if inp.grayscale and small.ndim == 3:
                 small = images.to_gray(small)
             self._prepared = (key, small)
         return self._prepared[1]
 
-    def request_compute(self) -> int | None:
+    def live_max_side(self) -> int:
+        """Live frames are computed at the size the input is shown, when that is smaller."""
+        view = self.maps_panel.input_view
+        shown = int(max(view.width(), view.height()) * view.devicePixelRatioF())
+        return max(64, min(self.document.input.max_side, shown))
+
+    def request_compute(self, frame_time: float | None = None) -> int | None:
         """Send the current picture and layer to the worker; returns the generation."""
         image = self.processing_image()
         if image is None:
@@ -283,7 +378,8 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return None
         self._generation += 1
-        self._worker.submit(Request(self._generation, image, spec, time.perf_counter()))
+        stamp = time.perf_counter() if frame_time is None else frame_time
+        self._worker.submit(Request(self._generation, image, spec, stamp))
         return self._generation
 
     @property
@@ -299,6 +395,10 @@ class MainWindow(QMainWindow):
         if result.generation == self._generation:
             self.banner.hide()
         self._show_result_status(result)
+        if self.live.running:
+            now = time.perf_counter()
+            self._results_shown = [t for t in self._results_shown if now - t < 2.0] + [now]
+            self._latency_ms = (now - result.request.frame_time) * 1e3
         self.result_shown.emit(result)
 
     def _on_failed(self, generation: int, message: str) -> None:
@@ -321,14 +421,151 @@ class MainWindow(QMainWindow):
             f"convolution {t.get('convolution', 0):.1f} ms · total {result.total_ms:.1f} ms")
 
     # --- messages ------------------------------------------------------------------------
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, action: str = "", callback=None) -> None:
         """A problem the user should see: a banner above the maps, kept until the next result."""
-        self.banner.setText(message)
-        self.banner.show()
+        self.banner.show_message(message, action, callback)
         self.error_shown.emit(message)
 
     def show_message(self, message: str, timeout_ms: int = 6000) -> None:
         self.statusBar().showMessage(message, timeout_ms)
+
+    # --- live sources ---------------------------------------------------------------------
+    def start_live(self, factory, name: str) -> None:
+        """Switch to a live source built by ``factory`` on the capture thread."""
+        self.banner.hide()
+        self._live_image = None
+        self._results_shown.clear()
+        self.freeze_action.setChecked(False)
+        self.live.start(factory, name)
+        self._live_status_timer.start()
+        self._update_live_actions()
+        self.setWindowTitle(f"{name} — CNN Explorer")
+
+    def start_camera(self, index: int = 0) -> None:
+        w, h = self._camera_size
+        self.start_live(lambda: CameraSource(index, w, h), f"Camera {index}")
+
+    def open_video(self, path: str | Path) -> bool:
+        if not Path(path).is_file():
+            self.show_error(f"no video file at {path}")
+            return False
+        self.start_live(lambda: VideoFileSource(path, loop=True), Path(path).name)
+        return True
+
+    def open_video_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a video", "", VIDEO_FILTER)
+        if path:
+            self.open_video(path)
+
+    def start_synthetic(self) -> None:
+        self.start_live(lambda: SyntheticSource(640, 480), "Synthetic scene")
+
+    def _set_camera_size(self, size: tuple[int, int]) -> None:
+        self._camera_size = size
+        if self.live.running and self.live.name.startswith("Camera"):
+            index = int(self.live.name.split()[-1])
+            self.start_camera(index)
+
+    def stop_live(self) -> None:
+        """Back to the still picture (the document's image)."""
+        if not self.live.running and self._live_image is None:
+            return
+        self.live.stop()
+        self._live_status_timer.stop()
+        self._live_image = None
+        self.status_live.clear()
+        self._update_live_actions()
+        if self.document.image is not None:
+            self.setWindowTitle(f"{self.document.source_name} — CNN Explorer")
+            self.schedule_compute()
+
+    def set_frozen(self, frozen: bool) -> None:
+        self.live.set_frozen(frozen)
+        self.freeze_action.setChecked(frozen)
+        self._update_live_actions()
+
+    def _update_live_actions(self) -> None:
+        live = self.live.running or self._live_image is not None
+        for action in (self.freeze_action, self.mirror_action, self.stop_live_action):
+            action.setEnabled(live)
+        self.step_action.setEnabled(live and self.live.frozen)
+        has_frame = self._live_image is not None
+        self.save_frame_action.setEnabled(has_frame)
+        self.use_frame_action.setEnabled(has_frame)
+        self.live_toolbar.setVisible(live)
+
+    def _on_live_frame(self, frame: Frame) -> None:
+        first = self._live_image is None or self._live_image.shape != frame.image.shape
+        self._live_image = frame.image
+        if first:
+            # panels that show sizes learn the frame's size; later frames skip the document
+            self.document.set_image(frame.image, self.live.name)
+            self._update_live_actions()
+        self.request_compute(frame.timestamp)
+
+    def _on_live_failed(self, message: str) -> None:
+        self._live_status_timer.stop()
+        self._update_live_actions()
+        keep = " The last picture stays on screen." if self._last_result else ""
+        self.show_error(message + keep, "Retry", self._retry_live)
+
+    def _retry_live(self) -> None:
+        if self.live.restart():
+            self._live_status_timer.start()
+            self._update_live_actions()
+
+    def _on_live_ended(self) -> None:
+        self._live_status_timer.stop()
+        self.show_message(f"{self.live.name} ended")
+        self._update_live_actions()
+
+    def _show_live_status(self) -> None:
+        if not self.live.running:
+            return
+        now = time.perf_counter()
+        recent = [t for t in self._results_shown if now - t < 2.0]
+        processed = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 1 else 0.0
+        dropped = self.live.dropped + self._worker.superseded
+        text = (f"{self.live.name}: camera {self.live.capture_fps:.0f} fps · processed "
+                f"{processed:.0f} fps · latency {self._latency_ms:.0f} ms · dropped {dropped}")
+        if self._live_image is not None:
+            fh, fw = self._live_image.shape[:2]
+            shown = self.processing_image()
+            if shown is not None and shown.shape[:2] != (fh, fw):
+                text += f" · computing at {shown.shape[1]}×{shown.shape[0]} (shown size)"
+        if self.live.frozen:
+            text += " · FROZEN"
+        self.status_live.setText(text)
+
+    def current_frame(self) -> np.ndarray | None:
+        return None if self._live_image is None else self._live_image.copy()
+
+    def save_frame(self, path: str | Path) -> Path:
+        frame = self.current_frame()
+        if frame is None:
+            raise ValueError("there is no live frame to save")
+        path = Path(path)
+        images.save_image(path, frame)
+        return path
+
+    def save_frame_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save frame", "frame.png", IMAGE_FILTER)
+        if path:
+            try:
+                saved = self.save_frame(path)
+            except ValueError as exc:
+                self.show_error(str(exc))
+            else:
+                self.show_message(f"Saved {saved.name}")
+
+    def use_frame_as_still(self) -> None:
+        frame = self.current_frame()
+        if frame is None:
+            return
+        name = f"frame from {self.live.name}"
+        self.stop_live()
+        self._source_path = None
+        self.set_image(frame, name)
 
     # --- export --------------------------------------------------------------------------
     def export_targets(self) -> dict[str, QWidget]:
@@ -390,7 +627,7 @@ class MainWindow(QMainWindow):
             "<p>CNN layers compute <i>cross-correlation</i>: the kernel is not flipped. "
             "Output size: o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1.</p>")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._persist:
             self.save_settings()
         self.shutdown()
@@ -399,6 +636,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the worker and disconnect every panel from the document (idempotent)."""
         self._compute_timer.stop()
+        self._live_status_timer.stop()
+        self.live.stop()
         self._worker.stop()
         if getattr(self, "_connected", True):
             self._connected = False

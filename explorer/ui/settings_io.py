@@ -13,8 +13,15 @@ import numpy as np
 from PySide6.QtCore import QSettings
 
 from explorer.state import (
-    ACTIVATIONS, LEVEL_MODES, MAX_FILTERS, MAX_KERNEL, PAD_MODES, PADDINGS, POOL_MODES,
-    Document, Filter,
+    ACTIVATIONS,
+    LEVEL_MODES,
+    MAX_FILTERS,
+    MAX_KERNEL,
+    PAD_MODES,
+    PADDINGS,
+    POOL_MODES,
+    Document,
+    Filter,
 )
 
 ORGANIZATION = "CNN Explorer"

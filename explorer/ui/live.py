@@ -1,0 +1,148 @@
+"""The live feed: a capture thread fills a one-slot box, a GUI timer takes the newest frame.
+
+DESIGN.md §3, steps 1–2. The capture thread never touches Qt; its error and end callbacks
+cross to the GUI thread through queued signals. Freezing stops taking frames (a video file
+also pauses, so it does not run on unseen); stepping takes exactly one more.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from explorer.core.sources import CaptureThread, Frame, FrameSource, LatestFrame, SourceError
+
+POLL_MS = 5  # faster than any camera, so a new frame waits at most ~5 ms
+
+
+class LiveFeed(QObject):
+    """Runs one frame source and emits its newest frames on the GUI thread."""
+
+    frame_ready = Signal(object)  # Frame
+    failed = Signal(str)  # a message for the user; the feed has stopped
+    ended = Signal()  # a stream without loop reached its end
+    _error_from_capture = Signal(object)
+    _end_from_capture = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: CaptureThread | None = None
+        self._box: LatestFrame | None = None
+        self._factory: Callable[[], FrameSource] | None = None
+        self._last_sequence = -1
+        self._frozen = False
+        self._step_pending = False
+        self._mirror = False
+        self._taken: deque[float] = deque(maxlen=30)
+        self.name = ""
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._poll)
+        conn = Qt.ConnectionType.QueuedConnection
+        self._error_from_capture.connect(self._on_capture_error, conn)
+        self._end_from_capture.connect(self._on_capture_end, conn)
+
+    # --- control -------------------------------------------------------------------------
+    def start(self, factory: Callable[[], FrameSource], name: str, *, paced: bool = True) -> None:
+        """Stop any running source and start the one ``factory`` builds (on its own thread)."""
+        self.stop()
+        self._factory, self.name = factory, name
+        self._box = LatestFrame()
+        self._last_sequence = -1
+        self._frozen = self._step_pending = False
+        self._taken.clear()
+        self._thread = CaptureThread(
+            factory, self._box, mirror=self._mirror,
+            on_error=self._error_from_capture.emit, on_end=self._end_from_capture.emit,
+            paced=paced,
+        )
+        self._thread.start()
+        self._timer.start()
+
+    def restart(self) -> bool:
+        """Start the last source again (after a fault); False if there was none."""
+        if self._factory is None:
+            return False
+        self.start(self._factory, self.name)
+        return True
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Stop and join the capture thread; True if it ended in time (it never blocks long)."""
+        self._timer.stop()
+        thread, self._thread = self._thread, None
+        return True if thread is None else thread.stop(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen
+
+    def set_frozen(self, frozen: bool) -> None:
+        self._frozen = frozen
+        self._step_pending = False
+        if self._thread is not None:
+            if frozen:
+                self._thread.pause()
+            else:
+                self._thread.resume()
+
+    def step(self) -> None:
+        """While frozen: show exactly one more frame."""
+        if not self._frozen or self._thread is None:
+            return
+        self._step_pending = True
+        self._thread.step()
+
+    @property
+    def mirror(self) -> bool:
+        return self._mirror
+
+    def set_mirror(self, mirror: bool) -> None:
+        self._mirror = mirror
+        if self._thread is not None:
+            self._thread.mirror = mirror
+
+    # --- numbers for the status bar ------------------------------------------------------
+    @property
+    def capture_fps(self) -> float:
+        return self._thread.fps if self._thread is not None else 0.0
+
+    @property
+    def taken_fps(self) -> float:
+        """Frames handed to the window per second, over the last 30."""
+        if len(self._taken) < 2:
+            return 0.0
+        span = self._taken[-1] - self._taken[0]
+        return (len(self._taken) - 1) / span if span > 0 else 0.0
+
+    @property
+    def dropped(self) -> int:
+        """Frames the capture thread delivered that nobody took (a slow consumer)."""
+        return self._box.dropped if self._box is not None else 0
+
+    # --- the GUI-thread side -------------------------------------------------------------
+    def _poll(self) -> None:
+        box = self._box
+        frame: Frame | None = box.get() if box is not None else None
+        if frame is None or frame.sequence == self._last_sequence:
+            return
+        if self._frozen and not self._step_pending:
+            return
+        self._step_pending = False
+        self._last_sequence = frame.sequence
+        self._taken.append(time.perf_counter())
+        self.frame_ready.emit(frame)
+
+    def _on_capture_error(self, error: SourceError) -> None:
+        self.stop()
+        self.failed.emit(str(error))
+
+    def _on_capture_end(self) -> None:
+        self.stop()
+        self.ended.emit()

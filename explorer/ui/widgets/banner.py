@@ -1,0 +1,57 @@
+"""A message strip above the maps: what went wrong, and a way to try again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+STYLE = (
+    "#banner { background: #fff3cd; border: 1px solid #ffe69c; border-radius: 4px; }"
+    "#banner QLabel { color: #664d03; }"
+)
+
+
+class Banner(QFrame):
+    """A dismissable warning with an optional action button (e.g. "Retry")."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="banner")
+        self.setStyleSheet(STYLE)
+        self._label = QLabel(wordWrap=True)
+        self._action = QPushButton()
+        self._action.hide()
+        self._callback: Callable[[], object] | None = None
+        self._action.clicked.connect(self._on_action_clicked)
+        close = QPushButton("Dismiss", flat=True)
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        layout.addWidget(self._label, 1)
+        layout.addWidget(self._action)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, text: str, action: str = "",
+                     callback: Callable[[], object] | None = None) -> None:
+        self._label.setText(text)
+        self._callback = callback
+        self._action.setText(action)
+        self._action.setVisible(bool(action and callback))
+        self.show()
+
+    def text(self) -> str:
+        return self._label.text()
+
+    def action_text(self) -> str:
+        return self._action.text() if self._action.isVisible() else ""
+
+    def trigger(self) -> None:
+        """Press the action button (tests, keyboard)."""
+        self._on_action_clicked()
+
+    def _on_action_clicked(self) -> None:
+        callback = self._callback
+        self.hide()
+        if callback is not None:
+            callback()
