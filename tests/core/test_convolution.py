@@ -262,7 +262,7 @@ def test_thin_bands_mirror_only_inside_the_image(pad_mode):
 @given(
     h=st.integers(1, 9), w=st.integers(1, 9), c=st.integers(1, 3), k=st.integers(1, 3),
     kh=st.integers(1, 5), kw=st.integers(1, 5),
-    sh=st.integers(1, 3), sw=st.integers(1, 3), dh=st.integers(1, 3), dw=st.integers(1, 3),
+    sh=st.integers(1, 5), sw=st.integers(1, 5), dh=st.integers(1, 3), dw=st.integers(1, 3),
     padding=st.one_of(st.integers(0, 4), st.sampled_from(["valid", "same", "full"])),
     pad_mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]),
     flip=st.booleans(), with_bias=st.booleans(), seed=st.integers(0, 2**16),
