@@ -47,7 +47,8 @@ def report(title: str, medians: dict[str, float], reference: str) -> None:
 
 def live_layer(rounds: int = 30) -> None:
     rng = np.random.default_rng(0)
-    frame = rng.integers(0, 256, (720, 1280, 3), dtype=np.uint8).astype(np.float32)
+    camera = rng.integers(0, 256, (720, 1280, 3), dtype=np.uint8)
+    frame = camera.astype(np.float32)
     weights = rng.normal(size=(8, 3, 3, 3)).astype(np.float32)
     bias = rng.normal(size=8).astype(np.float32)
 
@@ -56,6 +57,11 @@ def live_layer(rounds: int = 30) -> None:
 
     def engine() -> None:
         convolve(frame, weights, bias=bias, padding="same", out=maps)
+        relu(maps, out=maps)
+        pool(maps, 2, out=pooled)
+
+    def engine_uint8() -> None:  # the camera's frame straight in, no float32 copy first
+        convolve(camera, weights, bias=bias, padding="same", out=maps)
         relu(maps, out=maps)
         pool(maps, 2, out=pooled)
 
@@ -93,6 +99,7 @@ def live_layer(rounds: int = 30) -> None:
     medians = medians_ms({
         "bare OpenCV, one thread": bare_opencv,
         "engine: convolve/relu/pool with out= buffers": engine,
+        "engine, uint8 frame in, out= buffers": engine_uint8,
         "engine, new arrays per stage (pipeline)": engine_allocating,
     }, rounds)
     report("1280×720 RGB → 8 filters 3×3×3 + bias + ReLU + 2×2 max pool", medians,
