@@ -15,6 +15,8 @@ os.environ["XDG_CACHE_HOME"] = os.path.join(_HOME, "cache")
 
 import pytest  # noqa: E402
 
+import explorer.core.convolution  # noqa: E402, F401  (starts the engine's pool before any test)
+
 # The convolution engine keeps a small worker pool for the life of the process, by design.
 PERSISTENT_THREADS = ("explorer-convolve",)
 

@@ -73,14 +73,14 @@ class LayerResult:
 
 
 def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
-    """The picture as the layer sees it: float32 with the filters' channel count."""
+    """The picture as the layer sees it: (H, W, C) with the filters' channel count C."""
     img = np.asarray(image)
     if img.ndim == 2:
         img = img[:, :, None]
     if img.ndim != 3:
         raise ValueError(f"an image must be 2-D or 3-D, not of shape {img.shape}")
     if img.shape[2] == channels:
-        return np.ascontiguousarray(img, dtype=np.float32)
+        return img  # convolve converts each plane itself; a float32 copy of the frame costs ms
     if channels == 1:
         # ITU-R BT.601 luma, the usual gray conversion of RGB
         luma = img[:, :, :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)

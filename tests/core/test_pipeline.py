@@ -50,6 +50,7 @@ def test_prepare_input_converts_channels():
     rgb = np.full((4, 5, 3), (255, 0, 0), np.uint8)
     gray = prepare_input(rgb, 1)
     assert gray.shape == (4, 5, 1) and gray.dtype == np.float32
+    assert prepare_input(rgb, 3).shape == (4, 5, 3)
     assert np.allclose(gray, 0.299 * 255, atol=1e-3)
     assert prepare_input(np.zeros((4, 5), np.uint8), 3).shape == (4, 5, 3)
     with pytest.raises(ValueError, match="2-D or 3-D"):
