@@ -1,0 +1,270 @@
+"""Parameter counts against the lectures' numbers and against weight arrays built by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explorer.core import params
+from explorer.core.params import (
+    PRESETS,
+    compare,
+    conv_macs,
+    conv_params,
+    dense_macs,
+    dense_params,
+    feature_map_size,
+    float32_bytes,
+    format_bytes,
+    format_count,
+    format_power,
+    format_ratio,
+    locally_connected_macs,
+    locally_connected_params,
+)
+
+
+# --- independent references: count window positions one by one, size real weight arrays ----
+def positions(n: int, k: int, s: int, p: int, d: int) -> int:
+    """Where a dilated window of k taps fits in the input padded by p on each side."""
+    padded = n + 2 * p
+    span = d * (k - 1) + 1
+    return sum(1 for start in range(padded) if start % s == 0 and start + span <= padded)
+
+
+def weights(*shape: int) -> np.ndarray:
+    """A weight array of this shape, as a layer would hold it (a view: nothing allocated)."""
+    return np.broadcast_to(np.float32(0), shape)
+
+
+def reference(h, w, c, kh, kw, k, units, stride, pad_h, pad_w, dilation, bias):
+    """Parameter and MAC counts from the sizes of the arrays each layer would hold."""
+    out_h = positions(h, kh, stride, pad_h, dilation)
+    out_w = positions(w, kw, stride, pad_w, dilation)
+    units = out_h * out_w * k if units is None else units
+    dense = weights(h * w * c, units).size + (units if bias else 0)
+    local_w = weights(out_h, out_w, k, kh, kw, c)
+    local = local_w.size + (out_h * out_w * k if bias else 0)
+    conv = weights(k, kh, kw, c).size + (k if bias else 0)
+    return {
+        "dense": (dense, h * w * c * units),
+        "local": (local, local_w.size),
+        "conv": (conv, local_w.size),  # the same windows, with shared weights
+        "out": (out_h, out_w),
+    }
+
+
+small = st.integers(1, 6)
+
+
+@st.composite
+def layer_setups(draw):
+    kh, kw, dilation = draw(small), draw(small), draw(st.integers(1, 3))
+    pad_h, pad_w = draw(st.integers(0, 3)), draw(st.integers(0, 3))
+    # the image at least as large as the dilated window minus the padding
+    h = draw(st.integers(max(1, dilation * (kh - 1) + 1 - 2 * pad_h), 30))
+    w = draw(st.integers(max(1, dilation * (kw - 1) + 1 - 2 * pad_w), 30))
+    return dict(
+        h=h, w=w, c=draw(st.integers(1, 4)), kh=kh, kw=kw, k=draw(st.integers(1, 5)),
+        units=draw(st.none() | st.integers(1, 40)), stride=draw(st.integers(1, 4)),
+        pad_h=pad_h, pad_w=pad_w, dilation=dilation, bias=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(layer_setups())
+def test_counts_match_weight_arrays(s):
+    ref = reference(**s)
+    shape = (s["h"], s["w"], s["c"])
+    kernel, padding = (s["kh"], s["kw"]), (s["pad_h"], s["pad_w"])
+    got = compare(shape, kernel, s["k"], units=s["units"], stride=s["stride"],
+                  padding=padding, bias=s["bias"], dilation=s["dilation"])
+    for kind in ("dense", "local", "conv"):
+        counts = got[kind]
+        assert (counts.params, counts.macs) == ref[kind], kind
+        assert counts.params == counts.weights + counts.biases
+        assert counts.bytes == 4 * counts.params
+    assert feature_map_size(shape, kernel, s["stride"], padding, s["dilation"]) == ref["out"]
+    assert got["conv"].outputs == got["local"].outputs == ref["out"][0] * ref["out"][1] * s["k"]
+    if s["units"] is None:  # same number of outputs: a fair comparison
+        assert got["dense"].outputs == got["conv"].outputs
+
+
+@settings(max_examples=100, deadline=None)
+@given(layer_setups())
+def test_single_functions_agree_with_compare(s):
+    shape = (s["h"], s["w"], s["c"])
+    kernel, padding = (s["kh"], s["kw"]), (s["pad_h"], s["pad_w"])
+    geometry = dict(stride=s["stride"], padding=padding, dilation=s["dilation"])
+    got = compare(shape, kernel, s["k"], units=s["units"], bias=s["bias"], **geometry)
+    units = got["dense"].outputs
+    assert dense_params(shape, units, bias=s["bias"]) == got["dense"].params
+    assert dense_macs(shape, units) == got["dense"].macs
+    assert locally_connected_params(shape, kernel, s["k"], bias=s["bias"], **geometry) \
+        == got["local"].params
+    assert locally_connected_macs(shape, kernel, s["k"], **geometry) == got["local"].macs
+    assert conv_params(kernel, s["c"], s["k"], bias=s["bias"]) == got["conv"].params
+    assert conv_macs(shape, kernel, s["k"], **geometry) == got["conv"].macs
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4096), st.integers(1, 4096), st.integers(1, 512),
+       st.integers(1, 10**7), st.booleans())
+def test_dense_counts_are_exact_for_big_layers(h, w, c, units, bias):
+    # Python ints: no float rounding, no int64 overflow at 4096·4096·512 × 10⁷
+    expected = sum([h * w * c] * units) if units < 50 else h * w * c * units
+    assert dense_params((h, w, c), units, bias=bias) == expected + (units if bias else 0)
+    assert float32_bytes(dense_params((h, w, c), units, bias=False)) == 4 * h * w * c * units
+
+
+def test_same_and_full_padding_sizes():
+    # "same" keeps the size at stride 1, even for an even kernel; "full" grows it by d(k−1)
+    assert feature_map_size((1000, 1000), 10, padding="same") == (1000, 1000)
+    assert feature_map_size((28, 20), (3, 5), padding="same") == (28, 20)
+    assert feature_map_size((28, 20), (3, 5), padding="full") == (30, 24)
+    assert feature_map_size((28, 20), 3, padding="full", dilation=2) == (32, 24)
+    assert feature_map_size((28, 20), 3, padding="VALID") == (26, 18)
+
+
+# --- the lectures' numbers --------------------------------------------------------------------
+def test_lecture_fully_local_shared_1000():
+    got = PRESETS["lecture_1000"].counts()
+    assert got["dense"].params == 10**12
+    assert got["local"].params == 10**8
+    assert got["conv"].params == 10**2
+    assert got["dense"].formula == "1000·1000 × 10⁶ = 10¹²"
+    assert got["local"].formula == "1000·1000 × 10·10 = 10⁸"
+    assert got["conv"].formula == "10·10 × 1 = 100"
+    assert format_bytes(got["dense"].bytes) == "4 TB"
+
+
+def test_lecture_100_filters():
+    got = PRESETS["lecture_1000_100"].counts()
+    assert got["conv"].params == 10_000
+    assert got["conv"].formula == "10·10 × 100 = 10,000"
+    assert got["local"].params == 10**10
+    assert got["dense"].params == 10**14  # as many units as the 100 feature maps have values
+
+
+def test_lecture_mlp_256_exact_weights():
+    got = PRESETS["mlp_256"].counts()["dense"]
+    assert got.weights == 256 * 256 * 3 * 1000 == 196_608_000
+    assert got.biases == 1000
+    assert got.params == 196_609_000
+    assert got.formula == "(256·256·3 + 1) × 1000 = 196,609,000 ≈ 1.97 × 10⁸"
+    assert format_bytes(got.bytes) == "786 MB"
+
+
+def test_alexnet_conv1():
+    got = PRESETS["alexnet_conv1"].counts()
+    assert got["conv"].params == 34_944
+    assert got["conv"].formula == "(11·11·3 + 1) × 96 = 34,944"
+    assert got["local"].params == 105_705_600
+    assert got["local"].formula == "55·55·96 × (11·11·3 + 1) = 105,705,600 ≈ 1.06 × 10⁸"
+    assert got["conv"].macs == 55 * 55 * 96 * 11 * 11 * 3 == 105_415_200
+    assert got["dense"].outputs == 290_400
+    assert got["dense"].formula.startswith("(227·227·3 + 1) × 55·55·96 = ")
+
+
+def test_tinyvgg_and_mnist_first_layers():
+    tiny = PRESETS["tinyvgg_conv1"].counts()
+    assert tiny["conv"].params == (3 * 3 * 3 + 1) * 10 == 280
+    assert tiny["conv"].outputs == 62 * 62 * 10
+    mnist = PRESETS["mnist_conv1"].counts()
+    assert mnist["conv"].params == (3 * 3 + 1) * 8 == 80
+    assert mnist["conv"].outputs == 26 * 26 * 8
+    assert mnist["dense"].params == 28 * 28 * 26 * 26 * 8 + 26 * 26 * 8
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_preset_against_the_reference(name):
+    setup = PRESETS[name]
+    h, w, *rest = setup.input_shape
+    c = rest[0] if rest else 1
+    pad = {"same": None, 0: 0}[setup.padding]
+    got = setup.counts()
+    if pad is None:  # "same" at stride 1: one output per pixel; as padding (k−1)/2 when odd
+        assert setup.stride == 1
+        assert got["conv"].outputs == h * w * setup.filters
+        return
+    ref = reference(h, w, c, setup.kernel_size, setup.kernel_size, setup.filters, setup.units,
+                    setup.stride, pad, pad, setup.dilation, setup.bias)
+    for kind in ("dense", "local", "conv"):
+        assert (got[kind].params, got[kind].macs) == ref[kind]
+    assert setup.note and setup.label
+
+
+def test_shared_is_smallest_for_every_preset():
+    for setup in PRESETS.values():
+        got = setup.counts()
+        assert got["conv"].params < got["local"].params < got["dense"].params
+
+
+# --- formatting --------------------------------------------------------------------------------
+@pytest.mark.parametrize(("n", "text"), [
+    (0, "0"), (7, "7"), (34_944, "34,944"), (196_608_000, "196,608,000"),
+])
+def test_format_count(n, text):
+    assert format_count(n) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [
+    (7, "7"), (1000, "1000"), (10_000, "10,000"), (10**6, "10⁶"), (10**12, "10¹²"),
+    (1_000_001, "1,000,001"), (196_608_000, "196,608,000"),
+])
+def test_format_exact(n, text):
+    assert params.format_exact(n) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [
+    (1, "10⁰"), (100, "10²"), (10**12, "10¹²"), (196_608_000, "1.97 × 10⁸"),
+    (34_944, "3.49 × 10⁴"), (999_600, "1.00 × 10⁶"), (10**14 + 1, "1.00 × 10¹⁴"),
+])
+def test_format_power(n, text):
+    assert format_power(n) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [
+    (0, "0 B"), (999, "999 B"), (1000, "1 KB"), (1120, "1.12 KB"), (139_776, "140 KB"),
+    (999_999, "1 MB"), (786_432_000, "786 MB"), (4 * 10**12, "4 TB"), (12_345_678, "12.3 MB"),
+])
+def test_format_bytes(n, text):
+    assert format_bytes(n) == text
+
+
+@pytest.mark.parametrize(("a", "b", "text"), [
+    (10**12, 10**8, "÷ 10⁴"), (10**8, 100, "÷ 10⁶"), (105_705_600, 34_944, "÷ 3,025"),
+    (100, 10**4, "× 100"), (3, 2, "÷ 1.5"), (7, 7, "÷ 1"), (196_609_000, 7, "÷ 2.81 × 10⁷"),
+    (10**5 * 3, 1, "÷ 3.00 × 10⁵"),
+])
+def test_format_ratio(a, b, text):
+    assert format_ratio(a, b) == text
+
+
+# --- bad input: a sentence a student understands ------------------------------------------------
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda: compare((5, 5, 3), 7, 2), "7×7 kernel is larger than the padded 5×5 image"),
+    (lambda: compare((5, 5, 3), 8, 2, padding=1), "8×8 kernel is larger than the padded 7×7"),
+    (lambda: compare((5, 5), 3, 1, dilation=3), "dilated to 7×7"),
+    (lambda: compare((0, 5), 3, 1), "image height must be at least 1"),
+    (lambda: compare((5, 5), 3, 0), "number of filters must be at least 1"),
+    (lambda: compare((5, 5), 3, 1, units=0), "hidden units must be at least 1"),
+    (lambda: compare((5, 5), 3, 1, stride=1.5), "stride must be a whole number"),
+    (lambda: compare((5, 5), 3, 1, padding=-1), "padding must be at least 0"),
+    (lambda: compare((5, 5), 3, 1, padding="custom"), "padding must be a number of pixels"),
+    (lambda: compare((5,), 3, 1), "input shape must be"),
+    (lambda: conv_params((3, 3, 3), 1, 1), "(height, width) pair"),
+    (lambda: dense_params((4, 4), -2), "at least 1"),
+    (lambda: format_bytes(-1), "at least 0"),
+])
+def test_bad_input_raises_a_readable_value_error(call, words):
+    with pytest.raises(ValueError, match=None) as info:
+        call()
+    assert words in str(info.value)
+
+
+def test_numpy_integers_are_accepted():
+    assert conv_params(np.int64(3), np.int32(3), np.uint8(2)) == 56
+    assert params.feature_map_size((np.int64(9), 9), 3, stride=np.int64(2)) == (4, 4)
