@@ -7,13 +7,15 @@ is older than the newest one it has shown.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from explorer.core.activations import activation as activation_fn
-from explorer.core.convolution import convolve
+from explorer.core.convolution import convolve, empty_feature_maps, output_shape
+from explorer.core.display import DisplayPlanes, display_planes
 from explorer.core.pooling import pool
 
 
@@ -54,6 +56,10 @@ class Request:
     image: np.ndarray  # (H, W) or (H, W, C), already at processing size, channels = spec's
     layer: LayerSpec
     frame_time: float = 0.0  # time.perf_counter() when the picture was captured (live only)
+    # (rows, cols) screen pixels of a feature-map tile and of a pooled tile: the worker
+    # shrinks the maps for them, so the GUI thread only draws
+    display_tiles: tuple[tuple[int, int], tuple[int, int]] | None = None
+    live: bool = False  # a live frame: compute into recycled buffers (see BufferPool)
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,46 @@ class LayerResult:
     feature_maps: np.ndarray  # (H', W', K) float32: activation(pre_activation)
     pooled: np.ndarray | None  # (H'', W'', K) float32, None without pooling
     timings_ms: dict[str, float] = field(default_factory=dict)
+    display: DisplayPlanes | None = None  # feature maps shrunk for their tiles
+    pooled_display: DisplayPlanes | None = None
+    # arrays borrowed from a BufferPool: hand them back with pool.release(result.buffers)
+    buffers: tuple[np.ndarray, ...] = ()
 
     @property
     def total_ms(self) -> float:
         return sum(self.timings_ms.values())
+
+
+class BufferPool:
+    """Reusable map buffers for the live loop.
+
+    Fresh 30 MB arrays every frame cost page faults (~10 ms a 720p frame, DESIGN.md §5).
+    A result borrows its buffers; whoever holds the result returns them once nothing shows
+    it any more (the window does when a newer result replaces it on screen).
+    """
+
+    def __init__(self, keep: int = 4) -> None:
+        self._free: dict[tuple[int, int, int], list[np.ndarray]] = {}
+        self._lock = threading.Lock()
+        self._keep = keep
+
+    def take(self, height: int, width: int, count: int) -> np.ndarray:
+        with self._lock:
+            free = self._free.get((height, width, count))
+            if free:
+                return free.pop()
+        return empty_feature_maps(height, width, count)
+
+    def release(self, buffers: tuple[np.ndarray, ...]) -> None:
+        with self._lock:
+            for b in buffers:
+                free = self._free.setdefault(b.shape, [])
+                if len(free) < self._keep:
+                    free.append(b)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._free.clear()
 
 
 def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
@@ -90,25 +132,56 @@ def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
     raise ValueError(f"cannot feed a {img.shape[2]}-channel image to {channels}-channel filters")
 
 
-def run_layer(request: Request) -> LayerResult:
-    """Convolution + bias → activation → pooling, timed per stage. Raises ValueError."""
+def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResult:
+    """Convolution + bias → activation → pooling, timed per stage. Raises ValueError.
+
+    With ``buffers`` the maps are written into borrowed arrays and the activation is applied
+    in place, so ``pre_activation`` is then the same array as ``feature_maps``.
+    """
     spec = request.layer
     t0 = time.perf_counter()
     x = prepare_input(request.image, spec.channels)
     t1 = time.perf_counter()
-    pre = convolve(
-        x, spec.weights, bias=spec.bias, stride=spec.stride, padding=spec.padding,
-        pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip,
-    )
+    conv_args = dict(bias=spec.bias, stride=spec.stride, padding=spec.padding,
+                     pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip)
+    borrowed: list[np.ndarray] = []
+    if buffers is None:
+        pre = convolve(x, spec.weights, **conv_args)
+    else:
+        h, w, k = _output_shape(x.shape, spec)
+        borrowed.append(buffers.take(h, w, k))
+        pre = convolve(x, spec.weights, out=borrowed[0], **conv_args)
     t2 = time.perf_counter()
-    maps = activation_fn(spec.activation)(pre)
+    act = activation_fn(spec.activation)
+    maps = act(pre) if buffers is None else act(pre, out=pre)
     t3 = time.perf_counter()
     pooled = None
     if spec.pool_mode != "none":
-        pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode)
+        out = None
+        if buffers is not None:
+            ph = (maps.shape[0] - spec.pool_size) // spec.pool_stride + 1
+            pw = (maps.shape[1] - spec.pool_size) // spec.pool_stride + 1
+            if ph > 0 and pw > 0:
+                out = buffers.take(ph, pw, maps.shape[2])
+                borrowed.append(out)
+        pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode,
+                      out=out)
     t4 = time.perf_counter()
+    display = pooled_display = None
+    if request.display_tiles is not None:
+        feature_tile, pooled_tile = request.display_tiles
+        display = display_planes(maps, feature_tile)
+        if pooled is not None:
+            pooled_display = display_planes(pooled, pooled_tile)
+    t5 = time.perf_counter()
     timings = {
         "input": (t1 - t0) * 1e3, "convolution": (t2 - t1) * 1e3,
-        "activation": (t3 - t2) * 1e3, "pooling": (t4 - t3) * 1e3,
+        "activation": (t3 - t2) * 1e3, "pooling": (t4 - t3) * 1e3, "display": (t5 - t4) * 1e3,
     }
-    return LayerResult(request.generation, request, pre, maps, pooled, timings)
+    return LayerResult(request.generation, request, pre, maps, pooled, timings, display,
+                       pooled_display, tuple(borrowed))
+
+
+def _output_shape(image_shape: tuple[int, ...], spec: LayerSpec) -> tuple[int, int, int]:
+    return output_shape(image_shape, spec.weights.shape, stride=spec.stride,
+                        padding=spec.padding, dilation=spec.dilation)

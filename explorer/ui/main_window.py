@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self._camera_size: tuple[int, int] = CAMERA_SIZES[0]
         self._results_shown: list[float] = []  # when live results were drawn, for fps
         self._latency_ms = 0.0
+        # compute live frames at the size the input is shown (benches switch this off)
+        self.fit_live_to_view = True
 
         self.live = LiveFeed(self)
         self.live.frame_ready.connect(self._on_live_frame)
@@ -363,6 +365,8 @@ class MainWindow(QMainWindow):
 
     def live_max_side(self) -> int:
         """Live frames are computed at the size the input is shown, when that is smaller."""
+        if not self.fit_live_to_view:
+            return self.document.input.max_side
         view = self.maps_panel.input_view
         shown = int(max(view.width(), view.height()) * view.devicePixelRatioF())
         return max(64, min(self.document.input.max_side, shown))
@@ -379,7 +383,9 @@ class MainWindow(QMainWindow):
             return None
         self._generation += 1
         stamp = time.perf_counter() if frame_time is None else frame_time
-        self._worker.submit(Request(self._generation, image, spec, stamp))
+        tiles = self.maps_panel.display_tiles()
+        live = self._live_image is not None
+        self._worker.submit(Request(self._generation, image, spec, stamp, tiles, live))
         return self._generation
 
     @property
@@ -388,12 +394,15 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: LayerResult) -> None:
         if result.generation <= self._shown_generation:
+            self._worker.buffers.release(result.buffers)
             return  # an older request finished after a newer one was shown
         self._shown_generation = result.generation
-        self._last_result = result
+        previous, self._last_result = self._last_result, result
         self.maps_panel.show_result(result)
         if result.generation == self._generation:
             self.banner.hide()
+        if previous is not None:  # nothing shows it any more: its buffers can be reused
+            self._worker.buffers.release(previous.buffers)
         self._show_result_status(result)
         if self.live.running:
             now = time.perf_counter()

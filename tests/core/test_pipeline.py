@@ -29,7 +29,8 @@ def test_run_layer_matches_the_core_functions_stage_by_stage():
     assert result.generation == 7
     assert result.feature_maps.shape == (10, 15, 2)
     assert result.pooled.shape == (5, 7, 2)
-    assert set(result.timings_ms) == {"input", "convolution", "activation", "pooling"}
+    assert set(result.timings_ms) == {"input", "convolution", "activation", "pooling", "display"}
+    assert result.display is None
 
 
 def test_without_pooling_there_are_no_pooled_maps():
@@ -61,3 +62,15 @@ def test_impossible_layers_raise_a_clear_value_error():
     image = np.zeros((4, 4), np.uint8)
     with pytest.raises(ValueError, match="larger"):
         run_layer(Request(1, image, _spec(k=7, channels=1, padding="valid")))
+
+
+def test_display_planes_are_block_means_for_the_tiles():
+    image = np.random.default_rng(4).integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    request = Request(1, image, _spec(padding="same"), display_tiles=((16, 24), (8, 12)))
+    result = run_layer(request)
+    fm = result.feature_maps
+    assert result.display.factor == 4 and result.display.full_shape == (64, 96)
+    expected = fm[:, :, 1].reshape(16, 4, 24, 4).mean(axis=(1, 3))
+    np.testing.assert_allclose(result.display.planes[1], expected, rtol=1e-5, atol=1e-3)
+    assert result.pooled_display.factor == 4
+    assert result.pooled_display.planes[0].shape == (8, 12)

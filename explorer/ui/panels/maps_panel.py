@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
+from explorer.core.display import DisplayPlanes, shrink
 from explorer.core.pipeline import LayerResult
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.state import LEVEL_MODES, Document
@@ -248,18 +249,20 @@ class MapsPanel(QWidget):
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         planes = _planes(maps)
+        shown = self._shown(self.feature_grid, planes, result.display)
         display = self.document.display
-        ranges = plane_ranges(planes)
+        # colour statistics from the shrunk planes: what is on screen, and 4–16× cheaper
+        ranges = plane_ranges(shown)
         signed = bool(len(ranges) and ranges[:, 0].min() < 0)
         levels = compute_levels(ranges, display.levels, display.fixed_limit,
-                                robust_highs(planes, signed))
+                                robust_highs(shown, signed))
         clipped = None
         if display.levels == "fixed":
-            clipped = clipped_share(planes, float(display.fixed_limit))
+            clipped = clipped_share(shown, float(display.fixed_limit))
         self._levels = MapLevels(levels.levels, levels.signed, clipped)
         names = self._names(len(planes))
         self.feature_grid.set_maps(planes, [f"{n} · {h}×{w}" for n in names],
-                                   levels.levels, levels.signed)
+                                   levels.levels, levels.signed, shown)
         self.fm_caption.setText(self._fm_caption_text(result))
         self._update_colorbar()
         self._update_clipped_label()
@@ -268,8 +271,11 @@ class MapsPanel(QWidget):
         if pooled is not None and display.show_pooled:
             ph, pw = pooled.shape[:2]
             # pooled values lie within their feature map's range: same colours, same bar
-            self.pooled_grid.set_maps(_planes(pooled), [f"{n} · {ph}×{pw}" for n in names],
-                                      levels.levels, levels.signed)
+            pooled_planes = _planes(pooled)
+            self.pooled_grid.set_maps(
+                pooled_planes, [f"{n} · {ph}×{pw}" for n in names], levels.levels,
+                levels.signed, self._shown(self.pooled_grid, pooled_planes,
+                                           result.pooled_display))
             self.pooled_caption.setText(
                 f"{POOL_NAMES.get(spec.pool_mode, spec.pool_mode)} {spec.pool_size}×"
                 f"{spec.pool_size}, stride {spec.pool_stride}: "
@@ -279,6 +285,22 @@ class MapsPanel(QWidget):
         self.pooled_grid.set_selected(self._selected())
         if self._hover is not None:
             self._refresh_hover_soon()
+
+    @staticmethod
+    def _shown(grid: MapGrid, planes: list[np.ndarray],
+               ready: DisplayPlanes | None) -> list[np.ndarray]:
+        """The planes as the grid shows them: the worker's, when shrunk by the right factor."""
+        factor = grid.shrink_factor(planes[0].shape if planes else (0, 0))
+        if ready is not None and ready.factor == factor and len(ready.planes) == len(planes):
+            return ready.planes
+        return [shrink(p, factor) for p in planes]
+
+    def display_tiles(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Screen pixels of a feature-map tile and a pooled tile, for the compute worker."""
+        feature, pooled = self.feature_grid.tile_pixels(), self.pooled_grid.tile_pixels()
+        if feature is None:
+            return None
+        return (feature, pooled or feature)
 
     def _fm_caption_text(self, result: LayerResult) -> str:
         spec = result.request.layer

@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from explorer.core.display import shrink, shrink_factor
 from explorer.ui.widgets.colormaps import colormap
 
 __all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "shrink", "title_height"]
@@ -112,16 +112,6 @@ class _Tile:
             if full_shape != self.full_shape:
                 self.view.setRange(QRectF(0, 0, w, h), padding=0.01)
             self.full_shape, self.shown_shape = full_shape, plane.shape
-
-
-def shrink(plane: np.ndarray, factor: int) -> np.ndarray:
-    """Mean of each ``factor × factor`` block, rows and columns past the last block dropped.
-
-    Cropping to whole blocks keeps OpenCV on its fast integer ``INTER_AREA`` path (about ten
-    times faster than an arbitrary scale).
-    """
-    h, w = plane.shape[0] // factor, plane.shape[1] // factor
-    return cv2.resize(plane[: h * factor, : w * factor], (w, h), interpolation=cv2.INTER_AREA)
 
 
 def _title_font(bold: bool) -> QFont:
@@ -229,8 +219,12 @@ class MapGrid(pg.GraphicsLayoutWidget):
 
     # --- content ------------------------------------------------------------------------
     def set_maps(self, planes: Sequence[np.ndarray], titles: Sequence[str], levels: np.ndarray,
-                 signed: bool) -> None:
-        """Show K float32 planes, each (rows, cols), with (K, 2) levels and K titles."""
+                 signed: bool, shown: Sequence[np.ndarray] | None = None) -> None:
+        """Show K float32 planes, each (rows, cols), with (K, 2) levels and K titles.
+
+        ``shown``: the planes already shrunk by :meth:`shrink_factor` (the compute worker does
+        it for live frames); without it they are shrunk here.
+        """
         shape = planes[0].shape if planes else (0, 0)
         if len(planes) != len(self._tiles) or (self._tiles and
                                                self._tiles[0].full_shape != shape):
@@ -243,13 +237,12 @@ class MapGrid(pg.GraphicsLayoutWidget):
             if self._bar is not None:
                 self._bar.setColorMap(cmap)
         self._planes, self._levels = list(planes), np.asarray(levels)
-        factor = self._shrink_factor(shape)
+        factor = self.shrink_factor(shape)
+        if shown is None:
+            shown = [shrink(p, factor) for p in planes]
         self.set_titles(titles)
-        for k, (tile, plane) in enumerate(zip(self._tiles, planes, strict=True)):
-            shown = plane
-            if factor > 1:
-                shown = shrink(plane, factor)
-            tile.set_image(shown, shape, (float(levels[k][0]), float(levels[k][1])), factor)
+        for k, (tile, plane) in enumerate(zip(self._tiles, shown, strict=True)):
+            tile.set_image(plane, shape, (float(levels[k][0]), float(levels[k][1])), factor)
 
     def set_titles(self, titles: Sequence[str]) -> None:
         full = [titles[k] if k < len(titles) else f"filter {k}" for k in range(len(self._tiles))]
@@ -357,16 +350,17 @@ class MapGrid(pg.GraphicsLayoutWidget):
         dy = max((self.height() - used_h) // 2, 2)
         self.ci.setContentsMargins(dx, dy, dx, dy)
 
-    def _shrink_factor(self, shape: tuple[int, int]) -> int:
-        """Whole factor to shrink maps by so they still have ≥ 1 pixel per screen pixel."""
-        if not self._tiles or shape[0] <= 0:
-            return 1
+    def tile_pixels(self) -> tuple[int, int] | None:
+        """(rows, cols) of device pixels a map tile has on screen; None before the first."""
+        if not self._tiles:
+            return None
         size = self._tiles[0].view.size()
         ratio = self.devicePixelRatioF()
-        w, h = size.width() * ratio, size.height() * ratio
-        if w < 8 or h < 8:  # not laid out yet: show at full resolution
-            return 1
-        return max(1, int(min(shape[0] / h, shape[1] / w)))
+        return (int(size.height() * ratio), int(size.width() * ratio))
+
+    def shrink_factor(self, shape: tuple[int, int]) -> int:
+        """Whole factor to shrink maps by so they still have ≥ 1 pixel per screen pixel."""
+        return shrink_factor(shape, self.tile_pixels())
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)

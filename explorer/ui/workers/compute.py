@@ -12,7 +12,7 @@ import traceback
 
 from PySide6.QtCore import QThread, Signal
 
-from explorer.core.pipeline import LayerResult, Request, run_layer
+from explorer.core.pipeline import BufferPool, LayerResult, Request, run_layer
 
 
 class ComputeWorker(QThread):
@@ -28,6 +28,7 @@ class ComputeWorker(QThread):
         self._pending: Request | None = None
         self._stopping = False
         self.superseded = 0  # requests replaced before they were computed
+        self.buffers = BufferPool()  # live frames borrow their maps from here
 
     def submit(self, request: Request) -> None:
         """Queue ``request``, replacing any request that has not started yet."""
@@ -59,7 +60,7 @@ class ComputeWorker(QThread):
 
     def _compute(self, request: Request) -> None:
         try:
-            result: LayerResult = run_layer(request)
+            result: LayerResult = run_layer(request, self.buffers if request.live else None)
         except ValueError as exc:
             self.failed.emit(request.generation, str(exc))
         except MemoryError:

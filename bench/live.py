@@ -1,0 +1,141 @@
+"""The live loop end to end: video frames → capture thread → pipeline → panels, offscreen.
+
+Feeds 640×480 and 1280×720 frames from a generated MJPG video as fast as they come (no pacing)
+through the real window: 8 RGB 3×3 filters + bias + ReLU + 2×2 max pool, 8 feature-map tiles and
+8 pooled tiles. Each result is painted at once (a synchronous repaint), so "drawn" means drawn.
+Reports sustained processed fps, p50/p95 latency from frame capture to drawn tiles, the GUI
+thread's busy share and its milliseconds per frame, and the process's peak memory.
+Targets on a 2-core machine: ≥ 60 fps at 640×480, ≥ 30 fps at 1280×720, GUI work ≤ 8 ms/frame.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SECONDS = 8.0
+SIZES = ((640, 480), (1280, 720))
+
+
+def write_video(path: Path, size: tuple[int, int], n_frames: int = 120) -> Path:
+    """A moving test scene as MJPG, so decoding costs what a webcam's MJPG stream costs."""
+    from explorer.core.sources import SyntheticSource
+
+    w, h = size
+    scene = SyntheticSource(w, h)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (w, h))
+    for i in range(n_frames):
+        writer.write(cv2.cvtColor(scene.frame(i), cv2.COLOR_RGB2BGR))
+    writer.release()
+    return path
+
+
+class _Timed:
+    """Wraps a GUI-thread handler and adds up the time spent in it."""
+
+    def __init__(self, fn) -> None:
+        self.fn, self.total = fn, 0.0
+
+    def __call__(self, *args):
+        t0 = time.perf_counter()
+        try:
+            return self.fn(*args)
+        finally:
+            self.total += time.perf_counter() - t0
+
+
+def _run_event_loop(seconds: float) -> None:
+    """Run Qt's event loop for a while; it sleeps between events, as the app's loop does."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def run_case(app, size: tuple[int, int], folder: Path) -> dict[str, float]:
+    from explorer.core.sources import VideoFileSource
+    from explorer.ui.main_window import MainWindow
+
+    video = write_video(folder / f"scene-{size[0]}x{size[1]}.avi", size)
+    win = MainWindow(restore_settings=False, library_path=folder / "kernels.json")
+    win.fit_live_to_view = False
+    doc = win.document
+    doc.input.max_side = max(size)
+    doc.layer.n_filters = 8
+    doc.layer.padding, doc.layer.activation = "same", "relu"
+    doc.layer.pool_mode, doc.layer.pool_size, doc.layer.pool_stride = "max", 2, 2
+    win.resize(1600, 1000)
+    win.show()
+
+    latencies: list[float] = []
+    shown_at: list[float] = []
+    on_frame = _Timed(win._on_live_frame)
+    show = win.maps_panel.show_result
+
+    def show_and_paint(result) -> None:
+        show(result)
+        win.maps_panel.repaint()  # paint now, so the latency includes drawing the tiles
+        now = time.perf_counter()
+        latencies.append((now - result.request.frame_time) * 1e3)
+        shown_at.append(now)
+
+    on_result = _Timed(win._on_result)
+    win.maps_panel.show_result = show_and_paint
+    win.live.frame_ready.disconnect(win._on_live_frame)
+    win.live.frame_ready.connect(on_frame)
+    win._worker.result_ready.disconnect(win._on_result)
+    win._worker.result_ready.connect(on_result)
+
+    win.live.start(lambda: VideoFileSource(video, loop=True), video.name, paced=False)
+    _run_event_loop(1.5)  # first frames: allocation, layout, caches
+    latencies.clear()
+    shown_at.clear()
+    on_frame.total = on_result.total = 0.0
+    t0 = time.perf_counter()
+    _run_event_loop(SECONDS)
+    wall = time.perf_counter() - t0
+    win.shutdown()
+    win.close()
+    win.deleteLater()
+    app.processEvents()
+
+    frames = len(shown_at)
+    busy = on_frame.total + on_result.total
+    return {
+        "fps": frames / wall,
+        "p50": float(np.percentile(latencies, 50)) if latencies else float("nan"),
+        "p95": float(np.percentile(latencies, 95)) if latencies else float("nan"),
+        "gui_share": busy / wall,
+        "gui_ms": busy / frames * 1e3 if frames else float("nan"),
+    }
+
+
+def main() -> None:
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    pg.setConfigOptions(imageAxisOrder="row-major")
+    app = QApplication.instance() or QApplication([])
+    targets = {640: 60.0, 1280: 30.0}
+    print(f"{'frames':>10} {'fps':>7} {'target':>7} {'p50 ms':>8} {'p95 ms':>8} "
+          f"{'GUI busy':>9} {'GUI ms/frame':>13}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in SIZES:
+            r = run_case(app, size, Path(tmp))
+            print(f"{size[0]}×{size[1]:<5} {r['fps']:7.1f} {targets[size[0]]:7.0f} "
+                  f"{r['p50']:8.1f} {r['p95']:8.1f} {r['gui_share']:8.0%} {r['gui_ms']:13.1f}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS of this process): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
