@@ -1,0 +1,650 @@
+"""The parameter-count comparison: fully connected vs locally connected vs convolution.
+
+The lectures' central argument made visible: on the same input, a fully connected layer needs
+10¹² parameters where a shared convolution needs 10². The student sets the input, the window
+and the filters (or picks a lecture example, or follows the explorer's own layer live) and sees
+the three counts side by side, each with its formula, float32 memory and work per image, and a
+log-scale bar chart with the factor between neighbouring bars.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.params import (
+    PRESETS,
+    LayerCounts,
+    Setup,
+    feature_map_size,
+    format_bytes,
+    format_count,
+    format_exact,
+    format_power,
+    format_ratio,
+)
+from explorer.state import Document
+from explorer.ui.widgets.log_bar_chart import LogBarChart, fitting_points
+
+__all__ = ["CURRENT", "CUSTOM", "ParamsPanel"]
+
+CURRENT = "current"  # follows the explorer's layer live
+CUSTOM = "custom"  # the student's own numbers
+DEFAULT_PRESET = "lecture_1000"
+
+# (key, name, what it means, colour): Okabe–Ito colours, distinct for colour-blind viewers too
+LAYERS = (
+    ("dense", "fully connected", "every unit sees every pixel", "#D55E00"),
+    ("local", "locally connected", "each unit its own window and weights", "#E69F00"),
+    ("conv", "convolution", "one window per filter, shared", "#0072B2"),
+)
+PADDING_CHOICES = ("valid", "same", "full", "custom")
+MAX_SIDE = 4096
+MAX_UNITS = 10**7
+NO_PICTURE = (480, 640)  # what "current explorer layer" assumes before a picture is open
+FOOTNOTE = (" MACs: multiply-accumulates, one per weight per output. Memory: float32, 4 bytes a "
+            "parameter, 1 MB = 10⁶ bytes.")
+CSV_COLUMNS = (
+    "layer", "setup", "parameters", "weights", "biases", "formula", "float32 bytes",
+    "float32 memory", "multiply-accumulates per image", "outputs",
+)
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+class NumberField(QWidget):
+    """A spin box and a slider for one whole number; the slider is logarithmic on big ranges.
+
+    With ``special_text`` the minimum 0 means "automatic" and the spin box shows that text.
+    """
+
+    valueChanged = Signal(int)
+
+    STEPS = 1000  # slider positions on a logarithmic range
+
+    def __init__(self, minimum: int, maximum: int, value: int, log: bool = False,
+                 special_text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._min, self._max, self._log = minimum, maximum, log
+        self._special = bool(special_text)
+        self.spin = QSpinBox(minimum=minimum, maximum=maximum, value=value)
+        self.spin.setKeyboardTracking(True)  # the counts follow each digit typed
+        self.spin.setGroupSeparatorShown(True)  # 10,000,000 reads better than 10000000
+        self.spin.setAccelerated(True)
+        if special_text:
+            self.spin.setSpecialValueText(special_text)
+        self.spin.setMinimumWidth(104)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        if log:
+            self.slider.setRange(0, self.STEPS)
+        else:
+            self.slider.setRange(minimum, maximum)
+        self.slider.setValue(self._position(value))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.spin)
+        layout.addWidget(self.slider, 1)
+        self.spin.valueChanged.connect(self._on_spin_changed)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+
+    def value(self) -> int:
+        return self.spin.value()
+
+    def set_value(self, value: int) -> None:
+        """Show ``value`` without emitting ``valueChanged`` (the panel is pushing state in)."""
+        value = max(self._min, min(self._max, int(value)))
+        for widget in (self.spin, self.slider):
+            widget.blockSignals(True)
+        try:
+            self.spin.setValue(value)
+            self.slider.setValue(self._position(value))
+        finally:
+            for widget in (self.spin, self.slider):
+                widget.blockSignals(False)
+
+    # --- the logarithmic slider ----------------------------------------------------------
+    def _position(self, value: int) -> int:
+        if not self._log:
+            return value
+        low = max(1, self._min)
+        if self._special and value <= 0:
+            return 0
+        first = 1 if self._special else 0  # position 0 is "automatic"
+        t = math.log(max(value, low) / low) / math.log(self._max / low)
+        return first + round(t * (self.STEPS - first))
+
+    def _value_at(self, position: int) -> int:
+        if not self._log:
+            return position
+        if self._special and position == 0:
+            return 0
+        low = max(1, self._min)
+        first = 1 if self._special else 0
+        t = (position - first) / (self.STEPS - first)
+        return max(low, min(self._max, round(low * (self._max / low) ** t)))
+
+    def _on_slider_moved(self, position: int) -> None:
+        value = self._value_at(position)
+        if value != self.spin.value():
+            self.spin.setValue(value)  # emits through _on_spin_changed
+
+    def _on_spin_changed(self, value: int) -> None:
+        if self._value_at(self.slider.value()) != value:  # leave a dragged slider alone
+            self.slider.blockSignals(True)
+            self.slider.setValue(self._position(value))
+            self.slider.blockSignals(False)
+        self.valueChanged.emit(value)
+
+
+class _LayerCard(QFrame):
+    """One layer's numbers: its count, its formula, its memory and its work per image."""
+
+    def __init__(self, name: str, meaning: str, colour: str) -> None:
+        super().__init__(frameShape=QFrame.Shape.StyledPanel)
+        self.setStyleSheet(f"_LayerCard {{ border-top: 6px solid {colour}; }}")
+        title = QLabel(name, wordWrap=True)
+        title.setFont(_font(16, bold=True))
+        title.setStyleSheet(f"color: {colour};")
+        self.setFont(_font(12))  # read from the back of the room, like the chart
+        subtitle = QLabel(meaning, wordWrap=True)
+        self.count = QLabel()
+        self.count.setFont(_font(20, bold=True))
+        self.split = QLabel(wordWrap=True)  # weights + biases: the exact numbers
+        self.formula = QLabel(wordWrap=True)
+        self.formula.setFont(_font(14))
+        self.details = QLabel(wordWrap=True)
+        for label in (title, subtitle, self.count, self.split, self.formula, self.details):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # the three cards share the width equally, whatever their text
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(3)
+        for widget in (title, subtitle, self.count, self.split, self.formula, self.details):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+    def show_counts(self, counts: LayerCounts, outputs_text: str) -> None:
+        self.count.setText(format_exact(counts.params))  # 10¹² as a power, as on the chart
+        if counts.biases:
+            self.split.setText(f"= {format_count(counts.weights)} weights + "
+                               f"{format_count(counts.biases)} biases")
+        else:
+            self.split.setText(f"= {format_count(counts.weights)} weights, no biases")
+        self.formula.setText(counts.formula)
+        self._fit_count()
+        self.details.setText(
+            f"float32: {format_bytes(counts.bytes)}\n"
+            f"MACs per image: {format_power(counts.macs)}\n"
+            f"outputs: {outputs_text}"
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_count()
+
+    def _fit_count(self) -> None:
+        """Count and formula in the largest type that fits the card: digits cannot wrap."""
+        width = self.contentsRect().width() - 20
+        self.count.setFont(_font(fitting_points(self.count.text(), width, 20, smallest=9),
+                                 bold=True))
+        longest = max(self.formula.text().split(), key=len, default="")
+        self.formula.setFont(_font(fitting_points(longest, width, 14, bold=False, smallest=9)))
+
+    def show_nothing(self) -> None:
+        self.count.setText("—")
+        for label in (self.split, self.formula, self.details):
+            label.clear()
+
+
+class ParamsPanel(QWidget):
+    """Three layers on the same input, counted side by side; a tab of the main window."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.counts: dict[str, LayerCounts] | None = None  # None while the settings cannot work
+        self.error = ""
+        self._preset = DEFAULT_PRESET
+        self._build()
+        self._connected = True
+        document.layer.events.all.connect(self._on_document_changed)
+        document.input.events.all.connect(self._on_document_changed)
+        document.image_changed.connect(self._on_document_changed)
+        self.set_preset(DEFAULT_PRESET)
+
+    # --- construction --------------------------------------------------------------------
+    def _build(self) -> None:
+        self.preset_combo = QComboBox()
+        self.preset_combo.addItem("Current explorer layer (follows it live)", CURRENT)
+        for key, setup in PRESETS.items():
+            self.preset_combo.addItem(setup.label, key)
+        self.preset_combo.addItem("Custom", CUSTOM)
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(20)
+        self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
+
+        self.height_field = NumberField(1, MAX_SIDE, 256, log=True)
+        self.width_field = NumberField(1, MAX_SIDE, 256, log=True)
+        self.channels_field = NumberField(1, 1024, 3, log=True)
+        self.kernel_h_field = NumberField(1, MAX_SIDE, 3, log=True)
+        self.kernel_w_field = NumberField(1, MAX_SIDE, 3, log=True)
+        self.stride_field = NumberField(1, 64, 1)
+        self.dilation_field = NumberField(1, 32, 1)
+        self.padding_combo = QComboBox()
+        self.padding_combo.addItems(PADDING_CHOICES)
+        self.pad_h_spin = QSpinBox(minimum=0, maximum=MAX_SIDE, keyboardTracking=True)
+        self.pad_w_spin = QSpinBox(minimum=0, maximum=MAX_SIDE, keyboardTracking=True)
+        self.filters_field = NumberField(1, 4096, 1, log=True)
+        self.units_field = NumberField(0, MAX_UNITS, 0, log=True, special_text="auto")
+        self.units_field.setToolTip(
+            "Hidden units of the fully connected layer. “auto”: as many as the convolution's "
+            "outputs H'·W'·K, so that all three layers produce the same output.")
+        self.bias_check = QCheckBox("biases (one per unit, per window, per filter)")
+
+        pads = QHBoxLayout()
+        pads.setContentsMargins(0, 0, 0, 0)
+        pads.addWidget(self.pad_h_spin, 1)
+        pads.addWidget(QLabel("×"))
+        pads.addWidget(self.pad_w_spin, 1)
+
+        image_box = QGroupBox("Input image")
+        image_form = QFormLayout(image_box)
+        image_form.addRow("height", self.height_field)
+        image_form.addRow("width", self.width_field)
+        image_form.addRow("channels", self.channels_field)
+        layer_box = QGroupBox("Window (kernel) and filters")
+        layer_form = QFormLayout(layer_box)
+        layer_form.addRow("kernel height", self.kernel_h_field)
+        layer_form.addRow("kernel width", self.kernel_w_field)
+        layer_form.addRow("stride", self.stride_field)
+        layer_form.addRow("dilation", self.dilation_field)
+        layer_form.addRow("padding", self.padding_combo)
+        layer_form.addRow("custom pad h × w", pads)
+        layer_form.addRow("filters (maps)", self.filters_field)
+        dense_box = QGroupBox("Fully connected layer")
+        dense_form = QFormLayout(dense_box)
+        dense_form.addRow("hidden units", self.units_field)
+
+        self.png_button = QPushButton("Chart PNG ×2…", toolTip="the chart at twice its size")
+        self.svg_button = QPushButton("Chart SVG…", toolTip="the chart as a vector drawing")
+        self.csv_button = QPushButton("Table CSV…", toolTip="the three layers' numbers")
+        self.png_button.clicked.connect(self._on_png_clicked)
+        self.svg_button.clicked.connect(self._on_svg_clicked)
+        self.csv_button.clicked.connect(self._on_csv_clicked)
+        export_box = QGroupBox("Export for slides")
+        export_layout = QGridLayout(export_box)
+        export_layout.addWidget(self.png_button, 0, 0)
+        export_layout.addWidget(self.svg_button, 0, 1)
+        export_layout.addWidget(self.csv_button, 1, 0)
+
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.addWidget(QLabel("Example"))
+        column.addWidget(self.preset_combo)
+        for widget in (image_box, layer_box, dense_box, self.bias_check, export_box):
+            column.addWidget(widget)
+        column.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(controls)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(290)
+
+        self.note_label = QLabel(wordWrap=True)
+        self.note_label.setFont(_font(13))
+        self.error_label = QLabel(wordWrap=True)
+        self.error_label.setFont(_font(14, bold=True))
+        self.error_label.setStyleSheet("color: #A01010;")
+        self.error_label.hide()
+        self.chart = LogBarChart()
+        self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.chart.setMinimumHeight(260)
+        self.cards = {key: _LayerCard(name, meaning, colour)
+                      for key, name, meaning, colour in LAYERS}
+        cards = QHBoxLayout()
+        for card in self.cards.values():
+            cards.addWidget(card, 1)
+        self.units_label = QLabel(wordWrap=True)
+
+        right = QVBoxLayout()
+        right.addWidget(self.note_label)
+        right.addWidget(self.error_label)
+        right.addWidget(self.chart, 1)
+        right.addLayout(cards)
+        right.addWidget(self.units_label)
+        content = QWidget()
+        content.setLayout(right)
+        right.setContentsMargins(0, 0, 0, 0)
+        # the student can give the chart more room; the controls start at a useful width
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(content)
+        self.splitter.setCollapsible(0, True)  # drag the controls away in a narrow window
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self._sized = False  # the splitter is divided on first show, when the width is known
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+        for field in (self.height_field, self.width_field, self.channels_field,
+                      self.kernel_h_field, self.kernel_w_field, self.stride_field,
+                      self.dilation_field, self.filters_field, self.units_field):
+            field.valueChanged.connect(self._on_control_changed)
+        for spin in (self.pad_h_spin, self.pad_w_spin):
+            spin.valueChanged.connect(self._on_control_changed)
+        self.padding_combo.currentIndexChanged.connect(self._on_control_changed)
+        self.bias_check.toggled.connect(self._on_control_changed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            controls = max(290, min(400, round(0.3 * self.width())))
+            self.splitter.setSizes([controls, max(1, self.width() - controls)])
+
+    # --- the settings ----------------------------------------------------------------------
+    @property
+    def preset(self) -> str:
+        """A key of ``PRESETS``, ``CURRENT`` or ``CUSTOM``."""
+        return self._preset
+
+    def set_preset(self, key: str) -> None:
+        """Show a lecture example, follow the explorer layer (``CURRENT``) or keep ``CUSTOM``."""
+        index = self.preset_combo.findData(key)
+        if index < 0:
+            raise ValueError(f"there is no example called {key!r}")
+        self._preset = key
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(index)
+        self.preset_combo.blockSignals(False)
+        if key == CURRENT:
+            self._show_setup(self.explorer_setup())
+        elif key in PRESETS:
+            self._show_setup(PRESETS[key])
+        self._recompute()
+
+    def setup(self) -> Setup:
+        """What the controls say, as a :class:`Setup`."""
+        padding = self.padding_combo.currentText()
+        units = self.units_field.value()
+        return Setup(
+            label=self.preset_combo.currentText(),
+            input_shape=(self.height_field.value(), self.width_field.value(),
+                         self.channels_field.value()),
+            kernel_size=(self.kernel_h_field.value(), self.kernel_w_field.value()),
+            filters=self.filters_field.value(),
+            units=units or None,
+            stride=self.stride_field.value(),
+            padding=(self.pad_h_spin.value(), self.pad_w_spin.value())
+            if padding == "custom" else padding,
+            bias=self.bias_check.isChecked(),
+            dilation=self.dilation_field.value(),
+            note=self._note_for(self._preset),
+        )
+
+    def explorer_setup(self) -> Setup:
+        """The explorer's layer on the picture it processes (its longer side ≤ max_side)."""
+        doc = self.document
+        lay = doc.layer
+        if doc.image is not None:
+            h, w = doc.image.shape[:2]
+        else:
+            h, w = NO_PICTURE
+        # the layer sees the picture scaled down, never up, to the processing size
+        scale = min(1.0, doc.input.max_side / max(h, w))
+        h, w = max(1, round(h * scale)), max(1, round(w * scale))
+        return Setup(
+            label="Current explorer layer",
+            input_shape=(h, w, doc.channels),
+            kernel_size=(lay.kernel_h, lay.kernel_w),
+            filters=lay.n_filters,
+            stride=lay.stride,
+            padding=lay.conv_padding(),
+            bias=True,  # every explorer filter has a bias
+            dilation=lay.dilation,
+        )
+
+    def _show_setup(self, setup: Setup) -> None:
+        """Push a setup into the controls without triggering their handlers."""
+        h, w, *rest = setup.input_shape
+        kh, kw = _pair(setup.kernel_size)
+        self.height_field.set_value(h)
+        self.width_field.set_value(w)
+        self.channels_field.set_value(rest[0] if rest else 1)
+        self.kernel_h_field.set_value(kh)
+        self.kernel_w_field.set_value(kw)
+        self.stride_field.set_value(_pair(setup.stride)[0])
+        self.dilation_field.set_value(_pair(setup.dilation)[0])
+        self.filters_field.set_value(setup.filters)
+        self.units_field.set_value(setup.units or 0)
+        if isinstance(setup.padding, str):
+            choice, pads = setup.padding, (0, 0)
+        elif setup.padding in (0, (0, 0)):
+            choice, pads = "valid", (0, 0)
+        else:
+            choice, pads = "custom", _pair(setup.padding)
+        quiet = (self.padding_combo, self.pad_h_spin, self.pad_w_spin, self.bias_check)
+        for widget in quiet:
+            widget.blockSignals(True)
+        try:
+            self.padding_combo.setCurrentText(choice)
+            self.pad_h_spin.setValue(pads[0])
+            self.pad_w_spin.setValue(pads[1])
+            self.bias_check.setChecked(setup.bias)
+        finally:
+            for widget in quiet:
+                widget.blockSignals(False)
+
+    # --- reactions -----------------------------------------------------------------------
+    def _on_preset_chosen(self, index: int) -> None:
+        self.set_preset(self.preset_combo.itemData(index))
+
+    def _on_control_changed(self, *_: object) -> None:
+        if self._preset != CUSTOM:  # the student's own numbers from here on
+            self._preset = CUSTOM
+            self.preset_combo.blockSignals(True)
+            self.preset_combo.setCurrentIndex(self.preset_combo.findData(CUSTOM))
+            self.preset_combo.blockSignals(False)
+        self._recompute()
+
+    def _on_document_changed(self, *_: object) -> None:
+        if self._preset == CURRENT:
+            self._show_setup(self.explorer_setup())
+            self._recompute()
+
+    # --- the numbers -----------------------------------------------------------------------
+    def _recompute(self) -> None:
+        custom_pads = self.padding_combo.currentText() == "custom"
+        self.pad_h_spin.setEnabled(custom_pads)
+        self.pad_w_spin.setEnabled(custom_pads)
+        setup = self.setup()
+        self.note_label.setText(setup.note)
+        try:
+            counts = setup.counts()
+            out_h, out_w = feature_map_size(setup.input_shape, setup.kernel_size, setup.stride,
+                                            setup.padding, setup.dilation)
+        except ValueError as err:
+            self._show_error(str(err))
+            return
+        self.counts, self.error = counts, ""
+        self.error_label.hide()
+        for button in (self.png_button, self.svg_button, self.csv_button):
+            button.setEnabled(True)
+        maps = f"{out_h}×{out_w}×{setup.filters} = {format_count(out_h * out_w * setup.filters)}"
+        dense = counts["dense"]
+        self.cards["dense"].show_counts(dense, f"{format_count(dense.outputs)} hidden units")
+        self.cards["local"].show_counts(counts["local"], maps)
+        self.cards["conv"].show_counts(counts["conv"], maps)
+        if setup.units is None:
+            self.units_label.setText(
+                f"Hidden units “auto”: the fully connected layer gets H'·W'·K = {maps} units, "
+                "as many as the convolution has outputs, so all three layers produce the same "
+                "output." + FOOTNOTE)
+        else:
+            self.units_label.setText(
+                f"The fully connected layer has {format_count(setup.units)} hidden units; the "
+                f"other two produce {maps} values. Set hidden units to “auto” to give all three "
+                "the same output." + FOOTNOTE)
+        params = [counts[key].params for key, *_ in LAYERS]
+        self.chart.set_bars(
+            names=[name for _, name, _, _ in LAYERS],
+            counts=params,
+            value_labels=[format_exact(n) for n in params],
+            ratio_labels=[format_ratio(a, b) for a, b in itertools.pairwise(params)],
+            colors=[colour for *_, colour in LAYERS],
+            title=describe(setup),
+            y_label="parameters (log scale)",
+        )
+
+    def _show_error(self, message: str) -> None:
+        self.counts, self.error = None, message
+        self.error_label.setText(f"These settings do not make a layer: {message}.")
+        self.error_label.show()
+        self.chart.clear_bars()
+        for card in self.cards.values():
+            card.show_nothing()
+        self.units_label.clear()
+        for button in (self.png_button, self.svg_button, self.csv_button):
+            button.setEnabled(False)
+
+    def _note_for(self, key: str) -> str:
+        if key in PRESETS:
+            return PRESETS[key].note
+        if key == CURRENT:
+            where = ("the explorer's picture at its processing size"
+                     if self.document.image is not None
+                     else f"no picture is open yet, so a {NO_PICTURE[1]}×{NO_PICTURE[0]} one")
+            return (f"Follows the explorer's layer as you change it: {where}, its filters, "
+                    "window, stride, dilation and padding.")
+        return ("Your own numbers. Pick an example to start from the lectures' layers again.")
+
+    # --- export --------------------------------------------------------------------------
+    def export_csv(self, path: str | Path) -> Path:
+        """The three layers' numbers as a CSV table (UTF-8 with a BOM, for spreadsheets)."""
+        counts = self._require_counts()
+        setup_text = describe(self.setup())
+        path = Path(path)
+        names = {key: name for key, name, *_ in LAYERS}
+        try:
+            with path.open("w", newline="", encoding="utf-8-sig") as f:
+                writer = csv.writer(f)
+                writer.writerow(CSV_COLUMNS)
+                for key, c in counts.items():
+                    writer.writerow([names[key], setup_text, c.params, c.weights, c.biases,
+                                     c.formula, c.bytes, format_bytes(c.bytes), c.macs,
+                                     c.outputs])
+        except OSError as err:
+            raise ValueError(f"could not write {path.name}: {err.strerror}") from None
+        return path
+
+    def export_chart_png(self, path: str | Path, scale: float = 2) -> Path:
+        """The chart as a PNG at ``scale`` × its size on screen."""
+        self._require_counts()
+        return self.chart.save_png(path, scale)
+
+    def export_chart_svg(self, path: str | Path) -> Path:
+        self._require_counts()
+        return self.chart.save_svg(path)
+
+    def _require_counts(self) -> dict[str, LayerCounts]:
+        if self.counts is None:
+            raise ValueError(f"there is nothing to export: {self.error}")
+        return self.counts
+
+    def _on_png_clicked(self) -> None:
+        self._export_with_dialog("Save the chart as PNG", "PNG image (*.png)", ".png",
+                                 self.export_chart_png)
+
+    def _on_svg_clicked(self) -> None:
+        self._export_with_dialog("Save the chart as SVG", "SVG drawing (*.svg)", ".svg",
+                                 self.export_chart_svg)
+
+    def _on_csv_clicked(self) -> None:
+        self._export_with_dialog("Save the table as CSV", "CSV table (*.csv)", ".csv",
+                                 self.export_csv)
+
+    def _export_with_dialog(self, title: str, kind: str, suffix: str, export) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, title, f"parameters{suffix}", kind)
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() != suffix:
+            path = path.with_suffix(suffix)
+        try:
+            export(path)
+        except ValueError as err:
+            self.error_label.setText(str(err))
+            self.error_label.show()
+
+    # --- teardown ------------------------------------------------------------------------
+    def cleanup(self) -> None:
+        """Stop listening to the document (safe to call twice)."""
+        if not self._connected:
+            return
+        self._connected = False
+        doc = self.document
+        doc.layer.events.all.disconnect(self._on_document_changed)
+        doc.input.events.all.disconnect(self._on_document_changed)
+        doc.image_changed.disconnect(self._on_document_changed)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.cleanup()
+        super().closeEvent(event)
+
+
+def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
+    return (value[0], value[1]) if isinstance(value, tuple | list) else (value, value)
+
+
+def describe(setup: Setup) -> str:
+    """One line for a chart title: ``"227×227×3 input · 96 filters 11×11 · stride 4"``."""
+    h, w, *rest = setup.input_shape
+    kh, kw = _pair(setup.kernel_size)
+    parts = [f"{h}×{w}×{rest[0] if rest else 1} input",
+             f"{setup.filters} filter{'s' if setup.filters != 1 else ''} {kh}×{kw}"]
+    stride, dilation = _pair(setup.stride)[0], _pair(setup.dilation)[0]
+    if stride != 1:
+        parts.append(f"stride {stride}")
+    if dilation != 1:
+        parts.append(f"dilation {dilation}")
+    if isinstance(setup.padding, str):
+        parts.append(f"{setup.padding} padding")
+    elif setup.padding not in (0, (0, 0)):
+        ph, pw = _pair(setup.padding)
+        parts.append(f"padding {ph}" if ph == pw else f"padding {ph}×{pw}")
+    if setup.units is not None:
+        parts.append(f"{format_exact(setup.units)} hidden units")
+    if not setup.bias:
+        parts.append("no biases")
+    return " · ".join(parts)

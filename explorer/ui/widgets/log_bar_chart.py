@@ -1,0 +1,234 @@
+"""A bar chart on a log10 axis, legible on a projector, that exports itself for slides.
+
+Counts from 10⁰ to 10¹⁴ and beyond share one chart, so each bar's height is log10(count) and
+the y axis is labelled 10⁰, 10², 10⁴ … with superscripts instead of pyqtgraph's log mode
+(which ``BarGraphItem`` does not follow). Every bar carries its exact count; the factor between
+neighbouring bars ("÷ 10⁴") is written between them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter
+from PySide6.QtCore import QBuffer, QIODevice, QRectF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
+
+__all__ = ["LogBarChart", "fitting_points", "superscript_power"]
+
+TICK_PT = 15  # axis numbers: legible from the back of a lecture room
+LABEL_PT = 17  # counts on the bars, ratios, axis titles
+MIN_LABEL_PT = 10  # a narrow window shrinks the bar labels down to this
+INK = "#202020"
+RATIO_INK = "#A01010"
+BAR_WIDTH = 0.5
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def superscript_power(exponent: int) -> str:
+    """``12`` → ``"10¹²"``."""
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _wrap(title: str, width: float) -> str:
+    """Break a " · "-separated title into lines at most ``width`` pixels wide (HTML)."""
+    metrics = QFontMetricsF(_font(TICK_PT))
+    lines: list[str] = []
+    for part in title.split(" · "):
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} · {part}") <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return "<br>".join(lines)
+
+
+def fitting_points(text: str, width: float, largest: int, bold: bool = True,
+                   smallest: int = MIN_LABEL_PT) -> int:
+    """The largest point size from ``largest`` down to ``smallest`` at which ``text`` fits."""
+    points = largest
+    while (points > smallest
+           and QFontMetricsF(_font(points, bold)).horizontalAdvance(text) + 8 > width):
+        points -= 1
+    return points
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+class LogBarChart(pg.PlotWidget):
+    """Bars whose heights are counts ≥ 1 on a log10 scale, with their numbers written on."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w")
+        item = self.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.showGrid(x=False, y=True, alpha=0.25)
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setTickFont(_font(TICK_PT))
+            axis.setTextPen(INK)
+            axis.setPen(INK)
+        item.getAxis("left").setWidth(86)
+        item.getAxis("bottom").setHeight(40)
+        item.getAxis("bottom").setStyle(tickLength=0)
+        self._bars: pg.BarGraphItem | None = None
+        self._texts: list[pg.TextItem] = []
+        self.value_labels: list[str] = []  # what is written on the bars, for tests and export
+        self.ratio_labels: list[str] = []
+        self.tick_labels: list[str] = []  # the y axis' labelled ticks
+        self._title, self._names = "", []
+
+    # --- content -------------------------------------------------------------------------
+    def set_bars(
+        self,
+        names: Sequence[str],
+        counts: Sequence[int],
+        value_labels: Sequence[str],
+        ratio_labels: Sequence[str],
+        colors: Sequence[str],
+        title: str = "",
+        y_label: str = "",
+    ) -> None:
+        """Draw one bar per count (≥ 1) and the factor between neighbours (len(counts) − 1)."""
+        if not len(names) == len(counts) == len(value_labels) == len(colors):
+            raise ValueError("every bar needs a name, a count, a label and a colour")
+        if len(ratio_labels) != max(0, len(counts) - 1):
+            raise ValueError("there is one ratio between each pair of neighbouring bars")
+        self.clear_bars()
+        item = self.getPlotItem()
+        heights = [math.log10(c) for c in counts]  # math.log10 is exact enough for big ints
+        xs = list(range(len(counts)))
+        self._bars = pg.BarGraphItem(
+            x=xs, height=heights, width=BAR_WIDTH, brushes=[pg.mkBrush(c) for c in colors],
+            # no outline: a stroke in data coordinates needs SVG's non-scaling-stroke, which
+            # some slide programs ignore (they draw it hundreds of pixels wide)
+            pen=None,
+        )
+        item.addItem(self._bars)
+        for x, h, text in zip(xs, heights, value_labels, strict=True):
+            self._add_text(text, x, h, anchor=(0.5, 1.0), color=INK)
+        for x, (h0, h1, text) in enumerate(zip(heights, heights[1:], ratio_labels, strict=False)):
+            self._add_text(text, x + 0.5, (h0 + h1) / 2, anchor=(0.5, 0.5), color=RATIO_INK,
+                           framed=True)
+        self.value_labels = list(value_labels)
+        self.ratio_labels = list(ratio_labels)
+
+        top = max(heights, default=0.0)
+        step = 2 if top <= 16 else 4 if top <= 32 else 10
+        last = step * math.ceil(max(top, 1e-9) / step)
+        major = [(e, superscript_power(e)) for e in range(0, last + 1, step)]
+        minor = [(e, "") for e in range(0, last + 1)]
+        item.getAxis("left").setTicks([major, minor])
+        self.tick_labels = [text for _, text in major]
+        item.getAxis("bottom").setTicks([list(zip(xs, names, strict=True))])
+        # room above the tallest bar for its count, and below 10⁰ for that tick's label
+        # (pyqtgraph drops a label that would reach past the end of the axis)
+        upper = max(top * 1.12 + 0.6, 1.0)
+        item.setYRange(-0.06 * upper, upper, padding=0)
+        item.setXRange(-0.55, len(counts) - 0.45, padding=0)
+        item.setLabel("left", y_label, color=INK, **{"font-size": f"{LABEL_PT}pt"})
+        self._title, self._names = title, list(names)
+        self._fit_to_width()
+
+    def clear_bars(self) -> None:
+        item = self.getPlotItem()
+        if self._bars is not None:
+            item.removeItem(self._bars)
+            self._bars = None
+        for text in self._texts:
+            item.removeItem(text)
+        self._texts.clear()
+        self.value_labels, self.ratio_labels = [], []
+
+    # --- legible at any width ----------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_to_width()
+
+    def _fit_to_width(self) -> None:
+        """Shrink labels only as far as a narrow window needs; wrap the title to fit."""
+        if not getattr(self, "_texts", None):  # resized while __init__ runs, or no bars
+            return
+        item = self.getPlotItem()
+        plot_width = max(100.0, self.width() - item.getAxis("left").width() - 20)
+        slot = plot_width / (len(self._names) + 0.1)  # the x range is n + 0.1 wide
+        for label in self._texts:
+            text = label.textItem.toPlainText()
+            label.setFont(_font(fitting_points(text, 0.92 * slot, LABEL_PT), bold=True))
+        longest = max(self._names, key=len, default="")
+        bottom = item.getAxis("bottom")
+        bottom.setTickFont(_font(fitting_points(longest, 0.95 * slot, TICK_PT, bold=False)))
+        item.setTitle(_wrap(self._title, plot_width), color=INK, size=f"{TICK_PT}pt")
+        # setTitle fixes the title row at one 30-pixel line; give a wrapped title its lines
+        height = item.titleLabel.item.boundingRect().height()
+        item.titleLabel.setMaximumHeight(height)
+        item.layout.setRowFixedHeight(0, height)
+
+    def _add_text(self, text: str, x: float, y: float, anchor, color: str,
+                  framed: bool = False) -> None:
+        # a framed label stays readable where it overlaps a wide bar
+        label = pg.TextItem(text, color=color, anchor=anchor,
+                            fill=pg.mkBrush(255, 255, 255, 230) if framed else None,
+                            border=pg.mkPen(color, width=1.5) if framed else None)
+        label.setFont(_font(LABEL_PT, bold=True))
+        label.setPos(x, y)
+        self.getPlotItem().addItem(label)
+        self._texts.append(label)
+
+    # --- export --------------------------------------------------------------------------
+    def save_png(self, path: str | Path, scale: float = 2) -> Path:
+        """The chart as a PNG ``scale`` times its size on screen (text stays sharp)."""
+        if not scale > 0:
+            raise ValueError(f"the export scale must be positive, not {scale}")
+        path = Path(path)
+        exporter = ImageExporter(self.getPlotItem())
+        width = self.getPlotItem().sceneBoundingRect().width()
+        exporter.parameters()["width"] = max(1, round(width * scale))
+        image = exporter.export(toBytes=True)
+        if not image.save(str(path), "PNG"):
+            raise ValueError(f"could not write {path.name}: check the folder exists and is "
+                             "writable")
+        return path
+
+    def save_svg(self, path: str | Path) -> Path:
+        """The chart as an SVG drawing, for slides that scale it.
+
+        Painted through Qt's own ``QSvgGenerator``: pyqtgraph 0.14's ``SVGExporter`` fails on
+        the closed paths ("… Z") Qt 6 writes for the bars (pyqtgraph issue #3495).
+        """
+        path = Path(path)
+        source = self.getPlotItem().sceneBoundingRect()
+        size = source.size().toSize()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        # the screen's resolution: fonts in points and the bars' recorded QPicture keep the
+        # sizes and places they have on screen (QSvgGenerator assumes 72 dpi otherwise)
+        generator.setResolution(self.logicalDpiX())
+        generator.setSize(size)
+        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setTitle(self.getPlotItem().titleLabel.text)
+        painter = QPainter(generator)
+        try:
+            painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor("white"))
+            self.scene().render(painter, QRectF(0, 0, size.width(), size.height()), source)
+        finally:
+            painter.end()
+        try:
+            path.write_bytes(bytes(buffer.data()))
+        except OSError as err:
+            raise ValueError(f"could not write {path.name}: {err.strerror}") from None
+        return path

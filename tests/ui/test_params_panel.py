@@ -1,0 +1,302 @@
+"""The parameter-comparison panel: presets, the live link to the explorer layer, exports."""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from explorer.core.params import PRESETS, compare, format_exact, format_ratio
+from explorer.state import Document
+from explorer.ui.panels.params_panel import CURRENT, CUSTOM, NumberField, ParamsPanel
+
+KINDS = ("dense", "local", "conv")
+
+
+@pytest.fixture
+def document():
+    return Document()
+
+
+@pytest.fixture
+def panel(qtbot, document):
+    widget = ParamsPanel(document)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    yield widget
+    widget.cleanup()
+
+
+DENSE_ORANGE = (0xD5, 0x5E, 0x00)
+
+
+def has_colour(image: QImage, rgb: tuple[int, int, int]) -> bool:
+    pixels = image.convertToFormat(QImage.Format.Format_RGB888)
+    h, w = pixels.height(), pixels.width()
+    rows = np.frombuffer(pixels.constBits(), np.uint8).reshape(h, pixels.bytesPerLine())
+    arr = rows[:, : 3 * w].reshape(h, w, 3).astype(int)
+    return bool((np.abs(arr - rgb).sum(axis=2) < 30).any())
+
+
+def params_of(panel) -> list[int]:
+    return [panel.counts[k].params for k in KINDS]
+
+
+# --- presets ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_every_preset_shows_its_numbers(panel, key):
+    panel.set_preset(key)
+    expected = PRESETS[key].counts()
+    assert panel.preset == key
+    assert panel.preset_combo.currentData() == key
+    assert panel.counts == expected
+    values = [expected[k].params for k in KINDS]
+    assert panel.chart.value_labels == [format_exact(n) for n in values]
+    assert panel.chart.ratio_labels == [format_ratio(values[0], values[1]),
+                                        format_ratio(values[1], values[2])]
+    for kind in KINDS:
+        assert panel.cards[kind].count.text() == format_exact(expected[kind].params)
+        assert panel.cards[kind].formula.text() == expected[kind].formula
+    assert panel.note_label.text() == PRESETS[key].note
+
+
+def test_the_lectures_numbers_on_the_chart(panel):
+    panel.set_preset("lecture_1000")
+    assert params_of(panel) == [10**12, 10**8, 10**2]
+    assert panel.chart.value_labels == ["10¹²", "10⁸", "100"]
+    assert panel.chart.ratio_labels == ["÷ 10⁴", "÷ 10⁶"]
+    assert panel.chart.tick_labels[:7] == ["10⁰", "10²", "10⁴", "10⁶", "10⁸", "10¹⁰", "10¹²"]
+    panel.set_preset("alexnet_conv1")
+    assert params_of(panel)[1:] == [105_705_600, 34_944]
+    assert panel.chart.ratio_labels[1] == "÷ 3,025"
+
+
+def test_the_slide_that_rounds_shows_the_exact_number(panel):
+    panel.set_preset("mlp_256")
+    card = panel.cards["dense"]
+    assert "196,608,000 weights" in card.split.text()
+    assert "more than 200 million" in panel.note_label.text()
+    assert "196,608,000" in panel.note_label.text()
+
+
+def test_chart_text_is_legible_on_a_projector(panel):
+    item = panel.chart.getPlotItem()
+    for name in ("left", "bottom"):
+        assert item.getAxis(name).style["tickFont"].pointSize() >= 14
+    labels = panel.chart._texts
+    assert len(labels) == 5  # three counts, two ratios
+    assert all(label.textItem.font().pointSize() >= 16 for label in labels)
+
+
+# --- editing ------------------------------------------------------------------------------------
+def test_counts_update_as_you_type(panel, qtbot):
+    panel.set_preset("alexnet_conv1")
+    spin = panel.filters_field.spin
+    spin.selectAll()
+    qtbot.keyClick(spin, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(spin, "4")
+    assert panel.preset == CUSTOM
+    assert panel.preset_combo.currentData() == CUSTOM
+    assert panel.counts["conv"].params == (11 * 11 * 3 + 1) * 4
+    qtbot.keyClicks(spin, "8")
+    assert panel.counts["conv"].params == (11 * 11 * 3 + 1) * 48
+    assert panel.counts["local"].params == 55 * 55 * 48 * (11 * 11 * 3 + 1)
+
+
+def test_every_control_reaches_the_counts(panel):
+    panel.set_preset("mnist_conv1")
+    panel.height_field.spin.setValue(30)
+    panel.width_field.spin.setValue(20)
+    panel.channels_field.spin.setValue(2)
+    panel.kernel_h_field.spin.setValue(5)
+    panel.kernel_w_field.spin.setValue(3)
+    panel.stride_field.spin.setValue(2)
+    panel.dilation_field.spin.setValue(2)
+    panel.padding_combo.setCurrentText("custom")
+    panel.pad_h_spin.setValue(1)
+    panel.pad_w_spin.setValue(3)
+    panel.filters_field.spin.setValue(6)
+    panel.units_field.spin.setValue(77)
+    panel.bias_check.setChecked(False)
+    # by hand: out_h = ⌊(30 + 2 − 2·4 − 1)/2⌋ + 1 = 12, out_w = ⌊(20 + 6 − 2·2 − 1)/2⌋ + 1 = 11
+    fan_in = 5 * 3 * 2
+    assert params_of(panel) == [30 * 20 * 2 * 77, 12 * 11 * 6 * fan_in, fan_in * 6]
+    assert panel.counts["conv"].macs == 12 * 11 * 6 * fan_in
+
+
+def test_hidden_units_auto_matches_the_conv_outputs(panel):
+    panel.set_preset("tinyvgg_conv1")
+    assert panel.units_field.spin.text() == "auto"
+    assert panel.counts["dense"].outputs == panel.counts["conv"].outputs == 62 * 62 * 10
+    assert "same output" in panel.units_label.text()
+    panel.units_field.spin.setValue(1000)
+    assert panel.counts["dense"].params == 64 * 64 * 3 * 1000 + 1000
+    panel.units_field.spin.setValue(0)
+    assert panel.counts["dense"].outputs == 62 * 62 * 10
+
+
+def test_settings_that_cannot_work_say_why(panel, tmp_path):
+    panel.set_preset("mnist_conv1")
+    panel.kernel_h_field.spin.setValue(40)
+    assert panel.counts is None
+    assert panel.error_label.isVisibleTo(panel)
+    assert "larger than" in panel.error_label.text()
+    assert panel.chart.value_labels == []
+    assert not panel.csv_button.isEnabled()
+    with pytest.raises(ValueError, match="nothing to export"):
+        panel.export_csv(tmp_path / "t.csv")
+    panel.padding_combo.setCurrentText("same")  # "same" always fits
+    assert panel.counts is not None
+    assert not panel.error_label.isVisibleTo(panel)
+
+
+def test_log_slider_covers_the_whole_range(qtbot):
+    field = NumberField(1, 4096, 28, log=True)
+    qtbot.addWidget(field)
+    field.slider.setValue(field.slider.maximum())
+    assert field.value() == 4096
+    field.slider.setValue(0)
+    assert field.value() == 1
+    field.spin.setValue(227)
+    assert field._value_at(field.slider.value()) == pytest.approx(227, rel=0.01)
+    units = NumberField(0, 10**7, 0, log=True, special_text="auto")
+    qtbot.addWidget(units)
+    units.slider.setValue(units.slider.maximum())
+    assert units.value() == 10**7
+    units.slider.setValue(1)
+    assert units.value() == 1
+    units.slider.setValue(0)
+    assert units.spin.text() == "auto"
+    with qtbot.assertNotEmitted(units.valueChanged):
+        units.set_value(500)
+    assert units.value() == 500
+
+
+# --- the live link to the explorer layer ---------------------------------------------------------
+def expected_current(h, w, c, doc) -> dict:
+    lay = doc.layer
+    return compare((h, w, c), (lay.kernel_h, lay.kernel_w), lay.n_filters, stride=lay.stride,
+                   padding=lay.conv_padding(), dilation=lay.dilation)
+
+
+def test_current_layer_follows_the_explorer(panel, document):
+    document.set_image(np.zeros((2688, 4032, 3), np.uint8), "photo")
+    panel.set_preset(CURRENT)
+    # processing size 640: scale 640/4032, 2688 → 426.67 → 427 rows
+    assert panel.setup().input_shape == (427, 640, 3)
+    assert panel.counts == expected_current(427, 640, 3, document)
+    k = document.layer.n_filters
+    assert panel.counts["conv"].params == (3 * 3 * 3 + 1) * k
+
+    document.layer.stride = 2
+    document.layer.kernel_h = 5
+    document.layer.n_filters = 8
+    assert panel.stride_field.value() == 2
+    assert panel.counts["conv"].params == (5 * 3 * 3 + 1) * 8
+    assert panel.counts == expected_current(427, 640, 3, document)
+
+    document.layer.padding = "custom"
+    document.layer.pad_h, document.layer.pad_w = 2, 0
+    document.layer.dilation = 2
+    assert panel.padding_combo.currentText() == "custom"
+    assert (panel.pad_h_spin.value(), panel.pad_w_spin.value()) == (2, 0)
+    assert panel.counts == expected_current(427, 640, 3, document)
+
+    document.input.grayscale = True
+    document.input.max_side = 320
+    assert panel.setup().input_shape == (213, 320, 1)
+    assert panel.counts["conv"].params == (5 * 3 * 1 + 1) * 8
+    assert panel.counts == expected_current(213, 320, 1, document)
+
+    document.set_image(np.zeros((100, 50), np.uint8), "small")  # never enlarged
+    assert panel.setup().input_shape == (100, 50, 1)
+    assert panel.preset == CURRENT
+
+
+def test_without_a_picture_the_current_layer_assumes_640x480(panel, document):
+    panel.set_preset(CURRENT)
+    assert panel.setup().input_shape == (480, 640, 3)
+    assert "no picture" in panel.note_label.text()
+
+
+def test_a_lecture_preset_ignores_the_explorer(panel, document):
+    panel.set_preset("lecture_1000")
+    document.layer.stride = 3
+    document.set_image(np.zeros((50, 50, 3), np.uint8), "x")
+    assert panel.preset == "lecture_1000"
+    assert params_of(panel) == [10**12, 10**8, 10**2]
+
+
+def test_cleanup_disconnects_from_the_document(qtbot, document):
+    before = [len(document.layer.events.all), len(document.input.events.all),
+              len(document.image_changed)]
+    panel = ParamsPanel(document)
+    qtbot.addWidget(panel)
+    panel.set_preset(CURRENT)
+    assert len(document.layer.events.all) == before[0] + 1
+    panel.close()  # closeEvent cleans up
+    panel.cleanup()  # and a second time is harmless
+    assert [len(document.layer.events.all), len(document.input.events.all),
+            len(document.image_changed)] == before
+    document.layer.n_filters = 9
+    assert panel.filters_field.value() != 9
+
+
+# --- exports --------------------------------------------------------------------------------
+def test_csv_export_holds_the_table(panel, tmp_path):
+    panel.set_preset("alexnet_conv1")
+    path = panel.export_csv(tmp_path / "alexnet.csv")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["layer"] for r in rows] == ["fully connected", "locally connected", "convolution"]
+    local, conv = rows[1], rows[2]
+    assert int(conv["parameters"]) == 34_944
+    assert int(local["parameters"]) == 105_705_600
+    assert int(local["weights"]) + int(local["biases"]) == 105_705_600
+    assert int(conv["float32 bytes"]) == 4 * 34_944
+    assert conv["formula"] == "(11·11·3 + 1) × 96 = 34,944"
+    assert "227×227×3" in conv["setup"]
+
+
+def test_chart_png_is_twice_the_screen_size(panel, tmp_path):
+    panel.set_preset("lecture_1000")
+    path = panel.export_chart_png(tmp_path / "chart.png", scale=2)
+    image = QImage(str(path))
+    assert not image.isNull()
+    width = panel.chart.getPlotItem().sceneBoundingRect().width()
+    assert abs(image.width() - 2 * width) <= 1
+    assert has_colour(image, DENSE_ORANGE)  # not a blank picture: the bars are in it
+
+
+def test_chart_svg_is_a_drawing_with_the_counts(panel, tmp_path):
+    panel.set_preset("alexnet_conv1")
+    path = panel.export_chart_svg(tmp_path / "chart.svg")
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    text = path.read_text(encoding="utf-8")
+    assert "34,944" in text
+    assert "3,025" in text
+    renderer = QSvgRenderer(str(path))  # Qt reads it back and draws the bars
+    assert renderer.isValid()
+    image = QImage(renderer.defaultSize(), QImage.Format.Format_RGB888)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    assert has_colour(image, DENSE_ORANGE)
+    assert has_colour(image, (0x00, 0x72, 0xB2))
+
+
+def test_export_to_a_missing_folder_raises_a_readable_error(panel, tmp_path):
+    with pytest.raises(ValueError, match="could not write"):
+        panel.export_csv(tmp_path / "no" / "such" / "t.csv")
+    with pytest.raises(ValueError, match="could not write"):
+        panel.export_chart_png(tmp_path / "no" / "chart.png")
+    with pytest.raises(ValueError, match="could not write"):
+        panel.export_chart_svg(tmp_path / "no" / "chart.svg")
