@@ -288,14 +288,6 @@ def _is_power_of_ten(n: int) -> bool:
     return s[0] == "1" and s[1:] == "0" * (len(s) - 1)
 
 
-def format_exact(n: int) -> str:
-    """An exact count as the slides write it: ``"10⁶"``, ``"1000"``, ``"196,608,000"``."""
-    n = _whole(n, "count", minimum=0)
-    if n >= 10**6 and _is_power_of_ten(n):
-        return format_power(n)
-    return str(n) if n < 10**4 else format_count(n)
-
-
 def _total(n: int) -> str:
     """The result of a formula: exact, with its order of magnitude when that helps."""
     if n >= 10**6 and not _is_power_of_ten(n):
@@ -307,6 +299,14 @@ def _total(n: int) -> str:
 def format_count(n: int) -> str:
     """``196608000`` → ``"196,608,000"``."""
     return f"{_whole(n, 'count', minimum=0):,}"
+
+
+def format_exact(n: int) -> str:
+    """An exact count as the slides write it: ``"10⁶"``, ``"1000"``, ``"196,608,000"``."""
+    n = _whole(n, "count", minimum=0)
+    if n >= 10**6 and _is_power_of_ten(n):
+        return format_power(n)
+    return str(n) if n < 10**4 else format_count(n)
 
 
 def format_power(n: int) -> str:

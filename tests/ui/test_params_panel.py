@@ -6,6 +6,7 @@ import csv
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -89,7 +90,7 @@ def test_chart_text_is_legible_on_a_projector(panel):
     item = panel.chart.getPlotItem()
     for name in ("left", "bottom"):
         assert item.getAxis(name).style["tickFont"].pointSize() >= 14
-    labels = panel.chart._texts
+    labels = [i for i in panel.chart.getPlotItem().items if isinstance(i, pg.TextItem)]
     assert len(labels) == 5  # three counts, two ratios
     assert all(label.textItem.font().pointSize() >= 16 for label in labels)
 
@@ -217,6 +218,12 @@ def test_current_layer_follows_the_explorer(panel, document):
     document.set_image(np.zeros((100, 50), np.uint8), "small")  # never enlarged
     assert panel.setup().input_shape == (100, 50, 1)
     assert panel.preset == CURRENT
+
+    document.input.grayscale = False
+    document.input.max_side = 8000  # a big picture at full size is not clipped to 4096
+    document.set_image(np.broadcast_to(np.uint8(0), (4000, 6000, 3)), "big")
+    assert panel.setup().input_shape == (4000, 6000, 3)
+    assert panel.counts == expected_current(4000, 6000, 3, document)
 
 
 def test_without_a_picture_the_current_layer_assumes_640x480(panel, document):

@@ -63,7 +63,8 @@ LAYERS = (
     ("conv", "convolution", "one window per filter, shared", "#0072B2"),
 )
 PADDING_CHOICES = ("valid", "same", "full", "custom")
-MAX_SIDE = 4096
+MAX_SIDE = 65536  # the explorer processes pictures up to this size ("full size")
+MAX_KERNEL = 4096
 MAX_UNITS = 10**7
 NO_PICTURE = (480, 640)  # what "current explorer layer" assumes before a picture is open
 FOOTNOTE = (" MACs: multiply-accumulates, one per weight per output. Memory: float32, 4 bytes a "
@@ -200,7 +201,7 @@ class _LayerCard(QFrame):
         else:
             self.split.setText(f"= {format_count(counts.weights)} weights, no biases")
         self.formula.setText(counts.formula)
-        self._fit_count()
+        self._fit_text()
         self.details.setText(
             f"float32: {format_bytes(counts.bytes)}\n"
             f"MACs per image: {format_power(counts.macs)}\n"
@@ -209,9 +210,9 @@ class _LayerCard(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_count()
+        self._fit_text()
 
-    def _fit_count(self) -> None:
+    def _fit_text(self) -> None:
         """Count and formula in the largest type that fits the card: digits cannot wrap."""
         width = self.contentsRect().width() - 20
         self.count.setFont(_font(fitting_points(self.count.text(), width, 20, smallest=9),
@@ -256,8 +257,8 @@ class ParamsPanel(QWidget):
         self.height_field = NumberField(1, MAX_SIDE, 256, log=True)
         self.width_field = NumberField(1, MAX_SIDE, 256, log=True)
         self.channels_field = NumberField(1, 1024, 3, log=True)
-        self.kernel_h_field = NumberField(1, MAX_SIDE, 3, log=True)
-        self.kernel_w_field = NumberField(1, MAX_SIDE, 3, log=True)
+        self.kernel_h_field = NumberField(1, MAX_KERNEL, 3, log=True)
+        self.kernel_w_field = NumberField(1, MAX_KERNEL, 3, log=True)
         self.stride_field = NumberField(1, 64, 1)
         self.dilation_field = NumberField(1, 32, 1)
         self.padding_combo = QComboBox()
