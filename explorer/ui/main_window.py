@@ -137,6 +137,16 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.kernel_dock = self._dock("Kernels", self.kernel_editor,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self._kernel_dock_wanted = True
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The parameter comparison needs the width: the kernel editor steps aside for it."""
+        if self.tabs.widget(index) is self.params_panel:
+            self._kernel_dock_wanted = self.kernel_dock.isVisible()
+            self.kernel_dock.hide()
+        elif self._kernel_dock_wanted:
+            self.kernel_dock.show()
 
     def _fit_to_screen(self) -> None:
         """Start at 1600×1000 or the screen's free area, whichever is smaller."""
