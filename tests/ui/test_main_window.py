@@ -202,3 +202,28 @@ def test_close_stops_the_worker(qtbot, window):
     worker = window._worker
     window.close()
     assert not worker.isRunning()
+
+
+def test_every_tile_spans_its_whole_map(qtbot, tmp_path):
+    """Shrunk or not, a tile's picture covers the map's extent (not a zoomed-in part),
+    also for the first result, when the tiles are laid out while it is being shown."""
+    from explorer.resources import resource_path
+    from explorer.ui.main_window import MainWindow
+
+    win = MainWindow(restore_settings=False, library_path=tmp_path / "k.json")
+    qtbot.addWidget(win)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    win.maps_panel.display_tiles = lambda: ((100, 100), (60, 60))  # as after a first layout
+    result = _wait_result(qtbot, win, lambda: win.open_image(
+        resource_path("samples", "astronaut.png")))
+    h, w = result.feature_maps.shape[:2]
+    for grid, (gh, gw) in ((win.maps_panel.feature_grid, (h, w)),
+                           (win.maps_panel.pooled_grid, result.pooled.shape[:2])):
+        for tile in grid._tiles:
+            rect = tile.image.mapRectToParent(tile.image.boundingRect())
+            factor = gh // tile.shown_shape[0]
+            assert gh - factor < rect.height() <= gh
+            assert gw - factor < rect.width() <= gw
+    win.shutdown()

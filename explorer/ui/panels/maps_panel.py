@@ -249,7 +249,7 @@ class MapsPanel(QWidget):
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         planes = _planes(maps)
-        shown = self._shown(self.feature_grid, planes, result.display)
+        factor, shown = self._shown(self.feature_grid, planes, result.display)
         display = self.document.display
         # colour statistics from the shrunk planes: what is on screen, and 4–16× cheaper
         ranges = plane_ranges(shown)
@@ -262,7 +262,7 @@ class MapsPanel(QWidget):
         self._levels = MapLevels(levels.levels, levels.signed, clipped)
         names = self._names(len(planes))
         self.feature_grid.set_maps(planes, [f"{n} · {h}×{w}" for n in names],
-                                   levels.levels, levels.signed, shown)
+                                   levels.levels, levels.signed, shown, factor)
         self.fm_caption.setText(self._fm_caption_text(result))
         self._update_colorbar()
         self._update_clipped_label()
@@ -272,10 +272,10 @@ class MapsPanel(QWidget):
             ph, pw = pooled.shape[:2]
             # pooled values lie within their feature map's range: same colours, same bar
             pooled_planes = _planes(pooled)
-            self.pooled_grid.set_maps(
-                pooled_planes, [f"{n} · {ph}×{pw}" for n in names], levels.levels,
-                levels.signed, self._shown(self.pooled_grid, pooled_planes,
-                                           result.pooled_display))
+            pooled_factor, pooled_shown = self._shown(self.pooled_grid, pooled_planes,
+                                                      result.pooled_display)
+            self.pooled_grid.set_maps(pooled_planes, [f"{n} · {ph}×{pw}" for n in names],
+                                      levels.levels, levels.signed, pooled_shown, pooled_factor)
             self.pooled_caption.setText(
                 f"{POOL_NAMES.get(spec.pool_mode, spec.pool_mode)} {spec.pool_size}×"
                 f"{spec.pool_size}, stride {spec.pool_stride}: "
@@ -288,12 +288,12 @@ class MapsPanel(QWidget):
 
     @staticmethod
     def _shown(grid: MapGrid, planes: list[np.ndarray],
-               ready: DisplayPlanes | None) -> list[np.ndarray]:
-        """The planes as the grid shows them: the worker's, when shrunk by the right factor."""
+               ready: DisplayPlanes | None) -> tuple[int, list[np.ndarray]]:
+        """(factor, planes) as the grid shows them: the worker's, when shrunk rightly."""
         factor = grid.shrink_factor(planes[0].shape if planes else (0, 0))
         if ready is not None and ready.factor == factor and len(ready.planes) == len(planes):
-            return ready.planes
-        return [shrink(p, factor) for p in planes]
+            return factor, ready.planes
+        return factor, [shrink(p, factor) for p in planes]
 
     def display_tiles(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """Screen pixels of a feature-map tile and a pooled tile, for the compute worker."""

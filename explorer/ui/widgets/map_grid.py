@@ -219,11 +219,12 @@ class MapGrid(pg.GraphicsLayoutWidget):
 
     # --- content ------------------------------------------------------------------------
     def set_maps(self, planes: Sequence[np.ndarray], titles: Sequence[str], levels: np.ndarray,
-                 signed: bool, shown: Sequence[np.ndarray] | None = None) -> None:
+                 signed: bool, shown: Sequence[np.ndarray] | None = None,
+                 factor: int = 1) -> None:
         """Show K float32 planes, each (rows, cols), with (K, 2) levels and K titles.
 
-        ``shown``: the planes already shrunk by :meth:`shrink_factor` (the compute worker does
-        it for live frames); without it they are shrunk here.
+        ``shown``: the planes already shrunk by a whole ``factor`` (the compute worker does it
+        for live frames); without it they are shrunk here for the tiles' size.
         """
         shape = planes[0].shape if planes else (0, 0)
         if len(planes) != len(self._tiles) or (self._tiles and
@@ -237,8 +238,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
             if self._bar is not None:
                 self._bar.setColorMap(cmap)
         self._planes, self._levels = list(planes), np.asarray(levels)
-        factor = self.shrink_factor(shape)
         if shown is None:
+            factor = self.shrink_factor(shape)
             shown = [shrink(p, factor) for p in planes]
         self.set_titles(titles)
         for k, (tile, plane) in enumerate(zip(self._tiles, shown, strict=True)):
