@@ -59,6 +59,15 @@ VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg);;All files (
 CAMERA_SIZES = ((640, 480), (1280, 720), (1920, 1080))
 
 
+def sentence(message: str) -> str:
+    """A core message as a sentence: capital first letter, closing full stop."""
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message[-1] in ".!?" else message + "."
+
+
 class MainWindow(QMainWindow):
     """The explorer: source, layer controls, kernel editor, feature maps, parameters."""
 
@@ -424,16 +433,17 @@ class MainWindow(QMainWindow):
         if generation < self._generation:
             return  # a newer request is on its way; it may well succeed
         keep = " The last good result stays on screen." if self._last_result else ""
-        self.show_error(message[:1].upper() + message[1:] + keep)
+        self.show_error(sentence(message) + keep)
 
     def _show_result_status(self, result: LayerResult) -> None:
         img = result.request.image
         h, w = img.shape[:2]
         fh, fw, k = result.feature_maps.shape
-        text = f"input {w}×{h} → {k} feature maps {fw}×{fh}"
+        # tensor shapes as the lecture writes them: rows × columns (× maps)
+        text = f"input {h}×{w} → {k} feature maps {fh}×{fw}"
         if result.pooled is not None:
             ph, pw = result.pooled.shape[:2]
-            text += f" → pooled {pw}×{ph}"
+            text += f" → pooled {ph}×{pw}"
         self.status_sizes.setText(text)
         t = result.timings_ms
         self.status_time.setText(
@@ -526,7 +536,7 @@ class MainWindow(QMainWindow):
         self._live_status_timer.stop()
         self._update_live_actions()
         keep = " The last picture stays on screen." if self._last_result else ""
-        self.show_error(message + keep, "Retry", self._retry_live)
+        self.show_error(sentence(message) + keep, "Retry", self._retry_live)
 
     def _retry_live(self) -> None:
         if self.live.restart():
