@@ -64,7 +64,8 @@ def sentence(message: str) -> str:
     message = message.strip()
     if not message:
         return message
-    message = message[0].upper() + message[1:]
+    if message.split(" ", 1)[0].isalpha():  # "the kernel…", never "Photo.png …"
+        message = message[0].upper() + message[1:]
     return message if message[-1] in ".!?" else message + "."
 
 
@@ -373,22 +374,18 @@ class MainWindow(QMainWindow):
         if image is None:
             return None
         inp = self.document.input
-        max_side = self.live_max_side() if self._live_image is not None else inp.max_side
-        key = (id(image), image.shape, max_side, inp.grayscale)
+        key = (id(image), image.shape, inp.max_side, inp.grayscale)
         if self._prepared is None or self._prepared[0] != key:
-            small = images.resize_to_fit(image, max_side)
+            small = images.resize_to_fit(image, inp.max_side)
             if inp.grayscale and small.ndim == 3:
                 small = images.to_gray(small)
             self._prepared = (key, small)
         return self._prepared[1]
 
-    def live_max_side(self) -> int:
-        """Live frames are computed at the size the input is shown, when that is smaller."""
-        if not self.fit_live_to_view:
-            return self.document.input.max_side
+    def shown_side(self) -> int:
+        """Device pixels of the longer side of the input picture's view."""
         view = self.maps_panel.input_view
-        shown = int(max(view.width(), view.height()) * view.devicePixelRatioF())
-        return max(64, min(self.document.input.max_side, shown))
+        return max(64, int(max(view.width(), view.height()) * view.devicePixelRatioF()))
 
     def request_compute(self, frame_time: float | None = None) -> int | None:
         """Send the current picture and layer to the worker; returns the generation."""
@@ -529,8 +526,25 @@ class MainWindow(QMainWindow):
         if first:
             # panels that show sizes learn the frame's size; later frames skip the document
             self.document.set_image(frame.image, self.live.name)
+            self._fit_live_processing_size(frame.image.shape)
             self._update_live_actions()
         self.request_compute(frame.timestamp)
+
+    def _fit_live_processing_size(self, frame_shape: tuple[int, ...]) -> None:
+        """Compute live frames at the size they are shown, when that is smaller.
+
+        It goes through the document's processing size, so the Size control, the output-size
+        formulas and the parameter counts all state the size that is really computed.
+        """
+        side = self.shown_side()
+        if not self.fit_live_to_view or max(frame_shape[:2]) <= side:
+            return
+        if self.document.input.max_side > side:
+            self.document.input.max_side = side
+            fh, fw = frame_shape[:2]
+            self.show_message(f"Live: computing at the size shown ({side} px on the longer "
+                              f"side) instead of the {fw}×{fh} px frames; change it under Size",
+                              10_000)
 
     def _on_live_failed(self, message: str) -> None:
         self._live_status_timer.stop()
@@ -561,7 +575,8 @@ class MainWindow(QMainWindow):
             fh, fw = self._live_image.shape[:2]
             shown = self.processing_image()
             if shown is not None and shown.shape[:2] != (fh, fw):
-                text += f" · computing at {shown.shape[1]}×{shown.shape[0]} (shown size)"
+                text += (f" · computing {shown.shape[0]}×{shown.shape[1]} of "
+                         f"{fh}×{fw} frames")
         if self.live.frozen:
             text += " · FROZEN"
         self.status_live.setText(text)

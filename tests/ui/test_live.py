@@ -178,3 +178,15 @@ def test_closing_while_streaming_never_hangs(qtbot, window):
     window.close()
     assert not window.live.running
     assert capture is None or not capture.is_alive()
+
+
+def test_live_frames_are_computed_at_the_shown_size_through_the_document(qtbot, window):
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    side = window.shown_side()
+    assert side < 640  # the input view is smaller than the synthetic 640×480 frames
+    window.start_synthetic()
+    results = _results(qtbot, window, 3)
+    # the Size control, the formulas and the parameter counts read the same number
+    assert window.document.input.max_side == side
+    assert max(results[-1].request.image.shape[:2]) == side
