@@ -658,6 +658,7 @@ class CaptureThread(threading.Thread):
     ``stall_timeout`` seconds, end the thread with ``on_error(SourceError)``; so does a failed
     open. The end of a non-looping stream ends it with ``on_end()``. Both callbacks run on
     this thread: a GUI must hand them over to its own thread (e.g. by emitting a Qt signal).
+    After ``stop`` no error is reported (``last_error`` still records it).
 
     ``stop`` never hangs: it joins with a timeout. A driver call that blocks forever keeps the
     thread alive past that; the thread is a daemon so it cannot keep the program from exiting,
@@ -713,7 +714,7 @@ class CaptureThread(threading.Thread):
 
     @property
     def stalled_for(self) -> float:
-        """Seconds since the last picture (or since the start, before the first)."""
+        """Seconds since the last picture, or since the source opened; 0 before that."""
         last = self._last_frame_time
         return 0.0 if last is None else time.perf_counter() - last
 

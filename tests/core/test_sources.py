@@ -421,6 +421,7 @@ def test_stop_while_paced_and_while_paused_returns(threads):
     slow = SyntheticSource(64, 48, fps=0.5)  # a frame every 2 s: stop must not wait for it
     t, box, _ = start(threads, lambda: slow)
     assert box.wait_newer(0, timeout=WAIT) is not None
+    assert box.wait_newer(1, timeout=0.3) is None, "paced playback must not run ahead"
     assert t.stop(timeout=5.0)
     t2, _, _ = start(threads, lambda: SyntheticSource(64, 48))
     t2.pause()
