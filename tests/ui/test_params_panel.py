@@ -8,9 +8,10 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QLabel
 
 from explorer.core.params import PRESETS, compare, format_exact, format_ratio
 from explorer.state import Document
@@ -49,6 +50,11 @@ def params_of(panel) -> list[int]:
     return [panel.counts[k].params for k in KINDS]
 
 
+def shown(label) -> str:
+    """A label's text as read: the cards keep numbers together with no-break spaces."""
+    return label.text().replace("\u00a0", " ")
+
+
 # --- presets ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_every_preset_shows_its_numbers(panel, key):
@@ -63,7 +69,7 @@ def test_every_preset_shows_its_numbers(panel, key):
                                         format_ratio(values[1], values[2])]
     for kind in KINDS:
         assert panel.cards[kind].count.text() == format_exact(expected[kind].params)
-        assert panel.cards[kind].formula.text() == expected[kind].formula
+        assert shown(panel.cards[kind].formula) == expected[kind].formula
     assert panel.note_label.text() == PRESETS[key].note
 
 
@@ -81,7 +87,7 @@ def test_the_lectures_numbers_on_the_chart(panel):
 def test_the_slide_that_rounds_shows_the_exact_number(panel):
     panel.set_preset("mlp_256")
     card = panel.cards["dense"]
-    assert "196,608,000 weights" in card.split.text()
+    assert "196,608,000 weights" in shown(card.split)
     assert "more than 200 million" in panel.note_label.text()
     assert "196,608,000" in panel.note_label.text()
 
@@ -307,3 +313,97 @@ def test_export_to_a_missing_folder_raises_a_readable_error(panel, tmp_path):
         panel.export_chart_png(tmp_path / "no" / "chart.png")
     with pytest.raises(ValueError, match="could not write"):
         panel.export_chart_svg(tmp_path / "no" / "chart.svg")
+
+
+# --- on a projector: the tab in a 1280×720 window -------------------------------------------
+COMPACT = (960, 600)  # the Parameters tab of a 1280×720 main window beside the layer dock
+
+
+@pytest.fixture
+def compact_panel(qtbot, qapp, document):
+    widget = ParamsPanel(document)
+    qtbot.addWidget(widget)
+    widget.resize(*COMPACT)
+    widget.show()
+    settle(qapp)
+    yield widget
+    widget.cleanup()
+
+
+def settle(qapp) -> None:
+    for _ in range(3):  # layouts, then the chart's reaction to its new size
+        qapp.processEvents()
+
+
+def scene_rect(label: pg.TextItem, view) -> QRectF:
+    """Where a chart label is drawn, from its anchor point and its size in pixels."""
+    point = view.mapViewToScene(label.pos())
+    size = label.textItem.boundingRect()
+    return QRectF(point.x() - label.anchor[0] * size.width(),
+                  point.y() - label.anchor[1] * size.height(), size.width(), size.height())
+
+
+def test_a_narrow_panel_folds_the_controls_away(compact_panel, qapp):
+    panel = compact_panel
+    assert not panel.controls_visible()
+    assert panel.splitter.sizes()[0] == 0
+    assert panel.controls_button.text() == "▶ Controls"
+    panel.controls_button.click()  # the student wants the number fields
+    settle(qapp)
+    assert panel.controls_visible()
+    assert 256 <= panel.splitter.sizes()[0] <= 380
+    assert panel.controls_button.text() == "◀ Controls"
+    panel.resize(700, 600)  # a choice holds, whatever the width
+    settle(qapp)
+    assert panel.controls_visible()
+    panel.set_controls_visible(False)
+    panel.resize(1600, 900)
+    settle(qapp)
+    assert not panel.controls_visible()
+    assert not panel.controls_button.isChecked()
+
+
+def test_the_controls_follow_the_width_until_the_student_chooses(panel, qapp):
+    settle(qapp)
+    assert panel.controls_visible()  # 1400 px: room for the controls beside the chart
+    assert 256 <= panel.splitter.sizes()[0] <= 380
+    panel.resize(*COMPACT)
+    settle(qapp)
+    assert not panel.controls_visible()
+    panel.resize(1400, 900)
+    settle(qapp)
+    assert panel.controls_visible()
+
+
+@pytest.mark.parametrize("key", [CURRENT, *sorted(PRESETS)])
+def test_nothing_is_clipped_or_overlapping_at_1280x720(compact_panel, qapp, key):
+    panel = compact_panel
+    panel.set_preset(key)
+    settle(qapp)
+    for card in panel.cards.values():
+        assert card.heightForWidth(card.width()) <= card.height()
+        for label in card.findChildren(QLabel):
+            if label.wordWrap():
+                assert label.heightForWidth(label.width()) <= label.height(), label.text()
+            else:
+                assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+        assert card.count.font().pointSize() >= 16  # the big number stays big
+        assert card.formula.font().pointSize() >= 11
+
+    item = panel.chart.getPlotItem()
+    view = item.getViewBox()
+    plot = view.sceneBoundingRect()
+    assert plot.height() >= 200  # the chart gets the height
+    texts = [i for i in item.items if isinstance(i, pg.TextItem)]
+    counts = [scene_rect(t, view) for t in texts if t.textItem.toPlainText()
+              in panel.chart.value_labels]
+    ratios = [scene_rect(t, view) for t in texts if t.textItem.toPlainText()
+              in panel.chart.ratio_labels]
+    assert len(counts) == 3 and len(ratios) == 2
+    for rect in counts + ratios:  # inside the plot: under the title, above the bar names
+        assert plot.contains(rect), rect
+    for ratio in ratios:
+        assert not any(ratio.intersects(count) for count in counts)
+    assert not item.titleLabel.sceneBoundingRect().intersects(plot)
+    axis_title = item.getAxis("left").label.boundingRect()  # drawn turned by 90°
+    assert axis_title.width() <= plot.height()

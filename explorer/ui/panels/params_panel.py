@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetricsF, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -67,8 +68,15 @@ MAX_SIDE = 65536  # the explorer processes pictures up to this size ("full size"
 MAX_KERNEL = 4096
 MAX_UNITS = 10**7
 NO_PICTURE = (480, 640)  # what "current explorer layer" assumes before a picture is open
-FOOTNOTE = (" MACs: multiply-accumulates, one per weight per output. Memory: float32, 4 bytes a "
-            "parameter, 1 MB = 10⁶ bytes.")
+FOOTNOTE = "MACs: multiply-accumulates per image · float32: 4 bytes a parameter, 1 MB = 10⁶ bytes"
+FOOTNOTE_DETAIL = ("A MAC is one multiplication and one addition: one per weight per output "
+                   "value. Memory is the float32 size of the parameters alone.")
+NBSP = "\u00a0"  # a space where a label must not wrap
+SMALL_PT = 11  # the smallest type on the panel, still legible from the middle of a room
+CONTROLS_WIDTH = (256, 380)  # the controls column: narrow in a 1280×720 window, never wider
+# narrower than this (a 1280×720 window beside the layer dock), the panel opens with the
+# controls folded away: the chart and the three cards need the width more
+FOLD_CONTROLS_BELOW = 1100
 CSV_COLUMNS = (
     "layer", "setup", "parameters", "weights", "biases", "formula", "float32 bytes",
     "float32 memory", "multiply-accumulates per image", "outputs",
@@ -167,58 +175,73 @@ class NumberField(QWidget):
 
 
 class _LayerCard(QFrame):
-    """One layer's numbers: its count, its formula, its memory and its work per image."""
+    """One layer's numbers: its count, its formula, its memory and its work per image.
+
+    Compact enough for three side by side under the chart in a 1280×720 window: the count
+    and the formula stay large and on one line, the explanations wrap in smaller type.
+    """
 
     def __init__(self, name: str, meaning: str, colour: str) -> None:
         super().__init__(frameShape=QFrame.Shape.StyledPanel)
         self.setStyleSheet(f"_LayerCard {{ border-top: 6px solid {colour}; }}")
-        title = QLabel(name, wordWrap=True)
-        title.setFont(_font(16, bold=True))
-        title.setStyleSheet(f"color: {colour};")
-        self.setFont(_font(12))  # read from the back of the room, like the chart
+        self.setFont(_font(SMALL_PT))
+        self.title = QLabel(name)
+        self.title.setStyleSheet(f"color: {colour};")
         subtitle = QLabel(meaning, wordWrap=True)
         self.count = QLabel()
-        self.count.setFont(_font(20, bold=True))
         self.split = QLabel(wordWrap=True)  # weights + biases: the exact numbers
-        self.formula = QLabel(wordWrap=True)
-        self.formula.setFont(_font(14))
+        self.formula = QLabel(wordWrap=True)  # wraps only where the smallest type is too wide
         self.details = QLabel(wordWrap=True)
-        for label in (title, subtitle, self.count, self.split, self.formula, self.details):
+        labels = (self.title, subtitle, self.count, self.split, self.formula, self.details)
+        for label in labels:
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             # the three cards share the width equally, whatever their text
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
-        layout.setSpacing(3)
-        for widget in (title, subtitle, self.count, self.split, self.formula, self.details):
-            layout.addWidget(widget)
+        layout.setContentsMargins(8, 4, 8, 6)
+        layout.setSpacing(1)
+        for label in labels:
+            layout.addWidget(label)
         layout.addStretch(1)
+        self._fit_text()
 
     def show_counts(self, counts: LayerCounts, outputs_text: str) -> None:
         self.count.setText(format_exact(counts.params))  # 10¹² as a power, as on the chart
         if counts.biases:
-            self.split.setText(f"= {format_count(counts.weights)} weights + "
-                               f"{format_count(counts.biases)} biases")
+            split = (f"= {format_count(counts.weights)} weights + "
+                     f"{format_count(counts.biases)} biases")
         else:
-            self.split.setText(f"= {format_count(counts.weights)} weights, no biases")
-        self.formula.setText(counts.formula)
+            split = f"= {format_count(counts.weights)} weights, no biases"
+        self.split.setText(_breaking_before(split, ("+", "no")))
+        exact, _, rounded = counts.formula.partition(" ≈ ")  # "≈ 1.97 × 10⁸" stays whole
+        self.formula.setText(_breaking_before(exact, ("×", "="))
+                             + (f" {_breaking_before('≈ ' + rounded, ())}" if rounded else ""))
+        memory = f"float32: {format_bytes(counts.bytes)} · MACs: {format_power(counts.macs)}"
+        outputs = f"outputs: {outputs_text}"
+        self.details.setText(_breaking_before(memory, ("MACs:",)) + "\n"
+                             + _breaking_before(outputs, ("=",)))
         self._fit_text()
-        self.details.setText(
-            f"float32: {format_bytes(counts.bytes)}\n"
-            f"MACs per image: {format_power(counts.macs)}\n"
-            f"outputs: {outputs_text}"
-        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_text()
 
     def _fit_text(self) -> None:
-        """Count and formula in the largest type that fits the card: digits cannot wrap."""
+        """Name, count and formula in the largest type that fits: digits should not wrap.
+
+        The formula takes as few lines as it can, in the largest type that gives that few; it
+        breaks before its ×, = or ≈ only.
+        """
         width = self.contentsRect().width() - 20
-        self.count.setFont(_font(fitting_points(self.count.text(), width, 20, smallest=9),
+        self.title.setFont(_font(fitting_points(self.title.text(), width, 15,
+                                                smallest=SMALL_PT), bold=True))
+        self.count.setFont(_font(fitting_points(self.count.text(), width, 22, smallest=9),
                                  bold=True))
-        longest = max(self.formula.text().split(), key=len, default="")
-        self.formula.setFont(_font(fitting_points(longest, width, 14, bold=False, smallest=9)))
+        pieces = self.formula.text().split(" ")
+        # fewest lines first, then the largest type (range: from 14 points down)
+        points = min(range(14, SMALL_PT - 1, -1),
+                     key=lambda pt: (_lines_needed(pieces, _font(pt), width), -pt))
+        self.formula.setFont(_font(points))
 
     def show_nothing(self) -> None:
         self.count.setText("—")
@@ -270,7 +293,12 @@ class ParamsPanel(QWidget):
         self.units_field.setToolTip(
             "Hidden units of the fully connected layer. “auto”: as many as the convolution's "
             "outputs H'·W'·K, so that all three layers produce the same output.")
-        self.bias_check = QCheckBox("biases (one per unit, per window, per filter)")
+        self.bias_check = QCheckBox("biases", toolTip="one per unit, per window, per filter")
+        bias_hint = QLabel("one per unit, per window, per filter", wordWrap=True,
+                           enabled=False)  # greyed: an explanation, not a control
+        bias_row = QHBoxLayout()
+        bias_row.addWidget(self.bias_check)
+        bias_row.addWidget(bias_hint, 1)
 
         pads = QHBoxLayout()
         pads.setContentsMargins(0, 0, 0, 0)
@@ -285,25 +313,33 @@ class ParamsPanel(QWidget):
         image_form.addRow("channels", self.channels_field)
         layer_box = QGroupBox("Window (kernel) and filters")
         layer_form = QFormLayout(layer_box)
-        layer_form.addRow("kernel height", self.kernel_h_field)
-        layer_form.addRow("kernel width", self.kernel_w_field)
+        layer_form.addRow("kernel h", self.kernel_h_field)
+        layer_form.addRow("kernel w", self.kernel_w_field)
         layer_form.addRow("stride", self.stride_field)
         layer_form.addRow("dilation", self.dilation_field)
         layer_form.addRow("padding", self.padding_combo)
-        layer_form.addRow("custom pad h × w", pads)
-        layer_form.addRow("filters (maps)", self.filters_field)
+        layer_form.addRow("pad h × w", pads)
+        layer_form.addRow("filters", self.filters_field)
+        layer_form.addRow(bias_row)
         dense_box = QGroupBox("Fully connected layer")
         dense_form = QFormLayout(dense_box)
-        dense_form.addRow("hidden units", self.units_field)
+        dense_form.addRow("units", self.units_field)
+        # what "auto" means, next to the field that sets it
+        self.units_label = QLabel(wordWrap=True)
+        dense_form.addRow(self.units_label)
+        for form in (image_form, layer_form, dense_form):
+            form.setContentsMargins(6, 4, 6, 4)
+            form.setVerticalSpacing(3)
 
-        self.png_button = QPushButton("Chart PNG ×2…", toolTip="the chart at twice its size")
-        self.svg_button = QPushButton("Chart SVG…", toolTip="the chart as a vector drawing")
-        self.csv_button = QPushButton("Table CSV…", toolTip="the three layers' numbers")
+        self.png_button = QPushButton("PNG ×2…", toolTip="the chart at twice its size")
+        self.svg_button = QPushButton("SVG…", toolTip="the chart as a vector drawing")
+        self.csv_button = QPushButton("CSV…", toolTip="the three layers' numbers as a table")
         self.png_button.clicked.connect(self._on_png_clicked)
         self.svg_button.clicked.connect(self._on_svg_clicked)
         self.csv_button.clicked.connect(self._on_csv_clicked)
         export_box = QGroupBox("Export for slides")
         export_layout = QGridLayout(export_box)
+        export_layout.setContentsMargins(6, 4, 6, 4)
         export_layout.addWidget(self.png_button, 0, 0)
         export_layout.addWidget(self.svg_button, 0, 1)
         export_layout.addWidget(self.csv_button, 1, 0)
@@ -311,41 +347,52 @@ class ParamsPanel(QWidget):
         controls = QWidget()
         column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 6, 0)
-        column.addWidget(QLabel("Example"))
-        column.addWidget(self.preset_combo)
-        for widget in (image_box, layer_box, dense_box, self.bias_check, export_box):
+        for widget in (image_box, layer_box, dense_box, export_box):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setWidget(controls)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(290)
+        scroll.setMinimumWidth(CONTROLS_WIDTH[0])
+
+        # the example and the button that gives the chart the whole width stay in view
+        self.controls_button = QToolButton(checkable=True, checked=True)
+        self.controls_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.controls_button.toggled.connect(self.set_controls_visible)
+        example_row = QHBoxLayout()
+        example_row.addWidget(self.controls_button)
+        example_row.addWidget(QLabel("Example"))
+        example_row.addWidget(self.preset_combo, 1)
 
         self.note_label = QLabel(wordWrap=True)
-        self.note_label.setFont(_font(13))
+        self.note_label.setFont(_font(12))
         self.error_label = QLabel(wordWrap=True)
         self.error_label.setFont(_font(14, bold=True))
         self.error_label.setStyleSheet("color: #A01010;")
         self.error_label.hide()
         self.chart = LogBarChart()
         self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.chart.setMinimumHeight(260)
+        self.chart.setMinimumHeight(240)
         self.cards = {key: _LayerCard(name, meaning, colour)
                       for key, name, meaning, colour in LAYERS}
         cards = QHBoxLayout()
+        cards.setSpacing(6)
         for card in self.cards.values():
             cards.addWidget(card, 1)
-        self.units_label = QLabel(wordWrap=True)
+        footnote = QLabel(FOOTNOTE, wordWrap=True, toolTip=FOOTNOTE_DETAIL)
+        footnote.setFont(_font(SMALL_PT))
 
         right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(4)
+        right.addLayout(example_row)
         right.addWidget(self.note_label)
         right.addWidget(self.error_label)
         right.addWidget(self.chart, 1)
         right.addLayout(cards)
-        right.addWidget(self.units_label)
+        right.addWidget(footnote)
         content = QWidget()
         content.setLayout(right)
-        right.setContentsMargins(0, 0, 0, 0)
         # the student can give the chart more room; the controls start at a useful width
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(scroll)
@@ -354,9 +401,14 @@ class ParamsPanel(QWidget):
         self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
+        self._controls_width = 0  # the column's width before it was folded away
+        self._controls_chosen = False  # shown or folded by the student, not by the width
         self._sized = False  # the splitter is divided on first show, when the width is known
         layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
+        self._label_controls_button()
 
         for field in (self.height_field, self.width_field, self.channels_field,
                       self.kernel_h_field, self.kernel_w_field, self.stride_field,
@@ -371,8 +423,62 @@ class ParamsPanel(QWidget):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            controls = max(290, min(400, round(0.3 * self.width())))
-            self.splitter.setSizes([controls, max(1, self.width() - controls)])
+            self._fit_controls()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # the main window hides a dock as this tab opens, so the first width is not the last
+        if self._sized and not self._controls_chosen:
+            self._fit_controls()
+
+    # --- the controls column ---------------------------------------------------------------
+    def controls_visible(self) -> bool:
+        """Whether the column of number fields is shown beside the chart."""
+        if not self._sized:  # divided on first show; until then the button holds the wish
+            return self.controls_button.isChecked()
+        return self.splitter.sizes()[0] > 0
+
+    def set_controls_visible(self, visible: bool) -> None:
+        """Show the number fields, or fold them away to give the chart and the cards the width.
+
+        From then on the column keeps that state whatever the panel's width.
+        """
+        self._controls_chosen = True
+        if self._sized:
+            sizes = self.splitter.sizes()
+            total = sum(sizes)
+            if visible and sizes[0] == 0:
+                controls = self._controls_width or max(CONTROLS_WIDTH[0], round(0.26 * total))
+                self.splitter.setSizes([controls, max(1, total - controls)])
+            elif not visible and sizes[0] > 0:
+                self._controls_width = sizes[0]
+                self.splitter.setSizes([0, total])
+        self._label_controls_button(None if self._sized else visible)
+
+    def _fit_controls(self) -> None:
+        """Until the student chooses: the controls beside the chart where there is room."""
+        low, high = CONTROLS_WIDTH
+        width = self.width() - 8  # the splitter's width once laid out (4 px margins)
+        controls = max(low, min(high, round(0.26 * width)))
+        shown = self.controls_button.isChecked() if self._controls_chosen else (
+            width >= FOLD_CONTROLS_BELOW)
+        self._controls_width = controls
+        self.splitter.setSizes([controls if shown else 0, width - (controls if shown else 0)])
+        self._label_controls_button()
+
+    def _on_splitter_moved(self, *_: object) -> None:
+        self._controls_chosen = True  # the column was dragged: leave it where it is
+        self._label_controls_button()
+
+    def _label_controls_button(self, shown: bool | None = None) -> None:
+        if shown is None:
+            shown = self.controls_visible()
+        self.controls_button.blockSignals(True)
+        self.controls_button.setChecked(shown)
+        self.controls_button.blockSignals(False)
+        self.controls_button.setText("◀ Controls" if shown else "▶ Controls")
+        self.controls_button.setToolTip("fold the number fields away: the chart gets the width"
+                                        if shown else "show the number fields")
 
     # --- the settings ----------------------------------------------------------------------
     @property
@@ -509,14 +615,12 @@ class ParamsPanel(QWidget):
         self.cards["conv"].show_counts(counts["conv"], maps)
         if setup.units is None:
             self.units_label.setText(
-                f"Hidden units “auto”: the fully connected layer gets H'·W'·K = {maps} units, "
-                "as many as the convolution has outputs, so all three layers produce the same "
-                "output." + FOOTNOTE)
+                f"“auto”: H'·W'·K = {maps} units, as many as the convolution has outputs, so "
+                "all three layers produce the same output.")
         else:
             self.units_label.setText(
-                f"The fully connected layer has {format_count(setup.units)} hidden units; the "
-                f"other two produce {maps} values. Set hidden units to “auto” to give all three "
-                "the same output." + FOOTNOTE)
+                f"The other two layers produce {maps} values; “auto” gives all three the "
+                "same output.")
         params = [counts[key].params for key, *_ in LAYERS]
         self.chart.set_bars(
             names=[name for _, name, _, _ in LAYERS],
@@ -622,6 +726,30 @@ class ParamsPanel(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.cleanup()
         super().closeEvent(event)
+
+
+def _breaking_before(text: str, words: tuple[str, ...]) -> str:
+    """``text`` that wraps only before one of ``words``: its other spaces do not break.
+
+    A narrow card then wraps "(227·227·3 + 1) × 55·55·96 = 44,892,355,200" between its
+    factors, never inside a number or a bracket.
+    """
+    pieces = text.split(" ")
+    return pieces[0] + "".join(
+        (" " if piece in words else NBSP) + piece for piece in pieces[1:])
+
+
+def _lines_needed(pieces: list[str], font: QFont, width: float) -> int:
+    """How many lines a label wrapping between ``pieces`` (joined by spaces) takes."""
+    metrics = QFontMetricsF(font)
+    lines, line = 1, ""
+    for piece in pieces:
+        joined = f"{line} {piece}" if line else piece
+        if line and metrics.horizontalAdvance(joined) + 8 > width:
+            lines, line = lines + 1, piece
+        else:
+            line = joined
+    return lines
 
 
 def _pair(value: int | tuple[int, int]) -> tuple[int, int]:

@@ -89,6 +89,11 @@ class LogBarChart(pg.PlotWidget):
         self.ratio_labels: list[str] = []
         self.tick_labels: list[str] = []  # the y axis' labelled ticks
         self._title, self._names = "", []
+        self._heights: list[float] = []  # log10 of the counts, the bars' tops
+        self._y_label, self._y_label_pt = "", 0
+        # the y range and the axis title follow the plot's height in pixels, known only after
+        # the layout has placed the view
+        item.getViewBox().sigResized.connect(self._fit_to_height)
 
     # --- content -------------------------------------------------------------------------
     def set_bars(
@@ -133,13 +138,9 @@ class LogBarChart(pg.PlotWidget):
         item.getAxis("left").setTicks([major, minor])
         self.tick_labels = [text for _, text in major]
         item.getAxis("bottom").setTicks([list(zip(xs, names, strict=True))])
-        # room above the tallest bar for its count, and below 10⁰ for that tick's label
-        # (pyqtgraph drops a label that would reach past the end of the axis)
-        upper = max(top * 1.12 + 0.6, 1.0)
-        item.setYRange(-0.06 * upper, upper, padding=0)
         item.setXRange(-0.55, len(counts) - 0.45, padding=0)
-        item.setLabel("left", y_label, color=INK, **{"font-size": f"{LABEL_PT}pt"})
-        self._title, self._names = title, list(names)
+        self._title, self._names, self._heights = title, list(names), heights
+        self._y_label, self._y_label_pt = y_label, 0
         self._fit_to_width()
 
     def clear_bars(self) -> None:
@@ -150,6 +151,7 @@ class LogBarChart(pg.PlotWidget):
         for text in self._texts:
             item.removeItem(text)
         self._texts.clear()
+        self._heights = []
         self.value_labels, self.ratio_labels = [], []
 
     # --- legible at any width ----------------------------------------------------------
@@ -175,6 +177,68 @@ class LogBarChart(pg.PlotWidget):
         height = item.titleLabel.item.boundingRect().height()
         item.titleLabel.setMaximumHeight(height)
         item.layout.setRowFixedHeight(0, height)
+        self._fit_to_height()
+
+    def _fit_to_height(self, *_: object) -> None:
+        """Headroom above every bar for its count, in pixels; an axis title as tall as the axis.
+
+        The counts are drawn in points, the bars in data units: how much of the y range a
+        label needs depends on the plot's height, so the range is worked out in pixels. A
+        label above the range would be drawn over the chart's title.
+        """
+        if not self._heights:
+            return
+        item = self.getPlotItem()
+        view_height = item.getViewBox().height()
+        if view_height < 40:  # not laid out yet
+            return
+        # below 10⁰: half that tick's label (pyqtgraph drops a label reaching past the axis)
+        below = (0.5 * QFontMetricsF(_font(TICK_PT)).height() + 2) / view_height
+        span = 1.0
+        for top, label in zip(self._heights, self._texts, strict=False):  # counts come first
+            above = (label.textItem.boundingRect().height() + 4) / view_height
+            span = max(span, top / max(0.2, 1 - below - above))
+        lower = -below * span
+        item.setYRange(lower, lower + span, padding=0)
+        self._place_ratios(view_height / span, lower + span)
+        points = fitting_points(self._y_label, view_height, LABEL_PT, bold=False)
+        if points != self._y_label_pt:  # setLabel re-lays the axis out: only on a change
+            self._y_label_pt = points
+            item.setLabel("left", self._y_label, color=INK, **{"font-size": f"{points}pt"})
+
+    def _place_ratios(self, pixels_per_decade: float, top: float) -> None:
+        """Each factor half-way between its two bars, unless it would cover a count there.
+
+        A count wider than its bar ("105,705,600") reaches into the gap where the factor sits;
+        then the factor moves just above the lower bar's count, or else just below it, where
+        there is room in the plot.
+        """
+        n = len(self._heights)
+        values, ratios = self._texts[:n], self._texts[n:]
+        pixels_per_bar = self.getPlotItem().getViewBox().width() / (n + 0.1)  # x: n + 0.1 wide
+
+        def box(label: pg.TextItem, x: float, y: float, anchor_y: float) -> QRectF:
+            """The label's rectangle in pixels from the origin (y up), anchored at (x, y)."""
+            size = label.textItem.boundingRect()
+            bottom = y * pixels_per_decade - anchor_y * size.height()
+            return QRectF(x * pixels_per_bar - size.width() / 2, bottom,
+                          size.width(), size.height())
+
+        for x, ratio in enumerate(ratios):
+            pair = (x, x + 1)
+            counts = [box(values[b], b, self._heights[b], 0.0) for b in pair]
+            half = 0.5 * ratio.textItem.boundingRect().height() / pixels_per_decade
+            gap = 3 / pixels_per_decade
+            lower = min(pair, key=lambda b: self._heights[b])
+            count_height = values[lower].textItem.boundingRect().height() / pixels_per_decade
+            places = (
+                (self._heights[x] + self._heights[x + 1]) / 2,
+                self._heights[lower] + count_height + gap + half,  # over the lower count
+                self._heights[lower] - gap - half,  # under it, on the bars
+            )
+            fits = [y for y in places if half <= y <= top - half
+                    and not any(box(ratio, x + 0.5, y, 0.5).intersects(c) for c in counts)]
+            ratio.setPos(x + 0.5, fits[0] if fits else places[0])
 
     def _add_text(self, text: str, x: float, y: float, anchor, color: str,
                   framed: bool = False) -> None:
