@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
                              lambda _=False, p=path: self.open_image(p)))
         self.recent_menu = file_menu.addMenu("Open &recent")
         self._refresh_recent_menu()
+        file_menu.addAction(self._action("Open &video…", self.open_video_dialog,
+                                         "Ctrl+Shift+O", "Play a video file, looped"))
         file_menu.addAction(self._action("&Paste image", self.paste_image,
                                          QKeySequence.StandardKey.Paste,
                                          "Use the picture on the clipboard as the input"))
@@ -231,7 +233,7 @@ class MainWindow(QMainWindow):
             action.setChecked((w, h) == self._camera_size)
             action.setActionGroup(self._size_group())
             size_menu.addAction(action)
-        menu.addAction(self._action("Open &video…", self.open_video_dialog, "Ctrl+Shift+O"))
+        menu.addAction(self._action("Open &video…", self.open_video_dialog))
         menu.addAction(self._action("&Synthetic scene", self.start_synthetic,
                                     tip="Moving shapes and edges: a live source with no camera"))
         menu.addSeparator()
