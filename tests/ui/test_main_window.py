@@ -227,3 +227,15 @@ def test_every_tile_spans_its_whole_map(qtbot, tmp_path):
             assert gh - factor < rect.height() <= gh
             assert gw - factor < rect.width() <= gw
     win.shutdown()
+
+
+def test_dropping_an_image_file_opens_it(qtbot, window, tmp_path):
+    from PySide6.QtCore import QUrl
+
+    path = tmp_path / "dropped.png"
+    cv2.imwrite(str(path), np.full((20, 30, 3), 90, np.uint8))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    _wait_result(qtbot, window, lambda: window._accept_mime(mime, "the dropped item"))
+    assert window.document.source_name == "dropped.png"
+    assert window.document.image.shape == (20, 30, 3)
