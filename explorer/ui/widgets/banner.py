@@ -12,6 +12,16 @@ STYLE = (
 )
 
 
+def sentence(message: str) -> str:
+    """A core message as a sentence: capital first letter, closing full stop."""
+    message = message.strip()
+    if not message:
+        return message
+    if message.split(" ", 1)[0].isalpha():  # "the kernel…", never "Photo.png …"
+        message = message[0].upper() + message[1:]
+    return message if message[-1] in ".!?" else message + "."
+
+
 class Banner(QFrame):
     """A dismissable warning with an optional action button (e.g. "Retry")."""
 
