@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 import pytest
 
-from explorer.core import sources
+import explorer.core.sources.camera as camera_module
+import explorer.core.sources.video as video_module
 from explorer.core.sources import (
     CameraSource,
     CaptureThread,
@@ -352,14 +353,14 @@ def test_video_with_a_non_ascii_name(tmp_path):
 def test_non_ascii_name_falls_back_to_an_ascii_link(tmp_path, monkeypatch):
     """Where OpenCV cannot take the name (Windows), the file is read under an ASCII alias."""
     path = write_test_video(tmp_path / "clé.avi", 3, (48, 32), 25)
-    real_open = sources._open_file_capture
+    real_open = video_module._open_file_capture
     tried: list[str] = []
 
     def ascii_only(p: str):
         tried.append(p)
         return real_open(p) if p.isascii() else None
 
-    monkeypatch.setattr(sources, "_open_file_capture", ascii_only)
+    monkeypatch.setattr(video_module, "_open_file_capture", ascii_only)
     src = VideoFileSource(path)
     src.open()
     alias = Path(tried[-1])
@@ -512,8 +513,8 @@ class FakeCapture:
 @pytest.fixture
 def fake_camera(monkeypatch):
     cam = type("Cam", (FakeCapture,), {})  # a fresh class: its counters start at zero
-    monkeypatch.setattr(sources.cv2, "VideoCapture", cam)
-    monkeypatch.setattr(sources, "_camera_device_exists", lambda i: True)
+    monkeypatch.setattr(camera_module.cv2, "VideoCapture", cam)
+    monkeypatch.setattr(camera_module, "_camera_device_exists", lambda i: True)
     return cam
 
 
@@ -556,8 +557,8 @@ def test_list_cameras_skips_missing_and_unopenable(monkeypatch, fake_camera):
         def isOpened(self):
             return self.index == 2
 
-    monkeypatch.setattr(sources.cv2, "VideoCapture", OnlyTwo)
-    monkeypatch.setattr(sources, "_camera_device_exists", lambda i: i != 3)
+    monkeypatch.setattr(camera_module.cv2, "VideoCapture", OnlyTwo)
+    monkeypatch.setattr(camera_module, "_camera_device_exists", lambda i: i != 3)
     assert list_cameras(max_index=5) == [2]
     assert OnlyTwo.released == 4  # every opened handle is given back (index 3 never opened)
 
