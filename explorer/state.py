@@ -235,6 +235,7 @@ class Document:
         self.filters = FilterBank(self.layer.kernel_h, self.layer.kernel_w, 3)
         self.image: np.ndarray | None = None  # the source picture, uint8 (H, W, 3) or (H, W)
         self.source_name: str = ""
+        self._setting_kernel_size = False
         self.filters.resize(self.layer.n_filters, default_filter)
         self.layer.events.n_filters.connect(self._on_n_filters_changed)
         self.layer.events.kernel_h.connect(self._on_kernel_size_changed)
@@ -258,7 +259,18 @@ class Document:
             self.display.selected_filter = len(self.filters) - 1
 
     def _on_kernel_size_changed(self, *_: object) -> None:
-        self.filters.reshape(self.layer.kernel_h, self.layer.kernel_w, self.channels)
+        if not self._setting_kernel_size:
+            self.filters.reshape(self.layer.kernel_h, self.layer.kernel_w, self.channels)
+
+    def set_kernel_size(self, height: int, width: int) -> None:
+        """Change both kernel sides with one reshape of the filters (not two half-way ones)."""
+        self._setting_kernel_size = True
+        try:
+            self.layer.kernel_h = height
+            self.layer.kernel_w = width
+        finally:
+            self._setting_kernel_size = False
+        self._on_kernel_size_changed()
 
     # --- requests ------------------------------------------------------------------------
     def layer_spec(self) -> LayerSpec:

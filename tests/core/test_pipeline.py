@@ -74,3 +74,4 @@ def test_display_planes_are_block_means_for_the_tiles():
     np.testing.assert_allclose(result.display.planes[1], expected, rtol=1e-5, atol=1e-3)
     assert result.pooled_display.factor == 4
     assert result.pooled_display.planes[0].shape == (8, 12)
+

@@ -319,8 +319,7 @@ class LayerPanel(QWidget):
         # would release the square lock, so the widgets wait for both.
         self._writing_kernel = True
         try:
-            self.document.layer.kernel_h = height
-            self.document.layer.kernel_w = width
+            self.document.set_kernel_size(height, width)
         finally:
             self._writing_kernel = False
         self._sync_layer()
