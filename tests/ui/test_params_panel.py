@@ -155,11 +155,15 @@ def test_settings_that_cannot_work_say_why(panel, tmp_path):
     assert panel.error_label.isVisibleTo(panel)
     assert "larger than" in panel.error_label.text()
     assert panel.chart.value_labels == []
+    title = panel.chart.getPlotItem().titleLabel
+    assert not title.isVisible()  # not the last setup that worked
     assert not panel.csv_button.isEnabled()
     with pytest.raises(ValueError, match="nothing to export"):
         panel.export_csv(tmp_path / "t.csv")
     panel.padding_combo.setCurrentText("same")  # "same" always fits
     assert panel.counts is not None
+    assert title.isVisible()
+    assert "40×3" in title.text
     assert not panel.error_label.isVisibleTo(panel)
 
 

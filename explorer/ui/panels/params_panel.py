@@ -229,8 +229,8 @@ class _LayerCard(QFrame):
     def _fit_text(self) -> None:
         """Name, count and formula in the largest type that fits: digits should not wrap.
 
-        The formula takes as few lines as it can, in the largest type that gives that few; it
-        breaks before its ×, = or ≈ only.
+        The formula takes as few lines as it can, in the largest type that gives that few (the
+        smallest if it needs three); it breaks before its ×, = or ≈ only.
         """
         width = self.contentsRect().width() - 20
         self.title.setFont(_font(fitting_points(self.title.text(), width, 15,
@@ -241,6 +241,8 @@ class _LayerCard(QFrame):
         # fewest lines first, then the largest type (range: from 14 points down)
         points = min(range(14, SMALL_PT - 1, -1),
                      key=lambda pt: (_lines_needed(pieces, _font(pt), width), -pt))
+        if _lines_needed(pieces, _font(points), width) > 2:
+            points = SMALL_PT  # three lines or more: small type keeps the card short
         self.formula.setFont(_font(points))
 
     def show_nothing(self) -> None:

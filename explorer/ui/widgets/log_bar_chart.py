@@ -153,6 +153,9 @@ class LogBarChart(pg.PlotWidget):
         self._texts.clear()
         self._heights = []
         self.value_labels, self.ratio_labels = [], []
+        if self._title:  # an empty chart must not name the setup it no longer shows
+            self._title = ""
+            item.setTitle(None)
 
     # --- legible at any width ----------------------------------------------------------
     def resizeEvent(self, event) -> None:
