@@ -110,7 +110,7 @@ def run_case(app, size: tuple[int, int], folder: Path, full: bool) -> dict[str, 
 
     frames = len(shown_at)
     busy = on_frame.total + on_result.total
-    computed = win.last_result.request.image.shape[:2] if win.last_result else (0, 0)
+    computed = win.last_result.image.shape[:2] if win.last_result else (0, 0)
     return {
         "computed": computed,
         "fps": frames / wall,

@@ -16,6 +16,7 @@ import numpy as np
 from explorer.core.activations import activation as activation_fn
 from explorer.core.convolution import convolve, empty_feature_maps, output_shape
 from explorer.core.display import DisplayPlanes, display_planes
+from explorer.core.images import resize_to_fit, to_gray
 from explorer.core.pooling import pool
 
 
@@ -53,13 +54,15 @@ class Request:
     """What to compute: the input picture and the layer, stamped with a generation number."""
 
     generation: int
-    image: np.ndarray  # (H, W) or (H, W, C), already at processing size, channels = spec's
+    image: np.ndarray  # the source picture: (H, W) or (H, W, C) uint8
     layer: LayerSpec
     frame_time: float = 0.0  # time.perf_counter() when the picture was captured (live only)
     # (rows, cols) screen pixels of a feature-map tile and of a pooled tile: the worker
     # shrinks the maps for them, so the GUI thread only draws
     display_tiles: tuple[tuple[int, int], tuple[int, int]] | None = None
     live: bool = False  # a live frame: compute into recycled buffers (see BufferPool)
+    max_side: int | None = None  # processing size: the longer side is shrunk to this
+    grayscale: bool = False  # the layer sees the picture's luma
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class LayerResult:
 
     generation: int
     request: Request
+    image: np.ndarray  # the picture as the layer sees it: processing size, gray if asked
     pre_activation: np.ndarray  # (H', W', K) float32: window ⊙ kernel summed + bias
     feature_maps: np.ndarray  # (H', W', K) float32: activation(pre_activation)
     pooled: np.ndarray | None  # (H'', W'', K) float32, None without pooling
@@ -114,6 +118,14 @@ class BufferPool:
             self._free.clear()
 
 
+def fit_input(image: np.ndarray, max_side: int | None, grayscale: bool) -> np.ndarray:
+    """The source picture at processing size (never enlarged), as gray luma if asked."""
+    picture = image if max_side is None else resize_to_fit(image, max_side)
+    if grayscale and picture.ndim == 3:
+        picture = to_gray(picture)
+    return picture
+
+
 def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
     """The picture as the layer sees it: (H, W, C) with the filters' channel count C."""
     img = np.asarray(image)
@@ -140,7 +152,8 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
     """
     spec = request.layer
     t0 = time.perf_counter()
-    x = prepare_input(request.image, spec.channels)
+    picture = fit_input(request.image, request.max_side, request.grayscale)
+    x = prepare_input(picture, spec.channels)
     t1 = time.perf_counter()
     conv_args = dict(bias=spec.bias, stride=spec.stride, padding=spec.padding,
                      pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip)
@@ -178,8 +191,8 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
         "input": (t1 - t0) * 1e3, "convolution": (t2 - t1) * 1e3,
         "activation": (t3 - t2) * 1e3, "pooling": (t4 - t3) * 1e3, "display": (t5 - t4) * 1e3,
     }
-    return LayerResult(request.generation, request, pre, maps, pooled, timings, display,
-                       pooled_display, tuple(borrowed))
+    return LayerResult(request.generation, request, picture, pre, maps, pooled, timings,
+                       display, pooled_display, tuple(borrowed))
 
 
 def _output_shape(image_shape: tuple[int, ...], spec: LayerSpec) -> tuple[int, int, int]:

@@ -114,7 +114,7 @@ def _axis_padding(padding: int | str | tuple[int, int], axis: int) -> int | str:
 
 def _unpack(source: LayerResult | tuple[np.ndarray, LayerSpec]) -> tuple[np.ndarray, LayerSpec]:
     if isinstance(source, LayerResult):
-        return source.request.image, source.request.layer
+        return source.image, source.request.layer
     image, spec = source
     return np.asarray(image), spec
 

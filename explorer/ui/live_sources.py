@@ -201,7 +201,7 @@ class LiveSourcesMixin:
                 f"{processed:.0f} fps · latency {self._latency_ms:.0f} ms · dropped {dropped}")
         if self._live_image is not None:
             fh, fw = self._live_image.shape[:2]
-            shown = self.processing_image()
+            shown = self._last_result.image if self._last_result is not None else None
             if shown is not None and shown.shape[:2] != (fh, fw):
                 text += (f" · computing {shown.shape[0]}×{shown.shape[1]} of "
                          f"{fh}×{fw} frames")

@@ -71,7 +71,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._generation = 0
         self._shown_generation = -1
         self._last_result: LayerResult | None = None
-        self._prepared: tuple[tuple, np.ndarray] | None = None  # (key, processing image)
         self._source_path: str | None = None
         self._live_image: np.ndarray | None = None  # the newest live frame, None on a still
         self._camera_size: tuple[int, int] = CAMERA_SIZES[0]
@@ -300,19 +299,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
     def schedule_compute(self, *_: object) -> None:
         self._compute_timer.start()
 
-    def processing_image(self) -> np.ndarray | None:
-        """The picture the layer sees: scaled to the processing size, gray when asked."""
-        image = self._live_image if self._live_image is not None else self.document.image
-        if image is None:
-            return None
-        inp = self.document.input
-        key = (id(image), image.shape, inp.max_side, inp.grayscale)
-        if self._prepared is None or self._prepared[0] != key:
-            small = images.resize_to_fit(image, inp.max_side)
-            if inp.grayscale and small.ndim == 3:
-                small = images.to_gray(small)
-            self._prepared = (key, small)
-        return self._prepared[1]
+    def source_image(self) -> np.ndarray | None:
+        """The picture being explored: the newest live frame, or the still."""
+        return self._live_image if self._live_image is not None else self.document.image
 
     def shown_side(self) -> int:
         """Device pixels of the longer side of the input picture's view."""
@@ -321,7 +310,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def request_compute(self, frame_time: float | None = None) -> int | None:
         """Send the current picture and layer to the worker; returns the generation."""
-        image = self.processing_image()
+        image = self.source_image()
         if image is None:
             return None
         try:
@@ -332,8 +321,11 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._generation += 1
         stamp = time.perf_counter() if frame_time is None else frame_time
         tiles = self.maps_panel.display_tiles()
-        live = self._live_image is not None
-        self._worker.submit(Request(self._generation, image, spec, stamp, tiles, live))
+        inp = self.document.input
+        # scaling and gray conversion happen on the worker: they cost ms a frame at 720p
+        self._worker.submit(Request(
+            self._generation, image, spec, stamp, tiles, live=self._live_image is not None,
+            max_side=inp.max_side, grayscale=inp.grayscale))
         return self._generation
 
     @property
@@ -365,7 +357,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.show_error(sentence(message) + keep)
 
     def _show_result_status(self, result: LayerResult) -> None:
-        img = result.request.image
+        img = result.image
         h, w = img.shape[:2]
         fh, fw, k = result.feature_maps.shape
         # tensor shapes as the lecture writes them: rows × columns (× maps)

@@ -75,3 +75,12 @@ def test_display_planes_are_block_means_for_the_tiles():
     assert result.pooled_display.factor == 4
     assert result.pooled_display.planes[0].shape == (8, 12)
 
+
+
+def test_the_worker_scales_and_grays_the_source_picture():
+    image = np.random.default_rng(5).integers(0, 256, (100, 200, 3), dtype=np.uint8)
+    spec = _spec(channels=1, pool_mode="none")
+    result = run_layer(Request(1, image, spec, max_side=50, grayscale=True))
+    assert result.image.shape == (25, 50)
+    assert result.feature_maps.shape == (23, 48, 2)
+    assert result.request.image is image  # the source stays untouched

@@ -72,7 +72,7 @@ def test_synthetic_source_drives_the_whole_explorer(qtbot, window):
     assert window.live.running
     assert len({r.generation for r in results}) == len(results)
     # computed at the shown size, never larger than the frame
-    assert max(results[-1].request.image.shape[:2]) <= 640
+    assert max(results[-1].image.shape[:2]) <= 640
     assert window.maps_panel.result is results[-1] or window.maps_panel.result.generation >= \
         results[-1].generation
     window._show_live_status()
@@ -94,7 +94,7 @@ def test_switching_sources(qtbot, window, tmp_path):
     path = write_video(tmp_path / "clip.avi")
     window.open_video(path)
     results = _results(qtbot, window, 2)
-    assert results[-1].request.image.shape[:2] == (120, 160)
+    assert results[-1].image.shape[:2] == (120, 160)
     from explorer.resources import resource_path
 
     with qtbot.waitSignal(window.result_shown, timeout=20_000):
@@ -189,4 +189,4 @@ def test_live_frames_are_computed_at_the_shown_size_through_the_document(qtbot, 
     results = _results(qtbot, window, 3)
     # the Size control, the formulas and the parameter counts read the same number
     assert window.document.input.max_side == side
-    assert max(results[-1].request.image.shape[:2]) == side
+    assert max(results[-1].image.shape[:2]) == side

@@ -25,7 +25,7 @@ def _wait_result(qtbot, win, action) -> LayerResult:
 @pytest.mark.parametrize("path", sample_images(), ids=lambda p: p.name)
 def test_every_sample_opens_and_is_computed(qtbot, window, path):
     result = _wait_result(qtbot, window, lambda: window.open_image(path))
-    side = max(result.request.image.shape[:2])
+    side = max(result.image.shape[:2])
     assert side <= window.document.input.max_side
     assert result.feature_maps.shape[2] == window.document.layer.n_filters
     assert not window.banner.isVisible()
@@ -38,7 +38,7 @@ def test_a_generated_file_and_a_gray_picture(qtbot, window, tmp_path):
     result = _wait_result(qtbot, window, lambda: window.open_image(path))
     assert window.document.input.grayscale  # a gray picture gives 1-channel kernels
     assert result.request.layer.channels == 1
-    assert result.request.image.shape == (48, 64)
+    assert result.image.shape == (48, 64)
 
 
 @pytest.mark.parametrize("name", kernels.names())
@@ -46,7 +46,7 @@ def test_every_preset_gives_the_core_convolution(qtbot, window, name):
     result = _wait_result(qtbot, window, lambda: apply_preset_to_all(window, name))
     assert result.request.layer.weights.shape[0] == window.document.layer.n_filters
     spec = result.request.layer
-    expected = convolve(result.request.image, spec.weights, bias=spec.bias, padding=spec.padding,
+    expected = convolve(result.image, spec.weights, bias=spec.bias, padding=spec.padding,
                         stride=spec.stride, pad_mode=spec.pad_mode, dilation=spec.dilation)
     np.testing.assert_allclose(result.pre_activation, expected, rtol=1e-4, atol=1e-2)
 
@@ -65,7 +65,7 @@ def test_layer_settings_change_the_output_shape_as_the_formula_says(qtbot, windo
             setattr(layer, name, value)
 
     result = _wait_result(qtbot, window, apply)
-    h, w = result.request.image.shape[:2]
+    h, w = result.image.shape[:2]
     pad = layer.conv_padding()
     ph, pw = (pad, pad) if isinstance(pad, str) else pad
     oh = shapes.output_size(h, layer.kernel_h, layer.stride, ph, layer.dilation)
@@ -106,14 +106,14 @@ def test_broken_files_give_a_message_and_no_crash(qtbot, window, tmp_path, conte
 
 def test_stale_results_are_dropped(window):
     shown = window.last_result
-    old = LayerResult(shown.generation - 1, shown.request, shown.pre_activation,
+    old = LayerResult(shown.generation - 1, shown.request, shown.image, shown.pre_activation,
                       shown.feature_maps, shown.pooled)
     window._on_result(old)
     assert window.last_result is shown
 
 
 def test_worker_keeps_only_the_newest_request(qtbot, window):
-    image = window.processing_image()
+    image = window.source_image()
     spec = window.document.layer_spec()
     worker = window._worker
     with qtbot.waitSignal(window.result_shown, timeout=20_000):
@@ -130,7 +130,7 @@ def test_paste_and_drop_a_picture(qtbot, window):
     mime.setImageData(array_to_qimage(rgb))
     result = _wait_result(qtbot, window, lambda: window._accept_mime(mime, "the clipboard"))
     np.testing.assert_array_equal(window.document.image, rgb)
-    assert result.request.image.shape == (30, 40, 3)
+    assert result.image.shape == (30, 40, 3)
 
 
 def test_qimage_round_trip():

@@ -40,7 +40,7 @@ def _synthetic(maps: np.ndarray, pooled: np.ndarray | None = None) -> LayerResul
                      pool_mode="none" if pooled is None else "max")
     request = Request(1, np.zeros((h, w), np.uint8), spec)
     maps = maps.astype(np.float32)
-    return LayerResult(1, request, maps, maps, pooled)
+    return LayerResult(1, request, request.image, maps, maps, pooled)
 
 
 @pytest.fixture
@@ -302,7 +302,7 @@ def test_hover_feature_pixel_explains_the_value(panel):
     assert format_value(ex.value) in panel.readout.headline.text()
     # "same" padding, stride 1, 3×3: the window is rows row-1..row+1, cols col-1..col+1
     assert panel.input_view.field_extent() == (row - 1, row + 2, col - 1, col + 2)
-    window = result.request.image[row - 1:row + 2, col - 1:col + 2].astype(np.float32)
+    window = result.image[row - 1:row + 2, col - 1:col + 2].astype(np.float32)
     kernel = doc.filters.weights()[k]
     for c in range(3):
         np.testing.assert_array_equal(panel.readout.matrix("window", c).values(),

@@ -243,7 +243,7 @@ class MapsPanel(QWidget):
         spec = result.request.layer
         maps = result.feature_maps
         h, w = maps.shape[:2]
-        image = result.request.image
+        image = result.image
         shape_before = self.input_view.image_shape
         self.input_view.set_image(image, layer_padding(spec, image.shape[:2]))
         if self.input_view.image_shape != shape_before:
