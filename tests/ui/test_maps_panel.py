@@ -56,7 +56,7 @@ def panel(qtbot):
 
 
 def _levels(panel: MapsPanel, k: int) -> tuple[float, float]:
-    lo, hi = panel.feature_grid.image_item(k).getLevels()
+    lo, hi = panel.feature_grid.tile_levels(k)
     return float(lo), float(hi)
 
 
@@ -134,7 +134,7 @@ def test_titles_fit_narrow_tiles(qtbot):
 # --- colour ------------------------------------------------------------------------------
 
 def _lut_of(panel: MapsPanel, k: int) -> str:
-    cmap = panel.feature_grid.image_item(k).getColorMap()
+    cmap = panel.feature_grid.colormap()
     for name in (DIVERGING, SEQUENTIAL):
         if np.array_equal(cmap.getLookupTable(nPts=16), pg.colormap.get(name).getLookupTable(
                 nPts=16)):
@@ -247,8 +247,8 @@ def test_large_maps_are_shrunk_for_display(panel, qtbot):
     panel.show_result(_synthetic(maps))
     qtbot.wait(10)  # let the layout settle, then show again with real tile sizes
     panel.show_result(_synthetic(maps))
-    item = panel.feature_grid.image_item(0)
-    shown = item.image
+    shown = panel.feature_grid.shown_plane(0)
+    assert panel.feature_grid.image_item(0).image.shape == (*shown.shape, 3)  # coloured RGB
     factor = 900 // shown.shape[0]
     assert factor >= 2 and shown.shape == (900 // factor, 1200 // factor)  # shown smaller …
     assert shown.flags.c_contiguous and shown.dtype == np.float32
@@ -256,6 +256,7 @@ def test_large_maps_are_shrunk_for_display(panel, qtbot):
     block = maps[factor:2 * factor, 2 * factor:3 * factor, 0]
     assert shown[1, 2] == pytest.approx(float(block.mean()), rel=1e-4, abs=1e-5)
     # … and covering the map's own extent, so view coordinates are map coordinates
+    item = panel.feature_grid.image_item(0)
     rect = item.mapRectToParent(item.boundingRect())
     assert (rect.width(), rect.height()) == (shown.shape[1] * factor, shown.shape[0] * factor)
     assert 1200 - factor < rect.width() <= 1200 and 900 - factor < rect.height() <= 900
@@ -424,7 +425,7 @@ def test_mouse_position_maps_back_to_full_resolution(panel, qtbot):
     qtbot.wait(10)
     panel.show_result(result)
     grid = panel.feature_grid
-    assert grid.image_item(1).image.shape[0] < 1000  # shown shrunk
+    assert grid.shown_plane(1).shape[0] < 1000  # shown shrunk
     view = grid.view_box(1)
     scene_pos = view.mapViewToScene(QPointF(456.5, 321.5))  # col 456, row 321
     assert grid.tile_at(scene_pos) == (1, 321, 456)
@@ -495,3 +496,16 @@ def test_hovered_pixel_gone_from_the_newest_result_clears_the_readout(panel):
     panel.show_result(smaller)
     assert panel.readout.explanation is None  # the pixel no longer exists: readout cleared
     assert panel.input_view.field_extent() is None
+
+
+@pytest.mark.parametrize("levels", [(0.0, 4.0), (-4.0, 4.0), (2.0, 6.0)])
+def test_colorize_maps_levels_to_the_ends_of_the_colormap(levels):
+    from explorer.ui.widgets.colormaps import colorize, lookup_table
+
+    lut = lookup_table(levels[0] < 0)
+    lo, hi = levels
+    plane = np.array([[lo - 1, lo, (lo + hi) / 2, hi, hi + 1]], np.float32)
+    rgb = colorize(plane, levels, lut)
+    assert rgb.shape == (1, 5, 3) and rgb.dtype == np.uint8
+    expected = [lut[0], lut[0], lut[128], lut[255], lut[255]]  # clipped beyond the levels
+    np.testing.assert_array_equal(rgb[0], np.array(expected))

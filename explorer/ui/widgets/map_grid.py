@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
 from explorer.core.display import shrink, shrink_factor
-from explorer.ui.widgets.colormaps import colormap
+from explorer.ui.widgets.colormaps import colorize, colormap, lookup_table
 
 __all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "shrink", "title_height"]
 
@@ -89,6 +89,8 @@ class _Tile:
         self.selected = False
         self.full_shape = (0, 0)  # (rows, cols) of the map at full resolution
         self.shown_shape = (0, 0)  # (rows, cols) of the image actually handed to pyqtgraph
+        self.levels = (0.0, 1.0)  # the map values shown at the colormap's two ends
+        self.plane = np.zeros((0, 0), np.float32)  # the (shrunk) values behind the colours
 
     def set_title(self, title: str, shown: str, selected: bool) -> None:
         if (title, shown, selected) == (self.title, self.shown_title, self.selected):
@@ -100,9 +102,10 @@ class _Tile:
         self.frame.setVisible(selected)
 
     def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
-                  levels: tuple[float, float], factor: int = 1) -> None:
+                  levels: tuple[float, float], lut: np.ndarray, factor: int = 1) -> None:
         """Show ``plane``, the map shrunk by a whole ``factor``, over its full-size extent."""
-        self.image.setImage(plane, autoLevels=False, levels=levels)
+        self.levels, self.plane = levels, plane
+        self.image.setImage(colorize(plane, levels, lut), autoLevels=False)
         if plane.shape != self.shown_shape or full_shape != self.full_shape:
             h, w = full_shape
             # Each shown pixel covers factor × factor map pixels, so view coordinates stay
@@ -201,6 +204,18 @@ class MapGrid(pg.GraphicsLayoutWidget):
     def image_item(self, k: int) -> pg.ImageItem:
         return self._tiles[k].image
 
+    def tile_levels(self, k: int) -> tuple[float, float]:
+        """The map values tile k shows at the colormap's ends."""
+        return self._tiles[k].levels
+
+    def shown_plane(self, k: int) -> np.ndarray:
+        """The float values tile k shows (the map, shrunk for the screen)."""
+        return self._tiles[k].plane
+
+    def colormap(self) -> pg.ColorMap:
+        """The colormap every tile uses now (diverging for signed maps)."""
+        return colormap(bool(self._signed))
+
     def view_box(self, k: int) -> pg.ViewBox:
         return self._tiles[k].view
 
@@ -232,18 +247,16 @@ class MapGrid(pg.GraphicsLayoutWidget):
             self._ensure_tiles(len(planes), shape)
         if signed != self._signed:
             self._signed = signed
-            cmap = colormap(signed)
-            for t in self._tiles:
-                t.image.setColorMap(cmap)
             if self._bar is not None:
-                self._bar.setColorMap(cmap)
+                self._bar.setColorMap(colormap(signed))
+        lut = lookup_table(signed)
         self._planes, self._levels = list(planes), np.asarray(levels)
         if shown is None:
             factor = self.shrink_factor(shape)
             shown = [shrink(p, factor) for p in planes]
         self.set_titles(titles)
         for k, (tile, plane) in enumerate(zip(self._tiles, shown, strict=True)):
-            tile.set_image(plane, shape, (float(levels[k][0]), float(levels[k][1])), factor)
+            tile.set_image(plane, shape, (float(levels[k][0]), float(levels[k][1])), lut, factor)
 
     def set_titles(self, titles: Sequence[str]) -> None:
         full = [titles[k] if k < len(titles) else f"filter {k}" for k in range(len(self._tiles))]
