@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from explorer.core.display import shrink, shrink_factor
 from explorer.ui.widgets.colormaps import colorize, colormap, lookup_table
@@ -65,6 +65,8 @@ class _Tile:
         self.layout.setContentsMargins(2, 0, 2, 2)
         self.layout.setSpacing(0)
         self.label = self.layout.addLabel(" ", row=0, col=0, size=f"{TITLE_POINTS}pt")
+        # a title rarely changes while its map changes every frame: paint it from a cache
+        self.label.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view = self.layout.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False,
                                            enableMenu=False, invertY=True)
         self.view.setDefaultPadding(0.01)
@@ -182,6 +184,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
             self._bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
                                         colorMapMenu=False, colorMap=colormap(False))
             self._bar.setFixedWidth(COLORBAR_WIDTH - 4)
+            for axis in ("left", "right"):
+                self._bar.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._relayout_timer = QTimer(self, singleShot=True, interval=0)
         self._relayout_timer.timeout.connect(self._on_resized)
         # pyqtgraph's proxy delivers the newest position at most ~60 times a second
