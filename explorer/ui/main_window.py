@@ -140,12 +140,14 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.kernel_dock.show()
 
     def _fit_to_screen(self) -> None:
-        """Start at 1600×1000 or the screen's free area, whichever is smaller."""
+        """Start on most of the screen (a projector at 1920×1080 gets big maps)."""
         screen = QGuiApplication.primaryScreen()
         free = screen.availableGeometry() if screen else None
-        width = min(1600, free.width()) if free else 1600
-        height = min(1000, free.height()) if free else 1000
-        self.resize(width, height)
+        if free is None or free.width() < 200:  # no usable screen (offscreen, tests)
+            self.resize(1600, 1000)
+        else:
+            self.resize(int(free.width() * 0.96), int(free.height() * 0.96))
+            self.move(free.center() - self.rect().center())
         # docks wide enough for their controls; the maps take the rest
         self.resizeDocks([self.layer_dock, self.kernel_dock], [300, 350],
                          Qt.Orientation.Horizontal)
