@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -51,6 +52,7 @@ def launch(args: argparse.Namespace) -> int:
     from explorer.ui.main_window import MainWindow
 
     window = MainWindow(restore_settings=not args.screenshot)
+    _install_excepthook(window)
     if not _open_first_picture(window, args):
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
@@ -65,6 +67,22 @@ def launch(args: argparse.Namespace) -> int:
     elif args.video:
         window.open_video(args.video)
     return app.exec()
+
+
+def _install_excepthook(window) -> None:
+    """An unexpected error in a Qt slot becomes a message in the window, not a dead app.
+
+    The traceback still goes to stderr for a bug report; the user sees one sentence.
+    """
+    import traceback
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb)
+        with contextlib.suppress(RuntimeError):  # the window may already be gone
+            window.show_error(f"Something went wrong ({kind.__name__}: {value}). "
+                              "Your settings are kept; details are in the terminal.")
+
+    sys.excepthook = hook
 
 
 def _open_first_picture(window, args: argparse.Namespace) -> bool:
