@@ -52,7 +52,8 @@ def launch(args: argparse.Namespace) -> int:
     from explorer.ui.main_window import MainWindow
 
     window = MainWindow(restore_settings=not args.screenshot)
-    _install_excepthook(window)
+    if not args.screenshot:  # a batch export reports errors through its exit code
+        _install_excepthook(window)
     if not _open_first_picture(window, args):
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
