@@ -146,7 +146,8 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if free is None or free.width() < 200:  # no usable screen (offscreen, tests)
             self.resize(1600, 1000)
         else:
-            self.resize(int(free.width() * 0.96), int(free.height() * 0.96))
+            share = 1.0 if free.width() < 1500 else 0.96  # a small screen needs every pixel
+            self.resize(int(free.width() * share), int(free.height() * share))
             self.move(free.center() - self.rect().center())
         # docks wide enough for their controls; the maps take the rest
         self.resizeDocks([self.layer_dock, self.kernel_dock], [300, 350],
