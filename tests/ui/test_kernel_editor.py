@@ -508,3 +508,16 @@ def test_the_sum_hint_names_what_a_flat_area_gives():
     assert "sum to 0" in sum_hint(0.0, 12.0)
     assert "keeps its brightness" in sum_hint(1.0, 1.0)
     assert "3 times" in sum_hint(3.0, 3.0)
+
+
+@pytest.mark.parametrize("grayscale", [False, True])
+def test_the_grid_area_grows_with_the_kernel_at_once(doc, editor, grayscale):
+    """New cells count in the size hint immediately, so no row hides behind a scroll bar."""
+    doc.input.grayscale = grayscale
+    slices = editor.slices
+    for h, w in ((5, 5), (7, 5), (7, 7), (4, 9)):
+        doc.set_kernel_size(h, w)
+        wanted = slices._grid_box.sizeHint().height() + 2 * slices._scroll.frameWidth()
+        assert slices._scroll.maximumHeight() == wanted
+        for grid in slices._grids:
+            assert all(cell.isVisibleTo(grid) for row in grid._cells for cell in row)

@@ -251,6 +251,7 @@ class KernelGrid(QWidget):
         cell.committed.connect(lambda value, r=row, c=col: self.edited.emit(r, c, value))
         cell.rejected.connect(self.rejected)
         self._layout.addWidget(cell, row, col)
+        cell.show()  # now, not by the layout's posted event: size hints must count it at once
         return cell
 
     def set_values(self, plane: np.ndarray) -> None:
