@@ -8,12 +8,13 @@ colour statistics are then taken on the small planes too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from explorer.core.convolution import share_out
+from explorer.core.levels import MapLevels, colorize, map_levels
 
 
 def shrink_factor(shape: tuple[int, int], tile: tuple[int, int] | None) -> int:
@@ -45,6 +46,17 @@ class DisplayPlanes:
     factor: int
     full_shape: tuple[int, int]
     planes: list[np.ndarray]
+    rgb: list[np.ndarray] | None = None  # the planes coloured, when a MapStyle was given
+
+
+@dataclass(frozen=True, eq=False)
+class MapStyle:
+    """How the panels colour maps: the document's level mode and the two colour tables."""
+
+    levels: str  # "per_map", "shared" or "fixed"
+    fixed_limit: float
+    signed_lut: np.ndarray  # (256, 3) uint8, diverging
+    sequential_lut: np.ndarray  # (256, 3) uint8, for non-negative maps
 
 
 def display_planes(maps: np.ndarray, tile: tuple[int, int] | None) -> DisplayPlanes:
@@ -65,3 +77,20 @@ def display_planes(maps: np.ndarray, tile: tuple[int, int] | None) -> DisplayPla
     else:
         work(range(k))
     return DisplayPlanes(factor, (h, w), planes)
+
+
+def colour_display(feature: DisplayPlanes, pooled: DisplayPlanes | None, style: MapStyle
+                   ) -> tuple[MapLevels, DisplayPlanes, DisplayPlanes | None]:
+    """Levels from the shown feature maps, and both grids coloured with them.
+
+    Pooled values lie within their feature map's range, so they share its levels and bar.
+    """
+    levels = map_levels(feature.planes, style.levels, style.fixed_limit)
+    lut = style.signed_lut if levels.signed else style.sequential_lut
+
+    def paint(planes: DisplayPlanes) -> DisplayPlanes:
+        rgb = [colorize(p, (float(levels.levels[k][0]), float(levels.levels[k][1])), lut)
+               for k, p in enumerate(planes.planes)]
+        return replace(planes, rgb=rgb)
+
+    return levels, paint(feature), None if pooled is None else paint(pooled)

@@ -15,8 +15,9 @@ import numpy as np
 
 from explorer.core.activations import activation as activation_fn
 from explorer.core.convolution import convolve, empty_feature_maps, output_shape
-from explorer.core.display import DisplayPlanes, display_planes
+from explorer.core.display import DisplayPlanes, MapStyle, colour_display, display_planes
 from explorer.core.images import resize_to_fit, to_gray
+from explorer.core.levels import MapLevels
 from explorer.core.pooling import pool
 
 
@@ -63,6 +64,7 @@ class Request:
     live: bool = False  # a live frame: compute into recycled buffers (see BufferPool)
     max_side: int | None = None  # processing size: the longer side is shrunk to this
     grayscale: bool = False  # the layer sees the picture's luma
+    style: MapStyle | None = None  # with display_tiles: colour the shrunk maps too
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class LayerResult:
     pooled_display: DisplayPlanes | None = None
     # arrays borrowed from a BufferPool: hand them back with pool.release(result.buffers)
     buffers: tuple[np.ndarray, ...] = ()
+    levels: MapLevels | None = None  # colour levels of the display planes (with a style)
 
     @property
     def total_ms(self) -> float:
@@ -180,19 +183,22 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
         pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode,
                       out=out)
     t4 = time.perf_counter()
-    display = pooled_display = None
+    display = pooled_display = levels = None
     if request.display_tiles is not None:
         feature_tile, pooled_tile = request.display_tiles
         display = display_planes(maps, feature_tile)
         if pooled is not None:
             pooled_display = display_planes(pooled, pooled_tile)
+        if request.style is not None:
+            levels, display, pooled_display = colour_display(display, pooled_display,
+                                                             request.style)
     t5 = time.perf_counter()
     timings = {
         "input": (t1 - t0) * 1e3, "convolution": (t2 - t1) * 1e3,
         "activation": (t3 - t2) * 1e3, "pooling": (t4 - t3) * 1e3, "display": (t5 - t4) * 1e3,
     }
     return LayerResult(request.generation, request, picture, pre, maps, pooled, timings,
-                       display, pooled_display, tuple(borrowed))
+                       display, pooled_display, tuple(borrowed), levels)
 
 
 def _output_shape(image_shape: tuple[int, ...], spec: LayerSpec) -> tuple[int, int, int]:

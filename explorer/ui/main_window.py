@@ -328,7 +328,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         # scaling and gray conversion happen on the worker: they cost ms a frame at 720p
         self._worker.submit(Request(
             self._generation, image, spec, stamp, tiles, live=self._live_image is not None,
-            max_side=inp.max_side, grayscale=inp.grayscale))
+            max_side=inp.max_side, grayscale=inp.grayscale, style=self.maps_panel.map_style()))
         return self._generation
 
     @property

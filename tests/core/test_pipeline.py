@@ -84,3 +84,22 @@ def test_the_worker_scales_and_grays_the_source_picture():
     assert result.image.shape == (25, 50)
     assert result.feature_maps.shape == (23, 48, 2)
     assert result.request.image is image  # the source stays untouched
+
+
+def test_the_worker_colours_the_display_planes_with_the_panel_levels():
+    from explorer.core.display import MapStyle
+    from explorer.core.levels import colorize, map_levels
+
+    image = np.random.default_rng(6).integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    grey = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+    style = MapStyle("shared", 1.0, grey[::-1].copy(), grey)
+    spec = _spec(padding="same", activation="identity")
+    result = run_layer(Request(1, image, spec, display_tiles=((16, 24), (8, 12)), style=style))
+    expected = map_levels(result.display.planes, "shared", 1.0)
+    np.testing.assert_allclose(result.levels.levels, expected.levels)
+    assert result.levels.signed  # identity keeps the negative responses: the signed table
+    for k, plane in enumerate(result.display.planes):
+        lo, hi = result.levels.levels[k]
+        np.testing.assert_array_equal(result.display.rgb[k],
+                                      colorize(plane, (lo, hi), style.signed_lut))
+    assert len(result.pooled_display.rgb) == 2

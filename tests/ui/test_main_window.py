@@ -239,3 +239,19 @@ def test_dropping_an_image_file_opens_it(qtbot, window, tmp_path):
     _wait_result(qtbot, window, lambda: window._accept_mime(mime, "the dropped item"))
     assert window.document.source_name == "dropped.png"
     assert window.document.image.shape == (20, 30, 3)
+
+
+def test_tiles_show_the_colours_the_worker_made(qtbot, window):
+    window.resize(1600, 1000)
+    qtbot.wait(50)
+    # once the tiles are laid out, a result of the same shape is coloured on the worker
+    _wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 1.0))
+    qtbot.wait(50)
+    result = _wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 2.0))
+    grid = window.maps_panel.feature_grid
+    assert result.display.rgb is not None
+    for k in range(len(grid._tiles)):
+        assert np.shares_memory(grid.image_item(k).image, result.display.rgb[k])
+    # a new level mode re-colours the maps on screen at once, without waiting for the worker
+    window.document.display.levels = "fixed"
+    assert grid.tile_levels(0)[1] == window.document.display.fixed_limit

@@ -26,17 +26,12 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
-from explorer.core.display import DisplayPlanes, shrink
+from explorer.core.display import DisplayPlanes, MapStyle, shrink
+from explorer.core.levels import map_levels
 from explorer.core.pipeline import LayerResult
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.state import LEVEL_MODES, Document
-from explorer.ui.widgets.colormaps import (
-    MapLevels,
-    clipped_share,
-    compute_levels,
-    plane_ranges,
-    robust_highs,
-)
+from explorer.ui.widgets.colormaps import MapLevels, lookup_table
 from explorer.ui.widgets.input_view import InputView
 from explorer.ui.widgets.map_grid import MapGrid
 from explorer.ui.widgets.readout_view import ReadoutView, activation_label
@@ -251,18 +246,16 @@ class MapsPanel(QWidget):
         planes = _planes(maps)
         factor, shown = self._shown(self.feature_grid, planes, result.display)
         display = self.document.display
-        # colour statistics from the shrunk planes: what is on screen, and 4–16× cheaper
-        ranges = plane_ranges(shown)
-        signed = bool(len(ranges) and ranges[:, 0].min() < 0)
-        levels = compute_levels(ranges, display.levels, display.fixed_limit,
-                                robust_highs(shown, signed))
-        clipped = None
-        if display.levels == "fixed":
-            clipped = clipped_share(shown, float(display.fixed_limit))
-        self._levels = MapLevels(levels.levels, levels.signed, clipped)
+        coloured = self._coloured(result, shown)
+        if coloured:  # the worker already took the levels and coloured the tiles
+            levels = result.levels
+        else:  # colour statistics from the shrunk planes: what is on screen, 4–16× cheaper
+            levels = map_levels(shown, display.levels, display.fixed_limit)
+        self._levels = levels
         names = self._names(len(planes))
         self.feature_grid.set_maps(planes, [f"{n} · {h}×{w}" for n in names],
-                                   levels.levels, levels.signed, shown, factor)
+                                   levels.levels, levels.signed, shown, factor,
+                                   result.display.rgb if coloured else None)
         self.fm_caption.setText(self._fm_caption_text(result))
         self._update_colorbar()
         self._update_clipped_label()
@@ -274,8 +267,12 @@ class MapsPanel(QWidget):
             pooled_planes = _planes(pooled)
             pooled_factor, pooled_shown = self._shown(self.pooled_grid, pooled_planes,
                                                       result.pooled_display)
+            pooled_rgb = None
+            if coloured and pooled_shown is result.pooled_display.planes:
+                pooled_rgb = result.pooled_display.rgb
             self.pooled_grid.set_maps(pooled_planes, [f"{n} · {ph}×{pw}" for n in names],
-                                      levels.levels, levels.signed, pooled_shown, pooled_factor)
+                                      levels.levels, levels.signed, pooled_shown, pooled_factor,
+                                      pooled_rgb)
             self.pooled_caption.setText(
                 f"{POOL_NAMES.get(spec.pool_mode, spec.pool_mode)} {spec.pool_size}×"
                 f"{spec.pool_size}, stride {spec.pool_stride}: "
@@ -294,6 +291,21 @@ class MapsPanel(QWidget):
         if ready is not None and ready.factor == factor and len(ready.planes) == len(planes):
             return factor, ready.planes
         return factor, [shrink(p, factor) for p in planes]
+
+    def _coloured(self, result: LayerResult, shown: list[np.ndarray]) -> bool:
+        """Whether the worker coloured exactly these planes in the document's level mode."""
+        style = result.request.style
+        display = self.document.display
+        return (result.levels is not None and result.display is not None
+                and result.display.rgb is not None and shown is result.display.planes
+                and style is not None and style.levels == display.levels
+                and style.fixed_limit == display.fixed_limit)
+
+    def map_style(self) -> MapStyle:
+        """How the worker should colour maps for this panel now."""
+        display = self.document.display
+        return MapStyle(display.levels, float(display.fixed_limit), lookup_table(True),
+                        lookup_table(False))
 
     def display_tiles(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """Screen pixels of a feature-map tile and a pooled tile, for the compute worker."""

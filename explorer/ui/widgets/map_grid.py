@@ -104,10 +104,15 @@ class _Tile:
         self.frame.setVisible(selected)
 
     def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
-                  levels: tuple[float, float], lut: np.ndarray, factor: int = 1) -> None:
-        """Show ``plane``, the map shrunk by a whole ``factor``, over its full-size extent."""
+                  levels: tuple[float, float], lut: np.ndarray, factor: int = 1,
+                  rgb: np.ndarray | None = None) -> None:
+        """Show ``plane``, the map shrunk by a whole ``factor``, over its full-size extent.
+
+        ``rgb``: the plane already coloured with these levels (the worker does it live).
+        """
         self.levels, self.plane = levels, plane
-        self.image.setImage(colorize(plane, levels, lut), autoLevels=False)
+        self.image.setImage(colorize(plane, levels, lut) if rgb is None else rgb,
+                            autoLevels=False)
         if plane.shape != self.shown_shape or full_shape != self.full_shape:
             h, w = full_shape
             # Each shown pixel covers factor × factor map pixels, so view coordinates stay
@@ -239,7 +244,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
     # --- content ------------------------------------------------------------------------
     def set_maps(self, planes: Sequence[np.ndarray], titles: Sequence[str], levels: np.ndarray,
                  signed: bool, shown: Sequence[np.ndarray] | None = None,
-                 factor: int = 1) -> None:
+                 factor: int = 1, rgb: Sequence[np.ndarray] | None = None) -> None:
         """Show K float32 planes, each (rows, cols), with (K, 2) levels and K titles.
 
         ``shown``: the planes already shrunk by a whole ``factor`` (the compute worker does it
@@ -260,7 +265,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
             shown = [shrink(p, factor) for p in planes]
         self.set_titles(titles)
         for k, (tile, plane) in enumerate(zip(self._tiles, shown, strict=True)):
-            tile.set_image(plane, shape, (float(levels[k][0]), float(levels[k][1])), lut, factor)
+            tile.set_image(plane, shape, (float(levels[k][0]), float(levels[k][1])), lut, factor,
+                           None if rgb is None else rgb[k])
 
     def set_titles(self, titles: Sequence[str]) -> None:
         full = [titles[k] if k < len(titles) else f"filter {k}" for k in range(len(self._tiles))]
