@@ -9,6 +9,7 @@ sentence that says why (the panel shows it instead of a number).
 from __future__ import annotations
 
 from explorer.core import params, shapes
+from explorer.core.images import processing_size  # the one scaling rule, re-exported
 
 __all__ = [
     "conv_output_formula",
@@ -73,20 +74,6 @@ def pool_output_formula(n: int, size: int, stride: int, *, name: str = "o") -> s
         )
     value = (n - size) // stride + 1
     return f"{name} = ⌊({n} − {size})/{stride}⌋ + 1 = {value}"
-
-
-def processing_size(height: int, width: int, max_side: int) -> tuple[int, int]:
-    """(height, width) of a picture scaled so its longer side is at most ``max_side``.
-
-    Pictures are only ever scaled down: a small picture keeps its size.
-
-    >>> processing_size(2688, 4032, 640)
-    (427, 640)
-    """
-    _check_positive(("picture height", height), ("picture width", width),
-                    ("processing size", max_side))
-    scale = min(1.0, max_side / max(height, width))
-    return max(1, round(height * scale)), max(1, round(width * scale))
 
 
 def size_text(height: int, width: int) -> str:

@@ -390,6 +390,22 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.ascontiguousarray(img), code)
 
 
+def processing_size(height: int, width: int, max_side: int) -> tuple[int, int]:
+    """(height, width) of a picture scaled so its longer side is at most ``max_side``.
+
+    Pictures are only ever scaled down: a small picture keeps its size.
+
+    >>> processing_size(2688, 4032, 640)
+    (427, 640)
+    """
+    for what, value in (("picture height", height), ("picture width", width),
+                        ("processing size", max_side)):
+        if value < 1:
+            raise ValueError(f"the {what} must be at least 1, not {value}")
+    scale = min(1.0, max_side / max(height, width))
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
 def resize_to_fit(image: np.ndarray, max_side: int) -> np.ndarray:
     """The picture scaled down (INTER_AREA) so its longer side is at most ``max_side``.
 
@@ -402,9 +418,8 @@ def resize_to_fit(image: np.ndarray, max_side: int) -> np.ndarray:
     h, w = image.shape[:2]
     if max(h, w) <= max_side:
         return image
-    scale = max_side / max(h, w)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))  # OpenCV wants (width, height)
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    new_h, new_w = processing_size(h, w, max_side)
+    return cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_AREA)
 
 
 # --- writing -----------------------------------------------------------------------------------

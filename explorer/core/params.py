@@ -174,8 +174,7 @@ def locally_connected_macs(
     dilation: IntPair = 1,
 ) -> int:
     """Multiply-accumulates of a locally connected layer: the same work as a convolution."""
-    units = _local_units(input_shape, kernel_size, filters, stride, padding, dilation)
-    return units * _fan_in(input_shape, kernel_size)
+    return conv_macs(input_shape, kernel_size, filters, stride, padding, dilation)
 
 
 def conv_params(kernel_size: IntPair, in_channels: int, filters: int, bias: bool = True) -> int:

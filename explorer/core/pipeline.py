@@ -19,6 +19,7 @@ from explorer.core.display import DisplayPlanes, MapStyle, colour_display, displ
 from explorer.core.images import resize_to_fit, to_gray
 from explorer.core.levels import MapLevels
 from explorer.core.pooling import pool
+from explorer.core.shapes import output_size
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,6 @@ class BufferPool:
                 if len(free) < self._keep:
                     free.append(b)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._free.clear()
-
 
 def fit_input(image: np.ndarray, max_side: int | None, grayscale: bool) -> np.ndarray:
     """The source picture at processing size (never enlarged), as gray luma if asked."""
@@ -138,10 +135,8 @@ def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
         raise ValueError(f"an image must be 2-D or 3-D, not of shape {img.shape}")
     if img.shape[2] == channels:
         return img  # convolve converts each plane itself; a float32 copy of the frame costs ms
-    if channels == 1:
-        # ITU-R BT.601 luma, the usual gray conversion of RGB
-        luma = img[:, :, :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-        return luma[:, :, None]
+    if channels == 1:  # float luma: no rounding to 8 bits on the way
+        return to_gray(img[:, :, :3].astype(np.float32))[:, :, None]
     if img.shape[2] == 1 and channels == 3:
         return np.repeat(img.astype(np.float32), 3, axis=2)
     raise ValueError(f"cannot feed a {img.shape[2]}-channel image to {channels}-channel filters")
@@ -164,7 +159,8 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
     if buffers is None:
         pre = convolve(x, spec.weights, **conv_args)
     else:
-        h, w, k = _output_shape(x.shape, spec)
+        h, w, k = output_shape(x.shape, spec.weights.shape, stride=spec.stride,
+                               padding=spec.padding, dilation=spec.dilation)
         borrowed.append(buffers.take(h, w, k))
         pre = convolve(x, spec.weights, out=borrowed[0], **conv_args)
     t2 = time.perf_counter()
@@ -174,12 +170,11 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
     pooled = None
     if spec.pool_mode != "none":
         out = None
-        if buffers is not None:
-            ph = (maps.shape[0] - spec.pool_size) // spec.pool_stride + 1
-            pw = (maps.shape[1] - spec.pool_size) // spec.pool_stride + 1
-            if ph > 0 and pw > 0:
-                out = buffers.take(ph, pw, maps.shape[2])
-                borrowed.append(out)
+        fits = min(maps.shape[:2]) >= spec.pool_size  # else pool() says what is wrong
+        if buffers is not None and fits:
+            ph, pw = (output_size(n, spec.pool_size, spec.pool_stride) for n in maps.shape[:2])
+            out = buffers.take(ph, pw, maps.shape[2])
+            borrowed.append(out)
         pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode,
                       out=out)
     t4 = time.perf_counter()
@@ -200,7 +195,3 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
     return LayerResult(request.generation, request, picture, pre, maps, pooled, timings,
                        display, pooled_display, tuple(borrowed), levels)
 
-
-def _output_shape(image_shape: tuple[int, ...], spec: LayerSpec) -> tuple[int, int, int]:
-    return output_shape(image_shape, spec.weights.shape, stride=spec.stride,
-                        padding=spec.padding, dilation=spec.dilation)

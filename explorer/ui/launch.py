@@ -58,7 +58,7 @@ def launch(args: argparse.Namespace) -> int:
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
     if args.preset:
-        apply_preset_to_all(window, args.preset)
+        window.kernel_editor.apply_preset_to_all(args.preset)
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot))
     window.show()
@@ -97,17 +97,6 @@ def _open_first_picture(window, args: argparse.Namespace) -> bool:
         return True
     window.banner.hide()  # a vanished last picture is no error: fall back to a sample
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
-
-
-def apply_preset_to_all(window, name: str) -> None:
-    """Give every filter the preset ``name`` (the lecturer's --preset)."""
-    from explorer.core import kernels
-    from explorer.state import Filter
-
-    preset = kernels.get(name)
-    doc = window.document
-    doc.filters.set_filters([Filter(preset.name, preset.weights, 0.0)
-                             for _ in range(doc.layer.n_filters)])
 
 
 def _screenshot(app, window, out: Path) -> int:

@@ -7,8 +7,6 @@ also pauses, so it does not run on unseen); stepping takes exactly one more.
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -36,7 +34,6 @@ class LiveFeed(QObject):
         self._frozen = False
         self._step_pending = False
         self._mirror = False
-        self._taken: deque[float] = deque(maxlen=30)
         self.name = ""
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -53,7 +50,6 @@ class LiveFeed(QObject):
         self._box = LatestFrame()
         self._last_sequence = -1
         self._frozen = self._step_pending = False
-        self._taken.clear()
         self._thread = CaptureThread(
             factory, self._box, mirror=self._mirror,
             on_error=self._error_from_capture.emit, on_end=self._end_from_capture.emit,
@@ -114,14 +110,6 @@ class LiveFeed(QObject):
         return self._thread.fps if self._thread is not None else 0.0
 
     @property
-    def taken_fps(self) -> float:
-        """Frames handed to the window per second, over the last 30."""
-        if len(self._taken) < 2:
-            return 0.0
-        span = self._taken[-1] - self._taken[0]
-        return (len(self._taken) - 1) / span if span > 0 else 0.0
-
-    @property
     def dropped(self) -> int:
         """Frames the capture thread delivered that nobody took (a slow consumer)."""
         return self._box.dropped if self._box is not None else 0
@@ -136,7 +124,6 @@ class LiveFeed(QObject):
             return
         self._step_pending = False
         self._last_sequence = frame.sequence
-        self._taken.append(time.perf_counter())
         self.frame_ready.emit(frame)
 
     def _on_capture_error(self, error: SourceError) -> None:

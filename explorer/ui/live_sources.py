@@ -37,11 +37,12 @@ class LiveSourcesMixin:
         self.camera_menu = menu.addMenu("&Camera")
         self.camera_menu.aboutToShow.connect(self._refresh_camera_menu)
         size_menu = menu.addMenu("Camera &resolution")
+        sizes = QActionGroup(self)  # one resolution at a time
         for w, h in CAMERA_SIZES:
             action = self._action(f"{w}×{h}", lambda _=False, s=(w, h): self._set_camera_size(s))
             action.setCheckable(True)
             action.setChecked((w, h) == self._camera_size)
-            action.setActionGroup(self._size_group())
+            action.setActionGroup(sizes)
             size_menu.addAction(action)
         menu.addAction(self._action("Open &video…", self.open_video_dialog))
         menu.addAction(self._action("&Synthetic scene", self.start_synthetic,
@@ -67,11 +68,6 @@ class LiveSourcesMixin:
                        self.use_frame_action, self.stop_live_action):
             self.live_toolbar.addAction(action)
         self._update_live_actions()
-
-    def _size_group(self) -> QActionGroup:
-        if not hasattr(self, "_camera_size_group"):
-            self._camera_size_group = QActionGroup(self)
-        return self._camera_size_group
 
     def _refresh_camera_menu(self) -> None:
         self.camera_menu.clear()

@@ -8,6 +8,7 @@ Panels only talk to the document; the window hands them results.
 from __future__ import annotations
 
 import time
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -69,12 +70,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if restore_settings:
             settings_io.restore_document(self.document)
         self._generation = 0
+        self._connected = True  # to the document; shutdown() disconnects once
         self._shown_generation = -1
         self._last_result: LayerResult | None = None
         self._source_path: str | None = None
         self._live_image: np.ndarray | None = None  # the newest live frame, None on a still
         self._camera_size: tuple[int, int] = CAMERA_SIZES[0]
-        self._results_shown: list[float] = []  # when live results were drawn, for fps
+        self._results_shown: deque[float] = deque(maxlen=120)  # live results, for fps
         self._latency_ms = 0.0
         # compute live frames at the size the input is shown (benches switch this off)
         self.fit_live_to_view = True
@@ -349,7 +351,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._show_result_status(result)
         if self.live.running:
             now = time.perf_counter()
-            self._results_shown = [t for t in self._results_shown if now - t < 2.0] + [now]
+            self._results_shown.append(now)
             self._latency_ms = (now - result.request.frame_time) * 1e3
         self.result_shown.emit(result)
 
@@ -454,7 +456,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._live_status_timer.stop()
         self.live.stop()
         self._worker.stop()
-        if getattr(self, "_connected", True):
+        if self._connected:
             self._connected = False
             self._disconnect_document()
             for panel in (self.maps_panel, self.params_panel, self.layer_panel,

@@ -13,7 +13,6 @@ from explorer.core.convolution import convolve
 from explorer.core.pipeline import LayerResult, Request
 from explorer.resources import sample_images
 from explorer.ui.convert import array_to_qimage, qimage_to_array
-from explorer.ui.launch import apply_preset_to_all
 
 
 def _wait_result(qtbot, win, action) -> LayerResult:
@@ -43,7 +42,7 @@ def test_a_generated_file_and_a_gray_picture(qtbot, window, tmp_path):
 
 @pytest.mark.parametrize("name", kernels.names())
 def test_every_preset_gives_the_core_convolution(qtbot, window, name):
-    result = _wait_result(qtbot, window, lambda: apply_preset_to_all(window, name))
+    result = _wait_result(qtbot, window, lambda: window.kernel_editor.apply_preset_to_all(name))
     assert result.request.layer.weights.shape[0] == window.document.layer.n_filters
     spec = result.request.layer
     expected = convolve(result.image, spec.weights, bias=spec.bias, padding=spec.padding,

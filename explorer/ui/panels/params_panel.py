@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.images import processing_size
 from explorer.core.params import (
     PRESETS,
     LayerCounts,
@@ -531,8 +532,7 @@ class ParamsPanel(QWidget):
         else:
             h, w = NO_PICTURE
         # the layer sees the picture scaled down, never up, to the processing size
-        scale = min(1.0, doc.input.max_side / max(h, w))
-        h, w = max(1, round(h * scale)), max(1, round(w * scale))
+        h, w = processing_size(h, w, doc.input.max_side)
         return Setup(
             label="Current explorer layer",
             input_shape=(h, w, doc.channels),
