@@ -254,9 +254,11 @@ class Document:
 
     # --- reactions -----------------------------------------------------------------------
     def _on_n_filters_changed(self, n: int) -> None:
-        self.filters.resize(n, default_filter)
-        if self.display.selected_filter >= len(self.filters):
-            self.display.selected_filter = len(self.filters) - 1
+        # clamp the selection first, so no view ever sees it point past the last filter
+        count = max(1, min(MAX_FILTERS, int(n)))
+        if self.display.selected_filter >= count:
+            self.display.selected_filter = count - 1
+        self.filters.resize(count, default_filter)
 
     def _on_kernel_size_changed(self, *_: object) -> None:
         if not self._setting_kernel_size:

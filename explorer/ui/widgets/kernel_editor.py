@@ -296,10 +296,6 @@ class KernelEditor(QWidget):
     def _sync(self) -> None:
         """Show the document: filter list, the selected filter's weights and bias."""
         bank = self._document.filters
-        if len(bank) and self._document.display.selected_filter != self.selected_filter():
-            # fewer filters than before: select the last one (this re-enters _sync)
-            self._document.display.selected_filter = self.selected_filter()
-            return
         names = bank.names()
         index = self.selected_filter()
         with QSignalBlocker(self._filter_combo):
