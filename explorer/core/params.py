@@ -46,7 +46,6 @@ IntPair = int | tuple[int, int]
 Padding = int | str | tuple[int, int]
 
 PADDING_NAMES = ("valid", "same", "full")
-LAYER_KINDS = ("dense", "local", "conv")
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 

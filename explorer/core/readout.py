@@ -198,8 +198,8 @@ def explain_pooled(
     maps = np.asarray(feature_maps)
     h, w, n_maps = maps.shape
     size, stride = int(spec.pool_size), int(spec.pool_stride)
-    out_h = (h - size) // stride + 1 if h >= size else 0
-    out_w = (w - size) // stride + 1 if w >= size else 0
+    out_h = shapes.output_size(h, size, stride) if h >= size else 0
+    out_w = shapes.output_size(w, size, stride) if w >= size else 0
     if not 0 <= k < n_maps:
         raise ValueError(f"there is no feature map {k}: the layer has {n_maps}")
     if not (0 <= row < out_h and 0 <= col < out_w):

@@ -68,7 +68,6 @@ class InputView(pg.GraphicsLayoutWidget):
         self.setToolTip("Wheel: zoom · drag: pan · double-click: the whole picture")
         self._shape: tuple[int, int] = (0, 0)
         self._pad: tuple[int, int, int, int] = (0, 0, 0, 0)
-        self._levels: tuple[float, float] | None = None
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     # --- content ------------------------------------------------------------------------
