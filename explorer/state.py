@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from psygnal import Signal, evented
 
-from explorer.core.pipeline import LayerSpec
+from explorer.core.pipeline import LayerSpec, NamedStack
 
 PADDINGS = ("valid", "same", "full", "custom")
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -291,6 +291,16 @@ class Document:
             pool_size=lay.pool_size,
             pool_stride=lay.pool_stride,
         )
+
+    def use_stack(self, stack: NamedStack) -> None:
+        """Take the first layer of a stack from elsewhere (learned or pretrained kernels)."""
+        spec, names = stack.layers[0], stack.filter_names[0]
+        kh, kw = spec.kernel_shape
+        self.input.grayscale = spec.channels == 1
+        self.layer.n_filters = spec.n_filters
+        self.set_kernel_size(kh, kw)
+        self.filters.set_filters([Filter(n, w, float(b))
+                                  for n, w, b in zip(names, spec.weights, spec.bias, strict=True)])
 
     def reset(self) -> None:
         """Back to the settings a new installation starts with (the picture stays)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +50,71 @@ class LayerSpec:
     @property
     def channels(self) -> int:
         return int(self.weights.shape[3])
+
+
+@dataclass(frozen=True, eq=False)
+class StageResult:
+    """One stage of a stack: what it saw, its feature maps and its pooled maps."""
+
+    index: int
+    spec: LayerSpec
+    input: np.ndarray  # (H, W, C) the stage's input: the picture, or the previous stage's output
+    pre_activation: np.ndarray  # (H', W', K) float32: window ⊙ kernel summed + bias
+    feature_maps: np.ndarray  # (H', W', K) float32: activation(pre_activation)
+    pooled: np.ndarray | None  # (H'', W'', K) float32, None without pooling
+
+    @property
+    def output(self) -> np.ndarray:
+        """What the next stage sees: the pooled maps, or the feature maps without pooling."""
+        return self.feature_maps if self.pooled is None else self.pooled
+
+
+@dataclass(frozen=True)
+class NamedStack:
+    """A stack of layers with a name for every filter: what a tab hands to the explorer."""
+
+    layers: tuple[LayerSpec, ...]
+    filter_names: tuple[tuple[str, ...], ...]  # one name per filter of each layer
+    title: str = ""  # where it came from, e.g. "learned on MNIST"
+
+
+def run_stage(x: np.ndarray, spec: LayerSpec, index: int = 0) -> StageResult:
+    """One conv → activation → pooling stage on an (H, W, C) input. Raises ValueError."""
+    if x.ndim == 2:
+        x = x[:, :, None]
+    if x.shape[2] != spec.channels:
+        raise ValueError(f"layer {index + 1} has {spec.channels}-channel kernels but its input "
+                         f"has {x.shape[2]} channels")
+    pre = convolve(x, spec.weights, bias=spec.bias, stride=spec.stride, padding=spec.padding,
+                   pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip)
+    maps = activation_fn(spec.activation)(pre)
+    pooled = None
+    if spec.pool_mode != "none":
+        pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode)
+    return StageResult(index, spec, x, pre, maps, pooled)
+
+
+def run_stack(image: np.ndarray, layers: Sequence[LayerSpec]) -> list[StageResult]:
+    """Every stage of a stack on a picture: stage n + 1 sees stage n's output.
+
+    ``image`` is (H, W) or (H, W, C) with C the first layer's channels (a gray picture is
+    spread over three channels, a colour one turned to luma, as :func:`prepare_input` does).
+    Raises ValueError with a sentence naming the stage that does not fit.
+    """
+    if not layers:
+        raise ValueError("the stack has no layers")
+    x = prepare_input(image, layers[0].channels)
+    stages = []
+    for i, spec in enumerate(layers):
+        try:
+            stage = run_stage(x, spec, i)
+        except ValueError as exc:
+            if len(layers) == 1:
+                raise
+            raise ValueError(f"layer {i + 1}: {exc}") from None
+        stages.append(stage)
+        x = stage.output
+    return stages
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import images
-from explorer.core.pipeline import LayerResult, Request
+from explorer.core.pipeline import LayerResult, NamedStack, Request
 from explorer.resources import sample_images
 from explorer.state import Document
 from explorer.ui import settings_io
@@ -45,6 +45,7 @@ from explorer.ui.live_sources import CAMERA_SIZES, LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.tab import Tab
 from explorer.ui.widgets.banner import Banner, sentence
 from explorer.ui.widgets.kernel_editor import KernelEditor
 from explorer.ui.workers.compute import ComputeWorker
@@ -118,6 +119,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
+        self.extra_tabs: list[Tab] = []
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -132,6 +134,22 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self._kernel_dock_wanted = True
         self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def add_tab(self, tab: Tab) -> Tab:
+        """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""
+        self.extra_tabs.append(tab)
+        self.tabs.addTab(tab, tab.title)
+        tab.message.connect(self.show_message)
+        tab.error.connect(self.show_error)
+        tab.send_to_explorer.connect(self.use_stack)
+        return tab
+
+    def use_stack(self, stack: NamedStack) -> None:
+        """Put a stack from another tab into the explorer, and show it there."""
+        self.document.use_stack(stack)
+        self.tabs.setCurrentWidget(self.maps_panel)
+        if stack.title:
+            self.show_message(f"The explorer now runs {stack.title}")
 
     def _on_tab_changed(self, index: int) -> None:
         """The parameter comparison needs the width: the kernel editor steps aside for it."""
@@ -460,5 +478,5 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self._connected = False
             self._disconnect_document()
             for panel in (self.maps_panel, self.params_panel, self.layer_panel,
-                          self.kernel_editor):
+                          self.kernel_editor, *self.extra_tabs):
                 panel.cleanup()
