@@ -92,10 +92,10 @@ def _open_first_picture(window, args: argparse.Namespace) -> bool:
 
     if args.image:
         return window.open_image(args.image)
-    last = None if args.screenshot else settings_io.settings().value("source/last")
-    if isinstance(last, str) and Path(last).is_file() and window.open_image(last):
+    last = None if args.screenshot else settings_io.last_picture()
+    if last is not None and Path(last).is_file() and window.open_image(last):
         return True
-    window.banner.hide()  # a vanished last picture is no error: fall back to a sample
+    window.banner.dismiss()  # a vanished last picture is no error: fall back to a sample
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
 
 
