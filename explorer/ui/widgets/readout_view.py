@@ -200,14 +200,16 @@ class ReadoutView(QWidget):
         while len(self._channel_labels) < channels:
             c = len(self._channel_labels)
             row = c + 1
-            label = QLabel(alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            label = QLabel(alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                           textFormat=Qt.TextFormat.PlainText)
             self._pixel_grid.addWidget(label, row, 0)
             self._channel_labels.append(label)
             for col, quantity in enumerate(QUANTITIES):
                 view = MatrixView("picture" if quantity == "window" else "signed")
                 self._matrices[(quantity, c)] = view
                 self._pixel_grid.addWidget(view, row, col + 1)
-            total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+            total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter,
+                           textFormat=Qt.TextFormat.PlainText)
             self._sum_labels.append(total)
             self._pixel_grid.addWidget(total, row, len(QUANTITIES) + 1)
         for c, label in enumerate(self._channel_labels):
