@@ -398,6 +398,8 @@ class KernelLibrary:
     that, and say where it went) so that a new library can start.
     """
 
+    lock_timeout = safe_files.LOCK_TIMEOUT_S  # seconds a save waits for another window's
+
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
 
@@ -501,13 +503,13 @@ class KernelLibrary:
         )
 
     @contextmanager
-    def _locked(self, timeout: float = safe_files.LOCK_TIMEOUT_S) -> Iterator[None]:
+    def _locked(self, timeout: float | None = None) -> Iterator[None]:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise self._not_saved(safe_files.describe_os_error(exc, self.path)) from exc
         try:
-            with safe_files.file_lock(self.lock_path, timeout,
+            with safe_files.file_lock(self.lock_path, timeout or self.lock_timeout,
                                       what=f"the kernel library {self.path.name}"):
                 yield
         except safe_files.LockTimeout as exc:

@@ -370,25 +370,23 @@ def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a
         raise WriteFailed(f"{raw} names a folder; give a file name", Path(raw), "names a folder")
     target = Path(raw)
     name = _name(target)
-    allowed = sorted({s.lower() for s in suffixes})
-    if allowed and target.suffix.lower() not in allowed:
-        listed = ", ".join(allowed[:-1]) + (" or " if len(allowed) > 1 else "") + allowed[-1]
-        got = target.suffix or "no suffix"
-        raise WriteFailed(f"{name}: {what} is saved as {listed}, not {got}", target,
-                          f"has the suffix {got}")
     try:
         info = os.stat(target)
     except FileNotFoundError:
         info = None
     except OSError as exc:
         raise _write_failed(target, exc, False) from exc
-    if info is not None:
-        problem = _kind_problem(info.st_mode)
-        if problem is not None:
-            raise WriteFailed(f"{name} {problem}: it cannot be replaced", target, problem)
-        if not overwrite:
-            raise TargetExists(f"{name} already exists", target, "already exists")
-    elif not target.parent.is_dir():
+    if info is not None and (problem := _kind_problem(info.st_mode)) is not None:
+        raise WriteFailed(f"{name} {problem}: it cannot be replaced", target, problem)
+    allowed = sorted({s.lower() for s in suffixes})
+    if allowed and target.suffix.lower() not in allowed:
+        listed = ", ".join(allowed[:-1]) + (" or " if len(allowed) > 1 else "") + allowed[-1]
+        got = target.suffix or "no suffix"
+        raise WriteFailed(f"{name}: {what} is saved as {listed}, not {got}", target,
+                          f"has the suffix {got}")
+    if info is not None and not overwrite:
+        raise TargetExists(f"{name} already exists", target, "already exists")
+    if info is None and not target.parent.is_dir():
         cause = describe_os_error(FileNotFoundError(errno.ENOENT, "missing"), target)
         raise WriteFailed(f"could not write {name}: {cause}", target, cause)
     return target

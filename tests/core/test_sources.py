@@ -29,6 +29,7 @@ from explorer.core.sources import (
     VideoFileSource,
     list_cameras,
 )
+from tests.hostile import named_pipe, needs_fifo
 
 WAIT = 10.0  # generous guard for events that must happen; never a speed assertion
 INDEX_STEP = 23  # frame i of a test video carries the gray level 23·i in its bottom strip
@@ -329,6 +330,14 @@ def test_missing_video_reports_through_on_error(threads, tmp_path):
     assert len(rec.errors) == 1 and box.get() is None
     assert str(rec.errors[0]) == "video.mp4 cannot be read: the file does not exist"
     assert t.last_error is rec.errors[0]
+
+
+@needs_fifo
+def test_a_pipe_given_as_a_video_is_refused_before_the_decoder_waits_on_it(tmp_path):
+    with named_pipe(tmp_path / "live.mp4") as pipe, pytest.raises(SourceError) as info:
+        VideoFileSource(pipe).open()
+    assert str(info.value) == ("live.mp4 cannot be read: it is a named pipe (FIFO), not a "
+                               "regular file")
 
 
 def test_corrupt_video_reports_through_on_error(threads, tmp_path):
