@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-HOSTILE_NAME = "<h1 style='color:red;font-size:60px'>x</h1><img src='y'>.png"
+# a file name that is markup: a huge red heading and a local picture if shown as rich text
+HOSTILE_NAME = "<h1 style='color:red;font-size:60px'>x<img src='y'>.png"
+# the same with a closing tag: "/" makes it a folder and a file name
+HOSTILE_PATH = "<h1 style='color:red;font-size:60px'>x</h1><img src='y'>.png"
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 needs_dev_zero = pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")

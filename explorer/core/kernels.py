@@ -486,12 +486,12 @@ class KernelLibrary:
         Runs under the lock, so a save in progress in another window keeps its file; the age
         limit covers an older CNN Explorer saving without the lock. Never raises.
         """
-        if not self.path.parent.is_dir():
-            return []
+        pattern = f".{self.path.name}.*.tmp"
         try:
+            if not any(self.path.parent.glob(pattern)):
+                return []  # the usual case: nothing to clean, no lock file made
             with self._locked(timeout=0.5):
-                return safe_files.clean_stale_temp_files(
-                    self.path.parent, f".{self.path.name}.*.tmp", older_than)
+                return safe_files.clean_stale_temp_files(self.path.parent, pattern, older_than)
         except (LibraryError, OSError):
             return []  # busy or unwritable: try again at the next start
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.ui.export import FILE_FILTER, SCALES, check_export_path
+from explorer.ui.widgets.banner import sentence
 
 ERROR_STYLE = "color: #b71c1c;"
 
@@ -103,7 +104,7 @@ class ExportDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _show_problem(self, text: str) -> None:
-        self.problem.setText(text[:1].upper() + text[1:])
+        self.problem.setText(sentence(text))  # a file name keeps its case
         self.problem.show()
 
     @property
