@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import json
 import math
 import os
@@ -37,6 +38,8 @@ import numpy as np
 MAX_JSON_DEPTH = 32  # nesting of lists and objects; the app's own files need 5
 MAX_INT_DIGITS = 40  # float32 tops out at 3.4e38: a longer integer is no weight or size
 LOCK_TIMEOUT_S = 5.0
+STALE_TEMP_SECONDS = 3600.0  # a temporary file of a save killed midway, found on a later save
+BAD_NAME = "has a name no file can have (it holds a null character)"
 _LOCK_POLL_S = 0.02
 
 PathLike = str | os.PathLike
@@ -169,6 +172,8 @@ def regular_file_problem(path: PathLike) -> str | None:
         return "does not exist"
     except OSError as exc:
         return f"could not be read ({describe_os_error(exc, p)})"
+    except ValueError:
+        return BAD_NAME
     return _kind_problem(info.st_mode)
 
 
@@ -186,6 +191,8 @@ def read_bytes_limited(path: PathLike, max_bytes: int) -> bytes:
         raise FileMissing(p, "does not exist") from None
     except OSError as exc:
         raise ReadRefused(p, f"could not be read ({describe_os_error(exc, p)})") from None
+    except ValueError:
+        raise ReadRefused(p, BAD_NAME) from None
     _check_regular(p, info.st_mode, info.st_size, max_bytes)
     flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
              | getattr(os, "O_BINARY", 0))
@@ -322,7 +329,10 @@ def atomic_write(path: PathLike, data_or_writer: bytes | Writer, *,
     except OSError as exc:
         raise _write_failed(target, exc, False) from exc
     folder = real.parent
-    tmp: Path | None = folder / f".{real.name[:100]}.{secrets.token_hex(4)}.tmp"
+    prefix = f".{real.name[:100]}."
+    # debris of an earlier save of this very file that was killed midway
+    clean_stale_temp_files(folder, glob.escape(prefix) + "?" * 8 + ".tmp", STALE_TEMP_SECONDS)
+    tmp: Path | None = folder / f"{prefix}{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      0o666)  # the umask applies, as for any new file
@@ -376,6 +386,8 @@ def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a
         info = None
     except OSError as exc:
         raise _write_failed(target, exc, False) from exc
+    except ValueError:
+        raise WriteFailed(f"{name} {BAD_NAME}", target, BAD_NAME) from None
     if info is not None and (problem := _kind_problem(info.st_mode)) is not None:
         raise WriteFailed(f"{name} {problem}: it cannot be replaced", target, problem)
     allowed = sorted({s.lower() for s in suffixes})
@@ -480,7 +492,7 @@ def file_lock(lock_path: PathLike, timeout: float = LOCK_TIMEOUT_S,
         raise WriteFailed(f"could not lock {guarded} for saving: {cause}", p, cause) from exc
     try:
         deadline = time.monotonic() + timeout
-        while not _try_lock(fd):
+        while not _locked_now(fd, p, guarded):
             if time.monotonic() >= deadline:
                 raise LockTimeout(
                     f"{guarded} is being saved by another CNN Explorer window; nothing was "
@@ -492,6 +504,15 @@ def file_lock(lock_path: PathLike, timeout: float = LOCK_TIMEOUT_S,
             _unlock(fd)
     finally:
         os.close(fd)
+
+
+def _locked_now(fd: int, lock_path: Path, guarded: str) -> bool:
+    try:
+        return _try_lock(fd)
+    except OSError as exc:
+        cause = describe_os_error(exc, lock_path)
+        raise WriteFailed(f"could not lock {guarded} for saving: {cause}", lock_path,
+                          cause) from exc
 
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
@@ -512,15 +533,22 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows only
 else:
     import fcntl
 
+    _NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1)}
+
     def _try_lock(fd: int) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
+        except OSError as exc:
+            if exc.errno in _NO_LOCKING:  # a network drive without locks: the write is
+                return True  # still atomic, only two windows at once could lose an entry
+            raise
         return True
 
     def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 __all__ = [

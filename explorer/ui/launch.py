@@ -155,13 +155,16 @@ def _quiet_offscreen_notices():
 
 
 def _open_first_picture(window, args: argparse.Namespace) -> bool:
+    from explorer.core.safe_files import regular_file_problem
     from explorer.resources import resource_path
     from explorer.ui import settings_io
 
     if args.image:
         return window.open_image(args.image)
     last = settings_io.settings().value("source/last")
-    if isinstance(last, str) and Path(last).is_file() and window.open_image(last):
+    # a damaged setting (a name too long for the system, a null character, a pipe) is skipped
+    if isinstance(last, str) and len(last) < 4096 and regular_file_problem(last) is None \
+            and window.open_image(last):
         return True
     window.banner.hide()  # a vanished last picture is no error: fall back to a sample
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))

@@ -365,3 +365,59 @@ def test_a_lock_in_a_missing_folder_says_so(tmp_path):
     with pytest.raises(WriteFailed) as info, file_lock(tmp_path / "no" / ".lock", what="x"):
         pass
     assert str(info.value) == "could not lock x for saving: the folder “no” does not exist"
+
+
+# --- names no file can have, file systems without locks, debris of killed saves ----------------
+
+def test_a_null_character_in_a_name_is_refused_with_a_sentence(tmp_path):
+    bad = str(tmp_path / "a\0b.png")
+    with pytest.raises(ReadRefused, match="has a name no file can have"):
+        read_bytes_limited(bad, 100)
+    with pytest.raises(WriteFailed, match="has a name no file can have"):
+        atomic_write(bad, b"x")
+    assert safe_files.regular_file_problem(bad) == safe_files.BAD_NAME
+    assert folder_files(tmp_path) == []
+
+
+def test_a_name_too_long_for_the_system_is_refused_with_a_sentence(tmp_path):
+    long_name = tmp_path / ("n" * 5000 + ".json")
+    with pytest.raises(ReadRefused, match="the file name is too long"):
+        read_json_limited(long_name, 100)
+    with pytest.raises(WriteFailed, match="the file name is too long"):
+        atomic_write(long_name, b"x")
+    assert "too long" in safe_files.regular_file_problem(long_name)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock is POSIX")
+def test_a_drive_without_locks_still_saves(tmp_path, monkeypatch):
+    import fcntl
+
+    def no_locks(_fd, _op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with file_lock(tmp_path / ".lock"):
+        atomic_write(tmp_path / "k.json", b"saved")
+    assert (tmp_path / "k.json").read_bytes() == b"saved"
+
+    def broken(_fd, _op):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(fcntl, "flock", broken)
+    with pytest.raises(WriteFailed) as info, file_lock(tmp_path / ".lock", what="k.json"):
+        pass
+    assert str(info.value).startswith("could not lock k.json for saving: the drive reported "
+                                      "an input/output error")
+
+
+def test_a_save_removes_the_debris_of_an_earlier_killed_save_of_the_same_file(tmp_path):
+    debris = tmp_path / ".slide.png.1a2b3c4d.tmp"
+    recent = tmp_path / ".slide.png.5e6f7a8b.tmp"  # maybe a save running right now
+    other = tmp_path / ".other.png.1a2b3c4d.tmp"
+    for p in (debris, recent, other):
+        p.write_bytes(b"half a picture")
+    long_ago = time.time() - 2 * safe_files.STALE_TEMP_SECONDS
+    for p in (debris, other):
+        os.utime(p, (long_ago, long_ago))
+    atomic_write(tmp_path / "slide.png", b"new")
+    assert folder_files(tmp_path) == sorted([recent.name, other.name, "slide.png"])

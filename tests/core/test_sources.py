@@ -340,6 +340,19 @@ def test_a_pipe_given_as_a_video_is_refused_before_the_decoder_waits_on_it(tmp_p
                                "regular file")
 
 
+def test_a_video_with_frames_over_the_pixel_limit_is_refused(video, monkeypatch):
+    monkeypatch.setattr(video_module, "MAX_PIXELS", 96 * 64 - 1)
+    with pytest.raises(SourceError) as info:
+        VideoFileSource(video).open()
+    assert str(info.value) == (f"{video.name} cannot be read: its frames are 96×64 pixels, "
+                               f"more than the 0-megapixel limit")
+    monkeypatch.setattr(video_module, "MAX_PIXELS", 96 * 64)
+    source = VideoFileSource(video)
+    source.open()
+    assert source.size == (96, 64)
+    source.release()
+
+
 def test_corrupt_video_reports_through_on_error(threads, tmp_path):
     bad = tmp_path / "noise.avi"
     bad.write_bytes(np.random.default_rng(0).integers(0, 256, 20_000, np.uint8).tobytes())

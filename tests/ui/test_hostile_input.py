@@ -302,3 +302,39 @@ def test_a_save_error_naming_a_hostile_file_is_plain_text(qtbot, window, tmp_pat
     assert panel.error_label.textFormat() == Qt.TextFormat.PlainText
     assert HOSTILE_NAME.replace(".png", ".csv") in panel.error_label.text()
     assert red_pixels(panel.error_label.grab().toImage()) == 0
+
+
+# --- more ways in: a pasted giant, a damaged "last picture" setting -----------------------------
+
+def test_a_pasted_picture_over_the_pixel_limit_gives_a_message(qtbot, window, monkeypatch):
+    from explorer.ui import convert
+
+    monkeypatch.setattr(convert, "MAX_PIXELS", 30 * 40 - 1)
+    before = window.last_result
+    picture = QImage(40, 30, QImage.Format.Format_RGB888)
+    picture.fill(Qt.GlobalColor.darkCyan)
+    mime = QMimeData()
+    mime.setImageData(picture)
+    with qtbot.waitSignal(window.error_shown, timeout=5_000) as blocker:
+        assert not window._accept_mime(mime, "the clipboard")
+    assert blocker.args[0] == ("the clipboard holds no usable picture: the picture is 40×30 "
+                               "pixels, more than the 0-megapixel limit")
+    assert window.last_result is before
+
+
+@pytest.mark.parametrize("last", ["n" * 5000 + ".png", "photo\0.png", "/dev/zero"])
+def test_a_damaged_last_picture_setting_falls_back_to_a_sample(qtbot, window, last):
+    from argparse import Namespace
+
+    from explorer.ui import settings_io
+    from explorer.ui.launch import DEFAULT_SAMPLE, _open_first_picture
+
+    store = settings_io.settings()
+    store.setValue("source/last", last)
+    try:
+        with qtbot.waitSignal(window.result_shown, timeout=20_000):
+            assert _open_first_picture(window, Namespace(image=None))
+    finally:
+        store.remove("source/last")
+    assert window.document.source_name == DEFAULT_SAMPLE
+    assert not window.banner.isVisible()

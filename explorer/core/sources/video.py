@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from explorer.core import safe_files
+from explorer.core.images import MAX_PIXELS
 from explorer.core.sources.base import DEFAULT_FPS, FrameSource, SourceError
 from explorer.core.sources.opencv import _bgr_to_rgb, _capture_fps, _quiet_opencv
 
@@ -85,6 +86,12 @@ class VideoFileSource(FrameSource):
         if cap is None:
             raise self._error("it is not a video OpenCV can decode (or it is damaged)")
         self._cap = cap
+        width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
+        height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
+        if width * height > MAX_PIXELS:  # each frame would take gigabytes, many times a second
+            self.release()
+            raise self._error(f"its frames are {width}×{height} pixels, more than the "
+                              f"{MAX_PIXELS // 1_000_000}-megapixel limit")
         # a file can open and still hold nothing decodable: read the first picture now
         ok, bgr = cap.read()
         if not ok or bgr is None:
