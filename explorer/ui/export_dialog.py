@@ -42,6 +42,8 @@ class ExportDialog(QDialog):
             self.scale_box.addItem(f"{s}× ({'screen' if s == 1 else 'slides'})", s)
         self.scale_box.setCurrentIndex(1)
         self.path_edit = QLineEdit(str(Path.home() / "cnn-explorer.png"))
+        # room for a whole path, and for a message under it without wrapping it thrice
+        self.path_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 48))
         self.path_edit.setToolTip("The suffix picks the format: .png, .jpg, .bmp, .tif or .webp")
         self.path_edit.textEdited.connect(self._on_path_edited)
         self._confirmed = ""  # a path whose replacement the file chooser already confirmed
@@ -106,6 +108,7 @@ class ExportDialog(QDialog):
     def _show_problem(self, text: str) -> None:
         self.problem.setText(sentence(text))  # a file name keeps its case
         self.problem.show()
+        self.adjustSize()  # the dialog grows to show the whole message
 
     @property
     def target(self) -> str:
