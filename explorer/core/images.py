@@ -27,6 +27,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ from explorer.core import safe_files
 
 MAX_PIXELS = 100_000_000  # 100 megapixels: ~300 MB as RGB uint8, more while converting
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# a compressed file can decode to far more than its size: 100 megapixels of float32 RGB at most
+MAX_DECODED_BYTES = MAX_PIXELS * 12
 FORMATS = "PNG, JPEG, BMP, GIF, TIFF, WebP or PNM"
 
 
@@ -56,6 +59,7 @@ class _Header:
     exif: bytes | None = None  # a TIFF-structured EXIF block, for the orientation
     truncated: bool = False
     gray: bool = False  # a gray file OpenCV decodes as colour (PNG gray + alpha)
+    pixel_bytes: float = 0.0  # bytes a decoded pixel takes, where the header says (TIFF)
 
 
 class _Damaged(Exception):
@@ -104,6 +108,12 @@ def decode_image(data: bytes, name: str = "the picture") -> np.ndarray:
     if header.width * header.height > MAX_PIXELS:
         raise ImageError(f"{name} is {header.width}×{header.height} pixels, more than the "
                          f"{MAX_PIXELS // 1_000_000}-megapixel limit")
+    decoded = header.width * header.height * header.pixel_bytes
+    if decoded > MAX_DECODED_BYTES:
+        raise ImageError(f"{name} holds {header.pixel_bytes:g} bytes a pixel: decoding its "
+                         f"{header.width}×{header.height} pixels would take "
+                         f"{decoded / 2**30:.1f} GB of memory, more than the "
+                         f"{MAX_DECODED_BYTES / 2**30:.1f} GB limit")
     try:
         raw = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error:
@@ -224,6 +234,9 @@ def _probe_gif(data: bytes) -> _Header:
     return _Header("GIF", width, height)
 
 
+_BITS_PER_SAMPLE = 258
+
+
 def _tiff_first_ifd(data: bytes) -> dict[int, int]:
     """The integer tags of a TIFF structure's first directory (a TIFF file, or an EXIF block)."""
     order = "<" if data[:2] == b"II" else ">"
@@ -244,12 +257,21 @@ def _tiff_first_ifd(data: bytes) -> dict[int, int]:
         fmt = {3: "H", 4: "I", 16: "Q"}.get(kind)  # SHORT, LONG, LONG8
         if n == 1 and fmt and struct.calcsize(fmt) <= len(value):  # stored in the entry itself
             tags[tag] = struct.unpack_from(order + fmt, value)[0]
+        elif tag == _BITS_PER_SAMPLE and n > 1 and kind == 3:  # one per channel: the first
+            if 2 * n <= len(value):
+                tags[tag] = struct.unpack_from(order + "H", value)[0]
+            else:
+                (where,) = struct.unpack_from(order + ("I" if len(value) == 4 else "Q"), value)
+                with contextlib.suppress(_Damaged):  # unknown: the decoder will tell
+                    tags[tag] = _unpack(order + "H", data, where)[0]
     return tags
 
 
 def _probe_tiff(data: bytes) -> _Header:
     tags = _tiff_first_ifd(data)
-    return _Header("TIFF", tags.get(256, 0), tags.get(257, 0))
+    # BitsPerSample × SamplesPerPixel: a TIFF may hold 64-bit floats or many channels
+    sample_bits = tags.get(258, 8) * tags.get(277, 1)
+    return _Header("TIFF", tags.get(256, 0), tags.get(257, 0), pixel_bytes=sample_bits / 8)
 
 
 def _probe_webp(data: bytes) -> _Header:

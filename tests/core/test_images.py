@@ -575,3 +575,16 @@ def test_without_overwrite_an_existing_picture_is_kept(tmp_path):
     with pytest.raises(ImageError, match=r"slide\.png already exists"):
         images.save_image(path, quadrants(), overwrite=False)
     assert path.read_bytes() == OLD_BYTES
+
+
+def test_a_tiff_that_would_decode_to_too_much_memory_is_refused_before_decoding(tmp_path,
+                                                                               monkeypatch):
+    """Pixels of four 64-bit floats take 32 bytes each: the header says so before decoding."""
+    ok, data = cv2.imencode(".tiff", np.full((30, 40, 4), 0.5, np.float64))
+    assert ok
+    path = write(tmp_path, "deep.tiff", data.tobytes())
+    monkeypatch.setattr(images, "MAX_DECODED_BYTES", 30 * 40 * 32)
+    assert load_image(path).shape == (30, 40, 3)
+    monkeypatch.setattr(images, "MAX_DECODED_BYTES", 30 * 40 * 32 - 1)
+    no_decoding(monkeypatch)
+    assert_refused(path, "deep.tiff holds 32 bytes a pixel", "40×30 pixels")
