@@ -55,10 +55,16 @@ class SafeFileError(ValueError):
 
 
 class ReadRefused(SafeFileError):
-    """A file was not read: it is missing, not a regular file, too large, or malformed."""
+    """A file (or a text) was not read: missing, not a regular file, too large, or malformed.
 
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"{_name(path)} {problem}", path, problem)
+    ``str()`` is the whole sentence ("kernels.json is nested more than 32 levels deep");
+    ``problem`` the part after the name, for a caller that names the file its own way.
+    """
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        name = _name(path) if isinstance(path, Path) else path
+        super().__init__(f"{name} {problem}", path if isinstance(path, Path) else None,
+                         problem)
 
 
 class FileMissing(ReadRefused):
@@ -278,26 +284,48 @@ def read_json_limited(path: PathLike, max_bytes: int, max_depth: int = MAX_JSON_
     :data:`MAX_INT_DIGITS` digits, and NaN, Infinity or numbers too large to be finite.
     """
     p = Path(os.fsdecode(os.fspath(path)))
-    data = read_bytes_limited(p, max_bytes)
+    return _parse_json(read_bytes_limited(p, max_bytes), p, max_depth)
+
+
+def parse_json_limited(data: bytes | str, what: str = "the text",
+                       max_depth: int = MAX_JSON_DEPTH) -> object:
+    """JSON already in memory (a stored setting, a file read another way), refused as
+    :func:`read_json_limited` refuses a file; the :class:`ReadRefused` message names ``what``.
+
+    The caller limits the length (e.g. ``len(data) > limit`` before calling).
+    """
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return _parse_json(raw, what, max_depth)
+
+
+def read_text_limited(path: PathLike, max_bytes: int) -> str:
+    """A regular file's UTF-8 text, at most ``max_bytes`` long; raises :class:`ReadRefused`."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    try:
+        return read_bytes_limited(p, max_bytes).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReadRefused(p, "is not a text file (it is not UTF-8)") from None
+
+
+def _parse_json(data: bytes, source: Path | str, max_depth: int) -> object:
     if _nesting(data) > max_depth:
-        raise ReadRefused(p, f"is nested more than {max_depth} levels deep")
+        raise ReadRefused(source, f"is nested more than {max_depth} levels deep")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ReadRefused(p, "is not a text file (it is not UTF-8)") from None
+        raise ReadRefused(source, "is not a text file (it is not UTF-8)") from None
     try:
-        doc = json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
-                         parse_constant=_parse_constant)
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+                          parse_constant=_parse_constant)
     except _Refused as exc:
-        raise ReadRefused(p, str(exc)) from None
+        raise ReadRefused(source, str(exc)) from None
     except json.JSONDecodeError as exc:
-        raise ReadRefused(p, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                             f"{exc.msg})") from None
+        raise ReadRefused(source, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                                  f"{exc.msg})") from None
     except RecursionError:
-        raise ReadRefused(p, f"is nested more than {max_depth} levels deep") from None
+        raise ReadRefused(source, f"is nested more than {max_depth} levels deep") from None
     except (ValueError, OverflowError, TypeError, MemoryError) as exc:
-        raise ReadRefused(p, f"could not be read as JSON ({exc})") from None
-    return doc
+        raise ReadRefused(source, f"could not be read as JSON ({exc})") from None
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -554,7 +582,6 @@ else:
 __all__ = [
     "MAX_INT_DIGITS", "MAX_JSON_DEPTH", "FileMissing", "LockTimeout", "ReadRefused",
     "SafeFileError", "TargetExists", "WriteFailed", "atomic_write", "check_target",
-    "clean_stale_temp_files",
-    "describe_os_error", "file_lock", "read_bytes_limited", "read_json_limited",
-    "regular_file_problem",
+    "clean_stale_temp_files", "describe_os_error", "file_lock", "parse_json_limited",
+    "read_bytes_limited", "read_json_limited", "read_text_limited", "regular_file_problem",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -421,3 +422,33 @@ def test_a_save_removes_the_debris_of_an_earlier_killed_save_of_the_same_file(tm
         os.utime(p, (long_ago, long_ago))
     atomic_write(tmp_path / "slide.png", b"new")
     assert folder_files(tmp_path) == sorted([recent.name, other.name, "slide.png"])
+
+
+# --- the same refusals for JSON already in memory, and for plain text --------------------------
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_JSON))
+def test_json_in_memory_is_refused_as_a_file_is(case):
+    data, phrase = HOSTILE_JSON[case]
+    with pytest.raises(ReadRefused) as info:
+        safe_files.parse_json_limited(data, "the stored layer")
+    assert str(info.value).startswith("the stored layer ")
+    assert phrase in info.value.problem and info.value.path is None
+    if data.isascii():  # the same from text
+        with pytest.raises(ReadRefused, match=re.escape(phrase)):
+            safe_files.parse_json_limited(data.decode("ascii"), "the stored layer")
+
+
+def test_json_in_memory_within_the_limits_reads():
+    assert safe_files.parse_json_limited('{"stride": 2, "name": "Wärme"}') == \
+        {"stride": 2, "name": "Wärme"}
+
+
+def test_read_text_limited(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("Sobel ✓", encoding="utf-8")
+    assert safe_files.read_text_limited(path, 100) == "Sobel ✓"
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(ReadRefused, match=r"notes\.txt is not a text file"):
+        safe_files.read_text_limited(path, 100)
+    with pytest.raises(ReadRefused, match="is a folder"):
+        safe_files.read_text_limited(tmp_path, 100)
