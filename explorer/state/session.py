@@ -22,7 +22,13 @@ import cv2
 import numpy as np
 
 from explorer.core.images import decode_image
-from explorer.core.safe_files import atomic_write, describe_os_error, read_text_limited
+from explorer.core.safe_files import (
+    ReadRefused,
+    SafeFileError,
+    atomic_write,
+    parse_json_limited,
+    read_text_limited,
+)
 from explorer.state.document import Document, Still
 from explorer.state.layer import Filter, Layer, LayerSettings
 from explorer.state.limits import MAX_FILTERS, MAX_KERNEL, MAX_LAYERS, check
@@ -100,19 +106,10 @@ def load_json_text(text: str, what: str = "the session") -> object:
     """JSON text as data; anything hostile (deep nesting, NaN, huge numbers) a SessionError."""
     if len(text) > MAX_SESSION_BYTES:
         raise SessionError(f"{what} is larger than {MAX_SESSION_BYTES // 2**20} MB")
-
-    def refuse_constant(name: str) -> object:
-        raise ValueError(f"{name} is not a number JSON allows")
-
     try:
-        return json.loads(text, parse_constant=refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise SessionError(f"{what} is not valid JSON (line {exc.lineno}, column "
-                           f"{exc.colno}: {exc.msg})") from None
-    except RecursionError:
-        raise SessionError(f"{what} is nested too deeply to be a session") from None
-    except (ValueError, OverflowError) as exc:  # e.g. an integer with thousands of digits
-        raise SessionError(f"{what} holds a value that cannot be read ({exc})") from None
+        return parse_json_limited(text, what)
+    except ReadRefused as exc:
+        raise SessionError(str(exc)) from None
 
 
 def parse_session(data: object) -> Session:
@@ -298,9 +295,8 @@ def write_session(path: str | Path, doc: Document) -> Path:
     text = session_text(doc, embed_picture=True)
     try:
         atomic_write(target, text.encode("utf-8"))
-    except OSError as exc:
-        raise SessionError(f"{target.name} could not be saved ({describe_os_error(exc)}); "
-                           "nothing was changed") from None
+    except SafeFileError as exc:  # says the cause, and that an old file is unchanged
+        raise SessionError(str(exc)) from None
     return target
 
 
@@ -310,11 +306,8 @@ def read_session(path: str | Path) -> Session:
     source = Path(path)
     try:
         text = read_text_limited(source, MAX_SESSION_BYTES)
-    except OSError as exc:
-        raise SessionError(f"{source.name} could not be read ({describe_os_error(exc)})") \
-            from None
-    except ValueError as exc:
-        raise SessionError(f"{source.name} {exc}") from None
+    except SafeFileError as exc:
+        raise SessionError(f"{source.name} {exc.problem}") from None
     try:
         return parse_session(load_json_text(text, source.name))
     except SessionError as exc:

@@ -14,6 +14,7 @@ the stack (the selected one by default) on the picture it really sees.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
 from pathlib import Path
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core import safe_files
 from explorer.core.params import (
     PRESETS,
     LayerCounts,
@@ -729,19 +731,16 @@ class ParamsPanel(QWidget):
         """The three layers' numbers as a CSV table (UTF-8 with a BOM, for spreadsheets)."""
         counts = self._require_counts()
         setup_text = describe(self.setup())
-        path = Path(path)
+        path = safe_files.check_target(path, (".csv",), what="a CSV table")
         names = {key: name for key, name, *_ in LAYERS}
-        try:
-            with path.open("w", newline="", encoding="utf-8-sig") as f:
-                writer = csv.writer(f)
-                writer.writerow(CSV_COLUMNS)
-                for key, c in counts.items():
-                    writer.writerow([names[key], setup_text, c.params, c.weights, c.biases,
-                                     c.formula, c.bytes, format_bytes(c.bytes), c.macs,
-                                     c.outputs])
-        except OSError as err:
-            raise ValueError(f"could not write {path.name}: {err.strerror}") from None
-        return path
+        table = io.StringIO(newline="")
+        writer = csv.writer(table)
+        writer.writerow(CSV_COLUMNS)
+        for key, c in counts.items():
+            writer.writerow([names[key], setup_text, c.params, c.weights, c.biases,
+                             c.formula, c.bytes, format_bytes(c.bytes), c.macs, c.outputs])
+        # whole or not at all: a full disk leaves an older table as it was
+        return safe_files.atomic_write(path, table.getvalue().encode("utf-8-sig"))
 
     def export_chart_png(self, path: str | Path, scale: float = 2) -> Path:
         """The chart as a PNG at ``scale`` × its size on screen."""
@@ -773,12 +772,10 @@ class ParamsPanel(QWidget):
         name, _ = QFileDialog.getSaveFileName(self, title, f"parameters{suffix}", kind)
         if not name:
             return
-        path = Path(name)
-        if path.suffix.lower() != suffix:
-            path = path.with_suffix(suffix)
-        try:
-            export(path)
+        try:  # exactly the path chosen: a wrong suffix is refused, not replaced
+            export(Path(name))
         except ValueError as err:
+            self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is no markup
             self.error_label.setText(str(err))
             self.error_label.show()
 

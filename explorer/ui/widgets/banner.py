@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 STYLE = (
@@ -28,7 +29,8 @@ class Banner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="banner")
         self.setStyleSheet(STYLE)
-        self._label = QLabel(wordWrap=True)
+        # messages quote file and kernel names: never read them as markup
+        self._label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._action = QPushButton()
         self._action.hide()
         self._callback: Callable[[], object] | None = None

@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core import kernels
+from explorer.core import kernels, safe_files
 from explorer.state import Document, Filter, default_filter
 from explorer.ui.widgets.kernel_slices import KernelSlices
+from explorer.ui.widgets.plain_text import plain_tooltip
 
 EDITED = " (edited)"
 BIAS_LIMIT = 1000.0  # inputs are 0–255, so larger biases only blank the map
@@ -101,7 +102,8 @@ class KernelEditor(QWidget):
         self._tabs.addTab(self._build_presets_tab(), "Presets")
         self._tabs.addTab(self._build_library_tab(), "My kernels")
         self._tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self._status = QLabel(wordWrap=True)
+        # messages quote kernel and file names: never read them as markup
+        self._status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._status.hide()
 
         layout = QVBoxLayout(self)
@@ -126,6 +128,7 @@ class KernelEditor(QWidget):
         for signal, slot in self._connections:
             signal.connect(slot)
         self._sync()
+        self._library.remove_stale_temp_files()  # left by a save that was killed
         self.reload_library()
 
     # --- construction --------------------------------------------------------------------
@@ -186,7 +189,7 @@ class KernelEditor(QWidget):
             self._preset_combo.setItemData(
                 self._preset_combo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
         self._preset_combo.currentIndexChanged.connect(self._on_preset_combo_changed)
-        self._preset_text = QLabel(wordWrap=True)
+        self._preset_text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._preset_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._preset_text.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
         apply_one = QPushButton("Apply")
@@ -455,7 +458,8 @@ class KernelEditor(QWidget):
         for kernel in saved.values():
             item = QListWidgetItem(kernel.name)
             tip = f"{_shape_text(kernel.weights.shape)}, bias {kernel.bias:g}"
-            item.setToolTip(f"{tip}\n{kernel.description}" if kernel.description else tip)
+            item.setToolTip(plain_tooltip(f"{tip}\n{kernel.description}"
+                                          if kernel.description else tip))
             self._library_list.addItem(item)
         return True
 
@@ -526,8 +530,11 @@ class KernelEditor(QWidget):
         try:
             moved = self._library.set_aside()
         except OSError as err:
-            self._say(f"the damaged library could not be renamed ({err.strerror or err})",
-                      error=True)
+            cause = safe_files.describe_os_error(err, self._library.path)
+            self._say(f"the damaged library could not be renamed ({cause})", error=True)
+            return None
+        except ValueError as err:  # another window is saving: the lock was not free
+            self._say(str(err), error=True)
             return None
         self.reload_library()
         self._say(f"the damaged library was renamed to {moved.name}; new kernels go to a "

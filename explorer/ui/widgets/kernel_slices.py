@@ -59,7 +59,7 @@ def _style_channel_label(label: QLabel, name: str) -> None:
 
 
 def _channel_label(name: str) -> QLabel:
-    label = QLabel()
+    label = QLabel(textFormat=Qt.TextFormat.PlainText)
     _style_channel_label(label, name)
     return label
 
@@ -133,7 +133,7 @@ class KernelSlices(QWidget):
             "for the slices. Σ is the sum of the slices: what the filter does to a gray picture."
         )
         self._picture_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._sum_label = QLabel(wordWrap=True)
+        self._sum_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._sum_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # two lines hold every hint at the dock's width; a fixed height keeps the slices from
         # growing, so spare height goes below the editor's controls

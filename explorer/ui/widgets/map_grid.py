@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from explorer.core.display import DisplayPlanes
 from explorer.ui.widgets.colormaps import colormap
+from explorer.ui.widgets.plain_text import as_html, plain_tooltip
 
 __all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "title_height"]
 
@@ -100,8 +101,9 @@ class _Tile:
             return
         self.title, self.shown_title, self.selected = title, shown, selected
         color = SELECTED.name() if selected else None
-        self.label.setText(shown, color=color, bold=selected)
-        self.label.setToolTip(title if shown != title else "")
+        # pyqtgraph labels are HTML: a filter named after a file must not become markup
+        self.label.setText(as_html(shown), color=color, bold=selected)
+        self.label.setToolTip(plain_tooltip(title) if shown != title else "")
         self.frame.setVisible(selected)
 
     def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
@@ -293,7 +295,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
             self._bar.setLevels((lo, hi))
         if label != self._bar_label:
             self._bar_label = label
-            self._bar.setLabel("right", label)
+            self._bar.setLabel("right", as_html(label))
 
     def show_window(self, k: int, extent: tuple[int, int, int, int],
                     marks: Sequence[tuple[int, int]] = ()) -> None:

@@ -228,7 +228,8 @@ class ReadoutView(QWidget):
                 view = MatrixView("picture" if quantity == "window" else "signed")
                 self._matrices[(quantity, c)] = view
                 self._pixel_grid.addWidget(view, row, col + 1)
-            total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+            total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter,
+                           textFormat=Qt.TextFormat.PlainText)
             self._sum_labels.append(total)
             self._pixel_grid.addWidget(total, row, len(QUANTITIES) + 1)
         for c, label in enumerate(self._channel_labels):
