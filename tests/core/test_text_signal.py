@@ -11,8 +11,8 @@ from explorer.core.text.signal import (
     KERNELS,
     SIGNALS,
     convolve_signal,
+    excerpt,
     read_wav,
-    resample,
     synthetic,
 )
 
@@ -64,10 +64,18 @@ def test_bad_signal_arguments():
         convolve_signal(np.ones(8), [1.0], stride=0)
 
 
-def test_resample_averages_blocks():
-    x = np.arange(12, dtype=np.float32)
-    assert resample(x, 4).tolist() == [1, 4, 7, 10]
-    assert resample(x, 20).tolist() == x.tolist()
+def test_excerpt_skips_leading_silence_and_fits():
+    x = np.zeros(100, np.float32)
+    x[30:] = np.sin(np.arange(70))
+    part, start = excerpt(x, 20)
+    assert start == next(i for i in range(100) if abs(x[i]) >= 0.1 * np.abs(x).max())
+    np.testing.assert_array_equal(part, x[start:start + 20])
+    late = np.zeros(100, np.float32)
+    late[95] = 1
+    part, start = excerpt(late, 20)
+    assert start == 80 and part[15] == 1  # shifted back so 20 samples fit
+    part, start = excerpt(x[:10], 20)
+    assert start == 0 and part.size == 10
 
 
 def write_wav(path, frames: bytes, width: int, channels: int = 1, rate: int = 8000):

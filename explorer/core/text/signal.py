@@ -15,7 +15,7 @@ import numpy as np
 
 from explorer.core.text.conv1d import conv1d
 
-__all__ = ["KERNELS", "SIGNALS", "convolve_signal", "read_wav", "resample", "synthetic"]
+__all__ = ["KERNELS", "SIGNALS", "convolve_signal", "excerpt", "read_wav", "synthetic"]
 
 # name → taps, as the engine applies them (cross-correlation: no flip)
 KERNELS: dict[str, tuple[float, ...]] = {
@@ -68,13 +68,21 @@ def convolve_signal(signal: np.ndarray, kernel: np.ndarray, stride: int = 1,
     return conv1d(x[:, None], k[None, :, None], stride=stride, padding=padding)[:, 0]
 
 
-def resample(signal: np.ndarray, length: int) -> np.ndarray:
-    """Shrink a long signal to ``length`` samples by averaging equal blocks (or keep it)."""
-    x = np.asarray(signal, np.float32)
+def excerpt(signal: np.ndarray, length: int) -> tuple[np.ndarray, int]:
+    """``length`` consecutive samples from where the sound starts, and the first one's index.
+
+    A recording is far longer than the few hundred samples a plot can show one by one, and
+    averaging it down would smooth it before any kernel does (a tone would average to zero).
+    So the plot shows a stretch at the recording's own rate, from the first sample louder
+    than a tenth of the peak (skipping leading silence).
+    """
+    x = np.asarray(signal, np.float32).reshape(-1)
     if x.size <= length:
-        return x.copy()
-    edges = np.linspace(0, x.size, length + 1).astype(int)
-    return (np.add.reduceat(x, edges[:-1]) / np.diff(edges)).astype(np.float32)
+        return x.copy(), 0
+    peak = float(np.abs(x).max())
+    loud = np.flatnonzero(np.abs(x) >= 0.1 * peak) if peak > 0 else np.array([0])
+    start = min(int(loud[0]), x.size - length)
+    return x[start:start + length].copy(), start
 
 
 def read_wav(path: str | Path) -> tuple[np.ndarray, int]:

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -59,9 +61,11 @@ MAX_WIDTH = 8
 PAD = "⟨pad⟩"
 HIGHLIGHT = "#ffc46b"
 VOCABULARIES = {
-    "words": "Words: GloVe 6B, 50-d (pretrained)",
-    "characters": "Characters: one-hot",
+    "words": "words: GloVe, 50-d",
+    "characters": "characters: one-hot",
 }
+WIDE = 1100  # narrower than this, pooling and the classifier go below the maps
+CONTEXT = 2  # tokens of context shown either side of a winning n-gram
 HINT = ("Hover a bar to see its window in the sentence and the dot product behind it.")
 
 
@@ -122,7 +126,7 @@ class SentencePanel(QWidget):
         for f, w in zip(self._bank, self._model.widths, strict=True):
             if f.group >= 0:
                 number += 1
-                f.name = f"F{number} · width {w}"
+                f.name = f"F{number} · w{w}"
 
     def _build(self) -> None:
         self.sentence_edit = QLineEdit(placeholderText="Type or paste a sentence")
@@ -145,23 +149,31 @@ class SentencePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Sentence:"))
         top.addWidget(self.sentence_edit, 1)
-        top.addWidget(QLabel("Vectors:"))
-        top.addWidget(self.vocab_combo)
-        top.addWidget(QLabel("Padding:"))
-        top.addWidget(self.padding_spin)
 
-        # the filter bank: learned groups of one width each, and filters built from words
-        bank = QGroupBox("Filters")
+        # the vectors and the filter bank: learned groups of one width each, and filters
+        # built from words
+        bank = QGroupBox("Vectors and filters")
         bank_layout = QVBoxLayout(bank)
+        bank_layout.setSpacing(4)
+        vectors_row = QHBoxLayout()
+        vectors_row.addWidget(QLabel("Vectors:"))
+        vectors_row.addWidget(self.vocab_combo)
+        vectors_row.addSpacing(12)
+        vectors_row.addWidget(QLabel("Padding:"))
+        vectors_row.addWidget(self.padding_spin)
+        vectors_row.addStretch(1)
         bank_row = QHBoxLayout()
+        bank_row.addWidget(QLabel("Filters (width × count):"))
         words_row = QHBoxLayout()
-        bank_layout.addLayout(bank_row)
-        bank_layout.addLayout(words_row)
+        for row in (vectors_row, bank_row, words_row):
+            bank_layout.addLayout(row)
         self.width_spins: list[QSpinBox] = []
         self.count_spins: list[QSpinBox] = []
         for w, n in GROUP_DEFAULTS:
-            width = QSpinBox(minimum=1, maximum=MAX_WIDTH, value=w, prefix="width ")
+            width = QSpinBox(minimum=1, maximum=MAX_WIDTH, value=w)
+            width.setToolTip("How many tokens each filter of this group spans")
             count = QSpinBox(minimum=0, maximum=MAX_FILTERS_A_GROUP, value=n, prefix="× ")
+            count.setToolTip("How many filters of this width")
             for spin in (width, count):
                 spin.setKeyboardTracking(False)
                 spin.valueChanged.connect(self._on_groups_changed)
@@ -175,7 +187,8 @@ class SentencePanel(QWidget):
         self.words_edit.setToolTip("A filter whose rows are these words' vectors (scaled to "
                                    "length 1): it answers most where they stand in a row")
         self.words_edit.returnPressed.connect(self.add_word_filter)
-        self.add_words_button = QPushButton("Add filter from words")
+        self.add_words_button = QPushButton("Add filter")
+        self.add_words_button.setToolTip("Add a filter built from the words typed beside")
         self.add_words_button.clicked.connect(self.add_word_filter)
         self.remove_words_button = QPushButton("Remove word filters")
         self.remove_words_button.clicked.connect(self.remove_word_filters)
@@ -206,15 +219,15 @@ class SentencePanel(QWidget):
         self.readout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.products = TokenMatrix()
         self.products.setMinimumHeight(40)
-        self.products.setMaximumHeight(110)
+        self.products.setMaximumHeight(90)
         self.products.setToolTip("The window's vectors multiplied element by element with "
                                  "the filter's rows: their sum plus the bias is the bar")
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 0, 0, 0)
         maps_title = QLabel("<b>Feature maps</b>: each filter's response at each position "
-                            "(window · filter + bias); the orange frame marks the maximum",
-                            wordWrap=True)
+                            "(window · filter + bias; F1 · w2 = filter 1, 2 tokens wide); "
+                            "the orange frame marks the maximum", wordWrap=True)
         mv.addWidget(maps_title)
         mv.addWidget(chart_scroll, 1)
         mv.addWidget(self.readout)
@@ -249,23 +262,31 @@ class SentencePanel(QWidget):
         cg.addWidget(self.train_button, 2, 0)
         cg.addWidget(self.stop_button, 2, 1)
         cg.addWidget(self.train_status, 3, 0, 1, 2)
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(QLabel("<b>Max-over-time pooling</b>: each filter's best n-gram",
+        pooling = QWidget()
+        pv = QVBoxLayout(pooling)
+        pv.setContentsMargins(0, 0, 0, 0)
+        pv.addWidget(QLabel("<b>Max-over-time pooling</b>: each filter's best n-gram",
                             wordWrap=True))
-        rv.addWidget(winners_scroll, 1)
-        rv.addWidget(self.pooled_title)
-        rv.addWidget(self.pooled_view)
-        rv.addWidget(classifier)
+        pv.addWidget(winners_scroll, 1)
+        pv.addWidget(self.pooled_title)
+        pv.addWidget(self.pooled_view)
+        right = QWidget()
+        self._right_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, right)
+        self._right_layout.setContentsMargins(0, 0, 0, 0)
+        self._right_layout.addWidget(pooling, 1)
+        self._right_layout.addWidget(classifier)
 
+        self.maps_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.maps_splitter.addWidget(left)
+        self.maps_splitter.addWidget(middle)
+        self.maps_splitter.setStretchFactor(0, 2)
+        self.maps_splitter.setStretchFactor(1, 5)
+        self.maps_splitter.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for w in (left, middle, right):
-            self.splitter.addWidget(w)
+        self.splitter.addWidget(self.maps_splitter)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([300, 500, 300])
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -275,6 +296,19 @@ class SentencePanel(QWidget):
         layout.addWidget(bank)
         layout.addWidget(self.splitter, 1)
         self._show_training_state()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Wide: pooling and classifier in a third column. Narrow: in a row below the maps."""
+        super().resizeEvent(event)
+        wide = event.size().width() >= WIDE
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            self._right_layout.setDirection(QBoxLayout.Direction.TopToBottom if wide
+                                            else QBoxLayout.Direction.LeftToRight)
+            total = self.splitter.width() if wide else self.splitter.height()
+            self.splitter.setSizes([int(total * 0.72), int(total * 0.28)] if wide
+                                   else [int(total * 0.66), int(total * 0.34)])
 
     # --- the model ------------------------------------------------------------------------
     @property
@@ -354,6 +388,7 @@ class SentencePanel(QWidget):
             f = filter_from_words(self._vocab, words)
         except ValueError as exc:
             self.unknown_label.setText(str(exc))
+            self.unknown_label.show()
             return
         old = self._model
         # a zero row in the last layer: the classifier's answer is unchanged until training
@@ -361,7 +396,7 @@ class SentencePanel(QWidget):
                               np.vstack([old.weights, np.zeros(len(LABELS))]), old.out_bias,
                               old.labels, old.trained)
         shown = "".join(words) if self._vocab is character_vectors() else " ".join(words)
-        self._bank.append(BankFilter(f"“{shown}” · width {len(words)}", -1))
+        self._bank.append(BankFilter(f"“{shown}” · w{len(words)}", -1))
         self.message.emit(f"Added a filter that detects “{shown}”")
         self.refresh()
 
@@ -391,6 +426,7 @@ class SentencePanel(QWidget):
         self.unknown_label.setText(
             (f"Not in the vocabulary of {self._vocab.name}, shown as zero vectors: "
              + ", ".join(f"“{w}”" for w in unknown)) if unknown else "")
+        self.unknown_label.setVisible(bool(unknown))
         if not embedded.tokens:
             self._clear("Type a sentence to see its vectors and the filters' responses.")
             return
@@ -409,8 +445,11 @@ class SentencePanel(QWidget):
 
         self.matrix.set_rows(columns, x, kinds)
         self.matrix_title.setText(
-            f"<b>Sentence matrix</b>: {t} {'token' if t == 1 else 'tokens'} × "
-            f"{self._vocab.dim} numbers (colour ±{self.matrix.limit():.2f}: red +, blue −)")
+            f"<b>Sentence matrix</b> {len(columns)} × {self._vocab.dim}")
+        self.matrix_title.setToolTip(
+            f"{t} {'token' if t == 1 else 'tokens'}, each a row of {self._vocab.dim} numbers "
+            f"(plus any padding rows). Colours: red positive, blue negative, white zero, full "
+            f"colour at ±{self.matrix.limit():.2f}.")
         rows = [FilterRow(f.name, w, m, int(pos)) for f, w, m, pos in
                 zip(self._bank, self._model.widths, pred.maps, pred.positions, strict=True)]
         self.chart.set_content(columns, [k == RowKind.PADDING for k in kinds], rows)
@@ -451,6 +490,7 @@ class SentencePanel(QWidget):
         return " ".join(parts)
 
     def _show_winners(self, pred: Prediction) -> None:
+        """Per filter: its pooled value and its winning n-gram highlighted in context."""
         text = self.sentence_edit.text()
         tokens = self._embedded.tokens
         p = self.padding_spin.value()
@@ -458,16 +498,22 @@ class SentencePanel(QWidget):
         for k, (f, w) in enumerate(zip(self._bank, self._model.widths, strict=True)):
             t = int(pred.positions[k])
             real = [j - p for j in range(t, t + w) if 0 <= j - p < len(tokens)]
+            pads = w - len(real)
             if real:
-                a, b = tokens[real[0]].start, tokens[real[-1]].end
-                shown = (html.escape(text[:a])
-                         + f'<span style="background:{HIGHLIGHT}"><b>'
-                         + html.escape(text[a:b]) + "</b></span>" + html.escape(text[b:]))
+                first, last = real[0], real[-1]
+                a, b = tokens[first].start, tokens[last].end
+                lo = tokens[max(first - CONTEXT, 0)].start
+                hi = tokens[min(last + CONTEXT, len(tokens) - 1)].end
+                shown = ("… " if first - CONTEXT > 0 else "") + html.escape(text[lo:a]) \
+                    + f'<span style="background:{HIGHLIGHT}"><b>{html.escape(text[a:b])}' \
+                    + (f" {PAD}" * pads) + "</b></span>" + html.escape(text[b:hi]) \
+                    + (" …" if last + CONTEXT < len(tokens) - 1 else "")
             else:
-                shown = html.escape(text) + f' <span style="background:{HIGHLIGHT}">' \
-                    f"{html.escape(PAD)}</span>"
-            lines.append(f"<b>{html.escape(f.name)}</b> → {pred.pooled[k]:.2f}<br>{shown}")
-        self.winners.setText("<br>".join(lines))
+                shown = f'<span style="background:{HIGHLIGHT}">{" ".join([PAD] * w)}</span>'
+            lines.append(f"<tr><td><b>{html.escape(f.name)}</b></td>"
+                         f"<td align=right>&nbsp;{pred.pooled[k]:.2f}&nbsp;</td>"
+                         f"<td>{shown}</td></tr>")
+        self.winners.setText("<table cellspacing=1>" + "".join(lines) + "</table>")
 
     def _on_bar_hovered(self, k: int, t: int) -> None:
         if k < 0 or self._prediction is None:

@@ -31,8 +31,8 @@ from explorer.core.text.signal import (
     KERNELS,
     SIGNALS,
     convolve_signal,
+    excerpt,
     read_wav,
-    resample,
     synthetic,
 )
 from explorer.ui.widgets.signal_plot import SignalPlot
@@ -86,6 +86,7 @@ class SignalPanel(QWidget):
         self._kernel = np.array(KERNELS[DEFAULT_KERNEL])
         self._output = np.zeros(0, np.float32)
         self._wav: tuple[np.ndarray, int, str] | None = None
+        self._wav_note = ""
         self._build()
         self.refresh()
 
@@ -137,7 +138,7 @@ class SignalPanel(QWidget):
         cv.addWidget(self.note)
         cv.addWidget(self.readout)
         cv.addStretch(1)
-        controls.setMinimumWidth(300)
+        controls.setMinimumWidth(260)
         controls.setMaximumWidth(420)
 
         self.input_plot = SignalPlot(editable=True)
@@ -145,8 +146,8 @@ class SignalPanel(QWidget):
         self.input_plot.edited.connect(self._on_drawn)
         self.input_plot.hovered.connect(self._on_input_hovered)
         self.output_plot.hovered.connect(self._on_output_hovered)
-        self.input_title = QLabel()
-        self.output_title = QLabel()
+        self.input_title = QLabel(wordWrap=True)
+        self.output_title = QLabel(wordWrap=True)
         plots = QVBoxLayout()
         plots.addWidget(self.input_title)
         plots.addWidget(self.input_plot, 1)
@@ -189,9 +190,11 @@ class SignalPanel(QWidget):
                 if old.size else np.zeros(n, np.float32)
         elif name == WAV and self._wav is not None:
             samples, rate, file = self._wav
-            self._signal = resample(samples, n)
-            self.message.emit(f"{file}: {samples.size / rate:.2f} s at {rate} Hz"
-                              + (f", averaged down to {n} samples" if samples.size > n else ""))
+            self._signal, start = excerpt(samples, n)
+            self._wav_note = (f"{file}: samples {start}–{start + self._signal.size - 1} of "
+                              f"{samples.size} ({self._signal.size / rate * 1000:.1f} ms at "
+                              f"{rate} Hz)")
+            self.message.emit(self._wav_note)
         elif name in SIGNALS:
             self._signal = synthetic(name, n)
         self.refresh()
@@ -261,7 +264,8 @@ class SignalPanel(QWidget):
         x_range = (-p - 0.5, n + p - 0.5)
         zones = [(-p - 0.5, -0.5), (n - 0.5, n + p - 0.5)] if p else []
         self.input_plot.set_signal(self._signal, x_range=x_range, padding_zones=zones)
-        self.input_title.setText(f"<b>Input</b>: {n} samples" +
+        wav = self.source_combo.currentText() == WAV and self._wav is not None
+        self.input_title.setText(f"<b>Input</b>: {self._wav_note if wav else f'{n} samples'}" +
                                  (f", {p} zero{'s' if p > 1 else ''} of padding at each end "
                                   "(hatched)" if p else ""))
         try:

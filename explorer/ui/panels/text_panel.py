@@ -23,8 +23,7 @@ from explorer.ui.tab import Tab
 
 __all__ = ["TextTab"]
 
-INTRO = ("A CNN is not only for pictures: a sentence is a sequence of word vectors and a "
-         "sound a sequence of numbers, and the same sliding window works along one axis.")
+INTRO = "The same sliding window, along one axis: over a sentence's word vectors or a signal."
 
 
 class TextTab(Tab):

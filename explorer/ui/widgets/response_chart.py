@@ -23,9 +23,8 @@ NEGATIVE = QColor(67, 147, 195)
 MARK = QColor(255, 150, 0)
 WINDOW = QColor(255, 170, 40, 70)
 TOKEN_STRIP = 30
-ROW_MIN = 34
-LABEL_WIDTH = 150
-VALUE_WIDTH = 64
+ROW_MIN = 24
+LABEL_MAX = 150
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +49,8 @@ class ResponseChart(QWidget):
         self._rows: list[FilterRow] = []
         self._scale = 1.0
         self._hover: tuple[int, int] = (-1, -1)
+        self._label_width = 60
+        self._value_width = 60
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -59,6 +60,10 @@ class ResponseChart(QWidget):
         peaks = [float(np.abs(r.responses).max()) for r in rows if r.responses.size]
         self._scale = max([*peaks, 1e-6])
         self._hover = (-1, -1)
+        metrics = self.fontMetrics()
+        names = [metrics.horizontalAdvance(r.name) for r in rows]
+        self._label_width = min(max([*names, 30]) + 12, LABEL_MAX)
+        self._value_width = metrics.horizontalAdvance("max −00.00") + 8
         self.setMinimumHeight(TOKEN_STRIP + ROW_MIN * max(len(rows), 1) + 4)
         self.updateGeometry()
         self.update()
@@ -81,7 +86,8 @@ class ResponseChart(QWidget):
         return QSize(700, TOKEN_STRIP + 48 * max(len(self._rows), 1))
 
     def _column_width(self) -> float:
-        return max((self.width() - LABEL_WIDTH - VALUE_WIDTH) / max(len(self._tokens), 1), 4.0)
+        room = self.width() - self._label_width - self._value_width
+        return max(room / max(len(self._tokens), 1), 4.0)
 
     def _row_height(self) -> float:
         return max((self.height() - TOKEN_STRIP - 2) / max(len(self._rows), 1), 1.0)
@@ -89,7 +95,7 @@ class ResponseChart(QWidget):
     def bar_center(self, k: int, t: int) -> QPointF:
         """Where the bar of filter ``k`` at position ``t`` stands (its middle)."""
         cw, rh = self._column_width(), self._row_height()
-        x = LABEL_WIDTH + (t + self._rows[k].width / 2) * cw
+        x = self._label_width + (t + self._rows[k].width / 2) * cw
         return QPointF(x, TOKEN_STRIP + (k + 0.5) * rh)
 
     def bar_at(self, x: float, y: float) -> tuple[int, int]:
@@ -100,7 +106,7 @@ class ResponseChart(QWidget):
             return -1, -1
         row = self._rows[k]
         cw = self._column_width()
-        t = round((x - LABEL_WIDTH) / cw - row.width / 2)
+        t = round((x - self._label_width) / cw - row.width / 2)
         if not 0 <= t < row.responses.size:
             return -1, -1
         return k, t
@@ -119,11 +125,11 @@ class ResponseChart(QWidget):
             k_hover, t_hover = self._hover
             if k_hover >= 0:  # shade the hovered window through the strip and its row
                 w = self._rows[k_hover].width
-                x = LABEL_WIDTH + t_hover * cw
+                x = self._label_width + t_hover * cw
                 painter.fillRect(QRectF(x, 0, w * cw, TOKEN_STRIP), WINDOW)
                 painter.fillRect(QRectF(x, TOKEN_STRIP + k_hover * rh, w * cw, rh), WINDOW)
             for j, token in enumerate(self._tokens):
-                rect = QRectF(LABEL_WIDTH + j * cw, 0, cw, TOKEN_STRIP)
+                rect = QRectF(self._label_width + j * cw, 0, cw, TOKEN_STRIP)
                 painter.setPen(QColor(130, 130, 130) if self._padding[j] else text_color)
                 shown = metrics.elidedText(token, Qt.TextElideMode.ElideRight, int(cw) - 2)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
@@ -134,17 +140,17 @@ class ResponseChart(QWidget):
                 top = TOKEN_STRIP + k * rh
                 mid = top + rh / 2
                 painter.setPen(grid)
-                painter.drawLine(QPointF(LABEL_WIDTH, top), QPointF(self.width(), top))
-                painter.drawLine(QPointF(LABEL_WIDTH, mid),
-                                 QPointF(self.width() - VALUE_WIDTH, mid))
+                painter.drawLine(QPointF(self._label_width, top), QPointF(self.width(), top))
+                painter.drawLine(QPointF(self._label_width, mid),
+                                 QPointF(self.width() - self._value_width, mid))
                 painter.setPen(text_color)
-                painter.drawText(QRectF(4, top, LABEL_WIDTH - 8, rh),
+                painter.drawText(QRectF(4, top, self._label_width - 8, rh),
                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                                  metrics.elidedText(row.name, Qt.TextElideMode.ElideRight,
-                                                    LABEL_WIDTH - 8))
+                                                    self._label_width - 8))
                 bar_w = min(cw * 0.7, 28.0)
                 for t, v in enumerate(row.responses):
-                    x = LABEL_WIDTH + (t + row.width / 2) * cw
+                    x = self._label_width + (t + row.width / 2) * cw
                     h = float(v) / self._scale * half
                     rect = QRectF(x - bar_w / 2, mid - max(h, 0), bar_w, abs(h))
                     painter.fillRect(rect, POSITIVE if v > 0 else NEGATIVE)
@@ -156,8 +162,9 @@ class ResponseChart(QWidget):
                 if row.responses.size:
                     painter.setPen(text_color)
                     best = float(row.responses[row.winner])
-                    painter.drawText(QRectF(self.width() - VALUE_WIDTH, top, VALUE_WIDTH - 4,
-                                            rh),
+                    value_rect = QRectF(self.width() - self._value_width, top,
+                                        self._value_width - 4, rh)
+                    painter.drawText(value_rect,
                                      Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                                      f"max {best:.2f}")
         finally:
