@@ -215,19 +215,19 @@ class SentencePanel(QWidget):
         chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.readout = QLabel(HINT, wordWrap=True)
         self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setMinimumHeight(54)
+        self.readout.setMinimumHeight(40)
         self.readout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.products = TokenMatrix()
-        self.products.setMinimumHeight(40)
-        self.products.setMaximumHeight(90)
+        self.products.setFixedHeight(64)
         self.products.setToolTip("The window's vectors multiplied element by element with "
                                  "the filter's rows: their sum plus the bias is the bar")
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 0, 0, 0)
-        maps_title = QLabel("<b>Feature maps</b>: each filter's response at each position "
-                            "(window · filter + bias; F1 · w2 = filter 1, 2 tokens wide); "
-                            "the orange frame marks the maximum", wordWrap=True)
+        maps_title = QLabel("<b>Feature maps</b>: window · filter + bias at each position; "
+                            "orange frame = maximum", wordWrap=True)
+        maps_title.setToolTip("One row per filter: F1 · w2 is filter 1, two tokens wide. Each "
+                              "bar stands under the middle of the n-gram it covers.")
         mv.addWidget(maps_title)
         mv.addWidget(chart_scroll, 1)
         mv.addWidget(self.readout)
