@@ -99,7 +99,7 @@ class SentencePanel(QWidget):
         self._x = np.zeros((0, self._vocab.dim), np.float32)
         self._prediction: Prediction | None = None
         self._worker: GeneratorWorker | None = None
-        self._data: dict[str, tuple[list[Phrase], list[Phrase]]] = {}
+        self._data: tuple[list[Phrase], list[Phrase]] | None = None  # made on first Train
         self._build()
         self.sentence_edit.setText(EXAMPLE)
 
@@ -541,10 +541,9 @@ class SentencePanel(QWidget):
 
     # --- training --------------------------------------------------------------------------
     def _training_data(self) -> tuple[list[Phrase], list[Phrase]]:
-        key = self.vocab_combo.currentData()
-        if key not in self._data:
-            self._data[key] = default_sets()
-        return self._data[key]
+        if self._data is None:  # the same phrases serve words and characters
+            self._data = default_sets()
+        return self._data
 
     def is_training(self) -> bool:
         return self._worker is not None
