@@ -44,6 +44,7 @@ from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.translation_panel import TranslationPanel
 from explorer.ui.tab import Tab
 from explorer.ui.widgets.banner import Banner, sentence
@@ -104,6 +105,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs.addTab(self.params_panel, "Parameters")
         self.extra_tabs: list[Tab] = []
         self.translation_panel = self.add_tab(TranslationPanel(doc))
+        self.text_tab = self.add_tab(TextTab())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
