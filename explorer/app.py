@@ -19,6 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--video", metavar="PATH", help="start on a video file (it loops)")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="build the window offscreen, wait for the result, save it and exit")
+    p.add_argument("--step-through", metavar="EXAMPLE",
+                   help="open the step-through on a worked example (lecture-edge, "
+                   "lecture-volume, strides, dilation, transposed, max-pool, …)")
+    p.add_argument("--save-animation", metavar="OUT.gif",
+                   help="with --step-through: save the example as a GIF, an MP4 or numbered "
+                   "PNG frames (by the suffix) at 1280×720 and exit")
+    p.add_argument("--frame-ms", metavar="MS", type=int, default=800,
+                   help="how long each step of a saved animation lasts (default 800)")
     return p
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -49,7 +50,8 @@ def check_writable(path: str | os.PathLike) -> Path:
     return p
 
 
-def _check_frame_ms(frame_ms: int) -> int:
+def check_frame_ms(frame_ms: int) -> int:
+    """``frame_ms`` as an int, or a ValueError saying which durations a frame can have."""
     if isinstance(frame_ms, bool) or not isinstance(frame_ms, int | np.integer) \
             or not MIN_FRAME_MS <= frame_ms <= MAX_FRAME_MS:
         raise ValueError(f"a frame lasts from {MIN_FRAME_MS} to {MAX_FRAME_MS} ms, "
@@ -74,14 +76,27 @@ def _checked(frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
         yield np.ascontiguousarray(f)
 
 
+def _temporary_beside(target: Path) -> Path:
+    """A new empty file in ``target``'s folder, with the permissions a new file gets there."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise OSError(f"no free temporary name beside {target.name}")
+
+
 @contextlib.contextmanager
 def _replacing(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed over it when the block succeeds."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.",
-                               suffix=f".tmp{target.suffix}")
-    os.close(fd)
     try:
-        yield Path(tmp)
+        tmp: Path | None = _temporary_beside(target)
+    except OSError as exc:
+        raise ValueError(f"could not write {target.name} ({exc.strerror or exc})") from None
+    try:
+        yield tmp
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
@@ -163,7 +178,7 @@ def save_animation(frames: Iterable[np.ndarray], path: str | os.PathLike,
     sentence when the path, the frames or the duration do not fit.
     """
     target = check_writable(path)
-    frame_ms = _check_frame_ms(frame_ms)
+    frame_ms = check_frame_ms(frame_ms)
     checked = _checked(frames)
     suffix = target.suffix.lower()
     if suffix == ".png":

@@ -20,8 +20,11 @@ def _fail(message: str) -> int:
 
 def launch(args: argparse.Namespace) -> int:
     """Run the app for parsed options; returns the process exit code."""
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+    batch = args.screenshot or args.save_animation
+    if batch and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
+    if args.save_animation:
+        return _save_animation(args)
 
     # Check what the user typed before any window exists: a typo exits with one line.
     from explorer.core import kernels
@@ -37,6 +40,13 @@ def launch(args: argparse.Namespace) -> int:
         return _fail(f"no video file at {args.video}")
     if args.camera is not None and args.camera < 0:
         return _fail("the camera number must be 0 or more")
+    if args.step_through:
+        from explorer.core.stepthrough import example
+
+        try:
+            example(args.step_through)
+        except ValueError as exc:
+            return _fail(str(exc))
 
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
@@ -61,6 +71,9 @@ def launch(args: argparse.Namespace) -> int:
         window.kernel_editor.apply_preset_to_all(args.preset)
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot))
+    if args.step_through:
+        window.tabs.setCurrentWidget(window.stepthrough)
+        window.stepthrough.select_example(args.step_through)
     window.show()
     # a live source starts after the still: a camera that fails leaves the photo on screen
     if args.camera is not None:
@@ -68,6 +81,32 @@ def launch(args: argparse.Namespace) -> int:
     elif args.video:
         window.open_video(args.video)
     return app.exec()
+
+
+def _save_animation(args: argparse.Namespace) -> int:
+    """Batch: the step-through of one example as an animation file; no window, no settings."""
+    from explorer.core.animation import check_frame_ms, check_writable, save_animation
+    from explorer.core.stepthrough import example, walk
+
+    if not args.step_through:
+        return _fail("--save-animation needs --step-through EXAMPLE")
+    try:
+        walkthrough = walk(example(args.step_through))
+        out = check_writable(args.save_animation)
+        frame_ms = check_frame_ms(args.frame_ms)
+    except ValueError as exc:
+        return _fail(str(exc))
+
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    from explorer.ui.step_frames import frame_steps, render_frames
+
+    try:
+        save_animation(render_frames(walkthrough, frame_steps(walkthrough)), out, frame_ms)
+    except ValueError as exc:
+        return _fail(str(exc))
+    return 0
 
 
 def _install_excepthook(window) -> None:

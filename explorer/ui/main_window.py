@@ -45,6 +45,7 @@ from explorer.ui.live_sources import CAMERA_SIZES, LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.tab import Tab
 from explorer.ui.widgets.banner import Banner, sentence
 from explorer.ui.widgets.kernel_editor import KernelEditor
@@ -120,6 +121,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
         self.extra_tabs: list[Tab] = []
+        self.stepthrough = self.add_tab(StepThroughTab())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -210,6 +212,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                          "Use the picture on the clipboard as the input"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Export view…", self.export_dialog, "Ctrl+E"))
+        file_menu.addAction(self._action("Export &animation…",
+                                         self.stepthrough.export_animation_dialog,
+                                         tip="The step-through as a GIF, an MP4 or PNG frames"))
         self.copy_action = self._action("&Copy view", self.copy_view, QKeySequence.StandardKey.Copy,
                                         "Copy a picture of the window to the clipboard")
         file_menu.addAction(self.copy_action)
@@ -221,6 +226,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.layer_dock.toggleViewAction())
         view_menu.addAction(self.kernel_dock.toggleViewAction())
+        view_menu.addAction(self.stepthrough.presentation_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Reset to defaults", self.reset_to_defaults,
                                          tip="Forget every setting and start afresh"))
