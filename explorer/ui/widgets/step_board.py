@@ -116,6 +116,7 @@ class StepBoard(QWidget):
         self._operators: list[str] = []
         self._theme = LIGHT
         self._cell = 20.0
+        self._steps = 0
         self._editing: tuple[_Slice, int, int] | None = None
         self._editor = QLineEdit(self)
         self._editor.hide()
@@ -135,6 +136,7 @@ class StepBoard(QWidget):
         self._cancel_edit()
         step = walkthrough.steps[index]
         ex = walkthrough.example
+        self._steps = len(walkthrough.steps)
         previous = None
         if index > 0 and walkthrough.steps[index - 1].map == step.map:
             before = walkthrough.steps[index - 1]
@@ -376,7 +378,7 @@ class StepBoard(QWidget):
             items.append(("padding", "padding"))
         if kinds is not None and (kinds == INSERTED).any():
             items.append(("inserted", "zero put between pixels"))
-        if any(s.previous is not None for s in self._blocks[0].slices):
+        if self._steps > 1:  # every frame keeps the same legend, so nothing shifts
             items.append(("previous", "the window one step before"))
         return items if len(items) > 1 else []
 
