@@ -223,15 +223,18 @@ def test_from_the_explorer_on_a_crop(qtbot, tab):
     tab.set_explorer_layer(spec)
     assert tab.picker.model().item(explorer).isEnabled()
     tab.picker.setCurrentIndex(explorer)
-    assert tab.crop_row.isVisible() and tab.crop_row.value() == 24
+    # an 8×8 crop at the centre by default: three 10×10 padded grids stay readable
+    assert tab.crop_row.isVisible() and (tab.crop_row.value(), tab.crop_col.value()) == (26, 36)
     ex = tab.walkthrough.example
-    crop = picture[24:36, 34:46]
+    crop = picture[26:34, 36:44]
     np.testing.assert_array_equal(ex.input, crop)
     np.testing.assert_allclose(tab.walkthrough.output(), run_stage(crop, spec).feature_maps,
                                rtol=1e-4, atol=1e-3)
     assert "noise.png" in tab.canvas.caption.text()
+    tab.crop_size.setValue(12)
     tab.crop_row.setValue(55)  # near the bottom: a 5-row crop
     assert tab.walkthrough.example.input.shape == (5, 12, 3)
+    np.testing.assert_array_equal(tab.walkthrough.example.input, picture[55:, 36:48])
 
 
 def tap_colour_mask(rgb, tolerance=40):

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +57,7 @@ from explorer.ui.widgets.step_canvas import StepCanvas
 EXPLORER = "explorer"  # the picker's entry for the explorer's own layer
 SPEEDS_MS = (250, 500, 800, 1200, 2000, 3000)
 DEFAULT_SPEED_MS = 800
+DEFAULT_CROP = 8
 
 
 class ExportCancelled(Exception):
@@ -127,6 +129,11 @@ class StepThroughTab(Tab):
     # --- construction --------------------------------------------------------------------
     def _build_picker_row(self) -> QHBoxLayout:
         self.picker = QComboBox()
+        self.picker.setToolTip("The worked example to step through")
+        # the window's minimum width must stay small: long titles are elided, not widened for
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(16)
         for name in EXAMPLE_NAMES:
             ex = example(name)
             self.picker.addItem(ex.title, name)
@@ -141,63 +148,74 @@ class StepThroughTab(Tab):
         self.reset_button = QPushButton("Reset numbers")
         self.reset_button.setToolTip("Undo every number typed into the grids")
         self.reset_button.clicked.connect(self.reset_numbers)
-        self.crop_row = QSpinBox(prefix="crop row ", minimum=0)
+        # a 3-channel layer shows three input grids: 8×8 keeps their numbers readable
+        self.crop_size = QSpinBox(prefix="crop ", suffix=" px", minimum=3, maximum=MAX_CROP,
+                                  value=DEFAULT_CROP)
+        self.crop_size.setToolTip(f"The side of the crop, up to {MAX_CROP} pixels")
+        self.crop_row = QSpinBox(prefix="at row ", minimum=0)
         self.crop_col = QSpinBox(prefix="column ", minimum=0)
-        for spin in (self.crop_row, self.crop_col):
+        for spin in (self.crop_size, self.crop_row, self.crop_col):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._on_crop_moved)
             spin.hide()
         self.quiz_box = QCheckBox("Quiz")
         self.quiz_box.setToolTip("Predict each value before it is shown")
         self.quiz_box.toggled.connect(self.set_quiz)
-        self.size_button = QPushButton("Output size?")
+        self.size_button = QPushButton("Size question")
         self.size_button.setToolTip("A question on the output size of a random layer")
         self.size_button.clicked.connect(self.ask_size_question)
-        present = QPushButton("Present (F11)")
-        present.clicked.connect(lambda: self.set_presentation(True))
-        export = QPushButton("Export animation…")
-        export.clicked.connect(self.export_animation_dialog)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Example"))
-        row.addWidget(self.picker)
+        row.addWidget(self.picker, 1)
         row.addWidget(self.new_numbers_button)
         row.addWidget(self.reset_button)
+        row.addWidget(self.crop_size)
         row.addWidget(self.crop_row)
         row.addWidget(self.crop_col)
         row.addStretch(1)
         row.addWidget(self.quiz_box)
         row.addWidget(self.size_button)
-        row.addWidget(present)
-        row.addWidget(export)
         return row
 
     def _build_transport_row(self) -> QHBoxLayout:
-        def button(text: str, tip: str, slot) -> QPushButton:
-            b = QPushButton(text)
+        icons = self.style()
+
+        def button(icon: QStyle.StandardPixmap, text: str, tip: str, slot) -> QPushButton:
+            b = QPushButton(icons.standardIcon(icon), text)
             b.setToolTip(tip)
             b.clicked.connect(slot)
             return b
 
-        self.play_button = button("▶ Play", "Play or pause (Space)", self.toggle_play)
-        self.play_button.setMinimumWidth(90)
+        self.play_button = button(QStyle.StandardPixmap.SP_MediaPlay, "Play",
+                                  "Play or pause (Space)", self.toggle_play)
         self.slider = QSlider(Qt.Orientation.Horizontal, minimum=0)
         self.slider.valueChanged.connect(self.go_to)
         self.position = QLabel()
         self.speed = QComboBox()
         for ms in SPEEDS_MS:
-            self.speed.addItem(f"{ms / 1000:g} s a step", ms)
+            self.speed.addItem(f"{ms / 1000:g} s", ms)
+        self.speed.setToolTip("How long each step shows while playing")
         self.speed.setCurrentIndex(SPEEDS_MS.index(DEFAULT_SPEED_MS))
         self.speed.currentIndexChanged.connect(
             lambda _i: self._timer.setInterval(int(self.speed.currentData())))
         row = QHBoxLayout()
-        row.addWidget(button("⏮", "First step (Home)", self.first))
-        row.addWidget(button("◀", "Step back (←)", self.step_back))
+        pixmap = QStyle.StandardPixmap
+        row.addWidget(button(pixmap.SP_MediaSkipBackward, "", "First step (Home)", self.first))
+        row.addWidget(button(pixmap.SP_MediaSeekBackward, "", "Step back (←)", self.step_back))
         row.addWidget(self.play_button)
-        row.addWidget(button("▶|", "Step forward (→)", self.step_forward))
-        row.addWidget(button("⏭", "Last step (End)", self.last))
+        row.addWidget(button(pixmap.SP_MediaSeekForward, "", "Step forward (→)",
+                             self.step_forward))
+        row.addWidget(button(pixmap.SP_MediaSkipForward, "", "Last step (End)", self.last))
         row.addWidget(self.slider, 1)
         row.addWidget(self.position)
         row.addWidget(self.speed)
+        present = QPushButton("Present")
+        present.setToolTip("Full screen, large type, high contrast (F11; Esc leaves)")
+        present.clicked.connect(lambda: self.set_presentation(True))
+        export = QPushButton("Export…")
+        export.setToolTip("Save the steps as a GIF, an MP4 or numbered PNG frames")
+        export.clicked.connect(self.export_animation_dialog)
+        row.addWidget(present)
+        row.addWidget(export)
         return row
 
     # --- the contract of a tab -----------------------------------------------------------
@@ -255,7 +273,7 @@ class StepThroughTab(Tab):
     def _on_picked(self, _index: int) -> None:
         name = self.current_name
         is_explorer = name == EXPLORER
-        for spin in (self.crop_row, self.crop_col):
+        for spin in (self.crop_size, self.crop_row, self.crop_col):
             spin.setVisible(is_explorer)
         if is_explorer:
             self._load_explorer_example()
@@ -340,11 +358,13 @@ class StepThroughTab(Tab):
             self._index = 0
             self._show()
         self._timer.start()
-        self.play_button.setText("❚❚ Pause")
+        self.play_button.setText("Pause")
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause))
 
     def stop(self) -> None:
         self._timer.stop()
-        self.play_button.setText("▶ Play")
+        self.play_button.setText("Play")
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
 
     def _on_tick(self) -> None:
         if self._index >= len(self._walk.steps) - 1:
@@ -391,7 +411,7 @@ class StepThroughTab(Tab):
         for spin, n in ((self.crop_row, h), (self.crop_col, w)):
             spin.blockSignals(True)
             spin.setMaximum(max(n - 1, 0))
-            spin.setValue(max((n - MAX_CROP) // 2, 0))
+            spin.setValue(max((n - self.crop_size.value()) // 2, 0))
             spin.blockSignals(False)
 
     def _on_crop_moved(self, _value: int) -> None:
@@ -408,7 +428,7 @@ class StepThroughTab(Tab):
         try:
             ex = from_layer(self._picture, self._layer,
                             (self.crop_row.value(), self.crop_col.value()),
-                            name=self._picture_name)
+                            size=self.crop_size.value(), name=self._picture_name)
         except ValueError as exc:
             self.error.emit(str(exc))
             return
@@ -500,8 +520,10 @@ class StepThroughTab(Tab):
             self._watch_keys(False)
 
     def _focus_canvas(self) -> None:
-        if self.isVisible() and not self.quiz_bar.answer.hasFocus():
-            self.canvas.board.setFocus()
+        if not self.isVisible():
+            return
+        waiting = self._quiz and self.quiz_bar.answer.isEnabled()
+        (self.quiz_bar.answer if waiting else self.canvas.board).setFocus()
 
     def _watch_keys(self, on: bool) -> None:
         app = QApplication.instance()
@@ -556,6 +578,9 @@ class StepThroughTab(Tab):
             pw.layout().addWidget(self.quiz_bar)
             self.canvas.set_presentation(True)
             self._watch_keys(True)
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:  # the whole screen even where no window manager helps
+                pw.setGeometry(screen.geometry())
             pw.showFullScreen()
             self.canvas.board.setFocus()
         else:

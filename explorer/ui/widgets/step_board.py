@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
 )
-from PySide6.QtWidgets import QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
 from explorer.core.stepthrough import INPUT, INSERTED, PADDING, Walkthrough, cell_text
 from explorer.core.stepthrough.quiz import parse_number
@@ -33,7 +33,7 @@ MAX_CELL = 72.0
 SLICE_GAP = 0.5  # between slices of a block, in cells
 SUBTITLE = 0.9  # a slice's subtitle row, in cells
 BLOCK_GAP = 1.6  # between blocks, where the ⊙ and = go, in cells
-MAX_OUTPUT_SLICES = 4  # more output maps than this: only the current one is shown
+MAX_OUTPUT_SLICES = 2  # more output maps than this: only the current one is shown
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class BoardTheme:
     positive: QColor
     negative: QColor
     line_scale: float = 1.0
+    legend_px: int = 13  # the legend's type
 
 
 LIGHT = BoardTheme(
@@ -68,7 +69,8 @@ CONTRAST = BoardTheme(
     grid=QColor(200, 200, 200), padding=QColor(70, 70, 70), padding_text=QColor(215, 215, 215),
     inserted=QColor(40, 40, 40), tap=QColor(120, 80, 0), window=QColor(255, 220, 0),
     previous=QColor(170, 170, 170), landing=QColor(120, 80, 0), winner=QColor(0, 255, 255),
-    positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), line_scale=1.6)
+    positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), line_scale=1.6,
+    legend_px=20)
 
 
 @dataclass
@@ -125,6 +127,7 @@ class StepBoard(QWidget):
         self._editor.installEventFilter(self)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)  # every number is one hover away, even in tiny cells
 
     # --- content -------------------------------------------------------------------------
     def set_theme(self, theme: BoardTheme) -> None:
@@ -368,7 +371,7 @@ class StepBoard(QWidget):
         self._paint_legend(p)
 
     def _legend_px(self) -> float:
-        return 26.0 if self._legend() else 0.0
+        return 2.0 * self._theme.legend_px if self._legend() else 0.0
 
     def _legend(self) -> list[tuple[str, str]]:
         """(swatch, words) for what the input's cells can be, when it is not obvious."""
@@ -387,11 +390,12 @@ class StepBoard(QWidget):
         if not items:
             return
         t = self._theme
-        y = self.height() - self._legend_px() + 5
+        px = t.legend_px
+        y = self.height() - self._legend_px() + px * 0.4
         x = 8.0
-        p.setFont(self._font(13))
+        p.setFont(self._font(px))
         for kind, words in items:
-            box = QRectF(x, y, 16, 16)
+            box = QRectF(x, y, px * 1.2, px * 1.2)
             if kind == "window":
                 p.fillRect(box, t.tap)
                 p.setPen(QPen(t.window, 2.5))
@@ -407,10 +411,10 @@ class StepBoard(QWidget):
                 p.setPen(QPen(t.previous, 2, Qt.PenStyle.DashLine))
             p.drawRect(box)
             p.setPen(t.text)
-            text_rect = QRectF(x + 22, y - 2, 400, 20)
+            text_rect = QRectF(x + px * 1.7, y - px * 0.2, 40 * px, px * 1.6)
             p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                        words)
-            x += 22 + QFontMetricsF(p.font()).horizontalAdvance(words) + 24
+            x += px * 1.7 + QFontMetricsF(p.font()).horizontalAdvance(words) + px * 1.8
 
     def _fill(self, s: _Slice, r: int, c: int, value: float, scale: float) -> QColor:
         t = self._theme
@@ -492,6 +496,26 @@ class StepBoard(QWidget):
             r, c = s.winner
             p.setPen(QPen(t.winner, 3 * t.line_scale))
             p.drawEllipse(QRectF(x0 + c * cell + 3, y0 + r * cell + 3, cell - 6, cell - 6))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        hit = self.cell_at(event.position())
+        if hit is None:
+            QToolTip.hideText()
+            return
+        s, r, c = hit
+        value = float(s.values[r, c])
+        names = {"input": "x", "kernel": "w", "output": "o", "window": "window"}
+        if s.hidden == (r, c):
+            text = "?"
+        else:
+            text = cell_text(value) if math.isfinite(value) else "not computed yet"
+        note = ""
+        if s.kinds is not None and s.kinds[r, c] == PADDING:
+            note = " (padding)"
+        elif s.kinds is not None and s.kinds[r, c] == INSERTED:
+            note = " (a zero put between pixels)"
+        where = f"{names[s.block]}[{r}, {c}, {s.index}]"
+        QToolTip.showText(event.globalPosition().toPoint(), f"{where} = {text}{note}", self)
 
     # --- editing -------------------------------------------------------------------------
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:

@@ -66,7 +66,9 @@ class StepCanvas(QWidget):
     def _font_px(self) -> int:
         """Type that grows with the canvas: readable on a laptop and from the back row."""
         base = 15 if self._presenting else 13
-        return max(base, min(round(self.height() / (26 if self._presenting else 44)), 40))
+        by_height = self.height() / (26 if self._presenting else 44)
+        by_width = self.width() / (48 if self._presenting else 75)
+        return max(base, min(round(min(by_height, by_width)), 40))
 
     def _restyle(self) -> None:
         px = self._font_px()
