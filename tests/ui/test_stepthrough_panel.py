@@ -315,3 +315,16 @@ def test_the_window_has_the_tab_and_its_menu_items(qtbot, window):
     window.tabs.setCurrentWidget(window.maps_panel)
     qtbot.keyClick(window.maps_panel, Qt.Key.Key_Right)  # the explorer's keys are its own
     assert tab.index == 1
+
+
+def test_a_new_still_is_cropped_at_once_live_frames_wait(qtbot, tab):
+    spec = LayerSpec(weights=np.ones((1, 3, 3, 1), np.float32), bias=np.zeros(1, np.float32),
+                     activation="identity", pool_mode="none")
+    tab.set_source(np.zeros((20, 20), np.uint8), "black", live=False)
+    tab.set_explorer_layer(spec)
+    tab.select_example("explorer")
+    assert tab.walkthrough.steps[0].value == 0
+    tab.set_source(np.full((20, 20), 9, np.uint8), "frame", live=True)
+    assert tab.walkthrough.steps[0].value == 0  # the numbers being read hold still
+    tab.set_source(np.full((20, 20), 2, np.uint8), "grey", live=False)
+    assert tab.walkthrough.steps[0].value == 18  # nine taps of 2

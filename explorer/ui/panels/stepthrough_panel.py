@@ -220,12 +220,18 @@ class StepThroughTab(Tab):
 
     # --- the contract of a tab -----------------------------------------------------------
     def set_source(self, image: np.ndarray, name: str, live: bool) -> None:
-        """Keep the newest picture; a crop is taken from it when the explorer entry is used."""
-        first = self._picture is None
+        """Keep the newest picture for the explorer's example.
+
+        A new still is cropped at once; live frames only replace the picture the next crop is
+        taken from, so the numbers on screen hold still while they are being read.
+        """
+        new_picture = self._picture is None or self._picture.shape != image.shape
         self._picture, self._picture_name = image, name
-        if first:
+        if new_picture:
             self._centre_crop()
         self._refresh_explorer_entry()
+        if not live and self.current_name == EXPLORER:
+            self._load_explorer_example()
 
     def set_explorer_layer(self, spec: LayerSpec) -> None:
         """The explorer's first layer, for the "From the explorer" example."""
