@@ -583,6 +583,7 @@ class StepThroughTab(Tab):
             pw.layout().addWidget(self.canvas, 1)
             pw.layout().addWidget(self.quiz_bar)
             self.canvas.set_presentation(True)
+            self.quiz_bar.set_presentation(True)
             self._watch_keys(True)
             screen = self.screen() or QGuiApplication.primaryScreen()
             if screen is not None:  # the whole screen even where no window manager helps
@@ -594,6 +595,7 @@ class StepThroughTab(Tab):
             layout.insertWidget(2, self.canvas, 1)
             layout.insertWidget(3, self.quiz_bar)
             self.canvas.set_presentation(False)
+            self.quiz_bar.set_presentation(False)
             pw.hide()
             if not self.isVisible():
                 self._watch_keys(False)

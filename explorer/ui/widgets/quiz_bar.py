@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-RIGHT_COLOUR = "#1a7f37"
-WRONG_COLOUR = "#c62828"
+# (on the app's light background, on the presentation's black one)
+RIGHT_COLOURS = ("#1a7f37", "#5fd35f")
+WRONG_COLOURS = ("#c62828", "#ff7070")
 
 
 class QuizBar(QWidget):
@@ -31,6 +32,11 @@ class QuizBar(QWidget):
         row.addWidget(self.check)
         row.addWidget(self.verdict, 1)
         row.addWidget(self.score)
+        self._dark = False
+
+    def set_presentation(self, on: bool) -> None:
+        """Brighter right/wrong colours on the presentation's black background."""
+        self._dark = on
 
     def _submit(self) -> None:
         self.submitted.emit(self.answer.text())
@@ -48,7 +54,7 @@ class QuizBar(QWidget):
         self.check.setEnabled(False)
 
     def show_verdict(self, right: bool, text: str) -> None:
-        colour = RIGHT_COLOUR if right else WRONG_COLOUR
+        colour = (RIGHT_COLOURS if right else WRONG_COLOURS)[int(self._dark)]
         self.verdict.setStyleSheet(f"color: {colour}; font-weight: bold")
         self.verdict.setText(text)
 

@@ -217,7 +217,8 @@ class StepBoard(QWidget):
         turned = ", turned 180°" if walkthrough.turned else ""
         dilation = f", dilation {ex.dilation[0]}" if ex.dilation != (1, 1) else ""
         name = f"Filter W{k}" if walkthrough.kernels.shape[0] > 1 else "Kernel"
-        return f"{name} {size}{turned}{dilation}, bias b{k} = {cell_text(ex.bias[k])}"
+        bias = f"bias\u00a0b{k}\u00a0=\u00a0{cell_text(ex.bias[k])}"  # kept on one line
+        return f"{name} {size}{turned}{dilation}, {bias}"
 
     # --- layout --------------------------------------------------------------------------
     def _block_cells(self, block: _Block, columns: int) -> tuple[float, float]:
