@@ -328,3 +328,67 @@ def test_a_new_still_is_cropped_at_once_live_frames_wait(qtbot, tab):
     assert tab.walkthrough.steps[0].value == 0  # the numbers being read hold still
     tab.set_source(np.full((20, 20), 2, np.uint8), "grey", live=False)
     assert tab.walkthrough.steps[0].value == 18  # nine taps of 2
+
+
+def test_a_background_export_reads_back(qtbot, tmp_path, tab):
+    from PIL import Image
+
+    tab.select_example("lecture-volume")
+    out = tmp_path / "volume.gif"
+    writer = tab.start_export(out, scale=1, frame_ms=250)
+    assert tab.exporting
+    with qtbot.waitSignal(writer.written, timeout=60_000) as done:
+        pass
+    assert done.args[0] == [out]
+    qtbot.waitUntil(lambda: not tab.exporting)  # the writer's thread was joined
+    with Image.open(out) as gif:
+        assert gif.n_frames == 18 and gif.size == (1280, 720)
+        gif.seek(17)
+        last = np.asarray(gif.convert("RGB"))
+    assert tap_colour_mask(last).sum() > 2000
+
+
+def test_cancelling_a_background_export_keeps_the_old_file(qtbot, tmp_path, tab):
+    tab.select_example("full-padding")  # 49 frames
+    out = tmp_path / "full.mp4"
+    out.write_bytes(b"the old video")
+    writer = tab.start_export(out, scale=2, frame_ms=250)
+    qtbot.waitUntil(lambda: tab._export_done >= 2, timeout=20_000)
+    assert writer.isRunning()
+    tab.cancel_export()  # joins the writer's thread
+    assert not tab.exporting
+    assert out.read_bytes() == b"the old video"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full.mp4"]
+
+
+def test_the_export_dialog_as_a_user_fills_it(qtbot, tmp_path, tab):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from explorer.ui.widgets.animation_dialog import AnimationDialog
+
+    tab.select_example("strides")
+    out = tmp_path / "strides.mp4"
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AnimationDialog)
+        dialog.path_edit.clear()
+        qtbot.keyClicks(dialog.path_edit, str(out))
+        dialog.scale_box.setCurrentIndex(1)  # 2×
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    with qtbot.waitSignal(tab.message, timeout=60_000) as said:
+        tab.export_animation_dialog()
+    assert said.args[0] == "Saved strides.mp4"
+    import cv2
+
+    cap = cv2.VideoCapture(str(out))
+    try:
+        assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
+        assert (cap.get(cv2.CAP_PROP_FRAME_WIDTH), cap.get(cv2.CAP_PROP_FRAME_HEIGHT)) == \
+            (2560, 1440)
+    finally:
+        cap.release()

@@ -201,32 +201,39 @@ def walk(example: Example) -> Walkthrough:
             example.flip or example.operation == "transpose") else example.weights
         kernels = np.ascontiguousarray(kernels)
     act = activation_fn(example.activation)
+    # every window at once: (out rows, out cols, kh, kw, C), one map's numbers in a few calls
+    win_rows = [rows.window(o) for o in range(rows.out)]
+    win_cols = [cols.window(o) for o in range(cols.out)]
+    taps = grid[np.array(win_rows)[:, None, :, None], np.array(win_cols)[None, :, None, :]]
     maps = kernels.shape[0] if kernels is not None else grid.shape[2]
-    steps = []
+    steps: list[Step] = []
     for m in range(maps):
+        winners = None
+        if kernels is not None:
+            window = taps
+            products = taps * kernels[m]
+            totals = products.sum(axis=(2, 3, 4), dtype=np.float64)
+            bias = float(example.bias[m])
+            pre = totals + bias
+            values = act(pre.astype(np.float32)).astype(np.float64)
+        else:
+            window = taps[..., m : m + 1]
+            planes = window[..., 0].reshape(rows.out, cols.out, -1)
+            products, bias = None, 0.0
+            if example.operation == "max":
+                winners = planes.argmax(axis=2)  # the first maximum in reading order
+                totals = planes.max(axis=2).astype(np.float64)
+            else:
+                totals = planes.mean(axis=2, dtype=np.float64)
+            pre = values = totals
+        kw = window.shape[3]
         for orow in range(rows.out):
             for ocol in range(cols.out):
-                wr, wc = rows.window(orow), cols.window(ocol)
-                taps = grid[np.ix_(wr, wc)]
-                weights = products = winner = None
-                bias = 0.0
-                if kernels is not None:
-                    weights = kernels[m]
-                    products = taps * weights
-                    total = float(products.sum(dtype=np.float64))
-                    bias = float(example.bias[m])
-                else:
-                    taps = taps[:, :, m : m + 1]
-                    plane = taps[:, :, 0]
-                    if example.operation == "max":
-                        flat = int(np.argmax(plane))  # the first maximum in reading order
-                        winner = divmod(flat, plane.shape[1])
-                        total = float(plane.flat[flat])
-                    else:
-                        total = float(plane.mean(dtype=np.float64))
-                pre = total + bias
-                value = float(act(np.array([pre], np.float32))[0]) if kernels is not None \
-                    else pre
-                steps.append(Step(len(steps), m, (orow, ocol), wr, wc, taps, weights, products,
-                                  total, bias, pre, value, winner))
+                winner = None if winners is None else divmod(int(winners[orow, ocol]), kw)
+                steps.append(Step(
+                    len(steps), m, (orow, ocol), win_rows[orow], win_cols[ocol],
+                    window[orow, ocol], None if kernels is None else kernels[m],
+                    None if products is None else products[orow, ocol],
+                    float(totals[orow, ocol]), bias, float(pre[orow, ocol]),
+                    float(values[orow, ocol]), winner))
     return Walkthrough(example, rows, cols, grid, kinds, kernels, tuple(steps))

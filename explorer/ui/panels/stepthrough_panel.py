@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.animation import check_writable, save_animation
+from explorer.core.animation import check_frame_ms, check_writable, save_animation
 from explorer.core.pipeline import LayerSpec
 from explorer.core.stepthrough import (
     EXAMPLE_NAMES,
@@ -53,15 +53,12 @@ from explorer.ui.tab import Tab
 from explorer.ui.widgets.animation_dialog import AnimationDialog
 from explorer.ui.widgets.quiz_bar import QuizBar
 from explorer.ui.widgets.step_canvas import StepCanvas
+from explorer.ui.workers.animation import AnimationWriter
 
 EXPLORER = "explorer"  # the picker's entry for the explorer's own layer
 SPEEDS_MS = (250, 500, 800, 1200, 2000, 3000)
 DEFAULT_SPEED_MS = 800
 DEFAULT_CROP = 8
-
-
-class ExportCancelled(Exception):
-    """The user stopped an export; nothing was written."""
 
 
 class _PresentationWindow(QWidget):
@@ -109,6 +106,13 @@ class StepThroughTab(Tab):
         self.quiz_bar.hide()
         self._timer = QTimer(self, interval=DEFAULT_SPEED_MS)
         self._timer.timeout.connect(self._on_tick)
+        # a background export: frames rendered on ticks, handed to the writer's thread
+        self._writer: AnimationWriter | None = None
+        self._export_frames = None
+        self._export_bar: QProgressDialog | None = None
+        self._export_total = self._export_done = 0
+        self._export_timer = QTimer(self, interval=5)
+        self._export_timer.timeout.connect(self._on_export_tick)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -242,6 +246,7 @@ class StepThroughTab(Tab):
 
     def cleanup(self) -> None:
         self._timer.stop()
+        self.cancel_export()
         self._watch_keys(False)
         if self._presentation is not None:
             self.set_presentation(False)
@@ -607,23 +612,101 @@ class StepThroughTab(Tab):
 
     # --- export --------------------------------------------------------------------------
     def export_animation(self, path: str | Path, scale: int = 1, frame_ms: int = 800,
-                         presentation: bool = False, progress=None) -> list[Path]:
+                         presentation: bool = False) -> list[Path]:
         """Write the example's steps as a GIF, an MP4 or numbered PNGs (by ``path``'s suffix).
 
-        One frame a step, 1280×720 at 1× (2560×1440 at 2×). Raises ValueError with a sentence
-        on a bad path or setting, ExportCancelled if ``progress(i)`` returned False.
+        One frame a step, 1280×720 at 1× (2560×1440 at 2×), rendered and encoded before it
+        returns (File > Export animation uses :meth:`start_export`, which encodes on a
+        thread). Raises ValueError with a sentence on a bad path or setting.
         """
         check_writable(path)
+        check_frame_ms(frame_ms)
         steps = frame_steps(self._walk, self._walk.steps[self._index].map)
-
-        def ask(i: int) -> bool:
-            if progress is not None and not progress(i):
-                raise ExportCancelled
-            return True
-
-        frames = render_frames(self._walk, steps, scale, presentation=presentation,
-                               progress=ask)
+        frames = render_frames(self._walk, steps, scale, presentation=presentation)
         return save_animation(frames, path, frame_ms)
+
+    def start_export(self, path: str | Path, scale: int = 1, frame_ms: int = 800,
+                     presentation: bool = False) -> AnimationWriter:
+        """Write the animation in the background: frames rendered here, encoded on a thread.
+
+        Returns the writer; its ``written``, ``failed`` and ``cancelled`` signals say how it
+        ended (the tab also reports through ``message`` and ``error``). Raises ValueError at
+        once for a bad path or setting.
+        """
+        self.cancel_export()
+        check_writable(path)
+        check_frame_ms(frame_ms)
+        steps = frame_steps(self._walk, self._walk.steps[self._index].map)
+        self._export_frames = render_frames(self._walk, steps, scale, presentation=presentation)
+        self._export_total, self._export_done = len(steps), 0
+        writer = AnimationWriter(path, frame_ms, self)
+        writer.written.connect(self._on_export_written)
+        writer.failed.connect(self._on_export_failed)
+        self._writer = writer
+        writer.start()
+        self._export_timer.start()
+        return writer
+
+    def cancel_export(self) -> None:
+        """Stop a background export; the target file is left as it was."""
+        self._export_timer.stop()
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
+            writer.deleteLater()
+        if self._export_frames is not None:
+            self._export_frames.close()
+            self._export_frames = None
+        self._close_export_bar()
+
+    def _close_export_bar(self) -> None:
+        bar, self._export_bar = self._export_bar, None
+        if bar is not None:
+            bar.canceled.disconnect(self._on_export_cancelled)  # closing emits canceled
+            bar.close()
+            bar.deleteLater()
+
+    @property
+    def exporting(self) -> bool:
+        return self._writer is not None
+
+    def _on_export_tick(self) -> None:
+        writer = self._writer
+        if writer is None or self._export_frames is None:
+            self._export_timer.stop()
+            return
+        if not writer.wants_frame():
+            return  # the encoder is behind: try again on the next tick
+        try:
+            frame = next(self._export_frames)
+        except StopIteration:
+            self._export_timer.stop()
+            self._export_frames = None
+            writer.finish()
+            if self._export_bar is not None:
+                self._export_bar.setLabelText("Writing the file…")
+            return
+        writer.offer(frame)
+        self._export_done += 1
+        if self._export_bar is not None:
+            self._export_bar.setValue(self._export_done)
+
+    def _end_export(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.wait()
+            writer.deleteLater()
+        self._close_export_bar()
+
+    def _on_export_written(self, written: list[Path]) -> None:
+        self._end_export()
+        what = written[0].name if len(written) == 1 else \
+            f"{len(written)} frames {written[0].name} … {written[-1].name}"
+        self.message.emit(f"Saved {what}")
+
+    def _on_export_failed(self, message: str) -> None:
+        self._end_export()
+        self.error.emit(message)
 
     def export_animation_dialog(self) -> None:
         """File > Export animation…: ask where and how, then write with a cancellable bar."""
@@ -636,26 +719,18 @@ class StepThroughTab(Tab):
         dialog = AnimationDialog(int(self.speed.currentData()), count, self)
         if not dialog.exec() or not dialog.path:
             return
-        bar = QProgressDialog("Rendering the frames…", "Cancel", 0, count, self)
-        bar.setWindowModality(Qt.WindowModality.WindowModal)
-        bar.setMinimumDuration(300)
-
-        def progress(i: int) -> bool:
-            bar.setValue(i)
-            QApplication.processEvents()
-            return not bar.wasCanceled()
-
         try:
-            written = self.export_animation(dialog.path, dialog.scale, dialog.frame_ms,
-                                            dialog.presentation, progress)
-        except ExportCancelled:
-            self.message.emit("Export cancelled; nothing was written")
-            return
+            self.start_export(dialog.path, dialog.scale, dialog.frame_ms, dialog.presentation)
         except ValueError as exc:
             self.error.emit(str(exc))
             return
-        finally:
-            bar.close()
-        what = written[0].name if len(written) == 1 else \
-            f"{len(written)} frames {written[0].name} … {written[-1].name}"
-        self.message.emit(f"Saved {what}")
+        bar = QProgressDialog("Rendering the frames…", "Cancel", 0, count, self)
+        bar.setWindowModality(Qt.WindowModality.WindowModal)
+        bar.setMinimumDuration(300)
+        bar.canceled.connect(self._on_export_cancelled)
+        self._export_bar = bar
+
+    def _on_export_cancelled(self) -> None:
+        self._close_export_bar()
+        self.cancel_export()
+        self.message.emit("Export cancelled; nothing was written")
