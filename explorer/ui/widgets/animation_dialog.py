@@ -33,6 +33,7 @@ class AnimationDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export animation")
         self.path_edit = QLineEdit(str(Path.home() / "step-through.gif"))
+        self.path_edit.setMinimumWidth(360)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
