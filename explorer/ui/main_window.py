@@ -44,6 +44,7 @@ from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.translation_panel import TranslationPanel
 from explorer.ui.tab import Tab
@@ -105,6 +106,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs.addTab(self.params_panel, "Parameters")
         self.extra_tabs: list[Tab] = []
         self.translation_panel = self.add_tab(TranslationPanel(doc))
+        self.stepthrough = self.add_tab(StepThroughTab())
         self.text_tab = self.add_tab(TextTab())
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -234,6 +236,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             "Save the stack, every kernel, the picture and the display in one file"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Export view…", self.export_dialog, "Ctrl+E"))
+        file_menu.addAction(self._action("Export &animation…",
+                                         self.stepthrough.export_animation_dialog,
+                                         tip="The step-through as a GIF, an MP4 or PNG frames"))
         self.copy_action = self._action("&Copy view", self.copy_view, QKeySequence.StandardKey.Copy,
                                         "Copy a picture of the window to the clipboard")
         file_menu.addAction(self.copy_action)
@@ -245,6 +250,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.layer_dock.toggleViewAction())
         view_menu.addAction(self.kernel_dock.toggleViewAction())
+        view_menu.addAction(self.stepthrough.presentation_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Reset to defaults", self.reset_to_defaults,
                                          tip="Forget every setting and start afresh"))
