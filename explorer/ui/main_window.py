@@ -120,7 +120,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.kernel_dock = self._dock("Kernels", self.kernel_editor,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
-        self._kernel_dock_wanted = True
+        self._docks_hidden: dict[QDockWidget, bool] = {}  # hidden for a tab, not by the user
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
     def add_tab(self, tab: Tab) -> Tab:
@@ -160,18 +160,29 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         widget = self.tabs.widget(index)
         self.document.display.tab = self._tab_key(widget)
         self.controller.set_explorer_visible(widget is self.maps_panel)
-        # the parameter comparison and the other tabs need the width: the kernel editor
-        # steps aside for them and comes back with the explorer
-        if widget is self.maps_panel:
-            if self._kernel_dock_wanted:
-                self.kernel_dock.show()
-        elif self.kernel_dock.isVisible():
-            self._kernel_dock_wanted = True
-            self.kernel_dock.hide()
+        # the kernel editor belongs to the explorer, the layer controls to the tabs that work
+        # on the stack; the other tabs get the width, and the docks come back with their tab
+        self._show_dock(self.kernel_dock, widget is self.maps_panel)
+        self._show_dock(self.layer_dock, widget in (self.maps_panel, self.params_panel)
+                        or getattr(widget, "uses_layers", False))
+        if widget is self.stepthrough:
+            self.stepthrough.set_explorer_layer(self.document.layer_spec(0))
         if isinstance(widget, Tab):
             image = self.controller.source_image()
             if image is not None:
                 widget.set_source(image, self.document.source_name, self.document.live.active)
+
+    def _show_dock(self, dock: QDockWidget, wanted_here: bool) -> None:
+        """Hide a dock for a tab that does not need it, and bring it back afterwards unless
+        the user closed it."""
+        hidden_by_tab = self._docks_hidden.get(dock, False)
+        if wanted_here:
+            if hidden_by_tab:
+                dock.show()
+            self._docks_hidden[dock] = False
+        elif dock.isVisible():
+            dock.hide()
+            self._docks_hidden[dock] = True
 
     def _on_source_picture(self, image: np.ndarray, name: str, live: bool) -> None:
         widget = self.tabs.currentWidget()
@@ -194,8 +205,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
+        # closable, so that View > Layers / Kernels can take it away and bring it back
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -328,9 +341,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.recent_menu.clear()
         files = settings_io.recent_files() if self._persist else []
         for path in files:
+            # "&" in a file name would make the next letter a keyboard shortcut
             self.recent_menu.addAction(
-                self._action(Path(path).name, lambda _=False, p=path: self.open_image(p),
-                             tip=path))
+                self._action(Path(path).name.replace("&", "&&"),
+                             lambda _=False, p=path: self.open_image(p), tip=path))
         self.recent_menu.setEnabled(bool(files))
 
     # --- sessions ------------------------------------------------------------------------
@@ -466,11 +480,17 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
-    def save_settings(self) -> None:
+    def save_settings(self) -> bool:
+        """Keep the window and the session for the next start; says so when it cannot."""
         store = settings_io.settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
-        settings_io.save_document(self.document, store)
+        saved = settings_io.save_document(self.document, store)
+        if not saved:
+            self.show_error(f"Your settings could not be saved to {store.fileName()} (the disk "
+                            "may be full or the folder read-only); use File > Save session to "
+                            "keep this work.", sticky=True)
+        return saved
 
     def reset_to_defaults(self) -> None:
         if self._persist:

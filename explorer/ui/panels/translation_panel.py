@@ -43,6 +43,7 @@ class TranslationPanel(Tab):
     """Shift slider, maps before and after, and similarity curves per layer."""
 
     title = "Translation"
+    uses_layers = True  # the study runs the explorer's own stack
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
