@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -122,6 +123,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self._docks_hidden: dict[QDockWidget, bool] = {}  # hidden for a tab, not by the user
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._size_by_current_tab()
 
     def add_tab(self, tab: Tab) -> Tab:
         """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""
@@ -158,6 +160,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index)
+        self._size_by_current_tab()
         self.document.display.tab = self._tab_key(widget)
         self.controller.set_explorer_visible(widget is self.maps_panel)
         # the kernel editor belongs to the explorer, the layer controls to the tabs that work
@@ -171,6 +174,16 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             image = self.controller.source_image()
             if image is not None:
                 widget.set_source(image, self.document.source_name, self.document.live.active)
+
+    def _size_by_current_tab(self) -> None:
+        """The window's minimum width is the shown tab's, not the widest hidden tab's (a
+        stacked widget asks every page; an ignored size policy takes a page out of that)."""
+        current = self.tabs.currentWidget()
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            policy = QSizePolicy.Policy.Preferred if page is current else \
+                QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
 
     def _show_dock(self, dock: QDockWidget, wanted_here: bool) -> None:
         """Hide a dock for a tab that does not need it, and bring it back afterwards unless

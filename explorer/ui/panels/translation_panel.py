@@ -84,7 +84,9 @@ class TranslationPanel(Tab):
         self.plot.setLabel("left", "similarity to the unshifted output")
         self.plot.setYRange(-0.1, 1.02)
         self.plot.showGrid(x=True, y=True, alpha=0.3)
-        self.legend = self.plot.addLegend(offset=(-10, -10), labelTextColor="k")
+        # bottom left: the curves start at 1 and stay high on the left
+        self.legend = self.plot.addLegend(offset=(10, -10), labelTextColor="k",
+                                          brush=pg.mkBrush(255, 255, 255, 220))
         self.marker = pg.InfiniteLine(4, pen=pg.mkPen("#999999", style=Qt.PenStyle.DotLine))
         self.plot.addItem(self.marker)
 
