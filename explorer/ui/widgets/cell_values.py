@@ -27,7 +27,7 @@ MAX_FONT_PX = 18.0
 DARK_TEXT = QColor(15, 15, 15)
 LIGHT_TEXT = QColor(250, 250, 250)
 INDEX_TEXT = QColor(200, 200, 200)
-INDEX_BAND = QColor(30, 30, 30, 200)  # behind indices pinned over the cells
+INDEX_BAND = QColor(30, 30, 30, 235)  # behind indices pinned over the cells
 INDEX_SHARE = 0.5  # of a cell: the band above and left of the cells that holds the indices
 
 
@@ -146,19 +146,24 @@ class CellValues(pg.GraphicsObject):
         font.setPixelSize(int(size))
         italic = QFont(font)
         italic.setItalic(True)
+        bands = self._index_bands(t, visible, cell) if self._indices else None
         painter.save()
         try:
             painter.resetTransform()
             painter.setFont(font)
+            drawn = 0
             for (r, c), text in texts.items():
                 rect = t.mapRect(QRectF(x0 + c, y0 + r, 1, 1))
+                if bands is not None and self._under_band(rect, bands):
+                    continue  # the indices pinned over the view's edge hide this number
                 muted = self._muted is not None and bool(self._muted[r, c])
                 painter.setFont(italic if muted else font)
                 painter.setPen(DARK_TEXT if self._light[r, c] else LIGHT_TEXT)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-            self._drawn = len(texts)
-            if self._indices:
-                self._paint_indices(painter, t, visible, (r0, r1, c0, c1), cell, font)
+                drawn += 1
+            self._drawn = drawn
+            if bands is not None:
+                self._paint_indices(painter, t, bands, (r0, r1, c0, c1), font)
         finally:
             painter.restore()
 
@@ -176,20 +181,34 @@ class CellValues(pg.GraphicsObject):
         font.setPixelSize(px)
         return font
 
-    def _paint_indices(self, painter: QPainter, t, visible: QRectF,
-                       cells: tuple[int, int, int, int], cell: float, font: QFont) -> None:
-        r0, r1, c0, c1 = cells
+    def _index_bands(self, t, visible: QRectF, cell: float) -> tuple[float, float, float,
+                                                                     bool, bool, QRectF]:
+        """(top, left, band, pinned top, pinned left, view area) of the index rows, in screen
+        pixels: just outside the cells, or pinned to the view's edge once that is scrolled."""
         x0, y0 = self._origin
         band = min(cell * INDEX_SHARE, 16.0)
+        area = t.mapRect(visible)
+        first = t.mapRect(QRectF(x0, y0, 1, 1))
+        top = max(first.top() - band, area.top())
+        left = max(first.left() - band, area.left())
+        return (top, left, band, top > first.top() - band, left > first.left() - band, area)
+
+    @staticmethod
+    def _under_band(rect: QRectF, bands: tuple[float, float, float, bool, bool, QRectF]
+                    ) -> bool:
+        top, left, band, pinned_top, pinned_left, _ = bands
+        return (pinned_top and rect.center().y() < top + band) or \
+            (pinned_left and rect.center().x() < left + band)
+
+    def _paint_indices(self, painter: QPainter, t,
+                       bands: tuple[float, float, float, bool, bool, QRectF],
+                       cells: tuple[int, int, int, int], font: QFont) -> None:
+        r0, r1, c0, c1 = cells
+        x0, y0 = self._origin
+        top, left, band, pinned_top, pinned_left, area = bands
         small = QFont(font)
         small.setPixelSize(max(int(min(font.pixelSize() * 0.8, band * 0.8)), 6))
         painter.setFont(small)
-        area = t.mapRect(visible)
-        first = t.mapRect(QRectF(x0, y0, 1, 1))
-        # indices just outside the cells, or pinned to the view's edge once that is scrolled
-        top = max(first.top() - band, area.top())
-        left = max(first.left() - band, area.left())
-        pinned_top, pinned_left = top > first.top() - band, left > first.left() - band
         if pinned_top:
             painter.fillRect(QRectF(area.left(), top, area.width(), band), INDEX_BAND)
         if pinned_left:

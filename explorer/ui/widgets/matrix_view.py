@@ -29,13 +29,16 @@ MAX_CELL_HEIGHT = 26.0
 def format_cell(value: float, compact: bool = False) -> str:
     """A number short enough for a cell: whole numbers stay whole, others get 3 digits.
 
-    ``compact`` drops a leading zero (``-.333``) for narrow cells. Large values are rounded
-    to whole numbers up to 99999, then written as ``1.2e5``.
+    Large values are rounded to whole numbers up to 99999, then written as ``1.2e5``.
+    ``compact``, for narrow cells, writes fractions to three decimals without the leading
+    zero (``-.333``, ``.038``); one that rounds to nothing is written 0.
 
     >>> format_cell(30.0), format_cell(-1 / 3), format_cell(-1 / 3, compact=True)
     ('30', '-0.333', '-.333')
     >>> format_cell(123.456), format_cell(2.5e6), format_cell(4.2e-5)
     ('123', '2.5e6', '4.2e-5')
+    >>> format_cell(0.03841, compact=True), format_cell(4.2e-5, compact=True)
+    ('.038', '0')
     """
     v = float(value)
     if v == 0:
@@ -47,12 +50,12 @@ def format_cell(value: float, compact: bool = False) -> str:
         return _exponent(f"{v:.2g}")
     if v.is_integer() or a >= 99.95:
         return str(round(v))
+    if compact and a < 1:
+        text = f"{v:.3f}".rstrip("0").rstrip(".")
+        return "0" if text in ("", "-", "0", "-0") else text.replace("0.", ".", 1)
     if a < 0.001:
         return _exponent(f"{v:.2g}")
-    text = f"{v:.3g}"
-    if compact and text.lstrip("-").startswith("0."):
-        text = text.replace("0.", ".", 1)
-    return text
+    return f"{v:.3g}"
 
 
 def _exponent(text: str) -> str:
