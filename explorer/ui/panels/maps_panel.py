@@ -109,6 +109,8 @@ class ElidedLabel(QLabel):
         self.setText(text)
 
     def setText(self, text: str) -> None:
+        if text == self._full and super().text():
+            return  # set again with every live frame: measuring text costs time
         self._full = text
         self._elide()
 
