@@ -115,8 +115,10 @@ class LiveSourcesMixin:
         return True
 
     def open_video_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a video", "", VIDEO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a video",
+                                              str(self.dialogs.folder("video")), VIDEO_FILTER)
         if path:
+            self.dialogs.remember("video", path)
             self.open_video(path)
 
     def start_synthetic(self) -> None:
@@ -203,8 +205,10 @@ class LiveSourcesMixin:
         return path
 
     def save_frame_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save frame", "frame.png", SAVE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Save frame",
+                                              self.dialogs.path("frame", "frame.png"), SAVE_FILTER)
         if path:
+            self.dialogs.remember("frame", path)
             try:
                 saved = self.save_frame(path)
             except ValueError as exc:

@@ -39,8 +39,10 @@ from explorer.state.session import SessionError, apply_session, read_session, wr
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.convert import qimage_to_array
-from explorer.ui.export import copy_widget, save_widget_png
+from explorer.ui.dialog_folders import DialogFolders
+from explorer.ui.export import copy_widget, save_target
 from explorer.ui.export_dialog import ExportDialog
+from explorer.ui.export_render import is_slide_target
 from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
@@ -71,6 +73,8 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.setAcceptDrops(True)
         self.document = document or Document()
         self._persist = restore_settings  # a batch screenshot must not touch the user's settings
+        # dialogs start in the last folder used, else Pictures; a batch run remembers nothing
+        self.dialogs = DialogFolders(settings_io.settings() if restore_settings else None)
         restore_notes = settings_io.restore_document(self.document) if restore_settings else []
         self._connected = True  # to the document; shutdown() disconnects once
 
@@ -312,10 +316,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.setWindowTitle(f"{name} — CNN Explorer")
 
     def open_image_dialog(self) -> None:
-        path = self.document.still.path
-        start = str(Path(path).parent) if path else ""
-        chosen, _ = QFileDialog.getOpenFileName(self, "Open an image", start, IMAGE_FILTER)
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open an image",
+                                                str(self.dialogs.folder("image")), IMAGE_FILTER)
         if chosen:
+            self.dialogs.remember("image", chosen)
             self.open_image(chosen)
 
     def paste_image(self) -> bool:
@@ -394,10 +398,12 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                             "picture stays.")
 
     def save_session_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the session", "session.json",
+        path, _ = QFileDialog.getSaveFileName(self, "Save the session",
+                                              self.dialogs.path("session", "session.json"),
                                               SESSION_FILTER)
         if not path:
             return
+        self.dialogs.remember("session", path)
         try:
             saved = self.save_session(path)
         except ValueError as exc:
@@ -406,8 +412,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.show_message(f"Saved the session as {saved.name}")
 
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a session", "", SESSION_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session",
+                                              str(self.dialogs.folder("session")), SESSION_FILTER)
         if path:
+            self.dialogs.remember("session", path)
             self.open_session(path)
 
     # --- compute -------------------------------------------------------------------------
@@ -465,15 +473,19 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         targets["Layer controls"] = self.layer_panel
         return targets
 
-    def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1) -> Path:
-        widget = self.export_targets()[target]
-        return save_widget_png(widget, path, scale)
+    def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1,
+                    theme: str = "dark", *, overwrite: bool = True) -> Path:
+        """Save one export target; maps become a slide with a colour bar under each map."""
+        return save_target(self.export_targets()[target], path, scale, theme=theme,
+                           panel=self.maps_panel, overwrite=overwrite)
 
     def export_dialog(self) -> None:
-        dialog = ExportDialog(list(self.export_targets()), self)
+        targets = self.export_targets()
+        slides = [name for name, w in targets.items() if is_slide_target(self.maps_panel, w)]
+        dialog = ExportDialog(list(targets), self, folders=self.dialogs, slide_targets=slides)
         if dialog.exec() and dialog.path:
             try:
-                saved = self.export_view(dialog.path, dialog.target, dialog.scale)
+                saved = self.export_view(dialog.path, dialog.target, dialog.scale, dialog.theme)
             except ValueError as exc:
                 self.show_error(str(exc))
             else:
