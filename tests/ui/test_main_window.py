@@ -187,16 +187,28 @@ def test_qimage_round_trip():
 
 @pytest.mark.parametrize("scale", [1, 2, 3])
 def test_export_every_target(window, tmp_path, scale):
+    from explorer.ui.export_render import is_slide_target
+    from explorer.ui.widgets.colormaps import lookup_table
+    from tests.ui.pictures import colour_bars
+
+    slides = 0
     for target, widget in window.export_targets().items():
         if not widget.isVisible():
             continue
         out = window.export_view(tmp_path / f"{target}.png", target, scale)
         image = QImage(str(out))
-        assert image.width() == widget.width() * scale
-        assert image.height() == widget.height() * scale
-        # the picture holds the widget, not a blank: more than a handful of colours
         pixels = qimage_to_array(image.convertToFormat(QImage.Format.Format_RGB888))
+        # the picture holds the widget, not a blank: more than a handful of colours
         assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 8, target
+        if is_slide_target(window.maps_panel, widget):  # maps: a bar under every map
+            slides += 1
+            bars = colour_bars(pixels, lookup_table(False))
+            assert len(bars) == window.document.layer.n_filters, target
+            assert all(right - left + 1 >= 100 * scale for _, _, left, right in bars)
+        else:  # as it looks on screen
+            assert image.width() == widget.width() * scale
+            assert image.height() == widget.height() * scale
+    assert slides == 2  # feature and pooled maps (one layer: no picture of every stage)
 
 
 def test_copy_view_puts_the_window_on_the_clipboard(window):
