@@ -215,7 +215,8 @@ def test_apply_to_all_keeps_the_biases(qtbot, doc, editor):
     doc.filters.set_bias(2, -7.0)
     editor._preset_combo.setCurrentIndex(editor._preset_combo.findData("gaussian_blur"))
     qtbot.mouseClick(button(editor, "Apply to all"), Qt.MouseButton.LeftButton)
-    expected = np.repeat(kernels.gaussian(3)[:, :, None] / 3, 3, axis=2)
+    gaussian = np.outer([1, 2, 1], [1, 2, 1]) / 16  # the lecture's 3×3 blur
+    expected = np.repeat(gaussian[:, :, None] / 3, 3, axis=2)
     for i in range(len(doc.filters)):
         np.testing.assert_allclose(weights_of(doc, i), expected, rtol=1e-6)
     assert doc.filters.names() == ["gaussian_blur"] * 4

@@ -15,6 +15,17 @@ from explorer.resources import resource_path
 OLD = b"a picture made before, which must survive"
 
 
+def shows_maps(path) -> bool:
+    """Whether a window picture shows feature maps: tens of thousands of pixels in the
+    colours of the maps' colour table (the ReLU maps' sequential one), not a blank window."""
+    import numpy as np
+
+    from explorer.ui.widgets.colormaps import lookup_table
+    from tests.ui.pictures import load, lut_index
+
+    return int(np.count_nonzero(lut_index(load(path), lookup_table(False)) >= 0)) > 40_000
+
+
 def test_screenshot_writes_a_full_window_png(qtbot, tmp_path):
     out = tmp_path / "shot.png"
     code = main(["--image", str(resource_path("samples", "brick.png")),
@@ -22,6 +33,7 @@ def test_screenshot_writes_a_full_window_png(qtbot, tmp_path):
     assert code == 0
     image = QImage(str(out))
     assert image.width() >= 1280 and image.height() >= 800
+    assert shows_maps(out)
 
 
 def test_bad_preset_and_missing_image_exit_non_zero_with_one_line(tmp_path):
@@ -100,6 +112,7 @@ def test_a_batch_run_replaces_a_file_only_with_overwrite(qtbot, tmp_path):
     assert code == 0
     image = QImage(str(out))
     assert image.width() >= 1280 and image.height() >= 800
+    assert shows_maps(out)
     assert sorted(os.listdir(tmp_path)) == ["shot.png"]
 
 

@@ -215,7 +215,15 @@ def test_copy_view_puts_the_window_on_the_clipboard(window):
     from PySide6.QtGui import QGuiApplication
 
     window.copy_view()
-    assert QGuiApplication.clipboard().image().width() == window.width()
+    copied = QGuiApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (window.width(), window.height())
+    pixels = qimage_to_array(copied.convertToFormat(QImage.Format.Format_RGB888))
+    grid = window.maps_panel.feature_grid
+    # the first map's colours are in the copy (a tile drawn a little smaller than its picture
+    # may skip a few)
+    colours = {tuple(c) for c in grid.image_item(0).image.reshape(-1, 3)}
+    copied_colours = {tuple(c) for c in pixels.reshape(-1, 3)}
+    assert len(colours) > 20 and len(colours & copied_colours) >= 0.9 * len(colours)
 
 
 def test_the_session_persists_between_runs_and_reset_forgets_it(qtbot, tmp_path):
