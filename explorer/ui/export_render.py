@@ -28,6 +28,7 @@ from explorer.core import images
 from explorer.core.display import shrink, shrink_factor
 from explorer.core.levels import colorize
 from explorer.ui.convert import array_to_qimage, qimage_to_array
+from explorer.ui.widgets.map_grid import grid_fit
 
 __all__ = [
     "THEMES", "Slide", "SlideMap", "SlideSection", "Theme", "feature_slide", "level_text",
@@ -38,10 +39,13 @@ MARGIN = 18  # logical px round the picture
 GAP = 16  # between two maps of a row
 ROW_GAP = 14  # between two rows of maps
 MIN_TILE_W = 112  # narrower maps would not leave room for two numbers under them
+SLIDE_AREA = (1400, 760)  # logical px a slide's maps fill at most: a 16:9 slide's body
+MAX_TILE_W = 400  # a few small maps are shown large, but not without end
 STAGE_TILE_H = 96  # each stage's maps in the picture of every stage
-STAGES_WIDTH = 960  # at least this wide, so that a stage's maps need few rows
+STAGES_WIDTH = 1100  # at least this wide: eight maps of a stage in a row
 BAR_H = 8
-HEADING_PX, NOTE_PX, TITLE_PX, NUMBER_PX = 17, 13, 13, 12  # font sizes in logical px
+HEADING_PX, NOTE_PX, TITLE_PX, NUMBER_PX = 20, 15, 15, 14  # font sizes in logical px
+MIN_TITLE_PX = 11  # a long filter name is set smaller, down to this, before it is shortened
 MINUS = "\u2212"
 
 
@@ -161,7 +165,7 @@ class _Layout:
     def _maps(self, painter: QPainter | None, section: SlideSection, y: float,
               scale: int) -> float:
         w, h = section.tile
-        title_h = QFontMetricsF(self.title).height() + 2
+        title_h = QFontMetricsF(self.title).height() + 4
         number_h = QFontMetricsF(self.number).height()
         cell_h = title_h + h + 5 + BAR_H + 2 + number_h
         columns = max(section.columns, 1)
@@ -173,14 +177,25 @@ class _Layout:
         rows = -(-len(section.maps) // columns)
         return y + rows * (cell_h + ROW_GAP)
 
+    def _fitted_title(self, title: str, width: float) -> tuple[QFont, str]:
+        """A map's title in the largest type (down to 11 px) that fits its width, shortened
+        only when even that is too wide."""
+        for px in range(TITLE_PX, MIN_TITLE_PX - 1, -1):
+            font = _font(px, True)
+            if _fitted(font, title, width):
+                return font, title
+        font = _font(MIN_TITLE_PX, True)
+        return font, QFontMetricsF(font).elidedText(title, Qt.TextElideMode.ElideRight, width)
+
     def _tile(self, painter: QPainter, item: SlideMap, cell: QRectF, title_h: float,
               map_h: int, scale: int) -> None:
         theme = self.theme
         x, y, w = cell.x(), cell.y(), cell.width()
-        painter.setFont(self.title)
+        font, title = self._fitted_title(item.title, w)
+        painter.setFont(font)
         painter.setPen(theme.text)
-        title = QFontMetricsF(self.title).elidedText(item.title, Qt.TextElideMode.ElideRight, w)
-        painter.drawText(QRectF(x, y, w, title_h), int(Qt.AlignmentFlag.AlignHCenter), title)
+        painter.drawText(QRectF(x, y, w, title_h),
+                         int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), title)
         target = QRectF(x, y + title_h, w, map_h)
         painter.drawImage(target, _coloured(item, (int(map_h * scale), int(w * scale))))
         painter.setPen(QPen(theme.frame, 1))
@@ -198,6 +213,10 @@ class _Layout:
         painter.drawText(numbers, int(Qt.AlignmentFlag.AlignRight), labels[-1])
         if len(labels) == 3:
             painter.drawText(numbers, int(Qt.AlignmentFlag.AlignHCenter), labels[1])
+
+
+def _fitted(font: QFont, text: str, width: float) -> bool:
+    return QFontMetricsF(font).horizontalAdvance(text) <= width
 
 
 def _coloured(item: SlideMap, pixels: tuple[int, int]) -> QImage:
@@ -268,14 +287,14 @@ def _maps(planes: np.ndarray, names: Sequence[str], levels, style) -> tuple[Slid
         for k in range(planes.shape[2]))
 
 
-def _tile_size(grid, shape: tuple[int, int]) -> tuple[int, int]:
-    """The tile's size on screen in logical px, widened to leave room for the numbers."""
+def _slide_grid(count: int, shape: tuple[int, int]) -> tuple[int, tuple[int, int]]:
+    """(columns, (w, h) logical px of a map) that show ``count`` maps largest on a slide: the
+    picture looks the same whatever the size of the window it was exported from."""
     h, w = shape
-    shown = grid.tile_pixels()
-    ratio = grid.devicePixelRatioF() or 1.0
-    tw = shown[1] / ratio if shown else 200.0
-    tw = max(tw, MIN_TILE_W)
-    return round(tw), max(round(tw * h / max(w, 1)), 8)
+    below = TITLE_PX + BAR_H + NUMBER_PX + ROW_GAP + 12  # a map's title, bar and numbers
+    columns, scale = grid_fit(count, h, w, SLIDE_AREA[0], SLIDE_AREA[1], below)
+    tw = min(max(w * scale, MIN_TILE_W), MAX_TILE_W)
+    return columns, (round(tw), max(round(tw * h / max(w, 1)), 8))
 
 
 def _source_line(panel) -> str:
@@ -301,10 +320,10 @@ def feature_slide(panel) -> Slide:
     """The large stage's feature maps as the panel shows them, a bar under each."""
     result, large = _large(panel)
     maps = result.stages[large.index].feature_maps
-    grid = panel.feature_grid
     section = SlideSection(panel.fm_caption.text(),
-                           _maps(maps, _names(grid), large.levels, panel.map_style()),
-                           max(grid.columns, 1), _tile_size(grid, maps.shape[:2]))
+                           _maps(maps, _names(panel.feature_grid), large.levels,
+                                 panel.map_style()),
+                           *_slide_grid(maps.shape[2], maps.shape[:2]))
     return Slide(_source_line(panel), _note(panel), (section,))
 
 
@@ -314,10 +333,10 @@ def pooled_slide(panel) -> Slide:
     pooled = result.stages[large.index].pooled
     if pooled is None:
         raise ValueError("this layer has no pooling, so there are no pooled maps to export")
-    grid = panel.pooled_grid
     section = SlideSection(panel.pooled_caption.text(),
-                           _maps(pooled, _names(grid), large.levels, panel.map_style()),
-                           max(grid.columns, 1), _tile_size(grid, pooled.shape[:2]))
+                           _maps(pooled, _names(panel.pooled_grid), large.levels,
+                                 panel.map_style()),
+                           *_slide_grid(pooled.shape[2], pooled.shape[:2]))
     note = _note(panel) + " Pooled maps share their feature maps' colours."
     return Slide(_source_line(panel), note, (section,))
 
@@ -340,7 +359,8 @@ def stages_slide(panel) -> Slide:
         h, w, k = out.shape
         tile_w = max(int(STAGE_TILE_H * w / max(h, 1)), MIN_TILE_W)
         tile = (tile_w, max(int(tile_w * h / max(w, 1)), 8))
-        columns = max(1, min(k, (width + GAP) // (tile_w + GAP)))
+        fit = max(1, min(k, (width + GAP) // (tile_w + GAP)))
+        columns = -(-k // -(-k // fit))  # as many a row as fit, the rows filled evenly
         heading = f"Layer {shown.index + 1}: {stage_summary(shown.index, stage)} → {h}×{w}×{k}"
         info = infos[shown.index] if shown.index < len(infos) else None
         if info is not None and info.output_field is not None:
