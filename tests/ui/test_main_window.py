@@ -143,12 +143,13 @@ def test_the_worker_computes_the_newest_request_and_skips_the_rest(qtbot, window
     computed: list[int] = []
     real = computer.compute
 
-    def gated(request: StackRequest) -> StackResult:
+    def gated(request: StackRequest, token=None) -> StackResult:
         computed.append(request.generation)
         if request.generation == 1000:
             started.set()
             gate.wait(10)
-        return real(request)
+            assert token.cancelled  # a newer still request stops the one it replaces
+        return real(request, token)
 
     computer.compute = gated
     image, specs = window.source_image(), window.document.stack_specs()
