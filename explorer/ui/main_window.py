@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSizePolicy,
@@ -53,6 +52,7 @@ from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import Tab
 from explorer.ui.widgets.banner import Banner, sentence
 from explorer.ui.widgets.busy_bar import BusyBar
+from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.kernel_editor import KernelEditor
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
@@ -307,12 +307,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         help_menu.addAction(self._action("&About CNN Explorer", self._about))
 
     def _build_status_bar(self) -> None:
-        self.status_sizes = QLabel()
-        self.status_time = QLabel()
-        self.status_live = QLabel()
-        self.statusBar().addPermanentWidget(self.status_live)
-        self.statusBar().addPermanentWidget(self.status_sizes)
-        self.statusBar().addPermanentWidget(self.status_time)
+        # elided, never widening the window; the whole text in each tooltip
+        self.status_sizes = ElidedLabel()
+        self.status_time = ElidedLabel()
+        self.status_live = ElidedLabel(minimum_chars=24)
+        self.statusBar().addPermanentWidget(self.status_live, 3)
+        self.statusBar().addPermanentWidget(self.status_sizes, 2)
+        self.statusBar().addPermanentWidget(self.status_time, 1)
 
     # --- the source ----------------------------------------------------------------------
     def open_image(self, path: str | Path) -> bool:

@@ -532,8 +532,10 @@ class LayerPanel(QWidget):
         with QSignalBlocker(combo):
             combo.clear()
             if live:
-                combo.addItem(f"as shown ({side} px)" if doc.input.fit_live else "as shown",
-                              AS_SHOWN)
+                combo.addItem("as shown", AS_SHOWN)  # the size is in the label beside it
+                combo.setItemData(0, "Compute live frames at the size the input is shown "
+                                  f"({side} px on the longer side now)",
+                                  Qt.ItemDataRole.ToolTipRole)
                 if doc.input.fit_live:
                     combo.setCurrentIndex(0)
             choices = [s for s in SIZE_CHOICES if longest is None or s < longest]
