@@ -301,6 +301,11 @@ class StackComputer:
         if cacheable and key == self._stages_key and self._stages is not None:
             return self._stages, self._stages_ms
         start = time.perf_counter()
+        from explorer.core.memory import check_fits  # it reads the stages' shapes from here
+
+        channels = 1 if picture.ndim == 2 else picture.shape[2]
+        # refuse with a size that fits, before the system would kill the app
+        check_fits(picture.shape[:2], channels, request.layers)
         stages = tuple(run_stack(picture, request.layers,
                                  self.buffers if request.live else None, cancel))
         took = (time.perf_counter() - start) * 1e3
