@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEv
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from explorer.core.network.mosaic import Mosaic
-from explorer.ui.widgets.picture_view import to_qimage
 
 GAP = 4
 MIN_TILE = 56  # px: below this a map's units and its number stop being legible
@@ -57,8 +56,12 @@ class _Canvas(QWidget):
         self.setMouseTracking(True)
 
     def set_mosaic(self, mosaic: Mosaic | None) -> None:
-        self.mosaic = mosaic
-        self._image = None if mosaic is None else to_qimage(mosaic.rgb)
+        self.mosaic = mosaic  # keeps the pixels alive: the QImage below only points at them
+        self._image = None
+        if mosaic is not None:
+            rgb = mosaic.rgb
+            self._image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0],
+                                 QImage.Format.Format_RGB888)
         if mosaic is not None:
             h, w = mosaic.rgb.shape[:2]
             if (w, h) != (self.width(), self.height()):
