@@ -84,6 +84,7 @@ class NetworkTab(Tab):
         self._heat: OcclusionStep | None = None
         self._heat_picture: np.ndarray | None = None
         self._occlusion_job: int | None = None
+        self._hover: tuple[int, int, int] | None = None  # the unit under the mouse
         self._shown_at: deque[float] = deque(maxlen=30)
         self._closed = False
 
@@ -286,6 +287,8 @@ class NetworkTab(Tab):
         self.bars.set_guesses(result.top)
         self._show_picture()
         self._describe_maps(result)
+        if self._hover is not None:  # a live frame: the hovered unit has a new value
+            self._on_unit_hovered(*self._hover)
         self._shown_at.append(time.perf_counter())
         self.result_shown.emit(result)
 
@@ -336,6 +339,7 @@ class NetworkTab(Tab):
         if name != self._layer:
             self._layer = name
             self._channel = None
+            self._hover = None
             self.picture.set_field(None)
             self.layer_table.select_layer(name)
             self.schedule_request()
@@ -350,8 +354,12 @@ class NetworkTab(Tab):
 
     def _on_unit_hovered(self, channel: int, row: int, col: int) -> None:
         result = self._result
-        if channel < 0 or result is None or self.net is None:
+        self._hover = (channel, row, col) if channel >= 0 else None
+        if self._hover is None or result is None or self.net is None:
             self.picture.set_field(None)
+            return
+        h, w, c = result.maps.shape
+        if channel >= c or row >= h or col >= w:  # the grid of an older layer
             return
         info = self.net.layer_info(result.request.layer)
         rf = info.rf
