@@ -131,6 +131,7 @@ class NetworkTab(Tab):
         lv.addWidget(_bold("Top-5 guesses (ImageNet classes)"))
         lv.addWidget(self.bars)
         lv.addWidget(self.occlusion_box)
+        lv.addStretch(1)  # spare height below, not between the parts
         left_scroll = QScrollArea()
         left_scroll.setWidget(left)
         left_scroll.setWidgetResizable(True)
