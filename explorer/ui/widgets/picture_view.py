@@ -7,12 +7,13 @@ live frame, and all it needs is a picture, a frame and a caption.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 FIELD = QColor(60, 230, 120)  # the explorer's colour for a receptive field
 BACKGROUND = QColor(30, 30, 30)
+MARK_RADIUS = 12  # px: a field smaller than this on screen also gets a ring round it
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
@@ -90,4 +91,7 @@ class PictureView(QWidget):
                 painter.setPen(pen)
                 painter.setBrush(QColor(60, 230, 120, 40))
                 painter.drawRect(rect.adjusted(1, 1, -1, -1))
+                if min(rect.width(), rect.height()) < MARK_RADIUS:  # a tiny field: ring it
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawEllipse(rect.center(), MARK_RADIUS, MARK_RADIUS)
         painter.end()
