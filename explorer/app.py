@@ -18,7 +18,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="start on webcam number N (0 is the first)")
     p.add_argument("--video", metavar="PATH", help="start on a video file (it loops)")
     p.add_argument("--screenshot", metavar="OUT.png",
-                   help="build the window offscreen, wait for the result, save it and exit")
+                   help="build the window offscreen, wait for the result, save it and exit; "
+                   "the suffix picks the format (.png, .jpg, .bmp, .tif, .webp)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="let --screenshot replace an existing file (without it, it refuses)")
     return p
 
 

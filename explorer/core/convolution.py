@@ -4,8 +4,9 @@ Each output pixel is the weighted window (the kernel) laid over the input at tha
 summed over the rows, columns and channels it covers, plus the filter's bias. CNN layers compute
 this *cross-correlation*; ``flip=True`` turns the kernel by 180° for a true convolution.
 
-The engine rides OpenCV (DESIGN.md §5): one ``cv2.filter2D`` per (filter, channel) on float32
-planes, with OpenCV's border extrapolation standing in for the padding, summed with ``cv2.add``.
+The engine rides OpenCV (docs/architecture.md, "Speed"): one ``cv2.filter2D`` per (filter,
+channel) on float32 planes, with OpenCV's border extrapolation standing in for the padding,
+summed with ``cv2.add``.
 What OpenCV cannot express it gets by small rewrites: a dilated kernel is the kernel spread out
 with zeros, a stride keeps every s-th pixel of the dense result, and paddings wider than the
 kernel's reach, asymmetric ones and circular ones are added explicitly with

@@ -19,22 +19,38 @@ def _fail(message: str) -> int:
 
 
 def launch(args: argparse.Namespace) -> int:
-    """Run the app for parsed options; returns the process exit code."""
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+    """Run the app for parsed options; returns the process exit code.
+
+    A batch run (``--screenshot``) exits with one line on stderr and a non-zero code on every
+    fault, never replaces a file without ``--overwrite``, and never writes the user's settings.
+    """
+    batch = args.screenshot is not None
+    if batch and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
 
     # Check what the user typed before any window exists: a typo exits with one line.
-    from explorer.core import kernels
+    from explorer.core import images, kernels, safe_files
 
+    overwrite = bool(getattr(args, "overwrite", False))
+    if batch:
+        if not args.screenshot.strip():
+            return _fail("--screenshot needs a file name, such as --screenshot sobel.png")
+        try:
+            images.check_save_path(args.screenshot, overwrite=overwrite)
+        except images.ImageError as exc:
+            return _fail(_with_overwrite_hint(exc))
     if args.preset:
         try:
             kernels.get(args.preset)
         except ValueError as exc:
             return _fail(str(exc))
-    if args.image and not Path(args.image).is_file():
-        return _fail(f"no image file at {args.image}")
-    if args.video and not Path(args.video).is_file():
-        return _fail(f"no video file at {args.video}")
+    for given, what in ((args.image, "image"), (args.video, "video")):
+        # a pipe or a device would block the start, or never end
+        problem = safe_files.regular_file_problem(given) if given else None
+        if problem == "does not exist":
+            return _fail(f"no {what} file at {given}")
+        if problem is not None:
+            return _fail(f"{given} {problem}")
     if args.camera is not None and args.camera < 0:
         return _fail("the camera number must be 0 or more")
 
@@ -51,16 +67,15 @@ def launch(args: argparse.Namespace) -> int:
 
     from explorer.ui.main_window import MainWindow
 
-    window = MainWindow(restore_settings=not args.screenshot)
-    if not args.screenshot:  # a batch export reports errors through its exit code
-        _install_excepthook(window)
+    window = MainWindow(restore_settings=not batch)
+    if batch:
+        return _batch(app, window, args, overwrite)
+    _install_excepthook(window)  # a batch export reports errors through its exit code
     if not _open_first_picture(window, args):
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
     if args.preset:
         window.kernel_editor.apply_preset_to_all(args.preset)
-    if args.screenshot:
-        return _screenshot(app, window, Path(args.screenshot))
     window.show()
     # a live source starts after the still: a camera that fails leaves the photo on screen
     if args.camera is not None:
@@ -68,6 +83,14 @@ def launch(args: argparse.Namespace) -> int:
     elif args.video:
         window.open_video(args.video)
     return app.exec()
+
+
+def _with_overwrite_hint(exc: ValueError) -> str:
+    from explorer.core.safe_files import TargetExists
+
+    if isinstance(exc, TargetExists) or isinstance(exc.__cause__, TargetExists):
+        return f"{exc}; add --overwrite to replace it"
+    return str(exc)
 
 
 def _install_excepthook(window) -> None:
@@ -86,20 +109,67 @@ def _install_excepthook(window) -> None:
     sys.excepthook = hook
 
 
+def _batch(app, window, args: argparse.Namespace, overwrite: bool) -> int:
+    """Open the picture, apply the preset, save the screenshot; the exit code says how it went.
+
+    The picture is loaded here, not through ``window.open_image``, which remembers it in the
+    user's recent files: a batch run leaves the user's settings alone.
+    """
+    from explorer.core import images
+    from explorer.resources import resource_path
+
+    path = Path(args.image) if args.image else resource_path("samples", DEFAULT_SAMPLE)
+    try:
+        picture = images.load_image(path)
+    except ValueError as exc:
+        window.shutdown()
+        return _fail(str(exc))
+    window.set_image(picture, path.name)
+    if args.preset:
+        window.kernel_editor.apply_preset_to_all(args.preset)
+    with _quiet_offscreen_notices():
+        return _screenshot(app, window, Path(args.screenshot), overwrite)
+
+
+@contextlib.contextmanager
+def _quiet_offscreen_notices():
+    """Keep a script's stderr to one line a fault: drop the offscreen platform's notice that
+    it cannot size native windows (it says nothing about the run); pass on everything else."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
 def _open_first_picture(window, args: argparse.Namespace) -> bool:
+    from explorer.core.safe_files import regular_file_problem
     from explorer.resources import resource_path
     from explorer.ui import settings_io
 
     if args.image:
         return window.open_image(args.image)
-    last = None if args.screenshot else settings_io.settings().value("source/last")
-    if isinstance(last, str) and Path(last).is_file() and window.open_image(last):
+    last = settings_io.last_picture()
+    # a damaged setting (a name too long for the system, a null character, a pipe) is skipped
+    if last is not None and regular_file_problem(last) is None and window.open_image(last):
         return True
-    window.banner.hide()  # a vanished last picture is no error: fall back to a sample
+    window.banner.dismiss()  # a vanished last picture is no error: fall back to a sample
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
 
 
-def _screenshot(app, window, out: Path) -> int:
+def _screenshot(app, window, out: Path, overwrite: bool) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
     window.resize(*SCREENSHOT_SIZE)
@@ -119,11 +189,11 @@ def _screenshot(app, window, out: Path) -> int:
         for _ in range(5):  # let layouts settle and tiles paint
             app.processEvents()
         try:
-            from explorer.ui.export import save_widget_png
+            from explorer.ui.export import save_widget
 
-            save_widget_png(window, out, 1)
-        except ValueError as exc:
-            code = _fail(str(exc))
+            save_widget(window, out, 1, overwrite=overwrite)
+        except ValueError as exc:  # e.g. a file made there while the layer was computed
+            code = _fail(_with_overwrite_hint(exc))
     window.shutdown()
     window.close()
     return code

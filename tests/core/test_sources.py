@@ -29,6 +29,7 @@ from explorer.core.sources import (
     VideoFileSource,
     list_cameras,
 )
+from tests.hostile import named_pipe, needs_fifo
 
 WAIT = 10.0  # generous guard for events that must happen; never a speed assertion
 INDEX_STEP = 23  # frame i of a test video carries the gray level 23·i in its bottom strip
@@ -329,6 +330,27 @@ def test_missing_video_reports_through_on_error(threads, tmp_path):
     assert len(rec.errors) == 1 and box.get() is None
     assert str(rec.errors[0]) == "video.mp4 cannot be read: the file does not exist"
     assert t.last_error is rec.errors[0]
+
+
+@needs_fifo
+def test_a_pipe_given_as_a_video_is_refused_before_the_decoder_waits_on_it(tmp_path):
+    with named_pipe(tmp_path / "live.mp4") as pipe, pytest.raises(SourceError) as info:
+        VideoFileSource(pipe).open()
+    assert str(info.value) == ("live.mp4 cannot be read: it is a named pipe (FIFO), not a "
+                               "regular file")
+
+
+def test_a_video_with_frames_over_the_pixel_limit_is_refused(video, monkeypatch):
+    monkeypatch.setattr(video_module, "MAX_PIXELS", 96 * 64 - 1)
+    with pytest.raises(SourceError) as info:
+        VideoFileSource(video).open()
+    assert str(info.value) == (f"{video.name} cannot be read: its frames are 96×64 pixels, "
+                               f"more than the 0-megapixel limit")
+    monkeypatch.setattr(video_module, "MAX_PIXELS", 96 * 64)
+    source = VideoFileSource(video)
+    source.open()
+    assert source.size == (96, 64)
+    source.release()
 
 
 def test_corrupt_video_reports_through_on_error(threads, tmp_path):

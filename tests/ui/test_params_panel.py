@@ -197,7 +197,7 @@ def expected_current(h, w, c, doc) -> dict:
 
 
 def test_current_layer_follows_the_explorer(panel, document):
-    document.set_image(np.zeros((2688, 4032, 3), np.uint8), "photo")
+    document.set_still(np.zeros((2688, 4032, 3), np.uint8), "photo")
     panel.set_preset(CURRENT)
     # processing size 640: scale 640/4032, 2688 → 426.67 → 427 rows
     assert panel.setup().input_shape == (427, 640, 3)
@@ -225,13 +225,13 @@ def test_current_layer_follows_the_explorer(panel, document):
     assert panel.counts["conv"].params == (5 * 3 * 1 + 1) * 8
     assert panel.counts == expected_current(213, 320, 1, document)
 
-    document.set_image(np.zeros((100, 50), np.uint8), "small")  # never enlarged
+    document.set_still(np.zeros((100, 50), np.uint8), "small")  # never enlarged
     assert panel.setup().input_shape == (100, 50, 1)
     assert panel.preset == CURRENT
 
     document.input.grayscale = False
     document.input.max_side = 8000  # a big picture at full size is not clipped to 4096
-    document.set_image(np.broadcast_to(np.uint8(0), (4000, 6000, 3)), "big")
+    document.set_still(np.broadcast_to(np.uint8(0), (4000, 6000, 3)), "big")
     assert panel.setup().input_shape == (4000, 6000, 3)
     assert panel.counts == expected_current(4000, 6000, 3, document)
 
@@ -245,22 +245,22 @@ def test_without_a_picture_the_current_layer_assumes_640x480(panel, document):
 def test_a_lecture_preset_ignores_the_explorer(panel, document):
     panel.set_preset("lecture_1000")
     document.layer.stride = 3
-    document.set_image(np.zeros((50, 50, 3), np.uint8), "x")
+    document.set_still(np.zeros((50, 50, 3), np.uint8), "x")
     assert panel.preset == "lecture_1000"
     assert params_of(panel) == [10**12, 10**8, 10**2]
 
 
 def test_cleanup_disconnects_from_the_document(qtbot, document):
-    before = [len(document.layer.events.all), len(document.input.events.all),
-              len(document.image_changed)]
+    signals = (document.stack.layer_changed, document.input.events.all,
+               document.source_changed, document.params.events.all)
+    before = [len(s) for s in signals]
     panel = ParamsPanel(document)
     qtbot.addWidget(panel)
     panel.set_preset(CURRENT)
-    assert len(document.layer.events.all) == before[0] + 1
+    assert [len(s) for s in signals] == [n + 1 for n in before]
     panel.close()  # closeEvent cleans up
     panel.cleanup()  # and a second time is harmless
-    assert [len(document.layer.events.all), len(document.input.events.all),
-            len(document.image_changed)] == before
+    assert [len(s) for s in signals] == before
     document.layer.n_filters = 9
     assert panel.filters_field.value() != 9
 

@@ -1,8 +1,9 @@
 """The kernel editor (right dock): the weights and bias of one filter, presets, and a library.
 
-Every edit goes straight to the document (``document.filters``); the editor redraws from the
-document's ``changed`` signal, so what it shows is always what the layer computes with. It
-never computes the layer: the main window coalesces document events into one request.
+It edits the selected filter of the selected layer. Every edit goes straight to the document
+(``document.filters``, the selected layer's bank); the editor redraws from the stack's
+signals, so what it shows is always what the layer computes with. It never computes the
+layer: the controller coalesces document events into one request.
 
 Where an operation acts:
 
@@ -37,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core import kernels
+from explorer.core import kernels, safe_files
 from explorer.state import Document, Filter, default_filter
 from explorer.ui.widgets.kernel_slices import KernelSlices
+from explorer.ui.widgets.plain_text import plain_tooltip
 
 EDITED = " (edited)"
 BIAS_LIMIT = 1000.0  # inputs are 0–255, so larger biases only blank the map
@@ -100,7 +102,8 @@ class KernelEditor(QWidget):
         self._tabs.addTab(self._build_presets_tab(), "Presets")
         self._tabs.addTab(self._build_library_tab(), "My kernels")
         self._tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self._status = QLabel(wordWrap=True)
+        # messages quote kernel and file names: never read them as markup
+        self._status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._status.hide()
 
         layout = QVBoxLayout(self)
@@ -115,16 +118,17 @@ class KernelEditor(QWidget):
         layout.addStretch(1)
 
         self._connections: list[tuple[object, Callable]] = [
-            (document.filters.changed, self._on_filters_changed),
-            (document.display.events.selected_filter, self._on_selected_filter_changed),
-            (document.layer.events.kernel_h, self._on_kernel_shape_changed),
-            (document.layer.events.kernel_w, self._on_kernel_shape_changed),
-            (document.layer.events.n_filters, self._on_n_filters_changed),
+            (document.stack.filters_changed, self._on_filters_changed),
+            (document.stack.layer_changed, self._on_layer_changed),
+            (document.stack.changed, self._sync),
+            (document.selection.events.filter, self._on_selected_filter_changed),
+            (document.selection.events.layer, self._on_selected_filter_changed),
             (document.input.events.grayscale, self._on_grayscale_changed),
         ]
         for signal, slot in self._connections:
             signal.connect(slot)
         self._sync()
+        self._library.remove_stale_temp_files()  # left by a save that was killed
         self.reload_library()
 
     # --- construction --------------------------------------------------------------------
@@ -185,7 +189,7 @@ class KernelEditor(QWidget):
             self._preset_combo.setItemData(
                 self._preset_combo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
         self._preset_combo.currentIndexChanged.connect(self._on_preset_combo_changed)
-        self._preset_text = QLabel(wordWrap=True)
+        self._preset_text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._preset_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._preset_text.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
         apply_one = QPushButton("Apply")
@@ -266,8 +270,7 @@ class KernelEditor(QWidget):
 
     def selected_filter(self) -> int:
         """The document's selected filter, kept within the filters that exist."""
-        count = len(self._document.filters)
-        return min(max(self._document.display.selected_filter, 0), max(count - 1, 0))
+        return self._document.selected_filter()
 
     def library_names(self) -> list[str]:
         """The saved kernels listed in the editor."""
@@ -278,16 +281,17 @@ class KernelEditor(QWidget):
         return self._status.text()
 
     # --- document → widgets --------------------------------------------------------------
-    def _on_filters_changed(self) -> None:
-        self._sync()
+    def _on_filters_changed(self, index: int) -> None:
+        if index == self._document.selected_index:
+            self._sync()
+
+    def _on_layer_changed(self, index: int, name: str) -> None:
+        # the bank has reshaped (kernel size, count), or a deeper layer's input maps changed
+        if name in ("kernel_h", "kernel_w", "n_filters") and index in (
+                self._document.selected_index, self._document.selected_index - 1):
+            self._sync()
 
     def _on_selected_filter_changed(self, *_: object) -> None:
-        self._sync()
-
-    def _on_kernel_shape_changed(self, *_: object) -> None:
-        self._sync()  # the filter bank has reshaped its kernels; the grids follow
-
-    def _on_n_filters_changed(self, *_: object) -> None:
         self._sync()
 
     def _on_grayscale_changed(self, *_: object) -> None:
@@ -308,7 +312,7 @@ class KernelEditor(QWidget):
         if not len(bank):
             return
         chosen = bank[index]
-        self._slices.set_volume(chosen.weights)
+        self._slices.set_volume(chosen.weights, self._input_names(bank.channels))
         with QSignalBlocker(self._bias):
             self._bias.setValue(chosen.bias)
         self._save_name.setPlaceholderText(display_name(chosen.name))
@@ -320,10 +324,21 @@ class KernelEditor(QWidget):
         for text in ("Transpose", "Rotate 90° ↺"):
             self._transform_buttons[text].setEnabled(kh == kw)
 
+    def _input_names(self, channels: int) -> tuple[str, ...] | None:
+        """The names of the maps the selected layer sees (None: the picture's channels)."""
+        doc = self._document
+        index = doc.selected_index
+        if index == 0:
+            return None
+        names = doc.stack[index - 1].filters.names()
+        if len(names) != channels:
+            return None
+        return tuple(display_name(n) for n in names)
+
     # --- widgets → document --------------------------------------------------------------
     def _on_filter_combo_changed(self, index: int) -> None:
         if index >= 0:
-            self._document.display.selected_filter = index
+            self._document.selection.filter = index
 
     def _on_bias_changed(self, value: float) -> None:
         self._try(lambda: self._document.filters.set_bias(self.selected_filter(), value))
@@ -420,7 +435,7 @@ class KernelEditor(QWidget):
     def apply_lecture_set(self) -> None:
         """Every filter back to the lecture's starting presets, with bias 0."""
         bank = self._document.filters
-        self._try(lambda: bank.set_filters([default_filter(i) for i in range(len(bank))]))
+        self._try(lambda: bank.set_filters([default_filter(bank, i) for i in range(len(bank))]))
 
     def _say_if_cropped(self, preset: kernels.KernelPreset) -> None:
         kh, kw = self._document.filters.kernel_shape
@@ -443,7 +458,8 @@ class KernelEditor(QWidget):
         for kernel in saved.values():
             item = QListWidgetItem(kernel.name)
             tip = f"{_shape_text(kernel.weights.shape)}, bias {kernel.bias:g}"
-            item.setToolTip(f"{tip}\n{kernel.description}" if kernel.description else tip)
+            item.setToolTip(plain_tooltip(f"{tip}\n{kernel.description}"
+                                          if kernel.description else tip))
             self._library_list.addItem(item)
         return True
 
@@ -514,8 +530,11 @@ class KernelEditor(QWidget):
         try:
             moved = self._library.set_aside()
         except OSError as err:
-            self._say(f"the damaged library could not be renamed ({err.strerror or err})",
-                      error=True)
+            cause = safe_files.describe_os_error(err, self._library.path)
+            self._say(f"the damaged library could not be renamed ({cause})", error=True)
+            return None
+        except ValueError as err:  # another window is saving: the lock was not free
+            self._say(str(err), error=True)
             return None
         self.reload_library()
         self._say(f"the damaged library was renamed to {moved.name}; new kernels go to a "

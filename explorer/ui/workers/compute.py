@@ -1,8 +1,9 @@
-"""The compute worker: runs the pure layer pipeline off the GUI thread.
+"""The compute worker: runs stack requests off the GUI thread.
 
 One slot holds the newest request; a request that arrives while another is being computed
-replaces any waiting one, so dragging a slider or a live camera never builds a backlog
-(DESIGN.md §3). Results come back through queued signals; the receiver drops stale generations.
+replaces any waiting one, so dragging a slider or a live camera never builds a backlog (see
+docs/architecture.md, "The request path"). Results come back through queued signals; the
+receiver drops stale generations.
 """
 
 from __future__ import annotations
@@ -12,25 +13,30 @@ import traceback
 
 from PySide6.QtCore import QThread, Signal
 
-from explorer.core.pipeline import BufferPool, LayerResult, Request, run_layer
+from explorer.core.pipeline import BufferPool, StackComputer, StackRequest, StackResult
 
 
 class ComputeWorker(QThread):
-    """A thread that computes the newest :class:`Request` it has been given."""
+    """A thread that computes the newest :class:`StackRequest` it has been given."""
 
-    result_ready = Signal(object)  # LayerResult
+    result_ready = Signal(object)  # StackResult
     failed = Signal(int, str)  # generation, a message for the user
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("compute-worker")
         self._cond = threading.Condition()
-        self._pending: Request | None = None
+        self._pending: StackRequest | None = None
         self._stopping = False
         self.superseded = 0  # requests replaced before they were computed
-        self.buffers = BufferPool()  # live frames borrow their maps from here
+        self._computer = StackComputer()
 
-    def submit(self, request: Request) -> None:
+    @property
+    def buffers(self) -> BufferPool:
+        """Live frames borrow their maps from here; the window hands them back."""
+        return self._computer.buffers
+
+    def submit(self, request: StackRequest) -> None:
         """Queue ``request``, replacing any request that has not started yet."""
         with self._cond:
             if self._pending is not None:
@@ -58,13 +64,13 @@ class ComputeWorker(QThread):
                 request, self._pending = self._pending, None
             self._compute(request)
 
-    def _compute(self, request: Request) -> None:
+    def _compute(self, request: StackRequest) -> None:
         try:
-            result: LayerResult = run_layer(request, self.buffers if request.live else None)
+            result: StackResult = self._computer.compute(request)
         except ValueError as exc:
             self.failed.emit(request.generation, str(exc))
         except MemoryError:
-            self.failed.emit(request.generation, "not enough memory for this layer: "
+            self.failed.emit(request.generation, "not enough memory for this stack: "
                              "lower the processing size or the number of filters")
         except Exception as exc:  # a bug must not kill the worker or the app
             traceback.print_exc()
