@@ -127,8 +127,12 @@ def test_overlays_blend_the_map_over_the_picture():
     assert out.shape == (8, 8, 3)
     assert out[0, 7, 0] == round(0.5 * 255 + 0.5 * 100)  # the hot unit, a 4×4 block
     assert out[7, 0, 0] == 50  # a cold unit: half the picture
-    heat = heat_overlay(picture, np.zeros((8, 8), np.float32), 1.0, GREY_LUT, opacity=1.0)
-    assert (heat == 128).all()  # zero drop is the middle of the ±limit scale
+    heat = np.zeros((8, 8), np.float32)
+    heat[0, 0], heat[0, 1] = 1.0, 0.5
+    out = heat_overlay(picture, heat, 1.0, GREY_LUT, opacity=1.0)
+    assert out[0, 0, 0] == 255  # the full value: all colour (the top of the ±1 scale)
+    assert out[0, 1, 0] == round(0.5 * 100 + 0.5 * 191)  # half the value: half colour
+    assert (out[1:] == 100).all()  # no drop: the picture unchanged
 
 
 # --- occlusion ------------------------------------------------------------------------------

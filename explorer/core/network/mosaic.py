@@ -132,8 +132,15 @@ def overlay(picture: np.ndarray, plane: np.ndarray, levels: tuple[float, float],
 
 
 def heat_overlay(picture: np.ndarray, heat: np.ndarray, limit: float, lut: np.ndarray,
-                 opacity: float = 0.6) -> np.ndarray:
-    """A signed heat map (e.g. the drop in probability) blended over the picture, ±limit."""
+                 opacity: float = 0.75) -> np.ndarray:
+    """A signed heat map (e.g. the drop in probability) over the picture, colours at ±limit.
+
+    Each pixel's colour covers the picture as much as its value is strong: where the value is
+    near 0 the picture shows through unchanged, so the eye goes to what matters.
+    """
     limit = limit if limit > 0 else 1.0
-    rgb = colorize(np.ascontiguousarray(heat, np.float32), (-limit, limit), lut)
-    return cv2.addWeighted(rgb, opacity, picture, 1.0 - opacity, 0.0)
+    heat = np.ascontiguousarray(heat, np.float32)
+    rgb = colorize(heat, (-limit, limit), lut).astype(np.float32)
+    alpha = (opacity * np.clip(np.abs(heat) / limit, 0.0, 1.0))[:, :, None]
+    blended = picture.astype(np.float32) * (1.0 - alpha) + rgb * alpha
+    return np.rint(blended).astype(np.uint8)

@@ -425,8 +425,9 @@ class NetworkTab(Tab):
         name = self.net.classes.label(step.target) if self.net is not None else str(step.target)
         peak = float(step.heat.max())
         self.picture_title.setText(
-            f"Red: covering there lowers p({name}) = {step.base:.0%}, by up to "
-            f"{peak:.0%} points; blue raises it. The picture it was run on.")
+            f"Occlusion of this picture: red where the grey square lowers p({name}) = "
+            f"{100 * step.base:.1f} % (by up to {100 * peak:.1f} points), blue where it "
+            "raises it.")
         self.occlusion_shown.emit(step)
 
     def _on_occlusion_failed(self, job: int, message: str) -> None:
