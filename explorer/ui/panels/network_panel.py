@@ -114,6 +114,9 @@ class NetworkTab(Tab):
         self.picture = PictureView()
         self.field_label = QLabel("Hover a feature map to see what one unit looks at.")
         self.field_label.setWordWrap(True)
+        for label in (self.picture_title, self.field_label):  # no jumps as the text changes
+            label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 4)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.bars = ClassBars()
         self.bars.set_note("no guesses yet")
         self.occlusion_box = OcclusionBox()
