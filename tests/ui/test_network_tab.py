@@ -227,3 +227,20 @@ def test_a_missing_package_is_explained_in_the_tab(qtbot):
     assert not widget.layer_table.isEnabled() and not widget.use_button.isEnabled()
     widget.set_source(picture("coffee.png"), "coffee", False)  # nothing to do, no crash
     widget.cleanup()
+
+
+def test_in_the_window_the_tab_gets_the_picture_and_sends_kernels_to_the_explorer(qtbot,
+                                                                                   window):
+    tab = window.network_tab
+    bar = window.tabs.tabBar()
+    index = window.tabs.indexOf(tab)
+    assert window.tabs.tabText(index) == "Network"
+    with qtbot.waitSignal(tab.result_shown, timeout=30_000):  # loads, then sees the coffee
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tab.bars.guesses()[0].label in {"espresso", "cup", "coffee mug"}
+    tab.pages.setCurrentIndex(1)
+    qtbot.mouseClick(tab.use_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.maps_panel
+    spec = window.document.layer_spec()
+    assert spec.n_filters == 32 and spec.stride == (2, 2) and spec.activation == "relu"
+    np.testing.assert_allclose(spec.weights, tab.net.folded_conv("stem")[0] / 128, rtol=1e-5)
