@@ -21,7 +21,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="build the window offscreen, wait for the result, save it and exit; "
                    "the suffix picks the format (.png, .jpg, .bmp, .tif, .webp)")
     p.add_argument("--overwrite", action="store_true",
-                   help="let --screenshot replace an existing file (without it, it refuses)")
+                   help="let --screenshot or --save-animation replace an existing file "
+                   "(without it, they refuse)")
+    p.add_argument("--step-through", metavar="EXAMPLE",
+                   help="open the step-through on a worked example (lecture-edge, "
+                   "lecture-volume, strides, dilation, transposed, max-pool, …)")
+    p.add_argument("--save-animation", metavar="OUT.gif",
+                   help="with --step-through: save the example as a GIF, an MP4 or numbered "
+                   "PNG frames (by the suffix) at 1280×720 and exit")
+    p.add_argument("--frame-ms", metavar="MS", type=int, default=800,
+                   help="how long each step of a saved animation lasts (default 800)")
     return p
 
 

@@ -78,7 +78,9 @@ def _representations(crop: np.ndarray, layers: Sequence[LayerSpec], dense: np.nd
             name = f"layer {stage.index + 1} pool"
             whole[name] = stage.pooled
             planes[name] = stage.pooled[:, :, k]
-    hidden = np.maximum(dense @ x.ravel(), 0.0)
+    # the dense layer sees the picture centred (as networks normalise their input): otherwise
+    # its units answer mostly to the mean brightness, which no shift changes
+    hidden = np.maximum(dense @ (x - x.mean(axis=(0, 1))).ravel(), 0.0)
     whole["dense (random weights)"] = hidden
     return whole, planes
 

@@ -123,6 +123,11 @@ def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
         img = img[:, :, None]
     if img.ndim != 3:
         raise ValueError(f"an image must be 2-D or 3-D, not of shape {img.shape}")
+    if img.dtype.kind == "f" and img.dtype != np.float32:
+        big = float(np.abs(img).max(initial=0.0)) if img.size else 0.0
+        if not np.isfinite(big) or big > np.finfo(np.float32).max:
+            raise ValueError("the picture holds values beyond what 32-bit numbers can hold")
+        img = img.astype(np.float32)
     if img.shape[2] == channels:
         return img  # convolve converts each plane itself; a float32 copy of the frame costs ms
     if channels == 1:  # float luma: no rounding to 8 bits on the way

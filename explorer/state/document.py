@@ -121,8 +121,14 @@ class Document:
         return self.live.name if self.live.active else self.still.name
 
     def set_still(self, image: np.ndarray, name: str, path: str | None = None) -> None:
-        """A new still picture; a gray one switches the first layer to gray input."""
-        self.still = Still(image, name, path)
+        """A new still picture (uint8, gray or RGB); a gray one switches to gray input."""
+        image = np.asarray(image)
+        if image.dtype != np.uint8 or not (
+                image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)) \
+                or min(image.shape[:2]) < 1:
+            raise ValueError(f"a picture is (H, W) or (H, W, 3) uint8, not {image.dtype} of "
+                             f"shape {image.shape}")
+        self.still = Still(image, str(name), path)
         self.input.grayscale = image.ndim == 2
         self.source_changed.emit()
 

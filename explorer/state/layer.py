@@ -16,6 +16,8 @@ from psygnal import Signal, evented
 from explorer.core.pipeline import LayerSpec
 from explorer.state.limits import MAX_FILTERS, Validated
 
+MAX_NAME = 200
+
 
 @evented
 @dataclass
@@ -158,6 +160,8 @@ class FilterBank:
         self.changed.emit()
 
     def set_name(self, i: int, name: str) -> None:
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+            raise ValueError(f"a filter's name is 1 to {MAX_NAME} characters of text")
         self._filters[i].name = name
         self.changed.emit()
 

@@ -193,6 +193,7 @@ class ExplorerController(QObject):
         """
         self._frame = None
         self._results_shown.clear()
+        self._drop_in_flight()
         live = self.document.live
         live.frozen = False
         live.frame_height = live.frame_width = 0
@@ -204,11 +205,16 @@ class ExplorerController(QObject):
         """Back to the still picture, exactly as it was."""
         self.live.stop()
         self._frame = None
+        self._drop_in_flight()
         live = self.document.live
         if live.active:
             live.active = False
             live.frozen = False
             self._on_source_changed()
+
+    def _drop_in_flight(self) -> None:
+        """Results of the previous source still being computed are not shown when they land."""
+        self._shown_generation = self._generation
 
     def restart_live(self) -> bool:
         if not self.live.restart():

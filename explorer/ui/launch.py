@@ -21,12 +21,16 @@ def _fail(message: str) -> int:
 def launch(args: argparse.Namespace) -> int:
     """Run the app for parsed options; returns the process exit code.
 
-    A batch run (``--screenshot``) exits with one line on stderr and a non-zero code on every
-    fault, never replaces a file without ``--overwrite``, and never writes the user's settings.
+    A batch run (``--screenshot`` or ``--save-animation``) exits with one line on stderr and a
+    non-zero code on every fault, never replaces a file without ``--overwrite``, and never
+    writes the user's settings.
     """
-    batch = args.screenshot is not None
+    animation = args.save_animation is not None
+    batch = args.screenshot is not None or animation
     if batch and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
+    if animation:
+        return _save_animation(args)
 
     # Check what the user typed before any window exists: a typo exits with one line.
     from explorer.core import images, kernels, safe_files
@@ -53,6 +57,13 @@ def launch(args: argparse.Namespace) -> int:
             return _fail(f"{given} {problem}")
     if args.camera is not None and args.camera < 0:
         return _fail("the camera number must be 0 or more")
+    if args.step_through:
+        from explorer.core.stepthrough import example
+
+        try:
+            example(args.step_through)
+        except ValueError as exc:
+            return _fail(str(exc))
 
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
@@ -76,6 +87,9 @@ def launch(args: argparse.Namespace) -> int:
         return _fail(window.banner.text() or f"cannot open {args.image}")
     if args.preset:
         window.kernel_editor.apply_preset_to_all(args.preset)
+    if args.step_through:
+        window.tabs.setCurrentWidget(window.stepthrough)
+        window.stepthrough.select_example(args.step_through)
     window.show()
     # a live source starts after the still: a camera that fails leaves the photo on screen
     if args.camera is not None:
@@ -91,6 +105,36 @@ def _with_overwrite_hint(exc: ValueError) -> str:
     if isinstance(exc, TargetExists) or isinstance(exc.__cause__, TargetExists):
         return f"{exc}; add --overwrite to replace it"
     return str(exc)
+
+
+def _save_animation(args: argparse.Namespace) -> int:
+    """Batch: the step-through of one example as an animation file; no window, no settings."""
+    from explorer.core.animation import check_frame_ms, check_writable, save_animation
+    from explorer.core.stepthrough import example, walk
+
+    if not args.step_through:
+        return _fail("--save-animation needs --step-through EXAMPLE")
+    if not args.save_animation.strip():
+        return _fail("--save-animation needs a file name, such as --save-animation edge.gif")
+    try:
+        walkthrough = walk(example(args.step_through))
+        out = check_writable(args.save_animation)
+        frame_ms = check_frame_ms(args.frame_ms)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if out.exists() and not getattr(args, "overwrite", False):
+        return _fail(f"{out} exists; add --overwrite to replace it")
+
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    from explorer.ui.step_frames import frame_steps, render_frames
+
+    try:
+        save_animation(render_frames(walkthrough, frame_steps(walkthrough)), out, frame_ms)
+    except ValueError as exc:
+        return _fail(str(exc))
+    return 0
 
 
 def _install_excepthook(window) -> None:

@@ -16,11 +16,13 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from explorer.core import images
+from explorer.core.safe_files import regular_file_problem
 from explorer.core.sources import CameraSource, SyntheticSource, VideoFileSource, list_cameras
 from explorer.ui.widgets.banner import sentence
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg);;All files (*)"
-SAVE_FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg);;All files (*)"
+SAVE_FILTER = ("PNG image (*.png);;JPEG image (*.jpg *.jpeg);;BMP image (*.bmp);;"
+               "TIFF image (*.tif *.tiff);;WebP image (*.webp)")
 CAMERA_SIZES = ((640, 480), (1280, 720), (1920, 1080))
 KIND_WORDS = {"camera": "camera", "video": "video", "synthetic": "scene"}
 
@@ -102,8 +104,12 @@ class LiveSourcesMixin:
         self.start_live(lambda: CameraSource(index, w, h), f"Camera {index}", "camera")
 
     def open_video(self, path: str | Path) -> bool:
-        if not Path(path).is_file():
+        problem = regular_file_problem(path)
+        if problem == "does not exist":
             self.show_error(f"No video file at {path}.")
+            return False
+        if problem is not None:  # a pipe or a device would never end
+            self.show_error(sentence(f"{Path(path).name} {problem}"))
             return False
         self.start_live(lambda: VideoFileSource(path, loop=True), Path(path).name, "video")
         return True

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.translation_panel import TranslationPanel
 from explorer.ui.tab import Tab
@@ -106,6 +108,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs.addTab(self.params_panel, "Parameters")
         self.extra_tabs: list[Tab] = []
         self.translation_panel = self.add_tab(TranslationPanel(doc))
+        self.stepthrough = self.add_tab(StepThroughTab())
         self.text_tab = self.add_tab(TextTab())
         self.network_tab = self.add_tab(NetworkTab())
         central = QWidget()
@@ -120,8 +123,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.kernel_dock = self._dock("Kernels", self.kernel_editor,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
-        self._kernel_dock_wanted = True
+        self._docks_hidden: dict[QDockWidget, bool] = {}  # hidden for a tab, not by the user
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._size_by_current_tab()
 
     def add_tab(self, tab: Tab) -> Tab:
         """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""
@@ -158,20 +162,42 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index)
+        self._size_by_current_tab()
         self.document.display.tab = self._tab_key(widget)
         self.controller.set_explorer_visible(widget is self.maps_panel)
-        # the parameter comparison and the other tabs need the width: the kernel editor
-        # steps aside for them and comes back with the explorer
-        if widget is self.maps_panel:
-            if self._kernel_dock_wanted:
-                self.kernel_dock.show()
-        elif self.kernel_dock.isVisible():
-            self._kernel_dock_wanted = True
-            self.kernel_dock.hide()
+        # the kernel editor belongs to the explorer, the layer controls to the tabs that work
+        # on the stack; the other tabs get the width, and the docks come back with their tab
+        self._show_dock(self.kernel_dock, widget is self.maps_panel)
+        self._show_dock(self.layer_dock, widget in (self.maps_panel, self.params_panel)
+                        or getattr(widget, "uses_layers", False))
+        if widget is self.stepthrough:
+            self.stepthrough.set_explorer_layer(self.document.layer_spec(0))
         if isinstance(widget, Tab):
             image = self.controller.source_image()
             if image is not None:
                 widget.set_source(image, self.document.source_name, self.document.live.active)
+
+    def _size_by_current_tab(self) -> None:
+        """The window's minimum width is the shown tab's, not the widest hidden tab's (a
+        stacked widget asks every page; an ignored size policy takes a page out of that)."""
+        current = self.tabs.currentWidget()
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            policy = QSizePolicy.Policy.Preferred if page is current else \
+                QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+
+    def _show_dock(self, dock: QDockWidget, wanted_here: bool) -> None:
+        """Hide a dock for a tab that does not need it, and bring it back afterwards unless
+        the user closed it."""
+        hidden_by_tab = self._docks_hidden.get(dock, False)
+        if wanted_here:
+            if hidden_by_tab:
+                dock.show()
+            self._docks_hidden[dock] = False
+        elif dock.isVisible():
+            dock.hide()
+            self._docks_hidden[dock] = True
 
     def _on_source_picture(self, image: np.ndarray, name: str, live: bool) -> None:
         widget = self.tabs.currentWidget()
@@ -194,8 +220,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
+        # closable, so that View > Layers / Kernels can take it away and bring it back
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -236,6 +264,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             "Save the stack, every kernel, the picture and the display in one file"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Export view…", self.export_dialog, "Ctrl+E"))
+        file_menu.addAction(self._action("Export &animation…",
+                                         self.stepthrough.export_animation_dialog,
+                                         tip="The step-through as a GIF, an MP4 or PNG frames"))
         self.copy_action = self._action("&Copy view", self.copy_view, QKeySequence.StandardKey.Copy,
                                         "Copy a picture of the window to the clipboard")
         file_menu.addAction(self.copy_action)
@@ -247,6 +278,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.layer_dock.toggleViewAction())
         view_menu.addAction(self.kernel_dock.toggleViewAction())
+        view_menu.addAction(self.stepthrough.presentation_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Reset to defaults", self.reset_to_defaults,
                                          tip="Forget every setting and start afresh"))
@@ -324,9 +356,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.recent_menu.clear()
         files = settings_io.recent_files() if self._persist else []
         for path in files:
+            # "&" in a file name would make the next letter a keyboard shortcut
             self.recent_menu.addAction(
-                self._action(Path(path).name, lambda _=False, p=path: self.open_image(p),
-                             tip=path))
+                self._action(Path(path).name.replace("&", "&&"),
+                             lambda _=False, p=path: self.open_image(p), tip=path))
         self.recent_menu.setEnabled(bool(files))
 
     # --- sessions ------------------------------------------------------------------------
@@ -462,11 +495,17 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
-    def save_settings(self) -> None:
+    def save_settings(self) -> bool:
+        """Keep the window and the session for the next start; says so when it cannot."""
         store = settings_io.settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
-        settings_io.save_document(self.document, store)
+        saved = settings_io.save_document(self.document, store)
+        if not saved:
+            self.show_error(f"Your settings could not be saved to {store.fileName()} (the disk "
+                            "may be full or the folder read-only); use File > Save session to "
+                            "keep this work.", sticky=True)
+        return saved
 
     def reset_to_defaults(self) -> None:
         if self._persist:

@@ -40,12 +40,15 @@ def _text(store: QSettings, key: str) -> str | None:
     return value
 
 
-def save_document(doc: Document, store: QSettings | None = None) -> None:
-    """Keep the document for the next start (the picture by its path only)."""
+def save_document(doc: Document, store: QSettings | None = None) -> bool:
+    """Keep the document for the next start (the picture by its path only); False when the
+    settings file could not be written (a full disk, a read-only folder)."""
     store = store or settings()
     store.setValue(SESSION_KEY, session_text(doc, embed_picture=False))
     for key in OLD_KEYS:
         store.remove(key)
+    store.sync()
+    return store.status() == QSettings.Status.NoError
 
 
 def restore_document(doc: Document, store: QSettings | None = None) -> list[str]:
@@ -56,9 +59,10 @@ def restore_document(doc: Document, store: QSettings | None = None) -> list[str]
         return []
     try:
         session = parse_lenient(load_json_text(text, "the saved session"))
-    except SessionError as exc:
+        apply_session(doc, session)
+    except ValueError as exc:  # SessionError, or a stack the document refuses
+        doc.reset()
         return [f"{exc}; the app starts with its defaults"]
-    apply_session(doc, session)
     return [f"{note}; that part starts with its defaults" for note in session.notes]
 
 

@@ -372,3 +372,34 @@ def test_still_then_live_then_still_gives_back_the_same_picture_and_size(qtbot, 
     assert doc.still.image is still
     np.testing.assert_array_equal(after.picture, before.picture)
     assert doc.input.max_side == 320 and not doc.live.active
+
+
+def test_each_tab_keeps_only_the_docks_it_uses(qtbot, window):
+    tabs = window.tabs
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        widget = tabs.widget(i)
+        stack_tab = widget in (window.maps_panel, window.params_panel) or \
+            getattr(widget, "uses_layers", False)
+        assert window.layer_dock.isVisible() == stack_tab, tabs.tabText(i)
+        assert window.kernel_dock.isVisible() == (widget is window.maps_panel), tabs.tabText(i)
+    tabs.setCurrentWidget(window.maps_panel)
+    assert window.layer_dock.isVisible() and window.kernel_dock.isVisible()
+    window.kernel_dock.toggleViewAction().trigger()  # closed by the user (View menu): a tab
+    assert not window.kernel_dock.isVisible()  # round trip does not bring it back
+    tabs.setCurrentWidget(window.text_tab)
+    tabs.setCurrentWidget(window.maps_panel)
+    assert not window.kernel_dock.isVisible()
+
+
+def test_the_step_through_gets_the_explorers_first_layer(qtbot, window):
+    window.document.layer.stride = 2
+    window.tabs.setCurrentWidget(window.stepthrough)
+    assert window.stepthrough._layer.stride == (2, 2)
+
+
+def test_the_view_menu_can_always_hide_and_show_the_docks(qtbot, window):
+    for tab in (window.maps_panel, window.params_panel):
+        window.tabs.setCurrentWidget(tab)
+        for dock in (window.layer_dock, window.kernel_dock):
+            assert dock.toggleViewAction().isEnabled()

@@ -43,6 +43,7 @@ class TranslationPanel(Tab):
     """Shift slider, maps before and after, and similarity curves per layer."""
 
     title = "Translation"
+    uses_layers = True  # the study runs the explorer's own stack
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +84,9 @@ class TranslationPanel(Tab):
         self.plot.setLabel("left", "similarity to the unshifted output")
         self.plot.setYRange(-0.1, 1.02)
         self.plot.showGrid(x=True, y=True, alpha=0.3)
-        self.legend = self.plot.addLegend(offset=(-10, -10), labelTextColor="k")
+        # bottom left: the curves start at 1 and stay high on the left
+        self.legend = self.plot.addLegend(offset=(10, -10), labelTextColor="k",
+                                          brush=pg.mkBrush(255, 255, 255, 220))
         self.marker = pg.InfiniteLine(4, pen=pg.mkPen("#999999", style=Qt.PenStyle.DotLine))
         self.plot.addItem(self.marker)
 

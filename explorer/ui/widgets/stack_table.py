@@ -62,6 +62,10 @@ class StackTable(QTableWidget):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrap(False)
+        font = self.font()
+        if font.pointSizeF() > 0:  # a narrow dock: a slightly smaller type fits the columns
+            font.setPointSizeF(font.pointSizeF() * 0.9)
+            self.setFont(font)
         self.itemSelectionChanged.connect(self._on_selection)
 
     def show_stack(self, specs: Sequence[LayerSpec], infos: Sequence[StageInfo],
