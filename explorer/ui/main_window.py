@@ -44,6 +44,7 @@ from explorer.ui.export_dialog import ExportDialog
 from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
+from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
@@ -122,6 +123,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.translation_panel = self.add_tab(TranslationPanel(doc))
         self.stepthrough = self.add_tab(StepThroughTab())
         self.text_tab = self.add_tab(TextTab())
+        self.network_tab = self.add_tab(NetworkTab())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
