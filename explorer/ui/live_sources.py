@@ -181,14 +181,14 @@ class LiveSourcesMixin:
         word = KIND_WORDS.get(live.kind, "source")
         dropped = feed.dropped + controller.worker.superseded
         text = (f"{live.name}: {word} {feed.capture_fps:.0f} fps · processed "
-                f"{controller.processed_fps():.0f} fps · latency {controller.latency_ms:.0f} ms"
-                f" · dropped {dropped}")
+                f"{controller.processed_fps():.0f} fps · {controller.latency_ms:.0f} ms late"
+                f" · {dropped} dropped")
         result = self.last_result
         if live.frame_height and result is not None:
             shown = result.picture.shape[:2]
             if shown != (live.frame_height, live.frame_width):
-                text += (f" · computing {shown[0]}×{shown[1]} of {live.frame_height}×"
-                         f"{live.frame_width} frames")
+                text += (f" · at {shown[0]}×{shown[1]} of {live.frame_height}×"
+                         f"{live.frame_width}")
         if live.frozen:
             text += " · FROZEN"
         self.status_live.setText(text)

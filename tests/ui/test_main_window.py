@@ -143,12 +143,13 @@ def test_the_worker_computes_the_newest_request_and_skips_the_rest(qtbot, window
     computed: list[int] = []
     real = computer.compute
 
-    def gated(request: StackRequest) -> StackResult:
+    def gated(request: StackRequest, token=None) -> StackResult:
         computed.append(request.generation)
         if request.generation == 1000:
             started.set()
             gate.wait(10)
-        return real(request)
+            assert token.cancelled  # a newer still request stops the one it replaces
+        return real(request, token)
 
     computer.compute = gated
     image, specs = window.source_image(), window.document.stack_specs()
@@ -423,3 +424,15 @@ def test_the_view_menu_can_always_hide_and_show_the_docks(qtbot, window):
         window.tabs.setCurrentWidget(tab)
         for dock in (window.layer_dock, window.kernel_dock):
             assert dock.toggleViewAction().isEnabled()
+
+
+def test_the_window_fits_a_1280_pixel_screen_on_every_tab(qtbot, window):
+    _wait_result(qtbot, window, lambda: window.layer_panel.use_stack_preset("tinyvgg"))
+    window.start_synthetic()
+    qtbot.waitUntil(lambda: window.document.live.frame_height > 0, timeout=20_000)
+    window._show_live_status()  # the longest status line
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(20)
+        assert window.minimumSizeHint().width() <= 1280, window.tabs.tabText(i)
+    window.stop_live()

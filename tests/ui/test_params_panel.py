@@ -454,3 +454,22 @@ def test_nothing_is_clipped_or_overlapping_at_1280x720(compact_panel, qapp, key)
     assert not item.titleLabel.sceneBoundingRect().intersects(plot)
     axis_title = item.getAxis("left").label.boundingRect()  # drawn turned by 90°
     assert axis_title.width() <= plot.height()
+
+
+def test_current_follows_any_layer_of_the_stack_on_the_maps_it_sees(panel, document):
+    from explorer.state.document import default_filter
+    from explorer.state.presets import build_stack
+
+    document.set_still(np.zeros((480, 640, 3), np.uint8), "photo")
+    document.stack.replace(build_stack("tinyvgg", 3, default_filter))
+    panel.set_preset(CURRENT)
+    document.selection.layer = 1  # layer 2 sees layer 1's 8 pooled maps, 240×320
+    setup = panel.setup()
+    assert setup.input_shape == (240, 320, 8)
+    assert setup.filters == 16 and setup.kernel_size == (3, 3)
+    assert params_of(panel)[2] == (3 * 3 * 8 + 1) * 16
+    combo = panel.follow_combo
+    assert combo.isVisibleTo(panel) and combo.count() == 4  # the selected layer, 1, 2, 3
+    combo.setCurrentIndex(combo.findData(2))  # layer 3, whatever is selected
+    assert panel.setup().input_shape == (120, 160, 16)
+    assert document.params.stage == 2 and panel.preset == CURRENT

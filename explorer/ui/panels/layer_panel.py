@@ -77,6 +77,9 @@ def _spin(field: str, tip: str) -> QSpinBox:
     minimum, maximum = int_range(field)
     spin = QSpinBox(minimum=minimum, maximum=maximum, toolTip=tip)
     spin.setAccelerated(True)
+    # commit on Enter, focus-out or an arrow step: typing "16" must not pass through 1 filter
+    # (and cut the others) on the way
+    spin.setKeyboardTracking(False)
     return spin
 
 
@@ -453,9 +456,18 @@ class LayerPanel(QWidget):
             self._update_results()
 
     def _on_stack_changed(self) -> None:
+        self._sync_square()
         self._sync_layer()
 
+    def _sync_square(self) -> None:
+        # another layer or a new stack (a preset, a session, Reset, Undo): "square" shows
+        # whether its kernels are square
+        with QSignalBlocker(self.square_check):
+            lay = self.document.layer
+            self.square_check.setChecked(lay.kernel_h == lay.kernel_w)
+
     def _on_selection_changed(self, *_: object) -> None:
+        self._sync_square()
         self._sync_layer()
 
     def _on_input_changed(self, *_: object) -> None:
@@ -520,8 +532,10 @@ class LayerPanel(QWidget):
         with QSignalBlocker(combo):
             combo.clear()
             if live:
-                combo.addItem(f"as shown ({side} px)" if doc.input.fit_live else "as shown",
-                              AS_SHOWN)
+                combo.addItem("as shown", AS_SHOWN)  # the size is in the label beside it
+                combo.setItemData(0, "Compute live frames at the size the input is shown "
+                                  f"({side} px on the longer side now)",
+                                  Qt.ItemDataRole.ToolTipRole)
                 if doc.input.fit_live:
                     combo.setCurrentIndex(0)
             choices = [s for s in SIZE_CHOICES if longest is None or s < longest]

@@ -110,7 +110,8 @@ class MapsPanel(QWidget):
         self.strip = StageStrip()
         self.feature_grid = MapGrid(colorbar=True)
         self.pooled_grid = MapGrid()
-        self.fm_caption = QLabel("feature maps", textFormat=Qt.TextFormat.PlainText)
+        self.fm_caption = QLabel("feature maps", textFormat=Qt.TextFormat.PlainText,
+                                 wordWrap=True)  # never wider than the maps
         self.pooled_caption = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._build_toolbar()
         self._build_layout()
