@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from explorer.core.activations import activation as activation_fn
+from explorer.core.cancel import Cancelled, CancelToken, check
 from explorer.core.convolution import convolve, empty_feature_maps, output_shape
 from explorer.core.images import resize_to_fit, to_gray
 from explorer.core.pooling import pool
@@ -138,7 +139,8 @@ def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
 
 
 def run_stage(x: np.ndarray, spec: LayerSpec, index: int = 0,
-              buffers: BufferPool | None = None) -> StageResult:
+              buffers: BufferPool | None = None, cancel: CancelToken | None = None
+              ) -> StageResult:
     """One conv → activation → pooling stage on an (H, W, C) input. Raises ValueError.
 
     With ``buffers`` the maps are written into borrowed arrays (listed in ``borrowed``) and
@@ -150,7 +152,8 @@ def run_stage(x: np.ndarray, spec: LayerSpec, index: int = 0,
         raise ValueError(f"its kernels are {spec.channels} deep but its input has "
                          f"{x.shape[2]} maps")
     conv_args = dict(bias=spec.bias, stride=spec.stride, padding=spec.padding,
-                     pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip)
+                     pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip,
+                     cancel=cancel)
     borrowed: list[np.ndarray] = []
     if buffers is None:
         pre = convolve(x, spec.weights, **conv_args)
@@ -175,7 +178,8 @@ def run_stage(x: np.ndarray, spec: LayerSpec, index: int = 0,
 
 
 def run_stack(image: np.ndarray, layers: Sequence[LayerSpec],
-              buffers: BufferPool | None = None) -> list[StageResult]:
+              buffers: BufferPool | None = None, cancel: CancelToken | None = None
+              ) -> list[StageResult]:
     """Every stage of a stack on a picture: stage n + 1 sees stage n's output.
 
     ``image`` is (H, W) or (H, W, C); a gray picture is spread over the first layer's three
@@ -189,12 +193,13 @@ def run_stack(image: np.ndarray, layers: Sequence[LayerSpec],
     stages: list[StageResult] = []
     for i, spec in enumerate(layers):
         try:
-            stage = run_stage(x, spec, i, buffers)
-        except ValueError as exc:
+            check(cancel)
+            stage = run_stage(x, spec, i, buffers, cancel)
+        except (ValueError, Cancelled) as exc:
             if buffers is not None:
                 for done in stages:
                     buffers.release(done.borrowed)
-            if len(layers) == 1:
+            if isinstance(exc, Cancelled) or len(layers) == 1:
                 raise
             raise ValueError(f"layer {i + 1}: {exc}") from None
         stages.append(stage)
@@ -257,12 +262,13 @@ class StackComputer:
         self._stages: tuple[StageResult, ...] | None = None
         self._stages_ms = 0.0  # what computing the cached stages took
 
-    def compute(self, request: StackRequest) -> StackResult:
-        """The stack's maps for ``request``, rendered as asked. Raises ValueError."""
+    def compute(self, request: StackRequest, cancel: CancelToken | None = None) -> StackResult:
+        """The stack's maps for ``request``, rendered as asked. Raises ValueError, or
+        ``Cancelled`` when ``cancel`` is set before the stack is done."""
         t0 = time.perf_counter()
         picture = self._picture(request)
         t1 = time.perf_counter()
-        stages, layers_ms = self._run(request, picture)
+        stages, layers_ms = self._run(request, picture, cancel)
         t2 = time.perf_counter()
         display = None
         if request.render is not None:
@@ -287,7 +293,7 @@ class StackComputer:
             self._input_key, self._input = key, picture
         return picture
 
-    def _run(self, request: StackRequest, picture: np.ndarray
+    def _run(self, request: StackRequest, picture: np.ndarray, cancel: CancelToken | None
              ) -> tuple[tuple[StageResult, ...], float]:
         key = (request.source_key, request.max_side, request.grayscale, request.stack_key)
         cacheable = (request.source_key is not None and request.stack_key is not None
@@ -295,8 +301,13 @@ class StackComputer:
         if cacheable and key == self._stages_key and self._stages is not None:
             return self._stages, self._stages_ms
         start = time.perf_counter()
+        from explorer.core.memory import check_fits  # it reads the stages' shapes from here
+
+        channels = 1 if picture.ndim == 2 else picture.shape[2]
+        # refuse with a size that fits, before the system would kill the app
+        check_fits(picture.shape[:2], channels, request.layers)
         stages = tuple(run_stack(picture, request.layers,
-                                 self.buffers if request.live else None))
+                                 self.buffers if request.live else None, cancel))
         took = (time.perf_counter() - start) * 1e3
         if cacheable:
             self._stages_key, self._stages, self._stages_ms = key, stages, took

@@ -35,6 +35,8 @@ class ExplorerController(QObject):
     source_picture = Signal(object, str, bool)  # (picture, name, live): a new source picture
     live_failed = Signal(str)
     live_ended = Signal()
+    computing = Signal(bool)  # a still's request is under way (True) or done (False)
+    cancelled = Signal()  # the user stopped a computation; the maps show older settings
 
     def __init__(self, document: Document, maps: MapsPanel, parent: QObject | None = None
                  ) -> None:
@@ -55,6 +57,8 @@ class ExplorerController(QObject):
         self.worker = ComputeWorker(self)
         self.worker.result_ready.connect(self._on_result)
         self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self._waiting = False  # a still's request is computing (live frames never wait)
         self.live = LiveFeed(self)
         self.live.frame_ready.connect(self._on_live_frame)
         self.live.failed.connect(self._on_live_failed)
@@ -123,7 +127,31 @@ class ExplorerController(QObject):
             stack_key=self._stack_key, max_side=doc.processing_side(),
             grayscale=doc.input.grayscale, frame_time=stamp, live=live,
             render=self._render_request()))
+        self._set_waiting(not live)
         return self._generation
+
+    def _set_waiting(self, waiting: bool) -> None:
+        if waiting != self._waiting:
+            self._waiting = waiting
+            self.computing.emit(waiting)
+
+    @property
+    def waiting(self) -> bool:
+        return self._waiting
+
+    def cancel(self) -> None:
+        """Stop computing the newest settings; the maps on screen stay as they are."""
+        if not self._waiting:
+            return
+        self._timer.stop()
+        self.worker.cancel_current()
+        self._shown_generation = max(self._shown_generation, self._generation)
+        self._set_waiting(False)
+        self.cancelled.emit()
+
+    def _on_cancelled(self, generation: int) -> None:
+        if generation == self._generation:  # not a superseded one: the newest was stopped
+            self._set_waiting(False)
 
     def _render_request(self) -> RenderRequest:
         maps = self.maps
@@ -154,6 +182,8 @@ class ExplorerController(QObject):
         self._shown_generation = result.generation
         previous, self._last_result = self._last_result, result
         self.maps.show_result(result)
+        if result.generation == self._generation:
+            self._set_waiting(False)
         if previous is not None and previous.buffers:  # nothing shows it any more
             self.worker.buffers.release(previous.buffers)
         if self.live.running:
@@ -165,6 +195,7 @@ class ExplorerController(QObject):
     def _on_failed(self, generation: int, message: str) -> None:
         if generation < self._generation:
             return  # a newer request is on its way; it may well succeed
+        self._set_waiting(False)
         self.failed.emit(message)
 
     def is_newest(self, result: StackResult) -> bool:

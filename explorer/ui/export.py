@@ -62,6 +62,23 @@ def save_widget(widget: QWidget, path: str | os.PathLike, scale: int = 1, *,
     return images.save_image(target, picture, overwrite=overwrite)
 
 
+def save_target(widget: QWidget, path: str | os.PathLike, scale: int = 1, *,
+                theme: str = "dark", panel=None, overwrite: bool = True) -> Path:
+    """Export one target of File > Export view: maps (with ``panel``, the maps panel) as a
+    slide picture with a colour bar under every map, in the ``dark`` or ``light`` theme; any
+    other part of the window as it looks on screen."""
+    from explorer.ui.export_render import save_slide, slide_for
+
+    target = check_export_path(path, overwrite=overwrite)
+    slide = slide_for(panel, widget) if panel is not None else None
+    if slide is not None:
+        return save_slide(slide, target, scale, theme, overwrite=overwrite)
+    if theme != "dark":
+        raise ValueError("the light theme is for pictures of maps (feature maps, pooled maps "
+                         "or every stage); other parts are exported as they look")
+    return save_widget(widget, target, scale, overwrite=overwrite)
+
+
 def save_widget_png(widget: QWidget, path: str | os.PathLike, scale: int = 1) -> Path:
     """:func:`save_widget` under its older name: any picture suffix, not only ``.png``."""
     return save_widget(widget, path, scale)

@@ -11,6 +11,13 @@ from pathlib import Path
 DEFAULT_SAMPLE = "astronaut.png"
 SCREENSHOT_SIZE = (1440, 900)
 SCREENSHOT_TIMEOUT_MS = 60_000
+LIVE_TIMEOUT_MS = 30_000  # a camera or video that gives no picture in this time has failed
+SLIDE_PANELS = ("maps", "pooled", "stages")
+PANEL_TARGETS = {  # --panel → File > Export view's target
+    "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
+    "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
+    "layers": "Layer controls", "parameters": "Current tab",
+}
 
 
 def _fail(message: str) -> int:
@@ -29,11 +36,16 @@ def launch(args: argparse.Namespace) -> int:
     batch = args.screenshot is not None or animation
     if batch and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
+    if batch:
+        # FFmpeg's own notes on a damaged video ("moov atom not found") would add lines to the
+        # one a script gets; OpenCV reads this when it first loads FFmpeg (-8: quiet)
+        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     if animation:
         return _save_animation(args)
 
     # Check what the user typed before any window exists: a typo exits with one line.
-    from explorer.core import images, kernels, safe_files
+    from explorer.core import images, safe_files
+    from explorer.ui.cli_options import parse_layer_options
 
     overwrite = bool(getattr(args, "overwrite", False))
     if batch:
@@ -43,11 +55,13 @@ def launch(args: argparse.Namespace) -> int:
             images.check_save_path(args.screenshot, overwrite=overwrite)
         except images.ImageError as exc:
             return _fail(_with_overwrite_hint(exc))
-    if args.preset:
-        try:
-            kernels.get(args.preset)
-        except ValueError as exc:
-            return _fail(str(exc))
+        problem = _export_choice_problem(args)
+        if problem:
+            return _fail(problem)
+    try:
+        options = parse_layer_options(args)
+    except ValueError as exc:
+        return _fail(str(exc))
     for given, what in ((args.image, "image"), (args.video, "video")):
         # a pipe or a device would block the start, or never end
         problem = safe_files.regular_file_problem(given) if given else None
@@ -76,17 +90,20 @@ def launch(args: argparse.Namespace) -> int:
     app.setApplicationName(settings_io.APPLICATION)
     app.setApplicationDisplayName("CNN Explorer")
 
+    from explorer.ui.cli_options import apply_layer_options
     from explorer.ui.main_window import MainWindow
 
-    window = MainWindow(restore_settings=not batch)
     if batch:
-        return _batch(app, window, args, overwrite)
+        return _batch(app, args, overwrite, options)
+    window = MainWindow()
     _install_excepthook(window)  # a batch export reports errors through its exit code
     if not _open_first_picture(window, args):
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
-    if args.preset:
-        window.kernel_editor.apply_preset_to_all(args.preset)
+    try:
+        apply_layer_options(options, window.document)
+    except ValueError as exc:  # checked already; a restored stack may still refuse a value
+        window.show_error(str(exc))
     if args.step_through:
         window.tabs.setCurrentWidget(window.stepthrough)
         window.stepthrough.select_example(args.step_through)
@@ -97,6 +114,15 @@ def launch(args: argparse.Namespace) -> int:
     elif args.video:
         window.open_video(args.video)
     return app.exec()
+
+
+def _export_choice_problem(args: argparse.Namespace) -> str:
+    """Why --panel, --scale and --theme cannot go together, or ''."""
+    panel = getattr(args, "panel", "window")
+    if getattr(args, "theme", "dark") == "light" and panel not in SLIDE_PANELS:
+        return (f"--theme light is for pictures of maps (--panel {', '.join(SLIDE_PANELS)}); "
+                f"--panel {panel} is exported as it looks")
+    return ""
 
 
 def _with_overwrite_hint(exc: ValueError) -> str:
@@ -153,26 +179,42 @@ def _install_excepthook(window) -> None:
     sys.excepthook = hook
 
 
-def _batch(app, window, args: argparse.Namespace, overwrite: bool) -> int:
-    """Open the picture, apply the preset, save the screenshot; the exit code says how it went.
+def _batch(app, args: argparse.Namespace, overwrite: bool, options) -> int:
+    """Open the picture, set up the stack, save the screenshot; the exit code says how it went.
 
-    The picture is loaded here, not through ``window.open_image``, which remembers it in the
-    user's recent files: a batch run leaves the user's settings alone.
+    The document is made ready before the window, so every view starts from the final
+    settings. The picture is loaded here, not through ``window.open_image``, which remembers
+    it in the user's recent files: a batch run leaves the user's settings alone.
     """
     from explorer.core import images
     from explorer.resources import resource_path
+    from explorer.state import Document
+    from explorer.ui.cli_options import apply_layer_options
+    from explorer.ui.main_window import MainWindow
 
     path = Path(args.image) if args.image else resource_path("samples", DEFAULT_SAMPLE)
+    document = Document()
     try:
-        picture = images.load_image(path)
+        document.set_still(images.load_image(path), path.name)
+        apply_layer_options(options, document)
     except ValueError as exc:
-        window.shutdown()
         return _fail(str(exc))
-    window.set_image(picture, path.name)
-    if args.preset:
-        window.kernel_editor.apply_preset_to_all(args.preset)
+    problem = _panel_problem(document, args.panel)
+    if problem:
+        return _fail(problem)
+    window = MainWindow(document, restore_settings=False)
+    window.setWindowTitle(f"{path.name} — CNN Explorer")
     with _quiet_offscreen_notices():
-        return _screenshot(app, window, Path(args.screenshot), overwrite)
+        return _screenshot(app, window, args, overwrite)
+
+
+def _panel_problem(doc, panel: str) -> str:
+    """Why the stack as set up has nothing to show in ``panel``, or ''."""
+    if panel == "stages" and len(doc.stack) < 2:
+        return "--panel stages needs a stack of two or more layers, such as --stack lecture_x2"
+    if panel == "pooled" and doc.stack[0].settings.pool_mode == "none":
+        return "--panel pooled needs pooling: add --pool max or --pool avg"
+    return ""
 
 
 @contextlib.contextmanager
@@ -213,31 +255,83 @@ def _open_first_picture(window, args: argparse.Namespace) -> bool:
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
 
 
-def _screenshot(app, window, out: Path, overwrite: bool) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
-
+def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
-    loop = QEventLoop()
-    outcome: dict[str, str] = {}
-    window.result_shown.connect(lambda _r: loop.quit())
-    window.error_shown.connect(lambda m: (outcome.setdefault("error", m), loop.quit()))
-    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, loop.quit)
-    window.request_compute()
-    if window.last_result is None and "error" not in outcome:
-        loop.exec()
+    live = args.camera is not None or bool(args.video)
+    problem = _wait_for_maps(app, window, args) if live else _wait_for_maps(app, window)
     code = 0
-    if window.last_result is None:
-        code = _fail(outcome.get("error", "the layer did not finish in time"))
+    if problem:
+        code = _fail(problem)
     else:
+        if args.panel == "parameters":
+            window.tabs.setCurrentWidget(window.params_panel)
         for _ in range(5):  # let layouts settle and tiles paint
             app.processEvents()
         try:
-            from explorer.ui.export import save_widget
-
-            save_widget(window, out, 1, overwrite=overwrite)
+            window.export_view(Path(args.screenshot), PANEL_TARGETS[args.panel], args.scale,
+                               args.theme, overwrite=overwrite)
         except ValueError as exc:  # e.g. a file made there while the layer was computed
             code = _fail(_with_overwrite_hint(exc))
     window.shutdown()
     window.close()
     return code
+
+
+def _wait_for_maps(app, window, args: argparse.Namespace | None = None) -> str:
+    """Run the event loop until the maps on screen are those of the newest request: the
+    picture's, or (with ``args`` naming a camera or video) its first frame's, which is then
+    held. Returns what went wrong, or ''."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    controller = window.controller
+    loop = QEventLoop()
+    outcome: dict[str, str] = {}
+
+    def settled() -> bool:
+        result = window.last_result
+        return (result is not None and not controller.scheduled
+                and result.generation >= controller.generation
+                and (args is None or result.request.live))
+
+    def on_result(_result) -> None:
+        if args is not None and _result.request.live and not window.document.live.frozen:
+            window.set_frozen(True)  # keep this frame: the next ones would only replace it
+        if settled():
+            loop.quit()
+
+    def stop(message: str) -> None:
+        outcome.setdefault("error", message)
+        loop.quit()
+
+    links = [(window.result_shown, on_result), (controller.failed, stop),
+             (controller.live_failed, stop),
+             (controller.live_ended, lambda: stop("the video ended before its first picture"))]
+    for signal, slot in links:
+        signal.connect(slot)
+    timeout = QTimer(singleShot=True)
+    timeout.timeout.connect(lambda: stop(_timeout_message(args)))
+    try:
+        timeout.start(LIVE_TIMEOUT_MS if args is not None else SCREENSHOT_TIMEOUT_MS)
+        if args is None:
+            window.request_compute()
+        elif args.camera is not None:
+            window.start_camera(args.camera)
+        elif not window.open_video(args.video):
+            stop(window.banner.text() or f"cannot play {args.video}")
+        while "error" not in outcome and not settled():
+            loop.exec()
+            app.processEvents()  # a layout change after a result asks for maps made for it
+    finally:
+        timeout.stop()
+        for signal, slot in links:
+            signal.disconnect(slot)
+    return outcome.get("error", "")
+
+
+def _timeout_message(args: argparse.Namespace | None) -> str:
+    if args is None:
+        return "the layer did not finish in time"
+    if args.camera is not None:
+        return f"camera {args.camera} gave no picture in {LIVE_TIMEOUT_MS // 1000} s"
+    return f"{Path(args.video).name} gave no picture in {LIVE_TIMEOUT_MS // 1000} s"

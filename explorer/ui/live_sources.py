@@ -115,8 +115,10 @@ class LiveSourcesMixin:
         return True
 
     def open_video_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a video", "", VIDEO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a video",
+                                              str(self.dialogs.folder("video")), VIDEO_FILTER)
         if path:
+            self.dialogs.remember("video", path)
             self.open_video(path)
 
     def start_synthetic(self) -> None:
@@ -179,14 +181,14 @@ class LiveSourcesMixin:
         word = KIND_WORDS.get(live.kind, "source")
         dropped = feed.dropped + controller.worker.superseded
         text = (f"{live.name}: {word} {feed.capture_fps:.0f} fps · processed "
-                f"{controller.processed_fps():.0f} fps · latency {controller.latency_ms:.0f} ms"
-                f" · dropped {dropped}")
+                f"{controller.processed_fps():.0f} fps · {controller.latency_ms:.0f} ms late"
+                f" · {dropped} dropped")
         result = self.last_result
         if live.frame_height and result is not None:
             shown = result.picture.shape[:2]
             if shown != (live.frame_height, live.frame_width):
-                text += (f" · computing {shown[0]}×{shown[1]} of {live.frame_height}×"
-                         f"{live.frame_width} frames")
+                text += (f" · at {shown[0]}×{shown[1]} of {live.frame_height}×"
+                         f"{live.frame_width}")
         if live.frozen:
             text += " · FROZEN"
         self.status_live.setText(text)
@@ -203,8 +205,10 @@ class LiveSourcesMixin:
         return path
 
     def save_frame_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save frame", "frame.png", SAVE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Save frame",
+                                              self.dialogs.path("frame", "frame.png"), SAVE_FILTER)
         if path:
+            self.dialogs.remember("frame", path)
             try:
                 saved = self.save_frame(path)
             except ValueError as exc:

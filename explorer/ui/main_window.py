@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSizePolicy,
@@ -35,25 +34,33 @@ from explorer.core import images
 from explorer.core.pipeline import NamedStack, StackResult
 from explorer.resources import sample_images
 from explorer.state import Document
+from explorer.state.history import History
 from explorer.state.session import SessionError, apply_session, read_session, write_session
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.convert import qimage_to_array
-from explorer.ui.export import copy_widget, save_widget_png
+from explorer.ui.dialog_folders import DialogFolders
+from explorer.ui.export import copy_widget, save_target
 from explorer.ui.export_dialog import ExportDialog
+from explorer.ui.export_render import is_slide_target
 from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
+from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.translation_panel import TranslationPanel
+from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import Tab
 from explorer.ui.widgets.banner import Banner, sentence
+from explorer.ui.widgets.busy_bar import BusyBar
+from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.kernel_editor import KernelEditor
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
 SESSION_FILTER = "CNN Explorer sessions (*.json);;All files (*)"
+HISTORY_SETTLE_MS = 400  # edits this close together are one undo step
 
 
 class MainWindow(LiveSourcesMixin, QMainWindow):
@@ -71,6 +78,8 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.setAcceptDrops(True)
         self.document = document or Document()
         self._persist = restore_settings  # a batch screenshot must not touch the user's settings
+        # dialogs start in the last folder used, else Pictures; a batch run remembers nothing
+        self.dialogs = DialogFolders(settings_io.settings() if restore_settings else None)
         restore_notes = settings_io.restore_document(self.document) if restore_settings else []
         self._connected = True  # to the document; shutdown() disconnects once
 
@@ -79,12 +88,20 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.controller.result_shown.connect(self._on_result_shown)
         self.controller.failed.connect(self._on_compute_failed)
         self.controller.source_picture.connect(self._on_source_picture)
+        self.controller.computing.connect(self.busy_bar.set_busy)
+        self.controller.cancelled.connect(self._on_cancelled)
+        self.busy_bar.cancel_clicked.connect(self.controller.cancel)
+        self.history = History(self.document)
         self._build_menus()
         self._build_status_bar()
         self._connect_live()
+        self._connect_history()
         self._fit_to_screen()
         if restore_settings:
             self._restore_geometry()
+        self._update_live_actions()  # a restored layout must not bring back a live toolbar
+        self.shortcuts = WindowShortcuts(self, [
+            a.shortcut() for a in self.findChildren(QAction) if not a.shortcut().isEmpty()])
         self._show_tab(self.document.display.tab)
         for note in restore_notes:
             self.show_message(sentence(note), 12_000)
@@ -102,6 +119,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.show_message(self.kernel_editor.status_text())
 
         self.banner = Banner()
+        self.busy_bar = BusyBar()
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
@@ -109,11 +127,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.translation_panel = self.add_tab(TranslationPanel(doc))
         self.stepthrough = self.add_tab(StepThroughTab())
         self.text_tab = self.add_tab(TextTab())
+        self.network_tab = self.add_tab(NetworkTab())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.setSpacing(4)
         layout.addWidget(self.banner)
+        layout.addWidget(self.busy_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -271,6 +291,15 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo,
+                                        "Take back the last kernel or layer edit")
+        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z",
+                                        "Do again what Undo took back")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
         self._build_live_menu(bar.addMenu("&Live"))
 
         view_menu = bar.addMenu("&View")
@@ -284,12 +313,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         help_menu.addAction(self._action("&About CNN Explorer", self._about))
 
     def _build_status_bar(self) -> None:
-        self.status_sizes = QLabel()
-        self.status_time = QLabel()
-        self.status_live = QLabel()
-        self.statusBar().addPermanentWidget(self.status_live)
-        self.statusBar().addPermanentWidget(self.status_sizes)
-        self.statusBar().addPermanentWidget(self.status_time)
+        # elided, never widening the window; the whole text in each tooltip
+        self.status_sizes = ElidedLabel()
+        self.status_time = ElidedLabel()
+        self.status_live = ElidedLabel(minimum_chars=24)
+        self.statusBar().addPermanentWidget(self.status_live, 3)
+        self.statusBar().addPermanentWidget(self.status_sizes, 2)
+        self.statusBar().addPermanentWidget(self.status_time, 1)
 
     # --- the source ----------------------------------------------------------------------
     def open_image(self, path: str | Path) -> bool:
@@ -312,10 +342,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.setWindowTitle(f"{name} — CNN Explorer")
 
     def open_image_dialog(self) -> None:
-        path = self.document.still.path
-        start = str(Path(path).parent) if path else ""
-        chosen, _ = QFileDialog.getOpenFileName(self, "Open an image", start, IMAGE_FILTER)
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open an image",
+                                                str(self.dialogs.folder("image")), IMAGE_FILTER)
         if chosen:
+            self.dialogs.remember("image", chosen)
             self.open_image(chosen)
 
     def paste_image(self) -> bool:
@@ -360,6 +390,39 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                              lambda _=False, p=path: self.open_image(p), tip=path))
         self.recent_menu.setEnabled(bool(files))
 
+    # --- undo ----------------------------------------------------------------------------
+    def _connect_history(self) -> None:
+        # one step per burst of edits: a weight typed, a spin box dragged, a preset applied
+        self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_SETTLE_MS)
+        self._history_timer.timeout.connect(self.history.record)
+        doc = self.document
+        for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
+                       doc.input.events.grayscale):
+            signal.connect(self._on_edit)
+        self.history.changed.connect(self._update_undo_actions)
+        self._update_undo_actions()
+
+    def _on_edit(self, *_: object) -> None:
+        if self.history.restoring:
+            return
+        self._history_timer.start()
+        self.undo_action.setEnabled(True)
+
+    def _update_undo_actions(self) -> None:
+        self.undo_action.setEnabled(self.history.can_undo or self._history_timer.isActive())
+        self.redo_action.setEnabled(self.history.can_redo)
+
+    def undo(self) -> None:
+        self._history_timer.stop()
+        if self.history.undo():
+            self.show_message("Undone")
+        self._update_undo_actions()
+
+    def redo(self) -> None:
+        self._history_timer.stop()
+        self.history.redo()
+        self._update_undo_actions()
+
     # --- sessions ------------------------------------------------------------------------
     def save_session(self, path: str | Path) -> Path:
         """Write the session file; raises SessionError (a ValueError) with the cause."""
@@ -394,10 +457,12 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                             "picture stays.")
 
     def save_session_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the session", "session.json",
+        path, _ = QFileDialog.getSaveFileName(self, "Save the session",
+                                              self.dialogs.path("session", "session.json"),
                                               SESSION_FILTER)
         if not path:
             return
+        self.dialogs.remember("session", path)
         try:
             saved = self.save_session(path)
         except ValueError as exc:
@@ -406,8 +471,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.show_message(f"Saved the session as {saved.name}")
 
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a session", "", SESSION_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session",
+                                              str(self.dialogs.folder("session")), SESSION_FILTER)
         if path:
+            self.dialogs.remember("session", path)
             self.open_session(path)
 
     # --- compute -------------------------------------------------------------------------
@@ -429,6 +496,11 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.banner.hide()
         self._show_result_status(result)
         self.result_shown.emit(result)
+
+    def _on_cancelled(self) -> None:
+        self.show_error("Stopped: the maps show the settings before your last change. Change a "
+                        "setting, or compute these ones after all.", "Compute",
+                        self.controller.request_compute)
 
     def _on_compute_failed(self, message: str) -> None:
         keep = " The last good result stays on screen." if self.last_result else ""
@@ -465,15 +537,19 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         targets["Layer controls"] = self.layer_panel
         return targets
 
-    def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1) -> Path:
-        widget = self.export_targets()[target]
-        return save_widget_png(widget, path, scale)
+    def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1,
+                    theme: str = "dark", *, overwrite: bool = True) -> Path:
+        """Save one export target; maps become a slide with a colour bar under each map."""
+        return save_target(self.export_targets()[target], path, scale, theme=theme,
+                           panel=self.maps_panel, overwrite=overwrite)
 
     def export_dialog(self) -> None:
-        dialog = ExportDialog(list(self.export_targets()), self)
+        targets = self.export_targets()
+        slides = [name for name, w in targets.items() if is_slide_target(self.maps_panel, w)]
+        dialog = ExportDialog(list(targets), self, folders=self.dialogs, slide_targets=slides)
         if dialog.exec() and dialog.path:
             try:
-                saved = self.export_view(dialog.path, dialog.target, dialog.scale)
+                saved = self.export_view(dialog.path, dialog.target, dialog.scale, dialog.theme)
             except ValueError as exc:
                 self.show_error(str(exc))
             else:
@@ -528,6 +604,8 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
     def shutdown(self) -> None:
         """Stop the worker and the feed; disconnect every panel from the document (idempotent)."""
         self._live_status_timer.stop()
+        self._history_timer.stop()
+        self.shortcuts.remove()
         self.controller.shutdown()
         if self._connected:
             self._connected = False

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from explorer.core import kernels, safe_files
 from explorer.core.kernels import KernelLibrary, LibraryError, UserKernel
+from explorer.state import DEFAULT_PRESETS  # at import: the engine's threads start with it
 from tests.hostile import (
     fill_disk_after,
     folder_files,
@@ -24,13 +25,6 @@ from tests.hostile import (
     needs_fifo,
     needs_symlinks,
 )
-
-# Imported here, not in the test: the document pulls in the convolution engine, whose worker
-# threads start on import and would count as threads left running by the test.
-try:
-    from explorer.state import DEFAULT_PRESETS
-except ImportError:  # the kernel tests do not depend on the rest of the app
-    DEFAULT_PRESETS = None
 
 
 def correlate_valid(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -75,10 +69,11 @@ def test_the_presets_a_lecturer_needs_are_there():
 
 
 def test_the_document_default_filters_are_presets():
-    if DEFAULT_PRESETS is None:
-        pytest.skip("explorer.state does not import")
-    for name in DEFAULT_PRESETS:
-        kernels.get(name)
+    # a new document's filters: the lecture's edge detectors first, then other presets, each
+    # once, so no two of the first maps look alike
+    assert DEFAULT_PRESETS[:4] == ("vertical_edge", "horizontal_edge", "sobel_x", "sobel_y")
+    assert len(set(DEFAULT_PRESETS)) == len(DEFAULT_PRESETS) == 16
+    assert set(DEFAULT_PRESETS) <= set(kernels.names())
 
 
 LECTURE_KERNELS = {

@@ -183,15 +183,30 @@ def test_a_preset_is_spread_over_the_channels(doc, editor, name):
     doc.selection.filter = 1
     editor.apply_preset(name)
     preset = kernels.get(name).weights
-    expected = centre_fit(preset, 3, 3) / 3  # each channel takes a third: the channel mean
+    kh, kw = max(3, preset.shape[0]), max(3, preset.shape[1])  # a larger preset fits whole
+    assert doc.filters.kernel_shape == (kh, kw)
+    expected = centre_fit(preset, kh, kw) / 3  # each channel takes a third: the channel mean
     for ch in range(3):
         np.testing.assert_allclose(weights_of(doc, 1)[:, :, ch], expected, rtol=1e-6, atol=1e-7)
     assert doc.filters.names()[1] == name
 
 
-def test_a_preset_larger_than_the_kernel_is_cut_with_a_message(doc, editor, messages):
+def test_a_preset_larger_than_the_kernel_grows_it_and_says_so(doc, editor, messages):
+    before = doc.filters.weights()
     editor.apply_preset("motion_blur")
-    assert "7×7" in messages[-1] and "3×3" in messages[-1]
+    assert "7×7" in messages[-1] and "3×3" in messages[-1] and "grew" in messages[-1]
+    assert doc.filters.kernel_shape == (7, 7)
+    np.testing.assert_array_equal(weights_of(doc, 1)[2:5, 2:5], before[1])  # the others kept
+    np.testing.assert_allclose(weights_of(doc, 0).sum(axis=2), kernels.get("motion_blur").weights,
+                               atol=1e-6)  # the whole 7×7 preset, nothing cut
+
+
+def test_an_error_message_goes_once_an_edit_works(doc, editor, qtbot):
+    type_into(qtbot, editor.slices.cell(0, 0, 0), "3e38")  # beyond float32: refused
+    assert "10³⁰" in editor.status_text() and editor._status.isVisible()
+    type_into(qtbot, editor.slices.cell(0, 0, 0), "2")
+    assert not editor._status.isVisible()
+    assert weights_of(doc, 0)[0, 0, 0] == 2
 
 
 def test_gray_input_takes_the_preset_as_is(doc, editor):
@@ -215,7 +230,8 @@ def test_apply_to_all_keeps_the_biases(qtbot, doc, editor):
     doc.filters.set_bias(2, -7.0)
     editor._preset_combo.setCurrentIndex(editor._preset_combo.findData("gaussian_blur"))
     qtbot.mouseClick(button(editor, "Apply to all"), Qt.MouseButton.LeftButton)
-    expected = np.repeat(kernels.gaussian(3)[:, :, None] / 3, 3, axis=2)
+    gaussian = np.outer([1, 2, 1], [1, 2, 1]) / 16  # the lecture's 3×3 blur
+    expected = np.repeat(gaussian[:, :, None] / 3, 3, axis=2)
     for i in range(len(doc.filters)):
         np.testing.assert_allclose(weights_of(doc, i), expected, rtol=1e-6)
     assert doc.filters.names() == ["gaussian_blur"] * 4

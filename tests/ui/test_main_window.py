@@ -103,13 +103,18 @@ def test_layer_settings_change_the_output_shape_as_the_lecture_says(qtbot, windo
 def test_absurd_settings_show_a_message_and_keep_the_last_result(qtbot, window, tmp_path):
     tiny = tmp_path / "tiny.png"
     cv2.imwrite(str(tiny), np.zeros((6, 6, 3), np.uint8))
-    good = _wait_result(qtbot, window, lambda: window.open_image(tiny))
+    _wait_result(qtbot, window, lambda: window.open_image(tiny))
+    # the tiles' first layout may ask for one more rendering of these maps: let it land
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not (window.controller.scheduled or window.controller.waiting),
+                    timeout=10_000)
+    good = window.last_result
     with qtbot.waitSignal(window.error_shown, timeout=20_000) as blocker:
         window.document.layer.padding = "valid"
         window.document.layer.kernel_h = 15
     assert "larger" in blocker.args[0]
     assert window.banner.isVisible()
-    assert window.last_result is good
+    assert window.last_result is good  # the maps of the last good settings stay
     # a good setting again clears the message
     _wait_result(qtbot, window, lambda: setattr(window.document.layer, "kernel_h", 3))
     assert not window.banner.isVisible()
@@ -143,12 +148,13 @@ def test_the_worker_computes_the_newest_request_and_skips_the_rest(qtbot, window
     computed: list[int] = []
     real = computer.compute
 
-    def gated(request: StackRequest) -> StackResult:
+    def gated(request: StackRequest, token=None) -> StackResult:
         computed.append(request.generation)
         if request.generation == 1000:
             started.set()
             gate.wait(10)
-        return real(request)
+            assert token.cancelled  # a newer still request stops the one it replaces
+        return real(request, token)
 
     computer.compute = gated
     image, specs = window.source_image(), window.document.stack_specs()
@@ -187,23 +193,43 @@ def test_qimage_round_trip():
 
 @pytest.mark.parametrize("scale", [1, 2, 3])
 def test_export_every_target(window, tmp_path, scale):
+    from explorer.ui.export_render import is_slide_target
+    from explorer.ui.widgets.colormaps import lookup_table
+    from tests.ui.pictures import colour_bars
+
+    slides = 0
     for target, widget in window.export_targets().items():
         if not widget.isVisible():
             continue
         out = window.export_view(tmp_path / f"{target}.png", target, scale)
         image = QImage(str(out))
-        assert image.width() == widget.width() * scale
-        assert image.height() == widget.height() * scale
-        # the picture holds the widget, not a blank: more than a handful of colours
         pixels = qimage_to_array(image.convertToFormat(QImage.Format.Format_RGB888))
+        # the picture holds the widget, not a blank: more than a handful of colours
         assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 8, target
+        if is_slide_target(window.maps_panel, widget):  # maps: a bar under every map
+            slides += 1
+            bars = colour_bars(pixels, lookup_table(False))
+            assert len(bars) == window.document.layer.n_filters, target
+            assert all(right - left + 1 >= 100 * scale for _, _, left, right in bars)
+        else:  # as it looks on screen
+            assert image.width() == widget.width() * scale
+            assert image.height() == widget.height() * scale
+    assert slides == 2  # feature and pooled maps (one layer: no picture of every stage)
 
 
 def test_copy_view_puts_the_window_on_the_clipboard(window):
     from PySide6.QtGui import QGuiApplication
 
     window.copy_view()
-    assert QGuiApplication.clipboard().image().width() == window.width()
+    copied = QGuiApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (window.width(), window.height())
+    pixels = qimage_to_array(copied.convertToFormat(QImage.Format.Format_RGB888))
+    grid = window.maps_panel.feature_grid
+    # the first map's colours are in the copy (a tile drawn a little smaller than its picture
+    # may skip a few)
+    colours = {tuple(c) for c in grid.image_item(0).image.reshape(-1, 3)}
+    copied_colours = {tuple(c) for c in pixels.reshape(-1, 3)}
+    assert len(colours) > 20 and len(colours & copied_colours) >= 0.9 * len(colours)
 
 
 def test_the_session_persists_between_runs_and_reset_forgets_it(qtbot, tmp_path):
@@ -403,3 +429,15 @@ def test_the_view_menu_can_always_hide_and_show_the_docks(qtbot, window):
         window.tabs.setCurrentWidget(tab)
         for dock in (window.layer_dock, window.kernel_dock):
             assert dock.toggleViewAction().isEnabled()
+
+
+def test_the_window_fits_a_1280_pixel_screen_on_every_tab(qtbot, window):
+    _wait_result(qtbot, window, lambda: window.layer_panel.use_stack_preset("tinyvgg"))
+    window.start_synthetic()
+    qtbot.waitUntil(lambda: window.document.live.frame_height > 0, timeout=20_000)
+    window._show_live_status()  # the longest status line
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(20)
+        assert window.minimumSizeHint().width() <= 1280, window.tabs.tabText(i)
+    window.stop_live()

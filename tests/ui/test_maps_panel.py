@@ -543,3 +543,45 @@ def test_colorize_maps_levels_to_the_ends_of_the_colormap(levels):
     assert rgb.shape == (1, 5, 3) and rgb.dtype == np.uint8
     expected = [lut[0], lut[0], lut[128], lut[255], lut[255]]  # clipped beyond the levels
     np.testing.assert_array_equal(rgb[0], np.array(expected))
+
+
+# --- a stack ------------------------------------------------------------------------------
+def _stacked(panel):
+    from explorer.state.document import default_filter
+    from explorer.state.presets import build_stack
+
+    doc = panel.document
+    doc.stack.replace(build_stack("lecture_x2", 3, default_filter))
+    doc.selection.layer = 1
+    return _result(panel, _picture(48, 64))
+
+
+def test_a_deeper_unit_draws_its_receptive_field_and_its_window_on_the_maps_it_sees(panel):
+    result = _stacked(panel)
+    panel.show_result(result)
+    assert panel.shown_stage() == 1
+    panel.hover_feature(3, 5, 7)
+    ex = panel.readout.explanation
+    assert ex.window.shape == (3, 3, 4)  # the 4 maps of layer 1
+    assert ex.value == pytest.approx(float(result.stages[1].feature_maps[5, 7, 3]),
+                                     rel=1e-5, abs=1e-3)
+    # 3×3 "same" after a 3×3 conv and a 2×2 pool: 8 input pixels, units 2 apart; row 5 sees
+    # pooled rows 4–6, feature rows 8–13, picture rows 7–14
+    assert panel.input_view.field_extent() == (7, 15, 11, 19)
+    assert panel.strip._window == (0, (4, 7, 6, 9))  # the window on layer 1's output row
+    panel.hover_pooled(3, 2, 3)
+    # conv rows 4–5 → pooled rows 3–6 of layer 1 → its conv rows 6–13 → picture rows 5–14
+    assert panel.input_view.field_extent() == (5, 15, 9, 19)  # 10 px: the pooled field
+
+
+def test_the_strip_shows_every_stage_and_its_hover_explains_that_stage(panel, qtbot):
+    panel.show_result(_stacked(panel))
+    qtbot.wait(10)
+    result = _result(panel, _picture(48, 64))  # rendered for the laid-out strip
+    panel.show_result(result)
+    assert [row.index for row in panel.strip.rows] == [0, 1]
+    assert panel.strip.rows[0].lines[0].startswith("Layer 1: conv 4@3×3×3")
+    panel.hover_strip(0, 2, 3, 4)  # layer 1's pooled map 2 at (3, 4)
+    ex = panel.readout.explanation
+    assert ex.value == pytest.approx(float(result.stages[0].pooled[3, 4, 2]))
+    assert panel.input_view.field_extent() == (5, 9, 7, 11)  # 4 px, jump 2

@@ -77,6 +77,9 @@ def _spin(field: str, tip: str) -> QSpinBox:
     minimum, maximum = int_range(field)
     spin = QSpinBox(minimum=minimum, maximum=maximum, toolTip=tip)
     spin.setAccelerated(True)
+    # commit on Enter, focus-out or an arrow step: typing "16" must not pass through 1 filter
+    # (and cut the others) on the way
+    spin.setKeyboardTracking(False)
     return spin
 
 
@@ -172,6 +175,7 @@ class LayerPanel(QWidget):
         self._connect_widgets()
         self._links = [
             (document.stack.layer_changed, self._on_layer_changed),
+            (document.stack.filters_changed, self._on_filters_changed),
             (document.stack.changed, self._on_stack_changed),
             (document.selection.events.layer, self._on_selection_changed),
             (document.input.events.all, self._on_input_changed),
@@ -452,10 +456,26 @@ class LayerPanel(QWidget):
         else:  # an earlier layer can change the selected one's input size
             self._update_results()
 
+    def _on_filters_changed(self, index: int) -> None:
+        # a bank reshaped after its settings said so (both kernel sides set at once): the
+        # table and the formulas read the kernels' own shape
+        if index <= self.document.selected_index and not self._writing_kernel:
+            self._sync_square()
+            self._update_results()
+
     def _on_stack_changed(self) -> None:
+        self._sync_square()
         self._sync_layer()
 
+    def _sync_square(self) -> None:
+        # another layer or a new stack (a preset, a session, Reset, Undo): "square" shows
+        # whether its kernels are square
+        with QSignalBlocker(self.square_check):
+            lay = self.document.layer
+            self.square_check.setChecked(lay.kernel_h == lay.kernel_w)
+
     def _on_selection_changed(self, *_: object) -> None:
+        self._sync_square()
         self._sync_layer()
 
     def _on_input_changed(self, *_: object) -> None:
@@ -520,8 +540,10 @@ class LayerPanel(QWidget):
         with QSignalBlocker(combo):
             combo.clear()
             if live:
-                combo.addItem(f"as shown ({side} px)" if doc.input.fit_live else "as shown",
-                              AS_SHOWN)
+                combo.addItem("as shown", AS_SHOWN)  # the size is in the label beside it
+                combo.setItemData(0, "Compute live frames at the size the input is shown "
+                                  f"({side} px on the longer side now)",
+                                  Qt.ItemDataRole.ToolTipRole)
                 if doc.input.fit_live:
                     combo.setCurrentIndex(0)
             choices = [s for s in SIZE_CHOICES if longest is None or s < longest]

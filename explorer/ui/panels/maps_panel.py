@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QButtonGroup,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos
 from explorer.state import LEVEL_MODES, Document
 from explorer.ui.widgets.colormaps import lookup_table
+from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.input_view import InputView
 from explorer.ui.widgets.kernel_editor import display_name
 from explorer.ui.widgets.map_grid import MapGrid
@@ -98,42 +98,6 @@ def stage_summary(spec_index: int, stage: StageResult) -> str:
     return text
 
 
-class ElidedLabel(QLabel):
-    """One line of plain text that never widens its column: shortened with "…" when the
-    column is narrow, the whole text in its tooltip."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent, textFormat=Qt.TextFormat.PlainText)
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setText(text)
-
-    def setText(self, text: str) -> None:
-        if text == self._full and super().text():
-            return  # set again with every live frame: measuring text costs time
-        self._full = text
-        self._elide()
-
-    def text(self) -> str:  # the whole text, as given (the label may show it shortened)
-        return self._full
-
-    def shown_text(self) -> str:
-        return super().text()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                              max(self.width(), 1))
-        super().setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(16, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-
 class MapsPanel(QWidget):
     """Input with receptive field, stage strip, the selected stage's maps, hover readout."""
 
@@ -155,8 +119,10 @@ class MapsPanel(QWidget):
         self.strip = StageStrip()
         self.feature_grid = MapGrid(colorbar=True)
         self.pooled_grid = MapGrid()
-        self.fm_caption = ElidedLabel("feature maps")
-        self.pooled_caption = ElidedLabel()
+        # one line each, never wider than the maps: the whole text is in the tooltip
+        self.fm_caption = ElidedLabel(minimum_chars=8)
+        self.fm_caption.setText("feature maps")
+        self.pooled_caption = ElidedLabel(minimum_chars=8)
         self._build_toolbar()
         self._build_layout()
 

@@ -120,7 +120,7 @@ class KernelEditor(QWidget):
         self._connections: list[tuple[object, Callable]] = [
             (document.stack.filters_changed, self._on_filters_changed),
             (document.stack.layer_changed, self._on_layer_changed),
-            (document.stack.changed, self._sync),
+            (document.stack.changed, self._on_stack_changed),
             (document.selection.events.filter, self._on_selected_filter_changed),
             (document.selection.events.layer, self._on_selected_filter_changed),
             (document.input.events.grayscale, self._on_grayscale_changed),
@@ -294,6 +294,10 @@ class KernelEditor(QWidget):
     def _on_selected_filter_changed(self, *_: object) -> None:
         self._sync()
 
+    def _on_stack_changed(self) -> None:
+        self.clear_error()  # a new stack (Reset, a session, Undo): old complaints are moot
+        self._sync()
+
     def _on_grayscale_changed(self, *_: object) -> None:
         self._sync()  # 3 ↔ 1 channel slices
 
@@ -357,13 +361,19 @@ class KernelEditor(QWidget):
         return self._try(lambda: self._document.filters.set_filter(i, weights, name=name))
 
     def _try(self, action: Callable[[], object]) -> bool:
-        """Run a document edit; a ValueError becomes a message instead of a crash."""
+        """Run a document edit; a ValueError becomes a message instead of a crash, and an
+        edit that works takes away an earlier error message (it no longer applies)."""
         try:
             action()
         except ValueError as err:
             self._say(str(err), error=True)
             return False
+        self.clear_error()
         return True
+
+    def clear_error(self) -> None:
+        if self._status.isVisible() and self._status.styleSheet() == ERROR_STYLE:
+            self._status.hide()
 
     def _say(self, text: str, error: bool = False) -> None:
         text = text[:1].upper() + text[1:]
@@ -420,29 +430,38 @@ class KernelEditor(QWidget):
     def apply_preset(self, name: str | None = None) -> None:
         """Give the selected filter a preset (the combo's when ``name`` is None)."""
         preset = self._chosen_preset(name)
-        if self._set_weights(preset.weights, preset.name):
-            self._say_if_cropped(preset)
+        grown = self._make_room(preset.weights.shape[:2], preset.label)
+        if self._set_weights(preset.weights, preset.name) and grown:
+            self._say(grown)
 
     def apply_preset_to_all(self, name: str | None = None) -> None:
         """Give every filter the same preset; each keeps its bias."""
         preset = self._chosen_preset(name)
+        grown = self._make_room(preset.weights.shape[:2], preset.label)
         bank = self._document.filters
-        # the bank spreads the 2-D preset over the channels and fits it to the kernel size
+        # the bank spreads the 2-D preset over the channels
         if self._try(lambda: bank.set_filters(
-                [Filter(preset.name, preset.weights, bank[i].bias) for i in range(len(bank))])):
-            self._say_if_cropped(preset)
+                [Filter(preset.name, preset.weights, bank[i].bias) for i in range(len(bank))])) \
+                and grown:
+            self._say(grown)
 
     def apply_lecture_set(self) -> None:
         """Every filter back to the lecture's starting presets, with bias 0."""
         bank = self._document.filters
         self._try(lambda: bank.set_filters([default_filter(bank, i) for i in range(len(bank))]))
 
-    def _say_if_cropped(self, preset: kernels.KernelPreset) -> None:
+    def _make_room(self, shape: tuple[int, int], label: str) -> str:
+        """Grow the layer's kernels to hold a larger one whole (never cut it silently); returns
+        what was done, or "" when it already fits."""
         kh, kw = self._document.filters.kernel_shape
-        ph, pw = preset.weights.shape
-        if ph > kh or pw > kw:
-            self._say(f"the {ph}×{pw} {preset.label} kernel was cut to the layer's {kh}×{kw} "
-                      f"centre: set the kernel size to {ph}×{pw} to use all of it")
+        ph, pw = int(shape[0]), int(shape[1])
+        if ph <= kh and pw <= kw:
+            return ""
+        new = (max(kh, ph), max(kw, pw))
+        self._document.set_kernel_size(*new)
+        return (f"the layer's kernels grew from {kh}×{kw} to {new[0]}×{new[1]} to hold the whole "
+                f"{ph}×{pw} {label} (the other filters are padded with zeros; Ctrl+Z takes it "
+                "back)")
 
     # --- the user's library --------------------------------------------------------------
     def reload_library(self) -> bool:
@@ -497,8 +516,9 @@ class KernelEditor(QWidget):
         if kernel is None:
             self._say(f"there is no kernel named “{name}” in your library", error=True)
             return False
-        bank = self._document.filters
         weights = kernel.weights
+        grown = self._make_room(weights.shape[:2], f"“{name}”")
+        bank = self._document.filters
         if weights.ndim == 3 and weights.shape[2] != bank.channels:
             # a colour kernel on gray input (or back): its channel sum acts on the gray value
             weights = weights.sum(axis=2)
@@ -507,9 +527,11 @@ class KernelEditor(QWidget):
             return False
         self._try(lambda: bank.set_bias(i, kernel.bias))
         kh, kw = bank.kernel_shape
-        if kernel.weights.shape[:2] != (kh, kw):
-            self._say(f"“{name}” is {_shape_text(kernel.weights.shape[:2])}; it was fitted to "
-                      f"the layer's {kh}×{kw} kernel (cut, or padded with zeros)")
+        if grown:
+            self._say(grown)
+        elif kernel.weights.shape[:2] != (kh, kw):
+            self._say(f"“{name}” is {_shape_text(kernel.weights.shape[:2])}; it sits in the "
+                      f"middle of the layer's {kh}×{kw} kernel, padded with zeros")
         else:
             self._say(f"loaded “{name}” into filter {i + 1}")
         return True

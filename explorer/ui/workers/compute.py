@@ -13,6 +13,7 @@ import traceback
 
 from PySide6.QtCore import QThread, Signal
 
+from explorer.core.cancel import Cancelled, CancelToken
 from explorer.core.pipeline import BufferPool, StackComputer, StackRequest, StackResult
 
 
@@ -21,6 +22,7 @@ class ComputeWorker(QThread):
 
     result_ready = Signal(object)  # StackResult
     failed = Signal(int, str)  # generation, a message for the user
+    cancelled = Signal(int)  # generation of a request stopped before it finished
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -30,6 +32,8 @@ class ComputeWorker(QThread):
         self._stopping = False
         self.superseded = 0  # requests replaced before they were computed
         self._computer = StackComputer()
+        self._running: StackRequest | None = None
+        self._token: CancelToken | None = None  # stops the running request
 
     @property
     def buffers(self) -> BufferPool:
@@ -42,15 +46,28 @@ class ComputeWorker(QThread):
             if self._pending is not None:
                 self.superseded += 1
             self._pending = request
+            running = self._running
+            if running is not None and not running.live and not request.live \
+                    and self._token is not None:
+                self._token.cancel()  # a still's newer settings: the older maps are moot
             self._cond.notify()
         if not self.isRunning() and not self._stopping:
             self.start()
 
+    def cancel_current(self) -> None:
+        """Stop the request being computed and drop the one waiting (a Cancel button)."""
+        with self._cond:
+            self._pending = None
+            if self._token is not None:
+                self._token.cancel()
+
     def stop(self, timeout_ms: int = 3000) -> bool:
-        """Finish the current request, drop the rest, and join the thread."""
+        """Stop the current request, drop the rest, and join the thread."""
         with self._cond:
             self._stopping = True
             self._pending = None
+            if self._token is not None:
+                self._token.cancel()
             self._cond.notify()
         return self.wait(timeout_ms) if self.isRunning() else True
 
@@ -62,11 +79,19 @@ class ComputeWorker(QThread):
                 if self._stopping:
                     return
                 request, self._pending = self._pending, None
-            self._compute(request)
+                self._running, self._token = request, CancelToken()
+                token = self._token
+            try:
+                self._compute(request, token)
+            finally:
+                with self._cond:
+                    self._running = self._token = None
 
-    def _compute(self, request: StackRequest) -> None:
+    def _compute(self, request: StackRequest, token: CancelToken) -> None:
         try:
-            result: StackResult = self._computer.compute(request)
+            result: StackResult = self._computer.compute(request, token)
+        except Cancelled:
+            self.cancelled.emit(request.generation)
         except ValueError as exc:
             self.failed.emit(request.generation, str(exc))
         except MemoryError:
