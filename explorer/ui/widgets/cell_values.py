@@ -58,7 +58,7 @@ class CellValues(pg.GraphicsObject):
         self._first = (0, 0)  # (row, col) index of the first cell
         self._indices = True
         self._font = QFont()
-        self._drawn = 0  # cells written by the last paint (tests and the bench read it)
+        self._drawn = 0  # cells written by the last paint (the tests read it)
         self.setZValue(15)
 
     # --- content ------------------------------------------------------------------------
@@ -78,24 +78,10 @@ class CellValues(pg.GraphicsObject):
         self._origin, self._first, self._indices = origin, first, indices
         self.update()
 
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self._values.shape[:2]
-
     def texts(self) -> list[list[str]]:
         """The text of every cell, row by row (lines of a colour cell joined by newlines)."""
         return [[self._text(r, c) for c in range(self._values.shape[1])]
                 for r in range(self._values.shape[0])]
-
-    def cell_pixels(self) -> float:
-        """Screen pixels of one cell's side now (0 before the item is in a shown view)."""
-        view = self.getViewBox()
-        if view is None or not self.isVisible():
-            return 0.0
-        t = self.deviceTransform()
-        if t is None:
-            return 0.0
-        return min(math.hypot(t.m11(), t.m12()), math.hypot(t.m21(), t.m22()))
 
     def text_colour(self, r: int, c: int) -> QColor:
         """The colour cell (r, c)'s number is written in (dark on a light cell)."""

@@ -105,6 +105,7 @@ class _Tile:
         self.title = ""  # the full title; the label may show a shortened one
         self.shown_title = ""
         self.selected = False
+        self.title_points = TITLE_POINTS
         self.full_shape = (0, 0)  # (rows, cols) of the map at full resolution
         self.shown_shape = (0, 0)  # (rows, cols) of the image actually handed to pyqtgraph
         self.levels = (0.0, 1.0)  # the map values shown at the colormap's two ends
@@ -125,8 +126,6 @@ class _Tile:
         self.label.setText(text, color=color, bold=selected, size=f"{points}pt")
         self.label.setToolTip(plain_tooltip(title) if shown != title else "")
         self.frame.setVisible(selected)
-
-    title_points = TITLE_POINTS
 
     def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
                   levels: tuple[float, float], rgb: np.ndarray, factor: int = 1) -> None:
@@ -367,6 +366,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         return tile.values.texts()
 
     def cell_labels(self, k: int) -> CellValues:
+        """The item that writes tile k's values (what it drew last, its text colours)."""
         return self._tiles[k].values
 
     def title_points(self) -> int:
