@@ -62,6 +62,8 @@ STRETCH_TIP = ("Shade the input over its own range, its smallest value black and
                "otherwise all but black. The numbers stay the picture's own.")
 LIMIT_SPIN_WIDTH = 92
 READOUT_MIN_HEIGHT = 240
+QWIDGETSIZE_MAX = 16777215  # Qt's "no maximum"
+LEFT_SPACING = 2  # px between the input and the readout
 HOVER_REFRESH_MS = 100
 LEFT_MIN_WIDTH = 280
 LEFT_WANTED = 336  # px the readout needs for a 3×3 RGB dot product with every number written
@@ -201,7 +203,7 @@ class MapsPanel(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(2)
+        left_layout.setSpacing(LEFT_SPACING)
         left_layout.addWidget(self.input_view, 0)
         left_layout.addWidget(self.readout, 1)
         self.readout.setMinimumHeight(READOUT_MIN_HEIGHT)
@@ -287,9 +289,17 @@ class MapsPanel(QWidget):
         return super().eventFilter(obj, event)
 
     def _fit_input_height(self) -> None:
+        """The input gets the height its picture needs, less what the readout cannot do
+        without; the readout is capped to the rest, so large tables (a 15×15 kernel) never
+        squeeze the picture to a strip."""
         wanted = self.input_view.height_for_width(self._left.width())
-        room = self._left.height() - READOUT_MIN_HEIGHT
-        self.input_view.setMaximumHeight(max(min(wanted, room), 120) if wanted else 16777215)
+        readout = max(READOUT_MIN_HEIGHT, self.readout.minimumSizeHint().height())
+        room = self._left.height() - readout - LEFT_SPACING
+        height = max(min(wanted, room), 120) if wanted else None
+        self.input_view.setMaximumHeight(height or QWIDGETSIZE_MAX)
+        self.readout.setMaximumHeight(
+            max(self._left.height() - height - LEFT_SPACING, readout) if height
+            else QWIDGETSIZE_MAX)
 
     def export_targets(self) -> dict[str, QWidget]:
         """Parts of the panel File > Export view can picture."""
@@ -505,6 +515,7 @@ class MapsPanel(QWidget):
         channels = ex.window.shape[2]
         self.readout.show_pixel(ex, self._names(index, stage.feature_maps.shape[2])[k],
                                 self.input_names(index, channels))
+        self._fit_input_height()  # tables for a larger kernel need more of the column
         if index == 0:
             dilated = any(d > 1 for d in stage.spec.dilation)
             self.input_view.show_field(ex.extent, rows=ex.rows if dilated else None,
