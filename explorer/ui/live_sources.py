@@ -33,7 +33,7 @@ class LiveSourcesMixin:
     def _build_live_menu(self, menu: QMenu) -> None:
         self.camera_menu = menu.addMenu("&Camera")
         self.camera_menu.aboutToShow.connect(self._refresh_camera_menu)
-        size_menu = menu.addMenu("Camera &resolution")
+        size_menu = menu.addMenu("Camera &resolution (width × height)")
         sizes = QActionGroup(self)  # one resolution at a time
         chosen = (self.document.live_settings.camera_width,
                   self.document.live_settings.camera_height)
