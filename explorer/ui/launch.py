@@ -95,6 +95,7 @@ def launch(args: argparse.Namespace) -> int:
 
     if batch:
         return _batch(app, args, overwrite, options)
+    settings_io.guard_settings_file()  # before Qt reads a huge settings file whole
     window = MainWindow()
     _install_excepthook(window)  # a batch export reports errors through its exit code
     if not _open_first_picture(window, args):

@@ -8,8 +8,11 @@ never stops the app from starting. The still picture is remembered by its path.
 from __future__ import annotations
 
 import json
+import sys
+import time
+from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 from explorer.state import Document
 from explorer.state.session import (
@@ -27,6 +30,38 @@ MAX_RECENT = 10
 SESSION_KEY = "session"
 MAX_VALUE_CHARS = 4 * 2**20  # the stored session has no picture: a few MB at most
 OLD_KEYS = ("layer", "input", "display", "filters")  # before sessions
+
+
+MAX_SETTINGS_FILE = 16 * 2**20  # QSettings reads the whole file at once: refuse a huge one
+_set_aside: list[str] = []  # notes on a settings file set aside this run
+
+
+def settings_file() -> Path | None:
+    """Where QSettings keeps the settings on this system (None: not a file, e.g. the
+    Windows registry), found without reading it."""
+    if sys.platform.startswith("win"):
+        return None
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    if sys.platform == "darwin":
+        return None  # a property list, written by the system's own library
+    return Path(base) / ORGANIZATION / f"{APPLICATION}.conf" if base else None
+
+
+def guard_settings_file() -> str | None:
+    """Set a settings file too large to be ours aside (renamed, never deleted) before Qt reads
+    it whole at every start; returns a note for the user, or None."""
+    path = settings_file()
+    try:
+        if path is None or path.stat().st_size <= MAX_SETTINGS_FILE:
+            return None
+        aside = path.with_name(f"{path.name}.too-large-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.rename(aside)
+    except OSError:
+        return None
+    note = (f"The settings file {path.name} was larger than {MAX_SETTINGS_FILE // 2**20} MB, "
+            f"so it was set aside as {aside.name}; the app starts with its defaults.")
+    _set_aside.append(note)
+    return note
 
 
 def settings() -> QSettings:
@@ -53,17 +88,19 @@ def save_document(doc: Document, store: QSettings | None = None) -> bool:
 
 def restore_document(doc: Document, store: QSettings | None = None) -> list[str]:
     """Apply the saved session to ``doc``; returns notes on whatever was skipped."""
+    notes = list(_set_aside)
+    _set_aside.clear()
     store = store or settings()
     text = _text(store, SESSION_KEY)
     if text is None:
-        return []
+        return notes
     try:
         session = parse_lenient(load_json_text(text, "the saved session"))
         apply_session(doc, session)
     except ValueError as exc:  # SessionError, or a stack the document refuses
         doc.reset()
-        return [f"{exc}; the app starts with its defaults"]
-    return [f"{note}; that part starts with its defaults" for note in session.notes]
+        return [*notes, f"{exc}; the app starts with its defaults"]
+    return [*notes, *(f"{note}; that part starts with its defaults" for note in session.notes)]
 
 
 def last_picture(store: QSettings | None = None) -> str | None:

@@ -441,3 +441,26 @@ def test_the_window_fits_a_1280_pixel_screen_on_every_tab(qtbot, window):
         qtbot.wait(20)
         assert window.minimumSizeHint().width() <= 1280, window.tabs.tabText(i)
     window.stop_live()
+
+
+def test_a_huge_settings_file_is_set_aside_and_the_app_starts(qtbot, tmp_path):
+    from explorer.ui import settings_io
+    from explorer.ui.main_window import MainWindow
+
+    path = settings_io.settings_file()
+    if path is None:
+        pytest.skip("the settings live in a system store here, not in a file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:  # a 17 MB value: far beyond anything the app writes
+        fh.write(b"[General]\nsession=" + b"x" * (settings_io.MAX_SETTINGS_FILE + 2**20) + b"\n")
+    note = settings_io.guard_settings_file()
+    assert note is not None and "set aside" in note
+    assert not path.exists()
+    aside = list(path.parent.glob(f"{path.name}.too-large-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size > settings_io.MAX_SETTINGS_FILE
+    win = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
+    qtbot.addWidget(win)
+    assert "set aside" in win.statusBar().currentMessage()
+    assert len(win.document.stack) == 1
+    win.shutdown()
+    aside[0].unlink()
