@@ -147,6 +147,13 @@ def read_kernels(path: str | os.PathLike) -> KernelBank:
 
 def _load_npy(p: Path) -> np.ndarray:
     try:
+        with open(p, "rb") as fh:
+            magic = fh.read(6)
+    except OSError as exc:
+        raise ValueError(f"it could not be read ({exc.strerror or exc})") from None
+    if magic != b"\x93NUMPY":  # else np.load would take it for a pickle
+        raise ValueError("it is not a NumPy array file (.npy)")
+    try:
         return np.load(p, allow_pickle=False)
     except ValueError as exc:
         if "pickle" in str(exc):

@@ -59,6 +59,9 @@ def architecture(filters: tuple[int, ...] = (8, 16), kernel_size: int = 5,
     h = w = side
     channels = 1
     for i, k in enumerate(filters, start=1):
+        if kernel_size > min(h, w):
+            raise ValueError(f"conv {i}'s {kernel_size}×{kernel_size} kernels are too large "
+                             f"for its {h}×{w} input: the maps became too small")
         h = shapes.output_size(h, kernel_size)
         w = shapes.output_size(w, kernel_size)
         rows.append(ArchitectureRow(
