@@ -45,6 +45,7 @@ from explorer.ui.live_sources import CAMERA_SIZES, LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.tab import Tab
 from explorer.ui.widgets.banner import Banner, sentence
 from explorer.ui.widgets.kernel_editor import KernelEditor
@@ -134,6 +135,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self._kernel_dock_wanted = True
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.add_tab(TrainingTab())
 
     def add_tab(self, tab: Tab) -> Tab:
         """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""

@@ -107,13 +107,13 @@ def test_predict_reads_28_by_28_pictures_only():
 
 def test_architecture_rows_by_hand():
     rows = {r.name: r for r in architecture((8, 16), 5)}
-    conv1, conv2, dense = rows["conv 1: 8@5×5"], rows["conv 2: 16@5×5"], rows["dense 10"]
+    conv1, conv2, dense = rows["conv1 8@5×5"], rows["conv2 16@5×5"], rows["dense 10"]
     assert conv1.output == (24, 24, 8) and conv1.params == 8 * 25 + 8
     assert conv1.macs == 24 * 24 * 8 * 25
     assert conv2.output == (8, 8, 16) and conv2.params == 16 * (5 * 5 * 8) + 16
     assert conv2.macs == 8 * 8 * 16 * 5 * 5 * 8
     assert dense.params == 4 * 4 * 16 * 10 + 10 and dense.macs == 4 * 4 * 16 * 10
-    assert [r.output for r in architecture((8, 16), 5) if r.name.startswith("max")] == \
+    assert [r.output for r in architecture((8, 16), 5) if r.name.startswith("pool")] == \
         [(12, 12, 8), (4, 4, 16)]
     with pytest.raises(ValueError, match="too small"):
         architecture((8, 16, 32), 5)
@@ -136,3 +136,22 @@ def test_the_split_is_stratified_fixed_and_disjoint():
 def test_stratified_split_refuses_too_small_classes():
     with pytest.raises(ValueError, match="too few"):
         stratified_split(np.array([0, 0, 1]), test_per_class=1, seed=0)
+
+
+def test_evaluation_counts_by_hand():
+    from explorer.core.training import Digits, evaluate
+
+    model = trained_looking_model()
+    _, test = load_digits()
+    digits = Digits(test.images[:60], test.labels[:60])
+    result = evaluate(model, digits)
+    predicted = model.predict(digits.images)
+    counts = np.zeros((10, 10), int)
+    for t, p in zip(digits.labels, predicted, strict=True):
+        counts[t, p] += 1
+    np.testing.assert_array_equal(result.confusion, counts)
+    assert result.accuracy == pytest.approx(np.mean(predicted == digits.labels))
+    wrong = [i for i in range(60) if predicted[i] != digits.labels[i]]
+    assert result.mistakes().tolist() == wrong
+    sevens = [i for i in wrong if digits.labels[i] == 7]
+    assert result.mistakes(true=7).tolist() == sevens

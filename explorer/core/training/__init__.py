@@ -5,12 +5,14 @@
   its backward pass;
 - :mod:`.model`: the network as a frozen :class:`DigitModel`, and its explorer stack;
 - :mod:`.trainer`: :func:`train_digits`, a generator of :class:`TrainStep`;
+- :mod:`.evaluation`: accuracy, confusion matrix and mistakes on a set of digits;
 - :mod:`.io`: saving and loading a model as ``.npz``;
 - :mod:`.preprocess`: any picture of a digit made to look like MNIST's;
 - :mod:`.fitting`: one kernel fitted by gradient descent to a target's feature map.
 """
 
 from explorer.core.training.data import Digits, load_digits
+from explorer.core.training.evaluation import Evaluation, evaluate
 from explorer.core.training.fitting import FitStep, fit_kernel
 from explorer.core.training.io import load_model, save_model
 from explorer.core.training.model import ArchitectureRow, DigitModel, architecture
@@ -18,7 +20,7 @@ from explorer.core.training.preprocess import centre_box, mnist_style
 from explorer.core.training.trainer import TrainStep, train_digits
 
 __all__ = [
-    "ArchitectureRow", "DigitModel", "Digits", "FitStep", "TrainStep", "architecture",
-    "centre_box", "fit_kernel", "load_digits", "load_model", "mnist_style", "save_model",
-    "train_digits",
+    "ArchitectureRow", "DigitModel", "Digits", "Evaluation", "FitStep", "TrainStep",
+    "architecture", "centre_box", "evaluate", "fit_kernel", "load_digits", "load_model",
+    "mnist_style", "save_model", "train_digits",
 ]

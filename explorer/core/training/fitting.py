@@ -35,6 +35,8 @@ class FitStep:
     kernel: np.ndarray  # (kh, kw) or (kh, kw, C) float32, the target's shape
     loss: float  # mean squared difference of the feature maps
     target: np.ndarray  # the kernel it is fitted to
+    feature_map: np.ndarray  # (H', W') what the kernel makes of the standardised picture now
+    target_map: np.ndarray  # (H', W') what the target kernel makes of it
 
 
 def _target_kernel(target: str | np.ndarray, channels: int) -> np.ndarray:
@@ -126,7 +128,7 @@ def _descend(x: np.ndarray, k: np.ndarray, goal: np.ndarray, wanted: np.ndarray,
     for step in range(steps + 1):
         residual = convolve(x, k.reshape(shape))[:, :, 0] - wanted  # the explorer's engine
         loss = float(np.mean(residual * residual))
-        yield FitStep(step, k.copy(), loss, goal)
+        yield FitStep(step, k.copy(), loss, goal, residual + wanted, wanted)
         if step == steps:
             return
         grad = (2.0 / residual.size) * (windows.T @ residual.reshape(-1))

@@ -65,14 +65,14 @@ def architecture(filters: tuple[int, ...] = (8, 16), kernel_size: int = 5,
         h = shapes.output_size(h, kernel_size)
         w = shapes.output_size(w, kernel_size)
         rows.append(ArchitectureRow(
-            f"conv {i}: {k}@{kernel_size}×{kernel_size}", (h, w, k),
+            f"conv{i} {k}@{kernel_size}×{kernel_size}", (h, w, k),
             counts.conv_params(kernel_size, channels, k),
             counts.conv_macs((h + kernel_size - 1, w + kernel_size - 1, channels), kernel_size, k)))
         rows.append(ArchitectureRow("ReLU", (h, w, k), 0, 0))
         if h < 2 or w < 2:
             raise ValueError(f"after conv {i} the maps are {h}×{w}: too small for 2×2 pooling")
         h, w = _pooled(h), _pooled(w)
-        rows.append(ArchitectureRow("max pool 2×2", (h, w, k), 0, 0))
+        rows.append(ArchitectureRow("pool 2×2", (h, w, k), 0, 0))
         channels = k
     rows.append(ArchitectureRow(f"dense {CLASSES}", (CLASSES,),
                                 counts.dense_params((h, w, channels), CLASSES),

@@ -21,7 +21,7 @@ from explorer.core.training.model import DigitModel, as_input, backward, forward
 DEFAULT_EPOCHS = 8
 DEFAULT_LEARNING_RATE = 0.004
 DEFAULT_BATCH_SIZE = 32
-DEFAULT_L2 = 1e-3  # on the first layer's kernels only: smooth, readable stroke detectors
+DEFAULT_L2 = 1e-2  # on the first layer's kernels only: smooth, readable stroke detectors
 EVALUATIONS_PER_EPOCH = 4  # test accuracy points per epoch on the curves
 
 

@@ -1,0 +1,66 @@
+"""A thread that runs the newest job of each kind; older waiting jobs of that kind are dropped.
+
+A drawing pad or a webcam asks "what digit is this?" far more often than it needs answering:
+only the newest picture matters. Jobs are plain callables tagged with a kind ("probe",
+"evaluate" …), so a stream of probes never pushes out a one-off evaluation.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QThread, Signal
+
+
+class LatestWorker(QThread):
+    """Runs submitted callables off the GUI thread, the newest of each kind only."""
+
+    done = Signal(str, object)  # kind, what the callable returned
+    failed = Signal(str, str)  # kind, a sentence for the user
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("latest-worker")
+        self._cond = threading.Condition()
+        self._pending: dict[str, Callable[[], object]] = {}
+        self._stopping = False
+
+    def submit(self, kind: str, job: Callable[[], object]) -> None:
+        """Queue ``job``, replacing a waiting job of the same kind."""
+        with self._cond:
+            if self._stopping:
+                return
+            self._pending.pop(kind, None)  # re-inserted last: kinds keep their arrival order
+            self._pending[kind] = job
+            self._cond.notify()
+        if not self.isRunning():
+            self.start()
+
+    def stop(self, timeout_ms: int = 5000) -> bool:
+        """Finish the running job, drop the waiting ones, join the thread."""
+        with self._cond:
+            self._stopping = True
+            self._pending.clear()
+            self._cond.notify()
+        return self.wait(timeout_ms) if self.isRunning() else True
+
+    def run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                kind = next(iter(self._pending))
+                job = self._pending.pop(kind)
+            try:
+                result = job()
+            except ValueError as exc:
+                self.failed.emit(kind, str(exc))
+            except Exception as exc:  # a bug must not kill the worker
+                traceback.print_exc()
+                self.failed.emit(kind, f"unexpected error: {exc}")
+            else:
+                self.done.emit(kind, result)
