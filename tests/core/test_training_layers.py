@@ -1,5 +1,9 @@
 """The digit network's layers: forward passes against slow loops, backward passes against
-finite differences of the forward pass."""
+finite differences of the forward pass.
+
+The references loop over (N, H, W, C) arrays, the explorer's layout; the layers work on
+(C, N, H, W), so inputs and outputs are transposed on the way.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,14 @@ import pytest
 from explorer.core.training import layers
 
 RNG = np.random.default_rng(7)
+
+
+def cnhw(a):
+    return np.ascontiguousarray(a.transpose(3, 0, 1, 2))
+
+
+def nhwc(a):
+    return a.transpose(1, 2, 3, 0)
 
 
 def slow_conv(x, w, b):
@@ -68,16 +80,16 @@ def assert_gradient(analytic, numeric):
                                            ((3, 5, 5, 2), (4, 1, 1, 2))])
 def test_conv_forward_matches_loops(shape, filters):
     x, w, b = RNG.normal(size=shape), RNG.normal(size=filters), RNG.normal(size=filters[0])
-    y, _ = layers.conv_forward(x, w, b)
-    np.testing.assert_allclose(y, slow_conv(x, w, b), rtol=1e-10, atol=1e-10)
+    y, _ = layers.conv_forward(cnhw(x), w, b)
+    np.testing.assert_allclose(nhwc(y), slow_conv(x, w, b), rtol=1e-10, atol=1e-10)
 
 
 def test_conv_forward_in_float32_keeps_float32():
     x = RNG.normal(size=(2, 8, 8, 1)).astype(np.float32)
     w = RNG.normal(size=(3, 5, 5, 1)).astype(np.float32)
-    y, _ = layers.conv_forward(x, w, np.zeros(3, np.float32))
+    y, _ = layers.conv_forward(cnhw(x), w, np.zeros(3, np.float32))
     assert y.dtype == np.float32
-    np.testing.assert_allclose(y, slow_conv(x, w, np.zeros(3)), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(nhwc(y), slow_conv(x, w, np.zeros(3)), rtol=1e-4, atol=1e-4)
 
 
 def test_a_kernel_larger_than_the_input_is_refused():
@@ -86,8 +98,8 @@ def test_a_kernel_larger_than_the_input_is_refused():
 
 
 def test_conv_backward_matches_finite_differences():
-    x, w, b = RNG.normal(size=(2, 7, 6, 3)), RNG.normal(size=(4, 3, 2, 3)), RNG.normal(size=4)
-    weights_out = RNG.normal(size=(2, 5, 5, 4))  # L = Σ y · R: dL/dy = R
+    x, w, b = RNG.normal(size=(3, 2, 7, 6)), RNG.normal(size=(4, 3, 2, 3)), RNG.normal(size=4)
+    weights_out = RNG.normal(size=(4, 2, 5, 5))  # L = Σ y · R: dL/dy = R
 
     def loss():
         return float((layers.conv_forward(x, w, b)[0] * weights_out).sum())
@@ -102,29 +114,30 @@ def test_conv_backward_matches_finite_differences():
     np.testing.assert_array_equal(dw_again, dw)
 
 
-def test_im2col_rows_are_the_windows():
-    x = RNG.normal(size=(2, 5, 6, 2))
+def test_im2col_columns_are_the_windows():
+    x = RNG.normal(size=(2, 2, 5, 6))  # (C, N, H, W)
     cols = layers.im2col(x, 3, 2)
-    row = 0
+    col = 0
     for i in range(2):
         for y in range(3):
             for xx in range(5):
-                np.testing.assert_array_equal(cols[row], x[i, y:y + 3, xx:xx + 2, :].ravel())
-                row += 1
-    assert row == len(cols)
+                # the window's taps, channel by channel, row by row
+                np.testing.assert_array_equal(cols[:, col], x[:, i, y:y + 3, xx:xx + 2].ravel())
+                col += 1
+    assert col == cols.shape[1]
 
 
 @pytest.mark.parametrize("shape", [(2, 6, 8, 3), (1, 7, 5, 2)])
 def test_maxpool_forward_matches_loops(shape):
     x = RNG.normal(size=shape)
-    y, _ = layers.maxpool_forward(x)
-    np.testing.assert_array_equal(y, slow_maxpool(x))
+    y, _ = layers.maxpool_forward(cnhw(x))
+    np.testing.assert_array_equal(nhwc(y), slow_maxpool(x))
 
 
 @pytest.mark.parametrize("shape", [(2, 6, 8, 3), (1, 7, 5, 2)])
 def test_maxpool_backward_matches_finite_differences(shape):
     x = RNG.normal(size=shape)  # distinct values: no ties, so the max is differentiable
-    r = RNG.normal(size=(shape[0], shape[1] // 2, shape[2] // 2, shape[3]))
+    r = RNG.normal(size=(*shape[:2], shape[2] // 2, shape[3] // 2))
 
     def loss():
         return float((layers.maxpool_forward(x)[0] * r).sum())
@@ -134,10 +147,14 @@ def test_maxpool_backward_matches_finite_differences(shape):
 
 
 def test_maxpool_gives_a_tied_window_s_gradient_to_its_first_maximum_only():
-    x = np.zeros((1, 2, 2, 1))
+    x = np.zeros((1, 1, 2, 2))
     _, cache = layers.maxpool_forward(x)
     dx = layers.maxpool_backward(np.ones((1, 1, 1, 1)), cache)
-    assert dx[0, :, :, 0].tolist() == [[1, 0], [0, 0]]
+    assert dx[0, 0].tolist() == [[1, 0], [0, 0]]
+    x = np.array([[[[1.0, 3.0], [3.0, 0.0]]]])
+    _, cache = layers.maxpool_forward(x)
+    dx = layers.maxpool_backward(np.ones((1, 1, 1, 1)), cache)
+    assert dx[0, 0].tolist() == [[0, 1], [0, 0]]
 
 
 def test_relu_and_dense_backward_match_finite_differences():

@@ -24,7 +24,7 @@ def test_the_whole_network_s_gradient_matches_finite_differences():
     for key in p:
         if key.endswith("bias"):
             p[key] = rng.normal(0, 0.1, p[key].shape)
-    x = rng.random((3, 28, 28, 1))
+    x = rng.random((3, 28, 28))
     labels = np.array([1, 7, 3])
     _, _, grads = loss_and_grads(p, x, labels, l2=0.01)
     for key, a in p.items():

@@ -165,19 +165,24 @@ def check_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
 
 
 def as_input(images: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) pixels 0…255 → (N, 28, 28, 1) float32 0…1, the network's input."""
+    """(N, 28, 28) pixels 0…255 → (N, 28, 28) float32 0…1, the network's input."""
     x = np.asarray(images)
     if x.ndim == 2:
         x = x[None]
     if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE):
         raise ValueError(f"the network reads {SIDE}×{SIDE} digit pictures, not shape {x.shape}")
-    return (x.astype(np.float32) * np.float32(1.0 / INPUT_SCALE))[..., None]
+    return x.astype(np.float32) * np.float32(1.0 / INPUT_SCALE)
 
 
 def forward(params: Mapping[str, np.ndarray], x: np.ndarray, keep: bool = False
             ) -> tuple[np.ndarray, list]:
-    """Logits (N, 10) of a (N, 28, 28, 1) float batch, and the caches backward needs."""
+    """Logits (N, 10) of an (N, 28, 28) float batch, and the caches backward needs.
+
+    Inside, maps are (C, N, H, W) (see :mod:`.layers`); the dense layer reads each digit's
+    last maps in (H, W, K) order, as :func:`run_stack`'s (H, W, K) output flattens.
+    """
     caches: list = []
+    x = x[None]  # one input channel
     i = 1
     while f"conv{i}.weights" in params:
         x, c_conv = layers.conv_forward(x, params[f"conv{i}.weights"], params[f"conv{i}.bias"])
@@ -186,7 +191,7 @@ def forward(params: Mapping[str, np.ndarray], x: np.ndarray, keep: bool = False
         if keep:
             caches.append((c_conv, c_relu, c_pool))
         i += 1
-    flat = x.reshape(x.shape[0], -1)  # (H, W, K) order, as run_stack's maps flatten
+    flat = x.transpose(1, 2, 3, 0).reshape(x.shape[1], -1)
     logits, c_dense = layers.dense_forward(flat, params["dense.weights"], params["dense.bias"])
     if keep:
         caches.append((c_dense, x.shape))
@@ -195,10 +200,10 @@ def forward(params: Mapping[str, np.ndarray], x: np.ndarray, keep: bool = False
 
 def backward(caches: list, dlogits: np.ndarray) -> dict[str, np.ndarray]:
     """The gradient of every weight from the gradient of the logits."""
-    c_dense, pooled_shape = caches[-1]
+    c_dense, (k, n, h, w) = caches[-1]
     dflat, dw, db = layers.dense_backward(dlogits, c_dense)
     grads = {"dense.weights": dw, "dense.bias": db}
-    dx = dflat.reshape(pooled_shape)
+    dx = np.ascontiguousarray(dflat.reshape(n, h, w, k).transpose(3, 0, 1, 2))
     for i in range(len(caches) - 1, 0, -1):
         c_conv, c_relu, c_pool = caches[i - 1]
         dx = layers.relu_backward(layers.maxpool_backward(dx, c_pool), c_relu)
