@@ -109,7 +109,9 @@ def fit_kernel(
     x = (x - x.mean()) / spread
     bank = goal.reshape(1, kh, kw, channels)
     wanted = convolve(x, bank)[:, :, 0]
-    windows = im2col(x[None], kh, kw)  # (M, kh·kw·C): what the gradient multiplies
+    # (M, kh·kw·C): every window, its taps in the kernel's (row, column, channel) order
+    windows = im2col(x.transpose(2, 0, 1)[:, None], kh, kw).reshape(channels, kh, kw, -1)
+    windows = np.ascontiguousarray(windows.transpose(3, 1, 2, 0).reshape(-1, kh * kw * channels))
     # the loss is ‖windows·k − wanted‖² / M, whose curvature is 2·windowsᵀ·windows / M
     curvature = 2.0 * float(np.linalg.eigvalsh(windows.T @ windows / len(windows))[-1])
     lr = 1.0 / curvature if learning_rate is None else float(learning_rate)

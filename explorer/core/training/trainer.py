@@ -17,6 +17,7 @@ import numpy as np
 from explorer.core.training import layers
 from explorer.core.training.data import Digits, load_digits
 from explorer.core.training.model import DigitModel, as_input, backward, forward, init_params
+from explorer.core.training.threads import one_blas_thread
 
 DEFAULT_EPOCHS = 8
 DEFAULT_LEARNING_RATE = 0.004
@@ -158,15 +159,16 @@ def _steps(params: dict[str, np.ndarray], rng: np.random.Generator, train: Digit
             t0 = time.perf_counter()
             idx = order[(b - 1) * batch_size:b * batch_size]
             labels = train.labels[idx]
-            loss, logits, grads = loss_and_grads(params, x_train[idx], labels, l2)
-            optimiser.update(params, grads)
-            right += int((logits.argmax(axis=1) == labels).sum())
-            seen += len(idx)
-            step += 1
-            model = DigitModel(params)  # a frozen copy: later steps never change it
-            test_accuracy = None
-            if b in evaluate_at and len(test):
-                test_accuracy = float((model.predict(test.images) == test.labels).mean())
+            with one_blas_thread():
+                loss, logits, grads = loss_and_grads(params, x_train[idx], labels, l2)
+                optimiser.update(params, grads)
+                right += int((logits.argmax(axis=1) == labels).sum())
+                seen += len(idx)
+                step += 1
+                model = DigitModel(params)  # a frozen copy: later steps never change it
+                test_accuracy = None
+                if b in evaluate_at and len(test):
+                    test_accuracy = float((model.predict(test.images) == test.labels).mean())
             spent += time.perf_counter() - t0
             yield TrainStep(epoch, b, batches, step, total, loss, right / seen, test_accuracy,
                             spent, model)
