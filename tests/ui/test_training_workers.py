@@ -56,7 +56,7 @@ def test_pause_holds_the_generator_and_resume_continues(qtbot, worker):
     worker.pause()  # asked while step 3 is being computed: it finishes, then waits
     gate.set()
     qtbot.waitUntil(lambda: received == [0, 1, 2, 3])
-    assert worker.paused and worker.isRunning()
+    assert worker.paused and worker.running
     with qtbot.waitSignal(worker.finished_run, timeout=10_000) as done:
         worker.resume()
     assert done.args == [9, True]
@@ -80,7 +80,7 @@ def test_stop_closes_the_generator_and_keeps_the_last_finished_step(qtbot, worke
         gate.set()
     assert done.args == [3, False]  # step 3 was under way: it finished and is kept
     assert closed == [True]
-    assert not worker.isRunning() or worker.wait(5000)
+    assert not worker.running and worker.join(5)
 
 
 def test_a_failing_generator_reports_a_sentence(qtbot, worker):

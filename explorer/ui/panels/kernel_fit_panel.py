@@ -155,7 +155,7 @@ class KernelFitPanel(QWidget):
     def set_picture(self, picture: np.ndarray, name: str) -> None:
         """The picture the next fit uses (the window's source)."""
         self._picture, self._picture_name = picture, name
-        if not self._worker.isRunning():
+        if not self._worker.running:
             self._show_idle()
 
     def picture(self) -> tuple[np.ndarray, str]:
@@ -173,10 +173,10 @@ class KernelFitPanel(QWidget):
     # --- running ---------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._worker.isRunning()
+        return self._worker.running
 
     def start(self) -> bool:
-        if self._worker.isRunning():
+        if self._worker.running:
             return False
         picture, name = self.picture()
         target = self.target_combo.currentData()

@@ -266,7 +266,7 @@ class TrainingTab(Tab):
     # --- training --------------------------------------------------------------------------
     @property
     def training(self) -> bool:
-        return self._trainer.isRunning()
+        return self._trainer.running
 
     def start(self) -> bool:
         """Start training a new network (or resume a paused one)."""

@@ -2,7 +2,8 @@
 
 A drawing pad or a webcam asks "what digit is this?" far more often than it needs answering:
 only the newest picture matters. Jobs are plain callables tagged with a kind ("probe",
-"evaluate" …), so a stream of probes never pushes out a one-off evaluation.
+"evaluate" …), so a stream of probes never pushes out a one-off evaluation. A Python thread,
+as :mod:`.generator_worker` explains.
 """
 
 from __future__ import annotations
@@ -11,21 +12,21 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 
-class LatestWorker(QThread):
+class LatestWorker(QObject):
     """Runs submitted callables off the GUI thread, the newest of each kind only."""
 
     done = Signal(str, object)  # kind, what the callable returned
     failed = Signal(str, str)  # kind, a sentence for the user
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("latest-worker")
         self._cond = threading.Condition()
         self._pending: dict[str, Callable[[], object]] = {}
         self._stopping = False
+        self._thread: threading.Thread | None = None
 
     def submit(self, kind: str, job: Callable[[], object]) -> None:
         """Queue ``job``, replacing a waiting job of the same kind."""
@@ -35,18 +36,24 @@ class LatestWorker(QThread):
             self._pending.pop(kind, None)  # re-inserted last: kinds keep their arrival order
             self._pending[kind] = job
             self._cond.notify()
-        if not self.isRunning():
-            self.start()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="explorer-latest",
+                                                daemon=True)
+                self._thread.start()
 
-    def stop(self, timeout_ms: int = 5000) -> bool:
+    def stop(self, timeout: float = 5.0) -> bool:
         """Finish the running job, drop the waiting ones, join the thread."""
         with self._cond:
             self._stopping = True
             self._pending.clear()
             self._cond.notify()
-        return self.wait(timeout_ms) if self.isRunning() else True
+        thread = self._thread
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
 
-    def run(self) -> None:
+    def _run(self) -> None:
         while True:
             with self._cond:
                 while not self._pending and not self._stopping:
