@@ -220,6 +220,10 @@ class DigitModel:
         self._params = check_params(params)
         self.conv_layers = sum(1 for key in self._params if key.endswith(".weights")) - 1
 
+    def __reduce__(self) -> tuple:
+        # unpickled (from a training process) through __init__: checked and read-only again
+        return (DigitModel, (self._params,))
+
     @property
     def params(self) -> dict[str, np.ndarray]:
         """Every weight array by name (read-only)."""

@@ -129,11 +129,7 @@ def train_digits(
     _check(batch_size, "batch size", 1, 4096, whole=True)
     _check(l2, "L2 weight", 0.0, 1.0)
     _check(evaluations_per_epoch, "number of evaluations per epoch", 1, 1000, whole=True)
-    if train is None or test is None:
-        default_train, default_test = load_digits()
-        train = default_train if train is None else train
-        test = default_test if test is None else test
-    if len(train) == 0:
+    if train is not None and len(train) == 0:
         raise ValueError("there are no training digits")
     rng = np.random.default_rng(int(seed))
     params = init_params(rng, tuple(filters), kernel_size, first_scale)
@@ -141,9 +137,13 @@ def train_digits(
                   float(l2), evaluations_per_epoch)
 
 
-def _steps(params: dict[str, np.ndarray], rng: np.random.Generator, train: Digits, test: Digits,
-           epochs: int, learning_rate: float, batch_size: int, l2: float,
+def _steps(params: dict[str, np.ndarray], rng: np.random.Generator, train: Digits | None,
+           test: Digits | None, epochs: int, learning_rate: float, batch_size: int, l2: float,
            evaluations_per_epoch: int) -> Iterator[TrainStep]:
+    if train is None or test is None:  # loaded here, by whoever runs the steps
+        default_train, default_test = load_digits()
+        train = default_train if train is None else train
+        test = default_test if test is None else test
     optimiser = Adam(params, learning_rate)
     x_train = as_input(train.images)
     batches = math.ceil(len(train) / batch_size)

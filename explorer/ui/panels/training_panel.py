@@ -5,9 +5,9 @@ settings; Start / Pause / Stop / Reset with a progress bar; saving, loading, and
 kernels" (the learned stack goes to the explorer). Right, three pages: watch it learn, test it
 on a drawn or filmed digit, and fit a single kernel by gradient descent.
 
-Training is a generator in the core (:func:`explorer.core.training.train_digits`) pulled by a
-worker thread; the steps arrive here in batches at most ten times a second, so the window stays
-responsive while it trains.
+Training is a generator in the core (:func:`explorer.core.training.train_digits`) pulled in a
+child process (see :mod:`explorer.ui.workers.process_worker`); the steps arrive here in batches
+at most ten times a second, so the window stays responsive while it trains.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ from explorer.ui.panels.digit_test_panel import DigitTestPanel
 from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
 from explorer.ui.tab import Tab
-from explorer.ui.workers.generator_worker import GeneratorWorker
 from explorer.ui.workers.latest_worker import LatestWorker
+from explorer.ui.workers.process_worker import ProcessWorker
 
 MODEL_FILTER = "Digit network (*.npz);;All files (*)"
 EVALUATE = "evaluate"
@@ -83,7 +83,7 @@ class TrainingTab(Tab):
         self._test: Digits | None = None
         self._last_step: TrainStep | None = None
         self._source: tuple[np.ndarray, str, bool] | None = None
-        self._trainer = GeneratorWorker(self, interval=0.1)
+        self._trainer = ProcessWorker(self, interval=0.1)
         self._trainer.steps.connect(self._on_steps)
         self._trainer.finished_run.connect(self._on_finished)
         self._trainer.failed.connect(self._on_failed)
@@ -275,18 +275,19 @@ class TrainingTab(Tab):
             return True
         if self.training:
             return False
+        settings = dict(seed=self.seed_spin.value(), epochs=self.epochs_spin.value(),
+                        learning_rate=self.lr_spin.value(), batch_size=self.batch_spin.value())
         try:
-            steps = train_digits(seed=self.seed_spin.value(), epochs=self.epochs_spin.value(),
-                                 learning_rate=self.lr_spin.value(),
-                                 batch_size=self.batch_spin.value())
+            train_digits(**settings).close()  # settings that cannot work are said here
         except ValueError as exc:
             self.error.emit(str(exc))
             return False
         self.watch.clear()
+        self.watch.set_epochs(self.epochs_spin.value())
         self.evaluation = None
         self._last_step = None
         self._show_architecture(architecture())
-        self._trainer.start_run(steps)
+        self._trainer.start_run(train_digits, settings)  # in a child process
         self.progress.setValue(0)
         self.progress_label.setText("Starting …")
         self.score_label.setText("")

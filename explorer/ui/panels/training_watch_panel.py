@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -40,6 +41,10 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
     plot.setLabel("bottom", "epochs")
     plot.setLabel("left", left)
     plot.addLegend(offset=(-10, 10))
+    # the axes (and the grid they draw) change only when a range does: keep them as pixmaps
+    # rather than replaying their drawing on every update of the curves
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return plot
 
 
@@ -130,6 +135,12 @@ class TrainingWatchPanel(QWidget):
         self.kernels.set_kernels(np.zeros((8, 5, 5, 1), np.float32))
         self.kernels_box.setTitle("First layer: the kernels it learns")
         self.show_evaluation(None, None)
+
+    def set_epochs(self, epochs: int) -> None:
+        """Fix the curves' epoch axis for a run: the axes then stay still while it trains."""
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.setXRange(0, epochs, padding=0.02)
+            plot.enableAutoRange(x=False)
 
     def add_steps(self, steps: list[TrainStep]) -> None:
         for s in steps:
