@@ -99,19 +99,14 @@ class DigitTestPanel(QWidget):
         self.pad = DrawingPad()
         self.pad.changed.connect(self._pad_timer.start)
         self.pad.cleared.connect(self._on_pad_cleared)
-        clear = QPushButton("Clear (Backspace)")
-        clear.clicked.connect(self.pad.clear)
-        pad_page = QWidget()
-        pad_layout = QVBoxLayout(pad_page)
-        pad_layout.setContentsMargins(0, 0, 0, 0)
-        pad_layout.addWidget(self.pad, 1)
-        pad_layout.addWidget(clear)
+        self.clear_button = QPushButton("Clear (Backspace)")
+        self.clear_button.clicked.connect(self.pad.clear)
 
         self.preview = FramePreview()
         self.preview.set_note("No picture yet: open one or start the webcam (Live menu), "
                               "then hold a digit in the box.")
         self.sources = QStackedWidget()
-        self.sources.addWidget(pad_page)
+        self.sources.addWidget(self.pad)
         self.sources.addWidget(self.preview)
 
         left = QVBoxLayout()
@@ -119,6 +114,7 @@ class DigitTestPanel(QWidget):
         choice.addWidget(self.draw_radio)
         choice.addWidget(self.camera_radio)
         choice.addStretch(1)
+        choice.addWidget(self.clear_button)
         left.addLayout(choice)
         left.addWidget(self.sources, 1)
 
@@ -167,6 +163,7 @@ class DigitTestPanel(QWidget):
 
     def _on_source_changed(self) -> None:
         self.sources.setCurrentIndex(1 if self.camera_mode else 0)
+        self.clear_button.setVisible(not self.camera_mode)
         self.bars.set_probabilities(None)
         self.maps.clear()
         self._say_waiting()

@@ -69,6 +69,7 @@ class KernelFitPanel(QWidget):
     def _build(self) -> None:
         self.target_combo = QComboBox(toolTip="The kernel whose feature map the descent must "
                                               "reproduce")
+        self.target_combo.currentIndexChanged.connect(self._show_idle)
         for name in FIT_TARGETS:
             self.target_combo.addItem(kernels.get(name).label, name)
             self.target_combo.setItemData(self.target_combo.count() - 1,
@@ -91,28 +92,30 @@ class KernelFitPanel(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.status = QLabel(wordWrap=True)
 
-        controls = QHBoxLayout()
-        for label, widget in (("Target:", self.target_combo), (None, self.colour_check),
-                              ("Momentum:", self.momentum_spin), ("Steps:", self.steps_spin)):
-            if label:
-                controls.addWidget(QLabel(label))
-            controls.addWidget(widget)
-        controls.addWidget(self.start_button)
-        controls.addWidget(self.stop_button)
-        controls.addStretch(1)
+        controls = QGridLayout()
+        controls.addWidget(QLabel("Target:"), 0, 0)
+        controls.addWidget(self.target_combo, 0, 1)
+        controls.addWidget(self.colour_check, 0, 2, 1, 2)
+        controls.addWidget(self.start_button, 0, 4)
+        controls.addWidget(QLabel("Momentum:"), 1, 0)
+        controls.addWidget(self.momentum_spin, 1, 1)
+        controls.addWidget(QLabel("Steps:"), 1, 2)
+        controls.addWidget(self.steps_spin, 1, 3)
+        controls.addWidget(self.stop_button, 1, 4)
+        controls.setColumnStretch(5, 1)
 
         self.picture_view = FramePreview()
         self.target_view = FramePreview()
         self.current_view = FramePreview()
-        pictures = QGroupBox("Feature maps (gray 0, white +, black −)")
+        pictures = QGroupBox("Feature maps")
         grid = QGridLayout(pictures)
-        for col, (title, view) in enumerate((("the picture", self.picture_view),
-                                             ("target kernel's map", self.target_view),
-                                             ("this kernel's map", self.current_view))):
+        for col, (title, view) in enumerate((("picture", self.picture_view),
+                                             ("target's", self.target_view),
+                                             ("this kernel's", self.current_view))):
             grid.addWidget(QLabel(title, alignment=Qt.AlignmentFlag.AlignCenter), 0, col)
             grid.addWidget(view, 1, col)
 
-        kernels_box = QGroupBox("Kernel now → target")
+        kernels_box = QGroupBox("Kernel → target")
         self.kernel_views = [MatrixView("signed") for _ in range(3)]
         self.kernel_titles = [QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(3)]
         self.target_view_matrix = MatrixView("signed")
@@ -123,11 +126,13 @@ class KernelFitPanel(QWidget):
             kgrid.addWidget(view, 1, i)
         kgrid.addWidget(QLabel("target", alignment=Qt.AlignmentFlag.AlignCenter), 0, 3)
         kgrid.addWidget(self.target_view_matrix, 1, 3)
+        kgrid.setRowStretch(2, 1)  # titles stay on their matrices; spare room goes below
 
-        self.weights_plot = pg.PlotWidget(title="Each weight, step by step (dashed: target)")
+        self.weights_plot = pg.PlotWidget(title="Weights (dashed: the target's)")
         self.weights_plot.setLabel("bottom", "step")
         self.weights_plot.setLabel("left", "weight")
-        self.loss_plot = pg.PlotWidget(title="Loss: mean squared difference of the maps")
+        self.loss_plot = pg.PlotWidget(title="Loss")
+        self.loss_plot.setLabel("left", "mean squared difference")
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.setLabel("bottom", "step")
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen((214, 96, 77), width=2))
@@ -138,6 +143,8 @@ class KernelFitPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.3)
             plot.setMenuEnabled(False)
 
+        grid.addWidget(QLabel("gray 0, white +, black −", alignment=Qt.AlignmentFlag.AlignCenter),
+                       2, 0, 1, 3)
         top = QHBoxLayout()
         top.addWidget(pictures, 3)
         top.addWidget(kernels_box, 2)
@@ -164,11 +171,24 @@ class KernelFitPanel(QWidget):
             self._picture_name = DEFAULT_SAMPLE[1]
         return self._picture, self._picture_name
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.running and self.last_step is None:
+            self._show_idle()
+
     def _show_idle(self) -> None:
-        name = self._picture_name or "a sample photo"
+        """Before a run: the picture and the target kernel the next run will use."""
+        if not hasattr(self, "status") or self.running:
+            return
+        picture, name = self.picture() if self.isVisible() else (None, self._picture_name)
+        if picture is not None:
+            self.picture_view.set_frame(picture)
+        target = kernels.get(self.target_combo.currentData()).weights
+        self.target_view_matrix.set_values(target)
         self.status.setText(
             f"Press Start: a kernel starts from random weights and learns, by gradient descent "
-            f"on {name}, to give the same feature map as the target kernel.")
+            f"on {name or 'a sample photo'}, to give the same feature map as the target "
+            "kernel.")
 
     # --- running ---------------------------------------------------------------------------
     @property

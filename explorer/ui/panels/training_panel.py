@@ -1,9 +1,9 @@
 """The Training tab: train a small CNN on handwritten digits and use what it learned.
 
-Left: the network's layers with their sizes, parameters and multiply-accumulates; the training
-settings; Start / Pause / Stop / Reset with a progress bar; saving, loading, and "Use these
-kernels" (the learned stack goes to the explorer). Right, three pages: watch it learn, test it
-on a drawn or filmed digit, and fit a single kernel by gradient descent.
+Across the top: the training settings; Start / Pause / Stop / Reset with a progress bar and the
+time left; "Use these kernels" (the learned stack goes to the explorer), saving and loading.
+Below, four pages: the network's layers with their sizes, parameters and multiply-accumulates;
+watch it learn; test it on a drawn or filmed digit; fit a single kernel by gradient descent.
 
 Training is a generator in the core (:func:`explorer.core.training.train_digits`) pulled in a
 child process (see :mod:`explorer.ui.workers.process_worker`); the steps arrive here in batches
@@ -19,15 +19,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -64,7 +62,6 @@ from explorer.ui.workers.process_worker import ProcessWorker
 MODEL_FILTER = "Digit network (*.npz);;All files (*)"
 EVALUATE = "evaluate"
 PICK = "pick"
-CONTROLS_WIDTH = 300
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:
@@ -96,17 +93,6 @@ class TrainingTab(Tab):
 
     # --- construction ----------------------------------------------------------------------
     def _build(self) -> None:
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.addWidget(self._network_box())
-        column.addWidget(self._training_box())
-        column.addWidget(self._use_box())
-        column.addStretch(1)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(controls)
-        scroll.setFixedWidth(CONTROLS_WIDTH)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
         self.watch = TrainingWatchPanel()
         self.watch.mistake_picked.connect(self._on_mistake_picked)
         self.test_panel = DigitTestPanel(self._jobs)
@@ -114,37 +100,44 @@ class TrainingTab(Tab):
         self.fit_panel.message.connect(self.message)
         self.fit_panel.error.connect(self.error)
         self.pages = QTabWidget()
+        self.pages.addTab(self._network_page(), "The network")
         self.pages.addTab(self.watch, "Watch it learn")
         self.pages.addTab(self.test_panel, "Test it yourself")
         self.pages.addTab(self.fit_panel, "Fit one kernel")
         self.pages.currentChanged.connect(self._on_page_changed)
-
-        layout = QHBoxLayout(self)
+        # the controls run across the top: beside the explorer's docks the tab is narrow
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self._controls())
         layout.addWidget(self.pages, 1)
 
-    def _network_box(self) -> QGroupBox:
-        box = QGroupBox("The network")
+    def _network_page(self) -> QWidget:
         self.arch_table = QTableWidget(0, 4)
-        self.arch_table.setHorizontalHeaderLabels(["layer", "output", "params", "MACs"])
+        self.arch_table.setHorizontalHeaderLabels(["layer", "output (H×W×K)", "parameters",
+                                                   "MACs"])
         self.arch_table.verticalHeader().hide()
         self.arch_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.arch_table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.arch_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.arch_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
+        for c in range(4):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        note = QLabel("Input: a 28×28 gray digit. params: weights + biases. MACs: "
-                      "multiply-accumulates for one digit.", wordWrap=True)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.arch_table)
-        layout.addWidget(note)
-        return box
+        note = QLabel(
+            "The input is a 28×28 gray digit. Each conv layer slides its 5×5 kernels over "
+            "its input without padding (28 − 5 + 1 = 24), ReLU keeps the positive responses "
+            "and 2×2 max pooling halves the maps; the dense layer gives a score to each of "
+            "the ten digits, and softmax turns the scores into probabilities.<br><br>"
+            "<b>parameters</b>: weights + biases, all learned. <b>MACs</b>: "
+            "multiply-accumulates to read one digit. The conv layers hold few parameters but "
+            "do most of the work: their kernels are shared by every position.",
+            wordWrap=True)
+        page = QWidget()
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.arch_table, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(note, 1, Qt.AlignmentFlag.AlignTop)
+        return page
 
-    def _training_box(self) -> QGroupBox:
-        box = QGroupBox("Training")
+    def _controls(self) -> QWidget:
         self.epochs_spin = QSpinBox(minimum=1, maximum=50, value=DEFAULT_EPOCHS,
                                     toolTip="How many times it goes through the 4,000 "
                                             "training digits")
@@ -160,11 +153,6 @@ class TrainingTab(Tab):
                                           "network")
         for spin in (self.epochs_spin, self.lr_spin, self.batch_spin, self.seed_spin):
             spin.setKeyboardTracking(False)
-        form = QFormLayout()
-        form.addRow("Epochs:", self.epochs_spin)
-        form.addRow("Learning rate:", self.lr_spin)
-        form.addRow("Batch size:", self.batch_spin)
-        form.addRow("Seed:", self.seed_spin)
 
         self.start_button = QPushButton("Start")
         self.start_button.clicked.connect(self.start)
@@ -174,44 +162,45 @@ class TrainingTab(Tab):
         self.stop_button.clicked.connect(self.stop)
         self.reset_button = QPushButton("Reset")
         self.reset_button.clicked.connect(self.reset)
-        buttons = QGridLayout()
-        buttons.addWidget(self.start_button, 0, 0)
-        buttons.addWidget(self.pause_button, 0, 1)
-        buttons.addWidget(self.stop_button, 1, 0)
-        buttons.addWidget(self.reset_button, 1, 1)
-
         self.progress = QProgressBar(minimum=0, maximum=1000, value=0)
         self.progress.setTextVisible(False)
-        self.progress_label = QLabel("Not trained yet.", wordWrap=True)
-        self.score_label = QLabel(wordWrap=True)
-        layout = QVBoxLayout(box)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.progress_label)
-        layout.addWidget(self.score_label)
-        return box
+        self.progress_label = QLabel("Not trained yet.")
+        self.score_label = QLabel()
+        for label in (self.progress_label, self.score_label):
+            # changing text must not resize the tab (and shift the window's docks)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def _use_box(self) -> QGroupBox:
-        box = QGroupBox("Use what it learned")
         self.use_first_button = QPushButton("Use the first-layer kernels")
         self.use_first_button.setToolTip("The explorer runs the learned 5×5 kernels on your "
                                          "picture or webcam")
         self.use_first_button.clicked.connect(lambda: self.use_kernels(1))
-        self.use_all_button = QPushButton("Use the whole learned stack")
-        self.use_all_button.setToolTip("Both learned conv layers, with their ReLU and pooling")
+        self.use_all_button = QPushButton("Use the whole stack")
+        self.use_all_button.setToolTip("Both learned conv layers, with their ReLU and pooling, "
+                                       "go to the explorer")
         self.use_all_button.clicked.connect(lambda: self.use_kernels(None))
         self.save_button = QPushButton("Save model…")
         self.save_button.clicked.connect(self.save_dialog)
         self.load_button = QPushButton("Load model…")
         self.load_button.clicked.connect(self.load_dialog)
-        files = QHBoxLayout()
-        files.addWidget(self.save_button)
-        files.addWidget(self.load_button)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.use_first_button)
-        layout.addWidget(self.use_all_button)
-        layout.addLayout(files)
+
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(6, 4, 6, 4)
+        for col, (text, spin) in enumerate((("Epochs:", self.epochs_spin),
+                                            ("Learning rate:", self.lr_spin),
+                                            ("Batch size:", self.batch_spin),
+                                            ("Seed:", self.seed_spin))):
+            grid.addWidget(QLabel(text), 0, 2 * col, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(spin, 0, 2 * col + 1)
+        for col, button in enumerate((self.start_button, self.pause_button, self.stop_button,
+                                      self.reset_button)):
+            grid.addWidget(button, 1, 2 * col, 1, 2)
+        grid.addWidget(self.progress, 2, 0, 1, 4)
+        grid.addWidget(self.progress_label, 2, 4, 1, 4)
+        grid.addWidget(self.score_label, 3, 0, 1, 8)
+        for col, button in enumerate((self.use_first_button, self.use_all_button,
+                                      self.save_button, self.load_button)):
+            grid.addWidget(button, 4, 2 * col, 1, 2)
         return box
 
     def _show_architecture(self, rows) -> None:
@@ -239,9 +228,13 @@ class TrainingTab(Tab):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.arch_table.setItem(len(rows), c, item)
         self.arch_table.resizeRowsToContents()
+        self.arch_table.resizeColumnsToContents()
+        width = (sum(self.arch_table.columnWidth(c) for c in range(4))
+                 + 2 * self.arch_table.frameWidth() + 2)
         height = (self.arch_table.horizontalHeader().height()
-                  + sum(self.arch_table.rowHeight(r) for r in range(len(rows) + 1)) + 4)
-        self.arch_table.setFixedHeight(height)
+                  + sum(self.arch_table.rowHeight(r) for r in range(len(rows) + 1))
+                  + 2 * self.arch_table.frameWidth() + 2)
+        self.arch_table.setFixedSize(width, height)
 
     # --- the tab contract ------------------------------------------------------------------
     def set_source(self, image: np.ndarray, name: str, live: bool) -> None:
@@ -288,6 +281,8 @@ class TrainingTab(Tab):
         self._last_step = None
         self._show_architecture(architecture())
         self._trainer.start_run(train_digits, settings)  # in a child process
+        if self.pages.currentIndex() == 0:  # from the network's summary to its training
+            self.pages.setCurrentWidget(self.watch)
         self.progress.setValue(0)
         self.progress_label.setText("Starting …")
         self.score_label.setText("")
@@ -362,7 +357,7 @@ class TrainingTab(Tab):
         test = self.watch.test_accuracy_now()
         text = f"Right on the training digits (this epoch): {steps.train_accuracy:.1%}"
         if test is not None:
-            text += f"<br>Right on the 1,000 test digits: <b>{test:.1%}</b>"
+            text += f" · on the 1,000 test digits: <b>{test:.1%}</b>"
         self.score_label.setText(text)
 
     def _on_finished(self, last: TrainStep | None, completed: bool) -> None:

@@ -31,16 +31,17 @@ TRAIN_COLOUR = (67, 147, 195)
 TEST_COLOUR = (214, 96, 77)
 SMOOTHING = 0.9  # the loss curve's running average keeps this share of its last value
 MAX_MISTAKES = 120  # thumbnails shown at most
+LOSS_RANGE = (0.01, 3.0)
 
 
-def _plot(title: str, left: str) -> pg.PlotWidget:
+def _plot(title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
     plot = pg.PlotWidget(title=title)
     plot.setBackground("w")
     plot.showGrid(x=True, y=True, alpha=0.3)
     plot.setMenuEnabled(False)
     plot.setLabel("bottom", "epochs")
     plot.setLabel("left", left)
-    plot.addLegend(offset=(-10, 10))
+    plot.addLegend(offset=legend_offset)  # negative: from the right or bottom edge
     # the axes (and the grid they draw) change only when a range does: keep them as pixmaps
     # rather than replaying their drawing on every update of the curves
     for name in ("left", "bottom"):
@@ -63,17 +64,25 @@ class TrainingWatchPanel(QWidget):
 
     def _build(self) -> None:
         self.kernels = KernelBankView(columns=4, side=64)
-        self.kernels_box = QGroupBox("First layer: the kernels it learns")
-        QVBoxLayout(self.kernels_box).addWidget(self.kernels)
+        self.kernels_title = QLabel(wordWrap=True)
+        self.kernels_box = QGroupBox("First layer")
+        kernels_layout = QVBoxLayout(self.kernels_box)
+        kernels_layout.addWidget(self.kernels_title)
+        kernels_layout.addWidget(self.kernels, 1)
 
-        self.loss_plot = _plot("Loss (cross-entropy)", "loss")
+        self.loss_plot = _plot("Loss", "cross-entropy", (-10, 10))
         self.loss_plot.setLogMode(y=True)
+        # from ln 10 ≈ 2.3 (a guess among ten digits) down to a confident 0.01, fixed: the
+        # decades stay where they are while the curve falls through them
+        self.loss_plot.setYRange(np.log10(LOSS_RANGE[0]), np.log10(LOSS_RANGE[1]), padding=0)
+        self.loss_plot.enableAutoRange(y=False)
         light = tuple(int(255 - (255 - c) * 0.35) for c in TRAIN_COLOUR)
         self.batch_loss = self.loss_plot.plot(pen=pg.mkPen(light, width=1), name="each batch")
         self.mean_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2),
                                              name="running mean")
-        self.accuracy_plot = _plot("Accuracy", "share right")
+        self.accuracy_plot = _plot("Accuracy", "share right", (-10, -30))
         self.accuracy_plot.setYRange(0, 1, padding=0.02)
+        self.accuracy_plot.enableAutoRange(y=False)
         self.train_accuracy = self.accuracy_plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2),
                                                       name="training digits")
         self.test_accuracy = self.accuracy_plot.plot(
@@ -82,8 +91,11 @@ class TrainingWatchPanel(QWidget):
 
         self.confusion = ConfusionView()
         self.confusion.cell_clicked.connect(self._on_cell_clicked)
-        confusion_box = QGroupBox("Confusion matrix (1,000 test digits)")
-        QVBoxLayout(confusion_box).addWidget(self.confusion)
+        confusion_box = QGroupBox("Confusion matrix")
+        confusion_layout = QVBoxLayout(confusion_box)
+        self.confusion_title = QLabel("The test digits: what each was read as.", wordWrap=True)
+        confusion_layout.addWidget(self.confusion_title)
+        confusion_layout.addWidget(self.confusion, 1)
 
         self.gallery = DigitGallery()
         self.gallery.selected.connect(self._on_thumbnail)
@@ -91,7 +103,7 @@ class TrainingWatchPanel(QWidget):
         scroll.setWidget(self.gallery)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.mistakes_title = QLabel(wordWrap=True)
-        mistakes_box = QGroupBox("Test digits it gets wrong (true → read)")
+        mistakes_box = QGroupBox("Mistakes (true → read)")
         mistakes_layout = QVBoxLayout(mistakes_box)
         mistakes_layout.addWidget(self.mistakes_title)
         mistakes_layout.addWidget(scroll, 1)
@@ -101,7 +113,7 @@ class TrainingWatchPanel(QWidget):
         self.picked_bars.setMinimumHeight(80)
         self.picked_bars.setMaximumHeight(110)
         self.picked_maps = StageMapsView()
-        picked_box = QGroupBox("Its maps at each stage")
+        picked_box = QGroupBox("A mistake's maps")
         picked_layout = QVBoxLayout(picked_box)
         picked_layout.addWidget(self.picked_title)
         picked_layout.addWidget(self.picked_bars)
@@ -115,9 +127,9 @@ class TrainingWatchPanel(QWidget):
         grid.addWidget(confusion_box, 1, 0)
         grid.addWidget(mistakes_box, 1, 1)
         grid.addWidget(picked_box, 1, 2)
-        grid.setColumnStretch(0, 4)
-        grid.setColumnStretch(1, 5)
-        grid.setColumnStretch(2, 5)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(1, 4)
+        grid.setColumnStretch(2, 4)
         grid.setRowStretch(0, 4)
         grid.setRowStretch(1, 5)
 
@@ -133,7 +145,7 @@ class TrainingWatchPanel(QWidget):
         for curve in (self.batch_loss, self.mean_loss, self.train_accuracy, self.test_accuracy):
             curve.setData([], [])
         self.kernels.set_kernels(np.zeros((8, 5, 5, 1), np.float32))
-        self.kernels_box.setTitle("First layer: the kernels it learns")
+        self.kernels_title.setText("The kernels it learns appear here when training starts.")
         self.show_evaluation(None, None)
 
     def set_epochs(self, epochs: int) -> None:
@@ -164,8 +176,7 @@ class TrainingWatchPanel(QWidget):
         w = model.conv_weights(0)
         k, kh, kw, _ = w.shape
         self.kernels.set_kernels(w)
-        self.kernels_box.setTitle(f"First layer: {k} kernels {kh}×{kw}" +
-                                  (f", {when}" if when else ""))
+        self.kernels_title.setText(f"{k} kernels {kh}×{kw}" + (f", {when}" if when else ""))
 
     def test_accuracy_now(self) -> float | None:
         """The latest test accuracy on the curve, None before the first evaluation."""
@@ -189,7 +200,7 @@ class TrainingWatchPanel(QWidget):
             self.mistakes_title.setText("")
             return
         self.confusion.set_matrix(evaluation.confusion)
-        self._show_mistakes(evaluation.mistakes(), "mistakes")
+        self._show_mistakes(evaluation.mistakes(), "All mistakes")
 
     def _show_mistakes(self, indices: np.ndarray, what: str) -> None:
         assert self._evaluation is not None and self._images is not None
@@ -198,20 +209,19 @@ class TrainingWatchPanel(QWidget):
         captions = [f"{ev.labels[i]} → {ev.predictions[i]}" for i in self._mistakes]
         self.gallery.set_digits([self._images[i] for i in self._mistakes], captions,
                                 "No mistakes here.")
-        shown = "" if len(indices) <= MAX_MISTAKES else f" (the first {MAX_MISTAKES} shown)"
-        self.mistakes_title.setText(f"{len(indices)} {what}, accuracy "
-                                    f"{ev.accuracy:.1%}{shown}. Click a cell of the matrix "
-                                    "for one kind of mistake.")
+        shown = "" if len(indices) <= MAX_MISTAKES else f", the first {MAX_MISTAKES} shown"
+        digits = "test digit" if len(indices) == 1 else "test digits"
+        self.mistakes_title.setText(f"{what}: {len(indices)} {digits}{shown}. Click a cell of "
+                                    "the matrix for one kind of mistake, a digit for its maps.")
 
     def _on_cell_clicked(self, true: int, predicted: int) -> None:
         if self._evaluation is None:
             return
         if true == predicted:
-            self._show_mistakes(self._evaluation.mistakes(true=true),
-                                f"mistakes on true {true}s")
+            self._show_mistakes(self._evaluation.mistakes(true=true), f"{true}s read wrongly")
         else:
             self._show_mistakes(self._evaluation.mistakes(true, predicted),
-                                f"{true}s read as {predicted}")
+                                f"{true}s read as {predicted}s")
 
     def _on_thumbnail(self, position: int) -> None:
         self.mistake_picked.emit(int(self._mistakes[position]))

@@ -32,7 +32,7 @@ class ConfusionView(QWidget):
         return QSize(300, 300)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(180, 180)
+        return QSize(150, 150)
 
     def matrix(self) -> np.ndarray | None:
         return None if self._m is None else self._m.copy()
@@ -105,6 +105,11 @@ class ConfusionView(QWidget):
                                  Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                                  "The confusion matrix appears when training ends.")
                 return
+            # counts up to three digits must fit their cell; too small cells keep the colour
+            # and the tooltip only
+            count_font = self.font()
+            count_font.setPixelSize(max(1, min(fm.height(), int(side / 2.1))))
+            show_counts = side >= 12
             rows = self._m.sum(axis=1, keepdims=True).clip(min=1)
             share = self._m / rows
             grid = QPen(QColor(170, 170, 170))
@@ -123,7 +128,8 @@ class ConfusionView(QWidget):
                     painter.setPen(grid)
                     painter.drawRect(rect)
                     count = int(self._m[r, c])
-                    if count:
+                    if count and show_counts:
+                        painter.setFont(count_font)
                         painter.setPen(QColor(20, 20, 20))
                         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
             if self._selected is not None:

@@ -74,8 +74,9 @@ class DrawingPad(QWidget):
         self.cleared.emit()
 
     def _target(self) -> QRect:
+        """The square drawn on: as large as fits, at the top, centred across."""
         side = min(self.width(), self.height())
-        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        return QRect((self.width() - side) // 2, 0, side, side)
 
     def _to_canvas(self, pos: QPointF) -> QPointF:
         t = self._target()

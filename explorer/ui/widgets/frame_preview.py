@@ -22,7 +22,7 @@ class FramePreview(QWidget):
         return QSize(280, 210)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(120, 90)
+        return QSize(64, 48)
 
     def has_picture(self) -> bool:
         return self._image is not None

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from explorer.ui.widgets.kernel_image import KernelImage
+
+MIN_SIDE = 36
 
 
 class KernelBankView(QWidget):
@@ -27,7 +29,7 @@ class KernelBankView(QWidget):
         self._labels: list[QLabel] = []
         self._grid = QGridLayout()
         self._grid.setSpacing(6)
-        self.shared_check = QCheckBox("one colour scale for all kernels")
+        self.shared_check = QCheckBox("one scale for all")
         self.shared_check.setToolTip("On: compare the kernels' strengths. Off: each kernel "
                                      "uses its own range, which shows its shape best.")
         self.shared_check.toggled.connect(self._repaint)
@@ -35,10 +37,9 @@ class KernelBankView(QWidget):
         self.scale_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._grid)
+        layout.addLayout(self._grid, 1)
         layout.addWidget(self.scale_label)
         layout.addWidget(self.shared_check)
-        layout.addStretch(1)
 
     def images(self) -> list[KernelImage]:
         return list(self._images)
@@ -61,8 +62,8 @@ class KernelBankView(QWidget):
             self.scale_label.setText(f"blue −{limit:.2g} · white 0 · red +{limit:.2g}")
         else:
             limits = [float(p) for p in peaks]
-            self.scale_label.setText("blue − · white 0 · red +, each kernel to its own "
-                                     "largest weight")
+            self.scale_label.setText("blue − · white 0 · red +, each to its own largest "
+                                     "weight")
         for image, label, plane, limit in zip(self._images, self._labels, planes, limits,
                                               strict=True):
             image.set_kernel(plane, limit)
@@ -77,9 +78,12 @@ class KernelBankView(QWidget):
         for k in range(count):
             r, c = divmod(k, self._columns)
             image = KernelImage(side=self._side)
-            label = QLabel(f"filter {k + 1}")
+            # as large as the room allows, readable down to MIN_SIDE pixels
+            image.setMinimumSize(MIN_SIDE, MIN_SIDE)
+            image.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            label = QLabel(str(k + 1))
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            self._grid.addWidget(image, 2 * r, c, Qt.AlignmentFlag.AlignHCenter)
+            self._grid.addWidget(image, 2 * r, c)
             self._grid.addWidget(label, 2 * r + 1, c)
             self._images.append(image)
             self._labels.append(label)

@@ -23,7 +23,7 @@ class ProbabilityBars(QWidget):
         return QSize(360, 150)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(200, 100)
+        return QSize(110, 80)
 
     def probabilities(self) -> np.ndarray | None:
         return None if self._p is None else self._p.copy()

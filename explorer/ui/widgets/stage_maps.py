@@ -59,7 +59,7 @@ class StageMapsView(QWidget):
         return QSize(420, 420)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(160, 160)
+        return QSize(120, 120)
 
     def row_titles(self) -> list[str]:
         return [r.title for r in self._rows]
