@@ -37,8 +37,8 @@ def soak(seconds: float = 600.0) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         video = write_video(Path(tmp) / "scene-720p.avi", (1280, 720), n_frames=300)
         win = MainWindow(restore_settings=False, library_path=Path(tmp) / "kernels.json")
-        win.fit_live_to_view = False
-        win.document.input.max_side = 1280
+        win.document.input.fit_live = False
+        win.document.input.live_side = 1280
         win.document.layer.n_filters = 8
         win.resize(1600, 1000)
         win.show()

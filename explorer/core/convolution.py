@@ -4,8 +4,9 @@ Each output pixel is the weighted window (the kernel) laid over the input at tha
 summed over the rows, columns and channels it covers, plus the filter's bias. CNN layers compute
 this *cross-correlation*; ``flip=True`` turns the kernel by 180° for a true convolution.
 
-The engine rides OpenCV (DESIGN.md §5): one ``cv2.filter2D`` per (filter, channel) on float32
-planes, with OpenCV's border extrapolation standing in for the padding, summed with ``cv2.add``.
+The engine rides OpenCV (docs/architecture.md, "Speed"): one ``cv2.filter2D`` per (filter,
+channel) on float32 planes, with OpenCV's border extrapolation standing in for the padding,
+summed with ``cv2.add``.
 What OpenCV cannot express it gets by small rewrites: a dilated kernel is the kernel spread out
 with zeros, a stride keeps every s-th pixel of the dense result, and paddings wider than the
 kernel's reach, asymmetric ones and circular ones are added explicitly with
@@ -29,6 +30,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from explorer.core.cancel import CancelToken, check
 from explorer.core.shapes import Padding, pad_amounts, whole_number
 
 # PyTorch's padding-mode names → OpenCV's border rules. "reflect" mirrors without repeating the
@@ -318,6 +320,7 @@ class _Job(NamedTuple):
     src_cols: int  # the columns of each plane filter2D reads
     bands: list[int]  # output row where each band starts, then rows.out
     out: np.ndarray
+    cancel: CancelToken | None = None  # checked before each filter of each band
 
 
 def _band_starts(rows: _Axis, src_cols: int, channels: int, shares: int) -> list[int]:
@@ -369,6 +372,7 @@ def _run_bands(job: _Job, bands: range) -> None:
         keep = (slice(y0 - lo, y1 - lo, rows.stride), col_keep)
         straight = whole_cols and rows.stride == 1  # kept rows are a contiguous block
         for k, kernels in enumerate(job.kernels):
+            check(job.cancel)
             target = job.out[o0:o1, :, k]
             writable = straight and target.flags.c_contiguous
             acc = target if writable and (lo, hi) == (y0, y1) else acc_buf[: hi - lo]
@@ -450,6 +454,7 @@ def convolve(
     dilation: int | tuple[int, int] = 1,
     flip: bool = False,
     out: np.ndarray | None = None,
+    cancel: CancelToken | None = None,
 ) -> np.ndarray:
     """Slide every filter over the image: the pre-activation feature maps of a conv layer.
 
@@ -469,6 +474,7 @@ def convolve(
             180° first: a true convolution.
         out: optional float32 ``(H', W', K)`` buffer to write into (see
             :func:`empty_feature_maps`); returned.
+        cancel: a token that stops the work (raising ``Cancelled``) when set.
 
     Returns:
         float32 ``(H', W', K)`` with ``H' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1``, each feature
@@ -503,6 +509,6 @@ def convolve(
     work = rows.out * rows.stride * src_cols * c * count
     kernels = _kernel_planes(weights, flip, _pair(dilation, "the dilation", 1), rows, cols)
     job = _Job(planes, kernels, b, anchor, border, rows, cols, src_cols,
-               _band_starts(rows, src_cols, c, parallel_shares(work)), out)
+               _band_starts(rows, src_cols, c, parallel_shares(work)), out, cancel)
     share_out(partial(_run_bands, job), len(job.bands) - 1, work)
     return out

@@ -2,19 +2,17 @@
 
 A 1280×720 feature map shown in a 300-pixel tile needs only every fourth pixel's worth of
 data. Shrinking by a whole factor (the mean of each block, OpenCV's fast integer INTER_AREA
-path) on the compute worker keeps the GUI thread's share of a live frame small, and the
-colour statistics are then taken on the small planes too.
+path) on the compute worker keeps the GUI thread's share of a live frame small.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from explorer.core.convolution import share_out
-from explorer.core.levels import MapLevels, colorize, map_levels
 
 
 def shrink_factor(shape: tuple[int, int], tile: tuple[int, int] | None) -> int:
@@ -22,7 +20,7 @@ def shrink_factor(shape: tuple[int, int], tile: tuple[int, int] | None) -> int:
     if tile is None:
         return 1
     th, tw = tile
-    if th < 8 or tw < 8 or shape[0] <= 0 or shape[1] <= 0:  # not laid out yet
+    if th < 1 or tw < 1 or shape[0] <= 0 or shape[1] <= 0:
         return 1
     return max(1, int(min(shape[0] / th, shape[1] / tw)))
 
@@ -77,20 +75,3 @@ def display_planes(maps: np.ndarray, tile: tuple[int, int] | None) -> DisplayPla
     else:
         work(range(k))
     return DisplayPlanes(factor, (h, w), planes)
-
-
-def colour_display(feature: DisplayPlanes, pooled: DisplayPlanes | None, style: MapStyle
-                   ) -> tuple[MapLevels, DisplayPlanes, DisplayPlanes | None]:
-    """Levels from the shown feature maps, and both grids coloured with them.
-
-    Pooled values lie within their feature map's range, so they share its levels and bar.
-    """
-    levels = map_levels(feature.planes, style.levels, style.fixed_limit)
-    lut = style.signed_lut if levels.signed else style.sequential_lut
-
-    def paint(planes: DisplayPlanes) -> DisplayPlanes:
-        rgb = [colorize(p, (float(levels.levels[k][0]), float(levels.levels[k][1])), lut)
-               for k, p in enumerate(planes.planes)]
-        return replace(planes, rgb=rgb)
-
-    return levels, paint(feature), None if pooled is None else paint(pooled)

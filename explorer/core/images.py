@@ -27,8 +27,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +36,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from explorer.core import safe_files
+
 MAX_PIXELS = 100_000_000  # 100 megapixels: ~300 MB as RGB uint8, more while converting
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# a compressed file can decode to far more than its size: 100 megapixels of float32 RGB at most
+MAX_DECODED_BYTES = MAX_PIXELS * 12
 FORMATS = "PNG, JPEG, BMP, GIF, TIFF, WebP or PNM"
 
 
@@ -55,6 +59,7 @@ class _Header:
     exif: bytes | None = None  # a TIFF-structured EXIF block, for the orientation
     truncated: bool = False
     gray: bool = False  # a gray file OpenCV decodes as colour (PNG gray + alpha)
+    pixel_bytes: float = 0.0  # bytes a decoded pixel takes, where the header says (TIFF)
 
 
 class _Damaged(Exception):
@@ -64,27 +69,25 @@ class _Damaged(Exception):
 # --- reading ------------------------------------------------------------------------------------
 
 def load_image(path: str | os.PathLike) -> np.ndarray:
-    """Read a picture file as RGB uint8 (H, W, 3), or gray uint8 (H, W). Raises ImageError."""
+    """Read a picture file as RGB uint8 (H, W, 3), or gray uint8 (H, W). Raises ImageError.
+
+    Anything but a regular file (a folder, a named pipe, a device such as ``/dev/zero``, a
+    socket, or a link to one of them) is refused before it is opened: opening a pipe would
+    wait for a writer forever.
+    """
     p = Path(os.fsdecode(os.fspath(path)))
     name = p.name or str(p)
     try:
-        info = p.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise ImageError(f"{name} is a folder, not an image file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise ImageError(f"{name} is {info.st_size / 2**20:.0f} MB, more than the "
-                             f"{MAX_FILE_BYTES // 2**20} MB limit for a picture")
-        with open(p, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
-    except FileNotFoundError:
-        raise ImageError(f"{name} does not exist") from None
-    except OSError as exc:
-        raise ImageError(f"{name} could not be read ({exc.strerror or exc})") from None
+        data = safe_files.read_bytes_limited(p, MAX_FILE_BYTES)
+    except safe_files.ReadRefused as exc:
+        problem = exc.problem
+        if problem == "is a folder, not a file":
+            problem = "is a folder, not an image file"
+        elif "limit" in problem:
+            problem += " for a picture"
+        raise ImageError(f"{name} {problem}") from None
     if not data:
         raise ImageError(f"{name} is empty (0 bytes)")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImageError(f"{name} is more than the {MAX_FILE_BYTES // 2**20} MB limit for a "
-                         f"picture")
     return decode_image(data, name)
 
 
@@ -105,6 +108,12 @@ def decode_image(data: bytes, name: str = "the picture") -> np.ndarray:
     if header.width * header.height > MAX_PIXELS:
         raise ImageError(f"{name} is {header.width}×{header.height} pixels, more than the "
                          f"{MAX_PIXELS // 1_000_000}-megapixel limit")
+    decoded = header.width * header.height * header.pixel_bytes
+    if decoded > MAX_DECODED_BYTES:
+        raise ImageError(f"{name} holds {header.pixel_bytes:g} bytes a pixel: decoding its "
+                         f"{header.width}×{header.height} pixels would take "
+                         f"{decoded / 2**30:.1f} GB of memory, more than the "
+                         f"{MAX_DECODED_BYTES / 2**30:.1f} GB limit")
     try:
         raw = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error:
@@ -112,6 +121,7 @@ def decode_image(data: bytes, name: str = "the picture") -> np.ndarray:
     if raw is None or raw.size == 0:
         raise ImageError(f"{name} looks like a {header.format} file, but OpenCV could not "
                          f"decode it (damaged, or a variant it does not support)")
+    _check_float_range(raw, name)
     image = _to_app_layout(raw)
     if header.gray and image.ndim == 3:
         image = np.ascontiguousarray(image[:, :, 0])  # three equal channels
@@ -224,6 +234,9 @@ def _probe_gif(data: bytes) -> _Header:
     return _Header("GIF", width, height)
 
 
+_BITS_PER_SAMPLE = 258
+
+
 def _tiff_first_ifd(data: bytes) -> dict[int, int]:
     """The integer tags of a TIFF structure's first directory (a TIFF file, or an EXIF block)."""
     order = "<" if data[:2] == b"II" else ">"
@@ -244,12 +257,21 @@ def _tiff_first_ifd(data: bytes) -> dict[int, int]:
         fmt = {3: "H", 4: "I", 16: "Q"}.get(kind)  # SHORT, LONG, LONG8
         if n == 1 and fmt and struct.calcsize(fmt) <= len(value):  # stored in the entry itself
             tags[tag] = struct.unpack_from(order + fmt, value)[0]
+        elif tag == _BITS_PER_SAMPLE and n > 1 and kind == 3:  # one per channel: the first
+            if 2 * n <= len(value):
+                tags[tag] = struct.unpack_from(order + "H", value)[0]
+            else:
+                (where,) = struct.unpack_from(order + ("I" if len(value) == 4 else "Q"), value)
+                with contextlib.suppress(_Damaged):  # unknown: the decoder will tell
+                    tags[tag] = _unpack(order + "H", data, where)[0]
     return tags
 
 
 def _probe_tiff(data: bytes) -> _Header:
     tags = _tiff_first_ifd(data)
-    return _Header("TIFF", tags.get(256, 0), tags.get(257, 0))
+    # BitsPerSample × SamplesPerPixel: a TIFF may hold 64-bit floats or many channels
+    sample_bits = tags.get(258, 8) * tags.get(277, 1)
+    return _Header("TIFF", tags.get(256, 0), tags.get(257, 0), pixel_bytes=sample_bits / 8)
 
 
 def _probe_webp(data: bytes) -> _Header:
@@ -293,6 +315,22 @@ def _probe_pnm(data: bytes) -> _Header:
 
 
 # --- conversions -------------------------------------------------------------------------------
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _check_float_range(raw: np.ndarray, name: str) -> None:
+    """Refuse float pixels float32 cannot hold: the maps are computed in float32, where such
+    values become infinity and every map NaN."""
+    if raw.dtype.kind != "f" or raw.dtype.itemsize <= 4:
+        return
+    magnitude = np.abs(raw[np.isfinite(raw)])
+    peak = float(magnitude.max()) if magnitude.size else 0.0
+    if peak > _FLOAT32_MAX:
+        raise ImageError(f"{name} holds pixel values up to {peak:.3g}, beyond the ±3.4e38 "
+                         f"that CNN Explorer computes with (float32); rescale the picture "
+                         f"first")
+
 
 def _to_uint8(a: np.ndarray, *, is_alpha: bool = False) -> np.ndarray:
     """Any decoded depth → uint8, by the rules in the module docstring."""
@@ -424,43 +462,67 @@ def resize_to_fit(image: np.ndarray, max_side: int) -> np.ndarray:
 
 # --- writing -----------------------------------------------------------------------------------
 
-_WRITERS = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".bmp": ".bmp", ".tif": ".tiff",
-            ".tiff": ".tiff", ".webp": ".webp"}
+# suffix → OpenCV's encoder: every suffix names the format it is written in
+SAVE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".bmp": ".bmp",
+                 ".tif": ".tiff", ".tiff": ".tiff", ".webp": ".webp"}
 
 
-def save_image(path: str | os.PathLike, image: np.ndarray) -> None:
-    """Write an RGB, RGBA or gray picture (uint8 or uint16); the suffix picks the format.
+def check_save_path(path: str | os.PathLike, *, overwrite: bool = True) -> Path:
+    """The path :func:`save_image` would write, checked before any work; raises ImageError.
 
-    Encoded by OpenCV in memory, written by Python, so non-ASCII paths work on every OS.
+    Exactly the path given, in the format its suffix names: ``report.v2`` is refused (the
+    message lists the suffixes), never written as ``report.png``; so is a folder, a name
+    ending in a separator, a missing folder, and without ``overwrite`` an existing file.
     """
-    p = Path(os.fsdecode(os.fspath(path)))
-    suffix = p.suffix.lower()
-    if suffix not in _WRITERS:
-        raise ImageError(f"{p.name}: a picture is saved as "
-                         f"{', '.join(sorted(set(_WRITERS)))}, not {suffix or 'no suffix'}")
+    try:
+        return safe_files.check_target(path, SAVE_SUFFIXES, what="a picture",
+                                       overwrite=overwrite)
+    except safe_files.WriteFailed as exc:
+        raise ImageError(str(exc)) from exc  # the cause tells TargetExists apart
+
+
+def encode_image(image: np.ndarray, suffix: str, name: str = "the picture") -> bytes:
+    """An RGB, RGBA or gray picture (uint8 or uint16) encoded in the format ``suffix`` names."""
+    suffix = suffix.lower()
+    if suffix not in SAVE_SUFFIXES:
+        raise ImageError(f"{name}: a picture is saved as "
+                         f"{', '.join(sorted(SAVE_SUFFIXES))}, not {suffix or 'no suffix'}")
     img = np.asarray(image)
     if img.dtype not in (np.uint8, np.uint16):
-        raise ImageError(f"{p.name}: only uint8 or uint16 pictures can be saved, not {img.dtype}")
+        raise ImageError(f"{name}: only uint8 or uint16 pictures can be saved, not {img.dtype}")
     if img.ndim == 3 and img.shape[2] == 3:
         img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
     elif img.ndim == 3 and img.shape[2] == 4:
         img = cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA)
     elif img.ndim != 2:
-        raise ImageError(f"{p.name}: a picture is (H, W), (H, W, 3) or (H, W, 4), "
+        raise ImageError(f"{name}: a picture is (H, W), (H, W, 3) or (H, W, 4), "
                          f"not of shape {img.shape}")
     try:
-        ok, encoded = cv2.imencode(_WRITERS[suffix], img)
+        ok, encoded = cv2.imencode(SAVE_SUFFIXES[suffix], img)
     except cv2.error:
         ok = False
     if not ok:
-        raise ImageError(f"{p.name}: OpenCV cannot write this picture as {suffix}")
+        raise ImageError(f"{name}: OpenCV cannot write this picture as {suffix}")
+    return encoded.tobytes()
+
+
+def save_image(path: str | os.PathLike, image: np.ndarray, *, overwrite: bool = True) -> Path:
+    """Write an RGB, RGBA or gray picture (uint8 or uint16); the suffix picks the format.
+
+    Encoded by OpenCV in memory and written whole or not at all
+    (:func:`~explorer.core.safe_files.atomic_write`): a full disk leaves the previous file as
+    it was. Non-ASCII paths work on every OS. Raises ImageError saying the cause.
+    """
+    p = check_save_path(path, overwrite=overwrite)
+    data = encode_image(image, p.suffix, p.name)
     try:
-        p.write_bytes(encoded.tobytes())
-    except OSError as exc:
-        raise ImageError(f"{p.name} could not be written ({exc.strerror or exc})") from None
+        return safe_files.atomic_write(p, data, overwrite=overwrite)
+    except safe_files.WriteFailed as exc:
+        raise ImageError(str(exc)) from exc
 
 
 __all__ = [
-    "FORMATS", "MAX_FILE_BYTES", "MAX_PIXELS", "ImageError", "decode_image", "load_image",
-    "resize_to_fit", "save_image", "to_gray", "to_rgb",
+    "FORMATS", "MAX_FILE_BYTES", "MAX_PIXELS", "SAVE_SUFFIXES", "ImageError",
+    "check_save_path", "decode_image", "encode_image", "load_image", "resize_to_fit",
+    "save_image", "to_gray", "to_rgb",
 ]

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from explorer.core import safe_files
 
 MAX_KERNEL_SIDE = 15
 CHANNEL_COUNTS = (1, 3)
@@ -221,12 +223,13 @@ def normalize(k: np.ndarray) -> np.ndarray:
     """Scale a kernel so a flat area keeps its brightness, or so an edge detector is comparable.
 
     A kernel whose weights sum to something (a blur, a sharpener) is divided by that sum. A
-    kernel whose weights sum to ~0 (an edge detector) cannot be made to sum to 1, so it is scaled
-    until its positive weights sum to 1. An all-zero kernel comes back unchanged.
+    kernel whose weights sum to ~0 (an edge detector; under 0.1 % of its weights' magnitude)
+    cannot be made to sum to 1 without blowing it up a thousandfold, so it is scaled until its
+    positive weights sum to 1. An all-zero kernel comes back unchanged.
     """
     a = _as_kernel(k).astype(np.float64)
     total = a.sum()
-    if abs(total) > 1e-6 * np.abs(a).sum():
+    if abs(total) > 1e-3 * np.abs(a).sum():
         return (a / total).astype(np.float32)
     positive = a[a > 0].sum()
     if positive == 0:
@@ -270,6 +273,10 @@ def randomize(
 LIBRARY_FORMAT = "cnn-explorer-kernels"
 LIBRARY_VERSION = 1
 MAX_LIBRARY_BYTES = 16 * 1024 * 1024
+MAX_LIBRARY_KERNELS = 10_000  # a list longer than this is no one's hand-saved library
+MAX_NAME_CHARS = 200
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+STALE_TEMP_SECONDS = 60.0  # a save takes milliseconds: an older temporary file is debris
 
 
 class LibraryError(ValueError):
@@ -292,12 +299,13 @@ class UserKernel:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise ValueError("a saved kernel needs a name that is not empty")
+        if len(self.name.strip()) > MAX_NAME_CHARS:
+            raise ValueError(f"a kernel's name has at most {MAX_NAME_CHARS} characters, not "
+                             f"{len(self.name.strip())}")
         if not isinstance(self.description, str):
             raise ValueError("a kernel's description must be text")
-        if isinstance(self.bias, bool) or not isinstance(self.bias, (int, float, np.number)):
-            raise ValueError("the bias must be a number")
-        if not math.isfinite(self.bias):
-            raise ValueError("the bias must be a finite number")
+        if not _is_number(self.bias):
+            raise ValueError(f"the bias must be a finite number within ±{FLOAT32_MAX:.3g}")
         w = _as_kernel(self.weights)
         kh, kw = w.shape[:2]
         if not (1 <= kh <= MAX_KERNEL_SIDE and 1 <= kw <= MAX_KERNEL_SIDE):
@@ -312,13 +320,23 @@ class UserKernel:
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    """A finite int or float that float32 can hold (1e39 would become infinity there)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        return False
+    try:
+        return math.isfinite(x) and abs(x) <= FLOAT32_MAX
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _weights_from_json(rows: object) -> np.ndarray:
     """Nested lists → array, checking the shape by hand so ragged rows get a clear message."""
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
         raise ValueError("the weights must be a list of rows")
+    if len(rows) > MAX_KERNEL_SIDE or any(len(r) > MAX_KERNEL_SIDE for r in rows):
+        longest = max(len(r) for r in rows)
+        raise ValueError(f"a {len(rows)}×{longest} kernel is too large: the sides go from 1 "
+                         f"to {MAX_KERNEL_SIDE}")
     width = len(rows[0])
     for i, row in enumerate(rows):
         if len(row) != width:
@@ -337,7 +355,8 @@ def _weights_from_json(rows: object) -> np.ndarray:
     else:
         values = cells
     if not all(_is_number(v) for v in values):
-        raise ValueError("every weight must be a finite number (no NaN, infinity or text)")
+        raise ValueError(f"every weight must be a finite number within ±{FLOAT32_MAX:.3g} "
+                         "(no NaN, infinity, text or lists)")
     return np.array(rows, dtype=np.float32)
 
 
@@ -346,7 +365,7 @@ def _kernel_from_json(entry: object) -> UserKernel:
         raise ValueError("an entry is not an object with a name and weights")
     bias = entry.get("bias", 0.0)
     if not _is_number(bias):
-        raise ValueError("the bias must be a finite number")
+        raise ValueError(f"the bias must be a finite number within ±{FLOAT32_MAX:.3g}")
     return UserKernel(
         name=entry.get("name"),  # UserKernel checks it is non-empty text
         weights=_weights_from_json(entry.get("weights")),
@@ -368,53 +387,55 @@ class KernelLibrary:
     """The user's saved kernels, in one JSON file.
 
     A missing file is an empty library; the folder is created on the first save. Writes are
-    atomic (a temporary file in the same folder, fsync'ed, then ``os.replace``), so a crash
-    mid-save leaves the previous file intact.
+    atomic (:func:`~explorer.core.safe_files.atomic_write`), so a crash, a kill or a full disk
+    mid-save leaves the previous file intact. Saves and deletes hold a lock file
+    (``.<name>.lock`` beside the library) while they read, change and write the file, so two
+    windows saving at once keep every kernel.
 
-    A malformed file is never overwritten: :meth:`load`, :meth:`save` and :meth:`delete` raise
-    :class:`LibraryError` and leave it alone. :meth:`set_aside` renames it to
-    ``<name>.bad-<timestamp>.json`` (the UI can offer that, and say where it went) so that a
-    new library can start.
+    A malformed file — not JSON, nested too deep, numbers that are not finite, the wrong
+    types, over :data:`MAX_LIBRARY_BYTES`, not a regular file — is never overwritten:
+    :meth:`load`, :meth:`save` and :meth:`delete` raise :class:`LibraryError` and leave it
+    alone. :meth:`set_aside` renames it to ``<name>.bad-<timestamp>.json`` (the UI can offer
+    that, and say where it went) so that a new library can start.
     """
+
+    lock_timeout = safe_files.LOCK_TIMEOUT_S  # seconds a save waits for another window's
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
 
+    @property
+    def lock_path(self) -> Path:
+        """The lock file saves hold; it stays beside the library (an empty file)."""
+        return self.path.with_name(f".{self.path.name}.lock")
+
     def load(self) -> dict[str, UserKernel]:
         """Every saved kernel by name, in the file's order. Raises LibraryError."""
         try:
-            if self.path.stat().st_size > MAX_LIBRARY_BYTES:
-                raise self._error(f"is larger than {MAX_LIBRARY_BYTES // 2**20} MB")
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+            doc = safe_files.read_json_limited(self.path, MAX_LIBRARY_BYTES)
+        except safe_files.FileMissing:
             return {}
-        except IsADirectoryError:
-            raise self._error("is a folder, not a file") from None
-        except UnicodeDecodeError:
-            raise self._error("is not a text file") from None
-        except OSError as exc:
-            raise self._error(f"could not be read ({exc.strerror or exc})") from exc
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise self._error(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                              f"{exc.msg})") from None
+        except safe_files.ReadRefused as exc:
+            raise self._error(exc.problem) from None
         if not isinstance(doc, dict) or doc.get("format") != LIBRARY_FORMAT:
             raise self._error("is not a CNN Explorer kernel library")
         version = doc.get("version")
-        if version != LIBRARY_VERSION:
-            if isinstance(version, int) and version > LIBRARY_VERSION:
+        if type(version) is not int or version != LIBRARY_VERSION:  # True == 1 in Python
+            if type(version) is int and version > LIBRARY_VERSION:
                 raise self._error(f"was written by a newer CNN Explorer (format version "
                                   f"{version})")
-            raise self._error(f"has an unknown format version ({version!r})")
+            raise self._error(f"has an unknown format version ({str(version)[:40]!r})")
         entries = doc.get("kernels")
         if not isinstance(entries, list):
             raise self._error("has no list of kernels")
+        if len(entries) > MAX_LIBRARY_KERNELS:
+            raise self._error(f"holds {len(entries)} kernels, more than the "
+                              f"{MAX_LIBRARY_KERNELS} a library can hold")
         kernels: dict[str, UserKernel] = {}
         for i, entry in enumerate(entries):
             try:
                 kernel = _kernel_from_json(entry)
-            except ValueError as exc:
+            except (ValueError, TypeError, OverflowError) as exc:
                 raise self._error(f"has a bad kernel (number {i + 1}): {exc}") from None
             if kernel.name in kernels:
                 raise self._error(f"has two kernels named {kernel.name!r}")
@@ -426,32 +447,54 @@ class KernelLibrary:
         return list(self.load())
 
     def save(self, kernel: UserKernel) -> None:
-        """Add ``kernel``, or replace the saved kernel of the same name (keeping its place)."""
-        kernels = self.load()
-        kernels[kernel.name] = kernel
-        self._write(kernels)
+        """Add ``kernel``, or replace the saved kernel of the same name (keeping its place).
+
+        The file is read again under the lock, so kernels another window saved meanwhile stay.
+        """
+        with self._locked():
+            kernels = self.load()
+            kernels[kernel.name] = kernel
+            self._write(kernels)
 
     def delete(self, name: str) -> None:
         """Remove the kernel called ``name``; a ValueError if there is none."""
-        kernels = self.load()
-        if name not in kernels:
-            raise ValueError(f"the library {self.path.name} has no kernel named {name!r}")
-        del kernels[name]
-        self._write(kernels)
+        with self._locked():
+            kernels = self.load()
+            if name not in kernels:
+                raise ValueError(f"the library {self.path.name} has no kernel named {name!r}")
+            del kernels[name]
+            self._write(kernels)
 
     def set_aside(self) -> Path:
         """Rename a damaged library file to ``<name>.bad-<timestamp>.json``; returns the new path.
 
         After this the library is empty and can be saved to again; nothing has been deleted.
+        Raises OSError when the file cannot be renamed.
         """
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.stem}.bad-{stamp}.json")
-        n = 1
-        while target.exists():
-            n += 1
-            target = self.path.with_name(f"{self.path.stem}.bad-{stamp}-{n}.json")
-        self.path.rename(target)
-        return target
+        with self._locked():
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            target = self.path.with_name(f"{self.path.stem}.bad-{stamp}.json")
+            n = 1
+            while target.exists():
+                n += 1
+                target = self.path.with_name(f"{self.path.stem}.bad-{stamp}-{n}.json")
+            self.path.rename(target)
+            return target
+
+    def remove_stale_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+        """Delete the temporary files of saves that were killed midway; returns them.
+
+        Runs under the lock, so a save in progress in another window keeps its file; the age
+        limit covers an older CNN Explorer saving without the lock. Never raises.
+        """
+        pattern = f".{self.path.name}.*.tmp"
+        try:
+            if not any(self.path.parent.glob(pattern)):
+                return []  # the usual case: nothing to clean, no lock file made
+            with self._locked(timeout=0.5):
+                return safe_files.clean_stale_temp_files(self.path.parent, pattern, older_than)
+        except (LibraryError, OSError):
+            return []  # busy or unwritable: try again at the next start
 
     # --- internals -----------------------------------------------------------------------
     def _error(self, problem: str) -> LibraryError:
@@ -460,47 +503,38 @@ class KernelLibrary:
             self.path,
         )
 
+    @contextmanager
+    def _locked(self, timeout: float | None = None) -> Iterator[None]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._not_saved(safe_files.describe_os_error(exc, self.path)) from exc
+        try:
+            with safe_files.file_lock(self.lock_path, timeout or self.lock_timeout,
+                                      what=f"the kernel library {self.path.name}"):
+                yield
+        except safe_files.LockTimeout as exc:
+            raise LibraryError(str(exc), self.path) from None
+        except safe_files.WriteFailed as exc:
+            if exc.path != self.lock_path:
+                raise
+            raise self._not_saved(exc.problem) from exc
+
+    def _not_saved(self, cause: str) -> LibraryError:
+        return LibraryError(f"the kernel library {self.path.name} could not be saved "
+                            f"({cause}); the previous file is unchanged", self.path)
+
     def _write(self, kernels: dict[str, UserKernel]) -> None:
         doc = {
             "format": LIBRARY_FORMAT,
             "version": LIBRARY_VERSION,
             "kernels": [_kernel_to_json(k) for k in kernels.values()],
         }
-        folder = self.path.parent
-        tmp_name = None
+        data = json.dumps(doc, indent=1, allow_nan=False) + "\n"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=folder, prefix=f".{self.path.name}.",
-                suffix=".tmp", delete=False,
-            ) as fh:
-                tmp_name = fh.name
-                json.dump(doc, fh, indent=1, allow_nan=False)
-                fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp_name, self.path)
-            tmp_name = None
-            _fsync_folder(folder)
-        except OSError as exc:
-            raise LibraryError(
-                f"the kernel library {self.path.name} could not be saved "
-                f"({exc.strerror or exc}); the previous file is unchanged", self.path,
-            ) from exc
-        finally:
-            if tmp_name is not None:
-                Path(tmp_name).unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); folders cannot be opened so on Windows."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            safe_files.atomic_write(self.path, data.encode("utf-8"))
+        except safe_files.WriteFailed as exc:
+            raise self._not_saved(exc.problem) from exc
 
 
 __all__ = [

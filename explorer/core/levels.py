@@ -53,22 +53,23 @@ def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def robust_highs(planes: list[np.ndarray], signed: bool) -> np.ndarray:
+def robust_highs(planes: list[np.ndarray], signed: bool, sample: int = SAMPLE_SIZE
+                 ) -> np.ndarray:
     """(K,) the :data:`LEVEL_PERCENTILE` of each plane's |values| (signed) or values.
 
-    Estimated from a strided subsample of about :data:`SAMPLE_SIZE` values (exact for smaller
-    maps), by nearest rank. A map that is almost all zeros gets its maximum instead.
+    Estimated from a strided subsample of about ``sample`` values (exact for smaller maps), by
+    nearest rank. A map that is almost all zeros gets its maximum instead.
     """
     out = np.zeros(len(planes), np.float64)
     for k, p in enumerate(planes):
         if p.size == 0:
             continue
         h, w = p.shape
-        step = max(1, int(np.sqrt(h * w / SAMPLE_SIZE)))
-        sample = p[::step, ::step].ravel()
-        sample = np.abs(sample) if signed else sample
-        rank = min(sample.size - 1, int(np.ceil(LEVEL_PERCENTILE / 100 * (sample.size - 1))))
-        high = float(np.partition(sample, rank)[rank])
+        step = max(1, int(np.sqrt(h * w / sample)))
+        values = p[::step, ::step].ravel()
+        values = np.abs(values) if signed else values
+        rank = min(values.size - 1, int(np.ceil(LEVEL_PERCENTILE / 100 * (values.size - 1))))
+        high = float(np.partition(values, rank)[rank])
         if not high > 0:
             high = float(np.abs(p).max() if signed else p.max())
         out[k] = high
@@ -118,10 +119,13 @@ def clipped_share(planes: list[np.ndarray], limit: float) -> float:
     return (total - inside) / total
 
 
-def map_levels(planes: list[np.ndarray], mode: str, fixed_limit: float) -> MapLevels:
-    """Levels of K shown planes for a level mode, with the clipped share when fixed."""
+def map_levels(planes: list[np.ndarray], mode: str, fixed_limit: float,
+               sample: int = SAMPLE_SIZE) -> MapLevels:
+    """Levels of K planes for a level mode, with the clipped share when fixed.
+
+    ``sample``: how many values of each plane its high level is estimated from."""
     ranges = plane_ranges(planes)
     signed = bool(len(ranges) and ranges[:, 0].min() < 0)
-    levels = compute_levels(ranges, mode, fixed_limit, robust_highs(planes, signed))
+    levels = compute_levels(ranges, mode, fixed_limit, robust_highs(planes, signed, sample))
     clipped = clipped_share(planes, float(fixed_limit)) if mode == "fixed" else None
     return MapLevels(levels.levels, levels.signed, clipped)

@@ -1,8 +1,9 @@
-"""One layer as a pure function: request → result.
+"""A stack of layers as a pure function: request → result.
 
-Stills and live frames take the same path (DESIGN.md §3): the UI builds an immutable
-:class:`Request`, a worker runs :func:`run_layer`, and the GUI drops results whose generation
-is older than the newest one it has shown.
+Stills and live frames take the same path (docs/architecture.md, "The request path"): the
+controller builds an immutable :class:`StackRequest`, a worker hands it to a
+:class:`StackComputer`, which runs :func:`run_stack` and the render step, and the GUI drops
+results whose generation is older than the newest one it has shown.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from explorer.core.activations import activation as activation_fn
+from explorer.core.cancel import Cancelled, CancelToken, check
 from explorer.core.convolution import convolve, empty_feature_maps, output_shape
-from explorer.core.display import DisplayPlanes, MapStyle, colour_display, display_planes
 from explorer.core.images import resize_to_fit, to_gray
-from explorer.core.levels import MapLevels
 from explorer.core.pooling import pool
+from explorer.core.render import RenderRequest, RenderResult, render
 from explorer.core.shapes import output_size
 
 
@@ -62,6 +63,7 @@ class StageResult:
     pre_activation: np.ndarray  # (H', W', K) float32: window ⊙ kernel summed + bias
     feature_maps: np.ndarray  # (H', W', K) float32: activation(pre_activation)
     pooled: np.ndarray | None  # (H'', W'', K) float32, None without pooling
+    borrowed: tuple[np.ndarray, ...] = ()  # arrays on loan from a BufferPool (live frames)
 
     @property
     def output(self) -> np.ndarray:
@@ -78,88 +80,11 @@ class NamedStack:
     title: str = ""  # where it came from, e.g. "learned on MNIST"
 
 
-def run_stage(x: np.ndarray, spec: LayerSpec, index: int = 0) -> StageResult:
-    """One conv → activation → pooling stage on an (H, W, C) input. Raises ValueError."""
-    if x.ndim == 2:
-        x = x[:, :, None]
-    if x.shape[2] != spec.channels:
-        raise ValueError(f"layer {index + 1} has {spec.channels}-channel kernels but its input "
-                         f"has {x.shape[2]} channels")
-    pre = convolve(x, spec.weights, bias=spec.bias, stride=spec.stride, padding=spec.padding,
-                   pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip)
-    maps = activation_fn(spec.activation)(pre)
-    pooled = None
-    if spec.pool_mode != "none":
-        pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode)
-    return StageResult(index, spec, x, pre, maps, pooled)
-
-
-def run_stack(image: np.ndarray, layers: Sequence[LayerSpec]) -> list[StageResult]:
-    """Every stage of a stack on a picture: stage n + 1 sees stage n's output.
-
-    ``image`` is (H, W) or (H, W, C) with C the first layer's channels (a gray picture is
-    spread over three channels, a colour one turned to luma, as :func:`prepare_input` does).
-    Raises ValueError with a sentence naming the stage that does not fit.
-    """
-    if not layers:
-        raise ValueError("the stack has no layers")
-    x = prepare_input(image, layers[0].channels)
-    stages = []
-    for i, spec in enumerate(layers):
-        try:
-            stage = run_stage(x, spec, i)
-        except ValueError as exc:
-            if len(layers) == 1:
-                raise
-            raise ValueError(f"layer {i + 1}: {exc}") from None
-        stages.append(stage)
-        x = stage.output
-    return stages
-
-
-@dataclass(frozen=True)
-class Request:
-    """What to compute: the input picture and the layer, stamped with a generation number."""
-
-    generation: int
-    image: np.ndarray  # the source picture: (H, W) or (H, W, C) uint8
-    layer: LayerSpec
-    frame_time: float = 0.0  # time.perf_counter() when the picture was captured (live only)
-    # (rows, cols) screen pixels of a feature-map tile and of a pooled tile: the worker
-    # shrinks the maps for them, so the GUI thread only draws
-    display_tiles: tuple[tuple[int, int], tuple[int, int]] | None = None
-    live: bool = False  # a live frame: compute into recycled buffers (see BufferPool)
-    max_side: int | None = None  # processing size: the longer side is shrunk to this
-    grayscale: bool = False  # the layer sees the picture's luma
-    style: MapStyle | None = None  # with display_tiles: colour the shrunk maps too
-
-
-@dataclass(frozen=True)
-class LayerResult:
-    """Everything the panels show for one request."""
-
-    generation: int
-    request: Request
-    image: np.ndarray  # the picture as the layer sees it: processing size, gray if asked
-    pre_activation: np.ndarray  # (H', W', K) float32: window ⊙ kernel summed + bias
-    feature_maps: np.ndarray  # (H', W', K) float32: activation(pre_activation)
-    pooled: np.ndarray | None  # (H'', W'', K) float32, None without pooling
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    display: DisplayPlanes | None = None  # feature maps shrunk for their tiles
-    pooled_display: DisplayPlanes | None = None
-    # arrays borrowed from a BufferPool: hand them back with pool.release(result.buffers)
-    buffers: tuple[np.ndarray, ...] = ()
-    levels: MapLevels | None = None  # colour levels of the display planes (with a style)
-
-    @property
-    def total_ms(self) -> float:
-        return sum(self.timings_ms.values())
-
-
 class BufferPool:
     """Reusable map buffers for the live loop.
 
-    Fresh 30 MB arrays every frame cost page faults (~10 ms a 720p frame, DESIGN.md §5).
+    Fresh 30 MB arrays every frame cost page faults (~10 ms a 720p frame; see
+    docs/architecture.md, "Speed").
     A result borrows its buffers; whoever holds the result returns them once nothing shows
     it any more (the window does when a newer result replaces it on screen).
     """
@@ -199,6 +124,11 @@ def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
         img = img[:, :, None]
     if img.ndim != 3:
         raise ValueError(f"an image must be 2-D or 3-D, not of shape {img.shape}")
+    if img.dtype.kind == "f" and img.dtype != np.float32:
+        big = float(np.abs(img).max(initial=0.0)) if img.size else 0.0
+        if not np.isfinite(big) or big > np.finfo(np.float32).max:
+            raise ValueError("the picture holds values beyond what 32-bit numbers can hold")
+        img = img.astype(np.float32)
     if img.shape[2] == channels:
         return img  # convolve converts each plane itself; a float32 copy of the frame costs ms
     if channels == 1:  # float luma: no rounding to 8 bits on the way
@@ -208,19 +138,22 @@ def prepare_input(image: np.ndarray, channels: int) -> np.ndarray:
     raise ValueError(f"cannot feed a {img.shape[2]}-channel image to {channels}-channel filters")
 
 
-def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResult:
-    """Convolution + bias → activation → pooling, timed per stage. Raises ValueError.
+def run_stage(x: np.ndarray, spec: LayerSpec, index: int = 0,
+              buffers: BufferPool | None = None, cancel: CancelToken | None = None
+              ) -> StageResult:
+    """One conv → activation → pooling stage on an (H, W, C) input. Raises ValueError.
 
-    With ``buffers`` the maps are written into borrowed arrays and the activation is applied
-    in place, so ``pre_activation`` is then the same array as ``feature_maps``.
+    With ``buffers`` the maps are written into borrowed arrays (listed in ``borrowed``) and
+    the activation is applied in place, so ``pre_activation`` is then ``feature_maps``.
     """
-    spec = request.layer
-    t0 = time.perf_counter()
-    picture = fit_input(request.image, request.max_side, request.grayscale)
-    x = prepare_input(picture, spec.channels)
-    t1 = time.perf_counter()
+    if x.ndim == 2:
+        x = x[:, :, None]
+    if x.shape[2] != spec.channels:
+        raise ValueError(f"its kernels are {spec.channels} deep but its input has "
+                         f"{x.shape[2]} maps")
     conv_args = dict(bias=spec.bias, stride=spec.stride, padding=spec.padding,
-                     pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip)
+                     pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip,
+                     cancel=cancel)
     borrowed: list[np.ndarray] = []
     if buffers is None:
         pre = convolve(x, spec.weights, **conv_args)
@@ -229,10 +162,8 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
                                padding=spec.padding, dilation=spec.dilation)
         borrowed.append(buffers.take(h, w, k))
         pre = convolve(x, spec.weights, out=borrowed[0], **conv_args)
-    t2 = time.perf_counter()
     act = activation_fn(spec.activation)
     maps = act(pre) if buffers is None else act(pre, out=pre)
-    t3 = time.perf_counter()
     pooled = None
     if spec.pool_mode != "none":
         out = None
@@ -243,21 +174,142 @@ def run_layer(request: Request, buffers: BufferPool | None = None) -> LayerResul
             borrowed.append(out)
         pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode,
                       out=out)
-    t4 = time.perf_counter()
-    display = pooled_display = levels = None
-    if request.display_tiles is not None:
-        feature_tile, pooled_tile = request.display_tiles
-        display = display_planes(maps, feature_tile)
-        if pooled is not None:
-            pooled_display = display_planes(pooled, pooled_tile)
-        if request.style is not None:
-            levels, display, pooled_display = colour_display(display, pooled_display,
-                                                             request.style)
-    t5 = time.perf_counter()
-    timings = {
-        "input": (t1 - t0) * 1e3, "convolution": (t2 - t1) * 1e3,
-        "activation": (t3 - t2) * 1e3, "pooling": (t4 - t3) * 1e3, "display": (t5 - t4) * 1e3,
-    }
-    return LayerResult(request.generation, request, picture, pre, maps, pooled, timings,
-                       display, pooled_display, tuple(borrowed), levels)
+    return StageResult(index, spec, x, pre, maps, pooled, tuple(borrowed))
+
+
+def run_stack(image: np.ndarray, layers: Sequence[LayerSpec],
+              buffers: BufferPool | None = None, cancel: CancelToken | None = None
+              ) -> list[StageResult]:
+    """Every stage of a stack on a picture: stage n + 1 sees stage n's output.
+
+    ``image`` is (H, W) or (H, W, C); a gray picture is spread over the first layer's three
+    channels and a colour one turned to luma for a one-channel first layer
+    (:func:`prepare_input`). Raises ValueError with a sentence naming the stage that does not
+    fit.
+    """
+    if not layers:
+        raise ValueError("the stack has no layers")
+    x = prepare_input(image, layers[0].channels)
+    stages: list[StageResult] = []
+    for i, spec in enumerate(layers):
+        try:
+            check(cancel)
+            stage = run_stage(x, spec, i, buffers, cancel)
+        except (ValueError, Cancelled) as exc:
+            if buffers is not None:
+                for done in stages:
+                    buffers.release(done.borrowed)
+            if isinstance(exc, Cancelled) or len(layers) == 1:
+                raise
+            raise ValueError(f"layer {i + 1}: {exc}") from None
+        stages.append(stage)
+        x = stage.output
+    return stages
+
+
+@dataclass(frozen=True)
+class StackRequest:
+    """What to compute: a picture through a stack, stamped with a generation number."""
+
+    generation: int
+    image: np.ndarray  # the source picture: (H, W) or (H, W, C) uint8
+    layers: tuple[LayerSpec, ...]
+    source_key: object = None  # names the picture for the input cache (None: no caching)
+    stack_key: object = None  # names the stack for the result cache (None: no caching)
+    max_side: int | None = None  # processing size: the longer side is shrunk to this
+    grayscale: bool = False  # the first layer sees the picture's luma
+    frame_time: float = 0.0  # time.perf_counter() when the picture was captured (live only)
+    live: bool = False  # a live frame: compute into recycled buffers (see BufferPool)
+    render: RenderRequest | None = None  # what of the maps the screen shows
+
+
+@dataclass(frozen=True, eq=False)
+class StackResult:
+    """Everything the panels show for one request."""
+
+    generation: int
+    request: StackRequest
+    picture: np.ndarray  # the picture as the first layer sees it (processing size, gray)
+    stages: tuple[StageResult, ...]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    display: RenderResult | None = None
+
+    @property
+    def total_ms(self) -> float:
+        return sum(self.timings_ms.values())
+
+    @property
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        """Arrays borrowed from a BufferPool: hand them back once nothing shows them."""
+        return tuple(b for stage in self.stages for b in stage.borrowed)
+
+
+class StackComputer:
+    """Runs requests with two caches, so an edit recomputes only what it changed.
+
+    The picture as the first layer sees it (scaled, gray) is kept per source
+    picture: a kernel edit on a 12-megapixel photo does not scale the photo again. The last
+    stack result is kept per (picture, stack): a new colour level or window size only renders
+    again. Live frames are never cached (each is new) and borrow their maps from ``buffers``.
+    Used from one worker thread at a time.
+    """
+
+    def __init__(self) -> None:
+        self.buffers = BufferPool()
+        self._input_key: object = None
+        self._input: np.ndarray | None = None
+        self._stages_key: object = None
+        self._stages: tuple[StageResult, ...] | None = None
+        self._stages_ms = 0.0  # what computing the cached stages took
+
+    def compute(self, request: StackRequest, cancel: CancelToken | None = None) -> StackResult:
+        """The stack's maps for ``request``, rendered as asked. Raises ValueError, or
+        ``Cancelled`` when ``cancel`` is set before the stack is done."""
+        t0 = time.perf_counter()
+        picture = self._picture(request)
+        t1 = time.perf_counter()
+        stages, layers_ms = self._run(request, picture, cancel)
+        t2 = time.perf_counter()
+        display = None
+        if request.render is not None:
+            try:
+                display = render(stages, request.render)
+            except Exception:
+                if request.live:
+                    self.buffers.release(tuple(b for s in stages for b in s.borrowed))
+                raise
+        t3 = time.perf_counter()
+        # a cached stack reports what computing it took, not the ~0 ms of looking it up
+        timings = {"input": (t1 - t0) * 1e3, "layers": layers_ms, "display": (t3 - t2) * 1e3}
+        return StackResult(request.generation, request, picture, stages, timings, display)
+
+    def _picture(self, request: StackRequest) -> np.ndarray:
+        key = (request.source_key, request.max_side, request.grayscale)
+        if request.source_key is not None and key == self._input_key:
+            assert self._input is not None
+            return self._input
+        picture = fit_input(request.image, request.max_side, request.grayscale)
+        if request.source_key is not None and not request.live:
+            self._input_key, self._input = key, picture
+        return picture
+
+    def _run(self, request: StackRequest, picture: np.ndarray, cancel: CancelToken | None
+             ) -> tuple[tuple[StageResult, ...], float]:
+        key = (request.source_key, request.max_side, request.grayscale, request.stack_key)
+        cacheable = (request.source_key is not None and request.stack_key is not None
+                     and not request.live)
+        if cacheable and key == self._stages_key and self._stages is not None:
+            return self._stages, self._stages_ms
+        start = time.perf_counter()
+        from explorer.core.memory import check_fits  # it reads the stages' shapes from here
+
+        channels = 1 if picture.ndim == 2 else picture.shape[2]
+        # refuse with a size that fits, before the system would kill the app
+        check_fits(picture.shape[:2], channels, request.layers)
+        stages = tuple(run_stack(picture, request.layers,
+                                 self.buffers if request.live else None, cancel))
+        took = (time.perf_counter() - start) * 1e3
+        if cacheable:
+            self._stages_key, self._stages, self._stages_ms = key, stages, took
+        return stages, took
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from explorer.core import shapes
 from explorer.core.activations import activation as activation_fn
-from explorer.core.pipeline import LayerResult, LayerSpec, prepare_input
+from explorer.core.pipeline import LayerSpec, StageResult, prepare_input
 
 __all__ = [
     "PixelExplanation",
@@ -112,9 +112,9 @@ def _axis_padding(padding: int | str | tuple[int, int], axis: int) -> int | str:
     return padding
 
 
-def _unpack(source: LayerResult | tuple[np.ndarray, LayerSpec]) -> tuple[np.ndarray, LayerSpec]:
-    if isinstance(source, LayerResult):
-        return source.image, source.request.layer
+def _unpack(source: StageResult | tuple[np.ndarray, LayerSpec]) -> tuple[np.ndarray, LayerSpec]:
+    if isinstance(source, StageResult):
+        return source.input, source.spec
     image, spec = source
     return np.asarray(image), spec
 
@@ -131,12 +131,13 @@ def layer_padding(spec: LayerSpec, input_shape: tuple[int, int]) -> tuple[int, i
 
 
 def explain_pixel(
-    source: LayerResult | tuple[np.ndarray, LayerSpec], k: int, row: int, col: int
+    source: StageResult | tuple[np.ndarray, LayerSpec], k: int, row: int, col: int
 ) -> PixelExplanation:
     """The dot product behind feature map ``k`` at output ``(row, col)``.
 
-    ``source`` is a layer result or an ``(image, spec)`` pair; the image is the picture at
-    processing size, as the layer got it. Raises ValueError for a pixel outside the map.
+    ``source`` is a stage of a stack result or an ``(input, spec)`` pair; the input is what
+    the layer got: the picture at processing size, or the previous stage's maps. Raises
+    ValueError for a pixel outside the map.
     """
     image, spec = _unpack(source)
     h, w = image.shape[:2]

@@ -5,11 +5,17 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
+from explorer.core.images import MAX_PIXELS
+
 
 def qimage_to_array(image: QImage) -> np.ndarray:
     """A QImage as RGB uint8 (H, W, 3), or gray (H, W) for grayscale images."""
     if image.isNull():
         raise ValueError("the clipboard image is empty")
+    pixels = image.width() * image.height()
+    if pixels > MAX_PIXELS:  # the limit a picture file has applies to a pasted one too
+        raise ValueError(f"the picture is {image.width()}×{image.height()} pixels, more than "
+                         f"the {MAX_PIXELS // 1_000_000}-megapixel limit")
     if image.isGrayscale() and image.format() == QImage.Format.Format_Grayscale8:
         img = image
         h, w = img.height(), img.width()

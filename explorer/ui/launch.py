@@ -11,6 +11,13 @@ from pathlib import Path
 DEFAULT_SAMPLE = "astronaut.png"
 SCREENSHOT_SIZE = (1440, 900)
 SCREENSHOT_TIMEOUT_MS = 60_000
+LIVE_TIMEOUT_MS = 30_000  # a camera or video that gives no picture in this time has failed
+SLIDE_PANELS = ("maps", "pooled", "stages")
+PANEL_TARGETS = {  # --panel → File > Export view's target
+    "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
+    "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
+    "layers": "Layer controls", "parameters": "Current tab",
+}
 
 
 def _fail(message: str) -> int:
@@ -19,24 +26,58 @@ def _fail(message: str) -> int:
 
 
 def launch(args: argparse.Namespace) -> int:
-    """Run the app for parsed options; returns the process exit code."""
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+    """Run the app for parsed options; returns the process exit code.
+
+    A batch run (``--screenshot`` or ``--save-animation``) exits with one line on stderr and a
+    non-zero code on every fault, never replaces a file without ``--overwrite``, and never
+    writes the user's settings.
+    """
+    animation = args.save_animation is not None
+    batch = args.screenshot is not None or animation
+    if batch and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
+    if batch:
+        # FFmpeg's own notes on a damaged video ("moov atom not found") would add lines to the
+        # one a script gets; OpenCV reads this when it first loads FFmpeg (-8: quiet)
+        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    if animation:
+        return _save_animation(args)
 
     # Check what the user typed before any window exists: a typo exits with one line.
-    from explorer.core import kernels
+    from explorer.core import images, safe_files
+    from explorer.ui.cli_options import parse_layer_options
 
-    if args.preset:
+    overwrite = bool(getattr(args, "overwrite", False))
+    if batch:
+        if not args.screenshot.strip():
+            return _fail("--screenshot needs a file name, such as --screenshot sobel.png")
         try:
-            kernels.get(args.preset)
-        except ValueError as exc:
-            return _fail(str(exc))
-    if args.image and not Path(args.image).is_file():
-        return _fail(f"no image file at {args.image}")
-    if args.video and not Path(args.video).is_file():
-        return _fail(f"no video file at {args.video}")
+            images.check_save_path(args.screenshot, overwrite=overwrite)
+        except images.ImageError as exc:
+            return _fail(_with_overwrite_hint(exc))
+        problem = _export_choice_problem(args)
+        if problem:
+            return _fail(problem)
+    try:
+        options = parse_layer_options(args)
+    except ValueError as exc:
+        return _fail(str(exc))
+    for given, what in ((args.image, "image"), (args.video, "video")):
+        # a pipe or a device would block the start, or never end
+        problem = safe_files.regular_file_problem(given) if given else None
+        if problem == "does not exist":
+            return _fail(f"no {what} file at {given}")
+        if problem is not None:
+            return _fail(f"{given} {problem}")
     if args.camera is not None and args.camera < 0:
         return _fail("the camera number must be 0 or more")
+    if args.step_through:
+        from explorer.core.stepthrough import example
+
+        try:
+            example(args.step_through)
+        except ValueError as exc:
+            return _fail(str(exc))
 
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
@@ -49,18 +90,23 @@ def launch(args: argparse.Namespace) -> int:
     app.setApplicationName(settings_io.APPLICATION)
     app.setApplicationDisplayName("CNN Explorer")
 
+    from explorer.ui.cli_options import apply_layer_options
     from explorer.ui.main_window import MainWindow
 
-    window = MainWindow(restore_settings=not args.screenshot)
-    if not args.screenshot:  # a batch export reports errors through its exit code
-        _install_excepthook(window)
+    if batch:
+        return _batch(app, args, overwrite, options)
+    window = MainWindow()
+    _install_excepthook(window)  # a batch export reports errors through its exit code
     if not _open_first_picture(window, args):
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
-    if args.preset:
-        window.kernel_editor.apply_preset_to_all(args.preset)
-    if args.screenshot:
-        return _screenshot(app, window, Path(args.screenshot))
+    try:
+        apply_layer_options(options, window.document)
+    except ValueError as exc:  # checked already; a restored stack may still refuse a value
+        window.show_error(str(exc))
+    if args.step_through:
+        window.tabs.setCurrentWidget(window.stepthrough)
+        window.stepthrough.select_example(args.step_through)
     window.show()
     # a live source starts after the still: a camera that fails leaves the photo on screen
     if args.camera is not None:
@@ -68,6 +114,53 @@ def launch(args: argparse.Namespace) -> int:
     elif args.video:
         window.open_video(args.video)
     return app.exec()
+
+
+def _export_choice_problem(args: argparse.Namespace) -> str:
+    """Why --panel, --scale and --theme cannot go together, or ''."""
+    panel = getattr(args, "panel", "window")
+    if getattr(args, "theme", "dark") == "light" and panel not in SLIDE_PANELS:
+        return (f"--theme light is for pictures of maps (--panel {', '.join(SLIDE_PANELS)}); "
+                f"--panel {panel} is exported as it looks")
+    return ""
+
+
+def _with_overwrite_hint(exc: ValueError) -> str:
+    from explorer.core.safe_files import TargetExists
+
+    if isinstance(exc, TargetExists) or isinstance(exc.__cause__, TargetExists):
+        return f"{exc}; add --overwrite to replace it"
+    return str(exc)
+
+
+def _save_animation(args: argparse.Namespace) -> int:
+    """Batch: the step-through of one example as an animation file; no window, no settings."""
+    from explorer.core.animation import check_frame_ms, check_writable, save_animation
+    from explorer.core.stepthrough import example, walk
+
+    if not args.step_through:
+        return _fail("--save-animation needs --step-through EXAMPLE")
+    if not args.save_animation.strip():
+        return _fail("--save-animation needs a file name, such as --save-animation edge.gif")
+    try:
+        walkthrough = walk(example(args.step_through))
+        out = check_writable(args.save_animation)
+        frame_ms = check_frame_ms(args.frame_ms)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if out.exists() and not getattr(args, "overwrite", False):
+        return _fail(f"{out} exists; add --overwrite to replace it")
+
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    from explorer.ui.step_frames import frame_steps, render_frames
+
+    try:
+        save_animation(render_frames(walkthrough, frame_steps(walkthrough)), out, frame_ms)
+    except ValueError as exc:
+        return _fail(str(exc))
+    return 0
 
 
 def _install_excepthook(window) -> None:
@@ -86,44 +179,159 @@ def _install_excepthook(window) -> None:
     sys.excepthook = hook
 
 
+def _batch(app, args: argparse.Namespace, overwrite: bool, options) -> int:
+    """Open the picture, set up the stack, save the screenshot; the exit code says how it went.
+
+    The document is made ready before the window, so every view starts from the final
+    settings. The picture is loaded here, not through ``window.open_image``, which remembers
+    it in the user's recent files: a batch run leaves the user's settings alone.
+    """
+    from explorer.core import images
+    from explorer.resources import resource_path
+    from explorer.state import Document
+    from explorer.ui.cli_options import apply_layer_options
+    from explorer.ui.main_window import MainWindow
+
+    path = Path(args.image) if args.image else resource_path("samples", DEFAULT_SAMPLE)
+    document = Document()
+    try:
+        document.set_still(images.load_image(path), path.name)
+        apply_layer_options(options, document)
+    except ValueError as exc:
+        return _fail(str(exc))
+    problem = _panel_problem(document, args.panel)
+    if problem:
+        return _fail(problem)
+    window = MainWindow(document, restore_settings=False)
+    window.setWindowTitle(f"{path.name} — CNN Explorer")
+    with _quiet_offscreen_notices():
+        return _screenshot(app, window, args, overwrite)
+
+
+def _panel_problem(doc, panel: str) -> str:
+    """Why the stack as set up has nothing to show in ``panel``, or ''."""
+    if panel == "stages" and len(doc.stack) < 2:
+        return "--panel stages needs a stack of two or more layers, such as --stack lecture_x2"
+    if panel == "pooled" and doc.stack[0].settings.pool_mode == "none":
+        return "--panel pooled needs pooling: add --pool max or --pool avg"
+    return ""
+
+
+@contextlib.contextmanager
+def _quiet_offscreen_notices():
+    """Keep a script's stderr to one line a fault: drop the offscreen platform's notice that
+    it cannot size native windows (it says nothing about the run); pass on everything else."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
 def _open_first_picture(window, args: argparse.Namespace) -> bool:
+    from explorer.core.safe_files import regular_file_problem
     from explorer.resources import resource_path
     from explorer.ui import settings_io
 
     if args.image:
         return window.open_image(args.image)
-    last = None if args.screenshot else settings_io.settings().value("source/last")
-    if isinstance(last, str) and Path(last).is_file() and window.open_image(last):
+    last = settings_io.last_picture()
+    # a damaged setting (a name too long for the system, a null character, a pipe) is skipped
+    if last is not None and regular_file_problem(last) is None and window.open_image(last):
         return True
-    window.banner.hide()  # a vanished last picture is no error: fall back to a sample
+    window.banner.dismiss()  # a vanished last picture is no error: fall back to a sample
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
 
 
-def _screenshot(app, window, out: Path) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
-
+def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
-    loop = QEventLoop()
-    outcome: dict[str, str] = {}
-    window.result_shown.connect(lambda _r: loop.quit())
-    window.error_shown.connect(lambda m: (outcome.setdefault("error", m), loop.quit()))
-    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, loop.quit)
-    window.request_compute()
-    if window.last_result is None and "error" not in outcome:
-        loop.exec()
+    live = args.camera is not None or bool(args.video)
+    problem = _wait_for_maps(app, window, args) if live else _wait_for_maps(app, window)
     code = 0
-    if window.last_result is None:
-        code = _fail(outcome.get("error", "the layer did not finish in time"))
+    if problem:
+        code = _fail(problem)
     else:
+        if args.panel == "parameters":
+            window.tabs.setCurrentWidget(window.params_panel)
         for _ in range(5):  # let layouts settle and tiles paint
             app.processEvents()
         try:
-            from explorer.ui.export import save_widget_png
-
-            save_widget_png(window, out, 1)
-        except ValueError as exc:
-            code = _fail(str(exc))
+            window.export_view(Path(args.screenshot), PANEL_TARGETS[args.panel], args.scale,
+                               args.theme, overwrite=overwrite)
+        except ValueError as exc:  # e.g. a file made there while the layer was computed
+            code = _fail(_with_overwrite_hint(exc))
     window.shutdown()
     window.close()
     return code
+
+
+def _wait_for_maps(app, window, args: argparse.Namespace | None = None) -> str:
+    """Run the event loop until the maps on screen are those of the newest request: the
+    picture's, or (with ``args`` naming a camera or video) its first frame's, which is then
+    held. Returns what went wrong, or ''."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    controller = window.controller
+    loop = QEventLoop()
+    outcome: dict[str, str] = {}
+
+    def settled() -> bool:
+        result = window.last_result
+        return (result is not None and not controller.scheduled
+                and result.generation >= controller.generation
+                and (args is None or result.request.live))
+
+    def on_result(_result) -> None:
+        if args is not None and _result.request.live and not window.document.live.frozen:
+            window.set_frozen(True)  # keep this frame: the next ones would only replace it
+        if settled():
+            loop.quit()
+
+    def stop(message: str) -> None:
+        outcome.setdefault("error", message)
+        loop.quit()
+
+    links = [(window.result_shown, on_result), (controller.failed, stop),
+             (controller.live_failed, stop),
+             (controller.live_ended, lambda: stop("the video ended before its first picture"))]
+    for signal, slot in links:
+        signal.connect(slot)
+    timeout = QTimer(singleShot=True)
+    timeout.timeout.connect(lambda: stop(_timeout_message(args)))
+    try:
+        timeout.start(LIVE_TIMEOUT_MS if args is not None else SCREENSHOT_TIMEOUT_MS)
+        if args is None:
+            window.request_compute()
+        elif args.camera is not None:
+            window.start_camera(args.camera)
+        elif not window.open_video(args.video):
+            stop(window.banner.text() or f"cannot play {args.video}")
+        while "error" not in outcome and not settled():
+            loop.exec()
+            app.processEvents()  # a layout change after a result asks for maps made for it
+    finally:
+        timeout.stop()
+        for signal, slot in links:
+            signal.disconnect(slot)
+    return outcome.get("error", "")
+
+
+def _timeout_message(args: argparse.Namespace | None) -> str:
+    if args is None:
+        return "the layer did not finish in time"
+    if args.camera is not None:
+        return f"camera {args.camera} gave no picture in {LIVE_TIMEOUT_MS // 1000} s"
+    return f"{Path(args.video).name} gave no picture in {LIVE_TIMEOUT_MS // 1000} s"

@@ -1,19 +1,20 @@
-"""The live feed: a capture thread fills a one-slot box, a GUI timer takes the newest frame.
+"""The live feed: a capture thread fills a one-slot box and tells the GUI thread so.
 
-DESIGN.md §3, steps 1–2. The capture thread never touches Qt; its error and end callbacks
-cross to the GUI thread through queued signals. Freezing stops taking frames (a video file
-also pauses, so it does not run on unseen); stepping takes exactly one more.
+See docs/architecture.md, "The live path". The capture thread never touches Qt: after each
+picture it emits a queued signal, at most one waiting at a time, and the GUI thread takes the
+newest picture from the box when it runs, so a slow window sees the newest frame, never a
+backlog. Freezing stops taking frames (a video file also pauses, so it does not run on
+unseen); stepping takes exactly one more.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from explorer.core.sources import CaptureThread, Frame, FrameSource, LatestFrame, SourceError
-
-POLL_MS = 5  # faster than any camera, so a new frame waits at most ~5 ms
 
 
 class LiveFeed(QObject):
@@ -22,6 +23,7 @@ class LiveFeed(QObject):
     frame_ready = Signal(object)  # Frame
     failed = Signal(str)  # a message for the user; the feed has stopped
     ended = Signal()  # a stream without loop reached its end
+    _frame_from_capture = Signal()
     _error_from_capture = Signal(object)
     _end_from_capture = Signal()
 
@@ -34,11 +36,10 @@ class LiveFeed(QObject):
         self._frozen = False
         self._step_pending = False
         self._mirror = False
+        self._notice_pending = threading.Event()  # a frame notice is queued, not yet handled
         self.name = ""
-        self._timer = QTimer(self, interval=POLL_MS)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._poll)
         conn = Qt.ConnectionType.QueuedConnection
+        self._frame_from_capture.connect(self._take_newest, conn)
         self._error_from_capture.connect(self._on_capture_error, conn)
         self._end_from_capture.connect(self._on_capture_end, conn)
 
@@ -50,13 +51,13 @@ class LiveFeed(QObject):
         self._box = LatestFrame()
         self._last_sequence = -1
         self._frozen = self._step_pending = False
+        self._notice_pending.clear()
         self._thread = CaptureThread(
             factory, self._box, mirror=self._mirror,
             on_error=self._error_from_capture.emit, on_end=self._end_from_capture.emit,
-            paced=paced,
+            paced=paced, on_frame=self._notify,
         )
         self._thread.start()
-        self._timer.start()
 
     def restart(self) -> bool:
         """Start the last source again (after a fault); False if there was none."""
@@ -67,7 +68,6 @@ class LiveFeed(QObject):
 
     def stop(self, timeout: float = 2.0) -> bool:
         """Stop and join the capture thread; True if it ended in time (it never blocks long)."""
-        self._timer.stop()
         thread, self._thread = self._thread, None
         return True if thread is None else thread.stop(timeout)
 
@@ -114,11 +114,19 @@ class LiveFeed(QObject):
         """Frames the capture thread delivered that nobody took (a slow consumer)."""
         return self._box.dropped if self._box is not None else 0
 
+    # --- the capture thread's side -------------------------------------------------------
+    def _notify(self) -> None:
+        # one notice in the queue is enough: the GUI takes the newest frame when it runs
+        if not self._notice_pending.is_set():
+            self._notice_pending.set()
+            self._frame_from_capture.emit()
+
     # --- the GUI-thread side -------------------------------------------------------------
-    def _poll(self) -> None:
+    def _take_newest(self) -> None:
+        self._notice_pending.clear()
         box = self._box
         frame: Frame | None = box.get() if box is not None else None
-        if frame is None or frame.sequence == self._last_sequence:
+        if frame is None or frame.sequence == self._last_sequence or self._thread is None:
             return
         if self._frozen and not self._step_pending:
             return

@@ -1,14 +1,12 @@
-"""The explorer window: a picture through the user's kernels to feature maps and pooled maps.
+"""The main window: menus, docks and tabs round the explorer.
 
-The window owns the compute path (DESIGN.md §3): document changes schedule one request, the
-worker computes the newest request, and results older than the one on screen are dropped.
-Panels only talk to the document; the window hands them results.
+The window builds the document's views and the controller that owns the compute path
+(docs/architecture.md); it opens pictures and sessions, shows messages and exports. Panels
+only talk to the document; the controller hands results to the maps panel.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -24,40 +22,52 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer.core import images
-from explorer.core.pipeline import LayerResult, NamedStack, Request
+from explorer.core.pipeline import NamedStack, StackResult
 from explorer.resources import sample_images
 from explorer.state import Document
+from explorer.state.history import History
+from explorer.state.session import SessionError, apply_session, read_session, write_session
 from explorer.ui import settings_io
+from explorer.ui.controller import ExplorerController
 from explorer.ui.convert import qimage_to_array
-from explorer.ui.export import copy_widget, save_widget_png
+from explorer.ui.dialog_folders import DialogFolders
+from explorer.ui.export import copy_widget, save_target
 from explorer.ui.export_dialog import ExportDialog
-from explorer.ui.live import LiveFeed
-from explorer.ui.live_sources import CAMERA_SIZES, LiveSourcesMixin
+from explorer.ui.export_render import is_slide_target
+from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
+from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.panels.stepthrough_panel import StepThroughTab
+from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.training_panel import TrainingTab
+from explorer.ui.panels.translation_panel import TranslationPanel
+from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import Tab
 from explorer.ui.widgets.banner import Banner, sentence
+from explorer.ui.widgets.busy_bar import BusyBar
+from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.kernel_editor import KernelEditor
-from explorer.ui.workers.compute import ComputeWorker
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
+SESSION_FILTER = "CNN Explorer sessions (*.json);;All files (*)"
+HISTORY_SETTLE_MS = 400  # edits this close together are one undo step
 
 
 class MainWindow(LiveSourcesMixin, QMainWindow):
-    """The explorer: source, layer controls, kernel editor, feature maps, parameters."""
+    """The explorer: source, stack controls, kernel editor, feature maps, parameters."""
 
-    result_shown = Signal(object)  # the LayerResult now on screen
+    result_shown = Signal(object)  # the StackResult now on screen
     error_shown = Signal(str)
 
     def __init__(
@@ -69,41 +79,33 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.setAcceptDrops(True)
         self.document = document or Document()
         self._persist = restore_settings  # a batch screenshot must not touch the user's settings
-        if restore_settings:
-            settings_io.restore_document(self.document)
-        self._generation = 0
+        # dialogs start in the last folder used, else Pictures; a batch run remembers nothing
+        self.dialogs = DialogFolders(settings_io.settings() if restore_settings else None)
+        restore_notes = settings_io.restore_document(self.document) if restore_settings else []
         self._connected = True  # to the document; shutdown() disconnects once
-        self._shown_generation = -1
-        self._last_result: LayerResult | None = None
-        self._source_path: str | None = None
-        self._live_image: np.ndarray | None = None  # the newest live frame, None on a still
-        self._camera_size: tuple[int, int] = CAMERA_SIZES[0]
-        self._results_shown: deque[float] = deque(maxlen=120)  # live results, for fps
-        self._latency_ms = 0.0
-        # compute live frames at the size the input is shown (benches switch this off)
-        self.fit_live_to_view = True
-
-        self.live = LiveFeed(self)
-        self.live.frame_ready.connect(self._on_live_frame)
-        self.live.failed.connect(self._on_live_failed)
-        self.live.ended.connect(self._on_live_ended)
-        self._live_status_timer = QTimer(self, interval=500)
-        self._live_status_timer.timeout.connect(self._show_live_status)
-
-        self._worker = ComputeWorker(self)
-        self._worker.result_ready.connect(self._on_result)
-        self._worker.failed.connect(self._on_failed)
-        # Coalesce the bursts of document events one edit can cause into one request.
-        self._compute_timer = QTimer(self, singleShot=True, interval=0)
-        self._compute_timer.timeout.connect(self.request_compute)
 
         self._build_panels(library_path)
+        self.controller = ExplorerController(self.document, self.maps_panel, self)
+        self.controller.result_shown.connect(self._on_result_shown)
+        self.controller.failed.connect(self._on_compute_failed)
+        self.controller.source_picture.connect(self._on_source_picture)
+        self.controller.computing.connect(self.busy_bar.set_busy)
+        self.controller.cancelled.connect(self._on_cancelled)
+        self.busy_bar.cancel_clicked.connect(self.controller.cancel)
+        self.history = History(self.document)
         self._build_menus()
         self._build_status_bar()
-        self._connect_document()
+        self._connect_live()
+        self._connect_history()
         self._fit_to_screen()
         if restore_settings:
             self._restore_geometry()
+        self._update_live_actions()  # a restored layout must not bring back a live toolbar
+        self.shortcuts = WindowShortcuts(self, [
+            a.shortcut() for a in self.findChildren(QAction) if not a.shortcut().isEmpty()])
+        self._show_tab(self.document.display.tab)
+        for note in restore_notes:
+            self.show_message(sentence(note), 12_000)
 
     # --- construction --------------------------------------------------------------------
     def _build_panels(self, library_path: Path | None) -> None:
@@ -113,29 +115,37 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.layer_panel = LayerPanel(doc)
         self.kernel_editor = KernelEditor(doc, library_path)
         self.kernel_editor.message.connect(self.show_message)
+        self.layer_panel.message.connect(self.show_message)
         if self.kernel_editor.status_text():  # e.g. a damaged library found while building
             self.show_message(self.kernel_editor.status_text())
 
         self.banner = Banner()
+        self.busy_bar = BusyBar()
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
         self.extra_tabs: list[Tab] = []
+        self.translation_panel = self.add_tab(TranslationPanel(doc))
+        self.stepthrough = self.add_tab(StepThroughTab())
+        self.text_tab = self.add_tab(TextTab())
+        self.network_tab = self.add_tab(NetworkTab())
+        self.training_tab = self.add_tab(TrainingTab())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.setSpacing(4)
         layout.addWidget(self.banner)
+        layout.addWidget(self.busy_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.layer_dock = self._dock("Layer", self.layer_panel,
+        self.layer_dock = self._dock("Layers", self.layer_panel,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
         self.kernel_dock = self._dock("Kernels", self.kernel_editor,
                                       Qt.DockWidgetArea.RightDockWidgetArea)
-        self._kernel_dock_wanted = True
+        self._docks_hidden: dict[QDockWidget, bool] = {}  # hidden for a tab, not by the user
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.add_tab(TrainingTab())
+        self._size_by_current_tab()
 
     def add_tab(self, tab: Tab) -> Tab:
         """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""
@@ -148,18 +158,71 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def use_stack(self, stack: NamedStack) -> None:
         """Put a stack from another tab into the explorer, and show it there."""
-        self.document.use_stack(stack)
+        try:
+            self.document.use_stack(stack)
+        except ValueError as exc:
+            self.show_error(sentence(str(exc)))
+            return
         self.tabs.setCurrentWidget(self.maps_panel)
         if stack.title:
             self.show_message(f"The explorer now runs {stack.title}")
 
+    def _tab_key(self, widget: QWidget | None) -> str:
+        if widget is self.maps_panel:
+            return "explorer"
+        if widget is self.params_panel:
+            return "parameters"
+        return getattr(widget, "title", "explorer").lower()
+
+    def _show_tab(self, key: str) -> None:
+        for i in range(self.tabs.count()):
+            if self._tab_key(self.tabs.widget(i)) == key:
+                self.tabs.setCurrentIndex(i)
+                return
+
     def _on_tab_changed(self, index: int) -> None:
-        """The parameter comparison needs the width: the kernel editor steps aside for it."""
-        if self.tabs.widget(index) is self.params_panel:
-            self._kernel_dock_wanted = self.kernel_dock.isVisible()
-            self.kernel_dock.hide()
-        elif self._kernel_dock_wanted:
-            self.kernel_dock.show()
+        widget = self.tabs.widget(index)
+        self._size_by_current_tab()
+        self.document.display.tab = self._tab_key(widget)
+        self.controller.set_explorer_visible(widget is self.maps_panel)
+        # the kernel editor belongs to the explorer, the layer controls to the tabs that work
+        # on the stack; the other tabs get the width, and the docks come back with their tab
+        self._show_dock(self.kernel_dock, widget is self.maps_panel)
+        self._show_dock(self.layer_dock, widget in (self.maps_panel, self.params_panel)
+                        or getattr(widget, "uses_layers", False))
+        if widget is self.stepthrough:
+            self.stepthrough.set_explorer_layer(self.document.layer_spec(0))
+        if isinstance(widget, Tab):
+            image = self.controller.source_image()
+            if image is not None:
+                widget.set_source(image, self.document.source_name, self.document.live.active)
+
+    def _size_by_current_tab(self) -> None:
+        """The window's minimum width is the shown tab's, not the widest hidden tab's (a
+        stacked widget asks every page; an ignored size policy takes a page out of that)."""
+        current = self.tabs.currentWidget()
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            policy = QSizePolicy.Policy.Preferred if page is current else \
+                QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+
+    def _show_dock(self, dock: QDockWidget, wanted_here: bool) -> None:
+        """Hide a dock for a tab that does not need it, and bring it back afterwards unless
+        the user closed it."""
+        hidden_by_tab = self._docks_hidden.get(dock, False)
+        if wanted_here:
+            if hidden_by_tab:
+                dock.show()
+            self._docks_hidden[dock] = False
+        elif dock.isVisible():
+            dock.hide()
+            self._docks_hidden[dock] = True
+
+    def _on_source_picture(self, image: np.ndarray, name: str, live: bool) -> None:
+        widget = self.tabs.currentWidget()
+        if isinstance(widget, Tab):
+            widget.set_source(image, name, live)
 
     def _fit_to_screen(self) -> None:
         """Start on most of the screen (a projector at 1920×1080 gets big maps)."""
@@ -177,8 +240,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=f"{title.lower()}Dock")
+        # closable, so that View > Layers / Kernels can take it away and bring it back
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -211,18 +276,38 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                          QKeySequence.StandardKey.Paste,
                                          "Use the picture on the clipboard as the input"))
         file_menu.addSeparator()
+        file_menu.addAction(self._action(
+            "Open sess&ion…", self.open_session_dialog, "Ctrl+Shift+L",
+            "Open a saved stack of layers, its kernels, the picture and the display"))
+        file_menu.addAction(self._action(
+            "Save session &as…", self.save_session_dialog, QKeySequence.StandardKey.SaveAs,
+            "Save the stack, every kernel, the picture and the display in one file"))
+        file_menu.addSeparator()
         file_menu.addAction(self._action("&Export view…", self.export_dialog, "Ctrl+E"))
+        file_menu.addAction(self._action("Export &animation…",
+                                         self.stepthrough.export_animation_dialog,
+                                         tip="The step-through as a GIF, an MP4 or PNG frames"))
         self.copy_action = self._action("&Copy view", self.copy_view, QKeySequence.StandardKey.Copy,
                                         "Copy a picture of the window to the clipboard")
         file_menu.addAction(self.copy_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo,
+                                        "Take back the last kernel or layer edit")
+        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z",
+                                        "Do again what Undo took back")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
         self._build_live_menu(bar.addMenu("&Live"))
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.layer_dock.toggleViewAction())
         view_menu.addAction(self.kernel_dock.toggleViewAction())
+        view_menu.addAction(self.stepthrough.presentation_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Reset to defaults", self.reset_to_defaults,
                                          tip="Forget every setting and start afresh"))
@@ -230,26 +315,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         help_menu.addAction(self._action("&About CNN Explorer", self._about))
 
     def _build_status_bar(self) -> None:
-        self.status_sizes = QLabel()
-        self.status_time = QLabel()
-        self.status_live = QLabel()
-        self.statusBar().addPermanentWidget(self.status_live)
-        self.statusBar().addPermanentWidget(self.status_sizes)
-        self.statusBar().addPermanentWidget(self.status_time)
-
-    def _connect_document(self) -> None:
-        doc = self.document
-        doc.layer.events.connect(self.schedule_compute)
-        doc.input.events.connect(self.schedule_compute)
-        doc.filters.changed.connect(self.schedule_compute)
-        doc.image_changed.connect(self.schedule_compute)
-
-    def _disconnect_document(self) -> None:
-        doc = self.document
-        doc.layer.events.disconnect(self.schedule_compute)
-        doc.input.events.disconnect(self.schedule_compute)
-        doc.filters.changed.disconnect(self.schedule_compute)
-        doc.image_changed.disconnect(self.schedule_compute)
+        # elided, never widening the window; the whole text in each tooltip
+        self.status_sizes = ElidedLabel()
+        self.status_time = ElidedLabel()
+        self.status_live = ElidedLabel(minimum_chars=24)
+        self.statusBar().addPermanentWidget(self.status_live, 3)
+        self.statusBar().addPermanentWidget(self.status_sizes, 2)
+        self.statusBar().addPermanentWidget(self.status_time, 1)
 
     # --- the source ----------------------------------------------------------------------
     def open_image(self, path: str | Path) -> bool:
@@ -260,23 +332,23 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.show_error(str(exc))
             return False
         self.stop_live()
-        self._source_path = str(path)
-        self.set_image(image, Path(path).name)
-        settings_io.add_recent_file(str(Path(path).resolve()))
-        self._refresh_recent_menu()
+        self.set_image(image, Path(path).name, str(Path(path).resolve()))
+        if self._persist:
+            settings_io.add_recent_file(str(Path(path).resolve()))
+            self._refresh_recent_menu()
         return True
 
-    def set_image(self, image: np.ndarray, name: str) -> None:
-        """Make ``image`` (RGB or gray uint8) the input; a gray picture switches to gray input."""
-        self.document.input.grayscale = image.ndim == 2
-        self.document.set_image(image, name)
+    def set_image(self, image: np.ndarray, name: str, path: str | None = None) -> None:
+        """Make ``image`` (RGB or gray uint8) the still picture; gray switches to gray input."""
+        self.document.set_still(image, name, path)
         self.setWindowTitle(f"{name} — CNN Explorer")
 
     def open_image_dialog(self) -> None:
-        start = str(Path(self._source_path).parent) if self._source_path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image", start, IMAGE_FILTER)
-        if path:
-            self.open_image(path)
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open an image",
+                                                str(self.dialogs.folder("image")), IMAGE_FILTER)
+        if chosen:
+            self.dialogs.remember("image", chosen)
+            self.open_image(chosen)
 
     def paste_image(self) -> bool:
         mime = QGuiApplication.clipboard().mimeData()
@@ -296,7 +368,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                 self.show_error(f"{where} holds no usable picture: {exc}")
                 return False
             self.stop_live()
-            self._source_path = None
             self.set_image(image, f"picture from {where}")
             return True
         self.show_error(f"{where} holds no picture or image file")
@@ -313,92 +384,147 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
-        files = settings_io.recent_files()
+        files = settings_io.recent_files() if self._persist else []
         for path in files:
+            # "&" in a file name would make the next letter a keyboard shortcut
             self.recent_menu.addAction(
-                self._action(Path(path).name, lambda _=False, p=path: self.open_image(p),
-                             tip=path))
+                self._action(Path(path).name.replace("&", "&&"),
+                             lambda _=False, p=path: self.open_image(p), tip=path))
         self.recent_menu.setEnabled(bool(files))
+
+    # --- undo ----------------------------------------------------------------------------
+    def _connect_history(self) -> None:
+        # one step per burst of edits: a weight typed, a spin box dragged, a preset applied
+        self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_SETTLE_MS)
+        self._history_timer.timeout.connect(self.history.record)
+        doc = self.document
+        for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
+                       doc.input.events.grayscale):
+            signal.connect(self._on_edit)
+        self.history.changed.connect(self._update_undo_actions)
+        self._update_undo_actions()
+
+    def _on_edit(self, *_: object) -> None:
+        if self.history.restoring:
+            return
+        self._history_timer.start()
+        self.undo_action.setEnabled(True)
+
+    def _update_undo_actions(self) -> None:
+        self.undo_action.setEnabled(self.history.can_undo or self._history_timer.isActive())
+        self.redo_action.setEnabled(self.history.can_redo)
+
+    def undo(self) -> None:
+        self._history_timer.stop()
+        if self.history.undo():
+            self.show_message("Undone")
+        self._update_undo_actions()
+
+    def redo(self) -> None:
+        self._history_timer.stop()
+        self.history.redo()
+        self._update_undo_actions()
+
+    # --- sessions ------------------------------------------------------------------------
+    def save_session(self, path: str | Path) -> Path:
+        """Write the session file; raises SessionError (a ValueError) with the cause."""
+        return write_session(path, self.document)
+
+    def open_session(self, path: str | Path) -> bool:
+        """Open a session file; a damaged one is refused with a message and left as it is."""
+        try:
+            session = read_session(path)
+        except SessionError as exc:
+            self.show_error(sentence(str(exc)))
+            return False
+        self.stop_live()
+        apply_session(self.document, session)
+        if session.still is not None and session.still.image is None:
+            self._reopen_still(session.still.path, session.still.name)
+        self._show_tab(self.document.display.tab)
+        self.show_message(f"Opened the session {Path(path).name}")
+        return True
+
+    def _reopen_still(self, path: str | None, name: str) -> None:
+        if path and Path(path).is_file():
+            try:
+                image = images.load_image(path)
+            except ValueError as exc:
+                self.show_error(sentence(f"the session's picture {name}: {exc}") +
+                                " The current picture stays.")
+                return
+            self.set_image(image, Path(path).name, path)
+        elif path:
+            self.show_error(f"The session's picture {path} is no longer there; the current "
+                            "picture stays.")
+
+    def save_session_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the session",
+                                              self.dialogs.path("session", "session.json"),
+                                              SESSION_FILTER)
+        if not path:
+            return
+        self.dialogs.remember("session", path)
+        try:
+            saved = self.save_session(path)
+        except ValueError as exc:
+            self.show_error(sentence(str(exc)))
+        else:
+            self.show_message(f"Saved the session as {saved.name}")
+
+    def open_session_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session",
+                                              str(self.dialogs.folder("session")), SESSION_FILTER)
+        if path:
+            self.dialogs.remember("session", path)
+            self.open_session(path)
 
     # --- compute -------------------------------------------------------------------------
     def schedule_compute(self, *_: object) -> None:
-        self._compute_timer.start()
-
-    def source_image(self) -> np.ndarray | None:
-        """The picture being explored: the newest live frame, or the still."""
-        return self._live_image if self._live_image is not None else self.document.image
-
-    def shown_side(self) -> int:
-        """Device pixels of the longer side of the input picture's view."""
-        view = self.maps_panel.input_view
-        return max(64, int(max(view.width(), view.height()) * view.devicePixelRatioF()))
+        self.controller.schedule()
 
     def request_compute(self, frame_time: float | None = None) -> int | None:
-        """Send the current picture and layer to the worker; returns the generation."""
-        image = self.source_image()
-        if image is None:
-            return None
-        try:
-            spec = self.document.layer_spec()
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return None
-        self._generation += 1
-        stamp = time.perf_counter() if frame_time is None else frame_time
-        tiles = self.maps_panel.display_tiles()
-        inp = self.document.input
-        # scaling and gray conversion happen on the worker: they cost ms a frame at 720p
-        self._worker.submit(Request(
-            self._generation, image, spec, stamp, tiles, live=self._live_image is not None,
-            max_side=inp.max_side, grayscale=inp.grayscale, style=self.maps_panel.map_style()))
-        return self._generation
+        return self.controller.request_compute(frame_time)
+
+    def source_image(self) -> np.ndarray | None:
+        return self.controller.source_image()
 
     @property
-    def last_result(self) -> LayerResult | None:
-        return self._last_result
+    def last_result(self) -> StackResult | None:
+        return self.controller.last_result
 
-    def _on_result(self, result: LayerResult) -> None:
-        if result.generation <= self._shown_generation:
-            self._worker.buffers.release(result.buffers)
-            return  # an older request finished after a newer one was shown
-        self._shown_generation = result.generation
-        previous, self._last_result = self._last_result, result
-        self.maps_panel.show_result(result)
-        if result.generation == self._generation:
+    def _on_result_shown(self, result: StackResult) -> None:
+        if self.controller.is_newest(result) and not self.banner.sticky:
             self.banner.hide()
-        if previous is not None:  # nothing shows it any more: its buffers can be reused
-            self._worker.buffers.release(previous.buffers)
         self._show_result_status(result)
-        if self.live.running:
-            now = time.perf_counter()
-            self._results_shown.append(now)
-            self._latency_ms = (now - result.request.frame_time) * 1e3
         self.result_shown.emit(result)
 
-    def _on_failed(self, generation: int, message: str) -> None:
-        if generation < self._generation:
-            return  # a newer request is on its way; it may well succeed
-        keep = " The last good result stays on screen." if self._last_result else ""
+    def _on_cancelled(self) -> None:
+        self.show_error("Stopped: the maps show the settings before your last change. Change a "
+                        "setting, or compute these ones after all.", "Compute",
+                        self.controller.request_compute)
+
+    def _on_compute_failed(self, message: str) -> None:
+        keep = " The last good result stays on screen." if self.last_result else ""
         self.show_error(sentence(message) + keep)
 
-    def _show_result_status(self, result: LayerResult) -> None:
-        img = result.image
-        h, w = img.shape[:2]
-        fh, fw, k = result.feature_maps.shape
-        # tensor shapes as the lecture writes them: rows × columns (× maps)
-        text = f"input {h}×{w} → {k} feature maps {fh}×{fw}"
-        if result.pooled is not None:
-            ph, pw = result.pooled.shape[:2]
-            text += f" → pooled {ph}×{pw}"
+    def _show_result_status(self, result: StackResult) -> None:
+        h, w = result.picture.shape[:2]
+        text = f"input {h}×{w}"
+        for stage in result.stages:
+            out = stage.output
+            text += f" → {out.shape[0]}×{out.shape[1]}×{out.shape[2]}"
         self.status_sizes.setText(text)
         t = result.timings_ms
         self.status_time.setText(
-            f"convolution {t.get('convolution', 0):.1f} ms · total {result.total_ms:.1f} ms")
+            f"layers {t.get('layers', 0):.1f} ms · total {result.total_ms:.1f} ms")
 
     # --- messages ------------------------------------------------------------------------
-    def show_error(self, message: str, action: str = "", callback=None) -> None:
-        """A problem the user should see: a banner above the maps, kept until the next result."""
-        self.banner.show_message(message, action, callback)
+    def show_error(self, message: str, action: str = "", callback=None,
+                   sticky: bool = False) -> None:
+        """A problem the user should see: a banner above the maps, kept until the next good
+        result, or (``sticky``) until dismissed or mended."""
+        self.banner.show_message(message, action, callback, sticky)
         self.error_shown.emit(message)
 
     def show_message(self, message: str, timeout_ms: int = 6000) -> None:
@@ -413,15 +539,19 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         targets["Layer controls"] = self.layer_panel
         return targets
 
-    def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1) -> Path:
-        widget = self.export_targets()[target]
-        return save_widget_png(widget, path, scale)
+    def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1,
+                    theme: str = "dark", *, overwrite: bool = True) -> Path:
+        """Save one export target; maps become a slide with a colour bar under each map."""
+        return save_target(self.export_targets()[target], path, scale, theme=theme,
+                           panel=self.maps_panel, overwrite=overwrite)
 
     def export_dialog(self) -> None:
-        dialog = ExportDialog(list(self.export_targets()), self)
+        targets = self.export_targets()
+        slides = [name for name, w in targets.items() if is_slide_target(self.maps_panel, w)]
+        dialog = ExportDialog(list(targets), self, folders=self.dialogs, slide_targets=slides)
         if dialog.exec() and dialog.path:
             try:
-                saved = self.export_view(dialog.path, dialog.target, dialog.scale)
+                saved = self.export_view(dialog.path, dialog.target, dialog.scale, dialog.theme)
             except ValueError as exc:
                 self.show_error(str(exc))
             else:
@@ -441,19 +571,22 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
-    def save_settings(self) -> None:
+    def save_settings(self) -> bool:
+        """Keep the window and the session for the next start; says so when it cannot."""
         store = settings_io.settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
-        if self._source_path:
-            store.setValue("source/last", self._source_path)
-        settings_io.save_document(self.document, store)
+        saved = settings_io.save_document(self.document, store)
+        if not saved:
+            self.show_error(f"Your settings could not be saved to {store.fileName()} (the disk "
+                            "may be full or the folder read-only); use File > Save session to "
+                            "keep this work.", sticky=True)
+        return saved
 
     def reset_to_defaults(self) -> None:
-        settings_io.clear_document_settings()
+        if self._persist:
+            settings_io.clear_document_settings()
         self.document.reset()
-        if self.document.image is not None:
-            self.document.input.grayscale = self.document.image.ndim == 2
         self.show_message("Settings reset to their defaults")
 
     def _about(self) -> None:
@@ -471,14 +604,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop the worker and disconnect every panel from the document (idempotent)."""
-        self._compute_timer.stop()
+        """Stop the worker and the feed; disconnect every panel from the document (idempotent)."""
         self._live_status_timer.stop()
-        self.live.stop()
-        self._worker.stop()
+        self._history_timer.stop()
+        self.shortcuts.remove()
+        self.controller.shutdown()
         if self._connected:
             self._connected = False
-            self._disconnect_document()
             for panel in (self.maps_panel, self.params_panel, self.layer_panel,
                           self.kernel_editor, *self.extra_tabs):
                 panel.cleanup()

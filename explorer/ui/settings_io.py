@@ -1,133 +1,98 @@
-"""Remember the document between runs (QSettings), and forget it on "Reset to defaults".
+"""Remember the session between runs (QSettings), and forget it on "Reset to defaults".
 
-Values are stored as JSON text so a settings file edited by hand, or written by an older
-version, is validated field by field: whatever does not fit is skipped, never trusted.
+The whole document is kept as one session (JSON text, see :mod:`explorer.state.session`),
+checked on the way back in: a damaged section is skipped with a note, never trusted, and
+never stops the app from starting. The still picture is remembered by its path.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
-import numpy as np
 from PySide6.QtCore import QSettings
 
-from explorer.state import (
-    ACTIVATIONS,
-    LEVEL_MODES,
-    MAX_FILTERS,
-    MAX_KERNEL,
-    PAD_MODES,
-    PADDINGS,
-    POOL_MODES,
-    Document,
-    Filter,
+from explorer.state import Document
+from explorer.state.session import (
+    MAX_SESSION_BYTES,
+    SessionError,
+    apply_session,
+    load_json_text,
+    parse_lenient,
+    session_text,
 )
 
 ORGANIZATION = "CNN Explorer"
 APPLICATION = "cnn-explorer"
 MAX_RECENT = 10
-
-# allowed values for the text fields; numbers are range-checked below
-_CHOICES = {
-    "padding": PADDINGS, "pad_mode": PAD_MODES, "activation": ACTIVATIONS,
-    "pool_mode": POOL_MODES, "levels": LEVEL_MODES,
-}
-_RANGES = {
-    "n_filters": (1, MAX_FILTERS), "kernel_h": (1, MAX_KERNEL), "kernel_w": (1, MAX_KERNEL),
-    "pad_h": (0, 64), "pad_w": (0, 64), "stride": (1, 16), "dilation": (1, 8),
-    "pool_size": (1, 8), "pool_stride": (1, 8), "max_side": (16, 65536),
-    "fixed_limit": (1e-6, 1e9), "selected_filter": (0, MAX_FILTERS - 1),
-}
+SESSION_KEY = "session"
+MAX_VALUE_CHARS = 4 * 2**20  # the stored session has no picture: a few MB at most
+OLD_KEYS = ("layer", "input", "display", "filters")  # before sessions
 
 
 def settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
 
 
-def _valid(name: str, value: object, default: object) -> bool:
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        lo, hi = _RANGES.get(name, (-1e9, 1e9))
-        return lo <= value <= hi and (isinstance(default, float) or float(value).is_integer())
-    if isinstance(default, str):
-        return isinstance(value, str) and value in _CHOICES.get(name, (value,))
-    return False
+def _text(store: QSettings, key: str) -> str | None:
+    value = store.value(key)
+    if not isinstance(value, str) or len(value) > MAX_VALUE_CHARS:
+        return None
+    return value
 
 
-def _apply_fields(target: object, data: object) -> None:
-    """Copy the valid fields of ``data`` (a dict) onto the evented dataclass ``target``."""
-    if not isinstance(data, dict):
-        return
-    for f in dataclasses.fields(target):
-        if f.name in data and _valid(f.name, data[f.name], f.default):
-            value = data[f.name]
-            setattr(target, f.name, type(f.default)(value))
+def save_document(doc: Document, store: QSettings | None = None) -> bool:
+    """Keep the document for the next start (the picture by its path only); False when the
+    settings file could not be written (a full disk, a read-only folder)."""
+    store = store or settings()
+    store.setValue(SESSION_KEY, session_text(doc, embed_picture=False))
+    for key in OLD_KEYS:
+        store.remove(key)
+    store.sync()
+    return store.status() == QSettings.Status.NoError
 
 
-def _load_json(store: QSettings, key: str) -> object:
-    text = store.value(key)
-    if not isinstance(text, str):
+def restore_document(doc: Document, store: QSettings | None = None) -> list[str]:
+    """Apply the saved session to ``doc``; returns notes on whatever was skipped."""
+    store = store or settings()
+    text = _text(store, SESSION_KEY)
+    if text is None:
+        return []
+    try:
+        session = parse_lenient(load_json_text(text, "the saved session"))
+        apply_session(doc, session)
+    except ValueError as exc:  # SessionError, or a stack the document refuses
+        doc.reset()
+        return [f"{exc}; the app starts with its defaults"]
+    return [f"{note}; that part starts with its defaults" for note in session.notes]
+
+
+def last_picture(store: QSettings | None = None) -> str | None:
+    """The path of the still picture of the last run, if it came from a file."""
+    store = store or settings()
+    text = _text(store, SESSION_KEY)
+    if text is None:
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        data = load_json_text(text)
+    except SessionError:
         return None
-
-
-def save_document(doc: Document, store: QSettings | None = None) -> None:
-    store = store or settings()
-    store.setValue("layer", json.dumps(dataclasses.asdict(doc.layer)))
-    store.setValue("input", json.dumps(dataclasses.asdict(doc.input)))
-    store.setValue("display", json.dumps(dataclasses.asdict(doc.display)))
-    filters = [
-        {"name": f.name, "bias": f.bias, "weights": f.weights.tolist()}
-        for f in (doc.filters[i] for i in range(len(doc.filters)))
-    ]
-    store.setValue("filters", json.dumps(filters))
-
-
-def restore_document(doc: Document, store: QSettings | None = None) -> None:
-    """Apply saved settings to ``doc``; anything malformed is skipped."""
-    store = store or settings()
-    _apply_fields(doc.input, _load_json(store, "input"))
-    _apply_fields(doc.layer, _load_json(store, "layer"))
-    _apply_fields(doc.display, _load_json(store, "display"))
-    filters = _parse_filters(_load_json(store, "filters"), doc.channels)
-    if filters and len(filters) == doc.layer.n_filters:
-        doc.filters.set_filters(filters)
-
-
-def _parse_filters(data: object, channels: int) -> list[Filter]:
-    if not isinstance(data, list) or not 1 <= len(data) <= MAX_FILTERS:
-        return []
-    out = []
-    for item in data:
-        if not isinstance(item, dict):
-            return []
-        try:
-            w = np.asarray(item["weights"], dtype=np.float32)
-            bias = float(item["bias"])
-            name = str(item["name"])
-        except (KeyError, TypeError, ValueError):
-            return []
-        if w.ndim != 3 or w.shape[2] != channels or not np.all(np.isfinite(w)):
-            return []
-        if not np.isfinite(bias):
-            return []
-        out.append(Filter(name, w, bias))
-    return out
+    still = data.get("still") if isinstance(data, dict) else None
+    path = still.get("path") if isinstance(still, dict) else None
+    return path if isinstance(path, str) and len(path) < 4096 else None
 
 
 def recent_files(store: QSettings | None = None) -> list[str]:
     store = store or settings()
-    value = _load_json(store, "recent")
+    text = _text(store, "recent")
+    if text is None:
+        return []
+    try:
+        value = load_json_text(text, "the recent-files list")
+    except SessionError:
+        return []
     if not isinstance(value, list):
         return []
-    return [v for v in value if isinstance(v, str)][:MAX_RECENT]
+    return [v for v in value if isinstance(v, str) and len(v) < 4096][:MAX_RECENT]
 
 
 def add_recent_file(path: str, store: QSettings | None = None) -> list[str]:
@@ -139,5 +104,12 @@ def add_recent_file(path: str, store: QSettings | None = None) -> list[str]:
 
 def clear_document_settings(store: QSettings | None = None) -> None:
     store = store or settings()
-    for key in ("layer", "input", "display", "filters"):
+    for key in (SESSION_KEY, *OLD_KEYS):
         store.remove(key)
+
+
+__all__ = [
+    "APPLICATION", "MAX_SESSION_BYTES", "ORGANIZATION", "add_recent_file",
+    "clear_document_settings", "last_picture", "recent_files", "restore_document",
+    "save_document", "settings",
+]

@@ -27,6 +27,7 @@ class Tab(QWidget):
     send_to_explorer = Signal(object)  # NamedStack
 
     title = "Tab"  # the tab's label
+    uses_layers = False  # True: the Layers dock stays beside the tab (it works on the stack)
 
     def set_source(self, image: np.ndarray, name: str, live: bool) -> None:
         """The window's newest source picture; the default ignores it."""

@@ -13,22 +13,22 @@ from scipy import ndimage
 
 from explorer.core import convolution
 from explorer.core.convolution import convolve, empty_feature_maps, output_shape
+from tests.reference import pads_by_definition
 
 NP_PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 SCIPY_MODES = {"zeros": "constant", "reflect": "mirror", "replicate": "nearest", "circular": "wrap"}
 
 
-def reference_pads(n: int, k: int, s: int, d: int, padding) -> tuple[int, int]:
-    """(before, after) along one axis, written out from the definitions."""
-    span = d * (k - 1) + 1
-    if padding == "valid":
-        return 0, 0
-    if padding == "full":
-        return span - 1, span - 1
-    if padding == "same":  # TensorFlow: ⌈n/s⌉ outputs, the odd pixel after
-        total = max((math.ceil(n / s) - 1) * s + span - n, 0)
-        return total // 2, total - total // 2
-    return padding, padding
+@pytest.mark.parametrize(("n", "k", "s", "d", "pads"), [
+    (13, 6, 5, 1, (1, 2)),  # TensorFlow's documented example: 3 outputs, the odd pixel after
+    (5, 3, 2, 1, (1, 1)), (6, 3, 2, 1, (0, 1)), (4, 2, 1, 1, (0, 1)), (7, 3, 1, 2, (2, 2)),
+    (3, 5, 1, 1, (2, 2)),
+])
+def test_the_references_same_padding_is_tensorflows(n, k, s, d, pads):
+    """The tests' own reference, checked against padding worked out by hand."""
+    assert pads_by_definition(n, k, s, d, "same") == pads
+    assert pads_by_definition(n, k, s, d, "full") == ((k - 1) * d, (k - 1) * d)
+    assert pads_by_definition(n, k, s, d, "valid") == (0, 0)
 
 
 def reference_convolve(image, filters, bias=None, stride=(1, 1), padding=(0, 0),
@@ -45,8 +45,8 @@ def reference_convolve(image, filters, bias=None, stride=(1, 1), padding=(0, 0),
     k, kh, kw, _ = w.shape
     (sh, sw), (dh, dw) = stride, dilation
     ph, pw = padding if isinstance(padding, tuple) else (padding, padding)
-    (top, bottom) = reference_pads(x.shape[0], kh, sh, dh, ph)
-    (left, right) = reference_pads(x.shape[1], kw, sw, dw, pw)
+    (top, bottom) = pads_by_definition(x.shape[0], kh, sh, dh, ph)
+    (left, right) = pads_by_definition(x.shape[1], kw, sw, dw, pw)
     padded = np.pad(x, ((top, bottom), (left, right), (0, 0)), mode=NP_PAD_MODES[pad_mode])
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     out_h = (padded.shape[0] - span_h) // sh + 1
@@ -165,7 +165,7 @@ def test_mirrored_padding_when_a_stride_leaves_few_outputs(n, padding):
     for kh in (2, 3):
         w = rng.normal(size=(1, kh, 1, 1))
         for stride in range(1, n + kh + 1):
-            pads = reference_pads(n, kh, stride, 1, padding)
+            pads = pads_by_definition(n, kh, stride, 1, padding)
             if max(pads) >= n or n + sum(pads) < kh:
                 continue  # refused: reflect padding needs a pixel beyond the edge
             rows_only = (padding, 0) if isinstance(padding, int) else padding  # 1-wide kernel
@@ -275,7 +275,7 @@ def test_random_layers_match_the_reference_or_refuse_clearly(
     x = rng.normal(size=(h, w, c)).astype(np.float32)
     filters = rng.normal(size=(k, kh, kw, c))
     bias = rng.normal(size=k) if with_bias else None
-    pads = [reference_pads(h, kh, sh, dh, padding), reference_pads(w, kw, sw, dw, padding)]
+    pads = [pads_by_definition(h, kh, sh, dh, padding), pads_by_definition(w, kw, sw, dw, padding)]
     spans = [dh * (kh - 1) + 1, dw * (kw - 1) + 1]
     fits = all(n + sum(p) >= s for n, p, s in zip((h, w), pads, spans, strict=True))
     mode_ok = all(

@@ -15,8 +15,17 @@ import pytest
 
 from explorer.core import images
 from explorer.core.images import ImageError, load_image
+from tests.hostile import (
+    fill_disk_after,
+    named_pipe,
+    needs_dev_zero,
+    needs_fifo,
+    needs_symlinks,
+    unix_socket,
+)
 
 RNG = np.random.default_rng(7)
+OLD_BYTES = b"the previous picture, which must survive"
 
 
 def encode(image_rgb: np.ndarray, ext: str, params: tuple = ()) -> bytes:
@@ -383,7 +392,7 @@ def test_a_file_over_the_size_limit(tmp_path, monkeypatch):
     path = write(tmp_path, "big.png", encode(quadrants(), ".png"))
     monkeypatch.setattr(images, "MAX_FILE_BYTES", 100)
     no_decoding(monkeypatch)
-    assert_refused(path, "MB limit")
+    assert_refused(path, "256 bytes", "limit of 100 bytes for a picture")
 
 
 def test_a_file_opencv_cannot_decode(tmp_path):
@@ -466,5 +475,116 @@ def test_save_image_refuses_what_it_cannot_write(tmp_path):
         images.save_image(tmp_path / "a.png", img.astype(np.float32))
     with pytest.raises(ImageError, match="shape"):
         images.save_image(tmp_path / "a.png", np.zeros((4, 4, 2), np.uint8))
-    with pytest.raises(ImageError, match="could not be written"):
+    with pytest.raises(ImageError, match=r"could not write a\.png: the folder “no such "
+                                         r"folder” does not exist"):
         images.save_image(tmp_path / "no such folder" / "a.png", img)
+
+
+# --- what is not a picture file at all, and pictures float32 cannot hold ------------------------
+
+@needs_fifo
+def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path):
+    with named_pipe(tmp_path / "stream.png") as pipe:
+        assert_refused(pipe, "stream.png is a named pipe (FIFO), not a regular file")
+
+
+@needs_dev_zero
+def test_a_device_is_refused_before_any_byte_is_read(monkeypatch):
+    no_decoding(monkeypatch)
+    with pytest.raises(ImageError, match="zero is a device, not a regular file"):
+        load_image("/dev/zero")
+
+
+@needs_dev_zero
+@needs_symlinks
+def test_a_link_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "holiday.jpg"
+    link.symlink_to("/dev/zero")
+    assert_refused(link, "holiday.jpg is a device, not a regular file")
+
+
+def test_a_socket_is_refused(tmp_path):
+    with unix_socket(tmp_path / "s.png") as path:
+        assert_refused(path, "s.png is a socket, not a regular file")
+
+
+def test_float_pixels_beyond_float32_are_refused_with_a_message(tmp_path):
+    pixels = np.full((8, 8), 0.5)
+    pixels[2, 3] = 1e39  # float32 holds up to 3.4e38: this would become infinity
+    path = write(tmp_path, "sky.tiff", encode(pixels, ".tiff"))
+    assert_refused(path, "sky.tiff holds pixel values up to 1e+39", "float32")
+    pixels[2, 3] = -3e38  # within float32: stretched as any other range
+    out = load_image(write(tmp_path, "ok.tiff", encode(pixels, ".tiff")))
+    assert out.dtype == np.uint8 and out[2, 3] == 0 and out[0, 0] == 255
+
+
+# --- saving: exactly the path given, whole or not at all ----------------------------------------
+
+@pytest.mark.parametrize(("suffix", "magic"), [
+    (".png", b"\x89PNG"), (".jpg", b"\xff\xd8\xff"), (".JPEG", b"\xff\xd8\xff"),
+    (".bmp", b"BM"), (".tif", b"II*\x00"), (".webp", b"RIFF"),
+])
+def test_the_suffix_picks_the_format(tmp_path, suffix, magic):
+    img = quadrants()
+    path = images.save_image(tmp_path / f"slide{suffix}", img)
+    assert path == tmp_path / f"slide{suffix}"
+    assert path.read_bytes().startswith(magic)
+    back = load_image(path)
+    # every format keeps the four colours (JPEG and WebP within a few levels, away from edges)
+    for row, col in ((8, 12), (8, 36), (24, 12), (24, 36)):
+        assert np.abs(back[row, col].astype(int) - img[row, col].astype(int)).max() <= 8
+
+
+def test_an_unknown_suffix_is_refused_and_no_other_file_is_touched(tmp_path):
+    png = tmp_path / "report.png"
+    png.write_bytes(OLD_BYTES)
+    with pytest.raises(ImageError) as info:
+        images.save_image(tmp_path / "report.v2", quadrants())
+    assert str(info.value) == ("report.v2: a picture is saved as .bmp, .jpeg, .jpg, .png, .tif, "
+                               ".tiff or .webp, not .v2")
+    assert png.read_bytes() == OLD_BYTES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.png"]
+
+
+def test_a_folder_is_refused_and_nothing_is_written_beside_it(tmp_path, monkeypatch):
+    (tmp_path / "slides").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for given in ("slides/", "slides", "new.png/"):
+        with pytest.raises(ImageError, match="folder"):
+            images.save_image(given, quadrants())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slides"]
+    assert list((tmp_path / "slides").iterdir()) == []
+
+
+def test_a_full_disk_leaves_the_previous_picture_intact(tmp_path, monkeypatch):
+    path = tmp_path / "slide.png"
+    path.write_bytes(OLD_BYTES)
+    fill_disk_after(monkeypatch, 100)
+    with pytest.raises(ImageError) as info:
+        images.save_image(path, RNG.integers(0, 256, (64, 64, 3), dtype=np.uint8))
+    monkeypatch.undo()
+    assert str(info.value) == ("could not write slide.png: the disk is full (the previous "
+                               "slide.png is unchanged)")
+    assert path.read_bytes() == OLD_BYTES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slide.png"]
+
+
+def test_without_overwrite_an_existing_picture_is_kept(tmp_path):
+    path = tmp_path / "slide.png"
+    path.write_bytes(OLD_BYTES)
+    with pytest.raises(ImageError, match=r"slide\.png already exists"):
+        images.save_image(path, quadrants(), overwrite=False)
+    assert path.read_bytes() == OLD_BYTES
+
+
+def test_a_tiff_that_would_decode_to_too_much_memory_is_refused_before_decoding(tmp_path,
+                                                                               monkeypatch):
+    """Pixels of four 64-bit floats take 32 bytes each: the header says so before decoding."""
+    ok, data = cv2.imencode(".tiff", np.full((30, 40, 4), 0.5, np.float64))
+    assert ok
+    path = write(tmp_path, "deep.tiff", data.tobytes())
+    monkeypatch.setattr(images, "MAX_DECODED_BYTES", 30 * 40 * 32)
+    assert load_image(path).shape == (30, 40, 3)
+    monkeypatch.setattr(images, "MAX_DECODED_BYTES", 30 * 40 * 32 - 1)
+    no_decoding(monkeypatch)
+    assert_refused(path, "deep.tiff holds 32 bytes a pixel", "40×30 pixels")

@@ -5,21 +5,26 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.core import kernels
+from explorer.core import kernels, safe_files
 from explorer.core.kernels import KernelLibrary, LibraryError, UserKernel
-
-# Imported here, not in the test: the document pulls in the convolution engine, whose worker
-# threads start on import and would count as threads left running by the test.
-try:
-    from explorer.state import DEFAULT_PRESETS
-except ImportError:  # the kernel tests do not depend on the rest of the app
-    DEFAULT_PRESETS = None
+from explorer.state import DEFAULT_PRESETS  # at import: the engine's threads start with it
+from tests.hostile import (
+    fill_disk_after,
+    folder_files,
+    named_pipe,
+    needs_dev_zero,
+    needs_fifo,
+    needs_symlinks,
+)
 
 
 def correlate_valid(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -64,10 +69,11 @@ def test_the_presets_a_lecturer_needs_are_there():
 
 
 def test_the_document_default_filters_are_presets():
-    if DEFAULT_PRESETS is None:
-        pytest.skip("explorer.state does not import")
-    for name in DEFAULT_PRESETS:
-        kernels.get(name)
+    # a new document's filters: the lecture's edge detectors first, then other presets, each
+    # once, so no two of the first maps look alike
+    assert DEFAULT_PRESETS[:4] == ("vertical_edge", "horizontal_edge", "sobel_x", "sobel_y")
+    assert len(set(DEFAULT_PRESETS)) == len(DEFAULT_PRESETS) == 16
+    assert set(DEFAULT_PRESETS) <= set(kernels.names())
 
 
 LECTURE_KERNELS = {
@@ -354,6 +360,11 @@ def lib_path(tmp_path):
     return tmp_path / "nested" / "folder" / "kernels.json"
 
 
+def library_files(lib_path) -> list[str]:
+    """The library's folder without the lock file that saves leave (an empty file)."""
+    return [n for n in folder_files(lib_path.parent) if n != ".kernels.json.lock"]
+
+
 def test_a_missing_file_is_an_empty_library(lib_path):
     lib = KernelLibrary(lib_path)
     assert lib.load() == {} and lib.names() == []
@@ -430,6 +441,23 @@ MALFORMED = {
                 '"kernels": [{"name": "x", "weights": [[1]], "bias": NaN}]}',
     "text bias": library_text([{"name": "x", "weights": [[1]], "bias": "0"}]),
     "description a list": library_text([{"name": "x", "weights": [[1]], "description": []}]),
+    # what a damaged or hostile file holds: none of it may stop the app from starting
+    "nested very deep": '{"format": "cnn-explorer-kernels", "version": 1, "kernels": '
+                        + "[" * 100_000 + "]" * 100_000 + "}",
+    "an integer of 5000 digits": library_text([{"name": "x", "weights": [[1]]}]).replace(
+        '"version": 1', '"version": ' + "1" * 5000),
+    "a weight of 5000 digits": library_text([{"name": "x", "weights": [[1]]}]).replace(
+        "[[1]]", "[[" + "9" * 5000 + "]]"),
+    "a bias of 40 digits": library_text([{"name": "x", "weights": [[1]],
+                                          "bias": int("9" * 40)}]),
+    "a weight beyond float32": library_text([{"name": "x", "weights": [[1e39]]}]),
+    "a bias beyond float32": library_text([{"name": "x", "weights": [[1]], "bias": -1e39}]),
+    "a weight too large to be finite": library_text([{"name": "x", "weights": [[1]]}]).replace(
+        "[[1]]", "[[1e999]]"),
+    "version true": library_text([], version=True),
+    "version 1.0": library_text([], version=1.0),
+    "a name of 300 characters": library_text([{"name": "n" * 300, "weights": [[1]]}]),
+    "weights nested in lists": library_text([{"name": "x", "weights": [[[[1]]]]}]),
 }
 
 
@@ -448,7 +476,7 @@ def test_a_malformed_library_is_refused_and_kept(lib_path, case):
     with pytest.raises(LibraryError):
         lib.delete("x")
     assert lib_path.read_bytes() == before
-    assert sorted(os.listdir(lib_path.parent)) == ["kernels.json"]
+    assert library_files(lib_path) == ["kernels.json"]
 
 
 def test_a_binary_file_is_refused(lib_path):
@@ -491,25 +519,18 @@ def test_set_aside_moves_a_damaged_file_and_a_new_library_starts(lib_path):
     assert second != moved and moved.read_text(encoding="utf-8") == "{broken"
 
 
-def test_a_crash_in_the_middle_of_a_save_leaves_the_old_file(lib_path, monkeypatch):
+def test_a_full_disk_in_the_middle_of_a_save_leaves_the_old_file(lib_path, monkeypatch):
     lib = KernelLibrary(lib_path)
     lib.save(UserKernel("keep me", [[1, 2], [3, 4]], 1.0))
     before = lib_path.read_bytes()
-    real_dumps = json.dumps
-
-    def dump_half_then_fail(obj, fh, **kwargs):
-        text = real_dumps(obj, **kwargs)
-        fh.write(text[: len(text) // 2])
-        fh.flush()
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(json, "dump", dump_half_then_fail)
+    fill_disk_after(monkeypatch, 40)  # the disk fills after 40 bytes of the new file
     with pytest.raises(LibraryError, match="could not be saved") as info:
         lib.save(UserKernel("new", np.ones((5, 5))))
-    assert isinstance(info.value.__cause__, OSError)
+    assert "the disk is full" in str(info.value)
+    assert isinstance(info.value.__cause__, ValueError)
     monkeypatch.undo()
     assert lib_path.read_bytes() == before
-    assert os.listdir(lib_path.parent) == ["kernels.json"]  # no temporary file left behind
+    assert library_files(lib_path) == ["kernels.json"]  # no temporary file left behind
     assert lib.names() == ["keep me"]
 
 
@@ -522,8 +543,126 @@ def test_a_failed_rename_leaves_the_old_file(lib_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(LibraryError, match="Permission denied"):
+    with pytest.raises(LibraryError, match="permission denied"):
         lib.save(UserKernel("new", [[2.0]]))
     monkeypatch.undo()
     assert lib_path.read_bytes() == before
-    assert os.listdir(lib_path.parent) == ["kernels.json"]
+    assert library_files(lib_path) == ["kernels.json"]
+
+
+# --- hostile files and two windows at once -------------------------------------------------------
+
+def test_hostile_libraries_say_why(lib_path):
+    lib_path.parent.mkdir(parents=True)
+    lib = KernelLibrary(lib_path)
+    for case, phrase in [("nested very deep", "nested more than 32 levels deep"),
+                         ("an integer of 5000 digits", "integer with 5000 digits"),
+                         ("a weight beyond float32", "within ±3.4e+38"),
+                         ("a bias beyond float32", "bias must be a finite number"),
+                         ("a weight too large to be finite", "too large to be finite"),
+                         ("version true", "unknown format version ('True')"),
+                         ("a name of 300 characters", "at most 200 characters")]:
+        lib_path.write_text(MALFORMED[case], encoding="utf-8")
+        with pytest.raises(LibraryError) as info:
+            lib.load()
+        assert phrase in str(info.value), case
+        assert str(info.value).startswith("the kernel library kernels.json ")
+
+
+def test_a_library_over_the_size_limit_is_refused_and_kept(lib_path, monkeypatch):
+    lib = KernelLibrary(lib_path)
+    lib.save(UserKernel("big", np.ones((7, 7, 3))))
+    before = lib_path.read_bytes()
+    monkeypatch.setattr(kernels, "MAX_LIBRARY_BYTES", 100)
+    with pytest.raises(LibraryError, match=r"more than the limit of 100 bytes; the file was "
+                                           r"left untouched"):
+        lib.load()
+    with pytest.raises(LibraryError):
+        lib.save(UserKernel("new", [[1.0]]))
+    assert lib_path.read_bytes() == before
+
+
+def test_too_many_kernels_are_refused(lib_path, monkeypatch):
+    monkeypatch.setattr(kernels, "MAX_LIBRARY_KERNELS", 3)
+    lib_path.parent.mkdir(parents=True)
+    lib_path.write_text(library_text([{"name": f"k{i}", "weights": [[i]]} for i in range(4)]),
+                        encoding="utf-8")
+    with pytest.raises(LibraryError, match="holds 4 kernels, more than the 3"):
+        KernelLibrary(lib_path).load()
+
+
+@needs_fifo
+def test_a_pipe_in_place_of_the_library_is_refused_without_waiting(lib_path):
+    lib_path.parent.mkdir(parents=True)
+    with named_pipe(lib_path):
+        lib = KernelLibrary(lib_path)
+        with pytest.raises(LibraryError, match=r"is a named pipe \(FIFO\), not a regular file"):
+            lib.load()
+        with pytest.raises(LibraryError, match="named pipe"):
+            lib.save(UserKernel("new", [[1.0]]))
+        assert os.path.exists(lib_path) and not lib_path.is_file()  # still the pipe
+
+
+@needs_dev_zero
+@needs_symlinks
+def test_a_link_to_a_device_is_refused_and_kept(lib_path):
+    lib_path.parent.mkdir(parents=True)
+    lib_path.symlink_to("/dev/zero")
+    with pytest.raises(LibraryError, match="is a device, not a regular file"):
+        KernelLibrary(lib_path).load()
+    assert lib_path.is_symlink()
+
+
+def test_stale_temporary_files_of_killed_saves_are_removed(lib_path):
+    lib = KernelLibrary(lib_path)
+    lib.save(UserKernel("keep me", [[1.0]]))
+    before = lib_path.read_bytes()
+    stale = [lib_path.parent / f".kernels.json.{i}x7q.tmp" for i in range(5)]
+    fresh = lib_path.parent / ".kernels.json.busy.tmp"  # a save in progress elsewhere
+    for p in (*stale, fresh):
+        p.write_bytes(b'{"format": "cnn-explorer-kernels", "vers')
+    an_hour_ago = time.time() - 3600
+    for p in stale:
+        os.utime(p, (an_hour_ago, an_hour_ago))
+    assert sorted(lib.remove_stale_temp_files()) == sorted(stale)
+    assert library_files(lib_path) == [".kernels.json.busy.tmp", "kernels.json"]
+    assert lib_path.read_bytes() == before
+    assert KernelLibrary(lib_path.parent / "missing" / "k.json").remove_stale_temp_files() == []
+
+
+SAVE_MANY = """
+import sys
+from explorer.core.kernels import KernelLibrary, UserKernel
+lib = KernelLibrary(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    lib.save(UserKernel(f"{sys.argv[2]} {i}", [[float(i), 1.0], [2.0, 3.0]], float(i)))
+"""
+
+
+def test_two_processes_saving_at_once_keep_every_kernel(lib_path):
+    lib_path.parent.mkdir(parents=True)
+    count = 30
+    writers = [subprocess.Popen([sys.executable, "-c", SAVE_MANY, str(lib_path), who,
+                                 str(count)], stderr=subprocess.PIPE, text=True)
+               for who in ("left", "right")]
+    for w in writers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+    saved = KernelLibrary(lib_path).load()
+    expected = {f"{who} {i}" for who in ("left", "right") for i in range(count)}
+    assert set(saved) == expected
+    assert saved["right 7"].bias == 7.0
+    assert library_files(lib_path) == ["kernels.json"]
+
+
+def test_a_save_waits_for_the_lock_and_says_so_when_it_cannot_get_it(lib_path):
+    lib = KernelLibrary(lib_path)
+    lib.save(UserKernel("keep me", [[1.0]]))
+    before = lib_path.read_bytes()
+    lib.lock_timeout = 0.1
+    with safe_files.file_lock(lib.lock_path):  # another window is in the middle of a save
+        with pytest.raises(LibraryError, match="is being saved by another CNN Explorer window"):
+            lib.save(UserKernel("new", [[2.0]]))
+        with pytest.raises(LibraryError, match="is being saved"):
+            lib.set_aside()
+    assert lib_path.read_bytes() == before

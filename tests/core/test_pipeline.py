@@ -1,50 +1,99 @@
-"""The pure layer pipeline: request in, feature maps and pooled maps out."""
+"""The pure stack pipeline: every stage against plain loops; caches; the render step."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from explorer.core.activations import activation
-from explorer.core.convolution import convolve
-from explorer.core.pipeline import LayerSpec, Request, prepare_input, run_layer
-from explorer.core.pooling import pool
+from explorer.core.display import MapStyle
+from explorer.core.pipeline import (
+    LayerSpec,
+    StackComputer,
+    StackRequest,
+    prepare_input,
+    run_stack,
+)
+from explorer.core.render import RenderRequest, mosaic
+from tests.reference import activation_loops, conv_loops, pool_loops
+
+PADDINGS = ("valid", "same", "full", "custom")
+PAD_MODES = ("zeros", "reflect", "replicate", "circular")
+POOLS = ("none", "max", "avg")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "identity", "abs")
 
 
-def _spec(k=3, channels=3, n=2, **kw) -> LayerSpec:
-    rng = np.random.default_rng(1)
-    weights = rng.normal(size=(n, k, k, channels)).astype(np.float32)
-    bias = np.arange(n, dtype=np.float32)
-    return LayerSpec(weights=weights, bias=bias, **kw)
+def _random_stack(rng: np.random.Generator, channels: int) -> list[LayerSpec]:
+    """2 or 3 random stages: every padding, pad mode, stride, dilation, flip and pooling."""
+    specs = []
+    for _ in range(int(rng.integers(2, 4))):
+        k = int(rng.integers(1, 5))
+        s, d = int(rng.integers(1, 3)), int(rng.integers(1, 3))
+        padding: object = str(rng.choice(PADDINGS))
+        if padding == "custom":
+            padding = (int(rng.integers(0, 3)), int(rng.integers(0, 3)))
+        n = int(rng.integers(1, 4))
+        weights = rng.normal(size=(n, k, k, channels)).astype(np.float32)
+        bias = rng.normal(size=n).astype(np.float32)
+        specs.append(LayerSpec(weights, bias, (s, s), padding, str(rng.choice(PAD_MODES)),
+                               (d, d), bool(rng.integers(2)), str(rng.choice(ACTIVATIONS)),
+                               str(rng.choice(POOLS)), int(rng.integers(1, 3)),
+                               int(rng.integers(1, 3))))
+        channels = n
+    return specs
 
 
-def test_run_layer_matches_the_core_functions_stage_by_stage():
-    image = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
-    spec = _spec(padding="same", stride=(2, 2), activation="relu", pool_mode="max")
-    result = run_layer(Request(7, image, spec))
-    pre = convolve(image, spec.weights, bias=spec.bias, padding="same", stride=2)
-    np.testing.assert_allclose(result.pre_activation, pre, rtol=1e-5, atol=1e-3)
-    np.testing.assert_allclose(result.feature_maps, np.maximum(pre, 0), rtol=1e-5, atol=1e-3)
-    np.testing.assert_allclose(result.pooled, pool(np.maximum(pre, 0), 2), rtol=1e-5, atol=1e-3)
-    assert result.generation == 7
-    assert result.feature_maps.shape == (10, 15, 2)
-    assert result.pooled.shape == (5, 7, 2)
-    assert set(result.timings_ms) == {"input", "convolution", "activation", "pooling", "display"}
-    assert result.display is None
+def _reference(picture: np.ndarray, specs: list[LayerSpec]) -> list[tuple]:
+    x = np.asarray(picture, np.float64)
+    out = []
+    for spec in specs:
+        pre = conv_loops(x, spec.weights, spec.bias, spec.stride, spec.padding, spec.pad_mode,
+                         spec.dilation, spec.flip)
+        maps = activation_loops(pre, spec.activation)
+        pooled = None
+        if spec.pool_mode != "none":
+            pooled = pool_loops(maps, spec.pool_size, spec.pool_stride, spec.pool_mode)
+        out.append((maps, pooled))
+        x = pooled if pooled is not None else maps
+    return out
 
 
-def test_without_pooling_there_are_no_pooled_maps():
-    image = np.zeros((8, 8), np.uint8)
-    result = run_layer(Request(1, image, _spec(channels=1, pool_mode="none")))
-    assert result.pooled is None
-    assert result.feature_maps.shape == (6, 6, 2)
+def test_random_stacks_match_plain_loops_stage_by_stage():
+    rng = np.random.default_rng(2024)
+    checked = refused = 0
+    while checked < 40:
+        size = (int(rng.integers(6, 13)), int(rng.integers(6, 13)))
+        channels = int(rng.choice([1, 3]))
+        specs = _random_stack(rng, channels)
+        picture = rng.integers(0, 256, (*size, channels), dtype=np.uint8)
+        if channels == 1:
+            picture = picture[:, :, 0]
+        try:
+            stages = run_stack(picture, specs)
+        except ValueError as exc:  # a stage left nothing to compute on: said, not crashed
+            assert "layer" in str(exc)
+            refused += 1
+            continue
+        for stage, (maps, pooled) in zip(stages, _reference(picture, specs), strict=True):
+            tol = 1e-4 * max(1.0, float(np.abs(maps).max()))
+            np.testing.assert_allclose(stage.feature_maps, maps, rtol=1e-4, atol=tol)
+            if pooled is None:
+                assert stage.pooled is None
+            else:
+                np.testing.assert_allclose(stage.pooled, pooled, rtol=1e-4, atol=tol)
+        checked += 1
+    assert refused < checked
 
 
-def test_activation_keeps_the_pre_activation_intact():
-    image = np.random.default_rng(3).normal(size=(9, 9)).astype(np.float32)
-    result = run_layer(Request(1, image, _spec(channels=1, activation="tanh", pool_mode="none")))
-    np.testing.assert_allclose(result.feature_maps, activation("tanh")(result.pre_activation))
-    assert (result.pre_activation < 0).any()
+def test_a_stage_that_does_not_fit_names_its_layer():
+    rng = np.random.default_rng(0)
+    first = LayerSpec(rng.normal(size=(2, 3, 3, 1)).astype(np.float32), np.zeros(2, np.float32),
+                      padding="valid")
+    second = LayerSpec(rng.normal(size=(2, 7, 7, 2)).astype(np.float32),
+                       np.zeros(2, np.float32), padding="valid")
+    with pytest.raises(ValueError, match=r"layer 2: .*larger"):
+        run_stack(np.zeros((12, 12), np.uint8), [first, second])
+    with pytest.raises(ValueError, match="no layers"):
+        run_stack(np.zeros((12, 12), np.uint8), [])
 
 
 def test_prepare_input_converts_channels():
@@ -58,48 +107,106 @@ def test_prepare_input_converts_channels():
         prepare_input(np.zeros((2, 2, 2, 2)), 3)
 
 
-def test_impossible_layers_raise_a_clear_value_error():
-    image = np.zeros((4, 4), np.uint8)
-    with pytest.raises(ValueError, match="larger"):
-        run_layer(Request(1, image, _spec(k=7, channels=1, padding="valid")))
+# --- the computer's caches ------------------------------------------------------------------
+def _spec(channels: int = 3, n: int = 2, **kw) -> LayerSpec:
+    rng = np.random.default_rng(1)
+    return LayerSpec(rng.normal(size=(n, 3, 3, channels)).astype(np.float32),
+                     np.arange(n, dtype=np.float32), **kw)
 
 
-def test_display_planes_are_block_means_for_the_tiles():
+def test_an_edit_reuses_the_scaled_picture_and_a_display_change_reuses_the_maps():
+    photo = np.random.default_rng(2).integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    computer = StackComputer()
+    first = computer.compute(StackRequest(1, photo, (_spec(),), source_key=1, stack_key=1,
+                                          max_side=100))
+    edited = computer.compute(StackRequest(2, photo, (_spec(n=3),), source_key=1, stack_key=2,
+                                           max_side=100))
+    assert edited.picture is first.picture  # not scaled again
+    assert edited.stages[0].feature_maps.shape[2] == 3
+    again = computer.compute(StackRequest(3, photo, (_spec(n=3),), source_key=1, stack_key=2,
+                                          max_side=100))
+    assert again.stages is edited.stages  # same picture, same stack: only rendered again
+    other = computer.compute(StackRequest(4, photo, (_spec(n=3),), source_key=2, stack_key=2,
+                                          max_side=100))
+    assert other.stages is not edited.stages
+    assert first.picture.shape == (75, 100, 3) and photo.shape == (300, 400, 3)
+
+
+def test_live_frames_are_never_cached_and_borrow_buffers():
+    frame = np.random.default_rng(3).integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    computer = StackComputer()
+    spec = _spec(pool_mode="max")
+    one = computer.compute(StackRequest(1, frame, (spec, _spec(2)), source_key=("live", 1),
+                                        stack_key=1, live=True))
+    assert len(one.buffers) == 4  # feature and pooled maps of two stages
+    computer.buffers.release(one.buffers)
+    two = computer.compute(StackRequest(2, frame, (spec, _spec(2)), source_key=("live", 1),
+                                        stack_key=1, live=True))
+    assert two.stages is not one.stages
+    assert any(np.shares_memory(a, b) for a in one.buffers for b in two.buffers)
+
+
+# --- the render step ------------------------------------------------------------------------
+GREY = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+
+
+def _colour_reference(plane: np.ndarray, lo: float, hi: float, lut: np.ndarray) -> np.ndarray:
+    index = np.clip(np.round((plane.astype(np.float64) - lo) / (hi - lo) * 255), 0, 255)
+    return lut[index.astype(int)]
+
+
+def test_render_shrinks_by_block_means_and_colours_with_the_levels():
     image = np.random.default_rng(4).integers(0, 256, (64, 96, 3), dtype=np.uint8)
-    request = Request(1, image, _spec(padding="same"), display_tiles=((16, 24), (8, 12)))
-    result = run_layer(request)
-    fm = result.feature_maps
-    assert result.display.factor == 4 and result.display.full_shape == (64, 96)
-    expected = fm[:, :, 1].reshape(16, 4, 24, 4).mean(axis=(1, 3))
-    np.testing.assert_allclose(result.display.planes[1], expected, rtol=1e-5, atol=1e-3)
-    assert result.pooled_display.factor == 4
-    assert result.pooled_display.planes[0].shape == (8, 12)
-
-
-
-def test_the_worker_scales_and_grays_the_source_picture():
-    image = np.random.default_rng(5).integers(0, 256, (100, 200, 3), dtype=np.uint8)
-    spec = _spec(channels=1, pool_mode="none")
-    result = run_layer(Request(1, image, spec, max_side=50, grayscale=True))
-    assert result.image.shape == (25, 50)
-    assert result.feature_maps.shape == (23, 48, 2)
-    assert result.request.image is image  # the source stays untouched
-
-
-def test_the_worker_colours_the_display_planes_with_the_panel_levels():
-    from explorer.core.display import MapStyle
-    from explorer.core.levels import colorize, map_levels
-
-    image = np.random.default_rng(6).integers(0, 256, (64, 96, 3), dtype=np.uint8)
-    grey = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
-    style = MapStyle("shared", 1.0, grey[::-1].copy(), grey)
+    style = MapStyle("shared", 1.0, GREY[::-1].copy(), GREY)
     spec = _spec(padding="same", activation="identity")
-    result = run_layer(Request(1, image, spec, display_tiles=((16, 24), (8, 12)), style=style))
-    expected = map_levels(result.display.planes, "shared", 1.0)
-    np.testing.assert_allclose(result.levels.levels, expected.levels)
-    assert result.levels.signed  # identity keeps the negative responses: the signed table
-    for k, plane in enumerate(result.display.planes):
-        lo, hi = result.levels.levels[k]
-        np.testing.assert_array_equal(result.display.rgb[k],
-                                      colorize(plane, (lo, hi), style.signed_lut))
-    assert len(result.pooled_display.rgb) == 2
+    render = RenderRequest(style, 0, (16, 24), (8, 12))
+    result = StackComputer().compute(StackRequest(1, image, (spec,), render=render))
+    large = result.display.large
+    fm = result.stages[0].feature_maps
+    assert large.feature.factor == 4 and large.feature.full_shape == (64, 96)
+    expected = fm[:, :, 1].reshape(16, 4, 24, 4).mean(axis=(1, 3))
+    np.testing.assert_allclose(large.feature.planes[1], expected, rtol=1e-5, atol=1e-3)
+    assert large.levels.signed  # identity keeps negative responses: the signed table
+    lo, hi = large.levels.levels[0]
+    assert lo == -hi and np.all(large.levels.levels == large.levels.levels[0])  # shared
+    for k, plane in enumerate(large.feature.planes):
+        got = large.feature.rgb[k].astype(int)
+        want = _colour_reference(plane, lo, hi, style.signed_lut).astype(int)
+        assert np.abs(got - want).max() <= 1  # rounding at a level's edge
+    assert large.pooled.planes[0].shape == (8, 12)
+
+
+def test_colour_levels_do_not_depend_on_the_size_maps_are_shown_at():
+    image = np.random.default_rng(5).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    style = MapStyle("shared", 1.0, GREY, GREY)
+    spec = _spec(padding="same")
+    levels = []
+    for tile in ((240, 320), (60, 80), (20, 26)):
+        result = StackComputer().compute(StackRequest(
+            1, image, (spec,), render=RenderRequest(style, 0, tile, tile)))
+        levels.append(result.display.large.levels.levels)
+    np.testing.assert_allclose(levels[0], levels[1])
+    np.testing.assert_allclose(levels[0], levels[2])
+
+
+def test_the_strip_shows_every_stage_output_side_by_side():
+    image = np.random.default_rng(6).integers(0, 256, (96, 96, 3), dtype=np.uint8)
+    style = MapStyle("per_map", 1.0, GREY, GREY)
+    specs = (_spec(n=3, padding="same"), _spec(channels=3, n=2, padding="same"))
+    render = RenderRequest(style, 1, None, None, ((12, 12), (8, 8)))
+    result = StackComputer().compute(StackRequest(1, image, specs, render=render))
+    strip = result.display.strip
+    assert [s.index for s in strip] == [0, 1]
+    assert strip[0].feature.full_shape == (48, 48)  # the pooled output of stage 1
+    assert strip[0].mosaic.shape == (12, 3 * 12 + 2 * 2, 3)
+    assert strip[1].feature.full_shape == (24, 24)
+    assert strip[1].mosaic.shape == (8, 2 * 8 + 2, 3)
+    np.testing.assert_array_equal(strip[0].mosaic[:, 14:26], strip[0].feature.rgb[1])
+
+
+def test_mosaic_leaves_a_gap_between_tiles():
+    tiles = [np.full((2, 3, 3), v, np.uint8) for v in (10, 200)]
+    m = mosaic(tiles, gap=1)
+    assert m.shape == (2, 7, 3)
+    assert (m[:, :3] == 10).all() and (m[:, 4:] == 200).all()
+    assert (m[:, 3] != 10).all() and (m[:, 3] != 200).all()

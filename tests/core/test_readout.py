@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from explorer.core.activations import activation as activation_fn
 from explorer.core.convolution import convolve
-from explorer.core.pipeline import LayerSpec, Request, run_layer
+from explorer.core.pipeline import LayerSpec, run_stack
 from explorer.core.pooling import pool, pool_winners
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding, source_indices
 
@@ -88,13 +88,31 @@ def test_result_and_image_spec_pair_agree():
     image = rng.integers(0, 256, (11, 13, 3)).astype(np.uint8)
     spec = _spec(rng.normal(size=(2, 3, 3, 3)), [1.0, -2.0], padding="same", stride=2,
                  activation="relu", pool_mode="max")
-    result = run_layer(Request(1, image, spec))
+    stage = run_stack(image, [spec])[0]
     for row, col in [(0, 0), (3, 4), (5, 6)]:
-        ex = explain_pixel(result, 1, row, col)
-        assert np.isclose(ex.value, result.feature_maps[row, col, 1], atol=1e-3)
-        assert np.isclose(ex.pre_activation, result.pre_activation[row, col, 1], atol=1e-3)
+        ex = explain_pixel(stage, 1, row, col)
+        assert np.isclose(ex.value, stage.feature_maps[row, col, 1], atol=1e-3)
+        assert np.isclose(ex.pre_activation, stage.pre_activation[row, col, 1], atol=1e-3)
         pair = explain_pixel((image, spec), 1, row, col)
         np.testing.assert_array_equal(pair.window, ex.window)
+
+
+def test_a_deeper_stage_is_explained_over_its_input_maps():
+    rng = np.random.default_rng(4)
+    image = rng.integers(0, 256, (16, 18, 3)).astype(np.uint8)
+    first = _spec(rng.normal(size=(5, 3, 3, 3)), np.zeros(5), padding="same",
+                  pool_mode="max")
+    second = _spec(rng.normal(size=(2, 3, 3, 5)), [0.5, -1.0], padding="valid",
+                   activation="identity", pool_mode="none")
+    stages = run_stack(image, [first, second])
+    deep = stages[1]
+    ex = explain_pixel(deep, 1, 2, 3)
+    assert ex.window.shape == (3, 3, 5)  # the 5 maps of the first stage
+    window = stages[0].pooled[2:5, 3:6, :]  # valid padding: rows 2–4, cols 3–5
+    np.testing.assert_allclose(ex.window, window)
+    expected = float((window.astype(np.float64) * second.weights[1]).sum()) - 1.0
+    assert np.isclose(ex.value, expected, rtol=1e-5, atol=1e-3)
+    assert np.isclose(ex.value, deep.feature_maps[2, 3, 1], rtol=1e-5, atol=1e-3)
 
 
 def test_lecture_vertical_edge_example():

@@ -29,6 +29,7 @@ from explorer.core.sources import (
     VideoFileSource,
     list_cameras,
 )
+from tests.hostile import named_pipe, needs_fifo
 
 WAIT = 10.0  # generous guard for events that must happen; never a speed assertion
 INDEX_STEP = 23  # frame i of a test video carries the gray level 23·i in its bottom strip
@@ -331,6 +332,27 @@ def test_missing_video_reports_through_on_error(threads, tmp_path):
     assert t.last_error is rec.errors[0]
 
 
+@needs_fifo
+def test_a_pipe_given_as_a_video_is_refused_before_the_decoder_waits_on_it(tmp_path):
+    with named_pipe(tmp_path / "live.mp4") as pipe, pytest.raises(SourceError) as info:
+        VideoFileSource(pipe).open()
+    assert str(info.value) == ("live.mp4 cannot be read: it is a named pipe (FIFO), not a "
+                               "regular file")
+
+
+def test_a_video_with_frames_over_the_pixel_limit_is_refused(video, monkeypatch):
+    monkeypatch.setattr(video_module, "MAX_PIXELS", 96 * 64 - 1)
+    with pytest.raises(SourceError) as info:
+        VideoFileSource(video).open()
+    assert str(info.value) == (f"{video.name} cannot be read: its frames are 96×64 pixels, "
+                               f"more than the 0-megapixel limit")
+    monkeypatch.setattr(video_module, "MAX_PIXELS", 96 * 64)
+    source = VideoFileSource(video)
+    source.open()
+    assert source.size == (96, 64)
+    source.release()
+
+
 def test_corrupt_video_reports_through_on_error(threads, tmp_path):
     bad = tmp_path / "noise.avi"
     bad.write_bytes(np.random.default_rng(0).integers(0, 256, 20_000, np.uint8).tobytes())
@@ -455,10 +477,88 @@ def test_pause_step_resume_and_mirror(threads):
     assert not t.paused
 
 
-def test_paced_playback_delivers_frames(threads):
-    _, box, rec = start(threads, lambda: SyntheticSource(64, 48, fps=200))
-    assert box.wait_newer(5, timeout=WAIT) is not None
-    assert not rec.errors
+class FakeClock:
+    """The capture thread's clock and its stop event's waits, in made-up seconds: pacing is
+    checked by what the thread asks for, whatever the speed of the machine."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+        self.stopped = False
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    # the stop event's part
+    def wait(self, timeout: float | None = None) -> bool:
+        if timeout is not None and timeout > 0:
+            self.waits.append(round(timeout, 9))
+            self.now += timeout
+        return self.stopped
+
+    def is_set(self) -> bool:
+        return self.stopped
+
+    def set(self) -> None:
+        self.stopped = True
+
+
+class TimedFake(FakeSource):
+    """A 25 fps file whose pictures take ``read_s`` made-up seconds to decode (one number, or
+    one a picture, the last repeated)."""
+
+    nominal_fps = 25.0
+
+    def __init__(self, clock: FakeClock, read_s: float | list[float]) -> None:
+        super().__init__(good=10**6)
+        self.clock = clock
+        self.read_s = read_s if isinstance(read_s, list) else [read_s]
+
+    def read(self) -> np.ndarray | None:
+        self.clock.now += self.read_s[min(self.count, len(self.read_s) - 1)]
+        return super().read()
+
+
+def _paced_run(monkeypatch, read_s: float | list[float], paced: bool = True, frames: int = 6):
+    """Run the capture loop on this thread with a fake clock; (waits asked, picture times)."""
+    import explorer.core.sources.capture as capture_module
+
+    clock = FakeClock()
+    monkeypatch.setattr(capture_module, "time", clock)
+    box = LatestFrame()
+    stamps: list[float] = []
+
+    def on_frame() -> None:
+        stamps.append(box.get().timestamp)
+        if len(stamps) == frames:
+            thread.stop()
+
+    thread = CaptureThread(lambda: TimedFake(clock, read_s), box, paced=paced,
+                           on_frame=on_frame)
+    thread._stop_event = clock  # the waits between pictures go to the fake clock
+    thread.run()  # on this thread: the loop's own code, no thread to start or join
+    return clock.waits, [round(t, 9) for t in stamps]
+
+
+def test_paced_playback_waits_until_each_picture_is_due(monkeypatch):
+    waits, stamps = _paced_run(monkeypatch, read_s=0.01)
+    # 25 fps: a picture every 40 ms; decoding took 10 of them, so the thread waits 30
+    assert waits == [0.03] * 5
+    assert stamps == [0.01, 0.05, 0.09, 0.13, 0.17, 0.21]
+
+
+def test_paced_playback_that_falls_behind_never_waits_and_never_bunches(monkeypatch):
+    waits, stamps = _paced_run(monkeypatch, read_s=0.1)  # decoding is slower than 25 fps
+    assert waits == []
+    assert np.allclose(np.diff(stamps), 0.1)  # as fast as decoding allows
+    # three slow pictures, then fast ones: the pace starts afresh, it does not catch up
+    waits, stamps = _paced_run(monkeypatch, read_s=[0.1, 0.1, 0.1, 0.01], frames=8)
+    assert np.allclose(np.diff(stamps), [0.1, 0.1, 0.04, 0.04, 0.04, 0.04, 0.04])
+
+
+def test_unpaced_reading_never_waits(monkeypatch):
+    waits, stamps = _paced_run(monkeypatch, read_s=0.001, paced=False)
+    assert waits == [] and np.allclose(np.diff(stamps), 0.001)
 
 
 def test_capture_thread_refuses_zero_failures():

@@ -50,9 +50,9 @@ def test_filter_count_follows_the_layer_and_the_selection_stays_valid():
     doc = Document()
     doc.layer.n_filters = 9
     assert len(doc.filters) == 9
-    doc.display.selected_filter = 8
+    doc.selection.filter = 8
     doc.layer.n_filters = 3
-    assert len(doc.filters) == 3 and doc.display.selected_filter == 2
+    assert len(doc.filters) == 3 and doc.selection.filter == 2
 
 
 def test_bad_weights_are_refused_with_a_clear_message():

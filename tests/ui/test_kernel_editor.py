@@ -120,7 +120,7 @@ def test_linked_channels_change_every_slice(qtbot, doc, editor):
 
 
 def test_typing_edits_the_selected_filter(qtbot, doc, editor):
-    doc.display.selected_filter = 2
+    doc.selection.filter = 2
     others = doc.filters.weights()[[0, 1, 3]]
     type_into(qtbot, editor.slices.cell(0, 1, 1), "-2")
     assert weights_of(doc, 2)[1, 1, 0] == -2
@@ -180,18 +180,33 @@ def test_a_weight_changed_elsewhere_shows_in_the_grid(doc, editor):
 # --- presets ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", kernels.names())
 def test_a_preset_is_spread_over_the_channels(doc, editor, name):
-    doc.display.selected_filter = 1
+    doc.selection.filter = 1
     editor.apply_preset(name)
     preset = kernels.get(name).weights
-    expected = centre_fit(preset, 3, 3) / 3  # each channel takes a third: the channel mean
+    kh, kw = max(3, preset.shape[0]), max(3, preset.shape[1])  # a larger preset fits whole
+    assert doc.filters.kernel_shape == (kh, kw)
+    expected = centre_fit(preset, kh, kw) / 3  # each channel takes a third: the channel mean
     for ch in range(3):
         np.testing.assert_allclose(weights_of(doc, 1)[:, :, ch], expected, rtol=1e-6, atol=1e-7)
     assert doc.filters.names()[1] == name
 
 
-def test_a_preset_larger_than_the_kernel_is_cut_with_a_message(doc, editor, messages):
+def test_a_preset_larger_than_the_kernel_grows_it_and_says_so(doc, editor, messages):
+    before = doc.filters.weights()
     editor.apply_preset("motion_blur")
-    assert "7×7" in messages[-1] and "3×3" in messages[-1]
+    assert "7×7" in messages[-1] and "3×3" in messages[-1] and "grew" in messages[-1]
+    assert doc.filters.kernel_shape == (7, 7)
+    np.testing.assert_array_equal(weights_of(doc, 1)[2:5, 2:5], before[1])  # the others kept
+    np.testing.assert_allclose(weights_of(doc, 0).sum(axis=2), kernels.get("motion_blur").weights,
+                               atol=1e-6)  # the whole 7×7 preset, nothing cut
+
+
+def test_an_error_message_goes_once_an_edit_works(doc, editor, qtbot):
+    type_into(qtbot, editor.slices.cell(0, 0, 0), "3e38")  # beyond float32: refused
+    assert "10³⁰" in editor.status_text() and editor._status.isVisible()
+    type_into(qtbot, editor.slices.cell(0, 0, 0), "2")
+    assert not editor._status.isVisible()
+    assert weights_of(doc, 0)[0, 0, 0] == 2
 
 
 def test_gray_input_takes_the_preset_as_is(doc, editor):
@@ -215,7 +230,8 @@ def test_apply_to_all_keeps_the_biases(qtbot, doc, editor):
     doc.filters.set_bias(2, -7.0)
     editor._preset_combo.setCurrentIndex(editor._preset_combo.findData("gaussian_blur"))
     qtbot.mouseClick(button(editor, "Apply to all"), Qt.MouseButton.LeftButton)
-    expected = np.repeat(kernels.gaussian(3)[:, :, None] / 3, 3, axis=2)
+    gaussian = np.outer([1, 2, 1], [1, 2, 1]) / 16  # the lecture's 3×3 blur
+    expected = np.repeat(gaussian[:, :, None] / 3, 3, axis=2)
     for i in range(len(doc.filters)):
         np.testing.assert_allclose(weights_of(doc, i), expected, rtol=1e-6)
     assert doc.filters.names() == ["gaussian_blur"] * 4
@@ -244,7 +260,7 @@ def test_the_lecture_set_restores_the_starting_filters(qtbot, doc, editor):
     ],
 )
 def test_a_button_transforms_the_whole_volume(qtbot, doc, editor, text, reference):
-    doc.display.selected_filter = 3
+    doc.selection.filter = 3
     doc.filters.set_filter(3, KNOWN)
     qtbot.mouseClick(button(editor, text), Qt.MouseButton.LeftButton)
     np.testing.assert_allclose(weights_of(doc, 3), reference(KNOWN), rtol=1e-6)
@@ -361,20 +377,20 @@ def test_large_kernels_fit_the_dock_width(qtbot, doc, editor, side):
 def test_the_selected_filter_follows_the_document_and_back(doc, editor):
     combo = editor._filter_combo
     assert combo.count() == 4 and combo.itemText(1) == "2 · Horizontal edge"
-    doc.display.selected_filter = 2
+    doc.selection.filter = 2
     assert combo.currentIndex() == 2
     shown = editor.slices.cell(0, 1, 0).toolTip().split("\n")[0]  # Sobel x: 2/3, not 1/3
     assert parse_weight(shown) == pytest.approx(weights_of(doc, 2)[1, 0, 0], abs=1e-6)
     combo.setCurrentIndex(3)
-    assert doc.display.selected_filter == 3
+    assert doc.selection.filter == 3
     doc.filters.set_filter(3, KNOWN)
     assert editor.slices.cell(0, 0, 2).text() == "-4"
 
 
 def test_fewer_filters_move_the_selection_to_the_last(doc, editor):
-    doc.display.selected_filter = 3
+    doc.selection.filter = 3
     doc.layer.n_filters = 2
-    assert doc.display.selected_filter == 1
+    assert doc.selection.filter == 1
     assert editor._filter_combo.count() == 2
     assert editor._filter_combo.currentIndex() == 1
     doc.layer.n_filters = 6
@@ -382,12 +398,12 @@ def test_fewer_filters_move_the_selection_to_the_last(doc, editor):
 
 
 def test_the_bias_box_and_the_document_agree(doc, editor):
-    doc.display.selected_filter = 1
+    doc.selection.filter = 1
     editor._bias.setValue(-12.5)
     assert doc.filters.biases()[1] == -12.5
     doc.filters.set_bias(1, 4.0)
     assert editor._bias.value() == 4.0
-    doc.display.selected_filter = 0
+    doc.selection.filter = 0
     assert editor._bias.value() == 0.0
 
 
@@ -409,7 +425,7 @@ def test_a_saved_kernel_is_listed_and_loaded_by_a_new_editor(doc, editor, make_e
     other_doc = Document()
     other = make_editor(other_doc, tmp_path / "kernels.json")
     assert other.library_names() == ["my kernel"]
-    other_doc.display.selected_filter = 2
+    other_doc.selection.filter = 2
     assert other.load_from_library("my kernel")
     np.testing.assert_array_equal(weights_of(other_doc, 2), KNOWN)
     assert other_doc.filters.biases()[2] == 1.5
@@ -430,7 +446,7 @@ def test_a_colour_kernel_loads_into_gray_input_as_its_channel_sum(doc, editor):
     doc.filters.set_filter(0, KNOWN)
     editor.save_to_library("colour")
     doc.input.grayscale = True
-    doc.display.selected_filter = 1
+    doc.selection.filter = 1
     assert editor.load_from_library("colour")
     np.testing.assert_allclose(weights_of(doc, 1)[:, :, 0], KNOWN.sum(axis=2), rtol=1e-6)
 
@@ -491,7 +507,7 @@ def test_short_format_drops_the_leading_zero(value, text):
 
 
 def test_the_preset_list_offers_the_selected_filters_preset(doc, editor):
-    doc.display.selected_filter = 2
+    doc.selection.filter = 2
     assert editor._preset_combo.currentData() == "sobel_x"
 
 

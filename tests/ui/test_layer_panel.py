@@ -5,11 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.core import params, shapes
+from explorer.core import params
 from explorer.core.formulas import conv_output_formula, short_count
 from explorer.state import ACTIVATIONS, PAD_MODES, Document
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.widgets.formula_label import WARNING_STYLE
+from tests.reference import pads_by_definition
+
+
+def positions(n: int, k: int, s: int, d: int, padding) -> int:
+    """Where a window fits along an axis of n pixels, padded as the padding's name means."""
+    before, after = pads_by_definition(n, k, s, d, padding)
+    return len(range(0, n + before + after - ((k - 1) * d + 1) + 1, s))
 
 
 @pytest.fixture
@@ -102,10 +109,24 @@ def test_document_changes_show_in_the_choices(panel, document, attr, field, valu
     assert len(seen) == 1
 
 
-def test_a_value_beyond_the_usual_range_is_shown_as_it_is(panel, document) -> None:
-    document.layer.stride = 40  # a settings file may hold it
-    assert panel.stride_spin.value() == 40
-    assert document.layer.stride == 40
+@pytest.mark.parametrize(("field", "value"), [("stride", 0), ("stride", 40), ("dilation", 0),
+                                            ("n_filters", 0), ("kernel_h", 16),
+                                            ("pool_size", 2.5), ("padding", "sideways")])
+def test_a_value_the_controls_cannot_make_cannot_get_in(panel, document, field, value) -> None:
+    before = getattr(document.layer, field)
+    with pytest.raises(ValueError, match=field.replace("_", " ")):
+        setattr(document.layer, field, value)
+    assert getattr(document.layer, field) == before
+    assert panel.stride_spin.value() == document.layer.stride
+
+
+def test_the_spin_boxes_take_their_ranges_from_the_document(panel) -> None:
+    from explorer.state import int_range
+
+    for field, spin in (("stride", panel.stride_spin), ("dilation", panel.dilation_spin),
+                        ("n_filters", panel.filters_spin), ("kernel_h", panel.kernel_h_spin),
+                        ("pool_size", panel.pool_size_spin), ("pad_w", panel.pad_w_spin)):
+        assert (spin.minimum(), spin.maximum()) == int_range(field)
 
 
 def test_every_activation_and_pad_mode_is_offered(panel) -> None:
@@ -161,7 +182,7 @@ def test_a_rectangular_kernel_from_elsewhere_releases_the_lock(panel, document) 
 
 
 def test_formula_for_the_known_case(panel, document) -> None:
-    document.set_image(picture(480, 640), "test")
+    document.set_still(picture(480, 640), "test")
     document.layer.padding = "custom"
     document.layer.pad_h = document.layer.pad_w = 1
     document.layer.stride = 2
@@ -174,7 +195,7 @@ def test_formula_for_the_known_case(panel, document) -> None:
 
 
 def test_same_padding_with_stride_shows_the_uneven_pads(panel, document) -> None:
-    document.set_image(picture(480, 640), "test")
+    document.set_still(picture(480, 640), "test")
     document.layer.padding = "same"
     document.layer.stride = 2
     assert panel.conv_height.text() == conv_output_formula(480, 3, 2, "same", 1, name="H′")
@@ -186,19 +207,18 @@ def test_same_padding_with_stride_shows_the_uneven_pads(panel, document) -> None
 ])
 def test_formulas_follow_every_setting(panel, document, padding, kernel, stride,
                                        dilation) -> None:
-    document.set_image(picture(90, 120), "test")
+    document.set_still(picture(90, 120), "test")
     document.layer.padding = padding
     document.layer.pad_h, document.layer.pad_w = 2, 6
     document.layer.kernel_h = document.layer.kernel_w = kernel
     document.layer.stride = stride
     document.layer.dilation = dilation
     pad_h = 2 if padding == "custom" else padding
-    expected = shapes.output_size(90, kernel, stride, pad_h, dilation)
-    assert panel.conv_height.text().endswith(f"= {expected}")
+    assert panel.conv_height.text().endswith(f"= {positions(90, kernel, stride, dilation, pad_h)}")
 
 
 def test_impossible_settings_show_a_warning_instead_of_a_number(panel, document) -> None:
-    document.set_image(picture(10, 10), "tiny")
+    document.set_still(picture(10, 10), "tiny")
     document.layer.padding = "valid"
     document.layer.kernel_h = 15
     assert panel.conv_height.is_problem
@@ -209,7 +229,7 @@ def test_impossible_settings_show_a_warning_instead_of_a_number(panel, document)
     box = panel.parameter_box
     assert not box.problem.isHidden()
     assert box.counts["dense"].text() == box.counts["local"].text() == "—"
-    assert box.counts["conv"].text() == short_count(params.conv_params((15, 3), 3, 4))
+    assert box.counts["conv"].text() == short_count((15 * 3 * 3 + 1) * 4)
 
     document.layer.kernel_h = 3  # fits again: the warning goes away
     assert not panel.conv_height.is_problem
@@ -218,7 +238,7 @@ def test_impossible_settings_show_a_warning_instead_of_a_number(panel, document)
 
 
 def test_a_pool_window_larger_than_the_map_is_explained(panel, document) -> None:
-    document.set_image(picture(4, 40), "strip")
+    document.set_still(picture(4, 40), "strip")
     document.layer.padding = "valid"
     document.layer.pool_size = 3  # the feature map is 2 rows high
     assert panel.pool_height.is_problem
@@ -229,7 +249,7 @@ def test_a_pool_window_larger_than_the_map_is_explained(panel, document) -> None
 
 def test_processing_size_label_and_choices(panel, document) -> None:
     assert panel.size_label.text() == "no picture"
-    document.set_image(picture(2688, 4032), "photo")
+    document.set_still(picture(2688, 4032), "photo")
     assert document.input.max_side == 640
     assert panel.size_combo.currentData() == 640
     assert panel.size_label.text() == "640×427 px"
@@ -242,7 +262,7 @@ def test_processing_size_label_and_choices(panel, document) -> None:
     assert document.input.max_side == 4032
     assert panel.size_label.text() == "4032×2688 px"
 
-    document.set_image(picture(300, 200), "small")  # 4032 ≥ 300: still full size
+    document.set_still(picture(300, 200), "small")  # 4032 ≥ 300: still full size
     assert panel.size_combo.currentText() == "full size"
     assert panel.size_label.text() == "200×300 px"
     offered = [panel.size_combo.itemData(i) for i in range(panel.size_combo.count())]
@@ -250,26 +270,25 @@ def test_processing_size_label_and_choices(panel, document) -> None:
 
 
 def test_a_size_set_elsewhere_is_offered(panel, document) -> None:
-    document.set_image(picture(1000, 1500), "photo")
+    document.set_still(picture(1000, 1500), "photo")
     document.input.max_side = 800
     assert panel.size_combo.currentText() == "800 px"
     assert panel.size_label.text() == "800×533 px"
 
 
 def test_parameter_box_numbers_equal_core_params(panel, document) -> None:
-    document.set_image(picture(427, 640), "photo")
+    document.set_still(picture(427, 640), "photo")
     document.layer.n_filters = 6
     document.layer.kernel_h, document.layer.kernel_w = 5, 3
     document.layer.padding = "valid"
     document.layer.stride = 2
-    out = (shapes.output_size(427, 5, 2, "valid"), shapes.output_size(640, 3, 2, "valid"))
-    shape = (427, 640, 3)
-    expected = {
-        "dense": params.dense_params(shape, out[0] * out[1] * 6),
-        "local": params.locally_connected_params(shape, (5, 3), 6, stride=2, padding="valid"),
-        "conv": params.conv_params((5, 3), 3, 6),
+    outputs = positions(427, 5, 2, 1, "valid") * positions(640, 3, 2, 1, "valid") * 6
+    window = 5 * 3 * 3
+    expected = {  # a weight for each connection, a bias for each unit or filter
+        "dense": 427 * 640 * 3 * outputs + outputs,
+        "local": outputs * (window + 1),
+        "conv": (window + 1) * 6,
     }
-    assert expected["conv"] == (5 * 3 * 3 + 1) * 6
     for kind, n in expected.items():
         label = panel.parameter_box.counts[kind]
         assert label.text() == short_count(n)

@@ -59,33 +59,44 @@ class FailingSource(FrameSource):
 
 
 def _results(qtbot, win, n: int):
+    """The next ``n`` live results shown (frames, not re-renders of the still)."""
     seen = []
-    win.result_shown.connect(seen.append)
+
+    def keep(result) -> None:
+        if result.request.live:
+            seen.append(result)
+
+    win.result_shown.connect(keep)
     qtbot.waitUntil(lambda: len(seen) >= n, timeout=20_000)
-    win.result_shown.disconnect(seen.append)
+    win.result_shown.disconnect(keep)
     return seen
+
+
+def _frame(win):
+    return win.controller._frame
 
 
 def test_synthetic_source_drives_the_whole_explorer(qtbot, window):
     window.start_synthetic()
     results = _results(qtbot, window, 5)
-    assert window.live.running
-    assert len({r.generation for r in results}) == len(results)
-    # computed at the shown size, never larger than the frame
-    assert max(results[-1].image.shape[:2]) <= 640
-    assert window.maps_panel.result is results[-1] or window.maps_panel.result.generation >= \
-        results[-1].generation
+    feed = window.controller.live
+    assert feed.running and window.document.live.active
+    generations = [r.generation for r in results]
+    assert generations == sorted(generations)  # shown in order, never an older one after
+    assert results[-1].request.image.shape == (480, 640, 3)  # the synthetic scene's frames
+    assert window.maps_panel.result.generation >= results[-1].generation
     window._show_live_status()
-    assert "processed" in window.status_live.text()
+    assert "processed" in window.status_live.text() and "scene" in window.status_live.text()
     window.stop_live()
-    assert not window.live.running
+    assert not feed.running and not window.document.live.active
 
 
 def test_video_file_plays_and_loops(qtbot, window, tmp_path):
     path = write_video(tmp_path / "clip.avi", n_frames=6)
     assert window.open_video(path)
-    _results(qtbot, window, 10)  # more results than frames: the video looped
-    assert window.document.image.shape == (120, 160, 3)
+    results = _results(qtbot, window, 10)  # more results than frames: the video looped
+    assert results[-1].request.image.shape == (120, 160, 3)
+    assert window.document.image.shape != (120, 160, 3)  # the still picture stays as it was
 
 
 def test_switching_sources(qtbot, window, tmp_path):
@@ -94,12 +105,12 @@ def test_switching_sources(qtbot, window, tmp_path):
     path = write_video(tmp_path / "clip.avi")
     window.open_video(path)
     results = _results(qtbot, window, 2)
-    assert results[-1].image.shape[:2] == (120, 160)
+    assert results[-1].picture.shape[:2] == (120, 160)
     from explorer.resources import resource_path
 
     with qtbot.waitSignal(window.result_shown, timeout=20_000):
         window.open_image(resource_path("samples", "text.png"))
-    assert not window.live.running
+    assert not window.controller.live.running
     assert window.document.source_name == "text.png"
 
 
@@ -107,17 +118,18 @@ def test_freeze_and_step(qtbot, window):
     window.start_synthetic()
     _results(qtbot, window, 2)
     window.set_frozen(True)
+    assert window.document.live.frozen and window.freeze_action.isChecked()
     qtbot.wait(150)  # frames in flight land
-    shown = window._live_image
+    shown = _frame(window)
     qtbot.wait(300)
-    assert window._live_image is shown  # frozen: no new frames taken
-    window.live.step()
-    qtbot.waitUntil(lambda: window._live_image is not shown, timeout=5_000)
-    stepped = window._live_image
+    assert _frame(window) is shown  # frozen: no new frames taken
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: _frame(window) is not shown, timeout=5_000)
+    stepped = _frame(window)
     qtbot.wait(300)
-    assert window._live_image is stepped  # exactly one
+    assert _frame(window) is stepped  # exactly one
     window.set_frozen(False)
-    qtbot.waitUntil(lambda: window._live_image is not stepped, timeout=5_000)
+    qtbot.waitUntil(lambda: _frame(window) is not stepped, timeout=5_000)
 
 
 def test_frozen_frame_can_be_saved_and_used_as_still(qtbot, window, tmp_path):
@@ -132,7 +144,7 @@ def test_frozen_frame_can_be_saved_and_used_as_still(qtbot, window, tmp_path):
     np.testing.assert_array_equal(load_image(saved), frame)
     with qtbot.waitSignal(window.result_shown, timeout=20_000):
         window.use_frame_as_still()
-    assert not window.live.running
+    assert not window.controller.live.running
     np.testing.assert_array_equal(window.document.image, frame)
 
 
@@ -144,11 +156,13 @@ def test_a_source_failing_mid_stream_keeps_the_picture_and_offers_retry(qtbot, w
         return sources[-1]
 
     with qtbot.waitSignal(window.error_shown, timeout=20_000) as blocker:
-        window.start_live(factory, "Flaky camera")
+        window.start_live(factory, "Flaky camera", "camera")
     assert "stopped sending pictures" in blocker.args[0]
     assert window.banner.isVisible() and window.banner.action_text() == "Retry"
     assert window.last_result is not None
-    qtbot.waitUntil(lambda: not window.live.running, timeout=5_000)
+    qtbot.waitUntil(lambda: not window.controller.live.running, timeout=5_000)
+    qtbot.wait(200)  # results still on their way must not hide the fault
+    assert window.banner.isVisible()
     assert sources[0].released_on not in (None, threading.get_ident())
     with qtbot.waitSignal(window.error_shown, timeout=20_000):
         window.banner.trigger()  # retry: a new source, which fails again
@@ -172,21 +186,30 @@ def test_missing_camera_gives_a_message(qtbot, window):
 
 
 def test_closing_while_streaming_never_hangs(qtbot, window):
-    window.start_live(lambda: SyntheticSource(320, 240, fps=120), "Fast scene")
+    window.start_live(lambda: SyntheticSource(320, 240, fps=120), "Fast scene", "synthetic")
     _results(qtbot, window, 3)
-    capture = window.live._thread
+    feed = window.controller.live
+    capture = feed._thread
+    assert capture is not None and capture.is_alive()  # streaming: there is a thread to end
     window.close()
-    assert not window.live.running
-    assert capture is None or not capture.is_alive()
+    assert not feed.running
+    assert not capture.is_alive()
 
 
-def test_live_frames_are_computed_at_the_shown_size_through_the_document(qtbot, window):
+def test_live_frames_are_computed_at_the_shown_size_and_the_still_keeps_its_own(qtbot, window):
     window.resize(1280, 720)
     qtbot.wait(50)
-    side = window.shown_side()
+    side = window.maps_panel.shown_side()
     assert side < 640  # the input view is smaller than the synthetic 640×480 frames
+    still_side = window.document.input.max_side
     window.start_synthetic()
     results = _results(qtbot, window, 3)
     # the Size control, the formulas and the parameter counts read the same number
-    assert window.document.input.max_side == side
-    assert max(results[-1].image.shape[:2]) == side
+    assert window.document.input.live_side == side
+    assert window.document.processing_side() == side
+    assert max(results[-1].picture.shape[:2]) == side
+    assert window.layer_panel.size_combo.currentText() == "as shown"
+    assert str(side) in window.layer_panel.size_label.text()
+    window.stop_live()
+    assert window.document.input.max_side == still_side  # never lowered by going live
+    assert window.layer_panel.size_combo.currentData() != -1

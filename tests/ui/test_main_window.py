@@ -1,6 +1,8 @@
-"""The explorer window end to end: sources, the compute path, errors, export, settings."""
+"""The explorer window end to end: sources, the request path, errors, export, settings."""
 
 from __future__ import annotations
+
+import threading
 
 import cv2
 import numpy as np
@@ -8,25 +10,34 @@ import pytest
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QImage
 
-from explorer.core import kernels, shapes
-from explorer.core.convolution import convolve
-from explorer.core.pipeline import LayerResult, Request
+from explorer.core import kernels
+from explorer.core.pipeline import StackRequest, StackResult
 from explorer.resources import sample_images
 from explorer.ui.convert import array_to_qimage, qimage_to_array
+from tests.reference import conv_loops, pads_by_definition
 
 
-def _wait_result(qtbot, win, action) -> LayerResult:
-    with qtbot.waitSignal(win.result_shown, timeout=20_000) as blocker:
-        action()
-    return blocker.args[0]
+def _wait_result(qtbot, win, action) -> StackResult:
+    """Do ``action`` and wait for the result of the request it caused (or a newer one)."""
+    action()
+    controller = win.controller
+    qtbot.waitUntil(lambda: not controller.scheduled, timeout=5_000)
+    target = controller.generation
+    qtbot.waitUntil(lambda: win.last_result is not None
+                    and win.last_result.generation >= target, timeout=20_000)
+    return win.last_result
+
+
+def _first(result: StackResult):
+    return result.stages[0]
 
 
 @pytest.mark.parametrize("path", sample_images(), ids=lambda p: p.name)
 def test_every_sample_opens_and_is_computed(qtbot, window, path):
     result = _wait_result(qtbot, window, lambda: window.open_image(path))
-    side = max(result.image.shape[:2])
+    side = max(result.picture.shape[:2])
     assert side <= window.document.input.max_side
-    assert result.feature_maps.shape[2] == window.document.layer.n_filters
+    assert _first(result).feature_maps.shape[2] == window.document.layer.n_filters
     assert not window.banner.isVisible()
 
 
@@ -36,18 +47,29 @@ def test_a_generated_file_and_a_gray_picture(qtbot, window, tmp_path):
     cv2.imwrite(str(path), gray)
     result = _wait_result(qtbot, window, lambda: window.open_image(path))
     assert window.document.input.grayscale  # a gray picture gives 1-channel kernels
-    assert result.request.layer.channels == 1
-    assert result.image.shape == (48, 64)
+    assert _first(result).spec.channels == 1
+    assert result.picture.shape == (48, 64)
+
+
+@pytest.fixture
+def small_picture(qtbot, window, tmp_path):
+    """A 14×18 photo-like picture: small enough for the loop reference."""
+    picture = np.random.default_rng(5).integers(0, 256, (14, 18, 3), dtype=np.uint8)
+    path = tmp_path / "small.png"
+    cv2.imwrite(str(path), picture[:, :, ::-1])
+    _wait_result(qtbot, window, lambda: window.open_image(path))
+    return picture
 
 
 @pytest.mark.parametrize("name", kernels.names())
-def test_every_preset_gives_the_core_convolution(qtbot, window, name):
+def test_every_preset_computes_what_the_loops_compute(qtbot, window, small_picture, name):
     result = _wait_result(qtbot, window, lambda: window.kernel_editor.apply_preset_to_all(name))
-    assert result.request.layer.weights.shape[0] == window.document.layer.n_filters
-    spec = result.request.layer
-    expected = convolve(result.image, spec.weights, bias=spec.bias, padding=spec.padding,
-                        stride=spec.stride, pad_mode=spec.pad_mode, dilation=spec.dilation)
-    np.testing.assert_allclose(result.pre_activation, expected, rtol=1e-4, atol=1e-2)
+    stage = _first(result)
+    assert stage.spec.weights.shape[0] == window.document.layer.n_filters
+    spec = stage.spec
+    expected = conv_loops(small_picture, spec.weights, spec.bias, spec.stride, spec.padding,
+                          spec.pad_mode, spec.dilation, spec.flip)
+    np.testing.assert_allclose(stage.pre_activation, expected, rtol=1e-4, atol=1e-2)
 
 
 @pytest.mark.parametrize(
@@ -56,24 +78,26 @@ def test_every_preset_gives_the_core_convolution(qtbot, window, name):
      {"padding": "custom", "pad_h": 4, "pad_w": 0}, {"kernel_h": 5, "kernel_w": 7},
      {"pool_size": 3, "pool_stride": 2}, {"pool_mode": "avg"}, {"n_filters": 9}],
 )
-def test_layer_settings_change_the_output_shape_as_the_formula_says(qtbot, window, changes):
+def test_layer_settings_change_the_output_shape_as_the_lecture_says(qtbot, window, changes):
     layer = window.document.layer
 
     def apply():
         for name, value in changes.items():
             setattr(layer, name, value)
 
-    result = _wait_result(qtbot, window, apply)
-    h, w = result.image.shape[:2]
+    stage = _first(_wait_result(qtbot, window, apply))
+    h, w = stage.input.shape[:2]
     pad = layer.conv_padding()
     ph, pw = (pad, pad) if isinstance(pad, str) else pad
-    oh = shapes.output_size(h, layer.kernel_h, layer.stride, ph, layer.dilation)
-    ow = shapes.output_size(w, layer.kernel_w, layer.stride, pw, layer.dilation)
-    assert result.feature_maps.shape == (oh, ow, layer.n_filters)
-    assert result.pooled.shape[:2] == (
-        shapes.output_size(oh, layer.pool_size, layer.pool_stride),
-        shapes.output_size(ow, layer.pool_size, layer.pool_stride),
-    )
+    span_h, span_w = (layer.kernel_h - 1) * layer.dilation + 1, (layer.kernel_w - 1) * \
+        layer.dilation + 1
+    oh = (h + sum(pads_by_definition(h, layer.kernel_h, layer.stride, layer.dilation, ph))
+          - span_h) // layer.stride + 1
+    ow = (w + sum(pads_by_definition(w, layer.kernel_w, layer.stride, layer.dilation, pw))
+          - span_w) // layer.stride + 1
+    assert stage.feature_maps.shape == (oh, ow, layer.n_filters)
+    assert stage.pooled.shape[:2] == ((oh - layer.pool_size) // layer.pool_stride + 1,
+                                      (ow - layer.pool_size) // layer.pool_stride + 1)
 
 
 def test_absurd_settings_show_a_message_and_keep_the_last_result(qtbot, window, tmp_path):
@@ -103,23 +127,43 @@ def test_broken_files_give_a_message_and_no_crash(qtbot, window, tmp_path, conte
     assert window.document.image is not None
 
 
-def test_stale_results_are_dropped(window):
+def test_an_older_result_arriving_late_is_dropped(window):
     shown = window.last_result
-    old = LayerResult(shown.generation - 1, shown.request, shown.image, shown.pre_activation,
-                      shown.feature_maps, shown.pooled)
-    window._on_result(old)
+    older = StackResult(shown.generation - 1, shown.request, shown.picture, shown.stages)
+    window.controller._on_result(older)
     assert window.last_result is shown
+    assert window.maps_panel.result is shown
 
 
-def test_worker_keeps_only_the_newest_request(qtbot, window):
-    image = window.source_image()
-    spec = window.document.layer_spec()
-    worker = window._worker
-    with qtbot.waitSignal(window.result_shown, timeout=20_000):
-        for g in range(1000, 1010):
-            worker.submit(Request(g, image, spec))
-    qtbot.waitUntil(lambda: window.last_result.generation == 1009, timeout=20_000)
-    assert worker.superseded >= 1
+def test_the_worker_computes_the_newest_request_and_skips_the_rest(qtbot, window):
+    """Requests sent while the worker is busy replace each other: only the last is computed."""
+    worker = window.controller.worker
+    computer = worker._computer
+    gate, started = threading.Event(), threading.Event()
+    computed: list[int] = []
+    real = computer.compute
+
+    def gated(request: StackRequest, token=None) -> StackResult:
+        computed.append(request.generation)
+        if request.generation == 1000:
+            started.set()
+            gate.wait(10)
+            assert token.cancelled  # a newer still request stops the one it replaces
+        return real(request, token)
+
+    computer.compute = gated
+    image, specs = window.source_image(), window.document.stack_specs()
+    try:
+        worker.submit(StackRequest(1000, image, specs))
+        assert started.wait(10)
+        for g in range(1001, 1010):
+            worker.submit(StackRequest(g, image, specs))
+        gate.set()
+        qtbot.waitUntil(lambda: window.last_result.generation == 1009, timeout=20_000)
+    finally:
+        gate.set()
+        computer.compute = real
+    assert computed == [1000, 1009]
 
 
 def test_paste_and_drop_a_picture(qtbot, window):
@@ -129,7 +173,8 @@ def test_paste_and_drop_a_picture(qtbot, window):
     mime.setImageData(array_to_qimage(rgb))
     result = _wait_result(qtbot, window, lambda: window._accept_mime(mime, "the clipboard"))
     np.testing.assert_array_equal(window.document.image, rgb)
-    assert result.image.shape == (30, 40, 3)
+    assert result.picture.shape == (30, 40, 3)
+    assert window.document.still.path is None
 
 
 def test_qimage_round_trip():
@@ -143,89 +188,124 @@ def test_qimage_round_trip():
 
 @pytest.mark.parametrize("scale", [1, 2, 3])
 def test_export_every_target(window, tmp_path, scale):
+    from explorer.ui.export_render import is_slide_target
+    from explorer.ui.widgets.colormaps import lookup_table
+    from tests.ui.pictures import colour_bars
+
+    slides = 0
     for target, widget in window.export_targets().items():
         if not widget.isVisible():
             continue
         out = window.export_view(tmp_path / f"{target}.png", target, scale)
         image = QImage(str(out))
-        assert image.width() == widget.width() * scale
-        assert image.height() == widget.height() * scale
+        pixels = qimage_to_array(image.convertToFormat(QImage.Format.Format_RGB888))
+        # the picture holds the widget, not a blank: more than a handful of colours
+        assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 8, target
+        if is_slide_target(window.maps_panel, widget):  # maps: a bar under every map
+            slides += 1
+            bars = colour_bars(pixels, lookup_table(False))
+            assert len(bars) == window.document.layer.n_filters, target
+            assert all(right - left + 1 >= 100 * scale for _, _, left, right in bars)
+        else:  # as it looks on screen
+            assert image.width() == widget.width() * scale
+            assert image.height() == widget.height() * scale
+    assert slides == 2  # feature and pooled maps (one layer: no picture of every stage)
 
 
 def test_copy_view_puts_the_window_on_the_clipboard(window):
     from PySide6.QtGui import QGuiApplication
 
     window.copy_view()
-    assert QGuiApplication.clipboard().image().width() == window.width()
+    copied = QGuiApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (window.width(), window.height())
+    pixels = qimage_to_array(copied.convertToFormat(QImage.Format.Format_RGB888))
+    grid = window.maps_panel.feature_grid
+    # the first map's colours are in the copy (a tile drawn a little smaller than its picture
+    # may skip a few)
+    colours = {tuple(c) for c in grid.image_item(0).image.reshape(-1, 3)}
+    copied_colours = {tuple(c) for c in pixels.reshape(-1, 3)}
+    assert len(colours) > 20 and len(colours & copied_colours) >= 0.9 * len(colours)
 
 
-def test_settings_persist_and_reset(qtbot, tmp_path):
+def test_the_session_persists_between_runs_and_reset_forgets_it(qtbot, tmp_path):
     from explorer.ui import settings_io
     from explorer.ui.main_window import MainWindow
 
     first = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
     qtbot.addWidget(first)
-    first.document.layer.stride = 3
+    first.layer_panel.use_stack_preset("lecture_x2")
+    first.document.stack[1].settings.stride = 3
     first.document.layer.activation = "tanh"
-    first.document.filters.set_bias(0, 2.5)
+    first.document.stack[1].filters.set_bias(2, 2.5)
+    first.document.display.levels = "shared"
     first.close()
     second = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
     qtbot.addWidget(second)
-    assert second.document.layer.stride == 3
-    assert second.document.layer.activation == "tanh"
-    assert second.document.filters[0].bias == 2.5
+    doc = second.document
+    assert len(doc.stack) == 2 and doc.stack[1].settings.stride == 3
+    assert doc.stack[1].filters[2].bias == 2.5
+    assert doc.display.levels == "shared"
     second.reset_to_defaults()
-    assert second.document.layer.stride == 1
-    assert second.document.filters[0].bias == 0.0
-    assert settings_io.settings().value("layer") is None
+    assert len(doc.stack) == 1 and doc.layer.stride == 1
+    assert doc.filters[0].bias == 0.0 and doc.display.levels == "per_map"
+    assert settings_io.settings().value("session") is None
     second.shutdown()
 
 
-def test_malformed_settings_are_ignored(qtbot, tmp_path):
+def test_a_damaged_saved_session_starts_the_app_with_defaults_for_that_part(qtbot, tmp_path):
+    import json
+
     from explorer.ui import settings_io
     from explorer.ui.main_window import MainWindow
 
+    good = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
+    qtbot.addWidget(good)
+    good.document.layer.stride = 2
+    good.save_settings()
+    good.shutdown()
     store = settings_io.settings()
-    store.setValue("layer", '{"stride": -4, "padding": "sideways", "kernel_h": 5}')
-    store.setValue("filters", "[[[not json")
+    data = json.loads(store.value("session"))
+    data["display"] = {"levels": "sideways"}
+    store.setValue("session", json.dumps(data))
     win = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
     qtbot.addWidget(win)
-    assert win.document.layer.stride == 1
-    assert win.document.layer.padding == "same"
-    assert win.document.layer.kernel_h == 5
+    assert win.document.layer.stride == 2  # the good part is back
+    assert win.document.display.levels == "per_map"
+    assert "display" in win.statusBar().currentMessage()
+    win.shutdown()
+    store.setValue("session", "[" * 50_000)  # hostile: nested far too deep
+    win = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
+    qtbot.addWidget(win)
+    assert len(win.document.stack) == 1
     win.shutdown()
     settings_io.clear_document_settings()
 
 
 def test_close_stops_the_worker(qtbot, window):
-    worker = window._worker
+    worker = window.controller.worker
     window.close()
     assert not worker.isRunning()
 
 
-def test_every_tile_spans_its_whole_map(qtbot, tmp_path):
-    """Shrunk or not, a tile's picture covers the map's extent (not a zoomed-in part),
-    also for the first result, when the tiles are laid out while it is being shown."""
-    from explorer.resources import resource_path
-    from explorer.ui.main_window import MainWindow
-
-    win = MainWindow(restore_settings=False, library_path=tmp_path / "k.json")
-    qtbot.addWidget(win)
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    win.maps_panel.display_tiles = lambda: ((100, 100), (60, 60))  # as after a first layout
-    result = _wait_result(qtbot, win, lambda: win.open_image(
-        resource_path("samples", "astronaut.png")))
-    h, w = result.feature_maps.shape[:2]
-    for grid, (gh, gw) in ((win.maps_panel.feature_grid, (h, w)),
-                           (win.maps_panel.pooled_grid, result.pooled.shape[:2])):
+def test_every_tile_spans_its_whole_map(qtbot, window, tmp_path):
+    """Shrunk or not, a tile's picture covers the map's extent (not a zoomed-in part)."""
+    path = tmp_path / "big.png"
+    cv2.imwrite(str(path), np.random.default_rng(0).integers(0, 256, (900, 1300, 3),
+                                                             dtype=np.uint8))
+    window.document.input.max_side = 1300
+    _wait_result(qtbot, window, lambda: window.open_image(path))
+    qtbot.wait(50)
+    result = _wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 1.0))
+    stage = _first(result)
+    h, w = stage.feature_maps.shape[:2]
+    for grid, (gh, gw) in ((window.maps_panel.feature_grid, (h, w)),
+                           (window.maps_panel.pooled_grid, stage.pooled.shape[:2])):
         for tile in grid._tiles:
             rect = tile.image.mapRectToParent(tile.image.boundingRect())
             factor = gh // tile.shown_shape[0]
+            assert factor > 1  # a 512-pixel map in a small tile is shown shrunk
             assert gh - factor < rect.height() <= gh
             assert gw - factor < rect.width() <= gw
-    win.shutdown()
 
 
 def test_dropping_an_image_file_opens_it(qtbot, window, tmp_path):
@@ -240,17 +320,119 @@ def test_dropping_an_image_file_opens_it(qtbot, window, tmp_path):
     assert window.document.image.shape == (20, 30, 3)
 
 
-def test_tiles_show_the_colours_the_worker_made(qtbot, window):
-    window.resize(1600, 1000)
-    qtbot.wait(50)
-    # once the tiles are laid out, a result of the same shape is coloured on the worker
-    _wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 1.0))
+def test_tiles_show_the_colours_the_worker_made_and_a_level_change_is_a_request(qtbot, window):
     qtbot.wait(50)
     result = _wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 2.0))
     grid = window.maps_panel.feature_grid
-    assert result.display.rgb is not None
+    large = result.display.large
     for k in range(len(grid._tiles)):
-        assert np.shares_memory(grid.image_item(k).image, result.display.rgb[k])
-    # a new level mode re-colours the maps on screen at once, without waiting for the worker
-    window.document.display.levels = "fixed"
+        assert np.shares_memory(grid.image_item(k).image, large.feature.rgb[k])
+    result = _wait_result(qtbot, window,
+                          lambda: setattr(window.document.display, "levels", "fixed"))
+    assert result.stages is not None and result.display.large.levels.levels[0][1] == 255.0
     assert grid.tile_levels(0)[1] == window.document.display.fixed_limit
+
+
+def test_the_same_photo_gets_the_same_colours_whatever_the_window_size(qtbot, tmp_path):
+    from explorer.resources import resource_path
+    from explorer.ui.main_window import MainWindow
+
+    levels = []
+    for size in ((1600, 1000), (900, 600)):
+        win = MainWindow(restore_settings=False, library_path=tmp_path / "k.json")
+        qtbot.addWidget(win)
+        win.resize(*size)
+        win.show()
+        win.document.display.levels = "shared"
+        result = _wait_result(qtbot, win, lambda w=win: w.open_image(
+            resource_path("samples", "astronaut.png")))
+        qtbot.wait(100)
+        result = _wait_result(qtbot, win, lambda w=win: w.document.filters.set_bias(0, 0.5))
+        levels.append(result.display.large.levels.levels)
+        win.shutdown()
+    np.testing.assert_allclose(levels[0], levels[1])
+
+
+# --- the stack in the window -------------------------------------------------------------------
+def test_a_stack_is_computed_and_every_stage_is_shown(qtbot, window):
+    result = _wait_result(qtbot, window,
+                          lambda: window.layer_panel.use_stack_preset("tinyvgg"))
+    assert [s.feature_maps.shape[2] for s in result.stages] == [8, 16, 16]
+    qtbot.waitUntil(lambda: len(window.maps_panel.strip.rows) == 3, timeout=10_000)
+    table = window.layer_panel.stack_table
+    assert table.rowCount() == 3
+    assert [table.item(r, 2).text() for r in range(3)] == ["4", "10", "22"]
+
+
+def test_clicking_a_stage_row_shows_that_stage_large(qtbot, window):
+    from PySide6.QtCore import QPoint, Qt
+
+    window.layer_panel.use_stack_preset("lecture_x2")
+    strip = window.maps_panel.strip
+    qtbot.waitUntil(lambda: len(strip.rows) == 2, timeout=10_000)
+    rect = strip.row_rect(1)
+    with qtbot.waitSignal(window.result_shown, timeout=20_000):
+        qtbot.mouseClick(strip, Qt.MouseButton.LeftButton,
+                         pos=QPoint(int(rect.center().x()), int(rect.center().y())))
+    assert window.document.selected_index == 1
+    qtbot.waitUntil(lambda: window.maps_panel.shown_stage() == 1, timeout=10_000)
+    assert "Layer 2 of 2" in window.maps_panel.fm_caption.text()
+    assert window.layer_panel.convolution_group.title().startswith("Layer 2 of 2")
+
+
+def test_still_then_live_then_still_gives_back_the_same_picture_and_size(qtbot, window):
+    doc = window.document
+    doc.input.max_side = 320
+    still = doc.still.image
+    before = _wait_result(qtbot, window, lambda: doc.filters.set_bias(0, 1.0))
+    window.start_synthetic()
+    qtbot.waitUntil(lambda: doc.live.frame_height > 0, timeout=20_000)
+    qtbot.wait(200)
+    assert doc.still.image is still and doc.input.max_side == 320
+    after = _wait_result(qtbot, window, window.stop_live)
+    assert doc.still.image is still
+    np.testing.assert_array_equal(after.picture, before.picture)
+    assert doc.input.max_side == 320 and not doc.live.active
+
+
+def test_each_tab_keeps_only_the_docks_it_uses(qtbot, window):
+    tabs = window.tabs
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        widget = tabs.widget(i)
+        stack_tab = widget in (window.maps_panel, window.params_panel) or \
+            getattr(widget, "uses_layers", False)
+        assert window.layer_dock.isVisible() == stack_tab, tabs.tabText(i)
+        assert window.kernel_dock.isVisible() == (widget is window.maps_panel), tabs.tabText(i)
+    tabs.setCurrentWidget(window.maps_panel)
+    assert window.layer_dock.isVisible() and window.kernel_dock.isVisible()
+    window.kernel_dock.toggleViewAction().trigger()  # closed by the user (View menu): a tab
+    assert not window.kernel_dock.isVisible()  # round trip does not bring it back
+    tabs.setCurrentWidget(window.text_tab)
+    tabs.setCurrentWidget(window.maps_panel)
+    assert not window.kernel_dock.isVisible()
+
+
+def test_the_step_through_gets_the_explorers_first_layer(qtbot, window):
+    window.document.layer.stride = 2
+    window.tabs.setCurrentWidget(window.stepthrough)
+    assert window.stepthrough._layer.stride == (2, 2)
+
+
+def test_the_view_menu_can_always_hide_and_show_the_docks(qtbot, window):
+    for tab in (window.maps_panel, window.params_panel):
+        window.tabs.setCurrentWidget(tab)
+        for dock in (window.layer_dock, window.kernel_dock):
+            assert dock.toggleViewAction().isEnabled()
+
+
+def test_the_window_fits_a_1280_pixel_screen_on_every_tab(qtbot, window):
+    _wait_result(qtbot, window, lambda: window.layer_panel.use_stack_preset("tinyvgg"))
+    window.start_synthetic()
+    qtbot.waitUntil(lambda: window.document.live.frame_height > 0, timeout=20_000)
+    window._show_live_status()  # the longest status line
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(20)
+        assert window.minimumSizeHint().width() <= 1280, window.tabs.tabText(i)
+    window.stop_live()

@@ -7,7 +7,15 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from explorer.core.pipeline import LayerResult, LayerSpec, Request, run_layer
+from explorer.core.display import DisplayPlanes
+from explorer.core.pipeline import (
+    LayerSpec,
+    StackComputer,
+    StackRequest,
+    StackResult,
+    StageResult,
+)
+from explorer.core.render import RenderRequest, render
 from explorer.state import Document
 from explorer.ui.panels.maps_panel import MapsPanel, reduction_text
 from explorer.ui.widgets.colormaps import (
@@ -28,19 +36,47 @@ def _picture(h: int = 40, w: int = 60) -> np.ndarray:
     return rng.integers(0, 256, (h, w, 3)).astype(np.uint8)
 
 
-def _result(doc: Document, image: np.ndarray | None = None, generation: int = 1) -> LayerResult:
+def _render(panel: MapsPanel) -> RenderRequest:
+    """What the controller would ask the render step for, for this panel now."""
+    return RenderRequest(panel.map_style(), panel.document.selected_index, panel.feature_tile(),
+                         panel.pooled_tile(), panel.strip_tiles())
+
+
+def _result(panel: MapsPanel, image: np.ndarray | None = None, generation: int = 1
+            ) -> StackResult:
+    """The document's stack on a picture, rendered for the panel as the controller would."""
     image = _picture() if image is None else image
-    return run_layer(Request(generation, image, doc.layer_spec()))
+    return StackComputer().compute(StackRequest(
+        generation, image, panel.document.stack_specs(), render=_render(panel)))
 
 
-def _synthetic(maps: np.ndarray, pooled: np.ndarray | None = None) -> LayerResult:
+def _synthetic(panel: MapsPanel, maps: np.ndarray, pooled: np.ndarray | None = None
+               ) -> StackResult:
     """A result with hand-made maps (the level and colour tests need known values)."""
     h, w, k = maps.shape
     spec = LayerSpec(weights=np.zeros((k, 1, 1, 1), np.float32), bias=np.zeros(k, np.float32),
                      pool_mode="none" if pooled is None else "max")
-    request = Request(1, np.zeros((h, w), np.uint8), spec)
     maps = maps.astype(np.float32)
-    return LayerResult(1, request, request.image, maps, maps, pooled)
+    picture = np.zeros((h, w), np.uint8)
+    stage = StageResult(0, spec, picture[:, :, None], maps, maps, pooled)
+    request = StackRequest(1, picture, (spec,))
+    return StackResult(1, request, picture, (stage,), {}, render([stage], _render(panel)))
+
+
+def _fm(result: StackResult) -> np.ndarray:
+    return result.stages[0].feature_maps
+
+
+def _pooled(result: StackResult) -> np.ndarray:
+    return result.stages[0].pooled
+
+
+def _planes(maps: list[np.ndarray], lut_signed: bool = False) -> DisplayPlanes:
+    from explorer.core.levels import colorize
+    from explorer.ui.widgets.colormaps import lookup_table
+
+    rgb = [colorize(m, (0.0, 1.0), lookup_table(lut_signed)) for m in maps]
+    return DisplayPlanes(1, maps[0].shape, list(maps), rgb)
 
 
 @pytest.fixture
@@ -64,21 +100,21 @@ def _levels(panel: MapsPanel, k: int) -> tuple[float, float]:
 
 def test_one_titled_tile_per_filter(panel):
     doc = panel.document
-    result = _result(doc)
+    result = _result(panel)
     panel.show_result(result)
-    h, w, k = result.feature_maps.shape
+    h, w, k = _fm(result).shape
     assert panel.feature_grid.tile_count == k == doc.layer.n_filters
     assert panel.feature_grid.titles() == [f"{n} · {h}×{w}" for n in doc.filters.names()]
-    ph, pw = result.pooled.shape[:2]
+    ph, pw = _pooled(result).shape[:2]
     assert panel.pooled_grid.titles() == [f"{n} · {ph}×{pw}" for n in doc.filters.names()]
 
 
 def test_relayout_when_the_filter_count_changes(panel, qtbot):
     doc = panel.document
-    panel.show_result(_result(doc))
+    panel.show_result(_result(panel))
     assert panel.feature_grid.tile_count == 4
     doc.layer.n_filters = 9
-    panel.show_result(_result(doc, generation=2))
+    panel.show_result(_result(panel, generation=2))
     grid = panel.feature_grid
     assert grid.tile_count == 9
     assert len(grid.titles()) == 9 and all(grid.titles())
@@ -87,7 +123,7 @@ def test_relayout_when_the_filter_count_changes(panel, qtbot):
     assert len(cells) == 9
     assert 1 <= grid.columns <= 9
     doc.layer.n_filters = 2
-    panel.show_result(_result(doc, generation=3))
+    panel.show_result(_result(panel, generation=3))
     assert grid.tile_count == 2
 
 
@@ -108,7 +144,8 @@ def test_resizing_relays_out(qtbot):
     grid.resize(1400, 250)
     grid.show()
     planes = [np.zeros((50, 50), np.float32)] * 8
-    grid.set_maps(planes, [f"map {k}" for k in range(8)], np.tile([0.0, 1.0], (8, 1)), False)
+    grid.set_maps(_planes(planes), [f"map {k}" for k in range(8)], np.tile([0.0, 1.0], (8, 1)),
+                  False)
     assert grid.columns == 8
     grid.resize(250, 1400)
     qtbot.waitUntil(lambda: grid.columns == 1)
@@ -126,7 +163,7 @@ def test_titles_fit_narrow_tiles(qtbot):
     grid.resize(300, 200)
     grid.show()
     planes = [np.zeros((427, 640), np.float32)] * 2
-    grid.set_maps(planes, long, np.tile([0.0, 1.0], (2, 1)), False)
+    grid.set_maps(_planes(planes), long, np.tile([0.0, 1.0], (2, 1)), False)
     qtbot.waitUntil(lambda: grid.shown_titles() != long)
     assert grid.titles() == long  # the full titles stay known (tooltips, tests)
 
@@ -146,7 +183,7 @@ def test_signed_maps_get_a_diverging_colormap_and_symmetric_levels(panel):
     maps = np.zeros((8, 8, 2), np.float32)
     maps[0, 0, 0], maps[1, 1, 0] = -3.0, 1.0
     maps[2, 2, 1] = 5.0
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     assert _lut_of(panel, 0) == _lut_of(panel, 1) == DIVERGING
     assert _levels(panel, 0) == (-3.0, 3.0)
     assert _levels(panel, 1) == (-5.0, 5.0)
@@ -155,7 +192,7 @@ def test_signed_maps_get_a_diverging_colormap_and_symmetric_levels(panel):
 def test_non_negative_maps_get_a_sequential_colormap(panel):
     maps = np.zeros((8, 8, 2), np.float32)
     maps[0, 0, 0], maps[3, 3, 1] = 2.0, 6.0
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     assert _lut_of(panel, 0) == _lut_of(panel, 1) == SEQUENTIAL
     assert _levels(panel, 0) == (0.0, 2.0)
     assert _levels(panel, 1) == (0.0, 6.0)
@@ -164,10 +201,10 @@ def test_non_negative_maps_get_a_sequential_colormap(panel):
 def test_relu_result_is_sequential_identity_is_diverging(panel):
     doc = panel.document
     doc.filters.set_filter(0, np.array([[1, 0, -1]] * 3, np.float32))
-    panel.show_result(_result(doc))
+    panel.show_result(_result(panel))
     assert _lut_of(panel, 0) == SEQUENTIAL
     doc.layer.activation = "identity"
-    panel.show_result(_result(doc, generation=2))
+    panel.show_result(_result(panel, generation=2))
     assert _lut_of(panel, 0) == DIVERGING
 
 
@@ -177,15 +214,17 @@ def test_level_modes(panel):
     maps[:, :, 0] = np.linspace(0, 2, 100).reshape(10, 10)
     maps[:, :, 1] = np.linspace(0, 8, 100).reshape(10, 10)
     maps[:, :, 2] = np.linspace(0, 4, 100).reshape(10, 10)
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     assert [_levels(panel, k) for k in range(3)] == [(0, 2), (0, 8), (0, 4)]
-    doc.display.levels = "shared"
+    doc.display.levels = "shared"  # a new request: the render step takes the new levels
+    panel.show_result(_synthetic(panel, maps))
     assert [_levels(panel, k) for k in range(3)] == [(0, 8)] * 3
     doc.display.fixed_limit = 3.0
     doc.display.levels = "fixed"
+    panel.show_result(_synthetic(panel, maps))
     assert [_levels(panel, k) for k in range(3)] == [(0, 3)] * 3
     maps[0, 0, 2] = -1.0  # now signed: fixed levels become ±limit
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     assert [_levels(panel, k) for k in range(3)] == [(-3, 3)] * 3
     assert tuple(panel.feature_grid.colorbar().levels()) == (-3.0, 3.0)
 
@@ -209,7 +248,7 @@ def test_clipped_share_of_a_known_map(panel):
     maps = np.arange(100, dtype=np.float32).reshape(10, 10, 1)  # 0..99
     doc.display.fixed_limit = 89.5  # 90..99 are clipped: 10 of 100 values
     doc.display.levels = "fixed"
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     assert panel.map_levels.clipped == pytest.approx(0.10)
     assert panel.clipped_label.text() == "10.0 % clipped"
     assert not panel.clipped_label.isHidden()
@@ -217,20 +256,20 @@ def test_clipped_share_of_a_known_map(panel):
     expected = np.count_nonzero(np.abs(signed) > 7.0) / signed.size
     assert clipped_share([signed[:, :, 0]], 7.0) == pytest.approx(expected)
     doc.display.levels = "per_map"
-    assert panel.clipped_label.isHidden()
+    assert panel.clipped_label.isHidden()  # at once: the label says what the mode is
 
 
 def test_levels_ignore_a_few_outliers(panel):
     rng = np.random.default_rng(4)
     maps = np.abs(rng.normal(size=(50, 60, 1))).astype(np.float32)
     maps[7, 9, 0] = 1000.0  # one hot pixel must not leave the rest of the map black
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     expected = np.percentile(maps, LEVEL_PERCENTILE, method="higher")
     assert _levels(panel, 0) == pytest.approx((0.0, float(expected)))
     assert _levels(panel, 0)[1] < 10
     signed = maps.copy()
     signed[0, 0, 0] = -5.0
-    panel.show_result(_synthetic(signed))
+    panel.show_result(_synthetic(panel, signed))
     high = np.percentile(np.abs(signed), LEVEL_PERCENTILE, method="higher")
     assert _levels(panel, 0) == pytest.approx((-float(high), float(high)))
 
@@ -244,9 +283,9 @@ def test_flat_maps_still_get_a_colour_scale():
 
 def test_large_maps_are_shrunk_for_display(panel, qtbot):
     maps = np.random.default_rng(1).normal(size=(900, 1200, 2)).astype(np.float32)
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     qtbot.wait(10)  # let the layout settle, then show again with real tile sizes
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     shown = panel.feature_grid.shown_plane(0)
     assert panel.feature_grid.image_item(0).image.shape == (*shown.shape, 3)  # coloured RGB
     factor = 900 // shown.shape[0]
@@ -266,13 +305,13 @@ def test_large_maps_are_shrunk_for_display(panel, qtbot):
 
 def test_pooled_grid_hidden_without_pooling(panel):
     doc = panel.document
-    panel.show_result(_result(doc))
+    panel.show_result(_result(panel))
     assert not panel.pooled_box.isHidden()
     doc.layer.pool_mode = "none"
-    panel.show_result(_result(doc, generation=2))
+    panel.show_result(_result(panel, generation=2))
     assert panel.pooled_box.isHidden()
     doc.layer.pool_mode = "avg"
-    panel.show_result(_result(doc, generation=3))
+    panel.show_result(_result(panel, generation=3))
     assert not panel.pooled_box.isHidden()
     doc.display.show_pooled = False
     assert panel.pooled_box.isHidden() and not panel.pooled_check.isChecked()
@@ -281,8 +320,7 @@ def test_pooled_grid_hidden_without_pooling(panel):
 def test_reduction_text(panel):
     assert reduction_text((240, 320), (120, 160)) == "240×320 → 120×160, 4× fewer values"
     assert reduction_text((7, 7), (3, 3)) == "7×7 → 3×3, 5.44× fewer values"
-    doc = panel.document
-    panel.show_result(_result(doc, _picture(40, 60)))
+    panel.show_result(_result(panel, _picture(40, 60)))
     assert panel.pooled_caption.text() == (
         "Max pooling 2×2, stride 2: 40×60 → 20×30, 4× fewer values")
 
@@ -293,17 +331,17 @@ def test_hover_feature_pixel_explains_the_value(panel):
     doc = panel.document
     doc.layer.activation = "identity"
     doc.filters.set_bias(1, 2.5)
-    result = _result(doc)
+    result = _result(panel)
     panel.show_result(result)
     k, row, col = 1, 7, 11
     panel.hover_feature(k, row, col)
     ex = panel.readout.explanation
-    expected = result.feature_maps[row, col, k]
+    expected = _fm(result)[row, col, k]
     assert ex.value == pytest.approx(float(expected), rel=1e-5, abs=1e-3)
     assert format_value(ex.value) in panel.readout.headline.text()
     # "same" padding, stride 1, 3×3: the window is rows row-1..row+1, cols col-1..col+1
     assert panel.input_view.field_extent() == (row - 1, row + 2, col - 1, col + 2)
-    window = result.image[row - 1:row + 2, col - 1:col + 2].astype(np.float32)
+    window = result.picture[row - 1:row + 2, col - 1:col + 2].astype(np.float32)
     kernel = doc.filters.weights()[k]
     for c in range(3):
         np.testing.assert_array_equal(panel.readout.matrix("window", c).values(),
@@ -318,13 +356,12 @@ def test_hover_feature_pixel_explains_the_value(panel):
 
 
 def test_hover_readout_names_the_activation(panel):
-    doc = panel.document
-    result = _result(doc)
+    result = _result(panel)
     panel.show_result(result)
     panel.hover_feature(0, 3, 4)
     text = panel.readout.formula.text()
     assert "→ ReLU →" in text
-    assert text.endswith(format_value(float(result.feature_maps[3, 4, 0])))
+    assert text.endswith(format_value(float(_fm(result)[3, 4, 0])))
 
 
 def test_hover_follows_stride_dilation_and_padding(panel):
@@ -332,7 +369,7 @@ def test_hover_follows_stride_dilation_and_padding(panel):
     doc.layer.padding, doc.layer.pad_h, doc.layer.pad_w = "custom", 2, 2
     doc.layer.stride, doc.layer.dilation = 2, 2
     doc.layer.pad_mode = "reflect"
-    result = _result(doc)
+    result = _result(panel)
     panel.show_result(result)
     panel.hover_feature(2, 0, 3)
     # rows 0·2 − 2 + (0, 2, 4), cols 3·2 − 2 + (0, 2, 4)
@@ -341,31 +378,29 @@ def test_hover_follows_stride_dilation_and_padding(panel):
     assert taps == [(r, c) for r in (-2, 0, 2) for c in (4, 6, 8)]
     assert panel.input_view.padding_frame.isVisible()
     assert panel.readout.explanation.value == pytest.approx(
-        float(result.feature_maps[0, 3, 2]), rel=1e-5, abs=1e-3)
+        float(_fm(result)[0, 3, 2]), rel=1e-5, abs=1e-3)
 
 
 def test_readout_follows_the_newest_result(panel):
-    doc = panel.document
-    panel.show_result(_result(doc))
+    panel.show_result(_result(panel))
     panel.hover_feature(0, 5, 5)
     brighter = np.clip(_picture().astype(int) + 40, 0, 255).astype(np.uint8)
-    newer = _result(doc, brighter, generation=2)
+    newer = _result(panel, brighter, generation=2)
     panel.show_result(newer)
     assert panel.readout.explanation.value == pytest.approx(
-        float(newer.feature_maps[5, 5, 0]), rel=1e-5, abs=1e-3)
+        float(_fm(newer)[5, 5, 0]), rel=1e-5, abs=1e-3)
     np.testing.assert_array_equal(panel.readout.matrix("window", 0).values(),
                                   brighter[4:7, 4:7, 0].astype(np.float32))
 
 
 def test_hover_pooled_pixel_marks_the_winner(panel):
-    doc = panel.document
-    result = _result(doc)
+    result = _result(panel)
     panel.show_result(result)
     k, row, col = 2, 4, 6
     panel.hover_pooled(k, row, col)
-    window = result.feature_maps[8:10, 12:14, k]
+    window = _fm(result)[8:10, 12:14, k]
     i, j = np.unravel_index(np.argmax(window), window.shape)
-    assert panel.readout.explanation.value == float(result.pooled[row, col, k])
+    assert panel.readout.explanation.value == float(_pooled(result)[row, col, k])
     assert panel.readout.explanation.winner == (8 + i, 12 + j)
     rect = panel.feature_grid.window_rect(k)
     assert (rect.top(), rect.left(), rect.height(), rect.width()) == (8, 12, 2, 2)
@@ -382,12 +417,12 @@ def test_hover_pooled_pixel_marks_the_winner(panel):
 def test_hover_average_pooling_shows_the_mean(panel):
     doc = panel.document
     doc.layer.pool_mode = "avg"
-    result = _result(doc)
+    result = _result(panel)
     panel.show_result(result)
     panel.hover_pooled(0, 1, 1)
     ex = panel.readout.explanation
     assert ex.winner is None
-    assert ex.value == pytest.approx(float(result.pooled[1, 1, 0]), rel=1e-5)
+    assert ex.value == pytest.approx(float(_pooled(result)[1, 1, 0]), rel=1e-5)
     assert panel.readout.formula.text().startswith("mean = (")
     assert panel.readout.pooled_matrix.marked() == set()
 
@@ -420,10 +455,9 @@ def test_input_picture_in_zero_to_one_is_shown_as_a_picture(qtbot):
 
 def test_mouse_position_maps_back_to_full_resolution(panel, qtbot):
     maps = np.random.default_rng(2).normal(size=(1000, 1500, 2)).astype(np.float32)
-    result = _synthetic(maps)
-    panel.show_result(result)
-    qtbot.wait(10)
-    panel.show_result(result)
+    panel.show_result(_synthetic(panel, maps))
+    qtbot.wait(10)  # the tiles are laid out: maps rendered for their size are asked for
+    panel.show_result(_synthetic(panel, maps))
     grid = panel.feature_grid
     assert grid.shown_plane(1).shape[0] < 1000  # shown shrunk
     view = grid.view_box(1)
@@ -436,13 +470,13 @@ def test_mouse_position_maps_back_to_full_resolution(panel, qtbot):
 
 def test_clicking_a_tile_selects_the_filter(panel, qtbot):
     doc = panel.document
-    panel.show_result(_result(doc))
+    panel.show_result(_result(panel))
     grid = panel.feature_grid
     qtbot.wait(10)
     center = grid.view_box(2).sceneBoundingRect().center()
     pos = grid.mapFromScene(center)
     qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos.x(), pos.y()))
-    assert doc.display.selected_filter == 2
+    assert doc.selection.filter == 2
     assert grid._tiles[2].selected and not grid._tiles[0].selected
 
 
@@ -450,19 +484,19 @@ def test_selection_from_the_document_moves_the_highlight_and_colour_bar(panel):
     doc = panel.document
     maps = np.zeros((6, 6, 2), np.float32)
     maps[0, 0, 0], maps[0, 0, 1] = 1.0, 9.0
-    panel.show_result(_synthetic(maps))
+    panel.show_result(_synthetic(panel, maps))
     assert tuple(panel.feature_grid.colorbar().levels()) == (0.0, 1.0)
-    doc.display.selected_filter = 1
+    doc.selection.filter = 1
     assert tuple(panel.feature_grid.colorbar().levels()) == (0.0, 9.0)
     assert panel.feature_grid._tiles[1].selected
 
 
 def test_names_follow_the_filter_bank(panel):
     doc = panel.document
-    result = _result(doc)
+    result = _result(panel)
     panel.show_result(result)
     doc.filters.set_name(0, "my edge")
-    h, w = result.feature_maps.shape[:2]
+    h, w = _fm(result).shape[:2]
     assert panel.feature_grid.titles()[0] == f"my edge · {h}×{w}"
 
 
@@ -479,7 +513,7 @@ def test_grayscale_input_has_one_channel_row(panel):
     doc = panel.document
     doc.input.grayscale = True
     gray = _picture()[:, :, 0]
-    result = run_layer(Request(1, gray, doc.layer_spec()))
+    result = _result(panel, gray)
     panel.show_result(result)
     panel.hover_feature(0, 2, 2)
     assert panel.readout.explanation.window.shape == (3, 3, 1)
@@ -489,10 +523,10 @@ def test_grayscale_input_has_one_channel_row(panel):
 def test_hovered_pixel_gone_from_the_newest_result_clears_the_readout(panel):
     # the layer shrank the maps (stride 2) while a far pixel was hovered
     doc = panel.document
-    panel.show_result(_result(doc))
+    panel.show_result(_result(panel))
     panel.hover_feature(0, 39, 59)
     doc.layer.stride = 2
-    smaller = _result(doc, generation=2)
+    smaller = _result(panel, generation=2)
     panel.show_result(smaller)
     assert panel.readout.explanation is None  # the pixel no longer exists: readout cleared
     assert panel.input_view.field_extent() is None
@@ -509,3 +543,45 @@ def test_colorize_maps_levels_to_the_ends_of_the_colormap(levels):
     assert rgb.shape == (1, 5, 3) and rgb.dtype == np.uint8
     expected = [lut[0], lut[0], lut[128], lut[255], lut[255]]  # clipped beyond the levels
     np.testing.assert_array_equal(rgb[0], np.array(expected))
+
+
+# --- a stack ------------------------------------------------------------------------------
+def _stacked(panel):
+    from explorer.state.document import default_filter
+    from explorer.state.presets import build_stack
+
+    doc = panel.document
+    doc.stack.replace(build_stack("lecture_x2", 3, default_filter))
+    doc.selection.layer = 1
+    return _result(panel, _picture(48, 64))
+
+
+def test_a_deeper_unit_draws_its_receptive_field_and_its_window_on_the_maps_it_sees(panel):
+    result = _stacked(panel)
+    panel.show_result(result)
+    assert panel.shown_stage() == 1
+    panel.hover_feature(3, 5, 7)
+    ex = panel.readout.explanation
+    assert ex.window.shape == (3, 3, 4)  # the 4 maps of layer 1
+    assert ex.value == pytest.approx(float(result.stages[1].feature_maps[5, 7, 3]),
+                                     rel=1e-5, abs=1e-3)
+    # 3×3 "same" after a 3×3 conv and a 2×2 pool: 8 input pixels, units 2 apart; row 5 sees
+    # pooled rows 4–6, feature rows 8–13, picture rows 7–14
+    assert panel.input_view.field_extent() == (7, 15, 11, 19)
+    assert panel.strip._window == (0, (4, 7, 6, 9))  # the window on layer 1's output row
+    panel.hover_pooled(3, 2, 3)
+    # conv rows 4–5 → pooled rows 3–6 of layer 1 → its conv rows 6–13 → picture rows 5–14
+    assert panel.input_view.field_extent() == (5, 15, 9, 19)  # 10 px: the pooled field
+
+
+def test_the_strip_shows_every_stage_and_its_hover_explains_that_stage(panel, qtbot):
+    panel.show_result(_stacked(panel))
+    qtbot.wait(10)
+    result = _result(panel, _picture(48, 64))  # rendered for the laid-out strip
+    panel.show_result(result)
+    assert [row.index for row in panel.strip.rows] == [0, 1]
+    assert panel.strip.rows[0].lines[0].startswith("Layer 1: conv 4@3×3×3")
+    panel.hover_strip(0, 2, 3, 4)  # layer 1's pooled map 2 at (3, 4)
+    ex = panel.readout.explanation
+    assert ex.value == pytest.approx(float(result.stages[0].pooled[3, 4, 2]))
+    assert panel.input_view.field_extent() == (5, 9, 7, 11)  # 4 px, jump 2

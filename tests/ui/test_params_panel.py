@@ -13,9 +13,10 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QLabel
 
-from explorer.core.params import PRESETS, compare, format_exact, format_ratio
+from explorer.core.params import PRESETS, format_exact, format_ratio
 from explorer.state import Document
 from explorer.ui.panels.params_panel import CURRENT, CUSTOM, NumberField, ParamsPanel
+from tests.reference import pads_by_definition
 
 KINDS = ("dense", "local", "conv")
 
@@ -56,20 +57,48 @@ def shown(label) -> str:
 
 
 # --- presets ------------------------------------------------------------------------------------
+def _three(inputs: int, outputs: int, window: int, filters: int, bias: bool = True) -> dict:
+    """(parameters, multiply-accumulates) of each layer, written out from what it holds:
+    a dense layer a weight from every input value to every output (and a bias each), a locally
+    connected layer a window and a bias for every output, a convolution one window a filter."""
+    b = 1 if bias else 0
+    return {"dense": (inputs * outputs + b * outputs, inputs * outputs),
+            "local": (outputs * (window + b), outputs * window),
+            "conv": (filters * (window + b), outputs * window)}
+
+
+# Each preset's input, outputs and window, from its description (not from the code under test).
+EXPECTED = {
+    "mlp_256": {**_three(256 * 256 * 3, 256 * 256 * 2, 3 * 3 * 3, 2),  # "same": 256×256×2
+                "dense": (256 * 256 * 3 * 1000 + 1000, 256 * 256 * 3 * 1000)},  # 1000 units
+    "lecture_1000": {**_three(1000 * 1000, 1000 * 1000, 10 * 10, 1, bias=False),
+                     "dense": (10**12, 10**12)},
+    "lecture_1000_100": _three(1000 * 1000, 1000 * 1000 * 100, 10 * 10, 100, bias=False),
+    "alexnet_conv1": _three(227 * 227 * 3, 55 * 55 * 96, 11 * 11 * 3, 96),  # stride 4, valid
+    "tinyvgg_conv1": _three(64 * 64 * 3, 62 * 62 * 10, 3 * 3 * 3, 10),
+    "mnist_conv1": _three(28 * 28, 26 * 26 * 8, 3 * 3, 8),
+}
+
+
+def test_every_preset_has_its_expected_numbers():
+    assert set(EXPECTED) == set(PRESETS)
+
+
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_every_preset_shows_its_numbers(panel, key):
     panel.set_preset(key)
-    expected = PRESETS[key].counts()
+    expected = EXPECTED[key]
     assert panel.preset == key
     assert panel.preset_combo.currentData() == key
-    assert panel.counts == expected
-    values = [expected[k].params for k in KINDS]
+    assert {k: (panel.counts[k].params, panel.counts[k].macs) for k in KINDS} == \
+        {k: expected[k] for k in KINDS}
+    values = [expected[k][0] for k in KINDS]
     assert panel.chart.value_labels == [format_exact(n) for n in values]
     assert panel.chart.ratio_labels == [format_ratio(values[0], values[1]),
                                         format_ratio(values[1], values[2])]
-    for kind in KINDS:
-        assert panel.cards[kind].count.text() == format_exact(expected[kind].params)
-        assert shown(panel.cards[kind].formula) == expected[kind].formula
+    for kind, params in zip(KINDS, values, strict=True):
+        assert panel.cards[kind].count.text() == format_exact(params)
+        assert shown(panel.cards[kind].formula).split(" = ")[-1].startswith(format_exact(params))
     assert panel.note_label.text() == PRESETS[key].note
 
 
@@ -191,17 +220,31 @@ def test_log_slider_covers_the_whole_range(qtbot):
 
 # --- the live link to the explorer layer ---------------------------------------------------------
 def expected_current(h, w, c, doc) -> dict:
+    """(parameters, multiply-accumulates) of each layer for the explorer's layer on an h×w×c
+    picture: output positions counted one by one over the padding the layer's name means."""
     lay = doc.layer
-    return compare((h, w, c), (lay.kernel_h, lay.kernel_w), lay.n_filters, stride=lay.stride,
-                   padding=lay.conv_padding(), dilation=lay.dilation)
+    padding = lay.conv_padding()
+    sizes = []
+    for n, k, axis in ((h, lay.kernel_h, 0), (w, lay.kernel_w, 1)):
+        pad = padding[axis] if isinstance(padding, tuple) else padding
+        before, after = pads_by_definition(n, k, lay.stride, lay.dilation, pad)
+        span = (k - 1) * lay.dilation + 1
+        sizes.append(len(range(0, n + before + after - span + 1, lay.stride)))
+    outputs = sizes[0] * sizes[1] * lay.n_filters
+    counts = _three(h * w * c, outputs, lay.kernel_h * lay.kernel_w * c, lay.n_filters)
+    return counts
+
+
+def shown_counts(panel) -> dict:
+    return {k: (panel.counts[k].params, panel.counts[k].macs) for k in KINDS}
 
 
 def test_current_layer_follows_the_explorer(panel, document):
-    document.set_image(np.zeros((2688, 4032, 3), np.uint8), "photo")
+    document.set_still(np.zeros((2688, 4032, 3), np.uint8), "photo")
     panel.set_preset(CURRENT)
     # processing size 640: scale 640/4032, 2688 → 426.67 → 427 rows
     assert panel.setup().input_shape == (427, 640, 3)
-    assert panel.counts == expected_current(427, 640, 3, document)
+    assert shown_counts(panel) == expected_current(427, 640, 3, document)
     k = document.layer.n_filters
     assert panel.counts["conv"].params == (3 * 3 * 3 + 1) * k
 
@@ -210,30 +253,30 @@ def test_current_layer_follows_the_explorer(panel, document):
     document.layer.n_filters = 8
     assert panel.stride_field.value() == 2
     assert panel.counts["conv"].params == (5 * 3 * 3 + 1) * 8
-    assert panel.counts == expected_current(427, 640, 3, document)
+    assert shown_counts(panel) == expected_current(427, 640, 3, document)
 
     document.layer.padding = "custom"
     document.layer.pad_h, document.layer.pad_w = 2, 0
     document.layer.dilation = 2
     assert panel.padding_combo.currentText() == "custom"
     assert (panel.pad_h_spin.value(), panel.pad_w_spin.value()) == (2, 0)
-    assert panel.counts == expected_current(427, 640, 3, document)
+    assert shown_counts(panel) == expected_current(427, 640, 3, document)
 
     document.input.grayscale = True
     document.input.max_side = 320
     assert panel.setup().input_shape == (213, 320, 1)
     assert panel.counts["conv"].params == (5 * 3 * 1 + 1) * 8
-    assert panel.counts == expected_current(213, 320, 1, document)
+    assert shown_counts(panel) == expected_current(213, 320, 1, document)
 
-    document.set_image(np.zeros((100, 50), np.uint8), "small")  # never enlarged
+    document.set_still(np.zeros((100, 50), np.uint8), "small")  # never enlarged
     assert panel.setup().input_shape == (100, 50, 1)
     assert panel.preset == CURRENT
 
     document.input.grayscale = False
     document.input.max_side = 8000  # a big picture at full size is not clipped to 4096
-    document.set_image(np.broadcast_to(np.uint8(0), (4000, 6000, 3)), "big")
+    document.set_still(np.broadcast_to(np.uint8(0), (4000, 6000, 3)), "big")
     assert panel.setup().input_shape == (4000, 6000, 3)
-    assert panel.counts == expected_current(4000, 6000, 3, document)
+    assert shown_counts(panel) == expected_current(4000, 6000, 3, document)
 
 
 def test_without_a_picture_the_current_layer_assumes_640x480(panel, document):
@@ -245,22 +288,22 @@ def test_without_a_picture_the_current_layer_assumes_640x480(panel, document):
 def test_a_lecture_preset_ignores_the_explorer(panel, document):
     panel.set_preset("lecture_1000")
     document.layer.stride = 3
-    document.set_image(np.zeros((50, 50, 3), np.uint8), "x")
+    document.set_still(np.zeros((50, 50, 3), np.uint8), "x")
     assert panel.preset == "lecture_1000"
     assert params_of(panel) == [10**12, 10**8, 10**2]
 
 
 def test_cleanup_disconnects_from_the_document(qtbot, document):
-    before = [len(document.layer.events.all), len(document.input.events.all),
-              len(document.image_changed)]
+    signals = (document.stack.layer_changed, document.input.events.all,
+               document.source_changed, document.params.events.all)
+    before = [len(s) for s in signals]
     panel = ParamsPanel(document)
     qtbot.addWidget(panel)
     panel.set_preset(CURRENT)
-    assert len(document.layer.events.all) == before[0] + 1
+    assert [len(s) for s in signals] == [n + 1 for n in before]
     panel.close()  # closeEvent cleans up
     panel.cleanup()  # and a second time is harmless
-    assert [len(document.layer.events.all), len(document.input.events.all),
-            len(document.image_changed)] == before
+    assert [len(s) for s in signals] == before
     document.layer.n_filters = 9
     assert panel.filters_field.value() != 9
 
@@ -411,3 +454,22 @@ def test_nothing_is_clipped_or_overlapping_at_1280x720(compact_panel, qapp, key)
     assert not item.titleLabel.sceneBoundingRect().intersects(plot)
     axis_title = item.getAxis("left").label.boundingRect()  # drawn turned by 90°
     assert axis_title.width() <= plot.height()
+
+
+def test_current_follows_any_layer_of_the_stack_on_the_maps_it_sees(panel, document):
+    from explorer.state.document import default_filter
+    from explorer.state.presets import build_stack
+
+    document.set_still(np.zeros((480, 640, 3), np.uint8), "photo")
+    document.stack.replace(build_stack("tinyvgg", 3, default_filter))
+    panel.set_preset(CURRENT)
+    document.selection.layer = 1  # layer 2 sees layer 1's 8 pooled maps, 240×320
+    setup = panel.setup()
+    assert setup.input_shape == (240, 320, 8)
+    assert setup.filters == 16 and setup.kernel_size == (3, 3)
+    assert params_of(panel)[2] == (3 * 3 * 8 + 1) * 16
+    combo = panel.follow_combo
+    assert combo.isVisibleTo(panel) and combo.count() == 4  # the selected layer, 1, 2, 3
+    combo.setCurrentIndex(combo.findData(2))  # layer 3, whatever is selected
+    assert panel.setup().input_shape == (120, 160, 16)
+    assert document.params.stage == 2 and panel.preset == CURRENT

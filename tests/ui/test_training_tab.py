@@ -136,12 +136,24 @@ def test_the_explorer_runs_the_learned_kernels(qtbot, window, monkeypatch, small
     monkeypatch.setattr(training_panel, "load_digits", lambda: (train_set, test_set))
     window.tabs.setCurrentWidget(tab)
     train(qtbot, tab)
-    with qtbot.waitSignal(window.result_shown, timeout=TIMEOUT) as shown:
-        qtbot.mouseClick(tab.use_first_button, Qt.MouseButton.LeftButton)
+    shown = []
+    window.result_shown.connect(shown.append)
+
+    def learned_on_screen(count):
+        return bool(shown) and len(shown[-1].request.layers) == count and np.allclose(
+            shown[-1].request.layers[0].weights, tab.model.conv_weights(0))
+
+    qtbot.mouseClick(tab.use_all_button, Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is window.maps_panel
-    spec = shown.args[0].request.layer
-    np.testing.assert_allclose(spec.weights, tab.model.conv_weights(0))
-    assert shown.args[0].feature_maps.shape[2] == 8
+    qtbot.waitUntil(lambda: learned_on_screen(2), timeout=TIMEOUT)
+    stages = shown[-1].stages
+    assert [s.feature_maps.shape[2] for s in stages] == [8, 16]
+    np.testing.assert_allclose(shown[-1].request.layers[1].weights, tab.model.conv_weights(1))
+    np.testing.assert_allclose(shown[-1].request.layers[1].bias, 255 * tab.model.conv_bias(1),
+                               rtol=1e-5)
+    window.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.use_first_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: learned_on_screen(1), timeout=TIMEOUT)
 
 
 def draw(pad, strokes):

@@ -1,8 +1,9 @@
 """Frame sources: the webcam, a video file, a synthetic scene or a still, read on their own thread.
 
-DESIGN.md §3, step 1. A :class:`CaptureThread` owns one :class:`FrameSource`: it builds, opens,
-reads and releases it inside its own ``run()`` (capture objects are not safe to share between
-threads), and writes every picture into a one-slot :class:`LatestFrame` box. Nothing is queued:
+See docs/architecture.md, "The live path". A :class:`CaptureThread` owns one
+:class:`FrameSource`: it builds, opens, reads and releases it inside its own ``run()`` (capture
+objects are not safe to share between threads), and writes every picture into a one-slot
+:class:`LatestFrame` box. Nothing is queued:
 a slow consumer sees the newest frame, and the box counts the frames it never saw.
 
 Every picture that leaves this package is RGB uint8 of shape (H, W, 3), C-contiguous and

@@ -27,8 +27,9 @@ class CaptureThread(threading.Thread):
 
     Faults: ``max_failures`` failed reads in a row, or failures with no picture for
     ``stall_timeout`` seconds, end the thread with ``on_error(SourceError)``; so does a failed
-    open. The end of a non-looping stream ends it with ``on_end()``. Both callbacks run on
-    this thread: a GUI must hand them over to its own thread (e.g. by emitting a Qt signal).
+    open. The end of a non-looping stream ends it with ``on_end()``. ``on_frame()`` is called
+    after each new picture is in the box. The callbacks run on this thread: a GUI must hand
+    them over to its own thread (e.g. by emitting a Qt signal).
     After ``stop`` no error is reported (``last_error`` still records it).
 
     ``stop`` never hangs: it joins with a timeout. A driver call that blocks forever keeps the
@@ -45,6 +46,7 @@ class CaptureThread(threading.Thread):
         on_error: Callable[[SourceError], object] | None = None,
         on_end: Callable[[], object] | None = None,
         paced: bool = True,
+        on_frame: Callable[[], object] | None = None,
         max_failures: int = 10,
         stall_timeout: float = 3.0,
     ) -> None:
@@ -54,7 +56,7 @@ class CaptureThread(threading.Thread):
         self._factory = source_factory
         self.box = box
         self.mirror = mirror  # read on every frame: the UI may flip it while streaming
-        self._on_error, self._on_end = on_error, on_end
+        self._on_error, self._on_end, self._on_frame = on_error, on_end, on_frame
         self._paced = paced
         self._max_failures, self._stall_timeout = max_failures, stall_timeout
         self._stop_event = threading.Event()
@@ -221,6 +223,8 @@ class CaptureThread(threading.Thread):
             image = cv2.flip(image, 1)
         now = time.perf_counter()
         self.box.put(image, timestamp=now)
+        if self._on_frame is not None:
+            self._call(self._on_frame)
         self._frames_read += 1
         self._times.append(now)
         if len(self._times) > 1:

@@ -10,6 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from explorer.core import safe_files
+from explorer.core.images import MAX_PIXELS
 from explorer.core.sources.base import DEFAULT_FPS, FrameSource, SourceError
 from explorer.core.sources.opencv import _bgr_to_rgb, _capture_fps, _quiet_opencv
 
@@ -71,16 +73,25 @@ class VideoFileSource(FrameSource):
 
     def open(self) -> None:
         self.release()
-        if not self._path.exists():
+        problem = safe_files.regular_file_problem(self._path)
+        if problem == "does not exist":
             raise self._error("the file does not exist")
-        if self._path.is_dir():
+        if problem == "is a folder, not a file":
             raise self._error("it is a folder, not a video")
+        if problem is not None:  # a pipe or a device would hang the decoder, or never end
+            raise self._error(f"it {problem}")
         cap = _open_file_capture(str(self._path))
         if cap is None and not str(self._path).isascii():
             cap = _open_file_capture(self._ascii_alias())
         if cap is None:
             raise self._error("it is not a video OpenCV can decode (or it is damaged)")
         self._cap = cap
+        width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
+        height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
+        if width * height > MAX_PIXELS:  # each frame would take gigabytes, many times a second
+            self.release()
+            raise self._error(f"its frames are {width}×{height} pixels, more than the "
+                              f"{MAX_PIXELS // 1_000_000}-megapixel limit")
         # a file can open and still hold nothing decodable: read the first picture now
         ok, bgr = cap.read()
         if not ok or bgr is None:

@@ -1,8 +1,9 @@
 """Training as a plain generator: one :class:`TrainStep` per mini-batch.
 
-Whoever iterates decides when the work happens: the UI's worker thread pauses by not asking
+Whoever iterates decides when the work happens: the Training tab's worker pauses by not asking
 for the next step and stops by closing the generator; the last step it received keeps a
-complete model (every step carries its own frozen snapshot of the weights).
+complete model (every step carries its own frozen snapshot of the weights, which also pickles,
+so the steps can come from another process).
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
-"""The layer controls (left dock): input, convolution, activation, pooling, and what they give.
+"""The layer controls (left dock): the input, the stack, and the selected layer's settings.
 
-Every control writes its field of the document as soon as it changes; document events push
-values back into the widgets with their signals blocked, so there is no feedback loop and a
-"Reset to defaults" (or a loaded settings file) shows up here without any extra call.
-Below the controls, the output-size formula is worked out with the current numbers, and the
-parameter box compares this layer with a dense and a locally connected one.
+The stack group lists every conv → activation → pool block with its output size, receptive
+field and parameters; blocks are added, removed and moved there, and clicking one selects it.
+The controls below edit the selected block. Every control writes its field of the document as
+soon as it changes; document events push values back into the widgets with their signals
+blocked, so there is no feedback loop and a "Reset to defaults" (or an opened session) shows
+up here without any extra call. Below the controls, the output-size formula is worked out
+with the selected layer's own input size, and the parameter box compares it with a dense and
+a locally connected layer.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -28,13 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import activations, formulas, shapes
-from explorer.state import ACTIVATIONS, MAX_FILTERS, MAX_KERNEL, PAD_MODES, Document
+from explorer.core.stack_info import StageInfo, stage_infos
+from explorer.state import ACTIVATIONS, MAX_LAYERS, PAD_MODES, Document, int_range
+from explorer.state.document import default_filter
+from explorer.state.presets import STACK_PRESETS, build_stack
 from explorer.ui.widgets.formula_label import FormulaLabel
 from explorer.ui.widgets.parameter_box import ParameterBox
+from explorer.ui.widgets.stack_table import StackTable
 
 SIZE_CHOICES = (160, 240, 320, 480, 640, 960, 1280)
 # Until a picture arrives, the formulas use a webcam's 4:3 frame.
 ASSUMED_FRAME = (480, 640)
+AS_SHOWN = -1  # the live size choice "compute at the size the input is shown"
 
 PADDING_CHOICES = (
     ("valid", "valid (no padding)", "No padding: the window stays inside the picture and the "
@@ -63,9 +72,14 @@ OPERATION_CHOICES = (
 )
 
 
-def _spin(minimum: int, maximum: int, tip: str) -> QSpinBox:
+def _spin(field: str, tip: str) -> QSpinBox:
+    """A spin box for a layer setting, with the document's own range for it."""
+    minimum, maximum = int_range(field)
     spin = QSpinBox(minimum=minimum, maximum=maximum, toolTip=tip)
     spin.setAccelerated(True)
+    # commit on Enter, focus-out or an arrow step: typing "16" must not pass through 1 filter
+    # (and cut the others) on the way
+    spin.setKeyboardTracking(False)
     return spin
 
 
@@ -126,17 +140,21 @@ def _form(group: QGroupBox) -> QFormLayout:
 
 
 class LayerPanel(QWidget):
-    """Controls for one convolution layer, with its live output-size formula and parameters."""
+    """The stack, and controls for its selected layer with their output-size formulas."""
+
+    message = Signal(str)  # a sentence for the status bar
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self._writing_kernel = False
+        self._infos: list[StageInfo] = []
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(4, 4, 4, 4)
         column.setSpacing(6)
         column.addWidget(self._build_input())
+        column.addWidget(self._build_stack())
         column.addWidget(self._build_convolution())
         column.addWidget(self._build_pooling())
         column.addWidget(self._build_output_size())
@@ -155,9 +173,15 @@ class LayerPanel(QWidget):
 
         self.square_check.setChecked(document.layer.kernel_h == document.layer.kernel_w)
         self._connect_widgets()
-        document.layer.events.connect(self._on_layer_changed)
-        document.input.events.connect(self._on_input_changed)
-        document.image_changed.connect(self._on_image_changed)
+        self._links = [
+            (document.stack.layer_changed, self._on_layer_changed),
+            (document.stack.changed, self._on_stack_changed),
+            (document.selection.events.layer, self._on_selection_changed),
+            (document.input.events.all, self._on_input_changed),
+            (document.source_changed, self._on_input_changed),
+        ]
+        for signal, slot in self._links:
+            signal.connect(slot)
         self._sync_input()
         self._sync_layer()
 
@@ -171,10 +195,9 @@ class LayerPanel(QWidget):
 
     def cleanup(self) -> None:
         """Stop listening to the document (the window calls this when it closes)."""
-        doc = self.document
-        doc.layer.events.disconnect(self._on_layer_changed)
-        doc.input.events.disconnect(self._on_input_changed)
-        doc.image_changed.disconnect(self._on_image_changed)
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
     # --- construction --------------------------------------------------------------------
     def _build_input(self) -> QGroupBox:
@@ -194,16 +217,46 @@ class LayerPanel(QWidget):
         form.addRow("Size", _row(self.size_combo, self.size_label))
         return group
 
+    def _build_stack(self) -> QGroupBox:
+        group = QGroupBox("Stack of layers")
+        group.setToolTip("conv → activation → pool blocks, each one fed by the one above")
+        column = QVBoxLayout(group)
+        column.setContentsMargins(6, 4, 6, 6)
+        column.setSpacing(4)
+        self.stack_preset_combo = QComboBox(toolTip="Start from a ready-made stack")
+        self.stack_preset_combo.addItem("Start from…", None)
+        for preset in STACK_PRESETS.values():
+            self.stack_preset_combo.addItem(preset.label, preset.key)
+            self.stack_preset_combo.setItemData(self.stack_preset_combo.count() - 1,
+                                                preset.description,
+                                                Qt.ItemDataRole.ToolTipRole)
+        column.addWidget(self.stack_preset_combo)
+        self.stack_table = StackTable()
+        column.addWidget(self.stack_table)
+        self.add_button = QPushButton("+ Add", toolTip="Add a block after the selected one "
+                                      "(its settings copied, random kernels)")
+        self.remove_button = QPushButton("− Remove", toolTip="Remove the selected block")
+        self.up_button = QPushButton("↑", toolTip="Move the selected block up")
+        self.down_button = QPushButton("↓", toolTip="Move the selected block down")
+        for button in (self.up_button, self.down_button):
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance("↑") + 24)
+        column.addWidget(_row(self.add_button, self.remove_button, self.up_button,
+                              self.down_button))
+        self.stack_total = _note("")
+        column.addWidget(self.stack_total)
+        return group
+
     def _build_convolution(self) -> QGroupBox:
         group = QGroupBox("Convolution")
+        self.convolution_group = group
         form = _form(group)
-        self.filters_spin = _spin(1, MAX_FILTERS, "How many filters the layer has: each one "
+        self.filters_spin = _spin("n_filters", "How many filters the layer has: each one "
                                   "slides its own kernel and makes its own feature map.")
         form.addRow("Filters", _row(self.filters_spin))
 
-        self.kernel_h_spin = _spin(1, MAX_KERNEL, "Kernel height: the rows of the window "
+        self.kernel_h_spin = _spin("kernel_h", "Kernel height: the rows of the window "
                                    "each output looks at.")
-        self.kernel_w_spin = _spin(1, MAX_KERNEL, "Kernel width: the columns of the window "
+        self.kernel_w_spin = _spin("kernel_w", "Kernel width: the columns of the window "
                                    "each output looks at.")
         self.square_check = QCheckBox("square", toolTip="Keep the kernel square: changing one "
                                       "side changes the other.")
@@ -215,18 +268,18 @@ class LayerPanel(QWidget):
         self.padding_combo = _combo(PADDING_CHOICES, "Padding adds a border around the "
                                     "picture so the window can also sit on the edges.")
         form.addRow("Padding", self.padding_combo)
-        self.pad_h_spin = _spin(0, 64, "Rows of padding added above and below the picture.")
-        self.pad_w_spin = _spin(0, 64, "Columns of padding added left and right.")
+        self.pad_h_spin = _spin("pad_h", "Rows of padding added above and below the picture.")
+        self.pad_w_spin = _spin("pad_w", "Columns of padding added left and right.")
         form.addRow("Pad h × w", _row(self.pad_h_spin, QLabel("×"), self.pad_w_spin))
         self.pad_mode_combo = _combo(
             tuple((m, m, PAD_MODE_TIPS.get(m, "")) for m in PAD_MODES),
             "What the padded border is filled with.")
         form.addRow("Pad with", self.pad_mode_combo)
 
-        self.stride_spin = _spin(1, 16, "Stride: how far the window moves between outputs. "
+        self.stride_spin = _spin("stride", "Stride: how far the window moves between outputs. "
                                  "Stride 2 halves the feature map.")
-        self.dilation_spin = _spin(1, 8, "Dilation: the gap between kernel taps. A k×k kernel "
-                                   "then spans d·(k−1)+1 pixels with the same k×k weights.")
+        self.dilation_spin = _spin("dilation", "Dilation: the gap between kernel taps. A k×k "
+                                   "kernel then spans d·(k−1)+1 pixels with the same k×k weights.")
         form.addRow("Stride", _row(self.stride_spin, QLabel("Dilation"), self.dilation_spin))
 
         self.operation_combo = _combo(OPERATION_CHOICES, "Cross-correlation or true "
@@ -247,8 +300,9 @@ class LayerPanel(QWidget):
         self.pool_combo = _combo(POOL_CHOICES, "Pooling shrinks each feature map by "
                                  "summarising every window in one value.")
         form.addRow("Pooling", self.pool_combo)
-        self.pool_size_spin = _spin(1, 8, "Side of each pooling window.")
-        self.pool_stride_spin = _spin(1, 8, "How far the pooling window moves between outputs.")
+        self.pool_size_spin = _spin("pool_size", "Side of each pooling window.")
+        self.pool_stride_spin = _spin("pool_stride", "How far the pooling window moves between "
+                                      "outputs.")
         form.addRow("Size", _row(self.pool_size_spin, QLabel("Stride"), self.pool_stride_spin))
         return group
 
@@ -273,6 +327,12 @@ class LayerPanel(QWidget):
         return group
 
     def _connect_widgets(self) -> None:
+        self.stack_preset_combo.activated.connect(self._on_stack_preset_chosen)
+        self.stack_table.layer_chosen.connect(self._on_layer_chosen)
+        self.add_button.clicked.connect(self.add_layer)
+        self.remove_button.clicked.connect(self.remove_layer)
+        self.up_button.clicked.connect(lambda: self.move_layer(-1))
+        self.down_button.clicked.connect(lambda: self.move_layer(1))
         self.channels_combo.currentIndexChanged.connect(self._on_channels_chosen)
         self.size_combo.activated.connect(self._on_size_chosen)
         self.kernel_h_spin.valueChanged.connect(self._on_kernel_h_changed)
@@ -324,27 +384,106 @@ class LayerPanel(QWidget):
             self._writing_kernel = False
         self._sync_layer()
 
+    # --- the stack ---------------------------------------------------------------------------
+    def add_layer(self) -> None:
+        """A new block after the selected one, which it then selects."""
+        doc = self.document
+        index = doc.selected_index + 1
+        try:
+            doc.stack.insert(index)
+        except ValueError as exc:
+            self.message.emit(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        doc.selection.layer = index
+
+    def remove_layer(self) -> None:
+        doc = self.document
+        index = doc.selected_index
+        try:
+            doc.stack.remove(index)
+        except ValueError as exc:
+            self.message.emit(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        doc.selection.layer = max(0, index - 1)
+
+    def move_layer(self, step: int) -> None:
+        doc = self.document
+        index = doc.selected_index
+        to = index + step
+        if not 0 <= to < len(doc.stack):
+            return
+        doc.stack.move(index, to)
+        doc.selection.layer = to
+
+    def use_stack_preset(self, key: str) -> None:
+        doc = self.document
+        doc.stack.replace(build_stack(key, doc.channels, default_filter))
+        doc.selection.layer = 0
+        doc.selection.filter = 0
+
+    def _on_stack_preset_chosen(self, index: int) -> None:
+        key = self.stack_preset_combo.itemData(index)
+        with QSignalBlocker(self.stack_preset_combo):
+            self.stack_preset_combo.setCurrentIndex(0)
+        if key is not None:
+            self.use_stack_preset(key)
+            self.message.emit(f"The stack is now: {STACK_PRESETS[key].label}")
+
+    def _on_layer_chosen(self, index: int) -> None:
+        if index != self.document.selected_index:
+            self.document.selection.layer = index
+
     def _on_channels_chosen(self, index: int) -> None:
         self.document.input.grayscale = bool(self.channels_combo.itemData(index))
 
     def _on_size_chosen(self, index: int) -> None:
         side = self.size_combo.itemData(index)
-        if side is not None:
-            self.document.input.max_side = int(side)
+        inp = self.document.input
+        if self.document.live.active:
+            if side == AS_SHOWN:
+                inp.fit_live = True
+            elif side is not None:
+                inp.fit_live = False
+                inp.live_side = int(side)
+        elif side is not None:
+            inp.max_side = int(side)
 
     # --- document → widgets --------------------------------------------------------------
-    def _on_layer_changed(self, *_: object) -> None:
-        if not self._writing_kernel:
+    def _on_layer_changed(self, index: int, name: str) -> None:
+        if index == self.document.selected_index and not self._writing_kernel:
             self._sync_layer()
+        else:  # an earlier layer can change the selected one's input size
+            self._update_results()
+
+    def _on_stack_changed(self) -> None:
+        self._sync_square()
+        self._sync_layer()
+
+    def _sync_square(self) -> None:
+        # another layer or a new stack (a preset, a session, Reset, Undo): "square" shows
+        # whether its kernels are square
+        with QSignalBlocker(self.square_check):
+            lay = self.document.layer
+            self.square_check.setChecked(lay.kernel_h == lay.kernel_w)
+
+    def _on_selection_changed(self, *_: object) -> None:
+        self._sync_square()
+        self._sync_layer()
 
     def _on_input_changed(self, *_: object) -> None:
         self._sync_input()
 
-    def _on_image_changed(self) -> None:
-        self._sync_input()
-
     def _sync_layer(self) -> None:
-        lay = self.document.layer
+        doc = self.document
+        lay = doc.layer
+        index = doc.selected_index
+        count = len(doc.stack)
+        self.convolution_group.setTitle(
+            "Convolution" if count == 1 else f"Layer {index + 1} of {count}: convolution")
+        self.remove_button.setEnabled(count > 1)
+        self.add_button.setEnabled(count < MAX_LAYERS)
+        self.up_button.setEnabled(index > 0)
+        self.down_button.setEnabled(index < count - 1)
         _show(self.filters_spin, lay.n_filters)
         _show(self.kernel_h_spin, lay.kernel_h)
         _show(self.kernel_w_spin, lay.kernel_w)
@@ -376,17 +515,29 @@ class LayerPanel(QWidget):
         self._update_results()
 
     def _picture_size(self) -> tuple[int, int] | None:
-        image = self.document.image
-        return None if image is None else (int(image.shape[0]), int(image.shape[1]))
+        return self.document.source_shape()
 
     def _fill_size_combo(self) -> None:
-        """Offer the sizes below the picture's own, then "full size"; mark the current one."""
-        side = self.document.input.max_side
+        """Offer the sizes below the picture's own, then "full size"; mark the current one.
+
+        Live frames have their own size: "as shown" computes them at the size the input is
+        shown, and a choice made live never changes the still picture's size.
+        """
+        doc = self.document
+        live = doc.live.active
+        side = doc.processing_side()
         picture = self._picture_size()
         longest = max(picture) if picture else None
         combo = self.size_combo
         with QSignalBlocker(combo):
             combo.clear()
+            if live:
+                combo.addItem("as shown", AS_SHOWN)  # the size is in the label beside it
+                combo.setItemData(0, "Compute live frames at the size the input is shown "
+                                  f"({side} px on the longer side now)",
+                                  Qt.ItemDataRole.ToolTipRole)
+                if doc.input.fit_live:
+                    combo.setCurrentIndex(0)
             choices = [s for s in SIZE_CHOICES if longest is None or s < longest]
             full = longest is not None and side >= longest
             if not full and side not in choices:
@@ -398,14 +549,38 @@ class LayerPanel(QWidget):
                 model = combo.model()
                 if isinstance(model, QStandardItemModel):
                     model.item(combo.count() - 1).setEnabled(False)
-            combo.setCurrentIndex(combo.count() - 1 if full else combo.findData(side))
+            if not (live and doc.input.fit_live):
+                combo.setCurrentIndex(combo.count() - 1 if full else combo.findData(side))
 
     def _processing_size(self) -> tuple[int, int]:
-        picture = self._picture_size() or ASSUMED_FRAME
-        return formulas.processing_size(*picture, self.document.input.max_side)
+        return self.document.processing_shape()
+
+    def _layer_input(self) -> tuple[int, int, int]:
+        """(rows, cols, maps) the selected layer sees: the picture, or the previous output."""
+        index = self.document.selected_index
+        if 0 < index < len(self._infos):
+            shape = self._infos[index].input_shape
+            if self._infos[index - 1].output_shape is not None:
+                return shape
+        h, w = self._processing_size()
+        return h, w, self.document.channels
+
+    def _update_stack(self) -> None:
+        doc = self.document
+        specs = doc.stack_specs()
+        h, w = self._processing_size()
+        self._infos = stage_infos(specs, (h, w), doc.channels)
+        self.stack_table.show_stack(specs, self._infos, doc.selected_index)
+        total = sum(i.params for i in self._infos)
+        macs = sum(i.macs for i in self._infos)
+        count = len(specs)
+        self.stack_total.setText(
+            f"{count} layer{'s' if count > 1 else ''}: {formulas.short_count(total)} "
+            f"parameters, {formulas.short_count(macs)} multiply-accumulates a picture")
 
     def _update_results(self) -> None:
-        """Rework the size caption, the formulas and the parameter counts."""
+        """Rework the stack table, the size caption, the formulas and the parameter counts."""
+        self._update_stack()
         h, w = self._processing_size()
         picture = self._picture_size()
         if picture is None:
@@ -417,11 +592,13 @@ class LayerPanel(QWidget):
             self.size_label.setToolTip(f"The picture is {formulas.size_text(*picture)}; the "
                                        f"layer sees it at {formulas.size_text(h, w)}.")
         lay = self.document.layer
-        channels = self.document.channels
-        self.kernel_note.setText(
-            f"each filter: {lay.kernel_h}×{lay.kernel_w}×{channels} weights + 1 bias = "
-            f"{lay.kernel_h * lay.kernel_w * channels + 1}"
-        )
+        index = self.document.selected_index
+        h, w, channels = self._layer_input()
+        note = (f"each filter: {lay.kernel_h}×{lay.kernel_w}×{channels} weights + 1 bias = "
+                f"{lay.kernel_h * lay.kernel_w * channels + 1}")
+        if index > 0:
+            note = (f"input: the {channels} maps of layer {index} ({h}×{w}); " + note)
+        self.kernel_note.setText(note)
         out_h = _show_conv(self.conv_height, "H′", "height", h, lay.kernel_h, lay.stride,
                            lay.pad_h, lay.padding, lay.dilation)
         out_w = _show_conv(self.conv_width, "W′", "width", w, lay.kernel_w, lay.stride,

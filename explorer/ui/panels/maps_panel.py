@@ -1,17 +1,21 @@
-"""The explorer's centre: input picture, feature maps, pooled maps and the hover readout.
+"""The explorer's centre: the input picture, every stage's maps, the selected stage large.
 
-The panel shows results it is handed (``show_result``); it never computes the layer. Hovering
-a feature-map pixel draws its receptive field on the input and explains the dot product behind
-it; hovering a pooled pixel draws its window on the feature map. Colour settings and the
-selected filter live in ``document.display``; the panel reads and writes them there.
+The panel shows results it is handed (``show_result``); it never computes the stack, and it
+never shrinks or colours maps (the render step does, on the worker). It says how large it
+shows things (``feature_tile``, ``pooled_tile``, ``strip_tiles``) and emits ``view_resized``
+when that changes, so the controller asks for maps made for the new size.
+
+Hovering a unit of any stage draws its receptive field on the input picture (its size and jump
+from :func:`explorer.core.stack_info.stage_infos`) and explains the dot product behind it over
+that stage's input maps; hovering a pooled unit draws its window on the feature map.
 """
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
+import math
+
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QButtonGroup,
@@ -26,17 +30,21 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
-from explorer.core.display import DisplayPlanes, MapStyle, shrink
-from explorer.core.levels import map_levels
-from explorer.core.pipeline import LayerResult
+from explorer.core.display import MapStyle
+from explorer.core.levels import MapLevels
+from explorer.core.pipeline import StackResult, StageResult
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
+from explorer.core.render import StageDisplay
+from explorer.core.stack_info import StageInfo, field_extent, stage_infos
 from explorer.state import LEVEL_MODES, Document
-from explorer.ui.widgets.colormaps import MapLevels, lookup_table
+from explorer.ui.widgets.colormaps import lookup_table
 from explorer.ui.widgets.input_view import InputView
+from explorer.ui.widgets.kernel_editor import display_name
 from explorer.ui.widgets.map_grid import MapGrid
 from explorer.ui.widgets.readout_view import ReadoutView, activation_label
+from explorer.ui.widgets.stage_strip import StageStrip, StripRow
 
-__all__ = ["MapsPanel", "reduction_text"]
+__all__ = ["MapsPanel", "reduction_text", "stage_summary"]
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
@@ -52,6 +60,7 @@ READOUT_MIN_HEIGHT = 240
 HOVER_REFRESH_MS = 100
 LEFT_MIN_WIDTH = 280
 LEFT_SHARE = 0.36  # of the panel's width for the input and readout, until the user drags
+STRIP_DEFAULT_TILE = (64, 64)
 
 
 def reduction_text(fm_shape: tuple[int, int], pooled_shape: tuple[int, int]) -> str:
@@ -61,34 +70,36 @@ def reduction_text(fm_shape: tuple[int, int], pooled_shape: tuple[int, int]) -> 
     text = f"{h}×{w} → {ph}×{pw}"
     if after == 0:
         return text
-    ratio = before / after
-    return text + f", {ratio:.3g}× fewer values"
+    return text + f", {before / after:.3g}× fewer values"
 
 
-def _planes(maps: np.ndarray) -> list[np.ndarray]:
-    """(H, W, K) maps as K C-contiguous float32 planes, without a copy when possible.
-
-    The engine lays maps out map by map, so each ``maps[:, :, k]`` is already a plane;
-    interleaved maps (built by hand) are split by OpenCV in one pass.
-    """
-    maps = np.asarray(maps, dtype=np.float32)
-    planes = [maps[:, :, k] for k in range(maps.shape[2])]
-    if all(p.flags.c_contiguous for p in planes):
-        return planes
-    if maps.shape[2] == 1 or not maps.flags.c_contiguous:
-        return [np.ascontiguousarray(p) for p in planes]
-    return list(cv2.split(maps))
+def stage_summary(spec_index: int, stage: StageResult) -> str:
+    """'conv 8@3×3×4, stride 1 → ReLU → max 2×2': one stage in the lecture's words."""
+    spec = stage.spec
+    kh, kw = spec.kernel_shape
+    text = f"conv {spec.n_filters}@{kh}×{kw}×{spec.channels}"
+    if spec.stride != (1, 1):
+        text += f", stride {spec.stride[0]}"
+    if spec.dilation != (1, 1):
+        text += f", dilation {spec.dilation[0]}"
+    if spec.activation != "identity":
+        text += f" → {activation_label(spec.activation)}"
+    if spec.pool_mode != "none":
+        text += f" → {spec.pool_mode} {spec.pool_size}×{spec.pool_size}"
+    return text
 
 
 class MapsPanel(QWidget):
-    """Input with receptive field, feature-map grid, pooled-map grid, hover readout."""
+    """Input with receptive field, stage strip, the selected stage's maps, hover readout."""
+
+    view_resized = Signal()  # tile sizes changed: the controller asks for maps that fit
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self._result: LayerResult | None = None
-        self._levels: MapLevels | None = None
-        self._hover: tuple[str, int, int, int] | None = None  # ("feature"|"pooled", k, r, c)
+        self._result: StackResult | None = None
+        self._infos: list[StageInfo] = []
+        self._hover: tuple[str, int, int, int, int] | None = None  # (kind, stage, k, r, c)
         # Live frames re-explain the hovered pixel at most ~10 times a second: repainting the
         # readout's tables costs several ms, and numbers changing faster cannot be read anyway.
         self._refresh_hover_soon = qthrottled(self._refresh_hover, timeout=HOVER_REFRESH_MS,
@@ -96,29 +107,38 @@ class MapsPanel(QWidget):
 
         self.input_view = InputView()
         self.readout = ReadoutView()
+        self.strip = StageStrip()
         self.feature_grid = MapGrid(colorbar=True)
         self.pooled_grid = MapGrid()
-        self.fm_caption = QLabel("feature maps")
-        self.pooled_caption = QLabel(wordWrap=True)
+        self.fm_caption = QLabel("feature maps", textFormat=Qt.TextFormat.PlainText,
+                                 wordWrap=True)  # never wider than the maps
+        self.pooled_caption = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._build_toolbar()
         self._build_layout()
 
         self.feature_grid.hovered.connect(self.hover_feature)
         self.pooled_grid.hovered.connect(self.hover_pooled)
+        self.strip.hovered.connect(self.hover_strip)
         self.feature_grid.clicked.connect(self._on_tile_clicked)
         self.pooled_grid.clicked.connect(self._on_tile_clicked)
+        self.strip.stage_clicked.connect(self._on_stage_clicked)
+        for widget in (self.feature_grid, self.pooled_grid, self.strip):
+            widget.resized.connect(self.view_resized)
         self._connections = [
             (document.display.events.levels, self._on_levels_changed),
             (document.display.events.fixed_limit, self._on_fixed_limit_changed),
             (document.display.events.show_pooled, self._on_show_pooled_changed),
-            (document.display.events.selected_filter, self._on_selected_filter_changed),
-            (document.filters.changed, self._on_filters_changed),
+            (document.selection.events.filter, self._on_selected_filter_changed),
+            (document.selection.events.layer, self._on_selected_layer_changed),
+            (document.stack.filters_changed, self._on_filters_changed),
+            (document.stack.changed, self._on_stack_changed),
         ]
         for signal, slot in self._connections:
             signal.connect(slot)
         self._on_levels_changed()
         self._on_fixed_limit_changed()
         self._on_show_pooled_changed()
+        self._on_stack_changed()
 
     # --- construction -------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -167,6 +187,7 @@ class MapsPanel(QWidget):
         fm_layout = QVBoxLayout(fm_box)
         fm_layout.setContentsMargins(0, 0, 0, 0)
         fm_layout.setSpacing(2)
+        fm_layout.addWidget(self.strip)
         fm_layout.addWidget(self.fm_caption)
         fm_layout.addWidget(self.feature_grid, 1)
         self.pooled_box = QWidget()
@@ -210,6 +231,7 @@ class MapsPanel(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if obj is self._left and event.type() == QEvent.Type.Resize:
             self._fit_input_height()
+            self.view_resized.emit()  # the shown input size sets the live processing size
         return super().eventFilter(obj, event)
 
     def _fit_input_height(self) -> None:
@@ -219,124 +241,170 @@ class MapsPanel(QWidget):
 
     def export_targets(self) -> dict[str, QWidget]:
         """Parts of the panel File > Export view can picture."""
-        return {"Input and receptive field": self.input_view, "Feature maps": self.feature_grid,
-                "Pooled maps": self.pooled_grid, "Hover readout": self.readout}
+        targets: dict[str, QWidget] = {"Input and receptive field": self.input_view}
+        if len(self.document.stack) > 1:
+            targets["Every stage"] = self.strip
+        targets.update({"Feature maps": self.feature_grid, "Pooled maps": self.pooled_grid,
+                        "Hover readout": self.readout})
+        return targets
 
-    # --- results ------------------------------------------------------------------------
-    @property
-    def result(self) -> LayerResult | None:
-        return self._result
-
-    @property
-    def map_levels(self) -> MapLevels | None:
-        """The levels, colormap choice and clipped share of the maps on screen."""
-        return self._levels
-
-    def show_result(self, result: LayerResult) -> None:
-        """Show a new layer result (cheap: reuses every tile; called for every live frame)."""
-        self._result = result
-        spec = result.request.layer
-        maps = result.feature_maps
-        h, w = maps.shape[:2]
-        image = result.image
-        shape_before = self.input_view.image_shape
-        self.input_view.set_image(image, layer_padding(spec, image.shape[:2]))
-        if self.input_view.image_shape != shape_before:
-            self._fit_input_height()
-        planes = _planes(maps)
-        factor, shown = self._shown(self.feature_grid, planes, result.display)
-        display = self.document.display
-        coloured = self._coloured(result, shown)
-        if coloured:  # the worker already took the levels and coloured the tiles
-            levels = result.levels
-        else:  # colour statistics from the shrunk planes: what is on screen, 4–16× cheaper
-            levels = map_levels(shown, display.levels, display.fixed_limit)
-        self._levels = levels
-        names = self._names(len(planes))
-        self.feature_grid.set_maps(planes, [f"{n} · {h}×{w}" for n in names],
-                                   levels.levels, levels.signed, shown, factor,
-                                   result.display.rgb if coloured else None)
-        self.fm_caption.setText(self._fm_caption_text(result))
-        self._update_colorbar()
-        self._update_clipped_label()
-
-        pooled = result.pooled
-        if pooled is not None and display.show_pooled:
-            ph, pw = pooled.shape[:2]
-            # pooled values lie within their feature map's range: same colours, same bar
-            pooled_planes = _planes(pooled)
-            pooled_factor, pooled_shown = self._shown(self.pooled_grid, pooled_planes,
-                                                      result.pooled_display)
-            pooled_rgb = None
-            if coloured and pooled_shown is result.pooled_display.planes:
-                pooled_rgb = result.pooled_display.rgb
-            self.pooled_grid.set_maps(pooled_planes, [f"{n} · {ph}×{pw}" for n in names],
-                                      levels.levels, levels.signed, pooled_shown, pooled_factor,
-                                      pooled_rgb)
-            self.pooled_caption.setText(
-                f"{POOL_NAMES.get(spec.pool_mode, spec.pool_mode)} {spec.pool_size}×"
-                f"{spec.pool_size}, stride {spec.pool_stride}: "
-                f"{reduction_text((h, w), (ph, pw))}")
-        self._update_pooled_visibility()
-        self.feature_grid.set_selected(self._selected())
-        self.pooled_grid.set_selected(self._selected())
-        if self._hover is not None:
-            self._refresh_hover_soon()
-
-    @staticmethod
-    def _shown(grid: MapGrid, planes: list[np.ndarray],
-               ready: DisplayPlanes | None) -> tuple[int, list[np.ndarray]]:
-        """(factor, planes) as the grid shows them: the worker's, when shrunk rightly."""
-        factor = grid.shrink_factor(planes[0].shape if planes else (0, 0))
-        if ready is not None and ready.factor == factor and len(ready.planes) == len(planes):
-            return factor, ready.planes
-        return factor, [shrink(p, factor) for p in planes]
-
-    def _coloured(self, result: LayerResult, shown: list[np.ndarray]) -> bool:
-        """Whether the worker coloured exactly these planes in the document's level mode."""
-        style = result.request.style
-        display = self.document.display
-        return (result.levels is not None and result.display is not None
-                and result.display.rgb is not None and shown is result.display.planes
-                and style is not None and style.levels == display.levels
-                and style.fixed_limit == display.fixed_limit)
-
+    # --- what the render step needs ------------------------------------------------------
     def map_style(self) -> MapStyle:
         """How the worker should colour maps for this panel now."""
         display = self.document.display
         return MapStyle(display.levels, float(display.fixed_limit), lookup_table(True),
                         lookup_table(False))
 
-    def display_tiles(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
-        """Screen pixels of a feature-map tile and a pooled tile, for the compute worker."""
-        feature, pooled = self.feature_grid.tile_pixels(), self.pooled_grid.tile_pixels()
-        if feature is None:
-            return None
-        return (feature, pooled or feature)
+    def feature_tile(self) -> tuple[int, int] | None:
+        return self.feature_grid.tile_pixels()
 
-    def _fm_caption_text(self, result: LayerResult) -> str:
-        spec = result.request.layer
+    def pooled_tile(self) -> tuple[int, int] | None:
+        if not self.document.display.show_pooled:
+            return None
+        return self.pooled_grid.tile_pixels() or self.feature_tile()
+
+    def strip_tiles(self) -> tuple[tuple[int, int], ...] | None:
+        """Tile sizes of every stage's maps in the strip; None with a single stage."""
+        if len(self.document.stack) < 2:
+            return None
+        shapes = [info.output_shape for info in self._infos]
+        if len(shapes) != len(self.document.stack) or any(s is None for s in shapes):
+            return tuple(STRIP_DEFAULT_TILE for _ in range(len(self.document.stack)))
+        return self.strip.tile_sizes(shapes)  # type: ignore[arg-type]
+
+    def shown_side(self) -> int:
+        """Device pixels of the longer side of the input picture's view."""
+        view = self.input_view
+        return max(64, int(max(view.width(), view.height()) * view.devicePixelRatioF()))
+
+    # --- results ------------------------------------------------------------------------
+    @property
+    def result(self) -> StackResult | None:
+        return self._result
+
+    @property
+    def stage_infos(self) -> list[StageInfo]:
+        return list(self._infos)
+
+    @property
+    def map_levels(self) -> MapLevels | None:
+        """The levels, colormap choice and clipped share of the large maps on screen."""
+        large = self._large()
+        return None if large is None else large.levels
+
+    def shown_stage(self) -> int | None:
+        """The stage whose maps are large on screen."""
+        large = self._large()
+        return None if large is None else large.index
+
+    def _large(self) -> StageDisplay | None:
+        result = self._result
+        if result is None or result.display is None:
+            return None
+        return result.display.large
+
+    def show_result(self, result: StackResult) -> None:
+        """Show a new stack result (cheap: reuses every tile; called for every live frame)."""
+        self._result = result
+        picture = result.picture
+        specs = [s.spec for s in result.stages]
+        channels = 1 if picture.ndim == 2 or picture.shape[2] == 1 else picture.shape[2]
+        self._infos = stage_infos(specs, picture.shape[:2], channels)
+        shape_before = self.input_view.image_shape
+        self.input_view.set_image(picture, layer_padding(specs[0], picture.shape[:2]))
+        if self.input_view.image_shape != shape_before:
+            self._fit_input_height()
+        large = self._large()
+        if large is not None:
+            self._show_large(result.stages[large.index], large)
+        self._show_strip(result)
+        self._update_pooled_visibility()
+        if self._hover is not None:
+            self._refresh_hover_soon()
+
+    def _show_large(self, stage: StageResult, large: StageDisplay) -> None:
+        h, w, k = stage.feature_maps.shape
+        names = self._names(stage.index, k)
+        levels = large.levels
+        self.feature_grid.set_maps(large.feature, [f"{n} · {h}×{w}" for n in names],
+                                   levels.levels, levels.signed)
+        self.fm_caption.setText(self._fm_caption_text(stage))
+        self._update_colorbar()
+        self._update_clipped_label()
+        if large.pooled is not None and stage.pooled is not None:
+            ph, pw = stage.pooled.shape[:2]
+            self.pooled_grid.set_maps(large.pooled, [f"{n} · {ph}×{pw}" for n in names],
+                                      levels.levels, levels.signed)
+            spec = stage.spec
+            self.pooled_caption.setText(
+                f"{POOL_NAMES.get(spec.pool_mode, spec.pool_mode)} {spec.pool_size}×"
+                f"{spec.pool_size}, stride {spec.pool_stride}: "
+                f"{reduction_text((h, w), (ph, pw))}")
+        selected = self._selected_filter()
+        self.feature_grid.set_selected(selected)
+        self.pooled_grid.set_selected(selected)
+
+    def _show_strip(self, result: StackResult) -> None:
+        shown = result.display.strip if result.display is not None else ()
+        self.strip.setVisible(bool(shown))
+        if not shown:
+            return
+        rows = []
+        for display in shown:
+            stage = result.stages[display.index]
+            info = self._infos[display.index]
+            out = stage.output
+            conv, _, rest = stage_summary(display.index, stage).partition(" → ")
+            lines = [f"Layer {display.index + 1}: {conv}",
+                     f"{'→ ' + rest + ' ' if rest else ''}→ {out.shape[0]}×{out.shape[1]}"
+                     f"×{out.shape[2]}"]
+            if info.output_field is not None:
+                fr, fc = info.output_field
+                size = f"{fr.size}" if fr.size == fc.size else f"{fr.size}×{fc.size}"
+                lines.append(f"sees {size} px, jump {fr.jump}")
+            rows.append(StripRow(display.index, tuple(lines), display.mosaic,
+                                 len(display.feature.planes), display.feature.factor,
+                                 display.feature.full_shape))
+        self.strip.set_rows(rows)
+        self.strip.set_selected(self.shown_stage() or 0)
+
+    def _fm_caption_text(self, stage: StageResult) -> str:
+        spec = stage.spec
         kh, kw = spec.kernel_shape
-        h, w = result.feature_maps.shape[:2]
-        k = result.feature_maps.shape[2]
-        return (f"{k} feature maps {h}×{w} · {kh}×{kw}×{spec.channels} kernels, "
+        h, w, k = stage.feature_maps.shape
+        where = ""
+        if self._result is not None and len(self._result.stages) > 1:
+            where = f"Layer {stage.index + 1} of {len(self._result.stages)}: "
+        return (f"{where}{k} feature maps {h}×{w} · {kh}×{kw}×{spec.channels} kernels, "
                 f"stride {spec.stride[0]}, {activation_label(spec.activation)}")
 
-    def _names(self, k: int) -> list[str]:
-        names = self.document.filters.names()
-        return names if len(names) == k else [f"filter {i}" for i in range(k)]
+    def _names(self, stage: int, k: int) -> list[str]:
+        if stage < len(self.document.stack):
+            names = self.document.stack[stage].filters.names()
+            if len(names) == k:
+                return names
+        return [f"filter {i + 1}" for i in range(k)]
 
-    def _selected(self) -> int:
-        return int(self.document.display.selected_filter)
+    def input_names(self, stage: int, channels: int) -> list[str]:
+        """The names of the maps a stage sees: R, G, B, or the previous stage's filters."""
+        if stage == 0:
+            return ["R", "G", "B"] if channels == 3 else ["gray"] * channels
+        return [display_name(n) for n in self._names(stage - 1, channels)]
+
+    def _selected_filter(self) -> int | None:
+        if self.shown_stage() != self.document.selected_index:
+            return None  # the large maps are of another stage until the next result
+        return self.document.selected_filter()
 
     def _update_colorbar(self) -> None:
-        if self._levels is None or not len(self._levels.levels):
+        levels = self.map_levels
+        if levels is None or not len(levels.levels):
             return
         mode = self.document.display.levels
-        k = min(max(self._selected(), 0), len(self._levels.levels) - 1)
-        lo, hi = self._levels.levels[k]
+        k = min(max(self._selected_filter() or 0, 0), len(levels.levels) - 1)
+        lo, hi = levels.levels[k]
         if mode == "per_map":
-            label = f"levels of {self._names(len(self._levels.levels))[k]}"
+            label = f"levels of {self._names(self.shown_stage() or 0, len(levels.levels))[k]}"
         else:
             label = "shared levels" if mode == "shared" else "fixed levels"
         self.feature_grid.set_colorbar((lo, hi), label)
@@ -344,66 +412,108 @@ class MapsPanel(QWidget):
     def _update_clipped_label(self) -> None:
         fixed = self.document.display.levels == "fixed"
         self.clipped_label.setVisible(fixed)
-        if fixed and self._clipped_text() is not None:
-            self.clipped_label.setText(self._clipped_text())
-
-    def _clipped_text(self) -> str | None:
-        if self._levels is None or self._levels.clipped is None:
-            return None
-        return f"{self._levels.clipped * 100:.1f} % clipped"
+        levels = self.map_levels
+        if fixed and levels is not None and levels.clipped is not None:
+            self.clipped_label.setText(f"{levels.clipped * 100:.1f} % clipped")
 
     def _update_pooled_visibility(self) -> None:
-        result = self._result
-        has_pooled = result is None or result.pooled is not None
+        large = self._large()
+        has_pooled = large is None or large.pooled is not None
         self.pooled_box.setVisible(bool(self.document.display.show_pooled and has_pooled))
 
     # --- hover --------------------------------------------------------------------------
+    def _stage(self, index: int | None) -> StageResult | None:
+        result = self._result
+        if result is None or index is None or not 0 <= index < len(result.stages):
+            return None
+        return result.stages[index]
+
     def hover_feature(self, k: int, row: int, col: int) -> None:
-        """Explain feature map k at (row, col) and draw its receptive field on the input."""
-        if self._result is None:
+        """Explain the large stage's feature map k at (row, col); draw its receptive field."""
+        self._explain_unit(self.shown_stage(), k, row, col)
+
+    def _explain_unit(self, index: int | None, k: int, row: int, col: int) -> None:
+        stage = self._stage(index)
+        if stage is None or index is None:
             return
         try:
-            ex = explain_pixel(self._result, k, row, col)
+            ex = explain_pixel(stage, k, row, col)
         except ValueError:
             self._clear_hover()
             return
-        self._hover = ("feature", k, row, col)
-        self.readout.show_pixel(ex, self._names(self._result.feature_maps.shape[2])[k])
-        dilated = any(d > 1 for d in self._result.request.layer.dilation)
-        self.input_view.show_field(ex.extent, rows=ex.rows if dilated else None,
-                                   cols=ex.cols if dilated else None, in_padding=ex.in_padding)
+        self._hover = ("feature", index, k, row, col)
+        channels = ex.window.shape[2]
+        self.readout.show_pixel(ex, self._names(index, stage.feature_maps.shape[2])[k],
+                                self.input_names(index, channels))
+        if index == 0:
+            dilated = any(d > 1 for d in stage.spec.dilation)
+            self.input_view.show_field(ex.extent, rows=ex.rows if dilated else None,
+                                       cols=ex.cols if dilated else None,
+                                       in_padding=ex.in_padding)
+            self.strip.clear_window()
+        else:
+            self._show_deep_field(self._infos[index].conv_field, row, col)
+            self.strip.show_window(index - 1, ex.extent)
         self.pooled_grid.clear_window()
         self.feature_grid.clear_window()
 
+    def _show_deep_field(self, field, row: int, col: int, pooled: bool = False) -> None:
+        if field is None:
+            self.input_view.clear_field()
+            return
+        r0, r1, c0, c1 = field_extent(field, row, col)
+        self.input_view.show_field((math.floor(r0), math.ceil(r1), math.floor(c0),
+                                    math.ceil(c1)), pooled=pooled, deep=not pooled)
+
     def hover_pooled(self, k: int, row: int, col: int) -> None:
         """Explain pooled map k at (row, col): its window on feature map k, and on the input."""
-        result = self._result
-        if result is None:
+        index = self.shown_stage()
+        stage = self._stage(index)
+        if stage is None or index is None:
             return
-        if result.pooled is None:
-            self._clear_hover()  # the newest layer has no pooling
+        if stage.pooled is None:
+            self._clear_hover()  # the newest stage has no pooling
             return
         try:
-            ex = explain_pooled(result.feature_maps, result.request.layer, k, row, col)
+            ex = explain_pooled(stage.feature_maps, stage.spec, k, row, col)
         except ValueError:
             self._clear_hover()
             return
-        self._hover = ("pooled", k, row, col)
-        self.readout.show_pooled(ex, self._names(result.feature_maps.shape[2])[k])
+        self._hover = ("pooled", index, k, row, col)
+        self.readout.show_pooled(ex, self._names(index, stage.feature_maps.shape[2])[k])
         marks = [ex.winner] if ex.winner is not None else []
         self.feature_grid.show_window(k, ex.extent, marks)
-        # the pooled pixel sees the union of its window's receptive fields
-        r0, r1, c0, c1 = ex.extent
-        first = explain_pixel(result, k, r0, c0).extent
-        last = explain_pixel(result, k, r1 - 1, c1 - 1).extent
-        self.input_view.show_field((first[0], last[1], first[2], last[3]), pooled=True)
+        self.strip.clear_window()
+        self._show_deep_field(self._infos[index].pooled_field, row, col, pooled=True)
+
+    def hover_strip(self, index: int, k: int, row: int, col: int) -> None:
+        """A unit of any stage's output: its receptive field, and how it was made."""
+        stage = self._stage(index)
+        if stage is None:
+            return
+        if stage.pooled is None:
+            self._explain_unit(index, k, row, col)
+            return
+        try:
+            ex = explain_pooled(stage.feature_maps, stage.spec, k, row, col)
+        except ValueError:
+            return
+        self._hover = ("strip", index, k, row, col)
+        self.readout.show_pooled(ex, self._names(index, stage.feature_maps.shape[2])[k])
+        self.feature_grid.clear_window()
+        self.strip.clear_window()
+        self._show_deep_field(self._infos[index].pooled_field, row, col, pooled=True)
 
     def _refresh_hover(self) -> None:
-        """Explain the hovered pixel again with the newest result."""
+        """Explain the hovered unit again with the newest result."""
         if self._hover is None:
             return
-        kind, k, row, col = self._hover
-        if kind == "feature":
+        kind, index, k, row, col = self._hover
+        if kind == "strip":
+            self.hover_strip(index, k, row, col)
+        elif index != self.shown_stage():
+            self._clear_hover()
+        elif kind == "feature":
             self.hover_feature(k, row, col)
         else:
             self.hover_pooled(k, row, col)
@@ -413,6 +523,7 @@ class MapsPanel(QWidget):
         self.readout.clear()
         self.input_view.clear_field()
         self.feature_grid.clear_window()
+        self.strip.clear_window()
 
     # --- document → widgets -------------------------------------------------------------
     def _on_levels_changed(self, *_: object) -> None:
@@ -421,40 +532,43 @@ class MapsPanel(QWidget):
             with QSignalBlocker(button):
                 button.setChecked(m == mode)
         self.limit_spin.setEnabled(mode == "fixed")
-        self._redisplay()
+        self._update_clipped_label()
 
     def _on_fixed_limit_changed(self, *_: object) -> None:
         with QSignalBlocker(self.limit_spin):
             self.limit_spin.setValue(float(self.document.display.fixed_limit))
-        self._redisplay()
 
     def _on_show_pooled_changed(self, *_: object) -> None:
         with QSignalBlocker(self.pooled_check):
             self.pooled_check.setChecked(bool(self.document.display.show_pooled))
-        self._redisplay()
+        self._update_pooled_visibility()
 
     def _on_selected_filter_changed(self, *_: object) -> None:
-        self.feature_grid.set_selected(self._selected())
-        self.pooled_grid.set_selected(self._selected())
+        selected = self._selected_filter()
+        self.feature_grid.set_selected(selected)
+        self.pooled_grid.set_selected(selected)
         self._update_colorbar()
 
-    def _on_filters_changed(self) -> None:
-        if self._result is None:
+    def _on_selected_layer_changed(self, *_: object) -> None:
+        self.strip.set_selected(self.document.selected_index)
+        self._on_selected_filter_changed()
+
+    def _on_stack_changed(self, *_: object) -> None:
+        if len(self.document.stack) < 2:
+            self.strip.hide()
+
+    def _on_filters_changed(self, index: int) -> None:
+        large = self._large()
+        stage = self._stage(self.shown_stage())
+        if large is None or stage is None or index != large.index:
             return
         # new names show at once; new weights arrive with the next result
-        h, w, k = self._result.feature_maps.shape
-        names = self._names(k)
+        h, w, k = stage.feature_maps.shape
+        names = self._names(index, k)
         self.feature_grid.set_titles([f"{n} · {h}×{w}" for n in names])
-        if self._result.pooled is not None:
-            ph, pw = self._result.pooled.shape[:2]
+        if stage.pooled is not None:
+            ph, pw = stage.pooled.shape[:2]
             self.pooled_grid.set_titles([f"{n} · {ph}×{pw}" for n in names])
-
-    def _redisplay(self) -> None:
-        if self._result is not None:
-            self.show_result(self._result)
-        else:
-            self._update_clipped_label()
-            self._update_pooled_visibility()
 
     # --- widgets → document -------------------------------------------------------------
     def _on_level_button(self, mode: str) -> None:
@@ -467,7 +581,13 @@ class MapsPanel(QWidget):
         self.document.display.show_pooled = bool(on)
 
     def _on_tile_clicked(self, k: int) -> None:
-        self.document.display.selected_filter = int(k)
+        index = self.shown_stage()
+        if index is not None and index != self.document.selected_index:
+            self.document.selection.layer = index
+        self.document.selection.filter = int(k)
+
+    def _on_stage_clicked(self, index: int) -> None:
+        self.document.selection.layer = int(index)
 
     def cleanup(self) -> None:
         """Disconnect from the document (the main window calls this on close)."""

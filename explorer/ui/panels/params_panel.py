@@ -5,11 +5,16 @@ The lectures' central argument made visible: on the same input, a fully connecte
 and the filters (or picks a lecture example, or follows the explorer's own layer live) and sees
 the three counts side by side, each with its formula, float32 memory and work per image, and a
 log-scale bar chart with the factor between neighbouring bars.
+
+The comparison's setup lives in the document (``document.params``), so it is saved with the
+session; the controls show it and write to it. "Current explorer layer" follows any layer of
+the stack (the selected one by default) on the picture it really sees.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
 from pathlib import Path
@@ -37,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.images import processing_size
+from explorer.core import safe_files
 from explorer.core.params import (
     PRESETS,
     LayerCounts,
@@ -49,6 +54,7 @@ from explorer.core.params import (
     format_power,
     format_ratio,
 )
+from explorer.core.stack_info import stage_infos
 from explorer.state import Document
 from explorer.ui.widgets.log_bar_chart import LogBarChart, fitting_points
 
@@ -260,13 +266,20 @@ class ParamsPanel(QWidget):
         self.document = document
         self.counts: dict[str, LayerCounts] | None = None  # None while the settings cannot work
         self.error = ""
-        self._preset = DEFAULT_PRESET
+        self._applying = False  # writing a preset into the document: not the student's edit
         self._build()
         self._connected = True
-        document.layer.events.all.connect(self._on_document_changed)
-        document.input.events.all.connect(self._on_document_changed)
-        document.image_changed.connect(self._on_document_changed)
-        self.set_preset(DEFAULT_PRESET)
+        self._links = [
+            (document.params.events.all, self._on_params_changed),
+            (document.stack.layer_changed, self._on_explorer_changed),
+            (document.stack.changed, self._on_explorer_changed),
+            (document.selection.events.layer, self._on_explorer_changed),
+            (document.input.events.all, self._on_explorer_changed),
+            (document.source_changed, self._on_explorer_changed),
+        ]
+        for signal, slot in self._links:
+            signal.connect(slot)
+        self.set_preset(document.params.preset)
 
     # --- construction --------------------------------------------------------------------
     def _build(self) -> None:
@@ -362,10 +375,14 @@ class ParamsPanel(QWidget):
         self.controls_button = QToolButton(checkable=True, checked=True)
         self.controls_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.controls_button.toggled.connect(self.set_controls_visible)
+        self.follow_combo = QComboBox(toolTip="Which layer of the explorer's stack to count")
+        self.follow_combo.currentIndexChanged.connect(self._on_follow_chosen)
+        self.follow_combo.hide()
         example_row = QHBoxLayout()
         example_row.addWidget(self.controls_button)
         example_row.addWidget(QLabel("Example"))
         example_row.addWidget(self.preset_combo, 1)
+        example_row.addWidget(self.follow_combo)
 
         self.note_label = QLabel(wordWrap=True)
         self.note_label.setFont(_font(12))
@@ -487,55 +504,73 @@ class ParamsPanel(QWidget):
     @property
     def preset(self) -> str:
         """A key of ``PRESETS``, ``CURRENT`` or ``CUSTOM``."""
-        return self._preset
+        return self.document.params.preset
 
     def set_preset(self, key: str) -> None:
         """Show a lecture example, follow the explorer layer (``CURRENT``) or keep ``CUSTOM``."""
-        index = self.preset_combo.findData(key)
-        if index < 0:
+        if self.preset_combo.findData(key) < 0:
             raise ValueError(f"there is no example called {key!r}")
-        self._preset = key
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(index)
-        self.preset_combo.blockSignals(False)
         if key == CURRENT:
-            self._show_setup(self.explorer_setup())
+            self._apply(key, self.explorer_setup())
         elif key in PRESETS:
-            self._show_setup(PRESETS[key])
-        self._recompute()
+            self._apply(key, PRESETS[key])
+        else:
+            self._apply(key, None)
+
+    def _apply(self, key: str, setup: Setup | None) -> None:
+        """Write a preset's setup into the document (the panel then shows it)."""
+        self._applying = True
+        try:
+            values: dict[str, object] = {"preset": key}
+            if setup is not None:
+                values.update(_setup_fields(setup))
+            self.document.params.update(values)
+        finally:
+            self._applying = False
+        self._show_document()
 
     def setup(self) -> Setup:
-        """What the controls say, as a :class:`Setup`."""
-        padding = self.padding_combo.currentText()
-        units = self.units_field.value()
+        """The document's comparison setup, as a :class:`Setup`."""
+        p = self.document.params
+        padding: object = p.padding
+        if p.padding == "custom":
+            padding = (p.pad_h, p.pad_w)
         return Setup(
             label=self.preset_combo.currentText(),
-            input_shape=(self.height_field.value(), self.width_field.value(),
-                         self.channels_field.value()),
-            kernel_size=(self.kernel_h_field.value(), self.kernel_w_field.value()),
-            filters=self.filters_field.value(),
-            units=units or None,
-            stride=self.stride_field.value(),
-            padding=(self.pad_h_spin.value(), self.pad_w_spin.value())
-            if padding == "custom" else padding,
-            bias=self.bias_check.isChecked(),
-            dilation=self.dilation_field.value(),
-            note=self._note_for(self._preset),
+            input_shape=(p.height, p.width, p.channels),
+            kernel_size=(p.kernel_h, p.kernel_w),
+            filters=p.filters,
+            units=p.units or None,
+            stride=p.stride,
+            padding=padding,  # type: ignore[arg-type]
+            bias=p.bias,
+            dilation=p.dilation,
+            note=self._note_for(p.preset),
         )
 
+    def followed_layer(self) -> int:
+        """The explorer layer "current" follows: the chosen one, or the selected one."""
+        stage = self.document.params.stage
+        count = len(self.document.stack)
+        return self.document.selected_index if stage < 0 else min(stage, count - 1)
+
     def explorer_setup(self) -> Setup:
-        """The explorer's layer on the picture it processes (its longer side ≤ max_side)."""
+        """A layer of the explorer's stack on the input it really sees."""
         doc = self.document
-        lay = doc.layer
-        if doc.image is not None:
-            h, w = doc.image.shape[:2]
-        else:
-            h, w = NO_PICTURE
-        # the layer sees the picture scaled down, never up, to the processing size
-        h, w = processing_size(h, w, doc.input.max_side)
+        index = self.followed_layer()
+        lay = doc.stack[index].settings
+        h, w = doc.processing_shape()
+        c = doc.channels
+        if index > 0:
+            infos = stage_infos(doc.stack_specs(), (h, w), c)
+            before = infos[index - 1].output_shape
+            if before is not None:
+                h, w, c = before
+        where = "Current explorer layer" if len(doc.stack) == 1 else \
+            f"Explorer layer {index + 1} of {len(doc.stack)}"
         return Setup(
-            label="Current explorer layer",
-            input_shape=(h, w, doc.channels),
+            label=where,
+            input_shape=(h, w, c),
             kernel_size=(lay.kernel_h, lay.kernel_w),
             filters=lay.n_filters,
             stride=lay.stride,
@@ -544,53 +579,84 @@ class ParamsPanel(QWidget):
             dilation=lay.dilation,
         )
 
-    def _show_setup(self, setup: Setup) -> None:
-        """Push a setup into the controls without triggering their handlers."""
-        h, w, *rest = setup.input_shape
-        kh, kw = _pair(setup.kernel_size)
-        self.height_field.set_value(h)
-        self.width_field.set_value(w)
-        self.channels_field.set_value(rest[0] if rest else 1)
-        self.kernel_h_field.set_value(kh)
-        self.kernel_w_field.set_value(kw)
-        self.stride_field.set_value(_pair(setup.stride)[0])
-        self.dilation_field.set_value(_pair(setup.dilation)[0])
-        self.filters_field.set_value(setup.filters)
-        self.units_field.set_value(setup.units or 0)
-        if isinstance(setup.padding, str):
-            choice, pads = setup.padding, (0, 0)
-        elif setup.padding in (0, (0, 0)):
-            choice, pads = "valid", (0, 0)
-        else:
-            choice, pads = "custom", _pair(setup.padding)
+    def _show_document(self) -> None:
+        """Push the document's setup into the controls without triggering their handlers."""
+        p = self.document.params
+        index = self.preset_combo.findData(p.preset)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(index)
+        self.preset_combo.blockSignals(False)
+        self._fill_follow_combo()
+        self.height_field.set_value(p.height)
+        self.width_field.set_value(p.width)
+        self.channels_field.set_value(p.channels)
+        self.kernel_h_field.set_value(p.kernel_h)
+        self.kernel_w_field.set_value(p.kernel_w)
+        self.stride_field.set_value(p.stride)
+        self.dilation_field.set_value(p.dilation)
+        self.filters_field.set_value(p.filters)
+        self.units_field.set_value(p.units)
         quiet = (self.padding_combo, self.pad_h_spin, self.pad_w_spin, self.bias_check)
         for widget in quiet:
             widget.blockSignals(True)
         try:
-            self.padding_combo.setCurrentText(choice)
-            self.pad_h_spin.setValue(pads[0])
-            self.pad_w_spin.setValue(pads[1])
-            self.bias_check.setChecked(setup.bias)
+            self.padding_combo.setCurrentText(p.padding)
+            self.pad_h_spin.setValue(p.pad_h)
+            self.pad_w_spin.setValue(p.pad_w)
+            self.bias_check.setChecked(p.bias)
         finally:
             for widget in quiet:
                 widget.blockSignals(False)
+        self._recompute()
+
+    def _fill_follow_combo(self) -> None:
+        combo = self.follow_combo
+        count = len(self.document.stack)
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("the selected layer", -1)
+        for i in range(count):
+            combo.addItem(f"layer {i + 1}", i)
+        stage = self.document.params.stage
+        combo.setCurrentIndex(max(0, combo.findData(stage if stage < count else -1)))
+        combo.blockSignals(False)
+        combo.setVisible(self.preset == CURRENT and count > 1)
 
     # --- reactions -----------------------------------------------------------------------
     def _on_preset_chosen(self, index: int) -> None:
         self.set_preset(self.preset_combo.itemData(index))
 
-    def _on_control_changed(self, *_: object) -> None:
-        if self._preset != CUSTOM:  # the student's own numbers from here on
-            self._preset = CUSTOM
-            self.preset_combo.blockSignals(True)
-            self.preset_combo.setCurrentIndex(self.preset_combo.findData(CUSTOM))
-            self.preset_combo.blockSignals(False)
-        self._recompute()
+    def _on_follow_chosen(self, index: int) -> None:
+        self.document.params.stage = int(self.follow_combo.itemData(index))
+        self.set_preset(CURRENT)
 
-    def _on_document_changed(self, *_: object) -> None:
-        if self._preset == CURRENT:
-            self._show_setup(self.explorer_setup())
-            self._recompute()
+    def _on_control_changed(self, *_: object) -> None:
+        """The student's own numbers: into the document, and the example becomes "custom"."""
+        values = {
+            "preset": CUSTOM,
+            "height": self.height_field.value(), "width": self.width_field.value(),
+            "channels": self.channels_field.value(),
+            "kernel_h": self.kernel_h_field.value(), "kernel_w": self.kernel_w_field.value(),
+            "stride": self.stride_field.value(), "dilation": self.dilation_field.value(),
+            "filters": self.filters_field.value(), "units": self.units_field.value(),
+            "padding": self.padding_combo.currentText(),
+            "pad_h": self.pad_h_spin.value(), "pad_w": self.pad_w_spin.value(),
+            "bias": self.bias_check.isChecked(),
+        }
+        self._applying = True
+        try:
+            self.document.params.update(values)
+        finally:
+            self._applying = False
+        self._show_document()
+
+    def _on_params_changed(self, *_: object) -> None:
+        if not self._applying:  # a session opened, a reset: show what the document holds
+            self._show_document()
+
+    def _on_explorer_changed(self, *_: object) -> None:
+        if self.preset == CURRENT:
+            self._apply(CURRENT, self.explorer_setup())
 
     # --- the numbers -----------------------------------------------------------------------
     def _recompute(self) -> None:
@@ -649,9 +715,13 @@ class ParamsPanel(QWidget):
         if key in PRESETS:
             return PRESETS[key].note
         if key == CURRENT:
-            where = ("the explorer's picture at its processing size"
-                     if self.document.image is not None
-                     else f"no picture is open yet, so a {NO_PICTURE[1]}×{NO_PICTURE[0]} one")
+            index = self.followed_layer()
+            if index > 0:
+                where = f"the maps of layer {index} that it sees"
+            elif self.document.source_shape() is not None:
+                where = "the explorer's picture at its processing size"
+            else:
+                where = f"no picture is open yet, so a {NO_PICTURE[1]}×{NO_PICTURE[0]} one"
             return (f"Follows the explorer's layer as you change it: {where}, its filters, "
                     "window, stride, dilation and padding.")
         return ("Your own numbers. Pick an example to start from the lectures' layers again.")
@@ -661,19 +731,16 @@ class ParamsPanel(QWidget):
         """The three layers' numbers as a CSV table (UTF-8 with a BOM, for spreadsheets)."""
         counts = self._require_counts()
         setup_text = describe(self.setup())
-        path = Path(path)
+        path = safe_files.check_target(path, (".csv",), what="a CSV table")
         names = {key: name for key, name, *_ in LAYERS}
-        try:
-            with path.open("w", newline="", encoding="utf-8-sig") as f:
-                writer = csv.writer(f)
-                writer.writerow(CSV_COLUMNS)
-                for key, c in counts.items():
-                    writer.writerow([names[key], setup_text, c.params, c.weights, c.biases,
-                                     c.formula, c.bytes, format_bytes(c.bytes), c.macs,
-                                     c.outputs])
-        except OSError as err:
-            raise ValueError(f"could not write {path.name}: {err.strerror}") from None
-        return path
+        table = io.StringIO(newline="")
+        writer = csv.writer(table)
+        writer.writerow(CSV_COLUMNS)
+        for key, c in counts.items():
+            writer.writerow([names[key], setup_text, c.params, c.weights, c.biases,
+                             c.formula, c.bytes, format_bytes(c.bytes), c.macs, c.outputs])
+        # whole or not at all: a full disk leaves an older table as it was
+        return safe_files.atomic_write(path, table.getvalue().encode("utf-8-sig"))
 
     def export_chart_png(self, path: str | Path, scale: float = 2) -> Path:
         """The chart as a PNG at ``scale`` × its size on screen."""
@@ -705,12 +772,10 @@ class ParamsPanel(QWidget):
         name, _ = QFileDialog.getSaveFileName(self, title, f"parameters{suffix}", kind)
         if not name:
             return
-        path = Path(name)
-        if path.suffix.lower() != suffix:
-            path = path.with_suffix(suffix)
-        try:
-            export(path)
+        try:  # exactly the path chosen: a wrong suffix is refused, not replaced
+            export(Path(name))
         except ValueError as err:
+            self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is no markup
             self.error_label.setText(str(err))
             self.error_label.show()
 
@@ -720,10 +785,9 @@ class ParamsPanel(QWidget):
         if not self._connected:
             return
         self._connected = False
-        doc = self.document
-        doc.layer.events.all.disconnect(self._on_document_changed)
-        doc.input.events.all.disconnect(self._on_document_changed)
-        doc.image_changed.disconnect(self._on_document_changed)
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.cleanup()
@@ -756,6 +820,25 @@ def _lines_needed(pieces: list[str], font: QFont, width: float) -> int:
 
 def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
     return (value[0], value[1]) if isinstance(value, tuple | list) else (value, value)
+
+
+def _setup_fields(setup: Setup) -> dict[str, object]:
+    """A setup as the fields of ``document.params``."""
+    h, w, *rest = setup.input_shape
+    kh, kw = _pair(setup.kernel_size)
+    if isinstance(setup.padding, str):
+        padding, pads = setup.padding, (0, 0)
+    elif setup.padding in (0, (0, 0)):
+        padding, pads = "valid", (0, 0)
+    else:
+        padding, pads = "custom", _pair(setup.padding)
+    return {
+        "height": h, "width": w, "channels": rest[0] if rest else 1,
+        "kernel_h": kh, "kernel_w": kw, "stride": _pair(setup.stride)[0],
+        "dilation": _pair(setup.dilation)[0], "filters": setup.filters,
+        "units": setup.units or 0, "padding": padding, "pad_h": pads[0], "pad_w": pads[1],
+        "bias": setup.bias,
+    }
 
 
 def describe(setup: Setup) -> str:

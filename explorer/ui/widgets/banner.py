@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 STYLE = (
@@ -28,13 +29,15 @@ class Banner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="banner")
         self.setStyleSheet(STYLE)
-        self._label = QLabel(wordWrap=True)
+        # messages quote file and kernel names: never read them as markup
+        self._label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._action = QPushButton()
         self._action.hide()
         self._callback: Callable[[], object] | None = None
+        self.sticky = False  # a fault that stays until dismissed or mended, not until a result
         self._action.clicked.connect(self._on_action_clicked)
         close = QPushButton("Dismiss", flat=True)
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self.dismiss)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 6, 4)
         layout.addWidget(self._label, 1)
@@ -43,12 +46,17 @@ class Banner(QFrame):
         self.hide()
 
     def show_message(self, text: str, action: str = "",
-                     callback: Callable[[], object] | None = None) -> None:
+                     callback: Callable[[], object] | None = None, sticky: bool = False) -> None:
+        self.sticky = sticky
         self._label.setText(text)
         self._callback = callback
         self._action.setText(action)
         self._action.setVisible(bool(action and callback))
         self.show()
+
+    def dismiss(self) -> None:
+        self.sticky = False
+        self.hide()
 
     def text(self) -> str:
         return self._label.text()
@@ -62,6 +70,6 @@ class Banner(QFrame):
 
     def _on_action_clicked(self) -> None:
         callback = self._callback
-        self.hide()
+        self.dismiss()
         if callback is not None:
             callback()

@@ -20,6 +20,7 @@ pg.setConfigOptions(imageAxisOrder="row-major")
 
 FIELD = QColor(60, 230, 120)  # the receptive field of a feature-map pixel
 POOL_FIELD = QColor(255, 60, 200)  # the receptive field of a pooled pixel (its window's union)
+DEEP_FIELD = QColor(40, 200, 255)  # the receptive field of a unit of a deeper layer
 PADDING = QColor(255, 170, 40)  # taps and frame on the padding
 TITLE_HEIGHT = 24  # px of the title above the picture
 
@@ -106,10 +107,13 @@ class InputView(pg.GraphicsLayoutWidget):
 
     def show_field(self, extent: tuple[int, int, int, int], *, rows: np.ndarray | None = None,
                    cols: np.ndarray | None = None, in_padding: np.ndarray | None = None,
-                   pooled: bool = False) -> None:
-        """Outline input rows r0:r1, cols c0:c1; with ``rows``/``cols`` mark every tap."""
+                   pooled: bool = False, deep: bool = False) -> None:
+        """Outline input rows r0:r1, cols c0:c1; with ``rows``/``cols`` mark every tap.
+
+        ``pooled``: the field of a pooled unit; ``deep``: of a deeper layer's unit (colours
+        tell them apart from a first-layer window)."""
         r0, r1, c0, c1 = extent
-        color = POOL_FIELD if pooled else FIELD
+        color = POOL_FIELD if pooled else DEEP_FIELD if deep else FIELD
         self.field.setPen(_pen(color, 2))
         self.field.setRect(QRectF(c0, r0, c1 - c0, r1 - r0))
         self.field.show()

@@ -1,8 +1,9 @@
 """The kernel editor (right dock): the weights and bias of one filter, presets, and a library.
 
-Every edit goes straight to the document (``document.filters``); the editor redraws from the
-document's ``changed`` signal, so what it shows is always what the layer computes with. It
-never computes the layer: the main window coalesces document events into one request.
+It edits the selected filter of the selected layer. Every edit goes straight to the document
+(``document.filters``, the selected layer's bank); the editor redraws from the stack's
+signals, so what it shows is always what the layer computes with. It never computes the
+layer: the controller coalesces document events into one request.
 
 Where an operation acts:
 
@@ -37,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core import kernels
+from explorer.core import kernels, safe_files
 from explorer.state import Document, Filter, default_filter
 from explorer.ui.widgets.kernel_slices import KernelSlices
+from explorer.ui.widgets.plain_text import plain_tooltip
 
 EDITED = " (edited)"
 BIAS_LIMIT = 1000.0  # inputs are 0–255, so larger biases only blank the map
@@ -100,7 +102,8 @@ class KernelEditor(QWidget):
         self._tabs.addTab(self._build_presets_tab(), "Presets")
         self._tabs.addTab(self._build_library_tab(), "My kernels")
         self._tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self._status = QLabel(wordWrap=True)
+        # messages quote kernel and file names: never read them as markup
+        self._status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._status.hide()
 
         layout = QVBoxLayout(self)
@@ -115,16 +118,17 @@ class KernelEditor(QWidget):
         layout.addStretch(1)
 
         self._connections: list[tuple[object, Callable]] = [
-            (document.filters.changed, self._on_filters_changed),
-            (document.display.events.selected_filter, self._on_selected_filter_changed),
-            (document.layer.events.kernel_h, self._on_kernel_shape_changed),
-            (document.layer.events.kernel_w, self._on_kernel_shape_changed),
-            (document.layer.events.n_filters, self._on_n_filters_changed),
+            (document.stack.filters_changed, self._on_filters_changed),
+            (document.stack.layer_changed, self._on_layer_changed),
+            (document.stack.changed, self._on_stack_changed),
+            (document.selection.events.filter, self._on_selected_filter_changed),
+            (document.selection.events.layer, self._on_selected_filter_changed),
             (document.input.events.grayscale, self._on_grayscale_changed),
         ]
         for signal, slot in self._connections:
             signal.connect(slot)
         self._sync()
+        self._library.remove_stale_temp_files()  # left by a save that was killed
         self.reload_library()
 
     # --- construction --------------------------------------------------------------------
@@ -185,7 +189,7 @@ class KernelEditor(QWidget):
             self._preset_combo.setItemData(
                 self._preset_combo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
         self._preset_combo.currentIndexChanged.connect(self._on_preset_combo_changed)
-        self._preset_text = QLabel(wordWrap=True)
+        self._preset_text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self._preset_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._preset_text.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
         apply_one = QPushButton("Apply")
@@ -266,8 +270,7 @@ class KernelEditor(QWidget):
 
     def selected_filter(self) -> int:
         """The document's selected filter, kept within the filters that exist."""
-        count = len(self._document.filters)
-        return min(max(self._document.display.selected_filter, 0), max(count - 1, 0))
+        return self._document.selected_filter()
 
     def library_names(self) -> list[str]:
         """The saved kernels listed in the editor."""
@@ -278,16 +281,21 @@ class KernelEditor(QWidget):
         return self._status.text()
 
     # --- document → widgets --------------------------------------------------------------
-    def _on_filters_changed(self) -> None:
-        self._sync()
+    def _on_filters_changed(self, index: int) -> None:
+        if index == self._document.selected_index:
+            self._sync()
+
+    def _on_layer_changed(self, index: int, name: str) -> None:
+        # the bank has reshaped (kernel size, count), or a deeper layer's input maps changed
+        if name in ("kernel_h", "kernel_w", "n_filters") and index in (
+                self._document.selected_index, self._document.selected_index - 1):
+            self._sync()
 
     def _on_selected_filter_changed(self, *_: object) -> None:
         self._sync()
 
-    def _on_kernel_shape_changed(self, *_: object) -> None:
-        self._sync()  # the filter bank has reshaped its kernels; the grids follow
-
-    def _on_n_filters_changed(self, *_: object) -> None:
+    def _on_stack_changed(self) -> None:
+        self.clear_error()  # a new stack (Reset, a session, Undo): old complaints are moot
         self._sync()
 
     def _on_grayscale_changed(self, *_: object) -> None:
@@ -308,7 +316,7 @@ class KernelEditor(QWidget):
         if not len(bank):
             return
         chosen = bank[index]
-        self._slices.set_volume(chosen.weights)
+        self._slices.set_volume(chosen.weights, self._input_names(bank.channels))
         with QSignalBlocker(self._bias):
             self._bias.setValue(chosen.bias)
         self._save_name.setPlaceholderText(display_name(chosen.name))
@@ -320,10 +328,21 @@ class KernelEditor(QWidget):
         for text in ("Transpose", "Rotate 90° ↺"):
             self._transform_buttons[text].setEnabled(kh == kw)
 
+    def _input_names(self, channels: int) -> tuple[str, ...] | None:
+        """The names of the maps the selected layer sees (None: the picture's channels)."""
+        doc = self._document
+        index = doc.selected_index
+        if index == 0:
+            return None
+        names = doc.stack[index - 1].filters.names()
+        if len(names) != channels:
+            return None
+        return tuple(display_name(n) for n in names)
+
     # --- widgets → document --------------------------------------------------------------
     def _on_filter_combo_changed(self, index: int) -> None:
         if index >= 0:
-            self._document.display.selected_filter = index
+            self._document.selection.filter = index
 
     def _on_bias_changed(self, value: float) -> None:
         self._try(lambda: self._document.filters.set_bias(self.selected_filter(), value))
@@ -342,13 +361,19 @@ class KernelEditor(QWidget):
         return self._try(lambda: self._document.filters.set_filter(i, weights, name=name))
 
     def _try(self, action: Callable[[], object]) -> bool:
-        """Run a document edit; a ValueError becomes a message instead of a crash."""
+        """Run a document edit; a ValueError becomes a message instead of a crash, and an
+        edit that works takes away an earlier error message (it no longer applies)."""
         try:
             action()
         except ValueError as err:
             self._say(str(err), error=True)
             return False
+        self.clear_error()
         return True
+
+    def clear_error(self) -> None:
+        if self._status.isVisible() and self._status.styleSheet() == ERROR_STYLE:
+            self._status.hide()
 
     def _say(self, text: str, error: bool = False) -> None:
         text = text[:1].upper() + text[1:]
@@ -405,29 +430,38 @@ class KernelEditor(QWidget):
     def apply_preset(self, name: str | None = None) -> None:
         """Give the selected filter a preset (the combo's when ``name`` is None)."""
         preset = self._chosen_preset(name)
-        if self._set_weights(preset.weights, preset.name):
-            self._say_if_cropped(preset)
+        grown = self._make_room(preset.weights.shape[:2], preset.label)
+        if self._set_weights(preset.weights, preset.name) and grown:
+            self._say(grown)
 
     def apply_preset_to_all(self, name: str | None = None) -> None:
         """Give every filter the same preset; each keeps its bias."""
         preset = self._chosen_preset(name)
+        grown = self._make_room(preset.weights.shape[:2], preset.label)
         bank = self._document.filters
-        # the bank spreads the 2-D preset over the channels and fits it to the kernel size
+        # the bank spreads the 2-D preset over the channels
         if self._try(lambda: bank.set_filters(
-                [Filter(preset.name, preset.weights, bank[i].bias) for i in range(len(bank))])):
-            self._say_if_cropped(preset)
+                [Filter(preset.name, preset.weights, bank[i].bias) for i in range(len(bank))])) \
+                and grown:
+            self._say(grown)
 
     def apply_lecture_set(self) -> None:
         """Every filter back to the lecture's starting presets, with bias 0."""
         bank = self._document.filters
-        self._try(lambda: bank.set_filters([default_filter(i) for i in range(len(bank))]))
+        self._try(lambda: bank.set_filters([default_filter(bank, i) for i in range(len(bank))]))
 
-    def _say_if_cropped(self, preset: kernels.KernelPreset) -> None:
+    def _make_room(self, shape: tuple[int, int], label: str) -> str:
+        """Grow the layer's kernels to hold a larger one whole (never cut it silently); returns
+        what was done, or "" when it already fits."""
         kh, kw = self._document.filters.kernel_shape
-        ph, pw = preset.weights.shape
-        if ph > kh or pw > kw:
-            self._say(f"the {ph}×{pw} {preset.label} kernel was cut to the layer's {kh}×{kw} "
-                      f"centre: set the kernel size to {ph}×{pw} to use all of it")
+        ph, pw = int(shape[0]), int(shape[1])
+        if ph <= kh and pw <= kw:
+            return ""
+        new = (max(kh, ph), max(kw, pw))
+        self._document.set_kernel_size(*new)
+        return (f"the layer's kernels grew from {kh}×{kw} to {new[0]}×{new[1]} to hold the whole "
+                f"{ph}×{pw} {label} (the other filters are padded with zeros; Ctrl+Z takes it "
+                "back)")
 
     # --- the user's library --------------------------------------------------------------
     def reload_library(self) -> bool:
@@ -443,7 +477,8 @@ class KernelEditor(QWidget):
         for kernel in saved.values():
             item = QListWidgetItem(kernel.name)
             tip = f"{_shape_text(kernel.weights.shape)}, bias {kernel.bias:g}"
-            item.setToolTip(f"{tip}\n{kernel.description}" if kernel.description else tip)
+            item.setToolTip(plain_tooltip(f"{tip}\n{kernel.description}"
+                                          if kernel.description else tip))
             self._library_list.addItem(item)
         return True
 
@@ -481,8 +516,9 @@ class KernelEditor(QWidget):
         if kernel is None:
             self._say(f"there is no kernel named “{name}” in your library", error=True)
             return False
-        bank = self._document.filters
         weights = kernel.weights
+        grown = self._make_room(weights.shape[:2], f"“{name}”")
+        bank = self._document.filters
         if weights.ndim == 3 and weights.shape[2] != bank.channels:
             # a colour kernel on gray input (or back): its channel sum acts on the gray value
             weights = weights.sum(axis=2)
@@ -491,9 +527,11 @@ class KernelEditor(QWidget):
             return False
         self._try(lambda: bank.set_bias(i, kernel.bias))
         kh, kw = bank.kernel_shape
-        if kernel.weights.shape[:2] != (kh, kw):
-            self._say(f"“{name}” is {_shape_text(kernel.weights.shape[:2])}; it was fitted to "
-                      f"the layer's {kh}×{kw} kernel (cut, or padded with zeros)")
+        if grown:
+            self._say(grown)
+        elif kernel.weights.shape[:2] != (kh, kw):
+            self._say(f"“{name}” is {_shape_text(kernel.weights.shape[:2])}; it sits in the "
+                      f"middle of the layer's {kh}×{kw} kernel, padded with zeros")
         else:
             self._say(f"loaded “{name}” into filter {i + 1}")
         return True
@@ -514,8 +552,11 @@ class KernelEditor(QWidget):
         try:
             moved = self._library.set_aside()
         except OSError as err:
-            self._say(f"the damaged library could not be renamed ({err.strerror or err})",
-                      error=True)
+            cause = safe_files.describe_os_error(err, self._library.path)
+            self._say(f"the damaged library could not be renamed ({cause})", error=True)
+            return None
+        except ValueError as err:  # another window is saving: the lock was not free
+            self._say(str(err), error=True)
             return None
         self.reload_library()
         self._say(f"the damaged library was renamed to {moved.name}; new kernels go to a "

@@ -19,6 +19,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
+from explorer.core import safe_files
+
 __all__ = ["LogBarChart", "fitting_points", "superscript_power"]
 
 TICK_PT = 15  # axis numbers: legible from the back of a lecture room
@@ -256,26 +258,32 @@ class LogBarChart(pg.PlotWidget):
 
     # --- export --------------------------------------------------------------------------
     def save_png(self, path: str | Path, scale: float = 2) -> Path:
-        """The chart as a PNG ``scale`` times its size on screen (text stays sharp)."""
+        """The chart as a PNG ``scale`` times its size on screen (text stays sharp).
+
+        ``path`` must end in ``.png``; the file is written whole or not at all. Raises
+        ValueError with the cause.
+        """
         if not scale > 0:
             raise ValueError(f"the export scale must be positive, not {scale}")
-        path = Path(path)
+        path = safe_files.check_target(path, (".png",), what="a PNG picture")
         exporter = ImageExporter(self.getPlotItem())
         width = self.getPlotItem().sceneBoundingRect().width()
         exporter.parameters()["width"] = max(1, round(width * scale))
         image = exporter.export(toBytes=True)
-        if not image.save(str(path), "PNG"):
-            raise ValueError(f"could not write {path.name}: check the folder exists and is "
-                             "writable")
-        return path
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            raise ValueError(f"could not write {path.name}: Qt could not encode the chart")
+        return safe_files.atomic_write(path, bytes(buffer.data()))
 
     def save_svg(self, path: str | Path) -> Path:
         """The chart as an SVG drawing, for slides that scale it.
 
         Painted through Qt's own ``QSvgGenerator``: pyqtgraph 0.14's ``SVGExporter`` fails on
-        the closed paths ("… Z") Qt 6 writes for the bars (pyqtgraph issue #3495).
+        the closed paths ("… Z") Qt 6 writes for the bars (pyqtgraph issue #3495). ``path``
+        must end in ``.svg``; the file is written whole or not at all.
         """
-        path = Path(path)
+        path = safe_files.check_target(path, (".svg",), what="an SVG drawing")
         source = self.getPlotItem().sceneBoundingRect()
         size = source.size().toSize()
         buffer = QBuffer()
@@ -294,8 +302,4 @@ class LogBarChart(pg.PlotWidget):
             self.scene().render(painter, QRectF(0, 0, size.width(), size.height()), source)
         finally:
             painter.end()
-        try:
-            path.write_bytes(bytes(buffer.data()))
-        except OSError as err:
-            raise ValueError(f"could not write {path.name}: {err.strerror}") from None
-        return path
+        return safe_files.atomic_write(path, bytes(buffer.data()))

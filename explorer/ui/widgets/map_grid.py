@@ -1,10 +1,11 @@
 """A grid of titled map tiles (feature maps or pooled maps) in one pyqtgraph scene.
 
 Built for the live loop: tiles and their ImageItems are made once and reused; a new frame only
-calls ``setImage`` with explicit levels. Maps much larger than their tile on screen are shrunk
-by a whole factor with ``INTER_AREA`` first (OpenCV's fast path), and each image keeps the
-full-resolution rectangle, so view coordinates are always full-resolution map coordinates:
-hover positions and overlays need no conversion. Tile view boxes ignore the mouse (no accidental
+calls ``setImage`` with pictures the compute worker already shrank (by a whole factor, for the
+tile's size) and coloured. Each image keeps the full-resolution rectangle, so view coordinates
+are always full-resolution map coordinates: hover positions and overlays need no conversion.
+When the tiles change size the grid says so (``resized``) and waits for maps shrunk for the new
+size; it never shrinks or colours maps itself. Tile view boxes ignore the mouse (no accidental
 panning of a tile); the grid only reports hovers and clicks.
 """
 
@@ -19,10 +20,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
-from explorer.core.display import shrink, shrink_factor
-from explorer.ui.widgets.colormaps import colorize, colormap, lookup_table
+from explorer.core.display import DisplayPlanes
+from explorer.ui.widgets.colormaps import colormap
+from explorer.ui.widgets.plain_text import as_html, plain_tooltip
 
-__all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "shrink", "title_height"]
+__all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "title_height"]
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
@@ -99,20 +101,19 @@ class _Tile:
             return
         self.title, self.shown_title, self.selected = title, shown, selected
         color = SELECTED.name() if selected else None
-        self.label.setText(shown, color=color, bold=selected)
-        self.label.setToolTip(title if shown != title else "")
+        # pyqtgraph labels are HTML: a filter named after a file must not become markup
+        self.label.setText(as_html(shown), color=color, bold=selected)
+        self.label.setToolTip(plain_tooltip(title) if shown != title else "")
         self.frame.setVisible(selected)
 
     def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
-                  levels: tuple[float, float], lut: np.ndarray, factor: int = 1,
-                  rgb: np.ndarray | None = None) -> None:
+                  levels: tuple[float, float], rgb: np.ndarray, factor: int = 1) -> None:
         """Show ``plane``, the map shrunk by a whole ``factor``, over its full-size extent.
 
-        ``rgb``: the plane already coloured with these levels (the worker does it live).
+        ``rgb`` is the plane coloured with ``levels`` (by the compute worker).
         """
         self.levels, self.plane = levels, plane
-        self.image.setImage(colorize(plane, levels, lut) if rgb is None else rgb,
-                            autoLevels=False)
+        self.image.setImage(rgb, autoLevels=False)
         if plane.shape != self.shown_shape or full_shape != self.full_shape:
             h, w = full_shape
             # Each shown pixel covers factor × factor map pixels, so view coordinates stay
@@ -168,6 +169,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
 
     hovered = Signal(int, int, int)
     clicked = Signal(int)
+    resized = Signal()  # the tiles changed size: maps shrunk for the new size are wanted
 
     def __init__(self, parent=None, *, colorbar: bool = False) -> None:
         super().__init__(parent)
@@ -176,7 +178,6 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self.ci.setSpacing(2)
         self._tiles: list[_Tile] = []
         self._columns = 0
-        self._planes: list[np.ndarray] = []
         self._levels = np.zeros((0, 2))
         self._signed: bool | None = None
         self._selected: int | None = None
@@ -184,6 +185,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._bar_label = ""
         self._title_height = title_height()
         self._tile_width = 0  # px of each map on screen: titles are shortened to fit it
+        self._tile_size: tuple[int, int] | None = None  # (width, height) px of each map
         self._titles_width = -1  # the tile width the shown titles were fitted to
         if colorbar:
             self._bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
@@ -242,31 +244,25 @@ class MapGrid(pg.GraphicsLayoutWidget):
         return [(int(r - 0.5), int(c - 0.5)) for r, c in zip(y, x, strict=True)]
 
     # --- content ------------------------------------------------------------------------
-    def set_maps(self, planes: Sequence[np.ndarray], titles: Sequence[str], levels: np.ndarray,
-                 signed: bool, shown: Sequence[np.ndarray] | None = None,
-                 factor: int = 1, rgb: Sequence[np.ndarray] | None = None) -> None:
-        """Show K float32 planes, each (rows, cols), with (K, 2) levels and K titles.
-
-        ``shown``: the planes already shrunk by a whole ``factor`` (the compute worker does it
-        for live frames); without it they are shrunk here for the tiles' size.
-        """
-        shape = planes[0].shape if planes else (0, 0)
-        if len(planes) != len(self._tiles) or (self._tiles and
-                                               self._tiles[0].full_shape != shape):
-            self._ensure_tiles(len(planes), shape)
+    def set_maps(self, display: DisplayPlanes, titles: Sequence[str], levels: np.ndarray,
+                 signed: bool) -> None:
+        """Show K maps as the worker made them ready: shrunk planes, coloured, with (K, 2)
+        levels and K titles."""
+        if display.rgb is None:
+            raise ValueError("the maps must be coloured before they are shown")
+        shape = display.full_shape
+        count = len(display.planes)
+        if count != len(self._tiles) or (self._tiles and self._tiles[0].full_shape != shape):
+            self._ensure_tiles(count, shape)
         if signed != self._signed:
             self._signed = signed
             if self._bar is not None:
                 self._bar.setColorMap(colormap(signed))
-        lut = lookup_table(signed)
-        self._planes, self._levels = list(planes), np.asarray(levels)
-        if shown is None:
-            factor = self.shrink_factor(shape)
-            shown = [shrink(p, factor) for p in planes]
+        self._levels = np.asarray(levels)
         self.set_titles(titles)
-        for k, (tile, plane) in enumerate(zip(self._tiles, shown, strict=True)):
-            tile.set_image(plane, shape, (float(levels[k][0]), float(levels[k][1])), lut, factor,
-                           None if rgb is None else rgb[k])
+        for k, tile in enumerate(self._tiles):
+            tile.set_image(display.planes[k], shape, (float(levels[k][0]), float(levels[k][1])),
+                           display.rgb[k], display.factor)
 
     def set_titles(self, titles: Sequence[str]) -> None:
         full = [titles[k] if k < len(titles) else f"filter {k}" for k in range(len(self._tiles))]
@@ -299,7 +295,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
             self._bar.setLevels((lo, hi))
         if label != self._bar_label:
             self._bar_label = label
-            self._bar.setLabel("right", label)
+            self._bar.setLabel("right", as_html(label))
 
     def show_window(self, k: int, extent: tuple[int, int, int, int],
                     marks: Sequence[tuple[int, int]] = ()) -> None:
@@ -343,6 +339,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
                                   self.width() - bar - margins, self.height() - margins,
                                   self._title_height)
         size = (max(int(shape[1] * scale), 16), max(int(shape[0] * scale), 16))
+        resized = size != self._tile_size
+        self._tile_size = size
         self._centre(columns, size)
         for tile in self._tiles:
             tile.view.setMinimumSize(*size)
@@ -353,6 +351,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if size[0] != self._tile_width:
             self._tile_width = size[0]
             self.set_titles(self.titles())
+        if resized:
+            self.resized.emit()
         if columns == self._columns and not force:
             return
         self._columns = columns
@@ -376,15 +376,10 @@ class MapGrid(pg.GraphicsLayoutWidget):
 
     def tile_pixels(self) -> tuple[int, int] | None:
         """(rows, cols) of device pixels a map tile has on screen; None before the first."""
-        if not self._tiles:
+        if not self._tiles or self._tile_size is None:
             return None
-        size = self._tiles[0].view.size()
         ratio = self.devicePixelRatioF()
-        return (int(size.height() * ratio), int(size.width() * ratio))
-
-    def shrink_factor(self, shape: tuple[int, int]) -> int:
-        """Whole factor to shrink maps by so they still have ≥ 1 pixel per screen pixel."""
-        return shrink_factor(shape, self.tile_pixels())
+        return (int(self._tile_size[1] * ratio), int(self._tile_size[0] * ratio))
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
@@ -393,12 +388,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
             timer.start()
 
     def _on_resized(self) -> None:
-        if not self._tiles:
-            return
-        self._layout_tiles(self._tiles[0].full_shape)
-        if self._planes:
-            # the shrink factor depends on the tile size: show the last maps again
-            self.set_maps(self._planes, self.titles(), self._levels, bool(self._signed))
+        if self._tiles:
+            self._layout_tiles(self._tiles[0].full_shape)
 
     # --- mouse --------------------------------------------------------------------------
     def tile_at(self, scene_pos: QPointF) -> tuple[int, int, int] | None:

@@ -35,6 +35,7 @@ QUANTITIES = ("window", "kernel", "products")
 HEADERS = ("input window", "⊙ kernel", "= products", "Σ")
 HINT = ("Hover a feature map to see the dot product behind a pixel, or a pooled map to see "
         "its pooling window.")
+MAX_ROWS = 3  # input maps shown as tables; a deeper layer's others are summed in one line
 
 
 def format_value(value: float) -> str:
@@ -118,7 +119,7 @@ class ReadoutView(QWidget):
 
     # --- reading (tests use these) ------------------------------------------------------
     def matrix(self, quantity: str, channel: int = 0) -> MatrixView:
-        """The view of "window", "kernel" or "products" for one input channel."""
+        """The view of "window", "kernel" or "products" in row ``channel`` of the tables."""
         return self._matrices[(quantity, channel)]
 
     @property
@@ -136,26 +137,45 @@ class ReadoutView(QWidget):
         self.formula.clear()
         self._stack.setCurrentWidget(self._hint)
 
-    def show_pixel(self, ex: PixelExplanation, name: str) -> None:
-        """The dot product behind feature map ``ex.k`` at ``(ex.row, ex.col)``."""
+    def show_pixel(self, ex: PixelExplanation, name: str,
+                   input_names: list[str] | None = None) -> None:
+        """The dot product behind feature map ``ex.k`` at ``(ex.row, ex.col)``.
+
+        ``input_names`` name the maps the layer sees (R, G, B, or a previous layer's filters).
+        A layer that sees more than three maps shows the three that add the most (largest
+        |Σ|) as tables and sums the rest in one line.
+        """
         self.explanation = ex
         channels = ex.window.shape[2]
-        self._ensure_channel_rows(channels)
+        names = list(input_names or _channel_names(channels))
+        if channels <= MAX_ROWS:
+            shown = list(range(channels))
+        else:
+            order = np.argsort(-np.abs(ex.channel_sums), kind="stable")
+            shown = sorted(int(c) for c in order[:MAX_ROWS])
+        self._ensure_channel_rows([names[c] if c < len(names) else f"map {c + 1}"
+                                   for c in shown])
         self.headline.setText(f"{name} · pixel (row {ex.row}, col {ex.col}) = "
                               f"{format_value(ex.value)}")
         r0, r1, c0, c1 = ex.extent
-        where = f"input rows {_rows_text(r0, r1)}, cols {_rows_text(c0, c1)}"
+        maps = "input" if channels <= 3 else f"its {channels} input maps"
+        where = f"{maps}: rows {_rows_text(r0, r1)}, cols {_rows_text(c0, c1)}"
         pads = int(ex.in_padding.sum())
         if pads:
             where += f" · {pads} of {ex.in_padding.size} taps on the padding"
+        rest = [c for c in range(channels) if c not in shown]
+        if rest:
+            others = float(np.sum(ex.channel_sums[rest], dtype=np.float64))
+            where += (f"\nthe 3 maps that add the most are shown; the other {len(rest)} add "
+                      f"Σ = {format_value(others)}")
         self.detail.setText(where)
         white = 255.0 if float(np.nanmax(ex.window, initial=0.0)) > 1.5 else 1.0
-        for c in range(channels):
-            self._matrices[("window", c)].set_values(ex.window[:, :, c], ex.in_padding,
-                                                     white=white)
-            self._matrices[("kernel", c)].set_values(ex.kernel[:, :, c])
-            self._matrices[("products", c)].set_values(ex.products[:, :, c], ex.in_padding)
-            self._sum_labels[c].setText(format_value(ex.channel_sums[c]))
+        for row, c in enumerate(shown):
+            self._matrices[("window", row)].set_values(ex.window[:, :, c], ex.in_padding,
+                                                       white=white)
+            self._matrices[("kernel", row)].set_values(ex.kernel[:, :, c])
+            self._matrices[("products", row)].set_values(ex.products[:, :, c], ex.in_padding)
+            self._sum_labels[row].setText(format_value(ex.channel_sums[c]))
         self.formula.setText(self.formula_text(ex))
         self._stack.setCurrentWidget(self._pixel_page)
 
@@ -195,26 +215,29 @@ class ReadoutView(QWidget):
             return text + " (no activation)"
         return text + f" → {activation_label(ex.activation)} → {format_value(ex.value)}"
 
-    def _ensure_channel_rows(self, channels: int) -> None:
-        names = _channel_names(channels)
+    def _ensure_channel_rows(self, names: list[str]) -> None:
+        channels = len(names)
         while len(self._channel_labels) < channels:
             c = len(self._channel_labels)
             row = c + 1
-            label = QLabel(alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            label = QLabel(alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                           textFormat=Qt.TextFormat.PlainText)
             self._pixel_grid.addWidget(label, row, 0)
             self._channel_labels.append(label)
             for col, quantity in enumerate(QUANTITIES):
                 view = MatrixView("picture" if quantity == "window" else "signed")
                 self._matrices[(quantity, c)] = view
                 self._pixel_grid.addWidget(view, row, col + 1)
-            total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+            total = QLabel(alignment=Qt.AlignmentFlag.AlignCenter,
+                           textFormat=Qt.TextFormat.PlainText)
             self._sum_labels.append(total)
             self._pixel_grid.addWidget(total, row, len(QUANTITIES) + 1)
         for c, label in enumerate(self._channel_labels):
             visible = c < channels
             label.setVisible(visible)
             if visible:
-                label.setText(names[c])
+                label.setText(names[c] if len(names[c]) <= 8 else names[c][:7] + "…")
+                label.setToolTip(names[c])
             self._sum_labels[c].setVisible(visible)
             for quantity in QUANTITIES:
                 self._matrices[(quantity, c)].setVisible(visible)

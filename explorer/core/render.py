@@ -1,0 +1,132 @@
+"""The render step: a stack's maps made ready for the screen, from plain numbers.
+
+It runs on the compute worker after the stack, so the GUI thread only hands pictures to the
+views. The views say, in screen pixels, how large they show things (a :class:`RenderRequest`);
+the render step shrinks each map by a whole factor to that size (the mean of each block), takes
+the colour levels and colours the shrunk planes. Levels come from the full-size maps, so the
+colours of a picture never depend on how large the window is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+
+from explorer.core.display import DisplayPlanes, MapStyle, display_planes
+from explorer.core.levels import MapLevels, colorize, map_levels
+
+Tile = tuple[int, int]  # (rows, columns) of screen pixels
+
+
+class StageMaps(Protocol):
+    """What the render step needs of a stage (a :class:`~explorer.core.pipeline.StageResult`)."""
+
+    feature_maps: np.ndarray
+    pooled: np.ndarray | None
+
+    @property
+    def output(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """What the screen shows: one stage large, and optionally every stage's output small."""
+
+    style: MapStyle
+    stage: int = 0  # the stage shown large
+    feature_tile: Tile | None = None  # one feature-map tile of the large stage
+    pooled_tile: Tile | None = None  # one pooled-map tile of the large stage
+    strip_tiles: tuple[Tile, ...] | None = None  # one small tile size per stage, or None
+
+
+@dataclass(frozen=True, eq=False)
+class StageDisplay:
+    """One stage's maps, shrunk and coloured, with the levels they were coloured with."""
+
+    index: int
+    levels: MapLevels
+    feature: DisplayPlanes
+    pooled: DisplayPlanes | None
+    mosaic: np.ndarray | None = None  # the feature tiles side by side, MOSAIC_GAP apart
+
+
+MOSAIC_GAP = 2  # columns of background between two tiles of a mosaic
+MOSAIC_BACKGROUND = 30  # the dark grey of the map views
+
+
+@dataclass(frozen=True, eq=False)
+class RenderResult:
+    large: StageDisplay | None  # the selected stage
+    strip: tuple[StageDisplay, ...] = ()  # every stage's output (pooled or feature maps)
+
+
+def full_planes(maps: np.ndarray) -> list[np.ndarray]:
+    """(H, W, K) maps as K C-contiguous float32 planes (views when the layout allows)."""
+    maps = np.asarray(maps, dtype=np.float32)
+    planes = [maps[:, :, k] for k in range(maps.shape[2])]
+    if all(p.flags.c_contiguous for p in planes):
+        return planes
+    return [np.ascontiguousarray(p) for p in planes]
+
+
+STRIP_SAMPLE = 2048  # values a small map's colour levels are estimated from
+
+
+def paint(planes: DisplayPlanes, levels: MapLevels, style: MapStyle) -> DisplayPlanes:
+    """The shrunk planes coloured with each map's levels."""
+    lut = style.signed_lut if levels.signed else style.sequential_lut
+    rgb = [colorize(p, (float(levels.levels[k][0]), float(levels.levels[k][1])), lut)
+           for k, p in enumerate(planes.planes)]
+    return DisplayPlanes(planes.factor, planes.full_shape, planes.planes, rgb)
+
+
+def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | None,
+                  feature_tile: Tile | None, pooled_tile: Tile | None,
+                  style: MapStyle, levels: MapLevels | None = None) -> StageDisplay:
+    """A stage's feature maps (and pooled maps, which share their levels) for the screen.
+
+    ``levels``: colour levels already taken (else from the full-size feature maps)."""
+    if levels is None:
+        levels = map_levels(full_planes(feature_maps), style.levels, style.fixed_limit)
+    feature = paint(display_planes(feature_maps, feature_tile), levels, style)
+    shown_pooled = None
+    if pooled is not None:
+        # pooled values lie within their feature map's range: same colours, same bar
+        shown_pooled = paint(display_planes(pooled, pooled_tile or feature_tile), levels, style)
+    return StageDisplay(index, levels, feature, shown_pooled)
+
+
+def render(stages: Sequence[StageMaps], request: RenderRequest) -> RenderResult:
+    """The selected stage large and, if asked, every stage's output as small tiles."""
+    large = None
+    if 0 <= request.stage < len(stages):
+        stage = stages[request.stage]
+        large = stage_display(request.stage, stage.feature_maps, stage.pooled,
+                              request.feature_tile, request.pooled_tile, request.style)
+    strip: list[StageDisplay] = []
+    if request.strip_tiles is not None:
+        style = request.style
+        for i, stage in enumerate(stages):
+            tile = request.strip_tiles[i] if i < len(request.strip_tiles) else None
+            # a stage's output (pooled) lies within its feature maps' range: the strip takes
+            # the large view's levels for that stage, so both show one colour for one value
+            levels = large.levels if large is not None and large.index == i else \
+                map_levels(full_planes(stage.feature_maps), style.levels, style.fixed_limit,
+                           STRIP_SAMPLE)
+            shown = stage_display(i, stage.output, None, tile, None, style, levels)
+            strip.append(replace(shown, mosaic=mosaic(shown.feature.rgb or [])))
+    return RenderResult(large, tuple(strip))
+
+
+def mosaic(tiles: Sequence[np.ndarray], gap: int = MOSAIC_GAP) -> np.ndarray:
+    """RGB tiles of one size side by side in one picture, ``gap`` columns apart."""
+    if not tiles:
+        return np.zeros((1, 1, 3), np.uint8)
+    h, w = tiles[0].shape[:2]
+    out = np.full((h, len(tiles) * (w + gap) - gap, 3), MOSAIC_BACKGROUND, np.uint8)
+    for k, tile in enumerate(tiles):
+        out[:, k * (w + gap):k * (w + gap) + w] = tile
+    return out

@@ -1,0 +1,587 @@
+"""Reading and writing the user's files so that nothing can hang the app, crash it or lose a file.
+
+- :func:`atomic_write` writes a temporary file in the target's folder, flushes it to the disk
+  and renames it over the target. A full disk, a crash or a kill leaves the previous file as
+  it was; the target is never truncated in place.
+- :func:`file_lock` is a lock shared by every process on the machine (a lock file with
+  ``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows), for a read-modify-write save that
+  two windows could run at once.
+- :func:`clean_stale_temp_files` removes the temporary files a killed process left behind.
+- :func:`read_bytes_limited` and :func:`read_json_limited` refuse what could hang or exhaust
+  the app before reading it: named pipes, devices, sockets and folders (a pipe blocks
+  ``open()`` forever, ``/dev/zero`` never ends), files over a size limit, and JSON that is
+  nested too deep, holds integers with thousands of digits, or numbers that are not finite.
+- :func:`describe_os_error` says why a file operation failed in words a user understands.
+
+Every refusal is a :class:`SafeFileError` (a ``ValueError``) whose message names the file, not
+the folders around it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import glob
+import json
+import math
+import os
+import re
+import secrets
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+MAX_JSON_DEPTH = 32  # nesting of lists and objects; the app's own files need 5
+MAX_INT_DIGITS = 40  # float32 tops out at 3.4e38: a longer integer is no weight or size
+LOCK_TIMEOUT_S = 5.0
+STALE_TEMP_SECONDS = 3600.0  # a temporary file of a save killed midway, found on a later save
+BAD_NAME = "has a name no file can have (it holds a null character)"
+_LOCK_POLL_S = 0.02
+
+PathLike = str | os.PathLike
+
+
+class SafeFileError(ValueError):
+    """A file could not be read or written safely. ``problem`` completes "<file name> …"."""
+
+    def __init__(self, message: str, path: Path | None = None, problem: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.problem = problem or message
+
+
+class ReadRefused(SafeFileError):
+    """A file (or a text) was not read: missing, not a regular file, too large, or malformed.
+
+    ``str()`` is the whole sentence ("kernels.json is nested more than 32 levels deep");
+    ``problem`` the part after the name, for a caller that names the file its own way.
+    """
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        name = _name(path) if isinstance(path, Path) else path
+        super().__init__(f"{name} {problem}", path if isinstance(path, Path) else None,
+                         problem)
+
+
+class FileMissing(ReadRefused):
+    """The file does not exist (often not an error: a library not saved yet)."""
+
+
+class WriteFailed(SafeFileError):
+    """A file could not be written; the previous file, if any, is unchanged."""
+
+
+class TargetExists(WriteFailed):
+    """The file exists and the caller asked not to replace it."""
+
+
+class LockTimeout(SafeFileError):
+    """Another process held the lock for longer than the timeout."""
+
+
+def _name(path: Path) -> str:
+    return path.name or str(path)
+
+
+# --- what went wrong, in plain words ------------------------------------------------------------
+
+_WINDOWS_SHARING_VIOLATION = 32
+_WINDOWS_LOCK_VIOLATION = 33
+
+
+def describe_os_error(exc: OSError, path: PathLike | None = None) -> str:
+    """The cause of a failed file operation in plain words, e.g. "the disk is full".
+
+    ``path`` is the file the operation was about; it names the missing folder for ENOENT.
+    """
+    p = Path(os.fsdecode(os.fspath(path))) if path is not None else None
+    code = exc.errno
+    winerror = getattr(exc, "winerror", None)
+    if winerror in (_WINDOWS_SHARING_VIOLATION, _WINDOWS_LOCK_VIOLATION):
+        return "the file is open in another program"
+    if code == errno.ENOSPC:
+        return "the disk is full"
+    if code == getattr(errno, "EDQUOT", None):
+        return "your disk quota is used up"
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied: the file or its folder is protected"
+    if code == errno.EROFS:
+        return "the drive is read-only"
+    if code == errno.ENOENT:
+        if p is not None and p.parent != p and not p.parent.exists():
+            return f"the folder “{_name(p.parent)}” does not exist"
+        return f"{_name(p)} does not exist" if p is not None else "it does not exist"
+    if code == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
+    if code == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    if code == errno.EISDIR:
+        return f"{_name(p)} is a folder" if p is not None else "it is a folder"
+    if code == errno.EEXIST:
+        return f"{_name(p)} already exists" if p is not None else "it already exists"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return "too many files are open"
+    if code == errno.EIO:
+        return "the drive reported an input/output error (a failing or removed drive?)"
+    if code in (errno.EBUSY, getattr(errno, "ETXTBSY", None)):
+        return "the file is in use"
+    if code == errno.EFBIG:
+        return "the file is too large for this drive"
+    if code == errno.ELOOP:
+        return "the path goes round a loop of symbolic links"
+    if code in (errno.ENXIO, errno.ENODEV):
+        return "it is a device or socket that nothing answers"
+    if code == errno.EINVAL and os.name == "nt":
+        return 'the name is not allowed here (no : * ? " < > | in file names)'
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def _kind_problem(mode: int) -> str | None:
+    """Why a file of this mode is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a regular file"
+    if stat.S_ISCHR(mode):
+        return "is a device, not a regular file"
+    if stat.S_ISBLK(mode):
+        return "is a disk device, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a regular file"
+    return "is not a regular file"
+
+
+def _size_text(n: int) -> str:
+    if n >= 2**20:
+        return f"{n / 2**20:.0f} MB"
+    if n >= 2**10:
+        return f"{n / 2**10:.0f} KB"
+    return f"{n} bytes"
+
+
+def regular_file_problem(path: PathLike) -> str | None:
+    """Why ``path`` is no regular file to read ("does not exist", "is a named pipe …"), or
+    None when it is one. Symbolic links are followed: a link to a device is a device."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    try:
+        info = os.stat(p)
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"could not be read ({describe_os_error(exc, p)})"
+    except ValueError:
+        return BAD_NAME
+    return _kind_problem(info.st_mode)
+
+
+def read_bytes_limited(path: PathLike, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; raises :class:`ReadRefused`.
+
+    Checked before the file is opened (a named pipe blocks ``open()`` until a writer comes),
+    opened without blocking and checked again (the path may have been swapped meanwhile), and
+    read no further than the limit (a file may grow after it was measured).
+    """
+    p = Path(os.fsdecode(os.fspath(path)))
+    try:
+        info = os.stat(p)
+    except FileNotFoundError:
+        raise FileMissing(p, "does not exist") from None
+    except OSError as exc:
+        raise ReadRefused(p, f"could not be read ({describe_os_error(exc, p)})") from None
+    except ValueError:
+        raise ReadRefused(p, BAD_NAME) from None
+    _check_regular(p, info.st_mode, info.st_size, max_bytes)
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+             | getattr(os, "O_BINARY", 0))
+    try:
+        fd = os.open(p, flags)
+    except FileNotFoundError:
+        raise FileMissing(p, "does not exist") from None
+    except OSError as exc:
+        raise ReadRefused(p, f"could not be read ({describe_os_error(exc, p)})") from None
+    try:
+        info = os.fstat(fd)
+        _check_regular(p, info.st_mode, info.st_size, max_bytes)
+        chunks, total = [], 0
+        while total <= max_bytes:
+            chunk = os.read(fd, min(max_bytes + 1 - total, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise ReadRefused(p, f"could not be read ({describe_os_error(exc, p)})") from None
+    finally:
+        os.close(fd)
+    if total > max_bytes:
+        raise ReadRefused(p, f"is more than the limit of {_size_text(max_bytes)}")
+    return b"".join(chunks)
+
+
+def _check_regular(p: Path, mode: int, size: int, max_bytes: int) -> None:
+    problem = _kind_problem(mode)
+    if problem is not None:
+        raise ReadRefused(p, problem)
+    if size > max_bytes:
+        raise ReadRefused(p, f"is {_size_text(size)}, more than the limit of "
+                             f"{_size_text(max_bytes)}")
+
+
+class _Refused(Exception):
+    """A number the JSON parser met that the app does not accept; the text says which."""
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Refused(f"holds an integer with {len(text.lstrip('-'))} digits (more than "
+                       f"{MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"holds the number {text[:20]}, which is too large to be finite")
+    return value
+
+
+def _parse_constant(text: str) -> float:
+    raise _Refused(f"holds {text}, which is not a number JSON allows")
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _nesting(data: bytes) -> int:
+    """How deeply lists and objects nest in JSON text, counted before parsing it.
+
+    The parser recurses once a level: measuring first keeps a file of a million "[" from
+    reaching the interpreter's recursion limit.
+    """
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    codes = np.frombuffer(brackets, np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max())
+
+
+def read_json_limited(path: PathLike, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> object:
+    """The JSON document in ``path``, or :class:`ReadRefused` with a sentence saying why.
+
+    Refused: anything that is not a regular file, files over ``max_bytes``, text that is not
+    UTF-8 or not JSON, nesting deeper than ``max_depth``, integers longer than
+    :data:`MAX_INT_DIGITS` digits, and NaN, Infinity or numbers too large to be finite.
+    """
+    p = Path(os.fsdecode(os.fspath(path)))
+    return _parse_json(read_bytes_limited(p, max_bytes), p, max_depth)
+
+
+def parse_json_limited(data: bytes | str, what: str = "the text",
+                       max_depth: int = MAX_JSON_DEPTH) -> object:
+    """JSON already in memory (a stored setting, a file read another way), refused as
+    :func:`read_json_limited` refuses a file; the :class:`ReadRefused` message names ``what``.
+
+    The caller limits the length (e.g. ``len(data) > limit`` before calling).
+    """
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return _parse_json(raw, what, max_depth)
+
+
+def read_text_limited(path: PathLike, max_bytes: int) -> str:
+    """A regular file's UTF-8 text, at most ``max_bytes`` long; raises :class:`ReadRefused`."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    try:
+        return read_bytes_limited(p, max_bytes).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReadRefused(p, "is not a text file (it is not UTF-8)") from None
+
+
+def _parse_json(data: bytes, source: Path | str, max_depth: int) -> object:
+    if _nesting(data) > max_depth:
+        raise ReadRefused(source, f"is nested more than {max_depth} levels deep")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReadRefused(source, "is not a text file (it is not UTF-8)") from None
+    try:
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+                          parse_constant=_parse_constant)
+    except _Refused as exc:
+        raise ReadRefused(source, str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise ReadRefused(source, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                                  f"{exc.msg})") from None
+    except RecursionError:
+        raise ReadRefused(source, f"is nested more than {max_depth} levels deep") from None
+    except (ValueError, OverflowError, TypeError, MemoryError) as exc:
+        raise ReadRefused(source, f"could not be read as JSON ({exc})") from None
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+Writer = Callable[[BinaryIO], object]
+
+
+def atomic_write(path: PathLike, data_or_writer: bytes | Writer, *,
+                 overwrite: bool = True) -> Path:
+    """Write ``path`` whole or not at all; returns the path written.
+
+    ``data_or_writer``: the bytes, or a function that writes them to a binary file. They go to
+    a temporary file in the same folder, which is flushed to the disk and renamed over the
+    target, so a reader sees the old file or the new one, never a part. On any failure the
+    temporary file is removed and the previous file is unchanged. A symbolic link is followed
+    (the file it points to is replaced, the link stays). A replaced file keeps its permissions.
+
+    ``overwrite=False`` refuses an existing file (:class:`TargetExists`), atomically where
+    the file system can link files. Other failures raise :class:`WriteFailed`, whose message
+    says the cause (:func:`describe_os_error`).
+    """
+    target = check_target(path, overwrite=overwrite)
+    real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    name = _name(target)
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise _write_failed(target, exc, False) from exc
+    folder = real.parent
+    prefix = f".{real.name[:100]}."
+    # debris of an earlier save of this very file that was killed midway
+    clean_stale_temp_files(folder, glob.escape(prefix) + "?" * 8 + ".tmp", STALE_TEMP_SECONDS)
+    tmp: Path | None = folder / f"{prefix}{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)  # the umask applies, as for any new file
+        with os.fdopen(fd, "wb") as fh:
+            if callable(data_or_writer):
+                data_or_writer(fh)
+            else:
+                fh.write(data_or_writer)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if info is not None:
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        if overwrite:
+            os.replace(tmp, real)
+        else:
+            _move_without_replacing(tmp, real)
+        tmp = None
+        _fsync_folder(folder)
+    except FileExistsError as exc:
+        raise TargetExists(f"{name} already exists", target, "already exists") from exc
+    except OSError as exc:
+        raise _write_failed(target, exc, info is not None) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return target
+
+
+def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a file",
+                 overwrite: bool = True) -> Path:
+    """The path to write, checked before any work is done; raises :class:`WriteFailed`.
+
+    Refused: an empty name, a name ending in a separator or naming a folder, a suffix not in
+    ``suffixes`` (when given; the message lists them, ``what`` says what is saved), a missing
+    folder, something that is not a regular file, and — without ``overwrite`` — an existing
+    file (:class:`TargetExists`). The path is never changed: ``report.v2`` is not made into
+    ``report.png``.
+    """
+    raw = os.fsdecode(os.fspath(path))
+    if raw.strip() == "":
+        raise WriteFailed("no file name was given", None, "has no name")
+    if raw.endswith(("/", os.sep)) or (os.altsep and raw.endswith(os.altsep)):
+        raise WriteFailed(f"{raw} names a folder; give a file name", Path(raw), "names a folder")
+    target = Path(raw)
+    name = _name(target)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise _write_failed(target, exc, False) from exc
+    except ValueError:
+        raise WriteFailed(f"{name} {BAD_NAME}", target, BAD_NAME) from None
+    if info is not None and (problem := _kind_problem(info.st_mode)) is not None:
+        raise WriteFailed(f"{name} {problem}: it cannot be replaced", target, problem)
+    allowed = sorted({s.lower() for s in suffixes})
+    if allowed and target.suffix.lower() not in allowed:
+        listed = ", ".join(allowed[:-1]) + (" or " if len(allowed) > 1 else "") + allowed[-1]
+        got = target.suffix or "no suffix"
+        raise WriteFailed(f"{name}: {what} is saved as {listed}, not {got}", target,
+                          f"has the suffix {got}")
+    if info is not None and not overwrite:
+        raise TargetExists(f"{name} already exists", target, "already exists")
+    if info is None and not target.parent.is_dir():
+        cause = describe_os_error(FileNotFoundError(errno.ENOENT, "missing"), target)
+        raise WriteFailed(f"could not write {name}: {cause}", target, cause)
+    return target
+
+
+def _write_failed(target: Path, exc: OSError, existed: bool) -> WriteFailed:
+    cause = describe_os_error(exc, target)
+    kept = f" (the previous {_name(target)} is unchanged)" if existed else ""
+    return WriteFailed(f"could not write {_name(target)}: {cause}{kept}", target, cause)
+
+
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS,
+             getattr(errno, "ENOTSUP", -1), getattr(errno, "EOPNOTSUPP", -1)}
+
+
+def _move_without_replacing(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` to ``target`` unless ``target`` exists (FileExistsError)."""
+    if os.name == "nt":
+        os.rename(tmp, target)  # Windows refuses to rename onto an existing file
+        return
+    try:
+        os.link(tmp, target)  # fails if the target exists, atomically
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        # a file system without hard links (FAT, some network drives): check, then rename
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "File exists", str(target)) from None
+        os.replace(tmp, target)
+    else:
+        os.unlink(tmp)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); folders cannot be opened so on Windows."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):  # some file systems refuse to sync a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def clean_stale_temp_files(folder: PathLike, pattern: str, older_than: float) -> list[Path]:
+    """Remove the files in ``folder`` matching ``pattern`` last changed over ``older_than``
+    seconds ago (temporary files of a killed save); returns those removed.
+
+    Only regular files are removed (a link or a folder of that name stays), and a file that
+    cannot be removed is left alone: cleaning never fails.
+    """
+    base = Path(os.fsdecode(os.fspath(folder)))
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        candidates = list(base.glob(pattern))
+    except OSError:
+        return removed
+    for p in candidates:
+        try:
+            info = p.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                p.unlink()
+                removed.append(p)
+        except OSError:
+            continue
+    return removed
+
+
+# --- a lock shared by processes -----------------------------------------------------------------
+
+@contextlib.contextmanager
+def file_lock(lock_path: PathLike, timeout: float = LOCK_TIMEOUT_S,
+              what: str | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (created if needed) for the ``with`` block.
+
+    Every process (and thread) that locks the same path waits for the others; after
+    ``timeout`` seconds it gives up with :class:`LockTimeout`. ``what`` names the file the
+    lock protects in that message. The lock file itself stays: deleting it could let two
+    processes hold "the" lock at once.
+    """
+    p = Path(os.fsdecode(os.fspath(lock_path)))
+    guarded = what or _name(p)
+    try:
+        fd = os.open(p, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        cause = describe_os_error(exc, p)
+        raise WriteFailed(f"could not lock {guarded} for saving: {cause}", p, cause) from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while not _locked_now(fd, p, guarded):
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"{guarded} is being saved by another CNN Explorer window; nothing was "
+                    f"changed, try again in a moment", p, "is being saved by another window")
+            time.sleep(_LOCK_POLL_S)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _locked_now(fd: int, lock_path: Path, guarded: str) -> bool:
+    try:
+        return _try_lock(fd)
+    except OSError as exc:
+        cause = describe_os_error(exc, lock_path)
+        raise WriteFailed(f"could not lock {guarded} for saving: {cause}", lock_path,
+                          cause) from exc
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    _NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1)}
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError as exc:
+            if exc.errno in _NO_LOCKING:  # a network drive without locks: the write is
+                return True  # still atomic, only two windows at once could lose an entry
+            raise
+        return True
+
+    def _unlock(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+__all__ = [
+    "MAX_INT_DIGITS", "MAX_JSON_DEPTH", "FileMissing", "LockTimeout", "ReadRefused",
+    "SafeFileError", "TargetExists", "WriteFailed", "atomic_write", "check_target",
+    "clean_stale_temp_files", "describe_os_error", "file_lock", "parse_json_limited",
+    "read_bytes_limited", "read_json_limited", "read_text_limited", "regular_file_problem",
+]

@@ -1,0 +1,33 @@
+"""Step through a worked example, window by window: the numbers behind the step-through view.
+
+``examples`` holds the built-in examples (the lectures', conv_arithmetic's, pooling) and builds
+one from the explorer's layer; ``steps`` turns an example into its sequence of windows;
+``quiz`` checks a student's predictions.
+"""
+
+from explorer.core.stepthrough.examples import (
+    EXAMPLE_NAMES,
+    MAX_CROP,
+    Example,
+    example,
+    from_layer,
+    lecture_volume,
+)
+from explorer.core.stepthrough.quiz import (
+    Score,
+    SizeQuestion,
+    Verdict,
+    cell_text,
+    check_prediction,
+    check_size,
+    parse_number,
+    size_questions,
+)
+from explorer.core.stepthrough.steps import INPUT, INSERTED, PADDING, Step, Walkthrough, walk
+
+__all__ = [
+    "EXAMPLE_NAMES", "INPUT", "INSERTED", "MAX_CROP", "PADDING", "Example", "Score",
+    "SizeQuestion", "Step", "Verdict", "Walkthrough", "cell_text", "check_prediction",
+    "check_size", "example", "from_layer", "lecture_volume", "parse_number", "size_questions",
+    "walk",
+]

@@ -1,0 +1,106 @@
+"""A step's arithmetic written out as the lecture writes it: products, sum, bias, activation.
+
+Plain text lines (the view styles them); every number is a step's own, formatted as the cells
+show it (:func:`~explorer.core.stepthrough.quiz.cell_text`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from explorer.core.activations import formula
+from explorer.core.stepthrough.quiz import cell_text
+from explorer.core.stepthrough.steps import Step, Walkthrough
+
+MAX_TERMS = 25  # more products than this on one line are summed without being listed
+
+_ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "Leaky ReLU", "tanh": "tanh",
+                     "sigmoid": "sigmoid", "abs": "|x|"}
+
+
+def _term(value: float) -> str:
+    text = cell_text(value)
+    return f"({text})" if text.startswith("−") else text
+
+
+def _sum(values: list[float]) -> str:
+    return " + ".join(_term(v) for v in values)
+
+
+def cell_name(prefix: str, row: int, col: int, channel: int) -> str:
+    return f"{prefix}[{row}, {col}, {channel}]"
+
+
+def headline(walkthrough: Walkthrough, index: int) -> str:
+    """Which step, which output cell, which window, and how far the window jumped."""
+    step = walkthrough.steps[index]
+    rows, cols = step.rows, step.cols
+    where = (f"rows {rows[0]}–{rows[-1]}, columns {cols[0]}–{cols[-1]}" if len(rows) > 1
+             or len(cols) > 1 else f"row {rows[0]}, column {cols[0]}")
+    text = (f"Step {index + 1} of {len(walkthrough.steps)}: "
+            f"{cell_name('o', *step.out, step.map)} ← window on {where}")
+    if index > 0:
+        before = walkthrough.steps[index - 1]
+        if before.map == step.map and before.out[0] == step.out[0]:
+            jump = cols[0] - before.cols[0]
+            text += f"; it jumped {jump} column{'s' if jump != 1 else ''} (stride {jump})"
+        elif before.map == step.map:
+            jump = rows[0] - before.rows[0]
+            text += f"; next row: down {jump} (stride {jump})"
+    return text
+
+
+def describe(walkthrough: Walkthrough, index: int, hide_value: bool = False) -> list[str]:
+    """The lines under the grids for step ``index``; with ``hide_value`` only the question."""
+    step = walkthrough.steps[index]
+    ex = walkthrough.example
+    target = cell_name("o", *step.out, step.map)
+    lines = [headline(walkthrough, index)]
+    if hide_value:
+        return [*lines, f"Your turn: what lands in {target}? Type it and press Enter."]
+    if step.weights is None:
+        return lines + _pooling(step, ex.operation, target)
+    return lines + _convolution(walkthrough, step, target)
+
+
+def _pooling(step: Step, operation: str, target: str) -> list[str]:
+    values = [float(v) for v in step.taps[:, :, 0].ravel()]
+    shown = ", ".join(cell_text(v) for v in values)
+    if operation == "max":
+        return [f"max({shown}) = {cell_text(step.value)}: the winner is kept, "
+                f"the other {len(values) - 1} are dropped",
+                f"{target} = {cell_text(step.value)}"]
+    return [f"({_sum(values)}) / {len(values)} = {cell_text(step.value)}",
+            f"{target} = {cell_text(step.value)}"]
+
+
+def _convolution(walkthrough: Walkthrough, step: Step, target: str) -> list[str]:
+    ex = walkthrough.example
+    channels = step.taps.shape[2]
+    turned = " (turned 180°)" if walkthrough.turned else ""
+    lines, sums = [], []
+    for c in range(channels):
+        taps = step.taps[:, :, c].ravel()
+        weights = step.weights[:, :, c].ravel()
+        part = float(step.products[:, :, c].sum(dtype="float64"))
+        sums.append(part)
+        name = f"x[:,:,{c}] ⊙ w{step.map}[:,:,{c}]{turned}" if channels > 1 \
+            else f"window ⊙ kernel{turned}"
+        if taps.size <= MAX_TERMS:
+            products = " + ".join(f"{_term(t)}·{_term(w)}" for t, w in
+                                  zip(taps, weights, strict=True))
+            lines.append(f"{name}: {products} = {cell_text(part)}")
+        else:
+            lines.append(f"{name}: the sum of {taps.size} products = {cell_text(part)}")
+    if channels > 1:
+        lines.append(f"sum over the {channels} channels: {_sum(sums)} = "
+                     f"{cell_text(step.total)}")
+    lines.append(f"+ bias b{step.map} = {cell_text(step.bias)}: {cell_text(step.total)} + "
+                 f"{_term(step.bias)} = {cell_text(step.pre_activation)}")
+    if ex.activation != "identity":
+        name = _ACTIVATION_NAMES.get(ex.activation, ex.activation)
+        value = _term(step.pre_activation)
+        rule = re.sub(r"\bx\b", lambda _m: value, formula(ex.activation))
+        lines.append(f"{name}: {rule} = {cell_text(step.value)}")
+    lines.append(f"{target} = {cell_text(step.value)}")
+    return lines

@@ -1,0 +1,293 @@
+"""The worked examples the step-through view plays: the lectures' own, and conv_arithmetic's.
+
+An :class:`Example` holds the numbers (input, filters, bias) and the settings of one
+operation; :mod:`explorer.core.stepthrough.steps` turns it into the sequence of windows.
+Every example is small enough to read cell by cell.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from explorer.core.activations import ACTIVATIONS
+from explorer.core.pipeline import LayerSpec, prepare_input
+from explorer.core.shapes import Padding, whole_number
+
+OPERATIONS = ("conv", "transpose", "max", "avg")
+PAD_MODES = ("zeros", "reflect", "replicate", "circular")
+MAX_CROP = 12  # the side of the largest crop of a picture whose numbers stay readable
+
+# The numbers of the worked example in "A guide to convolution arithmetic for deep learning"
+# (Dumoulin & Visin, fig. 1.1): a 5×5 input and a 3×3 kernel giving [[12, 12, 17], …].
+ARITHMETIC_INPUT = np.array([[3, 3, 2, 1, 0],
+                             [0, 0, 1, 3, 1],
+                             [3, 1, 2, 2, 3],
+                             [2, 0, 0, 2, 2],
+                             [2, 0, 0, 0, 1]], np.float32)
+ARITHMETIC_KERNEL = np.array([[0, 1, 2],
+                              [2, 2, 0],
+                              [0, 1, 2]], np.float32)
+LECTURE_EDGE_KERNEL = np.array([[1, 0, -1]] * 3, np.float32)
+
+
+@dataclass(frozen=True, eq=False)
+class Example:
+    """One operation on small numbers, ready to be stepped through.
+
+    ``operation``: ``"conv"`` (cross-correlation, or true convolution with ``flip``),
+    ``"transpose"`` (transposed convolution), ``"max"`` or ``"avg"`` pooling.
+    ``weights`` is ``(K, kh, kw, C)`` for the convolutions and None for pooling, whose window
+    is ``pool_size``. ``padding`` is per axis (rows, columns): a count on both sides, a
+    ``(before, after)`` pair or a name (``"valid"``, ``"same"``, ``"full"``), as
+    :func:`explorer.core.shapes.pad_amounts` takes it; a transposed convolution takes a count.
+    """
+
+    name: str
+    title: str
+    caption: str
+    operation: str
+    input: np.ndarray  # (H, W, C) float32
+    weights: np.ndarray | None = None  # (K, kh, kw, C) float32
+    bias: np.ndarray | None = None  # (K,) float32
+    pool_size: tuple[int, int] = (2, 2)
+    stride: tuple[int, int] = (1, 1)
+    padding: tuple[Padding, Padding] = (0, 0)
+    dilation: tuple[int, int] = (1, 1)
+    pad_mode: str = "zeros"
+    flip: bool = False
+    activation: str = "identity"
+    output_padding: int = 0
+    seed: int | None = None  # set when the example can draw new numbers
+
+    def __post_init__(self) -> None:
+        if self.operation not in OPERATIONS:
+            raise ValueError(f"unknown operation {self.operation!r}: use one of "
+                             + ", ".join(map(repr, OPERATIONS)))
+        x = np.array(self.input, np.float32)
+        if x.ndim == 2:
+            x = x[:, :, None]
+        if x.ndim != 3 or x.size == 0 or not np.isfinite(x).all():
+            raise ValueError("an example's input is a non-empty (rows, columns, channels) "
+                             "array of finite numbers")
+        object.__setattr__(self, "input", x)
+        if self.pad_mode not in PAD_MODES:
+            raise ValueError(f"unknown padding mode {self.pad_mode!r}: use one of "
+                             + ", ".join(map(repr, PAD_MODES)))
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {self.activation!r}")
+        object.__setattr__(self, "stride", _pair(self.stride, "the stride", 1))
+        object.__setattr__(self, "dilation", _pair(self.dilation, "the dilation", 1))
+        object.__setattr__(self, "pool_size", _pair(self.pool_size, "the pooling window", 1))
+        if self.operation in ("max", "avg"):
+            object.__setattr__(self, "weights", None)
+            object.__setattr__(self, "bias", None)
+            return
+        if self.weights is None:
+            raise ValueError("a convolution needs its filters")
+        w = np.array(self.weights, np.float32)
+        if w.ndim != 4 or w.shape[3] != x.shape[2] or w.size == 0 or not np.isfinite(w).all():
+            raise ValueError(f"the filters must be finite numbers shaped (K, kh, kw, "
+                             f"{x.shape[2]}), not {w.shape}")
+        b = (np.zeros(w.shape[0], np.float32) if self.bias is None
+             else np.array(self.bias, np.float32).reshape(-1))
+        if b.shape != (w.shape[0],) or not np.isfinite(b).all():
+            raise ValueError(f"there are {w.shape[0]} filters but {b.size} biases")
+        object.__setattr__(self, "weights", w)
+        object.__setattr__(self, "bias", b)
+
+    @property
+    def kernel_shape(self) -> tuple[int, int]:
+        """(rows, columns) of the window: the kernel's taps, or the pooling window."""
+        if self.weights is None:
+            return self.pool_size
+        return int(self.weights.shape[1]), int(self.weights.shape[2])
+
+    @property
+    def is_pooling(self) -> bool:
+        return self.operation in ("max", "avg")
+
+    def with_input_value(self, row: int, col: int, channel: int, value: float) -> Example:
+        """A copy with one input pixel changed (indices into ``input``)."""
+        x = self.input.copy()
+        x[row, col, channel] = _finite(value)
+        return dataclasses.replace(self, input=x)
+
+    def with_weight(self, k: int, row: int, col: int, channel: int, value: float) -> Example:
+        """A copy with one weight ``weights[k, row, col, channel]`` changed."""
+        if self.weights is None:
+            raise ValueError("pooling has no weights to edit")
+        w = self.weights.copy()
+        w[k, row, col, channel] = _finite(value)
+        return dataclasses.replace(self, weights=w)
+
+
+def _pair(value: object, what: str, minimum: int) -> tuple[int, int]:
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{what} is one number or a (rows, columns) pair, not {value!r}")
+        return whole_number(value[0], what, minimum), whole_number(value[1], what, minimum)
+    v = whole_number(value, what, minimum)
+    return v, v
+
+
+def _finite(value: float) -> float:
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError("a cell holds a finite number")
+    return v
+
+
+# --- the built-in examples ------------------------------------------------------------------
+
+def _ints(shape: tuple[int, ...], low: int, high: int, seed: int) -> np.ndarray:
+    """Small whole numbers from ``low`` to ``high`` inclusive, the same for the same seed."""
+    return np.random.default_rng(seed).integers(low, high + 1, shape).astype(np.float32)
+
+
+def lecture_edge() -> Example:
+    image = np.array([[10, 10, 10, 0, 0, 0]] * 6, np.float32)
+    return Example(
+        "lecture-edge", "Vertical edge (lecture)",
+        "A 6×6 image, bright left half, dark right half, times the vertical-edge kernel "
+        "[1 0 −1]: the 4×4 output lights up (30) along the edge.",
+        "conv", image, LECTURE_EDGE_KERNEL[None, :, :, None])
+
+
+def lecture_volume(seed: int = 0) -> Example:
+    """The lecture's convolution over a volume, with small numbers drawn from ``seed``."""
+    return Example(
+        "lecture-volume", "Convolution over a volume (lecture)",
+        "A 5×5×3 input padded by 1 to 7×7×3, two 3×3×3 filters W0 and W1 with biases 1 and 0, "
+        "stride 2: a 3×3×2 output. Each value sums 27 products, plus the bias.",
+        "conv", _ints((5, 5, 3), 0, 2, seed), _ints((2, 3, 3, 3), -1, 1, seed + 1),
+        bias=np.array([1, 0], np.float32), stride=(2, 2), padding=(1, 1), seed=seed)
+
+
+def _arith(name: str, title: str, caption: str, size: int, kernel: np.ndarray,
+           **settings: object) -> Example:
+    # the guide's 5×5 numbers, grown with more small numbers where an example needs more
+    x = _ints((size, size), 0, 3, seed=size)
+    n = min(size, 5)
+    x[:n, :n] = ARITHMETIC_INPUT[:n, :n]
+    return Example(name, title, caption, "conv", x, kernel[None, :, :, None], **settings)
+
+
+def _pool(name: str, title: str, caption: str, mode: str, size: int, window: int,
+          stride: int) -> Example:
+    x = _ints((size, size), 0, 9, seed=40 + size)
+    return Example(name, title, caption, mode, x, pool_size=(window, window),
+                   stride=(stride, stride))
+
+
+_SMALL_2X2 = ARITHMETIC_INPUT[1:3, 2:4]  # [[1, 3], [2, 2]]: no dull row of zeros
+_CROSS_4 = np.array([[1, 0, 0, 1], [0, 1, 1, 0], [0, 1, 1, 0], [1, 0, 0, 1]], np.float32)
+
+
+def _builders() -> dict[str, object]:
+    k3 = ARITHMETIC_KERNEL
+    return {
+        "lecture-edge": lecture_edge,
+        "lecture-volume": lecture_volume,
+        "no-padding": lambda: _arith(
+            "no-padding", "No padding", "i = 4, k = 3, no padding, stride 1: the window fits "
+            "2 times along each axis, o = 4 − 3 + 1 = 2.", 4, k3),
+        "arbitrary-padding": lambda: _arith(
+            "arbitrary-padding", "Arbitrary padding", "i = 5, k = 4, padding 2: o = 5 + 2·2 − 4 "
+            "+ 1 = 6, larger than the input.", 5, _CROSS_4, padding=(2, 2)),
+        "half-padding": lambda: _arith(
+            "half-padding", "Half (same) padding", "i = 5, k = 3, padding ⌊k/2⌋ = 1 ('same'): "
+            "the output keeps the input's size, 5.", 5, k3, padding=("same", "same")),
+        "full-padding": lambda: _arith(
+            "full-padding", "Full padding", "i = 5, k = 3, padding k − 1 = 2 ('full'): every "
+            "overlap of kernel and input counts, o = 5 + 3 − 1 = 7.", 5, k3,
+            padding=("full", "full")),
+        "strides": lambda: _arith(
+            "strides", "Strides", "i = 5, k = 3, stride 2: the window jumps 2 pixels, "
+            "o = ⌊(5 − 3)/2⌋ + 1 = 2.", 5, k3, stride=(2, 2)),
+        "odd-strides": lambda: _arith(
+            "odd-strides", "Padding and strides, the odd case", "i = 6, k = 3, padding 1, "
+            "stride 2: o = ⌊(6 + 2 − 3)/2⌋ + 1 = 3; the last row and column are never reached.",
+            6, k3, stride=(2, 2), padding=(1, 1)),
+        "dilation": lambda: _arith(
+            "dilation", "Dilation", "i = 7, k = 3, dilation 2: the taps sit 2 apart, the kernel "
+            "spans 5 pixels, o = 7 − 5 + 1 = 3.", 7, k3, dilation=(2, 2)),
+        "transposed": lambda: Example(
+            "transposed", "Transposed convolution",
+            "i = 2, k = 3: the 2×2 input padded by k − 1 = 2 and convolved with the turned "
+            "kernel gives 4×4, o = (2 − 1)·1 + 3 = 4.",
+            "transpose", _SMALL_2X2, ARITHMETIC_KERNEL[None, :, :, None]),
+        "transposed-strides": lambda: Example(
+            "transposed-strides", "Transposed convolution, stride 2",
+            "i = 2, k = 3, stride 2: one zero goes between input pixels, then padding 2; "
+            "o = (2 − 1)·2 + 3 = 5.",
+            "transpose", _SMALL_2X2, ARITHMETIC_KERNEL[None, :, :, None],
+            stride=(2, 2)),
+        "max-pool": lambda: _pool(
+            "max-pool", "Max pooling 2×2", "A 2×2 window, stride 2: each output keeps the "
+            "strongest of 4 values (circled); the other 3 are lost.", "max", 4, 2, 2),
+        "avg-pool": lambda: _pool(
+            "avg-pool", "Average pooling 2×2", "A 2×2 window, stride 2: each output is the mean "
+            "of 4 values.", "avg", 4, 2, 2),
+        "max-pool-overlap": lambda: _pool(
+            "max-pool-overlap", "Overlapping max pooling 3×3", "A 3×3 window, stride 2: windows "
+            "share a row or column, so one value can win twice.", "max", 5, 3, 2),
+        "avg-pool-overlap": lambda: _pool(
+            "avg-pool-overlap", "Overlapping average pooling 3×3", "A 3×3 window, stride 2: "
+            "each output is the mean of 9 values; shared cells count in two windows.",
+            "avg", 5, 3, 2),
+    }
+
+
+EXAMPLE_NAMES: tuple[str, ...] = tuple(_builders())
+
+
+def example(name: str) -> Example:
+    """The built-in example called ``name`` (one of :data:`EXAMPLE_NAMES`)."""
+    builders = _builders()
+    if name not in builders:
+        raise ValueError(f"unknown example {name!r}: use one of {', '.join(EXAMPLE_NAMES)}")
+    return builders[name]()
+
+
+# --- an example from the explorer's layer ---------------------------------------------------
+
+def _spec_padding(padding: int | str | tuple[int, int]) -> tuple[Padding, Padding]:
+    # LayerSpec (as convolve) reads a pair as (rows, columns), each padded on both sides
+    if isinstance(padding, tuple | list):
+        return int(padding[0]), int(padding[1])
+    return padding, padding
+
+
+def from_layer(image: np.ndarray, spec: LayerSpec, origin: tuple[int, int] = (0, 0),
+               size: int = MAX_CROP, name: str = "the picture") -> Example:
+    """The explorer's layer (convolution, bias, activation) on a crop of ``image``.
+
+    The crop is at most ``size`` × ``size`` (``size`` ≤ 12) pixels from ``origin`` (row,
+    column), fed as the layer feeds a picture (gray spread over the channels, colour to luma
+    for one-channel kernels). Pooling is left out: the pooling examples show it.
+    """
+    size = whole_number(size, "the crop size", 1)
+    if size > MAX_CROP:
+        raise ValueError(f"a crop of at most {MAX_CROP}×{MAX_CROP} pixels keeps its numbers "
+                         f"readable, not {size}")
+    img = np.asarray(image)
+    if img.ndim not in (2, 3) or img.size == 0:
+        raise ValueError("there is no picture to crop")
+    r0, c0 = (whole_number(v, "the crop origin", 0) for v in origin)
+    h, w = img.shape[:2]
+    if r0 >= h or c0 >= w:
+        raise ValueError(f"the crop at row {r0}, column {c0} lies outside the {h}×{w} picture")
+    crop = img[r0 : r0 + size, c0 : c0 + size]
+    x = prepare_input(crop, spec.channels).astype(np.float32)
+    kh, kw = spec.kernel_shape
+    filters = "filter" if spec.n_filters == 1 else "filters"
+    return Example(
+        "explorer", "From the explorer",
+        f"Your layer ({spec.n_filters} {filters} {kh}×{kw}×{spec.channels}, {spec.activation}) "
+        f"on the {x.shape[0]}×{x.shape[1]} crop at row {r0}, column {c0} of {name}.",
+        "conv", x, spec.weights, spec.bias, stride=spec.stride,
+        padding=_spec_padding(spec.padding), dilation=spec.dilation, pad_mode=spec.pad_mode,
+        flip=spec.flip, activation=spec.activation)

@@ -1,0 +1,133 @@
+"""The one place that says which values the document accepts.
+
+Spin boxes take their ranges from :data:`RANGES`, combo boxes their items from :data:`CHOICES`,
+and every evented settings class validates through :class:`Validated`, so a value that a
+control cannot produce (``stride=0``, padding ``"sideways"``) cannot get in from a session
+file, a script or a test either.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+
+PADDINGS = ("valid", "same", "full", "custom")
+PAD_MODES = ("zeros", "reflect", "replicate", "circular")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "abs", "identity")
+POOL_MODES = ("none", "max", "avg")
+LEVEL_MODES = ("per_map", "shared", "fixed")
+MAX_FILTERS = 32
+MAX_KERNEL = 15
+MAX_LAYERS = 6
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "padding": PADDINGS, "pad_mode": PAD_MODES, "activation": ACTIVATIONS,
+    "pool_mode": POOL_MODES, "levels": LEVEL_MODES,
+}
+
+# inclusive (low, high) of every number field, by field name
+RANGES: dict[str, tuple[float, float]] = {
+    "n_filters": (1, MAX_FILTERS), "kernel_h": (1, MAX_KERNEL), "kernel_w": (1, MAX_KERNEL),
+    "pad_h": (0, 64), "pad_w": (0, 64), "stride": (1, 16), "dilation": (1, 8),
+    "pool_size": (1, 8), "pool_stride": (1, 8),
+    "max_side": (16, 65536), "live_side": (16, 65536),
+    "fixed_limit": (1e-6, 1e9), "layer": (0, MAX_LAYERS - 1), "filter": (0, MAX_FILTERS - 1),
+    "camera_width": (16, 8192), "camera_height": (16, 8192),
+    # the parameter comparison reaches the lectures' 10⁶-unit layers and beyond
+    "ParamsSettings.height": (1, 65536), "ParamsSettings.width": (1, 65536),
+    "ParamsSettings.channels": (1, 1024), "ParamsSettings.kernel_h": (1, 4096),
+    "ParamsSettings.kernel_w": (1, 4096), "ParamsSettings.stride": (1, 64),
+    "ParamsSettings.dilation": (1, 32), "ParamsSettings.pad_h": (0, 65536),
+    "ParamsSettings.pad_w": (0, 65536), "ParamsSettings.filters": (1, 4096),
+    "ParamsSettings.units": (0, 10**7), "ParamsSettings.stage": (-1, MAX_LAYERS - 1),
+}
+
+
+def _range(name: str, scope: str) -> tuple[float, float]:
+    return RANGES.get(f"{scope}.{name}", RANGES.get(name, (-math.inf, math.inf)))
+
+
+def int_range(name: str, scope: str = "") -> tuple[int, int]:
+    """The range of a whole-number field (of settings class ``scope``), for a spin box."""
+    lo, hi = _range(name, scope)
+    return int(lo), int(hi)
+
+
+def check(name: str, value: object, default: object, scope: str = "") -> object:
+    """``value`` as the type of ``default`` if it is allowed for field ``name``, else ValueError.
+
+    Booleans must be booleans; whole-number fields take whole numbers (``3.0`` is 3, ``3.5`` is
+    refused); text fields with a list of choices take only those.
+    """
+    label = name.replace("_", " ")
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"{label} must be true or false, not {value!r}")
+        return value
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"{label} must be a number, not {_short(value)}")
+        try:
+            number = float(value)
+        except OverflowError:  # an int with thousands of digits
+            raise ValueError(f"{label} is far too large") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{label} must be a finite number")
+        lo, hi = _range(name, scope)
+        if not lo <= number <= hi:
+            raise ValueError(f"{label} must lie between {_num(lo)} and {_num(hi)}, "
+                             f"not {_num(number)}")
+        if isinstance(default, int):
+            if not number.is_integer():
+                raise ValueError(f"{label} must be a whole number, not {_num(number)}")
+            return int(number)
+        return number
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ValueError(f"{label} must be text, not {_short(value)}")
+        choices = CHOICES.get(f"{scope}.{name}", CHOICES.get(name))
+        if choices is not None and value not in choices:
+            raise ValueError(f"{label} must be one of {', '.join(choices)}, not {value!r}")
+        return value
+    return value
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+class Validated:
+    """Mixin for evented dataclasses: every assignment is checked by :func:`check`.
+
+    Also gives them ``reset()`` (every field back to its default) and ``update(dict)``.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        field = self.__dataclass_fields__.get(name)  # type: ignore[attr-defined]
+        if field is not None and field.default is not dataclasses.MISSING:
+            value = check(name, value, field.default, type(self).__name__)
+        super().__setattr__(name, value)
+
+    def reset(self) -> None:
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            setattr(self, f.name, f.default)
+
+    def as_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    def update(self, data: dict[str, object]) -> None:
+        """Set the fields named in ``data`` (all checked first: nothing changes on an error)."""
+        fields = {f.name: f for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        checked = {}
+        for name, value in data.items():
+            if name not in fields:
+                raise ValueError(f"unknown setting {name!r}")
+            checked[name] = check(name, value, fields[name].default, type(self).__name__)
+        for name, value in checked.items():
+            setattr(self, name, value)

@@ -1,0 +1,63 @@
+"""The quiz's line under the step-through: the question, the answer box, right or wrong, score."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+# (on the app's light background, on the presentation's black one)
+RIGHT_COLOURS = ("#1a7f37", "#5fd35f")
+WRONG_COLOURS = ("#c62828", "#ff7070")
+
+
+class QuizBar(QWidget):
+    """Shows a question and reports the typed answer (Enter or Check)."""
+
+    submitted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prompt = QLabel()
+        self.answer = QLineEdit(placeholderText="your prediction")
+        self.answer.setMaximumWidth(160)
+        self.answer.returnPressed.connect(self._submit)
+        self.check = QPushButton("Check")
+        self.check.clicked.connect(self._submit)
+        self.verdict = QLabel()
+        self.score = QLabel()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 2, 8, 2)
+        row.addWidget(self.prompt)
+        row.addWidget(self.answer)
+        row.addWidget(self.check)
+        row.addWidget(self.verdict, 1)
+        row.addWidget(self.score)
+        self._dark = False
+
+    def set_presentation(self, on: bool) -> None:
+        """Brighter right/wrong colours on the presentation's black background."""
+        self._dark = on
+
+    def _submit(self) -> None:
+        self.submitted.emit(self.answer.text())
+
+    def ask(self, question: str) -> None:
+        self.prompt.setText(question)
+        self.answer.clear()
+        self.answer.setEnabled(True)
+        self.check.setEnabled(True)
+        self.verdict.clear()
+
+    def close_question(self) -> None:
+        """The answer is in (or the value was shown): nothing to type until the next step."""
+        self.answer.setEnabled(False)
+        self.check.setEnabled(False)
+
+    def show_verdict(self, right: bool, text: str) -> None:
+        colour = (RIGHT_COLOURS if right else WRONG_COLOURS)[int(self._dark)]
+        self.verdict.setStyleSheet(f"color: {colour}; font-weight: bold")
+        self.verdict.setText(text)
+
+    def show_note(self, text: str) -> None:
+        self.verdict.setStyleSheet("")
+        self.verdict.setText(text)

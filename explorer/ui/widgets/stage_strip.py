@@ -1,0 +1,209 @@
+"""Every stage of the stack at a glance: one row a stage, its output maps side by side, small.
+
+Each row is one picture (a mosaic the compute worker made), so a six-stage stack costs six
+images to paint, not ninety tiles. Clicking a row selects that stage (its maps then show large
+below); hovering a map reports the unit under the pointer in the stage's output coordinates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from explorer.core.render import MOSAIC_GAP
+
+__all__ = ["StageStrip", "StripRow"]
+
+LABEL_WIDTH = 210  # px of the text column left of each row's maps
+ROW_MAP_HEIGHT = 58  # px a row's maps are tall at most
+ROW_SPACING = 4
+BACKGROUND = QColor(30, 30, 30)
+SELECTED = QColor(255, 190, 40)
+TEXT = QColor(225, 225, 225)
+WINDOW = QColor(60, 230, 120)
+
+
+@dataclass(frozen=True, eq=False)
+class StripRow:
+    """One stage's row: its text and its maps as one mosaic."""
+
+    index: int
+    lines: tuple[str, ...]  # up to three short lines for the label column
+    mosaic: np.ndarray  # (h, K·(w + gap) − gap, 3) uint8
+    count: int  # maps in the mosaic
+    factor: int  # each mosaic pixel is factor × factor map pixels
+    map_shape: tuple[int, int]  # (rows, cols) of one map at full size
+
+
+class StageStrip(QWidget):
+    """The rows of stage maps; see the module docstring."""
+
+    stage_clicked = Signal(int)
+    hovered = Signal(int, int, int, int)  # stage, map, row, col (full-size map coordinates)
+    resized = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[StripRow] = []
+        self._images: list[QImage] = []
+        self._targets: list[QRectF] = []  # where each row's mosaic is drawn
+        self._selected = 0
+        self._window: tuple[int, tuple[float, float, float, float]] | None = None
+        self._font = QFont()
+        self._font.setPointSizeF(max(self._font.pointSizeF() * 0.85, 7))
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip("Every stage's output maps. Click a row to show that stage large "
+                        "below; hover a map to see what a unit of that stage sees.")
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def rows(self) -> list[StripRow]:
+        return list(self._rows)
+
+    @property
+    def selected(self) -> int:
+        return self._selected
+
+    def row_rect(self, i: int) -> QRectF:
+        """Where row i's maps are drawn (widget coordinates)."""
+        return self._targets[i]
+
+    # --- content -------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[StripRow]) -> None:
+        self._rows = list(rows)
+        self._images = []
+        for row in self._rows:
+            rgb = np.ascontiguousarray(row.mosaic)
+            h, w = rgb.shape[:2]
+            self._images.append(QImage(rgb.data, w, h, 3 * w,
+                                       QImage.Format.Format_RGB888).copy())
+        height = len(self._rows) * (ROW_MAP_HEIGHT + ROW_SPACING) + ROW_SPACING
+        if self.minimumHeight() != height:
+            self.setFixedHeight(height)
+        self._layout()
+        self.update()
+
+    def set_selected(self, index: int) -> None:
+        if index != self._selected:
+            self._selected = index
+            self.update()
+
+    def show_window(self, stage: int, extent: tuple[float, float, float, float]) -> None:
+        """Outline rows r0:r1, cols c0:c1 on every map of one stage's row."""
+        self._window = (stage, extent)
+        self.update()
+
+    def clear_window(self) -> None:
+        if self._window is not None:
+            self._window = None
+            self.update()
+
+    def tile_sizes(self, shapes: Sequence[tuple[int, int, int]]) -> tuple[tuple[int, int], ...]:
+        """(rows, cols) of device pixels each stage's maps get, for the render step."""
+        ratio = self.devicePixelRatioF()
+        width = max(self.width() - LABEL_WIDTH - 8, 32)
+        out = []
+        for h, w, k in shapes:
+            tile_h = ROW_MAP_HEIGHT
+            tile_w = tile_h * w / max(h, 1)
+            if k * (tile_w + MOSAIC_GAP) > width:
+                tile_w = max((width - k * MOSAIC_GAP) / max(k, 1), 4)
+                tile_h = tile_w * h / max(w, 1)
+            out.append((max(int(tile_h * ratio), 4), max(int(tile_w * ratio), 4)))
+        return tuple(out)
+
+    # --- geometry ------------------------------------------------------------------------
+    def _layout(self) -> None:
+        self._targets = []
+        width = max(self.width() - LABEL_WIDTH - 8, 32)
+        for i, image in enumerate(self._images):
+            top = ROW_SPACING + i * (ROW_MAP_HEIGHT + ROW_SPACING)
+            scale = min(ROW_MAP_HEIGHT / max(image.height(), 1), width / max(image.width(), 1))
+            w, h = image.width() * scale, image.height() * scale
+            self._targets.append(QRectF(LABEL_WIDTH, top + (ROW_MAP_HEIGHT - h) / 2, w, h))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._layout()
+        self.resized.emit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, max(self.minimumHeight(), ROW_MAP_HEIGHT))
+
+    def unit_at(self, pos: QPointF) -> tuple[int, int, int, int] | None:
+        """(stage, map, row, col) under a widget position, None off every map."""
+        for i, target in enumerate(self._targets):
+            if not target.contains(pos):
+                continue
+            row = self._rows[i]
+            scale = target.width() / max(self._images[i].width(), 1)
+            x = (pos.x() - target.left()) / scale
+            y = (pos.y() - target.top()) / scale
+            tile_w = (row.mosaic.shape[1] + MOSAIC_GAP) / max(row.count, 1)
+            k = int(x // tile_w)
+            x_in = x - k * tile_w
+            if not 0 <= k < row.count or x_in >= tile_w - MOSAIC_GAP:
+                return None
+            r, c = math.floor(y * row.factor), math.floor(x_in * row.factor)
+            if 0 <= r < row.map_shape[0] and 0 <= c < row.map_shape[1]:
+                return (row.index, k, r, c)
+            return None
+        return None
+
+    def row_at(self, y: float) -> int | None:
+        i = int((y - ROW_SPACING / 2) // (ROW_MAP_HEIGHT + ROW_SPACING))
+        return i if 0 <= i < len(self._rows) else None
+
+    # --- painting and the mouse ------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), BACKGROUND)
+        painter.setFont(self._font)
+        line = painter.fontMetrics().lineSpacing()
+        for i, (row, image) in enumerate(zip(self._rows, self._images, strict=True)):
+            top = ROW_SPACING + i * (ROW_MAP_HEIGHT + ROW_SPACING)
+            band = QRect(2, top - 2, self.width() - 4, ROW_MAP_HEIGHT + 4)
+            if row.index == self._selected:
+                painter.setPen(QPen(SELECTED, 2))
+                painter.drawRect(band)
+            painter.setPen(SELECTED if row.index == self._selected else TEXT)
+            for j, text in enumerate(row.lines[:3]):
+                rect = QRect(8, top + 2 + j * line, LABEL_WIDTH - 12, line)
+                elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                          rect.width())
+                painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, elided)
+            painter.drawImage(self._targets[i], image)
+            if self._window is not None and self._window[0] == row.index:
+                self._paint_window(painter, i, row)
+        painter.end()
+
+    def _paint_window(self, painter: QPainter, i: int, row: StripRow) -> None:
+        target = self._targets[i]
+        scale = target.width() / max(self._images[i].width(), 1)
+        tile_w = (row.mosaic.shape[1] + MOSAIC_GAP) / max(row.count, 1)
+        r0, r1, c0, c1 = self._window[1]  # type: ignore[index]
+        painter.setPen(QPen(WINDOW, 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for k in range(row.count):
+            left = target.left() + (k * tile_w + c0 / row.factor) * scale
+            top = target.top() + r0 / row.factor * scale
+            painter.drawRect(QRectF(left, top, (c1 - c0) / row.factor * scale,
+                                    (r1 - r0) / row.factor * scale))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        hit = self.unit_at(event.position())
+        if hit is not None:
+            self.hovered.emit(*hit)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            i = self.row_at(event.position().y())
+            if i is not None:
+                self.stage_clicked.emit(self._rows[i].index)

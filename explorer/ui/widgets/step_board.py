@@ -1,0 +1,580 @@
+"""The three numeric grids of the step-through: padded input, kernel, output filling in.
+
+One painted widget, so the three blocks share one cell size chosen for the space there is
+(every slice of a 7×7×3 volume stays legible at 1280×800) and render identically on screen
+and into animation frames. Input and kernel cells can be typed into: double-click, type,
+Enter (Esc cancels); the board reports the edit and is given new numbers to show.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+)
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
+
+from explorer.core.stepthrough import INPUT, INSERTED, PADDING, Walkthrough, cell_text
+from explorer.core.stepthrough.quiz import parse_number
+
+MAX_CELL = 72.0
+SLICE_GAP = 0.5  # between slices of a block, in cells
+SUBTITLE = 0.9  # a slice's subtitle row, in cells
+BLOCK_GAP = 1.6  # between blocks, where the ⊙ and = go, in cells
+MAX_OUTPUT_SLICES = 2  # more output maps than this: only the current one is shown
+
+
+@dataclass(frozen=True)
+class BoardTheme:
+    """Colours of the board: the app's light look, or high contrast for a projector."""
+
+    background: QColor
+    text: QColor
+    cell: QColor
+    grid: QColor
+    padding: QColor
+    padding_text: QColor
+    inserted: QColor
+    tap: QColor
+    window: QColor
+    previous: QColor
+    landing: QColor
+    winner: QColor
+    positive: QColor
+    negative: QColor
+    line_scale: float = 1.0
+    legend_px: int = 13  # the legend's type
+
+
+LIGHT = BoardTheme(
+    background=QColor(255, 255, 255), text=QColor(25, 25, 25), cell=QColor(255, 255, 255),
+    grid=QColor(160, 160, 160), padding=QColor(215, 215, 215), padding_text=QColor(95, 95, 95),
+    inserted=QColor(236, 236, 236), tap=QColor(255, 214, 150), window=QColor(235, 120, 0),
+    previous=QColor(140, 140, 140), landing=QColor(255, 214, 150), winner=QColor(200, 0, 90),
+    positive=QColor(214, 96, 77), negative=QColor(67, 147, 195))
+CONTRAST = BoardTheme(
+    background=QColor(0, 0, 0), text=QColor(255, 255, 255), cell=QColor(0, 0, 0),
+    grid=QColor(200, 200, 200), padding=QColor(70, 70, 70), padding_text=QColor(215, 215, 215),
+    inserted=QColor(40, 40, 40), tap=QColor(120, 80, 0), window=QColor(255, 220, 0),
+    previous=QColor(170, 170, 170), landing=QColor(120, 80, 0), winner=QColor(0, 255, 255),
+    positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), line_scale=1.6,
+    legend_px=20)
+
+
+@dataclass
+class _Slice:
+    """One 2-D grid on the board and where it was last painted."""
+
+    block: str  # "input", "kernel" or "output"
+    index: int  # channel (input, kernel) or map (output)
+    title: str
+    values: np.ndarray  # (rows, cols), NaN for an empty cell
+    kinds: np.ndarray | None = None  # INPUT / PADDING / INSERTED per cell
+    signed: bool = False  # tint by sign (kernels, outputs)
+    taps: set[tuple[int, int]] = field(default_factory=set)
+    window: tuple[int, int, int, int] | None = None  # first row, first col, last row, last col
+    previous: tuple[int, int, int, int] | None = None
+    landing: tuple[int, int] | None = None
+    hidden: tuple[int, int] | None = None  # a cell shown as "?" (the quiz's question)
+    winner: tuple[int, int] | None = None
+    editable: bool = False
+    gaps: bool = False  # the window has cells between its taps (dilation)
+    origin: QPointF = field(default_factory=QPointF)
+
+
+@dataclass
+class _Block:
+    title: str
+    slices: list[_Slice]
+    columns: int = 1  # slices side by side
+    origin: QPointF = field(default_factory=QPointF)
+
+
+def _span(rows: tuple[int, ...], cols: tuple[int, ...]) -> tuple[int, int, int, int]:
+    return rows[0], cols[0], rows[-1], cols[-1]
+
+
+class StepBoard(QWidget):
+    """Input, kernel and output of one step, painted side by side."""
+
+    cell_edited = Signal(str, int, int, int, float)  # block, slice, row, col, value
+    edit_refused = Signal(str)  # why a cell cannot be typed into
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._blocks: list[_Block] = []
+        self._operators: list[str] = []
+        self._theme = LIGHT
+        self._cell = 20.0
+        self._steps = 0
+        self._editing: tuple[_Slice, int, int] | None = None
+        self._editor = QLineEdit(self)
+        self._editor.hide()
+        self._editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._editor.returnPressed.connect(self._commit_edit)
+        self._editor.installEventFilter(self)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)  # every number is one hover away, even in tiny cells
+
+    # --- content -------------------------------------------------------------------------
+    def set_theme(self, theme: BoardTheme) -> None:
+        self._theme = theme
+        self.update()
+
+    def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool = False) -> None:
+        """Show step ``index``: its window on the input, its kernel, the output so far."""
+        self._cancel_edit()
+        step = walkthrough.steps[index]
+        ex = walkthrough.example
+        self._steps = len(walkthrough.steps)
+        previous = None
+        if index > 0 and walkthrough.steps[index - 1].map == step.map:
+            before = walkthrough.steps[index - 1]
+            previous = _span(before.rows, before.cols)
+        taps = set(itertools.product(step.rows, step.cols))
+        channels = walkthrough.grid.shape[2]
+        shown_channels = [step.map] if ex.is_pooling else list(range(channels))
+        inputs = []
+        for c in shown_channels:
+            inputs.append(_Slice(
+                "input", c, f"x[:,:,{c}]" if channels > 1 else "", walkthrough.grid[:, :, c],
+                walkthrough.kinds, taps=taps, window=_span(step.rows, step.cols),
+                previous=previous, editable=True, gaps=ex.dilation != (1, 1),
+                winner=None if step.winner is None else (step.rows[step.winner[0]],
+                                                         step.cols[step.winner[1]])))
+        self._blocks = [_Block(self._input_title(walkthrough), inputs)]
+        if walkthrough.kernels is not None:
+            kernel = walkthrough.kernels[step.map]
+            self._blocks.append(_Block(
+                self._kernel_title(walkthrough, step.map),
+                [_Slice("kernel", c, f"w{step.map}[:,:,{c}]" if channels > 1 else "",
+                        kernel[:, :, c], signed=True, editable=True)
+                 for c in range(channels)]))
+            self._operators = ["⊙", "="]
+        else:
+            window = step.taps[:, :, 0]
+            op = "max" if ex.operation == "max" else "mean"
+            self._blocks.append(_Block(
+                f"{op} of the {window.shape[0]}×{window.shape[1]} window",
+                [_Slice("window", 0, "", window, winner=step.winner)]))
+            self._operators = ["→", "="]
+        out = walkthrough.output(index)
+        maps = out.shape[2]
+        shown_maps = list(range(maps)) if maps <= MAX_OUTPUT_SLICES else [step.map]
+        outputs = []
+        for m in shown_maps:
+            title = f"o[:,:,{m}]" if maps > 1 else ""
+            if maps > MAX_OUTPUT_SLICES:
+                title += f"  (map {m + 1} of {maps})"
+            is_current = m == step.map
+            outputs.append(_Slice(
+                "output", m, title, out[:, :, m], signed=True,
+                landing=step.out if is_current else None,
+                hidden=step.out if is_current and hide_value else None))
+        h, w, _ = walkthrough.output_shape
+        self._blocks.append(_Block(f"Output {h}×{w}" + (f"×{maps}" if maps > 1 else ""),
+                                   outputs))
+        self._layout()
+        self.update()
+
+    @staticmethod
+    def _input_title(walkthrough: Walkthrough) -> str:
+        ex, rows, cols = walkthrough.example, walkthrough.rows, walkthrough.cols
+        h, w, c = ex.input.shape
+        size = f"{h}×{w}" + (f"×{c}" if c > 1 else "")
+        grid = f"{rows.length}×{cols.length}" + (f"×{c}" if c > 1 else "")
+        if rows.spread > 1 or cols.spread > 1:
+            gaps = rows.spread - 1
+            return (f"Input {size}, {gaps} zero{'s' if gaps > 1 else ''} between pixels, "
+                    f"padded by {rows.before}: {grid}")
+        if rows.before + rows.after + cols.before + cols.after == 0:
+            return f"Input {size}"
+        pads = {rows.before, rows.after, cols.before, cols.after}
+        pad = (str(pads.pop()) if len(pads) == 1 else
+               f"(rows {rows.before}+{rows.after}, columns {cols.before}+{cols.after})")
+        mode = "" if ex.pad_mode == "zeros" else f" ({ex.pad_mode})"
+        return f"Input {size} padded by {pad}{mode}: {grid}"
+
+    @staticmethod
+    def _kernel_title(walkthrough: Walkthrough, k: int) -> str:
+        ex = walkthrough.example
+        kh, kw = ex.kernel_shape
+        c = ex.input.shape[2]
+        size = f"{kh}×{kw}" + (f"×{c}" if c > 1 else "")
+        turned = ", turned 180°" if walkthrough.turned else ""
+        dilation = f", dilation {ex.dilation[0]}" if ex.dilation != (1, 1) else ""
+        name = f"Filter W{k}" if walkthrough.kernels.shape[0] > 1 else "Kernel"
+        bias = f"bias\u00a0b{k}\u00a0=\u00a0{cell_text(ex.bias[k])}"  # kept on one line
+        return f"{name} {size}{turned}{dilation}, {bias}"
+
+    # --- layout --------------------------------------------------------------------------
+    def _block_cells(self, block: _Block, columns: int) -> tuple[float, float]:
+        """(width, height) of a block in cells with ``columns`` slices side by side."""
+        rows = math.ceil(len(block.slices) / columns)
+        sh, sw = block.slices[0].values.shape
+        subtitle = SUBTITLE if any(s.title for s in block.slices) else 0.0
+        width = columns * sw + (columns - 1) * SLICE_GAP
+        height = rows * (sh + subtitle) + (rows - 1) * SLICE_GAP
+        return width, height
+
+    def _title_px(self) -> float:
+        """Height of the band for the block titles: two lines of their largest type."""
+        return self._title_font_px() * 2.6
+
+    def _title_font_px(self) -> float:
+        return max(14.0, min(self._cell * 0.42, 26.0))
+
+    def _layout(self) -> None:
+        """Pick, per block, how many slices go side by side, for the largest cell size."""
+        if not self._blocks:
+            return
+        w, h = max(self.width(), 50), max(self.height(), 50)
+        room = h - self._legend_px()
+        best = None
+        options = [range(1, len(b.slices) + 1) for b in self._blocks]
+        for columns in itertools.product(*options):
+            sizes = [self._block_cells(b, c) for b, c in zip(self._blocks, columns, strict=True)]
+            width = sum(s[0] for s in sizes) + BLOCK_GAP * (len(sizes) - 1) + 0.4
+            height = max(s[1] for s in sizes)
+            # the titles' band grows with the cells (two lines of 14 to 26 px type)
+            cell = min(w / width, (room - 2.6 * 14) / height, MAX_CELL)
+            band = 2.6 * max(14.0, min(cell * 0.42, 26.0))
+            cell = min(cell, (room - band) / height)
+            if best is None or cell > best[0] + 1e-6:
+                best = (cell, columns, sizes)
+        cell, columns, sizes = best
+        self._cell = max(cell, 4.0)
+        title = self._title_px()
+        total = (sum(s[0] for s in sizes) + BLOCK_GAP * (len(sizes) - 1)) * self._cell
+        x = (w - total) / 2
+        tallest = title + max(s[1] for s in sizes) * self._cell
+        top = max((h - tallest - self._legend_px()) / 2, 0.0)
+        for block, cols, size in zip(self._blocks, columns, sizes, strict=True):
+            block.columns = cols
+            block.origin = QPointF(x, top)
+            sh, sw = block.slices[0].values.shape
+            subtitle = SUBTITLE if any(s.title for s in block.slices) else 0.0
+            for i, s in enumerate(block.slices):
+                r, c = divmod(i, cols)
+                s.origin = QPointF(
+                    x + c * (sw + SLICE_GAP) * self._cell,
+                    top + title + (r * (sh + subtitle + SLICE_GAP) + subtitle) * self._cell)
+            x += (size[0] + BLOCK_GAP) * self._cell
+
+    def resizeEvent(self, event) -> None:
+        self._cancel_edit()
+        self._layout()
+        super().resizeEvent(event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 420)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(300, 160)
+
+    def cell_rect(self, block: str, index: int, row: int, col: int) -> QRectF:
+        """Where a cell is painted (widget coordinates)."""
+        s = self._slice(block, index)
+        if s is None:
+            raise KeyError(f"no {block} slice {index} on the board")
+        return QRectF(s.origin.x() + col * self._cell, s.origin.y() + row * self._cell,
+                      self._cell, self._cell)
+
+    def _slice(self, block: str, index: int) -> _Slice | None:
+        for b in self._blocks:
+            for s in b.slices:
+                if s.block == block and s.index == index:
+                    return s
+        return None
+
+    def cell_at(self, pos: QPointF) -> tuple[_Slice, int, int] | None:
+        for b in self._blocks:
+            for s in b.slices:
+                rows, cols = s.values.shape
+                r = math.floor((pos.y() - s.origin.y()) / self._cell)
+                c = math.floor((pos.x() - s.origin.x()) / self._cell)
+                if 0 <= r < rows and 0 <= c < cols:
+                    return s, r, c
+        return None
+
+    # --- painting ------------------------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        try:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.fillRect(self.rect(), self._theme.background)
+            if not self._blocks:
+                return
+            self._paint_titles(p)
+            for block in self._blocks:
+                for s in block.slices:
+                    self._paint_slice(p, s)
+        finally:
+            p.end()
+
+    def _font(self, px: float, bold: bool = False) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(max(7, round(px)))
+        font.setBold(bold)
+        return font
+
+    def _fitted_font(self, text: str, rect: QRectF, px: float, bold: bool) -> QFont:
+        """The largest font up to ``px`` whose word-wrapped ``text`` fits in ``rect``."""
+        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        while True:
+            font = self._font(px, bold)
+            used = QFontMetricsF(font).boundingRect(rect, flags, text)
+            if px <= 8 or (used.width() <= rect.width() + 0.5
+                           and used.height() <= rect.height() + 0.5):
+                return font
+            px -= 1
+
+    def _paint_titles(self, p: QPainter) -> None:
+        t = self._theme
+        cell = self._cell
+        p.setPen(t.text)
+        for block in self._blocks:
+            sh, sw = block.slices[0].values.shape
+            width = (block.columns * sw + (block.columns - 1) * SLICE_GAP) * cell
+            left = max(block.origin.x() - cell * BLOCK_GAP * 0.45, 0.0)
+            right = min(block.origin.x() + width + cell * BLOCK_GAP * 0.45, self.width())
+            rect = QRectF(left, block.origin.y(), right - left, self._title_px())
+            p.setFont(self._fitted_font(block.title, rect, self._title_font_px(), True))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                       block.title)
+            p.setFont(self._font(min(cell * 0.45, 26)))
+            for s in block.slices:
+                if s.title:
+                    p.drawText(QRectF(s.origin.x() - cell, s.origin.y() - SUBTITLE * cell,
+                                      (sw + 2) * cell, SUBTITLE * cell),
+                               Qt.AlignmentFlag.AlignCenter, s.title)
+        # the operators between blocks, level with the first row of slices
+        p.setFont(self._font(min(cell * 0.9, 60), bold=True))
+        for left, op in zip(self._blocks, self._operators, strict=False):
+            sh, sw = left.slices[0].values.shape
+            x = left.origin.x() + (left.columns * sw + (left.columns - 1) * SLICE_GAP) * cell
+            y = left.slices[0].origin.y()
+            p.drawText(QRectF(x, y, BLOCK_GAP * cell, min(sh, 5) * cell),
+                       Qt.AlignmentFlag.AlignCenter, op)
+        self._paint_legend(p)
+
+    def _legend_px(self) -> float:
+        return 2.0 * self._theme.legend_px if self._legend() else 0.0
+
+    def _legend(self) -> list[tuple[str, str]]:
+        """(swatch, words) for what the input's cells can be, when it is not obvious."""
+        kinds = self._blocks[0].slices[0].kinds if self._blocks else None
+        items = [("window", "the window's taps")]
+        if kinds is not None and (kinds == PADDING).any():
+            items.append(("padding", "padding"))
+        if kinds is not None and (kinds == INSERTED).any():
+            items.append(("inserted", "zero put between pixels"))
+        if self._steps > 1:  # every frame keeps the same legend, so nothing shifts
+            items.append(("previous", "the window one step before"))
+        return items if len(items) > 1 else []
+
+    def _paint_legend(self, p: QPainter) -> None:
+        items = self._legend()
+        if not items:
+            return
+        t = self._theme
+        px = t.legend_px
+        y = self.height() - self._legend_px() + px * 0.4
+        x = 8.0
+        p.setFont(self._font(px))
+        for kind, words in items:
+            box = QRectF(x, y, px * 1.2, px * 1.2)
+            if kind == "window":
+                p.fillRect(box, t.tap)
+                p.setPen(QPen(t.window, 2.5))
+            elif kind == "padding":
+                p.fillRect(box, t.padding)
+                p.fillRect(box, QBrush(t.padding_text, Qt.BrushStyle.BDiagPattern))
+                p.setPen(QPen(t.grid, 1))
+            elif kind == "inserted":
+                p.fillRect(box, t.inserted)
+                p.fillRect(box, QBrush(t.padding_text, Qt.BrushStyle.Dense6Pattern))
+                p.setPen(QPen(t.grid, 1))
+            else:
+                p.setPen(QPen(t.previous, 2, Qt.PenStyle.DashLine))
+            p.drawRect(box)
+            p.setPen(t.text)
+            text_rect = QRectF(x + px * 1.7, y - px * 0.2, 40 * px, px * 1.6)
+            p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       words)
+            x += px * 1.7 + QFontMetricsF(p.font()).horizontalAdvance(words) + px * 1.8
+
+    def _fill(self, s: _Slice, r: int, c: int, value: float, scale: float) -> QColor:
+        t = self._theme
+        if (r, c) in s.taps:
+            return t.tap
+        if s.kinds is not None and s.kinds[r, c] == PADDING:
+            return t.padding
+        if s.kinds is not None and s.kinds[r, c] == INSERTED:
+            return t.inserted
+        if (r, c) == s.landing:
+            return t.landing
+        if not s.signed or not math.isfinite(value) or scale <= 0:
+            return t.cell
+        end = t.positive if value > 0 else t.negative
+        mix = 0.55 * min(abs(value) / scale, 1.0)
+        base = t.cell
+        return QColor(*(round(getattr(base, ch)() + (getattr(end, ch)() - getattr(base, ch)())
+                              * mix) for ch in ("red", "green", "blue")))
+
+    def _paint_slice(self, p: QPainter, s: _Slice) -> None:
+        t, cell = self._theme, self._cell
+        rows, cols = s.values.shape
+        finite = s.values[np.isfinite(s.values)]
+        scale = float(np.abs(finite).max()) if finite.size else 0.0
+        texts = [[cell_text(v) if math.isfinite(v) else "" for v in row] for row in s.values]
+        if s.hidden is not None:
+            texts[s.hidden[0]][s.hidden[1]] = "?"
+        longest = max(len(x) for row in texts for x in row) or 1
+        font_px = min(cell * 0.46, cell * 0.92 / (0.58 * longest + 0.2))
+        p.setFont(self._font(font_px))
+        grid = QPen(t.grid, 1 * t.line_scale)
+        hatch = QBrush(t.padding_text, Qt.BrushStyle.BDiagPattern)
+        dots = QBrush(t.padding_text, Qt.BrushStyle.Dense6Pattern)
+        for r in range(rows):
+            for c in range(cols):
+                rect = QRectF(s.origin.x() + c * cell, s.origin.y() + r * cell, cell, cell)
+                value = float(s.values[r, c])
+                p.fillRect(rect, self._fill(s, r, c, value, scale))
+                kind = INPUT if s.kinds is None else int(s.kinds[r, c])
+                if kind == PADDING:
+                    p.fillRect(rect, hatch)
+                elif kind == INSERTED:
+                    p.fillRect(rect, dots)
+                p.setPen(grid)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(rect)
+                if font_px >= 7 and texts[r][c]:
+                    p.setPen(t.padding_text if kind != INPUT else t.text)
+                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, texts[r][c])
+        self._paint_marks(p, s)
+
+    def _paint_marks(self, p: QPainter, s: _Slice) -> None:
+        t, cell = self._theme, self._cell
+        x0, y0 = s.origin.x(), s.origin.y()
+
+        def box(span: tuple[int, int, int, int], inset: float) -> QRectF:
+            r0, c0, r1, c1 = span
+            return QRectF(x0 + c0 * cell + inset, y0 + r0 * cell + inset,
+                          (c1 - c0 + 1) * cell - 2 * inset, (r1 - r0 + 1) * cell - 2 * inset)
+
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        if s.previous is not None and s.previous != s.window:
+            pen = QPen(t.previous, 2 * t.line_scale, Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawRect(box(s.previous, 3))
+        if s.window is not None:
+            p.setPen(QPen(t.window, 3.5 * t.line_scale))
+            p.drawRect(box(s.window, 1.5))
+            if s.gaps:  # dilation: each tap framed on its own, the cells between are gaps
+                p.setPen(QPen(t.window, 1.5 * t.line_scale))
+                for r, c in s.taps:
+                    p.drawRect(QRectF(x0 + c * cell + 4, y0 + r * cell + 4, cell - 8,
+                                      cell - 8))
+        if s.landing is not None:
+            r, c = s.landing
+            p.setPen(QPen(t.window, 3.5 * t.line_scale))
+            p.drawRect(QRectF(x0 + c * cell + 1.5, y0 + r * cell + 1.5, cell - 3, cell - 3))
+        if s.winner is not None:
+            r, c = s.winner
+            p.setPen(QPen(t.winner, 3 * t.line_scale))
+            p.drawEllipse(QRectF(x0 + c * cell + 3, y0 + r * cell + 3, cell - 6, cell - 6))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        hit = self.cell_at(event.position())
+        if hit is None:
+            QToolTip.hideText()
+            return
+        s, r, c = hit
+        value = float(s.values[r, c])
+        names = {"input": "x", "kernel": "w", "output": "o", "window": "window"}
+        if s.hidden == (r, c):
+            text = "?"
+        else:
+            text = cell_text(value) if math.isfinite(value) else "not computed yet"
+        note = ""
+        if s.kinds is not None and s.kinds[r, c] == PADDING:
+            note = " (padding)"
+        elif s.kinds is not None and s.kinds[r, c] == INSERTED:
+            note = " (a zero put between pixels)"
+        where = f"{names[s.block]}[{r}, {c}, {s.index}]"
+        QToolTip.showText(event.globalPosition().toPoint(), f"{where} = {text}{note}", self)
+
+    # --- editing -------------------------------------------------------------------------
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        hit = self.cell_at(event.position())
+        if hit is None:
+            return
+        s, r, c = hit
+        if not s.editable:
+            return
+        if s.kinds is not None and s.kinds[r, c] != INPUT:
+            what = "padding" if s.kinds[r, c] == PADDING else "an inserted zero"
+            self.edit_refused.emit(f"That cell is {what}: it follows from the input, so "
+                                   "change the input's own pixels.")
+            return
+        self.start_edit(s.block, s.index, r, c)
+
+    def start_edit(self, block: str, index: int, row: int, col: int) -> None:
+        """Open the inline editor on a cell (what a double-click does)."""
+        s = self._slice(block, index)
+        if s is None or not s.editable:
+            return
+        self._editing = (s, row, col)
+        rect = self.cell_rect(block, index, row, col).adjusted(-8, 0, 8, 0).toRect()
+        self._editor.setGeometry(rect)
+        self._editor.setFont(self._font(max(12.0, self._cell * 0.4)))
+        self._editor.setText(cell_text(float(s.values[row, col])).replace("−", "-"))
+        self._editor.selectAll()
+        self._editor.show()
+        self._editor.setFocus()
+
+    def _commit_edit(self) -> None:
+        if self._editing is None:
+            return
+        s, r, c = self._editing
+        try:
+            value = parse_number(self._editor.text())
+        except ValueError as exc:
+            self.edit_refused.emit(str(exc))
+            return
+        self._cancel_edit()
+        self.cell_edited.emit(s.block, s.index, r, c, value)
+
+    def _cancel_edit(self) -> None:
+        self._editing = None
+        if self._editor.isVisible():
+            self._editor.hide()
+            self.setFocus()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self._editor:
+            if event.type() == event.Type.KeyPress and isinstance(event, QKeyEvent) \
+                    and event.key() == Qt.Key.Key_Escape:
+                self._cancel_edit()
+                return True
+            if event.type() == event.Type.FocusOut:
+                self._cancel_edit()
+        return super().eventFilter(obj, event)
+
+    @property
+    def cell_size(self) -> float:
+        return self._cell

@@ -1,0 +1,103 @@
+"""GIF, MP4 and numbered PNG frames, read back; files replaced whole or not at all."""
+
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from explorer.core.animation import check_writable, frame_paths, save_animation
+
+SIZE = (96, 160)  # rows, columns: small, even (MP4 wants even sides)
+
+
+def frames(count=5):
+    """A white picture with a red square moving right and a blue bar at the top."""
+    out = []
+    for i in range(count):
+        f = np.full((*SIZE, 3), 255, np.uint8)
+        f[:8] = (0, 0, 255)
+        f[40:72, 10 + 22 * i : 42 + 22 * i] = (255, 0, 0)
+        out.append(f)
+    return out
+
+
+def red_columns(rgb):
+    red = (rgb[:, :, 0] > 180) & (rgb[:, :, 1] < 80) & (rgb[:, :, 2] < 80)
+    cols = np.nonzero(red.any(axis=0))[0]
+    return cols.min(), cols.max()
+
+
+def test_gif_reads_back_frame_by_frame(tmp_path):
+    out = tmp_path / "steps.gif"
+    assert save_animation(frames(), out, frame_ms=300) == [out]
+    with Image.open(out) as gif:
+        assert gif.n_frames == 5
+        assert gif.size == (SIZE[1], SIZE[0])
+        assert gif.info["duration"] == 300
+        pictures = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            pictures.append(np.asarray(gif.convert("RGB")))
+    for i, rgb in enumerate(pictures):
+        assert red_columns(rgb) == (10 + 22 * i, 41 + 22 * i)
+        assert tuple(rgb[2, 80]) == (0, 0, 255)
+    assert not np.array_equal(pictures[0], pictures[1])
+
+
+def test_mp4_reads_back(tmp_path):
+    out = tmp_path / "steps.mp4"
+    save_animation(frames(6), out, frame_ms=500)
+    cap = cv2.VideoCapture(str(out))
+    try:
+        assert cap.get(cv2.CAP_PROP_FPS) == pytest.approx(2.0)
+        pictures = []
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            pictures.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    finally:
+        cap.release()
+    assert len(pictures) == 6
+    assert pictures[0].shape == (*SIZE, 3)
+    for i, rgb in enumerate(pictures):
+        lo, hi = red_columns(rgb)  # lossy: the square's edges may blur by a pixel or two
+        assert abs(lo - (10 + 22 * i)) <= 2 and abs(hi - (41 + 22 * i)) <= 2
+
+
+def test_numbered_pngs(tmp_path):
+    written = save_animation(frames(3), tmp_path / "step.png")
+    assert [p.name for p in written] == ["step_001.png", "step_002.png", "step_003.png"]
+    assert frame_paths(tmp_path / "a.png", 1000)[-1].name == "a_1000.png"
+    for i, path in enumerate(written):
+        rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        assert red_columns(rgb) == (10 + 22 * i, 41 + 22 * i)
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path):
+    out = tmp_path / "steps.gif"
+    out.write_bytes(b"the old animation")
+    bad = [*frames(2), np.zeros((10, 10, 3), np.uint8)]  # a frame of another size
+    with pytest.raises(ValueError, match="one size"):
+        save_animation(bad, out)
+    assert out.read_bytes() == b"the old animation"
+    assert os.listdir(tmp_path) == ["steps.gif"]
+    save_animation(frames(2), out)  # a good write replaces it
+    with Image.open(out) as gif:
+        assert gif.n_frames == 2
+
+
+def test_unwritable_targets_are_refused_before_any_work(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        check_writable(tmp_path / "missing" / "a.gif")
+    with pytest.raises(ValueError, match=r"\.gif, \.mp4 or \.png"):
+        check_writable(tmp_path / "a.avi")
+    with pytest.raises(ValueError, match="frame lasts"):
+        save_animation(frames(2), tmp_path / "a.gif", frame_ms=5)
+    with pytest.raises(ValueError, match="no frames"):
+        save_animation([], tmp_path / "a.mp4")
+    assert os.listdir(tmp_path) == []

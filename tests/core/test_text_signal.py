@@ -1,0 +1,120 @@
+"""1-D signals: kernels against loops, WAV files of every PCM width, malformed files refused."""
+
+from __future__ import annotations
+
+import wave
+
+import numpy as np
+import pytest
+
+from explorer.core.text.signal import (
+    KERNELS,
+    SIGNALS,
+    convolve_signal,
+    excerpt,
+    read_wav,
+    synthetic,
+)
+
+
+def reference_signal_conv(x, kernel, stride, padding):
+    padded = [0.0] * padding + list(x) + [0.0] * padding
+    out = []
+    i = 0
+    while i + len(kernel) <= len(padded):
+        out.append(sum(kernel[j] * padded[i + j] for j in range(len(kernel))))
+        i += stride
+    return out
+
+
+@pytest.mark.parametrize("name", list(KERNELS))
+@pytest.mark.parametrize(("stride", "padding"), [(1, 0), (2, 1), (3, 2)])
+def test_every_kernel_matches_loops(name, stride, padding):
+    x = synthetic("noisy steps", 40, seed=1)
+    got = convolve_signal(x, KERNELS[name], stride=stride, padding=padding)
+    want = reference_signal_conv(x, KERNELS[name], stride, padding)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_edge_kernel_answers_at_the_step_and_smoothing_keeps_the_level():
+    x = np.array([0, 0, 0, 0, 1, 1, 1, 1], np.float32)
+    edge = convolve_signal(x, KERNELS["central difference [−1, 0, 1] (edge)"])
+    assert edge.tolist() == [0, 0, 1, 1, 0, 0]
+    smooth = convolve_signal(x, KERNELS["box 3 (smooth)"], padding=1)
+    assert smooth.shape == x.shape and smooth[0] == 0 and smooth[-1] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("kind", SIGNALS)
+def test_synthetic_signals(kind):
+    x = synthetic(kind, 120)
+    assert x.shape == (120,) and x.dtype == np.float32
+    assert np.isfinite(x).all() and x.std() > 0 and np.abs(x).max() <= 1.5
+
+
+def test_bad_signal_arguments():
+    with pytest.raises(ValueError, match="unknown signal"):
+        synthetic("triangle")
+    with pytest.raises(ValueError, match="between 8"):
+        synthetic("sine", 3)
+    with pytest.raises(ValueError, match="one row of numbers"):
+        convolve_signal(np.ones((3, 3)), [1.0])
+    with pytest.raises(ValueError, match="does not fit"):
+        convolve_signal(np.ones(2), [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="stride must be at least 1"):
+        convolve_signal(np.ones(8), [1.0], stride=0)
+
+
+def test_excerpt_skips_leading_silence_and_fits():
+    x = np.zeros(100, np.float32)
+    x[30:] = np.sin(np.arange(70))
+    part, start = excerpt(x, 20)
+    assert start == next(i for i in range(100) if abs(x[i]) >= 0.1 * np.abs(x).max())
+    np.testing.assert_array_equal(part, x[start:start + 20])
+    late = np.zeros(100, np.float32)
+    late[95] = 1
+    part, start = excerpt(late, 20)
+    assert start == 80 and part[15] == 1  # shifted back so 20 samples fit
+    part, start = excerpt(x[:10], 20)
+    assert start == 0 and part.size == 10
+
+
+def write_wav(path, frames: bytes, width: int, channels: int = 1, rate: int = 8000):
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(channels)
+        f.setsampwidth(width)
+        f.setframerate(rate)
+        f.writeframes(frames)
+
+
+def test_wav_16_bit_stereo_is_averaged(tmp_path):
+    samples = np.array([[16384, -16384], [32767, 32767], [-32768, 0]], "<i2")
+    write_wav(tmp_path / "a.wav", samples.tobytes(), 2, channels=2, rate=22050)
+    x, rate = read_wav(tmp_path / "a.wav")
+    assert rate == 22050
+    np.testing.assert_allclose(x, [0.0, 32767 / 32768, -0.5], atol=1e-6)
+
+
+def test_wav_8_and_24_bit(tmp_path):
+    write_wav(tmp_path / "b.wav", bytes([128, 255, 0]), 1)
+    x, _ = read_wav(tmp_path / "b.wav")
+    np.testing.assert_allclose(x, [0.0, 127 / 128, -1.0])
+    # 24-bit little-endian: 0x400000 = +0.5, 0xC00000 = −0.5
+    write_wav(tmp_path / "c.wav", bytes([0, 0, 0x40, 0, 0, 0xC0]), 3)
+    x, _ = read_wav(tmp_path / "c.wav")
+    np.testing.assert_allclose(x, [0.5, -0.5])
+
+
+def test_malformed_wav_files_are_refused(tmp_path):
+    (tmp_path / "text.wav").write_text("hello, not a sound")
+    with pytest.raises(ValueError, match="not a WAV file"):
+        read_wav(tmp_path / "text.wav")
+    good = tmp_path / "cut.wav"
+    write_wav(good, np.zeros(100, "<i2").tobytes(), 2)
+    (tmp_path / "header.wav").write_bytes(good.read_bytes()[:20])
+    with pytest.raises(ValueError, match="not a WAV file"):
+        read_wav(tmp_path / "header.wav")
+    write_wav(tmp_path / "empty.wav", b"", 2)
+    with pytest.raises(ValueError, match="holds no samples"):
+        read_wav(tmp_path / "empty.wav")
+    with pytest.raises(ValueError, match="there is no file"):
+        read_wav(tmp_path / "missing.wav")
