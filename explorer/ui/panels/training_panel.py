@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -184,23 +183,27 @@ class TrainingTab(Tab):
         self.load_button.clicked.connect(self.load_dialog)
 
         box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(6, 4, 6, 4)
-        for col, (text, spin) in enumerate((("Epochs:", self.epochs_spin),
-                                            ("Learning rate:", self.lr_spin),
-                                            ("Batch size:", self.batch_spin),
-                                            ("Seed:", self.seed_spin))):
-            grid.addWidget(QLabel(text), 0, 2 * col, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(spin, 0, 2 * col + 1)
-        for col, button in enumerate((self.start_button, self.pause_button, self.stop_button,
-                                      self.reset_button)):
-            grid.addWidget(button, 1, 2 * col, 1, 2)
-        grid.addWidget(self.progress, 2, 0, 1, 4)
-        grid.addWidget(self.progress_label, 2, 4, 1, 4)
-        grid.addWidget(self.score_label, 3, 0, 1, 8)
-        for col, button in enumerate((self.use_first_button, self.use_all_button,
-                                      self.save_button, self.load_button)):
-            grid.addWidget(button, 4, 2 * col, 1, 2)
+        rows = QVBoxLayout(box)
+        rows.setContentsMargins(6, 4, 6, 4)
+        settings = QHBoxLayout()
+        for text, spin in (("Epochs:", self.epochs_spin), ("Learning rate:", self.lr_spin),
+                           ("Batch size:", self.batch_spin), ("Seed:", self.seed_spin)):
+            settings.addWidget(QLabel(text))
+            settings.addWidget(spin)
+            settings.addSpacing(12)
+        settings.addStretch(1)
+        for button in (self.use_first_button, self.use_all_button, self.save_button,
+                       self.load_button):
+            settings.addWidget(button)
+        run = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.stop_button,
+                       self.reset_button):
+            run.addWidget(button)
+        run.addWidget(self.progress, 2)
+        run.addWidget(self.progress_label, 3)
+        for row in (settings, run):
+            rows.addLayout(row)
+        rows.addWidget(self.score_label)
         return box
 
     def _show_architecture(self, rows) -> None:
