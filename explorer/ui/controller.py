@@ -55,7 +55,7 @@ class ExplorerController(QObject):
         self.latency_ms = 0.0
 
         self.worker = ComputeWorker(self)
-        self.worker.result_ready.connect(self._on_result)
+        self.worker.done.connect(self._on_done)
         self.worker.failed.connect(self._on_failed)
         self.worker.cancelled.connect(self._on_cancelled)
         self._waiting = False  # a still's request is computing (live frames never wait)
@@ -175,6 +175,9 @@ class ExplorerController(QObject):
         self.schedule()
 
     # --- results -------------------------------------------------------------------------
+    def _on_done(self, generation: int, result: StackResult) -> None:
+        self._on_result(result)
+
     def _on_result(self, result: StackResult) -> None:
         if result.generation <= self._shown_generation:
             self.worker.buffers.release(result.buffers)

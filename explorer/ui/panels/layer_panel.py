@@ -175,6 +175,7 @@ class LayerPanel(QWidget):
         self._connect_widgets()
         self._links = [
             (document.stack.layer_changed, self._on_layer_changed),
+            (document.stack.filters_changed, self._on_filters_changed),
             (document.stack.changed, self._on_stack_changed),
             (document.selection.events.layer, self._on_selection_changed),
             (document.input.events.all, self._on_input_changed),
@@ -453,6 +454,13 @@ class LayerPanel(QWidget):
         if index == self.document.selected_index and not self._writing_kernel:
             self._sync_layer()
         else:  # an earlier layer can change the selected one's input size
+            self._update_results()
+
+    def _on_filters_changed(self, index: int) -> None:
+        # a bank reshaped after its settings said so (both kernel sides set at once): the
+        # table and the formulas read the kernels' own shape
+        if index <= self.document.selected_index and not self._writing_kernel:
+            self._sync_square()
             self._update_results()
 
     def _on_stack_changed(self) -> None:

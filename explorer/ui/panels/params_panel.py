@@ -56,6 +56,8 @@ from explorer.core.params import (
 )
 from explorer.core.stack_info import stage_infos
 from explorer.state import Document
+from explorer.ui import settings_io
+from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.widgets.log_bar_chart import LogBarChart, fitting_points
 
 __all__ = ["CURRENT", "CUSTOM", "ParamsPanel"]
@@ -769,9 +771,12 @@ class ParamsPanel(QWidget):
                                  self.export_csv)
 
     def _export_with_dialog(self, title: str, kind: str, suffix: str, export) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, title, f"parameters{suffix}", kind)
+        folders = DialogFolders(settings_io.settings())
+        name, _ = QFileDialog.getSaveFileName(
+            self, title, folders.path("export", f"parameters{suffix}"), kind)
         if not name:
             return
+        folders.remember("export", name)
         try:  # exactly the path chosen: a wrong suffix is refused, not replaced
             export(Path(name))
         except ValueError as err:

@@ -35,6 +35,8 @@ from explorer.core.text.signal import (
     read_wav,
     synthetic,
 )
+from explorer.ui import settings_io
+from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.widgets.signal_plot import SignalPlot
 
 __all__ = ["DRAW", "WAV", "SignalPanel", "format_taps", "parse_taps"]
@@ -171,8 +173,12 @@ class SignalPanel(QWidget):
     def _on_source_changed(self, name: str) -> None:
         self.clear_button.setEnabled(name == DRAW)
         if name == WAV:
-            path, _ = QFileDialog.getOpenFileName(self, "Open a WAV file", "",
+            folders = DialogFolders(settings_io.settings())
+            path, _ = QFileDialog.getOpenFileName(self, "Open a WAV file",
+                                                  str(folders.folder("sound")),
                                                   "WAV files (*.wav *.wave);;All files (*)")
+            if path:
+                folders.remember("sound", path)
             if not path or not self.open_wav(path):
                 with QSignalBlocker(self.source_combo):
                     self.source_combo.setCurrentText(DRAW if self._wav is None else WAV)

@@ -131,7 +131,7 @@ class TranslationPanel(Tab):
         picture, layers = self._picture, self.document.stack_specs()
         shift, k = self.shift_spin.value(), self.filter_spin.value() - 1
         self.status.setText("working…")
-        self._worker.submit(lambda: translation_study(
+        self._worker.submit(lambda _token: translation_study(
             picture, layers, max_shift=MAX_SHIFT, shown_shift=shift, size=CROP,
             filter_index=k))
 

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.animation import MAX_FRAME_MS, MIN_FRAME_MS
+from explorer.ui import settings_io
+from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.step_frames import ANIMATION_SCALES, SLIDE_SIZE
 
 FILE_FILTER = ("GIF animation (*.gif);;MP4 video (*.mp4);;"
@@ -32,7 +34,8 @@ class AnimationDialog(QDialog):
     def __init__(self, frame_ms: int, steps: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export animation")
-        self.path_edit = QLineEdit(str(Path.home() / "step-through.gif"))
+        self._folders = DialogFolders(settings_io.settings())
+        self.path_edit = QLineEdit(self._folders.path("animation", "step-through.gif"))
         self.path_edit.setMinimumWidth(360)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -66,6 +69,7 @@ class AnimationDialog(QDialog):
         path, chosen = QFileDialog.getSaveFileName(self, "Export animation",
                                                    self.path_edit.text(), FILE_FILTER)
         if path:
+            self._folders.remember("animation", path)
             if not Path(path).suffix:
                 path += "." + chosen.rsplit("*.", 1)[-1].rstrip(")")
             self.path_edit.setText(path)
