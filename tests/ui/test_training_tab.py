@@ -270,7 +270,7 @@ def test_kernel_fitting_converges_towards_sobel(qtbot, tab):
     picture = np.random.default_rng(0).integers(0, 255, (60, 60), np.uint8)
     tab.set_source(picture, "noise", False)
     type_into(qtbot, panel.steps_spin, "100")
-    with qtbot.waitSignal(panel._worker.finished_run, timeout=TIMEOUT) as done:
+    with qtbot.waitSignal(panel.fit_finished, timeout=TIMEOUT) as done:
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     last, completed = done.args
     assert completed and last.step == 100
@@ -297,7 +297,7 @@ def test_fitting_can_be_stopped(qtbot, tab, monkeypatch):
     panel = tab.fit_panel
     tab.pages.setCurrentWidget(panel)
     type_into(qtbot, panel.steps_spin, "5000")
-    with qtbot.waitSignal(panel._worker.finished_run, timeout=TIMEOUT) as done:
+    with qtbot.waitSignal(panel.fit_finished, timeout=TIMEOUT) as done:
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: panel.last_step is not None, timeout=TIMEOUT)
         qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)

@@ -26,7 +26,6 @@ from explorer.core.kernels import MAX_KERNEL_SIDE
 from explorer.core.pipeline import LayerSpec, NamedStack, StageResult, run_stack
 from explorer.core.training import layers
 from explorer.core.training.data import CLASSES, SIDE
-from explorer.core.training.threads import one_blas_thread
 
 INPUT_SCALE = 255.0  # pixel value of full ink; the network sees pixels / INPUT_SCALE
 MAX_CONV_LAYERS = 4
@@ -247,9 +246,8 @@ class DigitModel:
     def logits(self, images: np.ndarray) -> np.ndarray:
         """(N, 10) scores for (N, 28, 28) pictures with pixels 0…255 (white ink on black)."""
         x = as_input(images)
-        with one_blas_thread():
-            parts = [forward(self._params, x[s:s + PREDICT_CHUNK])[0]
-                     for s in range(0, len(x), PREDICT_CHUNK)]
+        parts = [forward(self._params, x[s:s + PREDICT_CHUNK])[0]
+                 for s in range(0, len(x), PREDICT_CHUNK)]
         return np.concatenate(parts) if parts else np.zeros((0, CLASSES), np.float32)
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:

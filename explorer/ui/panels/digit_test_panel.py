@@ -31,9 +31,8 @@ from explorer.ui.widgets.drawing_pad import DrawingPad
 from explorer.ui.widgets.frame_preview import FramePreview
 from explorer.ui.widgets.probability_bars import ProbabilityBars
 from explorer.ui.widgets.stage_maps import StageMapsView
-from explorer.ui.workers.latest_worker import LatestWorker
+from explorer.ui.workers.latest import LatestJobWorker
 
-PROBE = "probe"
 BOX_SHARE = 0.5  # the digit is looked for in the middle half of the camera picture
 PREVIEW_SIDE = 320  # the camera picture is shown this small
 PAD_DELAY_MS = 30  # strokes arriving faster than this are read together
@@ -73,9 +72,9 @@ def read_frame(model: DigitModel, frame: np.ndarray) -> Reading:
 class DigitTestPanel(QWidget):
     """Pad or camera on the left; the probabilities and the maps of every stage on the right."""
 
-    def __init__(self, worker: LatestWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._worker = worker
+        self._worker = LatestJobWorker("digit-reader", self)
         self._worker.done.connect(self._on_done)
         self._worker.failed.connect(self._on_failed)
         self._model: DigitModel | None = None
@@ -187,7 +186,7 @@ class DigitTestPanel(QWidget):
         if model is None or self.pad.is_empty:
             return
         drawing = self.pad.image()
-        self._worker.submit(PROBE, lambda: read_picture(model, drawing, "light"))
+        self._worker.submit(lambda _token: read_picture(model, drawing, "light"))
 
     def _read_frame(self) -> None:
         model, frame = self._model, self._frame
@@ -197,12 +196,10 @@ class DigitTestPanel(QWidget):
             preview = resize_to_fit(frame, PREVIEW_SIDE)
             self.preview.set_frame(preview, centre_box(preview, BOX_SHARE)[1])
             return
-        self._worker.submit(PROBE, lambda: read_frame(model, frame))
+        self._worker.submit(lambda _token: read_frame(model, frame))
 
     # --- results ---------------------------------------------------------------------------
-    def _on_done(self, kind: str, reading: Reading) -> None:
-        if kind != PROBE:
-            return
+    def _on_done(self, _tag: int, reading: Reading) -> None:
         camera = reading.preview is not None
         if camera != self.camera_mode:
             return  # the source changed while it was being read
@@ -217,9 +214,8 @@ class DigitTestPanel(QWidget):
         self.bars.set_probabilities(reading.probabilities)
         self.maps.set_stages(reading.digit, reading.stages)
 
-    def _on_failed(self, kind: str, message: str) -> None:
-        if kind == PROBE:
-            self._say_nothing(message)
+    def _on_failed(self, _tag: int, message: str) -> None:
+        self._say_nothing(message)
 
     def _say_nothing(self, message: str) -> None:
         # no digit in the picture is a normal moment (an empty box), not a fault
@@ -230,3 +226,4 @@ class DigitTestPanel(QWidget):
 
     def cleanup(self) -> None:
         self._pad_timer.stop()
+        self._worker.stop()

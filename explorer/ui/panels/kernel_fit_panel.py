@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,7 +31,7 @@ from explorer.core.training import FitStep, fit_kernel
 from explorer.resources import resource_path
 from explorer.ui.widgets.frame_preview import FramePreview
 from explorer.ui.widgets.matrix_view import MatrixView
-from explorer.ui.workers.generator_worker import GeneratorWorker
+from explorer.ui.workers.generator import GeneratorWorker
 
 DEFAULT_SAMPLE = ("samples", "coffee.png")
 FIT_TARGETS = ("sobel_x", "sobel_y", "scharr_x", "vertical_edge", "laplacian", "gaussian_blur",
@@ -50,15 +50,19 @@ class KernelFitPanel(QWidget):
 
     message = Signal(str)
     error = Signal(str)
+    fit_finished = Signal(object, bool)  # the last step (None if none), True if run to the end
+
+    REDRAW_MS = 50  # steps come far faster than a screen needs them: drawn in batches
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._picture: np.ndarray | None = None
         self._picture_name = ""
-        self._worker = GeneratorWorker(self, interval=0.05)
-        self._worker.steps.connect(self._on_steps)
-        self._worker.finished_run.connect(self._on_finished)
-        self._worker.failed.connect(self.error)
+        self._worker: GeneratorWorker | None = None
+        self._pending: list[FitStep] = []
+        self._stopped = False
+        self._redraw = QTimer(self, interval=self.REDRAW_MS)
+        self._redraw.timeout.connect(self._draw_pending)
         self._history_steps: list[int] = []
         self._history_loss: list[float] = []
         self._history_weights: list[np.ndarray] = []
@@ -162,7 +166,7 @@ class KernelFitPanel(QWidget):
     def set_picture(self, picture: np.ndarray, name: str) -> None:
         """The picture the next fit uses (the window's source)."""
         self._picture, self._picture_name = picture, name
-        if not self._worker.running:
+        if not self.running:
             self._show_idle()
 
     def picture(self) -> tuple[np.ndarray, str]:
@@ -193,10 +197,10 @@ class KernelFitPanel(QWidget):
     # --- running ---------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._worker.running
+        return self._worker is not None
 
     def start(self) -> bool:
-        if self._worker.running:
+        if self.running:
             return False
         picture, name = self.picture()
         target = self.target_combo.currentData()
@@ -208,8 +212,16 @@ class KernelFitPanel(QWidget):
             self.error.emit(str(exc))
             return False
         self._reset_curves()
+        self.last_step = None
         self.picture_view.set_frame(picture)
-        self._worker.start_run(steps)
+        self._worker = GeneratorWorker(lambda: steps, self)
+        self._worker.step.connect(self._on_step)
+        self._worker.failed.connect(self.error)
+        self._worker.finished_steps.connect(self._on_finished_steps)
+        self._worker.finished.connect(self._on_worker_finished)
+        self._stopped = False
+        self._worker.start()
+        self._redraw.start()
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.status.setText(f"Fitting a kernel to {kernels.get(target).label}'s feature map "
@@ -217,7 +229,9 @@ class KernelFitPanel(QWidget):
         return True
 
     def stop(self) -> None:
-        self._worker.stop()
+        """Stop after the current step; the kernel keeps what it learned."""
+        if self._worker is not None:
+            self._worker.stop()
 
     def _reset_curves(self) -> None:
         self._history_steps, self._history_loss, self._history_weights = [], [], []
@@ -226,7 +240,13 @@ class KernelFitPanel(QWidget):
         self._weight_curves, self._target_lines = [], []
         self.loss_curve.setData([], [])
 
-    def _on_steps(self, steps: list[FitStep]) -> None:
+    def _on_step(self, step: FitStep) -> None:
+        self._pending.append(step)
+
+    def _draw_pending(self) -> None:
+        steps, self._pending = self._pending, []
+        if not steps:
+            return
         for s in steps:
             self._history_steps.append(s.step)
             self._history_loss.append(max(s.loss, 1e-12))  # log axis: no zeros
@@ -273,12 +293,27 @@ class KernelFitPanel(QWidget):
         self.status.setText(f"Step {step.step}: loss {step.loss:.3g}, the largest weight is "
                             f"{error:.3g} from the target's.")
 
-    def _on_finished(self, last: FitStep | None, completed: bool) -> None:
+    def _on_finished_steps(self, stopped: bool) -> None:
+        self._stopped = stopped
+
+    def _on_worker_finished(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self._redraw.stop()
+        self._draw_pending()
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
+        last = self.last_step
+        completed = last is not None and not self._stopped and \
+            last.step == self.steps_spin.value()
         if last is not None:
             done = "Done" if completed else "Stopped"
             self.message.emit(f"{done} after {last.step} steps: loss {last.loss:.3g}")
+        self.fit_finished.emit(last, completed)
 
     def cleanup(self) -> None:
-        self._worker.stop()
+        self._redraw.stop()
+        if self._worker is not None:
+            self._worker.stop()

@@ -55,12 +55,10 @@ from explorer.ui.panels.digit_test_panel import DigitTestPanel
 from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
 from explorer.ui.tab import Tab
-from explorer.ui.workers.latest_worker import LatestWorker
+from explorer.ui.workers.latest import LatestJobWorker
 from explorer.ui.workers.process_worker import ProcessWorker
 
 MODEL_FILTER = "Digit network (*.npz);;All files (*)"
-EVALUATE = "evaluate"
-PICK = "pick"
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:
@@ -83,9 +81,11 @@ class TrainingTab(Tab):
         self._trainer.steps.connect(self._on_steps)
         self._trainer.finished_run.connect(self._on_finished)
         self._trainer.failed.connect(self._on_failed)
-        self._jobs = LatestWorker(self)
+        # the evaluation of a finished network, and a picked mistake's maps
+        self._jobs = LatestJobWorker("training-results", self)
         self._jobs.done.connect(self._on_job_done)
         self._jobs.failed.connect(self._on_job_failed)
+        self._evaluate_tag = self._pick_tag = -1
         self._build()
         self._show_architecture(architecture())
         self._update_buttons()
@@ -94,7 +94,7 @@ class TrainingTab(Tab):
     def _build(self) -> None:
         self.watch = TrainingWatchPanel()
         self.watch.mistake_picked.connect(self._on_mistake_picked)
-        self.test_panel = DigitTestPanel(self._jobs)
+        self.test_panel = DigitTestPanel()
         self.fit_panel = KernelFitPanel()
         self.fit_panel.message.connect(self.message)
         self.fit_panel.error.connect(self.error)
@@ -387,30 +387,30 @@ class TrainingTab(Tab):
         if self._test is None:
             self._test = load_digits()[1]
         test = self._test
-        self._jobs.submit(EVALUATE, lambda: evaluate(model, test))
+        self._evaluate_tag = self._jobs.submit(lambda _token: evaluate(model, test))
         self.test_panel.set_model(model)
 
-    def _on_job_done(self, kind: str, result: object) -> None:
-        if kind == EVALUATE:
+    def _on_job_done(self, tag: int, result: object) -> None:
+        if tag == self._evaluate_tag:
             assert self._test is not None
             self.evaluation = result
             self.watch.show_evaluation(result, self._test.images)
             self.score_label.setText(f"Right on the 1,000 test digits: "
                                      f"<b>{result.accuracy:.1%}</b>")
-        elif kind == PICK:
+        elif tag == self._pick_tag:
             index, picture, (stages, probabilities) = result
             self.watch.show_picked(index, picture, stages, probabilities)
 
-    def _on_job_failed(self, kind: str, message: str) -> None:
-        if kind in (EVALUATE, PICK):
-            self.error.emit(message)
+    def _on_job_failed(self, _tag: int, message: str) -> None:
+        self.error.emit(message)
 
     def _on_mistake_picked(self, index: int) -> None:
         model, test = self.model, self._test
         if model is None or test is None:
             return
         picture = test.images[index]
-        self._jobs.submit(PICK, lambda: (index, picture, model.stages(picture)))
+        self._pick_tag = self._jobs.submit(lambda _token: (index, picture,
+                                                           model.stages(picture)))
 
     def use_kernels(self, layers: int | None) -> None:
         """Send the learned stack (or its first ``layers``) to the explorer."""

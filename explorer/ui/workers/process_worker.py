@@ -5,10 +5,12 @@ the interpreter lock between operations, and every Python paint or slot of the w
 for it, several milliseconds each time: the window stutters by tenths of a second. In a child
 process the two share nothing but two CPU cores.
 
-Same signals and controls as :class:`~explorer.ui.workers.generator_worker.GeneratorWorker`.
-The child is started with "spawn" (a fork of a process with threads, as a Qt program has,
-is unsafe); it builds the generator from a picklable ``factory`` and ``kwargs``, and sends its
-steps (pickled) back through a pipe, read here by a thread that emits queued signals.
+It can pause (the child finishes its step, then waits), resume and stop (keeping the last
+finished step), and hands the steps over in batches at most every ``interval`` seconds, so a
+fast generator never floods the window's event loop. The child is started with "spawn" (a
+fork of a process with threads, as a Qt program has, is unsafe); it builds the generator from
+a picklable ``factory`` and ``kwargs`` and sends its steps (pickled) back through a pipe, read
+here by a Python thread that emits queued signals.
 """
 
 from __future__ import annotations
