@@ -7,11 +7,14 @@ while paused and stops when told; the last step it sends is the last one finishe
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
+
+NICENESS = 10
 
 
 def run_generator(factory: Callable[..., Iterator], kwargs: dict, conn: Connection, go: Event,
@@ -26,6 +29,8 @@ def run_generator(factory: Callable[..., Iterator], kwargs: dict, conn: Connecti
             conn.send(("steps", pending))
             pending = []
 
+    if hasattr(os, "nice"):  # background work: the window's thread goes first (POSIX only)
+        os.nice(NICENESS)
     try:
         generator = factory(**kwargs)
         sent = time.monotonic()
