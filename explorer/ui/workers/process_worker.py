@@ -3,7 +3,8 @@
 Training is thousands of small NumPy operations. In a thread of the GUI's process they hold
 the interpreter lock between operations, and every Python paint or slot of the window waits
 for it, several milliseconds each time: the window stutters by tenths of a second. In a child
-process the two share nothing but two CPU cores.
+process the two share nothing but the CPU cores, and the child runs at a lower priority
+(niceness 10, where the system has one), so the window's thread goes first when they compete.
 
 It can pause (the child finishes its step, then waits), resume and stop (keeping the last
 finished step), and hands the steps over in batches at most every ``interval`` seconds, so a
