@@ -77,8 +77,11 @@ def pool_output_formula(n: int, size: int, stride: int, *, name: str = "o") -> s
 
 
 def size_text(height: int, width: int) -> str:
-    """A picture size the way people say it, width first: ``"640×427 px"``."""
-    return f"{width}×{height} px"
+    """A picture size in the lecture's order, rows × columns (H×W): ``"427×640 px"``.
+
+    Every size the app shows, maps and tensor shapes included, is written rows first.
+    """
+    return f"{height}×{width} px"
 
 
 def short_count(n: int) -> str:

@@ -17,13 +17,14 @@ PAD_MODES = ("zeros", "reflect", "replicate", "circular")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "abs", "identity")
 POOL_MODES = ("none", "max", "avg")
 LEVEL_MODES = ("per_map", "shared", "fixed")
+INPUT_RANGES = ("full", "own")  # the input shown over 0–255, or over its own min–max
 MAX_FILTERS = 32
 MAX_KERNEL = 15
 MAX_LAYERS = 6
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "padding": PADDINGS, "pad_mode": PAD_MODES, "activation": ACTIVATIONS,
-    "pool_mode": POOL_MODES, "levels": LEVEL_MODES,
+    "pool_mode": POOL_MODES, "levels": LEVEL_MODES, "input_range": INPUT_RANGES,
 }
 
 # inclusive (low, high) of every number field, by field name

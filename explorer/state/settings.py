@@ -52,6 +52,8 @@ class DisplaySettings(Validated):
     fixed_limit: float = 255.0  # |value| shown at full colour when levels == "fixed"
     show_pooled: bool = True
     tab: str = "explorer"  # the tab on show
+    cell_values: bool = True  # small maps and a zoomed-in input show each cell's value
+    input_range: str = "full"  # the input's grey levels: "full" (0–255) or "own" (min–max)
 
 
 @evented

@@ -110,7 +110,7 @@ def test_impossible_settings_say_why() -> None:
 
 def test_processing_size_of_a_photo() -> None:
     assert processing_size(2688, 4032, 640) == (427, 640)
-    assert size_text(427, 640) == "640×427 px"
+    assert size_text(427, 640) == "427×640 px"  # rows × columns, as the maps say
     assert processing_size(100, 50, 640) == (100, 50)  # never enlarged
     assert processing_size(1, 5000, 160) == (1, 160)  # never collapses to zero rows
     with pytest.raises(ValueError, match="processing size must be at least 1"):

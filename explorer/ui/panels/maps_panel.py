@@ -38,6 +38,7 @@ from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos
 from explorer.state import LEVEL_MODES, Document
 from explorer.ui.widgets.colormaps import lookup_table
+from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.input_view import InputView
 from explorer.ui.widgets.kernel_editor import display_name
 from explorer.ui.widgets.map_grid import MapGrid
@@ -56,11 +57,21 @@ LEVEL_TIPS = {
     "fixed": "A fixed range (±limit): steady colours while the picture or kernel changes.",
 }
 POOL_NAMES = {"max": "Max pooling", "avg": "Average pooling"}
+STRETCH_TIP = ("Shade the input over its own range, its smallest value black and its largest "
+               "white, instead of 0 black and 255 white: a picture of 0s and 10s is "
+               "otherwise all but black. The numbers stay the picture's own.")
+LIMIT_SPIN_WIDTH = 92
 READOUT_MIN_HEIGHT = 240
+QWIDGETSIZE_MAX = 16777215  # Qt's "no maximum"
+LEFT_SPACING = 2  # px between the input and the readout
 HOVER_REFRESH_MS = 100
 LEFT_MIN_WIDTH = 280
+LEFT_WANTED = 336  # px the readout needs for a 3×3 RGB dot product with every number written
 LEFT_SHARE = 0.36  # of the panel's width for the input and readout, until the user drags
+LEFT_MAX_SHARE = 0.5
 STRIP_DEFAULT_TILE = (64, 64)
+STRIP_SHARE = 0.2  # of the maps column's height, at most, for every stage's row
+FEATURE_SHARE = 0.6  # of the grids' height for the feature maps; the pooled maps get the rest
 
 
 def reduction_text(fm_shape: tuple[int, int], pooled_shape: tuple[int, int]) -> str:
@@ -110,9 +121,10 @@ class MapsPanel(QWidget):
         self.strip = StageStrip()
         self.feature_grid = MapGrid(colorbar=True)
         self.pooled_grid = MapGrid()
-        self.fm_caption = QLabel("feature maps", textFormat=Qt.TextFormat.PlainText,
-                                 wordWrap=True)  # never wider than the maps
-        self.pooled_caption = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        # one line each, never wider than the maps: the whole text is in the tooltip
+        self.fm_caption = ElidedLabel(minimum_chars=8)
+        self.fm_caption.setText("feature maps")
+        self.pooled_caption = ElidedLabel(minimum_chars=8)
         self._build_toolbar()
         self._build_layout()
 
@@ -128,6 +140,8 @@ class MapsPanel(QWidget):
             (document.display.events.levels, self._on_levels_changed),
             (document.display.events.fixed_limit, self._on_fixed_limit_changed),
             (document.display.events.show_pooled, self._on_show_pooled_changed),
+            (document.display.events.cell_values, self._on_cell_values_changed),
+            (document.display.events.input_range, self._on_input_range_changed),
             (document.selection.events.filter, self._on_selected_filter_changed),
             (document.selection.events.layer, self._on_selected_layer_changed),
             (document.stack.filters_changed, self._on_filters_changed),
@@ -138,6 +152,8 @@ class MapsPanel(QWidget):
         self._on_levels_changed()
         self._on_fixed_limit_changed()
         self._on_show_pooled_changed()
+        self._on_cell_values_changed()
+        self._on_input_range_changed()
         self._on_stack_changed()
 
     # --- construction -------------------------------------------------------------------
@@ -156,17 +172,28 @@ class MapsPanel(QWidget):
         self.limit_spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.limit_spin.valueChanged.connect(self._on_limit_spin)
         self.clipped_label = QLabel(toolTip="Values beyond the fixed limit show at full colour")
-        self.pooled_check = QCheckBox("pooled maps")
+        self.limit_spin.setMaximumWidth(LIMIT_SPIN_WIDTH)
+        self.pooled_check = QCheckBox("pooled", toolTip="Show the pooled maps below")
         self.pooled_check.toggled.connect(self._on_pooled_check)
+        self.values_check = QCheckBox(
+            "numbers", toolTip="Write each value in its cell when the cells are large enough "
+            "on screen: small maps, a small picture, or the input zoomed in (wheel)")
+        self.values_check.toggled.connect(self._on_values_check)
+        self.stretch_button = QToolButton(text="stretch input", checkable=True,
+                                          toolTip=STRETCH_TIP)
+        self.stretch_button.toggled.connect(self._on_stretch_button)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(QLabel("Colour levels:"))
+        bar.setSpacing(4)
+        bar.addWidget(QLabel("Levels:", toolTip="How feature-map values become colours"))
         for button in self.level_buttons.values():
             bar.addWidget(button)
         bar.addWidget(self.limit_spin)
         bar.addWidget(self.clipped_label)
         bar.addStretch(1)
+        bar.addWidget(self.stretch_button)
+        bar.addWidget(self.values_check)
         bar.addWidget(self.pooled_check)
         self._toolbar = bar
 
@@ -176,7 +203,7 @@ class MapsPanel(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(2)
+        left_layout.setSpacing(LEFT_SPACING)
         left_layout.addWidget(self.input_view, 0)
         left_layout.addWidget(self.readout, 1)
         self.readout.setMinimumHeight(READOUT_MIN_HEIGHT)
@@ -201,6 +228,10 @@ class MapsPanel(QWidget):
         right.addWidget(self.pooled_box)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        right.setChildrenCollapsible(False)
+        self._right = right
+        self._right_by_user = False
+        right.splitterMoved.connect(self._on_right_splitter_moved)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -222,11 +253,34 @@ class MapsPanel(QWidget):
         super().resizeEvent(event)
         if not self._split_by_user:
             width = self.splitter.width()
-            left = max(LEFT_MIN_WIDTH, int(width * LEFT_SHARE))
+            wanted = min(max(LEFT_WANTED, width * LEFT_SHARE), width * LEFT_MAX_SHARE)
+            left = max(LEFT_MIN_WIDTH, int(wanted))
             self.splitter.setSizes([left, max(width - left, 1)])
+        self._share_heights()
 
     def _on_splitter_moved(self, *_: object) -> None:
         self._split_by_user = True
+
+    def _on_right_splitter_moved(self, *_: object) -> None:
+        self._right_by_user = True
+
+    def _share_heights(self) -> None:
+        """The stage strip keeps to a share of the height; of the rest, the feature maps get
+        FEATURE_SHARE and the pooled maps the remainder (until the user drags the divider)."""
+        total = self._right.height()
+        if total <= 0:
+            return
+        self.strip.set_height_budget(int(total * STRIP_SHARE))
+        if self._right_by_user or self.pooled_box.isHidden():
+            return
+        above = self.fm_caption.sizeHint().height() + 2  # the feature grid's own column
+        if not self.strip.isHidden():
+            above += self.strip.height() + 2
+        below = self.pooled_caption.sizeHint().height() + 2
+        grids = max(total - self._right.handleWidth() - above - below, 2)
+        top = min(max(int(above + grids * FEATURE_SHARE), 1), total - 1)
+        if abs(self._right.sizes()[0] - top) > 2:
+            self._right.setSizes([top, total - self._right.handleWidth() - top])
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self._left and event.type() == QEvent.Type.Resize:
@@ -235,9 +289,17 @@ class MapsPanel(QWidget):
         return super().eventFilter(obj, event)
 
     def _fit_input_height(self) -> None:
+        """The input gets the height its picture needs, less what the readout cannot do
+        without; the readout is capped to the rest, so large tables (a 15×15 kernel) never
+        squeeze the picture to a strip."""
         wanted = self.input_view.height_for_width(self._left.width())
-        room = self._left.height() - READOUT_MIN_HEIGHT
-        self.input_view.setMaximumHeight(max(min(wanted, room), 120) if wanted else 16777215)
+        readout = max(READOUT_MIN_HEIGHT, self.readout.minimumSizeHint().height())
+        room = self._left.height() - readout - LEFT_SPACING
+        height = max(min(wanted, room), 120) if wanted else None
+        self.input_view.setMaximumHeight(height or QWIDGETSIZE_MAX)
+        self.readout.setMaximumHeight(
+            max(self._left.height() - height - LEFT_SPACING, readout) if height
+            else QWIDGETSIZE_MAX)
 
     def export_targets(self) -> dict[str, QWidget]:
         """Parts of the panel File > Export view can picture."""
@@ -311,7 +373,8 @@ class MapsPanel(QWidget):
         channels = 1 if picture.ndim == 2 or picture.shape[2] == 1 else picture.shape[2]
         self._infos = stage_infos(specs, picture.shape[:2], channels)
         shape_before = self.input_view.image_shape
-        self.input_view.set_image(picture, layer_padding(specs[0], picture.shape[:2]))
+        self.input_view.set_image(picture, layer_padding(specs[0], picture.shape[:2]),
+                                  specs[0].pad_mode)
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         large = self._large()
@@ -355,9 +418,10 @@ class MapsPanel(QWidget):
             info = self._infos[display.index]
             out = stage.output
             conv, _, rest = stage_summary(display.index, stage).partition(" → ")
+            # the output size first: a narrow strip shortens the line from its end
             lines = [f"Layer {display.index + 1}: {conv}",
-                     f"{'→ ' + rest + ' ' if rest else ''}→ {out.shape[0]}×{out.shape[1]}"
-                     f"×{out.shape[2]}"]
+                     f"→ {out.shape[0]}×{out.shape[1]}×{out.shape[2]}"
+                     f"{' after ' + rest if rest else ''}"]
             if info.output_field is not None:
                 fr, fc = info.output_field
                 size = f"{fr.size}" if fr.size == fc.size else f"{fr.size}×{fc.size}"
@@ -365,8 +429,11 @@ class MapsPanel(QWidget):
             rows.append(StripRow(display.index, tuple(lines), display.mosaic,
                                  len(display.feature.planes), display.feature.factor,
                                  display.feature.full_shape))
+        rows_before = len(self.strip.rows)
         self.strip.set_rows(rows)
         self.strip.set_selected(self.shown_stage() or 0)
+        if len(rows) != rows_before:
+            self._share_heights()
 
     def _fm_caption_text(self, stage: StageResult) -> str:
         spec = stage.spec
@@ -419,7 +486,10 @@ class MapsPanel(QWidget):
     def _update_pooled_visibility(self) -> None:
         large = self._large()
         has_pooled = large is None or large.pooled is not None
-        self.pooled_box.setVisible(bool(self.document.display.show_pooled and has_pooled))
+        visible = bool(self.document.display.show_pooled and has_pooled)
+        if visible == self.pooled_box.isHidden():
+            self.pooled_box.setVisible(visible)
+            self._share_heights()
 
     # --- hover --------------------------------------------------------------------------
     def _stage(self, index: int | None) -> StageResult | None:
@@ -445,6 +515,7 @@ class MapsPanel(QWidget):
         channels = ex.window.shape[2]
         self.readout.show_pixel(ex, self._names(index, stage.feature_maps.shape[2])[k],
                                 self.input_names(index, channels))
+        self._fit_input_height()  # tables for a larger kernel need more of the column
         if index == 0:
             dilated = any(d > 1 for d in stage.spec.dilation)
             self.input_view.show_field(ex.extent, rows=ex.rows if dilated else None,
@@ -543,6 +614,19 @@ class MapsPanel(QWidget):
             self.pooled_check.setChecked(bool(self.document.display.show_pooled))
         self._update_pooled_visibility()
 
+    def _on_cell_values_changed(self, *_: object) -> None:
+        on = bool(self.document.display.cell_values)
+        with QSignalBlocker(self.values_check):
+            self.values_check.setChecked(on)
+        for widget in (self.feature_grid, self.pooled_grid, self.input_view):
+            widget.set_show_values(on)
+
+    def _on_input_range_changed(self, *_: object) -> None:
+        own = self.document.display.input_range == "own"
+        with QSignalBlocker(self.stretch_button):
+            self.stretch_button.setChecked(own)
+        self.input_view.set_own_range(own)
+
     def _on_selected_filter_changed(self, *_: object) -> None:
         selected = self._selected_filter()
         self.feature_grid.set_selected(selected)
@@ -579,6 +663,12 @@ class MapsPanel(QWidget):
 
     def _on_pooled_check(self, on: bool) -> None:
         self.document.display.show_pooled = bool(on)
+
+    def _on_values_check(self, on: bool) -> None:
+        self.document.display.cell_values = bool(on)
+
+    def _on_stretch_button(self, on: bool) -> None:
+        self.document.display.input_range = "own" if on else "full"
 
     def _on_tile_clicked(self, k: int) -> None:
         index = self.shown_stage()

@@ -723,7 +723,7 @@ class ParamsPanel(QWidget):
             elif self.document.source_shape() is not None:
                 where = "the explorer's picture at its processing size"
             else:
-                where = f"no picture is open yet, so a {NO_PICTURE[1]}×{NO_PICTURE[0]} one"
+                where = f"no picture is open yet, so a {NO_PICTURE[0]}×{NO_PICTURE[1]} one"
             return (f"Follows the explorer's layer as you change it: {where}, its filters, "
                     "window, stride, dilation and padding.")
         return ("Your own numbers. Pick an example to start from the lectures' layers again.")

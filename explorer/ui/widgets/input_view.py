@@ -1,8 +1,14 @@
-"""The layer's input picture with a receptive field drawn on it.
+"""The layer's input picture with its padding and a receptive field drawn on it.
 
 The only zoomable view of the explorer (wheel to zoom, drag to pan, double-click to see it
 all): students zoom in to count a window's taps. The padding the layer adds round the picture
-is drawn as a hatched frame while a window reaches into it.
+has a hatched frame; once its pixels are large enough on screen to be seen (a small picture,
+or zoomed in), the ring shows, dimmed, the values the pad mode puts there
+(:func:`explorer.core.padded.padded_view`), so zeros, reflect, replicate and circular look
+different. Cells large enough for a number show their values with row and column indices.
+
+Dark pictures (the lecture's 6×6 of 10s and 0s) can be shown over their own range instead of
+0–255; the numbers written in the cells stay the picture's own.
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
 
-__all__ = ["InputView"]
+from explorer.core.padded import padded_view
+from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues
+
+__all__ = ["InputView", "padding_text"]
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
@@ -23,6 +32,9 @@ POOL_FIELD = QColor(255, 60, 200)  # the receptive field of a pooled pixel (its 
 DEEP_FIELD = QColor(40, 200, 255)  # the receptive field of a unit of a deeper layer
 PADDING = QColor(255, 170, 40)  # taps and frame on the padding
 TITLE_HEIGHT = 24  # px of the title above the picture
+RING_MIN_PX = 3.0  # screen px a picture pixel needs before the padded ring's values show
+RING_OPACITY = 0.45  # the padded ring is drawn dimmed: it is not part of the picture
+BACKGROUND = 30  # the view's grey, under the dimmed ring
 
 
 def _pen(color: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -33,17 +45,30 @@ def _pen(color: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine
     return pen
 
 
+def padding_text(pad: tuple[int, int, int, int], mode: str) -> str:
+    """'zeros padding 1', or 'zeros padding 0 1 0 1 (top bottom left right)'."""
+    if not any(pad):
+        return "no padding"
+    if len(set(pad)) == 1:
+        return f"{mode} padding {pad[0]}"
+    return f"{mode} padding {' '.join(map(str, pad))} (top bottom left right)"
+
+
 class InputView(pg.GraphicsLayoutWidget):
-    """The input picture (processing size) with an optional receptive-field overlay."""
+    """The input picture (processing size) with its padding and a receptive-field overlay."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setBackground(pg.mkColor(30, 30, 30))
+        self.setBackground(pg.mkColor(BACKGROUND, BACKGROUND, BACKGROUND))
         self.ci.setContentsMargins(2, 2, 2, 2)
         self.title = self.ci.addLabel("input", row=0, col=0, size="9pt")
         self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, invertY=True,
                                        enableMenu=False)
         self.view.setDefaultPadding(0.01)
+        self.ring = pg.ImageItem()  # the padded picture, dimmed, under the picture itself
+        self.ring.setOpacity(RING_OPACITY)
+        self.ring.hide()
+        self.view.addItem(self.ring, ignoreBounds=True)
         self.image = pg.ImageItem()
         self.view.addItem(self.image)
         self.padding_frame = QGraphicsPathItem()
@@ -53,57 +78,177 @@ class InputView(pg.GraphicsLayoutWidget):
         self.padding_frame.setZValue(5)
         self.padding_frame.hide()
         self.view.addItem(self.padding_frame, ignoreBounds=True)
+        self.values = CellValues()
+        self.values.hide()
+        self.view.addItem(self.values, ignoreBounds=True)
         self.field = QGraphicsRectItem()
-        self.field.setZValue(10)
+        self.field.setZValue(20)
         self.field.hide()
         self.view.addItem(self.field, ignoreBounds=True)
         self.taps = pg.ScatterPlotItem(size=5, symbol="s", pen=None)
-        self.taps.setZValue(11)
+        self.taps.setZValue(21)
         self.view.addItem(self.taps, ignoreBounds=True)
         # a window of a few pixels is a dot on a zoomed-out picture: ring it so it is found
         self.locator = pg.ScatterPlotItem(size=26, symbol="o", brush=None)
-        self.locator.setZValue(12)
+        self.locator.setZValue(22)
         self.taps.hide()  # empty scatter items still cost a repaint: hidden until used
         self.locator.hide()
         self.view.addItem(self.locator, ignoreBounds=True)
         self.setToolTip("Wheel: zoom · drag: pan · double-click: the whole picture")
         self._shape: tuple[int, int] = (0, 0)
         self._pad: tuple[int, int, int, int] = (0, 0, 0, 0)
+        self._pad_mode = "zeros"
+        self._picture = np.zeros((0, 0), np.uint8)  # the layer's input as given
+        self._shown = np.zeros((0, 0), np.uint8)  # its grey levels on screen (uint8)
+        self._levels = (0.0, 255.0)  # the picture's values shown black and white
+        self._own_range = False
+        self._show_values = True
+        self._padded: np.ndarray | None = None  # the padded picture, while the ring shows
+        self.view.sigRangeChanged.connect(self._refresh_overlays)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     # --- content ------------------------------------------------------------------------
-    def set_image(self, image: np.ndarray, pad: tuple[int, int, int, int]) -> None:
-        """Show the layer's input; ``pad`` = (top, bottom, left, right) the layer adds."""
+    def set_image(self, image: np.ndarray, pad: tuple[int, int, int, int],
+                  pad_mode: str = "zeros") -> None:
+        """Show the layer's input; ``pad`` = (top, bottom, left, right) the layer adds as
+        ``pad_mode`` fills it."""
         img = np.asarray(image)
         if img.ndim == 3 and img.shape[2] == 1:
             img = img[:, :, 0]
-        if img.dtype != np.uint8:
-            # a picture scaled to 0..1 or 0..255; uint8 goes to the screen without a rescale
-            scale = 255.0 if img.size and float(img.max()) <= 1.0 else 1.0
-            img = cv2.convertScaleAbs(np.ascontiguousarray(img, np.float32), alpha=scale)
-        self.image.setImage(img, autoLevels=False, levels=None)
+        self._picture = img
+        self._levels = self._levels_of(img)
+        self._shown = self._grey_levels(img)
+        self.image.setImage(self._shown, autoLevels=False, levels=None)
         h, w = img.shape[:2]
-        if (h, w) != self._shape or pad != self._pad:
-            self._shape, self._pad = (h, w), pad
+        if (h, w) != self._shape or pad != self._pad or pad_mode != self._pad_mode:
+            self._shape, self._pad, self._pad_mode = (h, w), pad, pad_mode
             top, bottom, left, right = pad
-            self.title.setText(f"input · {h}×{w}")
+            note = f" · {padding_text(pad, pad_mode)}" if any(pad) else ""
+            self.title.setText(f"input · {h}×{w}{note}")
             path = QPainterPath()
             path.addRect(QRectF(-left, -top, w + left + right, h + top + bottom))
             path.addRect(QRectF(0, 0, w, h))  # the odd-even fill leaves the picture clear
             self.padding_frame.setPath(path)
+            self.padding_frame.setVisible(any(pad))
+            self.ring.setRect(QRectF(-left, -top, w + left + right, h + top + bottom))
             self.reset_view()
+        self._refresh_overlays()
+
+    def set_own_range(self, on: bool) -> None:
+        """Show the picture over its own min–max (True) or over 0–255 (False)."""
+        if on != self._own_range:
+            self._own_range = on
+            if self._picture.size:
+                self.set_image(self._picture, self._pad, self._pad_mode)
+
+    def set_show_values(self, on: bool) -> None:
+        """Write each pixel's value once pixels are large enough on screen (or never)."""
+        if on != self._show_values:
+            self._show_values = on
+            self._refresh_overlays()
 
     @property
     def image_shape(self) -> tuple[int, int]:
         """(rows, cols) of the picture shown."""
         return self._shape
 
+    @property
+    def levels(self) -> tuple[float, float]:
+        """The picture values shown black and white."""
+        return self._levels
+
+    def shown_image(self) -> np.ndarray:
+        """The picture's grey levels as drawn (uint8, after the 0–255 or own-range choice)."""
+        return self._shown
+
+    def ring_image(self) -> np.ndarray | None:
+        """The padded picture as drawn round the picture; None while the ring is hidden."""
+        return self._padded if self.ring.isVisible() else None
+
+    def cell_texts(self) -> list[list[str]]:
+        """The numbers written in the cells (padded ring included), row by row; [] when
+        the pixels are too small on screen for them."""
+        if not self.values.isVisible():
+            return []
+        return self.values.texts()
+
+    def pixel_size(self) -> float:
+        """Screen pixels one picture pixel spans now."""
+        rect = self.view.viewRect()
+        if rect.width() <= 0:
+            return 0.0
+        return min(self.view.width() / rect.width(), self.view.height() / rect.height())
+
+    def _levels_of(self, img: np.ndarray) -> tuple[float, float]:
+        if self._own_range and img.size:
+            lo, hi = float(np.min(img)), float(np.max(img))
+            return (lo, hi) if hi > lo else (lo, lo + 1.0)
+        if img.dtype != np.uint8 and img.size and float(np.max(img)) <= 1.0:
+            return 0.0, 1.0  # a picture scaled to 0..1
+        return 0.0, 255.0
+
+    def _grey_levels(self, img: np.ndarray) -> np.ndarray:
+        """The picture as uint8 grey levels for the screen (uint8 0–255 goes as it is)."""
+        lo, hi = self._levels
+        if img.dtype == np.uint8 and (lo, hi) == (0.0, 255.0):
+            return img
+        alpha = 255.0 / (hi - lo)
+        return cv2.convertScaleAbs(np.ascontiguousarray(img, np.float32), alpha=alpha,
+                                   beta=-lo * alpha)
+
+    def _refresh_overlays(self, *_: object) -> None:
+        """The padded ring and the cell values, when pixels are large enough to see them."""
+        h, w = self._shape
+        if not h or not w:
+            return
+        px = self.pixel_size()
+        ring = any(self._pad) and px >= RING_MIN_PX
+        labels = self._show_values and px >= MIN_CELL_PX
+        if not ring and not labels:
+            self._padded = None
+            self.ring.hide()
+            self.values.hide()
+            return
+        top, bottom, left, right = self._pad if ring else (0, 0, 0, 0)
+        padded = padded_view(self._picture, (top, bottom, left, right), self._pad_mode)
+        self._padded = padded if ring else None
+        if ring:
+            self.ring.setImage(self._grey_levels(padded), autoLevels=False, levels=None)
+            self.ring.show()
+        else:
+            self.ring.hide()
+        if labels:
+            self._write_values(padded, (top, bottom, left, right))
+        else:
+            self.values.hide()
+
+    def _write_values(self, padded: np.ndarray, pad: tuple[int, int, int, int]) -> None:
+        top, _, left, _ = pad
+        h, w = self._shape
+        grey = self._grey_levels(padded).astype(np.float32)
+        if grey.ndim == 3:
+            grey = grey[..., 0] * 0.299 + grey[..., 1] * 0.587 + grey[..., 2] * 0.114
+        ring = np.ones(grey.shape, bool)
+        ring[top:top + h, left:left + w] = False
+        # the ring is drawn dimmed over the dark background: its text contrasts with that
+        seen = np.where(ring, grey * RING_OPACITY + BACKGROUND * (1 - RING_OPACITY), grey)
+        self.values.set_cells(padded, seen > 127.5, origin=(-left, -top), first=(-top, -left),
+                              muted=ring if ring.any() else None)
+        self.values.show()
+
     def reset_view(self) -> None:
-        """See the whole picture and the layer's padding round it."""
+        """See the whole picture and the layer's padding round it (and, when its pixels are
+        large enough for their values, room for the row and column indices)."""
         h, w = self._shape
         top, bottom, left, right = self._pad
-        self.view.setRange(QRectF(-left, -top, w + left + right, h + top + bottom),
-                           padding=0.01)
+        rows, cols = h + top + bottom, w + left + right
+        m = 0.0
+        size = self.view.size()
+        if self._show_values and rows and cols and \
+                min(size.width() / (cols + 1), size.height() / (rows + 1)) >= MIN_CELL_PX:
+            m = INDEX_SHARE
+        self.view.setRange(QRectF(-left - m, -top - m, cols + 2 * m, rows + 2 * m),
+                           padding=0 if m else 0.01)
 
     def show_field(self, extent: tuple[int, int, int, int], *, rows: np.ndarray | None = None,
                    cols: np.ndarray | None = None, in_padding: np.ndarray | None = None,
@@ -119,8 +264,6 @@ class InputView(pg.GraphicsLayoutWidget):
         self.field.show()
         self.locator.setData([(c0 + c1) / 2], [(r0 + r1) / 2], pen=pg.mkPen(color, width=1.5))
         self.locator.show()
-        h, w = self._shape
-        self.padding_frame.setVisible(r0 < 0 or c0 < 0 or r1 > h or c1 > w)
         if rows is None or cols is None:
             self.taps.setData([], [])
             self.taps.hide()
@@ -133,18 +276,18 @@ class InputView(pg.GraphicsLayoutWidget):
 
     def clear_field(self) -> None:
         self.field.hide()
-        self.padding_frame.hide()
         self.taps.setData([], [])
         self.locator.setData([], [])
         self.taps.hide()
         self.locator.hide()
 
     def height_for_width(self, width: int) -> int:
-        """The height that shows the whole picture (and its title) at this width."""
+        """The height that shows the whole picture, its padding and its title at this width."""
         h, w = self._shape
         if not w:
             return 0
-        return int(width * h / w) + TITLE_HEIGHT
+        top, bottom, left, right = self._pad
+        return int(width * (h + top + bottom) / (w + left + right)) + TITLE_HEIGHT
 
     def field_extent(self) -> tuple[int, int, int, int] | None:
         """The outlined (r0, r1, c0, c1), None when no receptive field is drawn."""

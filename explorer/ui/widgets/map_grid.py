@@ -7,6 +7,11 @@ are always full-resolution map coordinates: hover positions and overlays need no
 When the tiles change size the grid says so (``resized``) and waits for maps shrunk for the new
 size; it never shrinks or colours maps itself. Tile view boxes ignore the mouse (no accidental
 panning of a tile); the grid only reports hovers and clicks.
+
+Maps small enough on screen for a number in every cell (a 4×4 map in a 300-pixel tile) show
+their values, with row and column indices, as a lecture slide does; larger maps show colours
+only and cost nothing more. The colour bar goes beside the tiles or under them, whichever
+leaves the tiles larger.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from explorer.core.display import DisplayPlanes
+from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues, light_cells
 from explorer.ui.widgets.colormaps import colormap
 from explorer.ui.widgets.plain_text import as_html, plain_tooltip
 
@@ -29,8 +35,12 @@ __all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "title_height"]
 pg.setConfigOptions(imageAxisOrder="row-major")
 
 TITLE_POINTS = 9
+SMALLER_TITLES = (8, 7)  # point sizes titles step down to before they are shortened
 CELL_MARGIN = 8  # px round each tile: layout margins and spacing
-COLORBAR_WIDTH = 84  # px of the colour bar with its numbers and label
+COLORBAR_WIDTH = 84  # px of the colour bar with its numbers and label, beside the tiles
+COLORBAR_HEIGHT = 58  # px of the colour bar with its numbers and label, under the tiles
+BAR_BREADTH = 14  # px of the colour ramp itself
+ZERO_SHARE = 1e-6  # a value this small next to its map's levels is float rounding of 0
 BAR_TOLERANCE = 0.02  # level changes below this share of the bar's range are not redrawn
 SELECTED = QColor(255, 190, 40)  # the selected filter's frame and title
 WINDOW = QColor(255, 60, 200)  # a pooling window drawn on a feature map
@@ -88,21 +98,32 @@ class _Tile:
         self.marks.setZValue(21)
         self.marks.hide()  # an empty scatter item still costs ~0.5 ms a repaint
         self.view.addItem(self.marks, ignoreBounds=True)
+        self.values = CellValues()
+        self.values.hide()
+        self.view.addItem(self.values, ignoreBounds=True)
+        self.labelled = False  # the map is small enough on screen to show its values
         self.title = ""  # the full title; the label may show a shortened one
         self.shown_title = ""
         self.selected = False
+        self.title_points = TITLE_POINTS
         self.full_shape = (0, 0)  # (rows, cols) of the map at full resolution
         self.shown_shape = (0, 0)  # (rows, cols) of the image actually handed to pyqtgraph
         self.levels = (0.0, 1.0)  # the map values shown at the colormap's two ends
         self.plane = np.zeros((0, 0), np.float32)  # the (shrunk) values behind the colours
+        self.rgb = np.zeros((0, 0, 3), np.uint8)  # the colours shown
+        self.factor = 1
 
-    def set_title(self, title: str, shown: str, selected: bool) -> None:
-        if (title, shown, selected) == (self.title, self.shown_title, self.selected):
+    def set_title(self, title: str, shown: str, selected: bool,
+                  points: int = TITLE_POINTS) -> None:
+        if (title, shown, selected, points) == (self.title, self.shown_title, self.selected,
+                                                self.title_points):
             return
         self.title, self.shown_title, self.selected = title, shown, selected
+        self.title_points = points
         color = SELECTED.name() if selected else None
         # pyqtgraph labels are HTML: a filter named after a file must not become markup
-        self.label.setText(as_html(shown), color=color, bold=selected)
+        text = "<br>".join(as_html(line) for line in shown.split("\n"))
+        self.label.setText(text, color=color, bold=selected, size=f"{points}pt")
         self.label.setToolTip(plain_tooltip(title) if shown != title else "")
         self.frame.setVisible(selected)
 
@@ -112,7 +133,7 @@ class _Tile:
 
         ``rgb`` is the plane coloured with ``levels`` (by the compute worker).
         """
-        self.levels, self.plane = levels, plane
+        self.levels, self.plane, self.rgb, self.factor = levels, plane, rgb, factor
         self.image.setImage(rgb, autoLevels=False)
         if plane.shape != self.shown_shape or full_shape != self.full_shape:
             h, w = full_shape
@@ -121,35 +142,125 @@ class _Tile:
             self.image.setRect(QRectF(0, 0, plane.shape[1] * factor, plane.shape[0] * factor))
             self.frame.setRect(QRectF(0, 0, w, h))
             if full_shape != self.full_shape:
-                self.view.setRange(QRectF(0, 0, w, h), padding=0.01)
+                self.full_shape = full_shape
+                self.fit_view()
             self.full_shape, self.shown_shape = full_shape, plane.shape
+        if self.labelled:
+            self.write_values()
+
+    def fit_view(self) -> None:
+        """Show the whole map, with room above and left of it for indices when labelled."""
+        h, w = self.full_shape
+        m = INDEX_SHARE if self.labelled else 0.0
+        self.view.setRange(QRectF(-m, -m, w + 2 * m, h + 2 * m), padding=0 if m else 0.01)
+
+    def set_labelled(self, on: bool) -> None:
+        if on == self.labelled:
+            return
+        self.labelled = on
+        self.fit_view()
+        if on:
+            self.write_values()
+        else:
+            self.values.hide()
+
+    def write_values(self) -> None:
+        """Hand the map's values and colours to the cell labels (a small map: cheap)."""
+        if self.factor != 1 or self.plane.shape != self.full_shape or \
+                self.rgb.shape[:2] != self.plane.shape:
+            self.values.hide()
+            return
+        lo, hi = self.levels
+        tiny = ZERO_SHARE * max(abs(lo), abs(hi))
+        values = np.where(np.abs(self.plane) <= tiny, np.float32(0), self.plane)
+        self.values.set_cells(values, light_cells(self.rgb))
+        self.values.show()
 
 
-def _title_font(bold: bool) -> QFont:
+def _title_font(bold: bool, points: int = TITLE_POINTS) -> QFont:
     font = QFont()
-    font.setPointSize(TITLE_POINTS)
+    font.setPointSize(points)
     font.setBold(bold)
     return font
 
 
-def title_height() -> int:
-    """Pixels a tile title takes: one line of text and the text item's margins."""
-    return QFontMetrics(_title_font(True)).height() + 8
+def title_height(lines: int = 1) -> int:
+    """Pixels a tile title takes: its lines of text and the text item's margins."""
+    metrics = QFontMetrics(_title_font(True))
+    return metrics.height() + (lines - 1) * metrics.lineSpacing() + 8
 
 
-def fit_titles(titles: Sequence[str], width: int) -> list[str]:
+def fit_titles(titles: Sequence[str], width: int, selected: int | None = None) -> list[str]:
     """Titles that fit a map ``width`` pixels wide.
 
     A title wider than its map would widen the grid column and push tiles out of view. When
     any full title is too wide, every tile shows only its name ("sobel_x" of
-    "sobel_x · 427×640", the size being the same for all and in the caption), elided if need be.
+    "sobel_x · 427×640", the size being the same for all and in the caption), in a smaller
+    type if need be, and shortened only when even that is too wide.
     """
-    metrics = QFontMetrics(_title_font(True))
+    return fit_titles_sized(titles, width, selected)[0]
+
+
+def _two_lines(name: str, metrics: QFontMetrics, room: int) -> str | None:
+    """``name`` broken once after an underscore, space or hyphen so both lines fit
+    ("horizontal_" / "edge"); the name itself if it fits on one line; None if neither."""
+    if metrics.horizontalAdvance(name) <= room:
+        return name
+    best: tuple[int, str] | None = None
+    for i, ch in enumerate(name[:-1]):
+        if ch in "_ -" and i > 0:
+            first, second = name[:i + 1].rstrip(), name[i + 1:]
+            wide = max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second))
+            if wide <= room and (best is None or wide < best[0]):
+                best = (wide, f"{first}\n{second}")
+    return None if best is None else best[1]
+
+
+def two_line_titles(titles: Sequence[str], width: int,
+                    selected: int | None = None) -> tuple[list[str], int] | None:
+    """(names on up to two lines, point size) that fit a map ``width`` pixels wide without
+    shortening any, in the largest type that allows it; None when some name cannot."""
+    room = max(width - 10, 10)
+    names = [t.split(" · ")[0] for t in titles]
+    for points in (TITLE_POINTS, *SMALLER_TITLES):
+        plain = QFontMetrics(_title_font(False, points))
+        bold = QFontMetrics(_title_font(True, points))
+        split = [_two_lines(n, bold if k == selected else plain, room)
+                 for k, n in enumerate(names)]
+        if all(t is not None for t in split):
+            return [t for t in split if t is not None], points
+    return None
+
+
+def fit_titles_sized(titles: Sequence[str], width: int, selected: int | None = None,
+                     lines: int = 1) -> tuple[list[str], int]:
+    """(titles, point size) that fit a map ``width`` pixels wide: full titles, else the
+    names alone, else the names in a smaller type (or, with ``lines=2``, broken onto two
+    lines), and only then the names shortened. The ``selected`` title is measured bold, as
+    it is drawn."""
     room = max(width - 10, 10)  # the text item's own margins
-    if width <= 0 or all(metrics.horizontalAdvance(t) <= room for t in titles):
-        return list(titles)
-    return [metrics.elidedText(t.split(" · ")[0], Qt.TextElideMode.ElideRight, room)
-            for t in titles]
+    if width <= 0:
+        return list(titles), TITLE_POINTS
+    names = [t.split(" · ")[0] for t in titles]
+
+    def fits(candidates: list[str], points: int) -> bool:
+        plain = QFontMetrics(_title_font(False, points))
+        bold = QFontMetrics(_title_font(True, points))
+        return all((bold if k == selected else plain).horizontalAdvance(t) <= room
+                   for k, t in enumerate(candidates))
+
+    for candidates, points in ((list(titles), TITLE_POINTS), (names, TITLE_POINTS),
+                               *((names, p) for p in SMALLER_TITLES)):
+        if fits(candidates, points):
+            return candidates, points
+    if lines >= 2:
+        two = two_line_titles(titles, width, selected)
+        if two is not None:
+            return two
+    smallest = SMALLER_TITLES[-1]
+    metrics = QFontMetrics(_title_font(True, smallest))
+    return ([metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in names],
+            smallest)
 
 
 def _cosmetic(color: QColor, width: float) -> QPen:
@@ -181,18 +292,21 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._levels = np.zeros((0, 2))
         self._signed: bool | None = None
         self._selected: int | None = None
-        self._bar: pg.ColorBarItem | None = None
+        self._bars: dict[bool, pg.ColorBarItem] = {}  # by "under the tiles"
+        self._with_bar = colorbar
+        self._bar_below = False
+        self._bar_levels = (0.0, 1.0)
         self._bar_label = ""
         self._title_height = title_height()
+        self._title_lines = 1  # 2 when long names are broken in tiles with height to spare
+        self._title_points = TITLE_POINTS
         self._tile_width = 0  # px of each map on screen: titles are shortened to fit it
         self._tile_size: tuple[int, int] | None = None  # (width, height) px of each map
         self._titles_width = -1  # the tile width the shown titles were fitted to
+        self._show_values = True  # small maps write their values in their cells
+        self._labelled = False  # the maps on show are small enough for that now
         if colorbar:
-            self._bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
-                                        colorMapMenu=False, colorMap=colormap(False))
-            self._bar.setFixedWidth(COLORBAR_WIDTH - 4)
-            for axis in ("left", "right"):
-                self._bar.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self._make_bar(False)
         self._relayout_timer = QTimer(self, singleShot=True, interval=0)
         self._relayout_timer.timeout.connect(self._on_resized)
         # pyqtgraph's proxy delivers the newest position at most ~60 times a second
@@ -231,7 +345,40 @@ class MapGrid(pg.GraphicsLayoutWidget):
         return self._tiles[k].view
 
     def colorbar(self) -> pg.ColorBarItem | None:
-        return self._bar
+        """The colour bar on show (beside or under the tiles), None for a grid without one."""
+        return self._bars.get(self._bar_below) if self._with_bar else None
+
+    @property
+    def colorbar_below(self) -> bool:
+        """Whether the colour bar lies under the tiles (else beside them)."""
+        return self._bar_below
+
+    @property
+    def values_shown(self) -> bool:
+        """Whether the tiles write each cell's value (small maps, values switched on)."""
+        return self._labelled
+
+    def cell_texts(self, k: int) -> list[list[str]]:
+        """The numbers written in tile k's cells, row by row; [] when it shows colours only."""
+        tile = self._tiles[k]
+        if not (tile.labelled and tile.values.isVisible()):
+            return []
+        return tile.values.texts()
+
+    def cell_labels(self, k: int) -> CellValues:
+        """The item that writes tile k's values (what it drew last, its text colours)."""
+        return self._tiles[k].values
+
+    def title_points(self) -> int:
+        """The point size the titles are written in (smaller when names are long)."""
+        return self._title_points
+
+    def set_show_values(self, on: bool) -> None:
+        """Write each cell's value in maps small enough on screen for it (or never)."""
+        if on != self._show_values:
+            self._show_values = on
+            if self._tiles:
+                self._layout_tiles(self._tiles[0].full_shape, force=True)
 
     def window_rect(self, k: int) -> QRectF | None:
         """The pooling window drawn on tile k (map coordinates), None when none is drawn."""
@@ -256,8 +403,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
             self._ensure_tiles(count, shape)
         if signed != self._signed:
             self._signed = signed
-            if self._bar is not None:
-                self._bar.setColorMap(colormap(signed))
+            for bar in self._bars.values():
+                bar.setColorMap(colormap(signed))
         self._levels = np.asarray(levels)
         self.set_titles(titles)
         for k, tile in enumerate(self._tiles):
@@ -269,33 +416,66 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if full == self.titles() and self._titles_width == self._tile_width:
             shown = self.shown_titles()  # measuring text every live frame would cost ~0.5 ms
         else:
-            shown = fit_titles(full, self._tile_width)
+            if full != self.titles() and self._tiles and self._tile_size is not None:
+                self._relayout_timer.start()  # new names may want another title height
+            shown, self._title_points = fit_titles_sized(full, self._tile_width,
+                                                         self._selected, self._title_lines)
             self._titles_width = self._tile_width
         for k, tile in enumerate(self._tiles):
-            tile.set_title(full[k], shown[k], k == self._selected)
+            tile.set_title(full[k], shown[k], k == self._selected, self._title_points)
 
     def set_selected(self, k: int | None) -> None:
-        self._selected = k
+        if k != self._selected:
+            self._selected = k
+            self._titles_width = -1  # a bold title may need another size
+            self.set_titles(self.titles())
         for i, tile in enumerate(self._tiles):
-            tile.set_title(tile.title, tile.shown_title, i == k)
+            tile.set_title(tile.title, tile.shown_title, i == k, self._title_points)
 
     def shown_titles(self) -> list[str]:
         """The titles as the labels show them (shortened to fit narrow tiles)."""
         return [t.shown_title for t in self._tiles]
 
     def set_colorbar(self, levels: tuple[float, float], label: str = "") -> None:
-        if self._bar is None:
+        bar = self.colorbar()
+        if bar is None:
             return
         lo, hi = float(levels[0]), float(levels[1])
-        old_lo, old_hi = self._bar.levels()
+        self._bar_levels = (lo, hi)
+        old_lo, old_hi = bar.levels()
         # Redrawing the bar's axis costs ~3 ms; from one live frame to the next levels move by
         # a percent to a percent or two, which the tick labels cannot show anyway.
         span = max(abs(old_hi - old_lo), 1e-12)
         if max(abs(lo - old_lo), abs(hi - old_hi)) > BAR_TOLERANCE * span:
-            self._bar.setLevels((lo, hi))
+            bar.setLevels((lo, hi))
         if label != self._bar_label:
             self._bar_label = label
-            self._bar.setLabel("right", as_html(label))
+            bar.setLabel("bottom" if self._bar_below else "right", as_html(label))
+
+    def _make_bar(self, below: bool) -> pg.ColorBarItem:
+        bar = self._bars.get(below)
+        if bar is not None:
+            return bar
+        bar = pg.ColorBarItem(values=(0, 1), width=BAR_BREADTH, interactive=False,
+                              colorMapMenu=False, colorMap=colormap(bool(self._signed)),
+                              orientation="horizontal" if below else "vertical")
+        if below:
+            bar.setFixedHeight(COLORBAR_HEIGHT - 4)
+        else:
+            bar.setFixedWidth(COLORBAR_WIDTH - 4)
+        for axis in ("left", "right", "top", "bottom"):
+            bar.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._bars[below] = bar
+        return bar
+
+    def _use_bar(self, below: bool) -> None:
+        """Show the bar beside (False) or under (True) the tiles, with the same levels."""
+        if below == self._bar_below and below in self._bars:
+            return
+        self._bar_below = below
+        bar = self._make_bar(below)
+        bar.setLevels(self._bar_levels)
+        bar.setLabel("bottom" if below else "right", as_html(self._bar_label))
 
     def show_window(self, k: int, extent: tuple[int, int, int, int],
                     marks: Sequence[tuple[int, int]] = ()) -> None:
@@ -327,28 +507,66 @@ class MapGrid(pg.GraphicsLayoutWidget):
             tile.full_shape = (-1, -1)  # forces setRect and setRange on the next image
         self._layout_tiles(shape, force=True)
 
+    def _fit(self, shape: tuple[float, float], title: float) -> tuple[int, float, bool]:
+        """(columns, scale, bar under the tiles) that show the tiles largest, with titles
+        ``title`` pixels tall."""
+        margins = 8
+        n, (h, w) = len(self._tiles), shape
+        width, height = self.width() - margins, self.height() - margins
+        if not self._with_bar:
+            return (*grid_fit(n, h, w, width, height, title), False)
+        beside = grid_fit(n, h, w, width - COLORBAR_WIDTH, height, title)
+        under = grid_fit(n, h, w, width, height - COLORBAR_HEIGHT, title)
+        # a bar under the tiles only when it gains something: it costs a row of height
+        if under[1] > beside[1] * 1.03:
+            return (*under, True)
+        return (*beside, False)
+
     def _layout_tiles(self, shape: tuple[int, int], force: bool = False) -> None:
         """Place the tiles in the grid and size each map to the space it gets.
 
         Each view box gets exactly its map's aspect, so a title sits right above its map and
-        the spare space falls between the tiles instead of inside them.
+        the spare space falls between the tiles instead of inside them. A map with room for
+        a number in every cell also gets room for its row and column indices.
         """
-        bar = COLORBAR_WIDTH if self._bar is not None else 0
-        margins = 8
-        columns, scale = grid_fit(len(self._tiles), shape[0], shape[1],
-                                  self.width() - bar - margins, self.height() - margins,
-                                  self._title_height)
-        size = (max(int(shape[1] * scale), 16), max(int(shape[0] * scale), 16))
+        one_line = title_height()
+        columns, scale, below = self._fit(shape, one_line)
+        labelled = False
+        m = 2 * INDEX_SHARE
+        if self._show_values and shape[0] > 0 and shape[1] > 0:
+            with_indices = self._fit((shape[0] + m, shape[1] + m), one_line)
+            if with_indices[1] >= MIN_CELL_PX:
+                labelled = True
+                columns, scale, below = with_indices
+        shown = (shape[0] + m, shape[1] + m) if labelled else shape
+        lines = 1
+        if not self._titles_fit_one_line(int(shown[1] * scale)):
+            # long names in narrow tiles: two-line titles, where the height is to spare
+            two = self._fit(shown, title_height(2))
+            if two[1] >= scale * 0.93 and two_line_titles(
+                    self.titles(), int(shown[1] * two[1]), self._selected) is not None:
+                lines, (columns, scale, below) = 2, two
+        if lines != self._title_lines:
+            self._title_lines = lines
+            self._title_height = title_height(lines)
+            self._titles_width = -1
+            force = True
+        size = (max(int(shown[1] * scale), 16), max(int(shown[0] * scale), 16))
         resized = size != self._tile_size
         self._tile_size = size
+        if self._with_bar and below != self._bar_below:
+            self._use_bar(below)
+            force = True
+        self._labelled = labelled
         self._centre(columns, size)
         for tile in self._tiles:
+            tile.set_labelled(labelled)
             tile.view.setMinimumSize(*size)
             tile.view.setMaximumSize(*size)
             tile.label.setMaximumWidth(size[0])
             tile.label.setFixedHeight(self._title_height)
             tile.layout.setMaximumSize(size[0] + 4, size[1] + self._title_height + 2)
-        if size[0] != self._tile_width:
+        if size[0] != self._tile_width or self._titles_width != size[0]:
             self._tile_width = size[0]
             self.set_titles(self.titles())
         if resized:
@@ -360,16 +578,26 @@ class MapGrid(pg.GraphicsLayoutWidget):
         rows = math.ceil(len(self._tiles) / max(columns, 1))
         for k, tile in enumerate(self._tiles):
             self.ci.addItem(tile.layout, row=k // columns, col=k % columns)
-        if self._bar is not None and self._tiles:
-            self.ci.addItem(self._bar, row=0, col=columns, rowspan=max(rows, 1))
+        bar = self.colorbar()
+        if bar is not None and self._tiles:
+            if self._bar_below:
+                self.ci.addItem(bar, row=max(rows, 1), col=0, colspan=max(columns, 1))
+            else:
+                self.ci.addItem(bar, row=0, col=columns, rowspan=max(rows, 1))
+
+    def _titles_fit_one_line(self, width: int) -> bool:
+        """Whether every name fits a ``width``-pixel tile on one line, unshortened."""
+        shown, _ = fit_titles_sized(self.titles(), width, self._selected)
+        return not any(t.endswith("…") for t in shown)
 
     def _centre(self, columns: int, size: tuple[int, int]) -> None:
         """Margins that centre the block of tiles (and colour bar) in the widget."""
         rows = math.ceil(len(self._tiles) / max(columns, 1))
         spacing = self.ci.layout.horizontalSpacing()
-        bar = COLORBAR_WIDTH if self._bar is not None else 0
-        used_w = columns * (size[0] + 4 + spacing) + bar
-        used_h = rows * (size[1] + self._title_height + 2 + spacing)
+        bar_w = COLORBAR_WIDTH if self._with_bar and not self._bar_below else 0
+        bar_h = COLORBAR_HEIGHT if self._with_bar and self._bar_below else 0
+        used_w = columns * (size[0] + 4 + spacing) + bar_w
+        used_h = rows * (size[1] + self._title_height + 2 + spacing) + bar_h
         dx = max((self.width() - used_w) // 2, 2)
         dy = max((self.height() - used_h) // 2, 2)
         self.ci.setContentsMargins(dx, dy, dx, dy)

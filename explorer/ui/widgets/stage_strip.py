@@ -3,6 +3,8 @@
 Each row is one picture (a mosaic the compute worker made), so a six-stage stack costs six
 images to paint, not ninety tiles. Clicking a row selects that stage (its maps then show large
 below); hovering a map reports the unit under the pointer in the stage's output coordinates.
+The strip keeps to the height it is given (``set_height_budget``): rows grow thinner, and
+show fewer lines of text, before they eat the large maps' room.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from explorer.core.render import MOSAIC_GAP
 
 __all__ = ["StageStrip", "StripRow"]
 
-LABEL_WIDTH = 210  # px of the text column left of each row's maps
+LABEL_WIDTH = 210  # px of the text column left of each row's maps, at most
+MIN_LABEL_WIDTH = 140
+LABEL_SHARE = 0.34  # of the strip's width for the text column
 ROW_MAP_HEIGHT = 58  # px a row's maps are tall at most
+MIN_ROW_HEIGHT = 30  # px a row keeps when the strip must be short
 ROW_SPACING = 4
 BACKGROUND = QColor(30, 30, 30)
 SELECTED = QColor(255, 190, 40)
@@ -54,6 +59,8 @@ class StageStrip(QWidget):
         self._images: list[QImage] = []
         self._targets: list[QRectF] = []  # where each row's mosaic is drawn
         self._selected = 0
+        self._row_height = ROW_MAP_HEIGHT
+        self._budget = 0  # px the strip may take (0: no limit)
         self._window: tuple[int, tuple[float, float, float, float]] | None = None
         self._font = QFont()
         self._font.setPointSizeF(max(self._font.pointSizeF() * 0.85, 7))
@@ -75,6 +82,36 @@ class StageStrip(QWidget):
         """Where row i's maps are drawn (widget coordinates)."""
         return self._targets[i]
 
+    @property
+    def row_height(self) -> int:
+        """Px a row's maps are tall at most now."""
+        return self._row_height
+
+    def label_width(self) -> int:
+        """Px of the text column left of the maps (narrower in a narrow strip)."""
+        return int(min(max(self.width() * LABEL_SHARE, MIN_LABEL_WIDTH), LABEL_WIDTH))
+
+    def set_height_budget(self, pixels: int) -> None:
+        """The most height the strip should take; rows shrink to fit (down to a minimum)."""
+        if pixels != self._budget:
+            self._budget = max(int(pixels), 0)
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        n = max(len(self._rows), 1)
+        row = ROW_MAP_HEIGHT
+        if self._budget:
+            row = int(min(max(self._budget / n - ROW_SPACING, MIN_ROW_HEIGHT), ROW_MAP_HEIGHT))
+        height = len(self._rows) * (row + ROW_SPACING) + ROW_SPACING
+        changed = row != self._row_height
+        self._row_height = row
+        if self.minimumHeight() != height or self.maximumHeight() != height:
+            self.setFixedHeight(height)
+        if changed:
+            self._layout()
+            self.update()
+            self.resized.emit()  # the maps are wanted at the new size
+
     # --- content -------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[StripRow]) -> None:
         self._rows = list(rows)
@@ -84,9 +121,7 @@ class StageStrip(QWidget):
             h, w = rgb.shape[:2]
             self._images.append(QImage(rgb.data, w, h, 3 * w,
                                        QImage.Format.Format_RGB888).copy())
-        height = len(self._rows) * (ROW_MAP_HEIGHT + ROW_SPACING) + ROW_SPACING
-        if self.minimumHeight() != height:
-            self.setFixedHeight(height)
+        self._fit_height()
         self._layout()
         self.update()
 
@@ -108,10 +143,10 @@ class StageStrip(QWidget):
     def tile_sizes(self, shapes: Sequence[tuple[int, int, int]]) -> tuple[tuple[int, int], ...]:
         """(rows, cols) of device pixels each stage's maps get, for the render step."""
         ratio = self.devicePixelRatioF()
-        width = max(self.width() - LABEL_WIDTH - 8, 32)
+        width = max(self.width() - self.label_width() - 8, 32)
         out = []
         for h, w, k in shapes:
-            tile_h = ROW_MAP_HEIGHT
+            tile_h = self._row_height
             tile_w = tile_h * w / max(h, 1)
             if k * (tile_w + MOSAIC_GAP) > width:
                 tile_w = max((width - k * MOSAIC_GAP) / max(k, 1), 4)
@@ -122,12 +157,14 @@ class StageStrip(QWidget):
     # --- geometry ------------------------------------------------------------------------
     def _layout(self) -> None:
         self._targets = []
-        width = max(self.width() - LABEL_WIDTH - 8, 32)
+        label = self.label_width()
+        width = max(self.width() - label - 8, 32)
+        row_h = self._row_height
         for i, image in enumerate(self._images):
-            top = ROW_SPACING + i * (ROW_MAP_HEIGHT + ROW_SPACING)
-            scale = min(ROW_MAP_HEIGHT / max(image.height(), 1), width / max(image.width(), 1))
+            top = ROW_SPACING + i * (row_h + ROW_SPACING)
+            scale = min(row_h / max(image.height(), 1), width / max(image.width(), 1))
             w, h = image.width() * scale, image.height() * scale
-            self._targets.append(QRectF(LABEL_WIDTH, top + (ROW_MAP_HEIGHT - h) / 2, w, h))
+            self._targets.append(QRectF(label, top + (row_h - h) / 2, w, h))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -135,7 +172,10 @@ class StageStrip(QWidget):
         self.resized.emit()
 
     def sizeHint(self) -> QSize:
-        return QSize(600, max(self.minimumHeight(), ROW_MAP_HEIGHT))
+        return QSize(600, max(self.minimumHeight(), self._row_height))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(MIN_LABEL_WIDTH + 64, self.minimumHeight())
 
     def unit_at(self, pos: QPointF) -> tuple[int, int, int, int] | None:
         """(stage, map, row, col) under a widget position, None off every map."""
@@ -158,7 +198,7 @@ class StageStrip(QWidget):
         return None
 
     def row_at(self, y: float) -> int | None:
-        i = int((y - ROW_SPACING / 2) // (ROW_MAP_HEIGHT + ROW_SPACING))
+        i = int((y - ROW_SPACING / 2) // (self._row_height + ROW_SPACING))
         return i if 0 <= i < len(self._rows) else None
 
     # --- painting and the mouse ------------------------------------------------------------
@@ -167,15 +207,18 @@ class StageStrip(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         painter.setFont(self._font)
         line = painter.fontMetrics().lineSpacing()
+        row_h = self._row_height
+        label = self.label_width()
+        lines = max(1, min(3, (row_h - 2) // max(line, 1)))  # as many as the row holds
         for i, (row, image) in enumerate(zip(self._rows, self._images, strict=True)):
-            top = ROW_SPACING + i * (ROW_MAP_HEIGHT + ROW_SPACING)
-            band = QRect(2, top - 2, self.width() - 4, ROW_MAP_HEIGHT + 4)
+            top = ROW_SPACING + i * (row_h + ROW_SPACING)
+            band = QRect(2, top - 2, self.width() - 4, row_h + 4)
             if row.index == self._selected:
                 painter.setPen(QPen(SELECTED, 2))
                 painter.drawRect(band)
             painter.setPen(SELECTED if row.index == self._selected else TEXT)
-            for j, text in enumerate(row.lines[:3]):
-                rect = QRect(8, top + 2 + j * line, LABEL_WIDTH - 12, line)
+            for j, text in enumerate(row.lines[:lines]):
+                rect = QRect(8, top + 2 + j * line, label - 12, line)
                 elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
                                                           rect.width())
                 painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, elided)
