@@ -50,6 +50,7 @@ from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
+from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.panels.translation_panel import TranslationPanel
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import Tab
@@ -128,6 +129,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.stepthrough = self.add_tab(StepThroughTab())
         self.text_tab = self.add_tab(TextTab())
         self.network_tab = self.add_tab(NetworkTab())
+        self.training_tab = self.add_tab(TrainingTab())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)

@@ -1,0 +1,26 @@
+"""Learned kernels: a small CNN trained on handwritten digits in NumPy, run as a generator.
+
+- :mod:`.data`: MNIST-5k and its fixed 4,000 / 1,000 split;
+- :mod:`.layers`: conv (im2col), ReLU, max pooling, dense, softmax cross-entropy, each with
+  its backward pass;
+- :mod:`.model`: the network as a frozen :class:`DigitModel`, and its explorer stack;
+- :mod:`.trainer`: :func:`train_digits`, a generator of :class:`TrainStep`;
+- :mod:`.evaluation`: accuracy, confusion matrix and mistakes on a set of digits;
+- :mod:`.io`: saving and loading a model as ``.npz``;
+- :mod:`.preprocess`: any picture of a digit made to look like MNIST's;
+- :mod:`.fitting`: one kernel fitted by gradient descent to a target's feature map.
+"""
+
+from explorer.core.training.data import Digits, load_digits
+from explorer.core.training.evaluation import Evaluation, evaluate
+from explorer.core.training.fitting import FitStep, fit_kernel
+from explorer.core.training.io import load_model, save_model
+from explorer.core.training.model import ArchitectureRow, DigitModel, architecture
+from explorer.core.training.preprocess import centre_box, mnist_style
+from explorer.core.training.trainer import TrainStep, train_digits
+
+__all__ = [
+    "ArchitectureRow", "DigitModel", "Digits", "Evaluation", "FitStep", "TrainStep",
+    "architecture", "centre_box", "evaluate", "fit_kernel", "load_digits", "load_model",
+    "mnist_style", "save_model", "train_digits",
+]

@@ -1,0 +1,87 @@
+"""Save and load a trained digit network as a NumPy ``.npz`` file.
+
+The file holds plain numeric arrays named after the weights (``conv1.weights``, ``conv1.bias``,
+…, ``dense.weights``, ``dense.bias``) plus ``format`` and ``version``. Loading never unpickles
+(``allow_pickle=False``) and checks every size before reading an array, so a damaged or
+hostile file is refused with a sentence instead of running code or filling the memory.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from explorer.core.training.model import DigitModel
+
+MODEL_FORMAT = "cnn-explorer-digit-network"
+MODEL_VERSION = 1
+MAX_MODEL_BYTES = 32 * 1024 * 1024  # a digit network is a few hundred KB at most
+
+
+def save_model(model: DigitModel, path: str | os.PathLike) -> Path:
+    """Write ``model`` to ``path`` (".npz" is added if missing); returns the path written."""
+    p = Path(path)
+    if p.suffix.lower() != ".npz":
+        p = p.with_name(p.name + ".npz")
+    arrays = {name: np.asarray(a) for name, a in model.params.items()}
+    try:
+        with open(p, "wb") as fh:
+            np.savez(fh, format=np.array(MODEL_FORMAT), version=np.array(MODEL_VERSION),
+                     **arrays)
+    except OSError as exc:
+        raise ValueError(f"{p.name} could not be written ({exc.strerror or exc})") from None
+    return p
+
+
+def load_model(path: str | os.PathLike) -> DigitModel:
+    """Read a network saved by :func:`save_model`. Raises ValueError saying what is wrong."""
+    p = Path(path)
+    name = p.name or str(p)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise ValueError(f"{name} does not exist") from None
+    except OSError as exc:
+        raise ValueError(f"{name} could not be read ({exc.strerror or exc})") from None
+    if not p.is_file():
+        raise ValueError(f"{name} is not a file")
+    if size > MAX_MODEL_BYTES:
+        raise ValueError(f"{name} is {size / 2**20:.0f} MB: too large to be a digit network")
+    if not zipfile.is_zipfile(p):
+        raise ValueError(f"{name} is not a saved network (a NumPy .npz file)")
+    try:
+        with zipfile.ZipFile(p) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"{name} is damaged and cannot be read ({exc})") from None
+    if unpacked > MAX_MODEL_BYTES:  # a small file that unpacks huge: a zip bomb
+        raise ValueError(f"{name} unpacks to {unpacked / 2**20:.0f} MB: too large to be a "
+                         "digit network")
+    try:
+        with np.load(p, allow_pickle=False) as data:
+            # a member that is not an .npy array comes back as bytes: asarray makes it text
+            arrays = {key: np.asarray(data[key]) for key in data.files}
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            raise ValueError(f"{name} holds Python objects, not plain numbers; it is not "
+                             "loaded, as opening it could run code") from None
+        raise ValueError(f"{name} is damaged: {exc}") from None
+    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+        raise ValueError(f"{name} is damaged and cannot be read ({exc})") from None
+    fmt = arrays.pop("format", None)
+    version = arrays.pop("version", None)
+    if fmt is None or fmt.shape != () or fmt.dtype.kind != "U" or str(fmt) != MODEL_FORMAT:
+        raise ValueError(f"{name} is not a saved CNN Explorer digit network")
+    if version is None or version.shape != () or version.dtype.kind not in "iu":
+        raise ValueError(f"{name} has no format version")
+    if int(version) != MODEL_VERSION:
+        newer = " (written by a newer CNN Explorer)" if int(version) > MODEL_VERSION else ""
+        raise ValueError(f"{name} has format version {int(version)}{newer}; this version "
+                         f"reads version {MODEL_VERSION}")
+    try:
+        return DigitModel(arrays)
+    except ValueError as exc:
+        raise ValueError(f"{name} does not hold a usable network: {exc}") from None
