@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ import numpy as np
 
 from explorer.core import kernels
 from explorer.core.pipeline import LayerSpec, NamedStack
+from explorer.core.safe_files import atomic_write
 
 MAX_FILTERS = 256
 MAX_FILE_BYTES = 64 * 1024 * 1024  # .npy, .npz, .json: a filter bank is kilobytes
@@ -70,8 +70,7 @@ class KernelBank:
             raise ValueError(f"there are {k} filters but the biases have shape {b.shape}")
         if len(self.names) != k:
             raise ValueError(f"there are {k} filters but {len(self.names)} names")
-        checked = [kernels.UserKernel(name, w[i], float(b[i]))
-                   for i, name in enumerate(self.names)]
+        checked = [_checked(name, w[i], float(b[i])) for i, name in enumerate(self.names)]
         weights = np.stack([c.weights.reshape((*c.weights.shape[:2], -1)) for c in checked])
         bias = np.array([c.bias for c in checked], np.float32)
         weights.flags.writeable = bias.flags.writeable = False
@@ -336,30 +335,45 @@ def write_kernels(path: str | os.PathLike, bank: KernelBank) -> Path:
     if suffix not in WRITABLE:
         raise ValueError(f"{p.name}: kernels are saved as {', '.join(WRITABLE)}, not "
                          f"{suffix or 'a file without a suffix'}")
-    tmp = None
-    try:
-        with tempfile.NamedTemporaryFile("wb", dir=p.parent, prefix=f".{p.name}.",
-                                         suffix=".tmp", delete=False) as fh:
-            tmp = fh.name
-            if suffix == ".npy":
-                np.save(fh, np.asarray(bank.weights), allow_pickle=False)
-            elif suffix == ".npz":
-                np.savez(fh, weights=np.asarray(bank.weights), bias=np.asarray(bank.bias),
-                         names=np.array(bank.names, dtype=str))
-            else:
-                fh.write(_library_json(bank).encode("utf-8"))
-        os.replace(tmp, p)
-        tmp = None
-    except OSError as exc:
-        raise ValueError(f"{p.name} could not be written ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+
+    def write(fh) -> None:
+        if suffix == ".npy":
+            np.save(fh, np.asarray(bank.weights), allow_pickle=False)
+        elif suffix == ".npz":
+            np.savez(fh, weights=np.asarray(bank.weights), bias=np.asarray(bank.bias),
+                     names=np.array(bank.names, dtype=str))
+        else:
+            fh.write(_library_json(bank).encode("utf-8"))
+
+    atomic_write(p, write)  # a WriteFailed (a ValueError) says the cause
     return p
+
+
+def _checked(name: str, volume: np.ndarray, bias: float) -> kernels.UserKernel | _Deep:
+    """One filter, checked as the library checks a saved kernel. A deeper layer's filter
+    (more input maps than a picture's 1 or 3 channels) is checked slice by slice."""
+    volume = np.asarray(volume)
+    if volume.ndim == 3 and volume.shape[2] not in (1, 3):
+        slices = [kernels.UserKernel(name, volume[:, :, c], bias)
+                  for c in range(volume.shape[2])]
+        return _Deep(slices[0].name, volume.astype(np.float32), slices[0].bias)
+    return kernels.UserKernel(name, volume, bias)
+
+
+@dataclass(frozen=True, eq=False)
+class _Deep:
+    """A checked filter of a deeper layer (the library itself keeps only 1 or 3 channels)."""
+
+    name: str
+    weights: np.ndarray
+    bias: float
 
 
 def _library_json(bank: KernelBank) -> str:
     """The bank in the kernel library's format; repeated names get a number."""
+    if bank.channels not in (1, 3):
+        raise ValueError(f"the kernel library's .json keeps gray or colour kernels, not "
+                         f"{bank.channels}-deep ones: save a deeper layer's kernels as .npz")
     entries, used = [], set()
     for i, name in enumerate(bank.names):
         unique, n = name, 1

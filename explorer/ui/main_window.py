@@ -61,6 +61,10 @@ from explorer.ui.widgets.kernel_editor import KernelEditor
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
 SESSION_FILTER = "CNN Explorer sessions (*.json);;All files (*)"
+KERNEL_FILTER = ("Kernels (*.npz *.npy *.json *.onnx);;NumPy (*.npz *.npy);;"
+                 "Kernel library (*.json);;ONNX model (*.onnx);;All files (*)")
+KERNEL_SAVE_FILTER = "NumPy with biases and names (*.npz);;NumPy weights (*.npy);;" \
+    "Kernel library (*.json)"
 HISTORY_SETTLE_MS = 400  # edits this close together are one undo step
 
 
@@ -282,6 +286,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         file_menu.addAction(self._action(
             "Save session &as…", self.save_session_dialog, QKeySequence.StandardKey.SaveAs,
             "Save the stack, every kernel, the picture and the display in one file"))
+        file_menu.addAction(self._action(
+            "&Import kernels…", self.import_kernels_dialog,
+            tip="The selected layer's filters from a .npy, .npz, kernel-library .json file, or "
+            "the first convolution of an ONNX model"))
+        file_menu.addAction(self._action(
+            "E&xport kernels…", self.export_kernels_dialog,
+            tip="The selected layer's filters as .npy, .npz or kernel-library .json"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Export view…", self.export_dialog, "Ctrl+E"))
         file_menu.addAction(self._action("Export &animation…",
@@ -478,6 +489,23 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if path:
             self.dialogs.remember("session", path)
             self.open_session(path)
+
+    # --- kernel files --------------------------------------------------------------------
+    def import_kernels_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import kernels",
+                                              str(self.dialogs.folder("kernels")),
+                                              KERNEL_FILTER)
+        if path:
+            self.dialogs.remember("kernels", path)
+            self.kernel_editor.import_kernels(path)
+
+    def export_kernels_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export kernels",
+                                              self.dialogs.path("kernels", "kernels.npz"),
+                                              KERNEL_SAVE_FILTER)
+        if path:
+            self.dialogs.remember("kernels", path)
+            self.kernel_editor.export_kernels(path)
 
     # --- compute -------------------------------------------------------------------------
     def schedule_compute(self, *_: object) -> None:

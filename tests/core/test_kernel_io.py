@@ -91,8 +91,6 @@ def test_with_channels_spreads_and_sums():
 @pytest.mark.parametrize("array,match", [
     (np.zeros(5), "height, width"),
     (np.zeros((2, 3, 3, 3, 3)), "height, width"),
-    (np.zeros((3, 3, 2)), "1 or 3 channels"),
-    (np.zeros((2, 3, 3, 2)), "1 or 3 channels"),
     (np.zeros((1, 16, 16, 1)), "too large"),
     (np.full((3, 3), np.inf), "finite"),
     (np.array([["a"]]), "real numbers"),
@@ -143,7 +141,7 @@ def test_files_of_other_kinds_are_refused(tmp_path, name, content, match):
 def test_missing_files_and_unwritable_places(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         read_kernels(tmp_path / "none.npy")
-    with pytest.raises(ValueError, match="could not be written"):
+    with pytest.raises(ValueError, match=r"could not write such\.npz: the folder .* not exist"):
         write_kernels(tmp_path / "no" / "such.npz", bank())
     with pytest.raises(ValueError, match="saved as"):
         write_kernels(tmp_path / "k.onnx", bank())
@@ -211,7 +209,6 @@ def test_an_onnx_conv_without_bias_gets_zero_biases(tmp_path):
     ({"weights": np.ones((2, 3, 3, 3, 3))}, "3-D convolution"),
     ({"weights": np.ones((3, 1, 3, 3)), "group": 3}, "grouped"),
     ({"weights": np.ones((2, 3, 3, 3)), "from_input": True}, "network's input"),
-    ({"weights": np.ones((2, 8, 3, 3))}, "1 or 3 channels"),
     ({"weights": np.ones((2, 3, 21, 21))}, "too large"),
 ])
 def test_onnx_convs_that_do_not_fit_are_refused(tmp_path, kwargs, match):
@@ -245,3 +242,18 @@ def test_without_the_onnx_package_the_message_says_what_to_install(tmp_path, mon
     monkeypatch.setattr(builtins, "__import__", no_onnx)
     with pytest.raises(ValueError, match="pip install onnx"):
         kernel_io.read_kernels(path)
+
+
+def test_a_deeper_layers_kernels_go_to_npz_and_back_but_not_to_the_library(tmp_path):
+    rng = np.random.default_rng(3)
+    deep = KernelBank(rng.normal(size=(4, 3, 3, 8)).astype(np.float32),
+                      np.arange(4, dtype=np.float32), tuple(f"f{i}" for i in range(4)))
+    back = read_kernels(write_kernels(tmp_path / "deep.npz", deep))
+    np.testing.assert_array_equal(back.weights, deep.weights)
+    assert back.names == deep.names and back.channels == 8
+    with pytest.raises(ValueError, match=r"deeper layer.*npz"):
+        write_kernels(tmp_path / "deep.json", deep)
+    bad = rng.normal(size=(1, 3, 3, 8)).astype(np.float32)
+    bad[0, 1, 1, 5] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        KernelBank(bad, np.zeros(1, np.float32), ("x",))

@@ -537,3 +537,29 @@ def test_the_grid_area_grows_with_the_kernel_at_once(doc, editor, grayscale):
         assert slices._scroll.maximumHeight() == wanted
         for grid in slices._grids:
             assert all(cell.isVisibleTo(grid) for row in grid._cells for cell in row)
+
+
+def test_kernels_go_out_to_a_file_and_come_back_into_a_layer(doc, editor, tmp_path):
+    doc.filters.set_filter(2, np.arange(27, dtype=np.float32).reshape(3, 3, 3), name="mine")
+    doc.filters.set_bias(2, 1.5)
+    saved = editor.export_kernels(tmp_path / "bank.npz")
+    assert saved is not None and saved.exists()
+    before = doc.filters.weights()
+    doc.layer.n_filters = 2
+    doc.set_kernel_size(5, 5)
+    assert editor.import_kernels(saved)
+    assert doc.layer.n_filters == 4 and doc.filters.kernel_shape == (3, 3)
+    np.testing.assert_array_equal(doc.filters.weights(), before)
+    assert doc.filters.names()[2] == "mine" and doc.filters[2].bias == 1.5
+
+
+def test_kernels_that_do_not_fit_the_layer_are_refused_and_nothing_changes(doc, editor,
+                                                                          tmp_path):
+    np.save(tmp_path / "deep.npy", np.ones((2, 3, 3, 5), np.float32))
+    before = doc.filters.weights()
+    assert not editor.import_kernels(tmp_path / "deep.npy")
+    assert "5 deep" in editor.status_text()
+    np.testing.assert_array_equal(doc.filters.weights(), before)
+    (tmp_path / "broken.npz").write_bytes(b"not a zip at all")
+    assert not editor.import_kernels(tmp_path / "broken.npz")
+    assert "broken.npz" in editor.status_text().lower()

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core import kernels, safe_files
-from explorer.state import Document, Filter, default_filter
+from explorer.core import kernel_io, kernels, safe_files
+from explorer.state import MAX_FILTERS, Document, Filter, default_filter
 from explorer.ui.widgets.kernel_slices import KernelSlices
 from explorer.ui.widgets.plain_text import plain_tooltip
 
@@ -462,6 +462,52 @@ class KernelEditor(QWidget):
         return (f"the layer's kernels grew from {kh}×{kw} to {new[0]}×{new[1]} to hold the whole "
                 f"{ph}×{pw} {label} (the other filters are padded with zeros; Ctrl+Z takes it "
                 "back)")
+
+    # --- kernel files --------------------------------------------------------------------
+    def import_kernels(self, path: str | Path) -> bool:
+        """Replace the selected layer's filters by those of a file (.npy, .npz, the library's
+        .json, an ONNX model's first Conv); the count and kernel size follow the file."""
+        doc = self._document
+        index = doc.selected_index
+        try:
+            bank = kernel_io.read_kernels(path)
+            channels = doc.stack.channels_into(index)
+            if index == 0 and bank.channels in (1, 3):
+                bank = bank.with_channels(channels)  # gray ↔ colour: as a preset is spread
+            if bank.channels != channels:
+                raise ValueError(f"these kernels are {bank.channels} deep, but layer "
+                                 f"{index + 1} sees {channels} maps")
+            if bank.count > MAX_FILTERS:
+                raise ValueError(f"the file holds {bank.count} filters; a layer has at most "
+                                 f"{MAX_FILTERS}")
+        except ValueError as err:
+            self._say(str(err), error=True)
+            return False
+        kh, kw = bank.weights.shape[1:3]
+        layer = doc.selected_layer
+        layer.settings.n_filters = bank.count
+        doc.set_kernel_size(kh, kw)
+        if not self._try(lambda: layer.filters.set_filters(
+                [Filter(n, w, float(b)) for n, w, b in
+                 zip(bank.names, bank.weights, bank.bias, strict=True)])):
+            return False
+        where = bank.source or Path(path).name
+        self._say(f"{bank.count} kernels {kh}×{kw} from {where} are layer {index + 1}'s "
+                  "filters now (Ctrl+Z takes them back)")
+        return True
+
+    def export_kernels(self, path: str | Path) -> Path | None:
+        """Write the selected layer's filters (weights, biases, names) to .npy, .npz or .json."""
+        bank = self._document.filters
+        try:
+            saved = kernel_io.write_kernels(path, kernel_io.KernelBank(
+                bank.weights(), bank.biases(), tuple(bank.names())))
+        except ValueError as err:
+            self._say(str(err), error=True)
+            return None
+        self._say(f"saved layer {self._document.selected_index + 1}'s {len(bank)} kernels as "
+                  f"{saved.name}")
+        return saved
 
     # --- the user's library --------------------------------------------------------------
     def reload_library(self) -> bool:
