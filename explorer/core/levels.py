@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from explorer.core.convolution import share_out
+
 LEVEL_PERCENTILE = 99.7  # the value shown at full colour: all but the strongest 0.3 %
 SAMPLE_SIZE = 8192  # values a map's percentile is estimated from
 
@@ -45,11 +47,16 @@ class MapLevels:
 
 
 def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:
-    """(K, 2) array of each plane's (min, max); OpenCV's minMaxLoc is one fast pass."""
+    """(K, 2) array of each plane's (min, max); OpenCV's minMaxLoc is one fast pass, and the
+    planes are shared between the engine's threads (it releases the GIL)."""
     out = np.zeros((len(planes), 2), np.float64)
-    for k, p in enumerate(planes):
-        lo, hi, _, _ = cv2.minMaxLoc(p)
-        out[k] = lo, hi
+
+    def work(indices: range) -> None:
+        for k in indices:
+            lo, hi, _, _ = cv2.minMaxLoc(planes[k])
+            out[k] = lo, hi
+
+    share_out(work, len(planes), sum(p.size for p in planes))
     return out
 
 

@@ -300,6 +300,9 @@ class StackComputer:
                      and not request.live)
         if cacheable and key == self._stages_key and self._stages is not None:
             return self._stages, self._stages_ms
+        # let go of the old maps first: a 12-megapixel stack's arrays are gigabytes, and
+        # holding two sets makes every new page a fresh one
+        self._stages_key, self._stages = None, None
         start = time.perf_counter()
         from explorer.core.memory import check_fits  # it reads the stages' shapes from here
 
