@@ -210,3 +210,23 @@ def test_mosaic_leaves_a_gap_between_tiles():
     assert m.shape == (2, 7, 3)
     assert (m[:, :3] == 10).all() and (m[:, 4:] == 200).all()
     assert (m[:, 3] != 10).all() and (m[:, 3] != 200).all()
+
+
+@pytest.mark.parametrize("pad_mode", PAD_MODES)
+@pytest.mark.parametrize("padding", ["valid", "same", "full", (2, 1)])
+def test_a_deep_layer_with_many_maps_matches_plain_loops(pad_mode, padding):
+    """Many input maps and filters: the engine multiplies a window matrix (its deep path)."""
+    from explorer.core import convolution
+
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(9, 11, 12)).astype(np.float32)
+    w = rng.normal(size=(8, 3, 3, 12)).astype(np.float32)
+    bias = rng.normal(size=8).astype(np.float32)
+    assert convolution._prefer_matmul(*convolution._axes((9, 11), (3, 3), 1, padding, 1),
+                                      12, 8)
+    for stride, dilation, flip in ((1, 1, False), (2, 1, True), (1, 2, False), (2, 2, True)):
+        got = convolution.convolve(x, w, bias=bias, stride=stride, padding=padding,
+                                   pad_mode=pad_mode, dilation=dilation, flip=flip)
+        want = conv_loops(x, w, bias, (stride, stride), padding, pad_mode,
+                          (dilation, dilation), flip)
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-3)
