@@ -442,7 +442,8 @@ class MapsPanel(QWidget):
         where = ""
         if self._result is not None and len(self._result.stages) > 1:
             where = f"Layer {stage.index + 1} of {len(self._result.stages)}: "
-        return (f"{where}{k} feature maps {h}×{w} · {kh}×{kw}×{spec.channels} kernels, "
+        maps, kernels = ("feature map", "kernel") if k == 1 else ("feature maps", "kernels")
+        return (f"{where}{k} {maps} {h}×{w} · {kh}×{kw}×{spec.channels} {kernels}, "
                 f"stride {spec.stride[0]}, {activation_label(spec.activation)}")
 
     def _names(self, stage: int, k: int) -> list[str]:
