@@ -14,8 +14,9 @@ import time
 
 import numpy as np
 
+from explorer.core.computer import StackComputer, StackRequest
 from explorer.core.display import MapStyle
-from explorer.core.pipeline import StackComputer, StackRequest, fit_input, run_stack
+from explorer.core.pipeline import fit_input, run_stack
 from explorer.core.render import RenderRequest
 from explorer.state import Document
 from explorer.state.document import default_filter

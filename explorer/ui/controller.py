@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from explorer.core.pipeline import StackRequest, StackResult
+from explorer.core.computer import StackRequest, StackResult
 from explorer.core.render import RenderRequest
 from explorer.core.sources import Frame, FrameSource
 from explorer.state import Document

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import images
-from explorer.core.pipeline import NamedStack, StackResult
+from explorer.core.computer import StackResult
+from explorer.core.pipeline import NamedStack
 from explorer.resources import sample_images
 from explorer.state import Document
 from explorer.state.history import History

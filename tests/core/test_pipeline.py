@@ -5,14 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from explorer.core.computer import StackComputer, StackRequest
 from explorer.core.display import MapStyle
-from explorer.core.pipeline import (
-    LayerSpec,
-    StackComputer,
-    StackRequest,
-    prepare_input,
-    run_stack,
-)
+from explorer.core.pipeline import LayerSpec, prepare_input, run_stack
 from explorer.core.render import RenderRequest, mosaic
 from tests.reference import activation_loops, conv_loops, pool_loops
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QImage
 
 from explorer.core import kernels
-from explorer.core.pipeline import StackRequest, StackResult
+from explorer.core.computer import StackRequest, StackResult
 from explorer.resources import sample_images
 from explorer.ui.convert import array_to_qimage, qimage_to_array
 from tests.reference import conv_loops, pads_by_definition

@@ -7,14 +7,9 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
+from explorer.core.computer import StackComputer, StackRequest, StackResult
 from explorer.core.display import DisplayPlanes
-from explorer.core.pipeline import (
-    LayerSpec,
-    StackComputer,
-    StackRequest,
-    StackResult,
-    StageResult,
-)
+from explorer.core.pipeline import LayerSpec, StageResult
 from explorer.core.render import RenderRequest, render
 from explorer.state import Document
 from explorer.ui.panels.maps_panel import MapsPanel, reduction_text

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
+from explorer.core.computer import StackResult
 from explorer.core.display import MapStyle
 from explorer.core.levels import MapLevels
-from explorer.core.pipeline import StackResult, StageResult
+from explorer.core.pipeline import StageResult
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos

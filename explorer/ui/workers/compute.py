@@ -9,7 +9,8 @@ the receiver drops stale generations.
 
 from __future__ import annotations
 
-from explorer.core.pipeline import BufferPool, StackComputer, StackRequest
+from explorer.core.computer import StackComputer, StackRequest
+from explorer.core.pipeline import BufferPool
 from explorer.ui.workers.latest import LatestJobWorker
 
 
