@@ -22,6 +22,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from bench.core import medians_ms
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # PyTorch's OpenMP threads otherwise spin for a while after each call: on a shared 2-core
 # machine they then slow whatever is timed next (OpenCV included), by several times
@@ -74,19 +76,6 @@ def _torch_network(net, torch):
     return forward
 
 
-def _medians(candidates: dict, rounds: int) -> dict[str, float]:
-    for fn in candidates.values():
-        fn()
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, fn in candidates.items():
-            t0 = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t0)
-    return {name: float(np.median(ts)) * 1e3 for name, ts in times.items()}
-
-
 def classify_speed(net) -> None:
     from explorer.core.images import load_image
     from explorer.core.network.preprocess import centre_crop, to_blob
@@ -105,7 +94,7 @@ def classify_speed(net) -> None:
     try:
         import torch
     except ImportError:
-        medians = _medians(ours, ROUNDS)
+        medians = medians_ms(ours, ROUNDS)
         print(f"224×224, median of {ROUNDS} rounds, {cv2.getNumThreads()} OpenCV threads")
         for name, ms in medians.items():
             print(f"  {name:<46} {ms:7.2f} ms")
@@ -122,7 +111,7 @@ def classify_speed(net) -> None:
     for threads in (cv2.getNumThreads(), 1):
         torch.set_num_threads(threads)
         reference = f"PyTorch forward, channels-last, {threads} thread(s)"
-        medians = _medians({**ours, reference: torch_forward}, ROUNDS)
+        medians = medians_ms({**ours, reference: torch_forward}, ROUNDS)
         print(f"224×224, median of {ROUNDS} interleaved rounds, {cv2.getNumThreads()} OpenCV "
               f"threads, PyTorch {torch.__version__} on {threads} thread(s)")
         for name, ms in medians.items():

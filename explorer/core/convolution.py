@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from explorer.core.cancel import CancelToken, check
-from explorer.core.shapes import Padding, pad_amounts, whole_number
+from explorer.core.shapes import Padding, pad_amounts, whole_number, whole_pair
 
 # PyTorch's padding-mode names → OpenCV's border rules. "reflect" mirrors without repeating the
 # edge pixel (PyTorch's reflect = OpenCV's REFLECT_101), "circular" wraps around.
@@ -142,15 +142,6 @@ class _Axis(NamedTuple):
         return self.before < self.span and (self.out - 1) * self.stride <= self.n - 1
 
 
-def _pair(value: object, what: str, minimum: int) -> tuple[int, int]:
-    if isinstance(value, tuple | list):
-        if len(value) != 2:
-            raise ValueError(f"{what} is one number or a (rows, columns) pair, not {value!r}")
-        return whole_number(value[0], what, minimum), whole_number(value[1], what, minimum)
-    v = whole_number(value, what, minimum)
-    return v, v
-
-
 def _as_image(image: np.ndarray) -> np.ndarray:
     img = np.asarray(image)
     if img.dtype.kind not in "biuf":
@@ -207,11 +198,12 @@ def _axes(
     shape: tuple[int, int], kernel: tuple[int, int], stride: object, padding: Padding,
     dilation: object,
 ) -> tuple[_Axis, _Axis]:
-    (sh, sw), (dh, dw) = _pair(stride, "the stride", 1), _pair(dilation, "the dilation", 1)
+    (sh, sw) = whole_pair(stride, "the stride", 1)
+    (dh, dw) = whole_pair(dilation, "the dilation", 1)
     if isinstance(padding, str):
         ph = pw = padding
     elif isinstance(padding, tuple | list):
-        ph, pw = _pair(padding, "the padding", 0)
+        ph, pw = whole_pair(padding, "the padding", 0)
     else:
         ph = pw = whole_number(padding, "the padding", 0)
     (h, w), (kh, kw) = shape, kernel
@@ -541,7 +533,7 @@ def convolve(
     if _prefer_matmul(rows, cols, c, count):
         check(cancel)
         return _matmul(img, weights, b, rows, cols, pad_mode, flip,
-                       _pair(dilation, "the dilation", 1), out)
+                       whole_pair(dilation, "the dilation", 1), out)
     explicit = pad_mode == "circular" or not (rows.border_suffices and cols.border_suffices)
     planes = _input_planes(img, rows, cols, border, explicit)
     if explicit:
@@ -551,7 +543,7 @@ def convolve(
     else:
         anchor, src_cols = (cols.before, rows.before), w
     work = rows.out * rows.stride * src_cols * c * count
-    kernels = _kernel_planes(weights, flip, _pair(dilation, "the dilation", 1), rows, cols)
+    kernels = _kernel_planes(weights, flip, whole_pair(dilation, "the dilation", 1), rows, cols)
     job = _Job(planes, kernels, b, anchor, border, rows, cols, src_cols,
                _band_starts(rows, src_cols, c, parallel_shares(work)), out, cancel)
     share_out(partial(_run_bands, job), len(job.bands) - 1, work)

@@ -32,7 +32,7 @@ import numpy as np
 
 from explorer.core import kernels
 from explorer.core.pipeline import LayerSpec, NamedStack
-from explorer.core.safe_files import atomic_write
+from explorer.core.safe_files import atomic_write, regular_file_size
 
 MAX_FILTERS = 256
 MAX_FILE_BYTES = 64 * 1024 * 1024  # .npy, .npz, .json: a filter bank is kilobytes
@@ -119,18 +119,8 @@ def read_kernels(path: str | os.PathLike) -> KernelBank:
     if suffix not in SUFFIXES:
         raise ValueError(f"{name}: kernels are read from {', '.join(SUFFIXES)} files, not "
                          f"{suffix or 'a file without a suffix'}")
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise ValueError(f"{name} does not exist") from None
-    except OSError as exc:
-        raise ValueError(f"{name} could not be read ({exc.strerror or exc})") from None
-    if not p.is_file():
-        raise ValueError(f"{name} is not a file")
-    limit = MAX_ONNX_BYTES if suffix == ".onnx" else MAX_FILE_BYTES
-    if size > limit:
-        raise ValueError(f"{name} is {size / 2**20:.0f} MB, more than the "
-                         f"{limit // 2**20} MB a kernel file may have")
+    # a pipe, a device or a huge file is refused before NumPy or ONNX opens it
+    regular_file_size(p, MAX_ONNX_BYTES if suffix == ".onnx" else MAX_FILE_BYTES)
     try:
         if suffix == ".npy":
             return _bank_from_array(_load_npy(p), None, None, name)

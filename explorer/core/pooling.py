@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from explorer.core.convolution import share_out
-from explorer.core.shapes import whole_number
+from explorer.core.shapes import whole_pair
 
 POOL_MODES = ("max", "avg")
 
@@ -28,15 +28,6 @@ def _scratch(shape: tuple[int, int]) -> np.ndarray:
     if buf is None or buf.shape != shape:
         buf = _local.buffer = np.empty(shape, np.float32)
     return buf
-
-
-def _pair(value: object, what: str) -> tuple[int, int]:
-    if isinstance(value, tuple | list):
-        if len(value) != 2:
-            raise ValueError(f"{what} is one number or a (rows, columns) pair, not {value!r}")
-        return whole_number(value[0], what, 1), whole_number(value[1], what, 1)
-    v = whole_number(value, what, 1)
-    return v, v
 
 
 def _geometry(
@@ -54,8 +45,8 @@ def _geometry(
     h, w, k = m.shape
     if m.size == 0:
         raise ValueError(f"the feature maps are empty ({h}×{w}, {k} maps)")
-    window = _pair(size, "the pooling window")
-    step = window if stride is None else _pair(stride, "the pooling stride")
+    window = whole_pair(size, "the pooling window", 1)
+    step = window if stride is None else whole_pair(stride, "the pooling stride", 1)
     if window[0] > h or window[1] > w:
         raise ValueError(
             f"the {window[0]}×{window[1]} pooling window is larger than the {h}×{w} feature map"

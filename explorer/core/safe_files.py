@@ -183,13 +183,9 @@ def regular_file_problem(path: PathLike) -> str | None:
     return _kind_problem(info.st_mode)
 
 
-def read_bytes_limited(path: PathLike, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``; raises :class:`ReadRefused`.
-
-    Checked before the file is opened (a named pipe blocks ``open()`` until a writer comes),
-    opened without blocking and checked again (the path may have been swapped meanwhile), and
-    read no further than the limit (a file may grow after it was measured).
-    """
+def regular_file_size(path: PathLike, max_bytes: int) -> int:
+    """The size of a regular file of at most ``max_bytes``, checked before anything opens it
+    (for readers that hand the path to a library: NumPy, ONNX); raises :class:`ReadRefused`."""
     p = Path(os.fsdecode(os.fspath(path)))
     try:
         info = os.stat(p)
@@ -200,6 +196,18 @@ def read_bytes_limited(path: PathLike, max_bytes: int) -> bytes:
     except ValueError:
         raise ReadRefused(p, BAD_NAME) from None
     _check_regular(p, info.st_mode, info.st_size, max_bytes)
+    return info.st_size
+
+
+def read_bytes_limited(path: PathLike, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; raises :class:`ReadRefused`.
+
+    Checked before the file is opened (a named pipe blocks ``open()`` until a writer comes),
+    opened without blocking and checked again (the path may have been swapped meanwhile), and
+    read no further than the limit (a file may grow after it was measured).
+    """
+    p = Path(os.fsdecode(os.fspath(path)))
+    regular_file_size(p, max_bytes)
     flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
              | getattr(os, "O_BINARY", 0))
     try:

@@ -31,6 +31,16 @@ def whole_number(value: object, what: str, minimum: int) -> int:
     return int(value)
 
 
+def whole_pair(value: object, what: str, minimum: int) -> tuple[int, int]:
+    """One whole number or a (rows, columns) pair as a pair; ValueError naming ``what``."""
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{what} is one number or a (rows, columns) pair, not {value!r}")
+        return whole_number(value[0], what, minimum), whole_number(value[1], what, minimum)
+    v = whole_number(value, what, minimum)
+    return v, v
+
+
 def dilated_size(kernel: int, dilation: int = 1) -> int:
     """How many input pixels a kernel of ``kernel`` taps spans when dilated by ``dilation``."""
     kernel = whole_number(kernel, "the kernel size", 1)

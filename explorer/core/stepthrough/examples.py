@@ -14,7 +14,7 @@ import numpy as np
 
 from explorer.core.activations import ACTIVATIONS
 from explorer.core.pipeline import LayerSpec, prepare_input
-from explorer.core.shapes import Padding, whole_number
+from explorer.core.shapes import Padding, whole_number, whole_pair
 
 OPERATIONS = ("conv", "transpose", "max", "avg")
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -78,9 +78,9 @@ class Example:
                              + ", ".join(map(repr, PAD_MODES)))
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {self.activation!r}")
-        object.__setattr__(self, "stride", _pair(self.stride, "the stride", 1))
-        object.__setattr__(self, "dilation", _pair(self.dilation, "the dilation", 1))
-        object.__setattr__(self, "pool_size", _pair(self.pool_size, "the pooling window", 1))
+        object.__setattr__(self, "stride", whole_pair(self.stride, "the stride", 1))
+        object.__setattr__(self, "dilation", whole_pair(self.dilation, "the dilation", 1))
+        object.__setattr__(self, "pool_size", whole_pair(self.pool_size, "the pooling window", 1))
         if self.operation in ("max", "avg"):
             object.__setattr__(self, "weights", None)
             object.__setattr__(self, "bias", None)
@@ -122,15 +122,6 @@ class Example:
         w = self.weights.copy()
         w[k, row, col, channel] = _finite(value)
         return dataclasses.replace(self, weights=w)
-
-
-def _pair(value: object, what: str, minimum: int) -> tuple[int, int]:
-    if isinstance(value, tuple | list):
-        if len(value) != 2:
-            raise ValueError(f"{what} is one number or a (rows, columns) pair, not {value!r}")
-        return whole_number(value[0], what, minimum), whole_number(value[1], what, minimum)
-    v = whole_number(value, what, minimum)
-    return v, v
 
 
 def _finite(value: float) -> float:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer.core.safe_files import regular_file_size
 from explorer.core.training.model import DigitModel
 
 MODEL_FORMAT = "cnn-explorer-digit-network"
@@ -40,16 +41,7 @@ def load_model(path: str | os.PathLike) -> DigitModel:
     """Read a network saved by :func:`save_model`. Raises ValueError saying what is wrong."""
     p = Path(path)
     name = p.name or str(p)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise ValueError(f"{name} does not exist") from None
-    except OSError as exc:
-        raise ValueError(f"{name} could not be read ({exc.strerror or exc})") from None
-    if not p.is_file():
-        raise ValueError(f"{name} is not a file")
-    if size > MAX_MODEL_BYTES:
-        raise ValueError(f"{name} is {size / 2**20:.0f} MB: too large to be a digit network")
+    regular_file_size(p, MAX_MODEL_BYTES)  # a pipe, a device, a huge file: refused unopened
     if not zipfile.is_zipfile(p):
         raise ValueError(f"{name} is not a saved network (a NumPy .npz file)")
     try:
