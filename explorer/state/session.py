@@ -114,38 +114,41 @@ def load_json_text(text: str, what: str = "the session") -> object:
 
 def parse_session(data: object) -> Session:
     """A checked :class:`Session`; any bad value is a SessionError naming where it is."""
-    _check_header(data)
-    assert isinstance(data, dict)
-    session = Session()
-    for name in SECTIONS:
-        if name in data:
-            session.sections[name] = _section(name, data[name])
-    if "stack" in data:
-        grayscale = session.sections.get("input", {}).get("grayscale", False)
-        session.layers = _stack(data["stack"], 1 if grayscale else 3)
-    if "still" in data:
-        session.still = _still(data["still"])
-    return session
+    return _parse(data, strict=True)
 
 
 def parse_lenient(data: object) -> Session:
-    """Like :func:`parse_session`, but a bad section is skipped and named in ``notes``."""
+    """Like :func:`parse_session`, but a bad section is skipped and named in ``notes`` (the
+    still picture is not read: the session kept between runs names it by its path)."""
+    return _parse(data, strict=False)
+
+
+def _parse(data: object, strict: bool) -> Session:
     _check_header(data)
     assert isinstance(data, dict)
     session = Session()
+
+    def part(read, *args):  # a bad part: refused when strict, else noted and skipped
+        try:
+            return read(*args)
+        except SessionError as exc:
+            if strict:
+                raise
+            session.notes.append(str(exc))
+            return None
+
     for name in SECTIONS:
         if name in data:
-            try:
-                session.sections[name] = _section(name, data[name])
-            except SessionError as exc:
-                session.notes.append(str(exc))
+            values = part(_section, name, data[name])
+            if values is not None:
+                session.sections[name] = values
     if "stack" in data:
         grayscale = session.sections.get("input", {}).get("grayscale", False)
-        try:
-            session.layers = _stack(data["stack"], 1 if grayscale else 3)
-        except SessionError as exc:
-            session.notes.append(str(exc))
+        session.layers = part(_stack, data["stack"], 1 if grayscale else 3)
+        if session.layers is None:  # the gray setting belongs with the stack it came with
             session.sections.get("input", {}).pop("grayscale", None)
+    if strict and "still" in data:
+        session.still = _still(data["still"])
     return session
 
 
