@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +31,7 @@ import numpy as np
 
 from explorer.core import kernels
 from explorer.core.pipeline import LayerSpec, NamedStack
-from explorer.core.safe_files import atomic_write, regular_file_size
+from explorer.core.safe_files import atomic_write, read_npz_arrays, regular_file_size
 
 MAX_FILTERS = 256
 MAX_FILE_BYTES = 64 * 1024 * 1024  # .npy, .npz, .json: a filter bank is kilobytes
@@ -189,24 +188,7 @@ def _bank_from_array(weights: np.ndarray, bias: np.ndarray | None, names: object
 
 def _read_npz(p: Path) -> KernelBank:
     name = p.name
-    try:
-        with zipfile.ZipFile(p) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile):
-        raise ValueError("it is not a NumPy .npz file") from None
-    if unpacked > MAX_FILE_BYTES:  # small on disk, huge unpacked: a zip bomb
-        raise ValueError(f"it unpacks to {unpacked / 2**20:.0f} MB, more than a kernel "
-                         "file may hold")
-    try:
-        with np.load(p, allow_pickle=False) as data:
-            arrays = {key: np.asarray(data[key]) for key in data.files}
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise ValueError("it holds Python objects, not plain numbers; it is not loaded, "
-                             "as opening it could run code") from None
-        raise ValueError(f"it is damaged ({exc})") from None
-    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-        raise ValueError(f"it is damaged and cannot be read ({exc})") from None
+    arrays = read_npz_arrays(p, MAX_FILE_BYTES)
     if "conv1.weights" in arrays:  # a saved digit network: its first layer
         from explorer.core.training.io import load_model
 

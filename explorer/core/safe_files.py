@@ -29,6 +29,7 @@ import re
 import secrets
 import stat
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -233,6 +234,35 @@ def read_bytes_limited(path: PathLike, max_bytes: int) -> bytes:
     if total > max_bytes:
         raise ReadRefused(p, f"is more than the limit of {_size_text(max_bytes)}")
     return b"".join(chunks)
+
+
+def read_npz_arrays(path: PathLike, max_unpacked: int) -> dict[str, np.ndarray]:
+    """Every array of a NumPy .npz file, read without unpickling; raises :class:`ReadRefused`.
+
+    A file whose members would unpack past ``max_unpacked`` (a zip bomb: kilobytes on disk,
+    gigabytes unpacked) is refused before anything is unpacked, and one holding Python objects
+    is refused rather than unpickled (opening it could run code).
+    """
+    p = Path(os.fsdecode(os.fspath(path)))
+    try:
+        with zipfile.ZipFile(p) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile):
+        raise ReadRefused(p, "is not a NumPy .npz file") from None
+    if unpacked > max_unpacked:
+        raise ReadRefused(p, f"unpacks to {_size_text(unpacked)}, more than the limit of "
+                             f"{_size_text(max_unpacked)}: too large to be read")
+    try:
+        with np.load(p, allow_pickle=False) as data:
+            # a member that is not an .npy array comes back as bytes: asarray makes it text
+            return {key: np.asarray(data[key]) for key in data.files}
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            raise ReadRefused(p, "holds Python objects, not plain numbers; it is not loaded, "
+                                 "as opening it could run code") from None
+        raise ReadRefused(p, f"is damaged ({exc})") from None
+    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+        raise ReadRefused(p, f"is damaged and cannot be read ({exc})") from None
 
 
 def _check_regular(p: Path, mode: int, size: int, max_bytes: int) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from explorer.core.safe_files import regular_file_size
+from explorer.core.safe_files import read_npz_arrays, regular_file_size
 from explorer.core.training.model import DigitModel
 
 MODEL_FORMAT = "cnn-explorer-digit-network"
@@ -44,25 +44,7 @@ def load_model(path: str | os.PathLike) -> DigitModel:
     regular_file_size(p, MAX_MODEL_BYTES)  # a pipe, a device, a huge file: refused unopened
     if not zipfile.is_zipfile(p):
         raise ValueError(f"{name} is not a saved network (a NumPy .npz file)")
-    try:
-        with zipfile.ZipFile(p) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{name} is damaged and cannot be read ({exc})") from None
-    if unpacked > MAX_MODEL_BYTES:  # a small file that unpacks huge: a zip bomb
-        raise ValueError(f"{name} unpacks to {unpacked / 2**20:.0f} MB: too large to be a "
-                         "digit network")
-    try:
-        with np.load(p, allow_pickle=False) as data:
-            # a member that is not an .npy array comes back as bytes: asarray makes it text
-            arrays = {key: np.asarray(data[key]) for key in data.files}
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise ValueError(f"{name} holds Python objects, not plain numbers; it is not "
-                             "loaded, as opening it could run code") from None
-        raise ValueError(f"{name} is damaged: {exc}") from None
-    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-        raise ValueError(f"{name} is damaged and cannot be read ({exc})") from None
+    arrays = read_npz_arrays(p, MAX_MODEL_BYTES)
     fmt = arrays.pop("format", None)
     version = arrays.pop("version", None)
     if fmt is None or fmt.shape != () or fmt.dtype.kind != "U" or str(fmt) != MODEL_FORMAT:
