@@ -361,7 +361,7 @@ def stages_slide(panel) -> Slide:
         tile = (tile_w, max(int(tile_w * h / max(w, 1)), 8))
         fit = max(1, min(k, (width + GAP) // (tile_w + GAP)))
         columns = -(-k // -(-k // fit))  # as many a row as fit, the rows filled evenly
-        heading = f"Layer {shown.index + 1}: {stage_summary(shown.index, stage)} → {h}×{w}×{k}"
+        heading = f"Layer {shown.index + 1}: {stage_summary(stage)} → {h}×{w}×{k}"
         info = infos[shown.index] if shown.index < len(infos) else None
         if info is not None and info.output_field is not None:
             field = info.output_field[0]

@@ -85,7 +85,7 @@ def reduction_text(fm_shape: tuple[int, int], pooled_shape: tuple[int, int]) -> 
     return text + f", {before / after:.3g}× fewer values"
 
 
-def stage_summary(spec_index: int, stage: StageResult) -> str:
+def stage_summary(stage: StageResult) -> str:
     """'conv 8@3×3×4, stride 1 → ReLU → max 2×2': one stage in the lecture's words."""
     spec = stage.spec
     kh, kw = spec.kernel_shape
@@ -418,7 +418,7 @@ class MapsPanel(QWidget):
             stage = result.stages[display.index]
             info = self._infos[display.index]
             out = stage.output
-            conv, _, rest = stage_summary(display.index, stage).partition(" → ")
+            conv, _, rest = stage_summary(stage).partition(" → ")
             # the output size first: a narrow strip shortens the line from its end
             lines = [f"Layer {display.index + 1}: {conv}",
                      f"→ {out.shape[0]}×{out.shape[1]}×{out.shape[2]}"
