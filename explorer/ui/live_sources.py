@@ -137,8 +137,8 @@ class LiveSourcesMixin:
         self._live_status_timer.stop()
         self.controller.stop_live()
         self.status_live.clear()
-        if was_live and self.banner.sticky:
-            self.banner.dismiss()  # the live fault is gone with the live source
+        if was_live:
+            self.banner.mend("live")  # the live fault is gone with the live source
         if was_live and self.document.still.image is not None:
             self.setWindowTitle(f"{self.document.still.name} — CNN Explorer")
 
@@ -162,7 +162,8 @@ class LiveSourcesMixin:
     def _on_live_failed(self, message: str) -> None:
         self._live_status_timer.stop()
         keep = " The last picture stays on screen." if self.last_result else ""
-        self.show_error(sentence(message) + keep, "Retry", self._retry_live, sticky=True)
+        self.show_error(sentence(message) + keep, "Retry", self._retry_live,
+                        mended_by="live")
 
     def _retry_live(self) -> None:
         if self.controller.restart_live():

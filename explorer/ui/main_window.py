@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSizePolicy,
-    QTabWidget,
-    QVBoxLayout,
+    QToolBar,
     QWidget,
 )
 
@@ -59,6 +58,9 @@ from explorer.ui.widgets.banner import Banner, sentence
 from explorer.ui.widgets.busy_bar import BusyBar
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.kernel_editor import KernelEditor
+from explorer.ui.widgets.overlay import BottomOverlay
+from explorer.ui.widgets.page_tabs import PageTabs
+from explorer.ui.widgets.screen_fit import ScreenFit, fit_on_screen, start_on_screen
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
 SESSION_FILTER = "CNN Explorer sessions (*.json);;All files (*)"
@@ -67,6 +69,7 @@ KERNEL_FILTER = ("Kernels (*.npz *.npy *.json *.onnx);;NumPy (*.npz *.npy);;"
 KERNEL_SAVE_FILTER = "NumPy with biases and names (*.npz);;NumPy weights (*.npy);;" \
     "Kernel library (*.json)"
 HISTORY_SETTLE_MS = 400  # edits this close together are one undo step
+DOCK_SHARE = 0.25  # of the window's width, at most, for each dock at the start
 
 
 class MainWindow(LiveSourcesMixin, QMainWindow):
@@ -126,7 +129,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
         self.banner = Banner()
         self.busy_bar = BusyBar()
-        self.tabs = QTabWidget(documentMode=True)
+        self.tabs = PageTabs()
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
         self.extra_tabs: list[Tab] = []
@@ -135,14 +138,12 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.text_tab = self.add_tab(TextTab())
         self.network_tab = self.add_tab(NetworkTab())
         self.training_tab = self.add_tab(TrainingTab())
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(4, 4, 4, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.busy_bar)
-        layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        self.tabs.setContentsMargins(4, 4, 4, 0)
+        self.setCentralWidget(self.tabs)
+        # messages and the busy bar float over the pages' bottom edge: showing one never
+        # resizes the maps (a resize would ask for new maps, whose result would hide it)
+        self.message_overlay = BottomOverlay(self.tabs, [self.busy_bar, self.banner])
+        self._place_tab_bar()
 
         self.layer_dock = self._dock("Layers", self.layer_panel,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -150,7 +151,19 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self._docks_hidden: dict[QDockWidget, bool] = {}  # hidden for a tab, not by the user
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self._size_by_current_tab()
+
+    def _place_tab_bar(self) -> None:
+        """The tab bar spans the window's top, above the dock areas: docks that hide or show
+        with a tab move the pages, never the tabs."""
+        bar = QToolBar("Tabs", self, objectName="tabsToolbar", movable=False,
+                       floatable=False)
+        bar.toggleViewAction().setVisible(False)  # not something to close
+        tab_bar = self.tabs.tabBar()
+        tab_bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        bar.addWidget(tab_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # later toolbars go below it
+        self.tab_toolbar = bar
 
     def add_tab(self, tab: Tab) -> Tab:
         """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""
@@ -187,7 +200,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        self._size_by_current_tab()
         self.document.display.tab = self._tab_key(widget)
         self.controller.set_explorer_visible(widget is self.maps_panel)
         # the kernel editor belongs to the explorer, the layer controls to the tabs that work
@@ -201,16 +213,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             image = self.controller.source_image()
             if image is not None:
                 widget.set_source(image, self.document.source_name, self.document.live.active)
-
-    def _size_by_current_tab(self) -> None:
-        """The window's minimum width is the shown tab's, not the widest hidden tab's (a
-        stacked widget asks every page; an ignored size policy takes a page out of that)."""
-        current = self.tabs.currentWidget()
-        for i in range(self.tabs.count()):
-            page = self.tabs.widget(i)
-            policy = QSizePolicy.Policy.Preferred if page is current else \
-                QSizePolicy.Policy.Ignored
-            page.setSizePolicy(policy, policy)
 
     def _show_dock(self, dock: QDockWidget, wanted_here: bool) -> None:
         """Hide a dock for a tab that does not need it, and bring it back afterwards unless
@@ -230,17 +232,14 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             widget.set_source(image, name, live)
 
     def _fit_to_screen(self) -> None:
-        """Start on most of the screen (a projector at 1920×1080 gets big maps)."""
-        screen = QGuiApplication.primaryScreen()
-        free = screen.availableGeometry() if screen else None
-        if free is None or free.width() < 200:  # no usable screen (offscreen, tests)
-            self.resize(1600, 1000)
-        else:
-            share = 1.0 if free.width() < 1500 else 0.96  # a small screen needs every pixel
-            self.resize(int(free.width() * share), int(free.height() * share))
-            self.move(free.center() - self.rect().center())
-        # docks wide enough for their controls; the maps take the rest
-        self.resizeDocks([self.layer_dock, self.kernel_dock], [300, 350],
+        """Start on most of the screen (a projector at 1920×1080 gets big maps), and keep to
+        the screen the window is moved to."""
+        start_on_screen(self)
+        self.screen_fit = ScreenFit(self)
+        # docks wide enough for their controls where there is room; the maps take the rest
+        width = self.width()
+        self.resizeDocks([self.layer_dock, self.kernel_dock],
+                         [min(300, int(width * DOCK_SHARE)), min(350, int(width * DOCK_SHARE))],
                          Qt.Orientation.Horizontal)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -523,19 +522,19 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         return self.controller.last_result
 
     def _on_result_shown(self, result: StackResult) -> None:
-        if self.controller.is_newest(result) and not self.banner.sticky:
-            self.banner.hide()
+        if self.controller.is_newest(result):
+            self.banner.mend("result")
         self._show_result_status(result)
         self.result_shown.emit(result)
 
     def _on_cancelled(self) -> None:
         self.show_error("Stopped: the maps show the settings before your last change. Change a "
                         "setting, or compute these ones after all.", "Compute",
-                        self.controller.request_compute)
+                        self.controller.request_compute, mended_by="result")
 
     def _on_compute_failed(self, message: str) -> None:
         keep = " The last good result stays on screen." if self.last_result else ""
-        self.show_error(sentence(message) + keep)
+        self.show_error(sentence(message) + keep, mended_by="result")
 
     def _show_result_status(self, result: StackResult) -> None:
         h, w = result.picture.shape[:2]
@@ -550,10 +549,11 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     # --- messages ------------------------------------------------------------------------
     def show_error(self, message: str, action: str = "", callback=None,
-                   sticky: bool = False) -> None:
-        """A problem the user should see: a banner above the maps, kept until the next good
-        result, or (``sticky``) until dismissed or mended."""
-        self.banner.show_message(message, action, callback, sticky)
+                   mended_by: str = "") -> None:
+        """A problem the user should see: a banner over the pages, kept until dismissed, or
+        until what ``mended_by`` names happens ("result": a good result of newer settings;
+        "live": leaving the live source)."""
+        self.banner.show_message(message, action, callback, mended_by)
         self.error_shown.emit(message)
 
     def show_message(self, message: str, timeout_ms: int = 6000) -> None:
@@ -599,6 +599,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         state = store.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        fit_on_screen(self)  # saved on a larger screen
 
     def save_settings(self) -> bool:
         """Keep the window and the session for the next start; says so when it cannot."""
@@ -609,7 +610,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if not saved:
             self.show_error(f"Your settings could not be saved to {store.fileName()} (the disk "
                             "may be full or the folder read-only); use File > Save session to "
-                            "keep this work.", sticky=True)
+                            "keep this work.")
         return saved
 
     def reset_to_defaults(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt import QFlowLayout
 from superqt.utils import qthrottled
 
 from explorer.core.computer import StackResult
@@ -99,6 +100,17 @@ def stage_summary(stage: StageResult) -> str:
     if spec.pool_mode != "none":
         text += f" → {spec.pool_mode} {spec.pool_size}×{spec.pool_size}"
     return text
+
+
+def _group(*widgets: QWidget) -> QWidget:
+    """Widgets side by side that stay on one row together."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    for widget in widgets:
+        row.addWidget(widget)
+    return box
 
 
 class MapsPanel(QWidget):
@@ -184,18 +196,16 @@ class MapsPanel(QWidget):
                                           toolTip=STRETCH_TIP)
         self.stretch_button.toggled.connect(self._on_stretch_button)
 
-        bar = QHBoxLayout()
+        # groups that wrap onto a second row when the panel is narrow (both docks on a
+        # 1024-pixel screen), rather than widen the window
+        bar = QFlowLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(4)
-        bar.addWidget(QLabel("Levels:", toolTip="How feature-map values become colours"))
-        for button in self.level_buttons.values():
-            bar.addWidget(button)
-        bar.addWidget(self.limit_spin)
-        bar.addWidget(self.clipped_label)
-        bar.addStretch(1)
-        bar.addWidget(self.stretch_button)
-        bar.addWidget(self.values_check)
-        bar.addWidget(self.pooled_check)
+        bar.setHorizontalSpacing(12)
+        bar.setVerticalSpacing(2)
+        bar.addWidget(_group(QLabel("Levels:", toolTip="How feature-map values become colours"),
+                             *self.level_buttons.values()))
+        bar.addWidget(_group(self.limit_spin, self.clipped_label))
+        bar.addWidget(_group(self.stretch_button, self.values_check, self.pooled_check))
         self._toolbar = bar
 
     def _build_layout(self) -> None:

@@ -139,6 +139,9 @@ class NetworkTab(Tab):
         left_scroll.setWidget(left)
         left_scroll.setWidgetResizable(True)
         left_scroll.setMinimumWidth(270)
+        # the picture is as tall as it is wide: a scroll bar that came and went would change
+        # its width, hence the column's height, hence the scroll bar, without end
+        left_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
         # feature maps: the layer picker above the tiled channels
         self.layer_table = LayerTable()
