@@ -61,6 +61,7 @@ from explorer.ui.widgets.kernel_editor import KernelEditor
 from explorer.ui.widgets.overlay import BottomOverlay
 from explorer.ui.widgets.page_tabs import PageTabs
 from explorer.ui.widgets.screen_fit import ScreenFit, fit_on_screen, start_on_screen
+from explorer.ui.widgets.scroll_column import ScrollColumn
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
 SESSION_FILTER = "CNN Explorer sessions (*.json);;All files (*)"
@@ -147,7 +148,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
         self.layer_dock = self._dock("Layers", self.layer_panel,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.kernel_dock = self._dock("Kernels", self.kernel_editor,
+        self.kernel_dock = self._dock("Kernels", ScrollColumn(self.kernel_editor),
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self._docks_hidden: dict[QDockWidget, bool] = {}  # hidden for a tab, not by the user
         self.tabs.currentChanged.connect(self._on_tab_changed)

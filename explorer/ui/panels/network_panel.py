@@ -43,6 +43,7 @@ from explorer.ui.widgets.colormaps import lookup_table
 from explorer.ui.widgets.layer_table import LayerTable, format_macs
 from explorer.ui.widgets.occlusion_box import OcclusionBox
 from explorer.ui.widgets.picture_view import PictureView
+from explorer.ui.widgets.scroll_column import ScrollColumn
 from explorer.ui.widgets.stem_kernels import StemKernels
 from explorer.ui.workers.network import NetworkWorker
 
@@ -135,10 +136,7 @@ class NetworkTab(Tab):
         lv.addWidget(self.bars)
         lv.addWidget(self.occlusion_box)
         lv.addStretch(1)  # spare height below, not between the parts
-        left_scroll = QScrollArea()
-        left_scroll.setWidget(left)
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setMinimumWidth(270)
+        left_scroll = ScrollColumn(left)  # as wide as its controls, scrolled down
         # the picture is as tall as it is wide: a scroll bar that came and went would change
         # its width, hence the column's height, hence the scroll bar, without end
         left_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)

@@ -55,6 +55,7 @@ from explorer.ui.panels.digit_test_panel import DigitTestPanel
 from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
 from explorer.ui.tab import Tab
+from explorer.ui.widgets.flow_row import flow_row, side_by_side
 from explorer.ui.workers.latest import LatestJobWorker
 from explorer.ui.workers.process_worker import ProcessWorker
 
@@ -185,16 +186,12 @@ class TrainingTab(Tab):
         box = QWidget()
         rows = QVBoxLayout(box)
         rows.setContentsMargins(6, 4, 6, 4)
-        settings = QHBoxLayout()
-        for text, spin in (("Epochs:", self.epochs_spin), ("Learning rate:", self.lr_spin),
-                           ("Batch size:", self.batch_spin), ("Seed:", self.seed_spin)):
-            settings.addWidget(QLabel(text))
-            settings.addWidget(spin)
-            settings.addSpacing(12)
-        settings.addStretch(1)
-        for button in (self.use_first_button, self.use_all_button, self.save_button,
-                       self.load_button):
-            settings.addWidget(button)
+        settings = flow_row(
+            *(side_by_side(QLabel(text), spin) for text, spin in (
+                ("Epochs:", self.epochs_spin), ("Learning rate:", self.lr_spin),
+                ("Batch size:", self.batch_spin), ("Seed:", self.seed_spin))),
+            side_by_side(self.use_first_button, self.use_all_button),
+            side_by_side(self.save_button, self.load_button))
         run = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button,
                        self.reset_button):

@@ -12,9 +12,8 @@ as wide as the widest tab even while a narrow one is shown.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QSizePolicy,
     QStackedWidget,
     QTabBar,
@@ -93,6 +92,8 @@ class PageTabs(QWidget):
         current = self._stack.currentIndex()
         for i, (page, policy) in enumerate(zip(self._pages, self._policies, strict=True)):
             page.setSizePolicy(policy if i == current else ignored)
-        # settle the new sizes now: a dock shown next for this page must find the window's
-        # minimum of this page, not of the one before (a wide page would make it grow)
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        # tell the window now, not at the next layout pass: a dock shown for this page lays
+        # the window out at once, and must find this page's minimum, not the last one's (a
+        # wide page's would make the window grow)
+        self._stack.updateGeometry()
+        self.updateGeometry()
