@@ -233,7 +233,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             if hidden_by_tab:
                 dock.show()
             self._docks_hidden[dock] = False
-        elif dock.isVisible():
+        elif not dock.isHidden():  # shown, or to be shown with the window (a --tab start)
             dock.hide()
             self._docks_hidden[dock] = True
 

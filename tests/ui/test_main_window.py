@@ -465,3 +465,21 @@ def test_a_huge_settings_file_is_set_aside_and_the_app_starts(qtbot, tmp_path):
     assert len(win.document.stack) == 1
     win.shutdown()
     aside[0].unlink()
+
+
+def test_a_window_opened_on_a_tab_shows_only_that_tabs_docks(qtbot, tmp_path):
+    from explorer.state import Document
+    from explorer.ui.main_window import MainWindow
+
+    doc = Document()
+    doc.display.tab = "network"
+    win = MainWindow(doc, restore_settings=False, library_path=tmp_path / "k.json")
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        assert win.tabs.tabText(win.tabs.currentIndex()) == "Network"
+        assert not win.layer_dock.isVisible() and not win.kernel_dock.isVisible()
+        win.tabs.setCurrentWidget(win.maps_panel)
+        assert win.layer_dock.isVisible() and win.kernel_dock.isVisible()
+    finally:
+        win.shutdown()
