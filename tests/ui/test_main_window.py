@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage
 
 from explorer.core import kernels
 from explorer.core.computer import StackRequest, StackResult
@@ -483,3 +483,18 @@ def test_a_window_opened_on_a_tab_shows_only_that_tabs_docks(qtbot, tmp_path):
         assert win.layer_dock.isVisible() and win.kernel_dock.isVisible()
     finally:
         win.shutdown()
+
+
+def test_copy_stack_as_pytorch_puts_the_current_kernels_on_the_clipboard(qtbot, window):
+    import ast
+
+    from PySide6.QtGui import QGuiApplication
+
+    action = next(a for a in window.findChildren(QAction)
+                  if a.text() == "Copy stack as &PyTorch")
+    window.document.filters.set_filter(0, np.full((3, 3, 3), 0.125, np.float32))
+    action.trigger()
+    code = QGuiApplication.clipboard().text()
+    ast.parse(code)
+    assert "nn.Conv2d(3, 4, (3, 3)" in code
+    assert code.count("0.125") >= 27  # the edited filter, over R, G and B
