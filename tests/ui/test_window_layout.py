@@ -12,9 +12,9 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QPushButton, QScrollArea
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QHelpEvent
+from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QToolTip
 
 from explorer.core.cancel import Cancelled
 from explorer.core.training import load_digits
@@ -271,3 +271,20 @@ def test_the_kernel_dock_shows_every_slice_after_another_shape(qtbot, window):
     rects = _slices_on_screen(qtbot, window)
     assert len(rects) == 3
     assert all(b.top() - a.bottom() <= 10 for a, b in itertools.pairwise(rects))
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # the tooltip, offscreen
+def test_a_long_filter_name_is_elided_with_the_whole_name_in_its_tooltip(qtbot, window):
+    size = window.size()
+    minimum = window.minimumSizeHint().width()
+    name = "a filter named at great length by a student who likes long names"
+    window.document.filters.set_name(0, name)  # as a script or a kernel library may
+    qtbot.wait(20)
+    combo = window.kernel_editor._filter_combo
+    assert name in combo.currentText()
+    assert combo.shown_text().endswith("…") and len(combo.shown_text()) < len(name)
+    assert window.minimumSizeHint().width() == minimum and window.size() == size
+    centre = combo.rect().center()
+    QApplication.sendEvent(combo, QHelpEvent(QEvent.Type.ToolTip, centre,
+                                             combo.mapToGlobal(centre)))
+    assert name in QToolTip.text()

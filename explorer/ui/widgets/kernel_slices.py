@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.widgets.elided_combo import ElidedCombo
 from explorer.ui.widgets.kernel_grid import WHEEL_HELP, KernelGrid, WeightCell, format_weight
 from explorer.ui.widgets.kernel_image import KernelImage
 
@@ -96,7 +96,8 @@ class KernelSlices(QWidget):
         self._names: tuple[str, ...] = ()
         self._chosen = 0  # the input map whose grid is shown (deep filters)
         self._weights = np.zeros((1, 1, 1), np.float32)
-        self._map_combo = QComboBox(toolTip="The input map whose weights the grid shows")
+        self._map_combo = ElidedCombo(minimum_chars=12)  # "map 3 · " and a name, maybe long
+        self._map_combo.setToolTip("The input map whose weights the grid shows")
         self._map_combo.currentIndexChanged.connect(self._on_map_chosen)
         self._map_combo.hide()
         self._grids: list[KernelGrid] = []
