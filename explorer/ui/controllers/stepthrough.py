@@ -112,6 +112,7 @@ class StepThroughController(TabController):
         self._shown_tag = 0  # the tag of the walkthrough (or failure) on screen
         self._stale = True  # the model or picture changed since the last request
         self._dialog_waiting = False  # File > Export animation before the steps were built
+        self._picture_shape: tuple[int, ...] | None = None
         self._timer = QTimer(self, singleShot=True, interval=0)  # a burst of edits: one request
         self._timer.timeout.connect(self.request)
         settings = document.stepthrough
@@ -188,7 +189,10 @@ class StepThroughController(TabController):
         self.view.show_settings()
 
     def show_picture(self, picture: Picture | None, new_source: bool) -> None:
-        self.view.set_picture(picture)
+        shape = None if picture is None else picture.image.shape[:2]
+        if new_source or shape != self._picture_shape:  # not for every live frame
+            self._picture_shape = shape
+            self.view.set_picture(picture)
         if new_source and self.document.stepthrough.example == EXPLORER_EXAMPLE:
             self.schedule()
 

@@ -21,16 +21,22 @@ from typing import ClassVar
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QMenuBar,
+    QPlainTextEdit,
     QProgressDialog,
     QPushButton,
     QSlider,
     QSpinBox,
     QStyle,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +51,7 @@ from explorer.ui.widgets.step_canvas import StepCanvas
 
 SPEEDS_MS = (250, 500, 800, 1200, 2000, 3000)
 _ANSWER_CHARS = set("0123456789.,-−+eE")  # what a number is typed with
+_TYPED_INTO = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,10 @@ class StepThroughPanel(QWidget):
                                               "high contrast (F11 or Esc to leave)")
         self.presentation_action.toggled.connect(self.set_presentation)
         self.addAction(self.presentation_action)
+        # a click on a button or the quiz box leaves the keys with the grids (Tab still
+        # reaches them from the keyboard)
+        for widget in self.findChildren(QAbstractButton):
+            widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.show_settings()
         self.set_picture(document.picture)
 
@@ -393,14 +404,19 @@ class StepThroughPanel(QWidget):
         self._filtering = on
 
     def _in_reach(self, obj: QObject) -> bool:
-        """Whether a key for ``obj`` is the step-through's: anything in the window showing
-        the tab (its tab bar too), or in the presentation window. Dialogs, menus and popup
-        lists are windows of their own and keep their keys."""
-        if not isinstance(obj, QWidget):
+        """Whether a key for ``obj`` is the step-through's: anything in the tab, the rest of
+        the window showing it (its tab bar too) but a box being typed into and the menu bar,
+        or anything in the presentation window. Dialogs, menus and popup lists are windows of
+        their own and keep their keys."""
+        if not isinstance(obj, QWidget) or isinstance(obj, QMenuBar):
             return False
         if self.presenting:
             return obj.window() is self._presentation
-        return self.isVisible() and obj.window() is self.window()
+        if not self.isVisible() or obj.window() is not self.window():
+            return False
+        if obj is self or self.isAncestorOf(obj):
+            return True
+        return not isinstance(obj, _TYPED_INTO)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         # application-wide while the tab is shown: a clicker sends these keys to whatever

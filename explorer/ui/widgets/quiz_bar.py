@@ -21,13 +21,15 @@ class QuizBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.prompt = QLabel()
+        # long questions and verdicts wrap: they never widen the window
+        self.prompt = QLabel(wordWrap=True)
         self.answer = QLineEdit(placeholderText="your prediction")
         self.answer.setMaximumWidth(160)
+        self.answer.setMinimumWidth(90)
         self.answer.returnPressed.connect(self._submit)
         self.check = QPushButton("Check")
         self.check.clicked.connect(self._submit)
-        self.verdict = QLabel()
+        self.verdict = QLabel(wordWrap=True)
         self.score = QLabel()
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 2, 8, 2)

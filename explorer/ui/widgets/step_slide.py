@@ -32,7 +32,7 @@ MIN_TEXT_PX = 9
 _WRAP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class StepSlide:
     """What one slide shows: step ``index`` of ``walkthrough``, its value hidden or not."""
 
