@@ -19,15 +19,18 @@ def params64():
     return {k: v.astype(np.float64) for k, v in trained_digit_model().params.items()}
 
 
-def differences(f, image: np.ndarray) -> np.ndarray:
-    """(28, 28): central differences of f((N, 28, 28) pixels 0…255) → (N,) at ``image``."""
+def differences(f, image: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+    """(28, 28): central differences of f((N, 28, 28) pixels 0…255) → (N,) at ``image``, at
+    the pixels ``where`` is True (all by default; 0 elsewhere)."""
     flat = image.astype(np.float64).reshape(-1)
-    up = np.repeat(flat[None], flat.size, axis=0)
+    chosen = np.flatnonzero(np.ones(flat.size, bool) if where is None else where.ravel())
+    up = np.repeat(flat[None], chosen.size, axis=0)
     down = up.copy()
-    up[np.arange(flat.size), np.arange(flat.size)] += STEP
-    down[np.arange(flat.size), np.arange(flat.size)] -= STEP
-    return ((f(up.reshape(-1, 28, 28)) - f(down.reshape(-1, 28, 28))) / (2 * STEP)
-            ).reshape(28, 28)
+    up[np.arange(chosen.size), chosen] += STEP
+    down[np.arange(chosen.size), chosen] -= STEP
+    out = np.zeros(flat.size)
+    out[chosen] = (f(up.reshape(-1, 28, 28)) - f(down.reshape(-1, 28, 28))) / (2 * STEP)
+    return out.reshape(28, 28)
 
 
 def unevenly(image: np.ndarray, seed: int) -> np.ndarray:
@@ -80,7 +83,15 @@ def test_a_unit_s_gradient_matches_finite_differences(layer, channel):
     row, col = centre_unit(trained_digit_model(), layer)
     value, grad = unit_gradient(trained_digit_model().params,
                                 image[None].astype(np.float32) / 255, layer, channel, row, col)
-    expected = differences(lambda x: unit_by_loops(p, x / 255.0, layer, channel, row, col), image)
+    # the unit's receptive field (5×5 after one conv, 14×14 after conv, pool, conv) and two
+    # pixels round it; beyond, the unit cannot depend on the picture at all
+    top, side = (row, 5) if layer == 0 else (2 * row, 14)
+    left = col if layer == 0 else 2 * col
+    near = np.zeros((28, 28), bool)
+    near[top - 2:top + side + 2, left - 2:left + side + 2] = True
+    assert not grad[0][~near].any()
+    expected = differences(lambda x: unit_by_loops(p, x / 255.0, layer, channel, row, col),
+                           image, near)
     assert value[0] == pytest.approx(unit_by_loops(p, image[None] / 255.0, layer, channel, row,
                                                    col)[0], rel=1e-4, abs=1e-5)
     np.testing.assert_allclose(grad[0] / 255.0, expected, atol=1e-3 * np.abs(expected).max())
