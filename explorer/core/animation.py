@@ -1,7 +1,9 @@
 """Write a sequence of RGB frames as an animation for slides: GIF, MP4, or numbered PNGs.
 
-Every file is written to a temporary file in the target's folder and then renamed over the
-target, so an existing file is replaced whole or not at all, never left half-written.
+Every file goes through the atomic writer (:mod:`explorer.core.safe_files`): an existing file is
+replaced whole or not at all, never left half-written, and a killed export's temporary file is
+cleaned up by the next export to the same name. Without ``overwrite`` nothing existing is
+replaced, and for numbered PNGs that means none of the frames.
 GIF goes through Pillow (one 256-colour octree palette a frame; the durations are stored in
 hundredths of a second, hence the 20 ms floor browsers respect); MP4 through OpenCV's
 ``VideoWriter`` with the ``mp4v`` codec, which every OpenCV wheel carries.
@@ -9,10 +11,8 @@ hundredths of a second, hence the 20 ms floor browsers respect); MP4 through Ope
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
-import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,34 +20,47 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from explorer.core import safe_files
+
 FORMATS = (".gif", ".mp4", ".png")
 MIN_FRAME_MS = 20
 MAX_FRAME_MS = 10_000
 MAX_FRAMES = 400  # a GIF keeps every frame in memory while it is written
 
 
-def _target(path: str | os.PathLike) -> Path:
-    p = Path(os.fsdecode(os.fspath(path)))
-    if p.suffix.lower() not in FORMATS:
-        raise ValueError(f"{p.name}: save an animation as .gif, .mp4 or .png (numbered "
-                         f"frames), not {p.suffix or 'no suffix'}")
-    return p
+def check_writable(path: str | os.PathLike, *, overwrite: bool = True,
+                   frames: int | None = None) -> Path:
+    """The path of an animation, checked before any frame is rendered; raises ValueError.
 
-
-def check_writable(path: str | os.PathLike) -> Path:
-    """Raise ValueError unless an animation can be written at ``path`` (suffix and folder)."""
-    p = _target(path)
+    Refused: a suffix other than .gif, .mp4 or .png, a missing or unwritable folder, a folder
+    or a pipe in the target's place, and — without ``overwrite``, when the number of
+    ``frames`` is known — a target that exists (for numbered PNGs: any of the frames).
+    """
+    p = safe_files.check_target(path, FORMATS, what="an animation")
     folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"cannot write {p.name}: the folder {folder} does not exist")
-    if p.is_dir():
-        raise ValueError(f"cannot write {p}: it is a folder")
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise ValueError(f"cannot write {p.name} in {folder} ({exc.strerror or exc})") from None
+        cause = safe_files.describe_os_error(exc, folder / p.name)
+        raise safe_files.WriteFailed(f"could not write {p.name}: {cause}", p, cause) from None
+    if not overwrite and frames is not None:
+        _refuse_existing(targets(p, frames))
     return p
+
+
+def targets(path: str | os.PathLike, frames: int) -> list[Path]:
+    """The files an animation of ``frames`` frames at ``path`` writes (one, or one a frame)."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    return frame_paths(p, frames) if p.suffix.lower() == ".png" else [p]
+
+
+def _refuse_existing(paths: list[Path]) -> None:
+    existing = [p for p in paths if os.path.lexists(p)]
+    if existing:
+        more = f" (and {len(existing) - 1} more of its frames)" if len(existing) > 1 else ""
+        raise safe_files.TargetExists(f"{existing[0].name} already exists{more}", existing[0],
+                                      "already exists")
 
 
 def check_frame_ms(frame_ms: int) -> int:
@@ -76,38 +89,8 @@ def _checked(frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
         yield np.ascontiguousarray(f)
 
 
-def _temporary_beside(target: Path) -> Path:
-    """A new empty file in ``target``'s folder, with the permissions a new file gets there."""
-    for _ in range(100):
-        tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
-        try:
-            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        except FileExistsError:
-            continue
-        return tmp
-    raise OSError(f"no free temporary name beside {target.name}")
-
-
-@contextlib.contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed over it when the block succeeds."""
-    try:
-        tmp: Path | None = _temporary_beside(target)
-    except OSError as exc:
-        raise ValueError(f"could not write {target.name} ({exc.strerror or exc})") from None
-    try:
-        yield tmp
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise ValueError(f"could not write {target.name} ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _write_gif(frames: Iterator[np.ndarray], target: Path, frame_ms: int) -> int:
+def _write_gif(frames: Iterator[np.ndarray], target: Path, frame_ms: int,
+               overwrite: bool) -> int:
     from PIL import Image
 
     first = next(frames, None)
@@ -126,19 +109,20 @@ def _write_gif(frames: Iterator[np.ndarray], target: Path, frame_ms: int) -> int
             count += 1
             yield paletted(f)
 
-    with _replacing(target) as tmp:
-        paletted(first).save(tmp, format="GIF", save_all=True, append_images=rest(),
-                             duration=frame_ms, loop=0, optimize=False)
+    safe_files.atomic_write(target, lambda fh: paletted(first).save(
+        fh, format="GIF", save_all=True, append_images=rest(), duration=frame_ms, loop=0,
+        optimize=False), overwrite=overwrite)
     return count
 
 
-def _write_mp4(frames: Iterator[np.ndarray], target: Path, frame_ms: int) -> int:
+def _write_mp4(frames: Iterator[np.ndarray], target: Path, frame_ms: int,
+               overwrite: bool) -> int:
     first = next(frames, None)
     if first is None:
         raise ValueError("there are no frames to save")
     h, w = first.shape[:2]
     count = 0
-    with _replacing(target) as tmp:
+    with safe_files.atomic_target(target, overwrite=overwrite) as tmp:  # the encoder wants a name
         writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), 1000.0 / frame_ms,
                                  (w, h))
         if not writer.isOpened():
@@ -159,7 +143,7 @@ def frame_paths(path: str | os.PathLike, count: int) -> list[Path]:
     return [p.with_name(f"{p.stem}_{i:0{digits}d}.png") for i in range(1, count + 1)]
 
 
-def _write_pngs(frames: Iterator[np.ndarray], target: Path) -> list[Path]:
+def _write_pngs(frames: Iterator[np.ndarray], target: Path, overwrite: bool) -> list[Path]:
     encoded = []
     for f in frames:  # encode all first: a bad frame leaves no partial sequence behind
         ok, data = cv2.imencode(".png", cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
@@ -169,27 +153,29 @@ def _write_pngs(frames: Iterator[np.ndarray], target: Path) -> list[Path]:
     if not encoded:
         raise ValueError("there are no frames to save")
     paths = frame_paths(target, len(encoded))
+    if not overwrite:
+        _refuse_existing(paths)  # before the first frame: no half-replaced sequence
     for out, data in zip(paths, encoded, strict=True):
-        with _replacing(out) as tmp:
-            tmp.write_bytes(data)
+        safe_files.atomic_write(out, data, overwrite=overwrite)
     return paths
 
 
 def save_animation(frames: Iterable[np.ndarray], path: str | os.PathLike,
-                   frame_ms: int = 800) -> list[Path]:
+                   frame_ms: int = 800, *, overwrite: bool = True) -> list[Path]:
     """Write RGB uint8 frames to ``path``; its suffix picks GIF, MP4 or numbered PNGs.
 
     Returns the files written (one, or one per frame for ``.png``). Raises ValueError with a
-    sentence when the path, the frames or the duration do not fit.
+    sentence when the path, the frames or the duration do not fit; without ``overwrite``,
+    :class:`~explorer.core.safe_files.TargetExists` when a target (any frame) exists.
     """
     target = check_writable(path)
     frame_ms = check_frame_ms(frame_ms)
     checked = _checked(frames)
     suffix = target.suffix.lower()
     if suffix == ".png":
-        return _write_pngs(checked, target)
+        return _write_pngs(checked, target, overwrite)
     if suffix == ".gif":
-        _write_gif(checked, target, frame_ms)
+        _write_gif(checked, target, frame_ms, overwrite)
     else:
-        _write_mp4(checked, target, frame_ms)
+        _write_mp4(checked, target, frame_ms, overwrite)
     return [target]

@@ -143,14 +143,13 @@ def _save_animation(args: argparse.Namespace) -> int:
         return _fail("--save-animation needs --step-through EXAMPLE")
     if not args.save_animation.strip():
         return _fail("--save-animation needs a file name, such as --save-animation edge.gif")
+    overwrite = bool(getattr(args, "overwrite", False))
     try:
         walkthrough = walk(example(args.step_through))
-        out = check_writable(args.save_animation)
+        check_writable(args.save_animation)
         frame_ms = check_frame_ms(args.frame_ms)
     except ValueError as exc:
         return _fail(str(exc))
-    if out.exists() and not getattr(args, "overwrite", False):
-        return _fail(f"{out} exists; add --overwrite to replace it")
 
     from PySide6.QtWidgets import QApplication
 
@@ -158,9 +157,12 @@ def _save_animation(args: argparse.Namespace) -> int:
     from explorer.ui.step_frames import frame_steps, render_frames
 
     try:
-        save_animation(render_frames(walkthrough, frame_steps(walkthrough)), out, frame_ms)
+        steps = frame_steps(walkthrough)
+        # every numbered PNG frame counts: none is replaced without --overwrite
+        out = check_writable(args.save_animation, overwrite=overwrite, frames=len(steps))
+        save_animation(render_frames(walkthrough, steps), out, frame_ms, overwrite=overwrite)
     except ValueError as exc:
-        return _fail(str(exc))
+        return _fail(_with_overwrite_hint(exc))
     return 0
 
 

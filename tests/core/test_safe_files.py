@@ -169,8 +169,9 @@ def test_check_target_keeps_the_path_and_names_the_suffixes(tmp_path):
     with pytest.raises(WriteFailed) as info:
         check_target(tmp_path / "report.v2", [".png", ".jpg"], what="a picture")
     assert str(info.value) == "report.v2: a picture is saved as .jpg or .png, not .v2"
-    with pytest.raises(WriteFailed, match="not no suffix"):
+    with pytest.raises(WriteFailed) as info:
         check_target(tmp_path / "report", [".png"])
+    assert str(info.value) == "report: a file is saved as .png; the name has no suffix"
     with pytest.raises(WriteFailed, match="the folder “no” does not exist"):
         check_target(tmp_path / "no" / "a.png", [".png"])
     assert folder_files(tmp_path) == []

@@ -339,3 +339,48 @@ def test_a_damaged_last_picture_setting_falls_back_to_a_sample(qtbot, window, la
         store.remove("source/last")
     assert window.document.source_name == DEFAULT_SAMPLE
     assert not window.banner.isVisible()
+
+
+def _petabyte_npy() -> bytes:
+    """192 bytes whose header declares 2⁵⁰ float64 numbers (8 PB)."""
+    import io
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": "<f8", "fortran_order": False, "shape": (2**50,)})
+    return buffer.getvalue() + bytes(64)
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_import_kernels_refuses_a_file_declaring_petabytes(window, tmp_path, suffix):
+    import zipfile
+
+    path = tmp_path / f"huge{suffix}"
+    if suffix == ".npy":
+        path.write_bytes(_petabyte_npy())
+    else:
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("weights.npy", _petabyte_npy())
+    assert path.stat().st_size < 400
+    before = window.document.filters.weights()
+    assert not window.kernel_editor.import_kernels(path)
+    text = window.kernel_editor.status_text()
+    assert f"huge{suffix} is damaged" in text and "(8 PB) but holds 64 bytes" in text
+    np.testing.assert_array_equal(window.document.filters.weights(), before)
+
+
+def test_training_load_refuses_a_network_declaring_petabytes(qtbot, tmp_path):
+    import zipfile
+
+    from explorer.ui.panels.training_panel import TrainingTab
+
+    tab = TrainingTab()
+    qtbot.addWidget(tab)
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("conv1.weights.npy", _petabyte_npy())
+    with qtbot.waitSignal(tab.error) as said:
+        assert not tab.load(path)
+    assert said.args[0].startswith("huge.npz is damaged (its member conv1.weights.npy)")
+    assert tab.model is None
+    tab.cleanup()
