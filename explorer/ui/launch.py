@@ -95,9 +95,10 @@ def launch(args: argparse.Namespace) -> int:
 
     if batch:
         return _batch(app, args, overwrite, options)
-    settings_io.guard_settings_file()  # before Qt reads a huge settings file whole
+    settings_io.open_settings()  # before any window: a pipe or a loop there never blocks it
     window = MainWindow()
     _install_excepthook(window)  # a batch export reports errors through its exit code
+    _close_on_signals(app, window)
     if not _open_first_picture(window, args):
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
@@ -114,7 +115,61 @@ def launch(args: argparse.Namespace) -> int:
         window.start_camera(args.camera)
     elif args.video:
         window.open_video(args.video)
-    return app.exec()
+    code = app.exec()
+    _tear_down(app, window)
+    return code
+
+
+def _close_on_signals(app, window) -> None:
+    """Close the window as a quit does (keeping the session) when the system ends the app:
+    SIGTERM at logout or shutdown, SIGHUP when its terminal goes, Ctrl+C (SIGINT).
+
+    Python runs a signal handler only between its own bytecodes, never while Qt's event loop
+    waits in C++; the signal's byte on a socket pair wakes the loop through a notifier."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
+              if hasattr(signal, name)]
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+
+    def ended(_signum, _frame) -> None:
+        window.close()  # closeEvent keeps the settings and the session
+        app.quit()
+
+    notifier.activated.connect(woken)
+    previous = {number: signal.signal(number, ended) for number in wanted}
+
+    def restore() -> None:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(-1)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        reader.close()
+        writer.close()
+
+    app.aboutToQuit.connect(restore)
+
+
+def _tear_down(app, window) -> None:
+    """Destroy the window while the application still runs: left to the interpreter's exit,
+    the order in which Qt objects and their Python wrappers go is arbitrary, and a pyqtgraph
+    item can be handed an event after its scene is gone (a segfault after a clean quit)."""
+    from PySide6.QtCore import QEvent
+
+    window.shutdown()
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _export_choice_problem(args: argparse.Namespace) -> str:
@@ -254,7 +309,7 @@ def _open_first_picture(window, args: argparse.Namespace) -> bool:
     # a damaged setting (a name too long for the system, a null character, a pipe) is skipped
     if last is not None and regular_file_problem(last) is None and window.open_image(last):
         return True
-    window.banner.dismiss()  # a vanished last picture is no error: fall back to a sample
+    window.show_startup_notes()  # a vanished last picture is no error: fall back to a sample
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
 
 

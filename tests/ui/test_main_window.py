@@ -276,7 +276,7 @@ def test_a_damaged_saved_session_starts_the_app_with_defaults_for_that_part(qtbo
     qtbot.addWidget(win)
     assert win.document.layer.stride == 2  # the good part is back
     assert win.document.display.levels == "per_map"
-    assert "display" in win.statusBar().currentMessage()
+    assert "display" in win.banner.text() and not win.banner.isHidden()
     win.shutdown()
     store.setValue("session", "[" * 50_000)  # hostile: nested far too deep
     win = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
@@ -443,24 +443,24 @@ def test_the_window_fits_a_1280_pixel_screen_on_every_tab(qtbot, window):
     window.stop_live()
 
 
-def test_a_huge_settings_file_is_set_aside_and_the_app_starts(qtbot, tmp_path):
-    from explorer.ui import settings_io
+def test_a_huge_settings_file_is_set_aside_and_the_app_starts(qtbot, tmp_path, monkeypatch):
+    from explorer.ui import settings_io, settings_store
     from explorer.ui.main_window import MainWindow
 
     path = settings_io.settings_file()
-    if path is None:
-        pytest.skip("the settings live in a system store here, not in a file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:  # a 17 MB value: far beyond anything the app writes
-        fh.write(b"[General]\nsession=" + b"x" * (settings_io.MAX_SETTINGS_FILE + 2**20) + b"\n")
-    note = settings_io.guard_settings_file()
-    assert note is not None and "set aside" in note
+    monkeypatch.setattr(settings_store, "MAX_BYTES", 2**20)
+    with open(path, "wb") as fh:  # far beyond anything the app writes
+        fh.write(b'{"format": "cnn-explorer-settings", "values": {"session": "'
+                 + b"x" * (2 * 2**20) + b'"}}')
+    notes = settings_io.open_settings()
+    assert len(notes) == 1 and "set aside" in notes[0] and "limit of 1 MB" in notes[0]
     assert not path.exists()
-    aside = list(path.parent.glob(f"{path.name}.too-large-*"))
-    assert len(aside) == 1 and aside[0].stat().st_size > settings_io.MAX_SETTINGS_FILE
+    aside = list(path.parent.glob(f"{path.name}.unreadable-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size > 2 * 2**20
     win = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
     qtbot.addWidget(win)
-    assert "set aside" in win.statusBar().currentMessage()
+    assert "set aside" in win.banner.text()
     assert len(win.document.stack) == 1
     win.shutdown()
     aside[0].unlink()
