@@ -253,6 +253,11 @@ def read_onnx_kernels(path: str | os.PathLike) -> KernelBank:
     if len(conv.input) < 2:
         raise ValueError(f"{where} has no weights")
     w = tensor(conv.input[1], "weights")
+    if w.dtype.kind not in "iuf":
+        raise ValueError(f"{where}'s weights are {w.dtype.name} values, not numbers")
+    if w.ndim < 3:
+        raise ValueError(f"{where}'s weights have the shape {w.shape}; a convolution's have "
+                         "(filters, channels, height, width)")
     if w.ndim != 4:
         kind = {3: "1-D", 5: "3-D"}.get(w.ndim, f"{w.ndim - 2}-D")
         raise ValueError(f"{where} is a {kind} convolution (weights of shape {w.shape}); "

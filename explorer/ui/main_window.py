@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from explorer.core import images
 from explorer.core.computer import StackResult
 from explorer.core.pipeline import NamedStack
+from explorer.core.safe_files import regular_file_problem
 from explorer.resources import sample_images
 from explorer.state import Document
 from explorer.state.history import History
@@ -460,7 +461,12 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         return True
 
     def _reopen_still(self, path: str | None, name: str) -> None:
-        if path and Path(path).is_file():
+        problem = regular_file_problem(path) if path else None
+        if path and problem not in (None, "does not exist"):  # a pipe, a device, a folder
+            self.show_error(sentence(f"the session's picture {path} {problem}") +
+                            " The current picture stays.")
+            return
+        if path and problem is None:
             try:
                 image = images.load_image(path)
             except ValueError as exc:

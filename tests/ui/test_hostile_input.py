@@ -384,3 +384,20 @@ def test_training_load_refuses_a_network_declaring_petabytes(qtbot, tmp_path):
     assert said.args[0].startswith("huge.npz is damaged (its member conv1.weights.npy)")
     assert tab.model is None
     tab.cleanup()
+
+
+@needs_fifo
+def test_a_session_whose_picture_is_now_a_pipe_says_so(qtbot, window, tmp_path):
+    import json
+
+    from explorer.state.session import session_dict
+
+    session = session_dict(window.document, embed_picture=False)
+    session["still"] = {"name": "photo.png", "path": str(tmp_path / "photo.png")}
+    path = tmp_path / "lesson.json"
+    path.write_text(json.dumps(session))
+    with named_pipe(tmp_path / "photo.png"), qtbot.waitSignal(window.error_shown) as said:
+        assert window.open_session(path)
+    assert said.args[0] == (f"The session's picture {tmp_path / 'photo.png'} is a named pipe "
+                            "(FIFO), not a regular file. The current picture stays.")
+    assert window.document.source_name == "coffee.png"
