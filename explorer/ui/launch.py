@@ -40,8 +40,38 @@ def launch(args: argparse.Namespace) -> int:
         # FFmpeg's own notes on a damaged video ("moov atom not found") would add lines to the
         # one a script gets; OpenCV reads this when it first loads FFmpeg (-8: quiet)
         os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-    if animation:
-        return _save_animation(args)
+        with _libraries_quiet():
+            return _save_animation(args) if animation else _launch(args, batch)
+    return _launch(args, batch)
+
+
+@contextlib.contextmanager
+def _libraries_quiet():
+    """Batch: what libraries print to the process's stderr themselves (OpenCV's AVI reader
+    writes "Unexpected list type…" with the file's raw bytes) goes nowhere, while Python's
+    ``sys.stderr`` keeps the real one: a fault is the app's one line, nothing more."""
+    sys.stderr.flush()
+    try:
+        real = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no stderr to speak of: nothing to keep quiet
+        yield
+        return
+    os.dup2(null, 2)
+    os.close(null)
+    previous = sys.stderr
+    sys.stderr = open(real, "w", encoding=getattr(previous, "encoding", None) or "utf-8",  # noqa: SIM115
+                      errors="backslashreplace", closefd=False)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr = previous
+        os.dup2(real, 2)
+        os.close(real)
+
+
+def _launch(args: argparse.Namespace, batch: bool) -> int:
 
     # Check what the user typed before any window exists: a typo exits with one line.
     from explorer.core import images, safe_files
