@@ -212,6 +212,7 @@ def test_an_onnx_conv_without_bias_gets_zero_biases(tmp_path):
     ({"weights": np.ones((2, 3, 21, 21))}, "too large"),
 ])
 def test_onnx_convs_that_do_not_fit_are_refused(tmp_path, kwargs, match):
+    kwargs = dict(kwargs)  # the parameters are shared by every run of the test
     weights = kwargs.pop("weights")
     if weights.ndim != 4:
         kwargs.setdefault("strides", (1,) * (weights.ndim - 2))

@@ -89,15 +89,26 @@ def test_layer_settings_change_the_output_shape_as_the_lecture_says(qtbot, windo
     h, w = stage.input.shape[:2]
     pad = layer.conv_padding()
     ph, pw = (pad, pad) if isinstance(pad, str) else pad
-    span_h, span_w = (layer.kernel_h - 1) * layer.dilation + 1, (layer.kernel_w - 1) * \
-        layer.dilation + 1
-    oh = (h + sum(pads_by_definition(h, layer.kernel_h, layer.stride, layer.dilation, ph))
-          - span_h) // layer.stride + 1
-    ow = (w + sum(pads_by_definition(w, layer.kernel_w, layer.stride, layer.dilation, pw))
-          - span_w) // layer.stride + 1
+
+    def windows(n: int, padding: int, taps: int, step: int) -> int:
+        """Slow reference: slide a window of ``taps`` along the padded axis and count."""
+        covered = sum(pads_by_definition(n, taps, step, layer.dilation, padding)) + n
+        reach = (taps - 1) * layer.dilation + 1
+        count, start = 0, 0
+        while start + reach <= covered:
+            count, start = count + 1, start + step
+        return count
+
+    oh = windows(h, ph, layer.kernel_h, layer.stride)
+    ow = windows(w, pw, layer.kernel_w, layer.stride)
     assert stage.feature_maps.shape == (oh, ow, layer.n_filters)
-    assert stage.pooled.shape[:2] == ((oh - layer.pool_size) // layer.pool_stride + 1,
-                                      (ow - layer.pool_size) // layer.pool_stride + 1)
+    pooled = []
+    for n in (oh, ow):  # the pooling window does not dilate
+        count, start = 0, 0
+        while start + layer.pool_size <= n:
+            count, start = count + 1, start + layer.pool_stride
+        pooled.append(count)
+    assert stage.pooled.shape[:2] == tuple(pooled)
 
 
 def test_absurd_settings_show_a_message_and_keep_the_last_result(qtbot, window, tmp_path):

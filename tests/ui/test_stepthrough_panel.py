@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from explorer.core.convolution import convolve
 from explorer.core.pipeline import LayerSpec, run_stage
-from explorer.core.stepthrough import EXAMPLE_NAMES, example
+from explorer.core.stepthrough import EXAMPLE_NAMES
 from explorer.ui.panels.stepthrough_panel import StepThroughTab
 
 
@@ -71,15 +71,31 @@ def test_the_view_shows_the_numbers_of_the_step(qtbot, tab):
     assert tab.position.text() == "step 2 of 16"
 
 
+# each example's output side and map count, from the lecture and the convolution-arithmetic
+# guide's figures, worked out by hand
+OUTPUT_SIDES = {
+    "lecture-edge": (4, 1), "lecture-volume": (3, 2), "no-padding": (2, 1),
+    "arbitrary-padding": (6, 1), "half-padding": (5, 1), "full-padding": (7, 1),
+    "strides": (2, 1), "odd-strides": (3, 1), "dilation": (3, 1), "transposed": (4, 1),
+    "transposed-strides": (5, 1), "max-pool": (2, 1), "avg-pool": (2, 1),
+    "max-pool-overlap": (2, 1), "avg-pool-overlap": (2, 1),
+}
+
+
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_every_example_can_be_picked_and_stepped(qtbot, tab, name):
+    assert set(OUTPUT_SIDES) == set(EXAMPLE_NAMES)
+    before = tab.canvas.caption.text()
     tab.picker.setCurrentIndex(tab.picker.findData(name))
-    ex = example(name)
-    assert tab.canvas.caption.text() == ex.caption
+    caption = tab.canvas.caption.text()
+    assert (caption != before) == (name != "lecture-edge")  # the picked example's, not the last
     assert tab.picker.itemData(tab.picker.currentIndex(), Qt.ItemDataRole.ToolTipRole) \
-        == ex.caption
+        == caption
+    side, maps = OUTPUT_SIDES[name]
     qtbot.keyClick(tab.canvas.board, Qt.Key.Key_End)
-    assert tab.index == len(tab.walkthrough.steps) - 1
+    assert tab.index == side * side * maps - 1  # one step an output number
+    assert tab.position.text() == f"step {side * side * maps} of {side * side * maps}"
+    assert tab.walkthrough.output(tab.index).shape == (side, side, maps)
     assert np.isfinite(tab.walkthrough.output(tab.index)).all()
 
 
@@ -164,19 +180,28 @@ def test_right_arrow_in_the_quiz_shows_the_value_first_unscored(qtbot, tab):
     assert "type a number" in tab.quiz_bar.verdict.text() and tab.score.asked == 0
 
 
+def windows_that_fit(question) -> int:
+    """Slow reference: slide the (dilated) window along the padded row and count."""
+    padded = question.n + 2 * question.padding
+    span = question.dilation * (question.kernel - 1) + 1
+    count, start = 0, 0
+    while start + span <= padded:
+        count += 1
+        start += question.stride
+    return count
+
+
 def test_output_size_questions(qtbot, tab):
     qtbot.mouseClick(tab.size_button, Qt.MouseButton.LeftButton)
     question = tab._question
     assert tab.quiz_bar.prompt.text() == question.text
-    span = question.dilation * (question.kernel - 1) + 1  # how often the window fits
-    want = (question.n + 2 * question.padding - span) // question.stride + 1
-    qtbot.keyClicks(tab.quiz_bar.answer, str(want))
+    qtbot.keyClicks(tab.quiz_bar.answer, str(windows_that_fit(question)))
     qtbot.keyClick(tab.quiz_bar.answer, Qt.Key.Key_Return)
     assert tab.quiz_bar.verdict.text().startswith("Right")
     assert question.explanation in tab.quiz_bar.verdict.text()
     qtbot.mouseClick(tab.size_button, Qt.MouseButton.LeftButton)
     other = tab._question
-    wrong = other.answer + 1
+    wrong = windows_that_fit(other) + 1
     qtbot.keyClicks(tab.quiz_bar.answer, str(wrong))
     qtbot.keyClick(tab.quiz_bar.answer, Qt.Key.Key_Return)
     assert tab.quiz_bar.verdict.text().startswith("Not quite")
