@@ -3,9 +3,8 @@
 - :func:`atomic_write` writes a temporary file in the target's folder, flushes it to the disk
   and renames it over the target. A full disk, a crash or a kill leaves the previous file as
   it was; the target is never truncated in place.
-- :func:`file_lock` is a lock shared by every process on the machine (a lock file with
-  ``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows), for a read-modify-write save that
-  two windows could run at once.
+- :func:`file_lock` is a lock shared by every process on the machine (:mod:`filelock`), for a
+  read-modify-write save that two windows could run at once.
 - :func:`clean_stale_temp_files` removes the temporary files a killed process left behind.
 - :func:`read_bytes_limited` and :func:`read_json_limited` refuse what could hang or exhaust
   the app before reading it: named pipes, devices, sockets and folders (a pipe blocks
@@ -34,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import filelock
 import numpy as np
 
 MAX_JSON_DEPTH = 32  # nesting of lists and objects; the app's own files need 5
@@ -657,77 +657,37 @@ def file_lock(lock_path: PathLike, timeout: float = LOCK_TIMEOUT_S,
               what: str | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_path`` (created if needed) for the ``with`` block.
 
-    Every process (and thread) that locks the same path waits for the others; after
-    ``timeout`` seconds it gives up with :class:`LockTimeout`. ``what`` names the file the
-    lock protects in that message. The lock file itself stays: deleting it could let two
-    processes hold "the" lock at once.
+    The lock is :mod:`filelock`'s (``flock`` on POSIX, ``msvcrt.locking`` on Windows, a lock
+    file where the drive has no locks): every process (and thread) that locks the same path
+    waits for the others; after ``timeout`` seconds it gives up with :class:`LockTimeout`.
+    ``what`` names the file the lock protects in the messages. The lock file itself stays.
     """
     p = Path(os.fsdecode(os.fspath(lock_path)))
     guarded = what or _name(p)
+    lock = filelock.FileLock(p, timeout=timeout, thread_local=False, is_singleton=False)
     try:
-        fd = os.open(p, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+        lock.acquire(poll_interval=_LOCK_POLL_S)
+    except filelock.Timeout:
+        raise LockTimeout(f"{guarded} is being saved by another CNN Explorer window; nothing "
+                          f"was changed, try again in a moment", p,
+                          "is being saved by another window") from None
     except OSError as exc:
-        cause = describe_os_error(exc, p)
-        raise WriteFailed(f"could not lock {guarded} for saving: {cause}", p, cause) from exc
+        if exc.errno not in _NO_LOCKING:
+            # filelock makes missing folders: EEXIST means a file stands where one should be
+            code = errno.ENOTDIR if exc.errno == errno.EEXIST else exc.errno
+            cause = describe_os_error(OSError(code, exc.strerror), p)
+            raise WriteFailed(f"could not lock {guarded} for saving: {cause}", p, cause) from exc
+        # a network drive without locks: the write is still atomic, only two windows saving
+        # at the same moment could lose one's entry
+        yield
+        return
     try:
-        deadline = time.monotonic() + timeout
-        while not _locked_now(fd, p, guarded):
-            if time.monotonic() >= deadline:
-                raise LockTimeout(
-                    f"{guarded} is being saved by another CNN Explorer window; nothing was "
-                    f"changed, try again in a moment", p, "is being saved by another window")
-            time.sleep(_LOCK_POLL_S)
-        try:
-            yield
-        finally:
-            _unlock(fd)
+        yield
     finally:
-        os.close(fd)
+        lock.release()
 
 
-def _locked_now(fd: int, lock_path: Path, guarded: str) -> bool:
-    try:
-        return _try_lock(fd)
-    except OSError as exc:
-        cause = describe_os_error(exc, lock_path)
-        raise WriteFailed(f"could not lock {guarded} for saving: {cause}", lock_path,
-                          cause) from exc
-
-
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, 0, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        with contextlib.suppress(OSError):
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    _NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1)}
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        except OSError as exc:
-            if exc.errno in _NO_LOCKING:  # a network drive without locks: the write is
-                return True  # still atomic, only two windows at once could lose an entry
-            raise
-        return True
-
-    def _unlock(fd: int) -> None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
+_NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1)}
 
 
 __all__ = [

@@ -363,10 +363,14 @@ def test_a_lock_held_by_another_process_times_out_with_a_message(tmp_path):
         pass
 
 
-def test_a_lock_in_a_missing_folder_says_so(tmp_path):
-    with pytest.raises(WriteFailed) as info, file_lock(tmp_path / "no" / ".lock", what="x"):
+def test_a_lock_where_no_folder_can_be_says_so(tmp_path):
+    with file_lock(tmp_path / "new" / ".lock", what="x"):  # a missing folder is made
+        assert (tmp_path / "new").is_dir()
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(WriteFailed) as info, file_lock(tmp_path / "file" / ".lock", what="x"):
         pass
-    assert str(info.value) == "could not lock x for saving: the folder “no” does not exist"
+    assert str(info.value) == ("could not lock x for saving: a part of the path is a file, "
+                               "not a folder")
 
 
 # --- names no file can have, file systems without locks, debris of killed saves ----------------
