@@ -24,6 +24,7 @@ import glob
 import json
 import math
 import os
+import platform
 import re
 import secrets
 import stat
@@ -557,6 +558,8 @@ def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a
         raise WriteFailed(f"{raw} names a folder; give a file name", Path(raw), "names a folder")
     target = Path(raw)
     name = _name(target)
+    if (problem := name_problem(target, SYSTEM)) is not None:
+        raise WriteFailed(f"{name} {problem}", target, problem)
     try:
         info = os.stat(target)
     except FileNotFoundError:
@@ -581,6 +584,40 @@ def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a
         cause = describe_os_error(FileNotFoundError(errno.ENOENT, "missing"), target)
         raise WriteFailed(f"could not write {name}: {cause}", target, cause)
     return target
+
+
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                              *(f"LPT{i}" for i in range(10)), "CONIN$", "CONOUT$"})
+_WINDOWS_FORBIDDEN = frozenset('<>:"|?*') | {chr(c) for c in range(32)}
+WINDOWS_MAX_PATH = 260  # with its folders and the ending null, unless long paths are enabled
+
+
+SYSTEM = platform.system()  # whose rules a name must follow: "Windows", "Darwin", "Linux"
+
+
+def name_problem(path: PathLike, system: str = SYSTEM) -> str | None:
+    """Why ``system`` ("Windows", "Darwin", "Linux") cannot make a file at ``path`` under that
+    name, said before any work is done; None when it can. Windows keeps device names (``CON``,
+    ``NUL``, ``COM1``… with any suffix), forbids ``< > : " | ? *``, drops a final space or dot
+    and, unless long paths are enabled, refuses paths of 260 characters; macOS shows a colon
+    as a slash and Finder cannot name such a file."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    name = p.name
+    if system == "Windows":
+        device = name.split(".", 1)[0].rstrip(" ").upper()
+        if device in _WINDOWS_DEVICES:
+            return f"is a name Windows keeps for a device ({device}); choose another name"
+        if set(name) & _WINDOWS_FORBIDDEN:
+            return 'holds a character Windows does not allow in a file name (< > : " | ? *)'
+        if name.endswith((" ", ".")):
+            return "ends in a space or a dot, which Windows would drop"
+        length = len(os.path.abspath(p))
+        if length >= WINDOWS_MAX_PATH:
+            return (f"has a path of {length} characters with its folders; Windows allows "
+                    f"{WINDOWS_MAX_PATH - 1}: choose a shorter name or folder")
+    elif system == "Darwin" and ":" in name:
+        return "holds a colon, which macOS shows as a slash: choose another name"
+    return None
 
 
 def _write_failed(target: Path, exc: OSError, existed: bool) -> WriteFailed:
@@ -692,8 +729,8 @@ _NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1)}
 
 __all__ = [
     "MAX_INT_DIGITS", "MAX_JSON_DEPTH", "FileMissing", "LockTimeout", "ReadRefused",
-    "SafeFileError", "TargetExists", "WriteFailed", "atomic_write", "check_target",
-    "clean_stale_temp_files", "describe_os_error", "file_lock", "parse_json_limited",
-    "read_bytes_limited", "read_json_limited", "read_npy_array", "read_npz_arrays",
-    "read_text_limited", "regular_file_problem", "regular_file_size",
+    "SafeFileError", "TargetExists", "WriteFailed", "atomic_target", "atomic_write",
+    "check_target", "clean_stale_temp_files", "describe_os_error", "file_lock", "name_problem",
+    "parse_json_limited", "read_bytes_limited", "read_json_limited", "read_npy_array",
+    "read_npz_arrays", "read_text_limited", "regular_file_problem", "regular_file_size",
 ]

@@ -25,6 +25,7 @@ from explorer.core.safe_files import (
     clean_stale_temp_files,
     describe_os_error,
     file_lock,
+    name_problem,
     read_bytes_limited,
     read_json_limited,
 )
@@ -457,3 +458,44 @@ def test_read_text_limited(tmp_path):
         safe_files.read_text_limited(path, 100)
     with pytest.raises(ReadRefused, match="is a folder"):
         safe_files.read_text_limited(tmp_path, 100)
+
+
+# --- names other systems refuse (CI runs on Linux: their rules are simulated) ------------------
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("CON.png", "a name Windows keeps for a device (CON)"),
+    ("nul", "(NUL)"), ("Com1.json", "(COM1)"), ("lpt9.tar.gz", "(LPT9)"), ("aux .png", "(AUX)"),
+    ("a:b.png", "does not allow"), ("why?.png", "does not allow"), ("tab\there.png", "allow"),
+    ("slide.png.", "ends in a space or a dot"), ("slide.png ", "ends in a space or a dot"),
+])
+def test_names_windows_refuses_are_said_before_any_work(tmp_path, monkeypatch, name, words):
+    assert name_problem(tmp_path / name, "Linux") is None  # fine where the tests run
+    problem = name_problem(tmp_path / name, "Windows")
+    assert problem is not None and words in problem
+    monkeypatch.setattr(safe_files, "SYSTEM", "Windows")
+    with pytest.raises(WriteFailed) as info:
+        atomic_write(tmp_path / name, b"data")
+    assert str(info.value) == f"{name} {problem}"
+    assert folder_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["CONSOLE.png", "connect.json", "com10.txt", "nul_map.png",
+                                  "a.con", "report.v2"])
+def test_names_that_only_look_like_devices_are_fine_on_windows(tmp_path, name):
+    assert name_problem(tmp_path / name, "Windows") is None
+
+
+def test_a_path_windows_finds_too_long(tmp_path):
+    folder = "f" * 100
+    short = tmp_path / "a.png"
+    long = tmp_path / folder / folder / "a.png"
+    assert name_problem(short, "Windows") is None
+    problem = name_problem(long, "Windows")
+    assert problem is not None and "Windows allows 259" in problem
+    assert f"has a path of {len(str(long))} characters" in problem
+    assert name_problem(long, "Linux") is None
+
+
+def test_a_colon_on_macos(tmp_path):
+    assert "colon" in name_problem(tmp_path / "10:30.png", "Darwin")
+    assert name_problem(tmp_path / "10-30.png", "Darwin") is None
