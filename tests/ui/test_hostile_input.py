@@ -401,3 +401,35 @@ def test_a_session_whose_picture_is_now_a_pipe_says_so(qtbot, window, tmp_path):
     assert said.args[0] == (f"The session's picture {tmp_path / 'photo.png'} is a named pipe "
                             "(FIFO), not a regular file. The current picture stays.")
     assert window.document.source_name == "coffee.png"
+
+
+def test_the_animation_dialog_asks_about_the_frames_it_would_replace(qtbot, tmp_path,
+                                                                     monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from explorer.ui.widgets.animation_dialog import AnimationDialog
+
+    (tmp_path / "steps_002.png").write_bytes(OLD)
+    (tmp_path / "steps_003.png").write_bytes(OLD)
+    asked = []
+
+    def answer(reply):
+        def question(_parent, _title, text, *_args):
+            asked.append(text)
+            return reply
+        return question
+
+    dialog = AnimationDialog(800, 3)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.clear()
+    qtbot.keyClicks(dialog.path_edit, str(tmp_path / "steps.png"))
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert asked == [f"steps_002.png … steps_003.png (2 files) already exist in "
+                     f"{tmp_path.name}. Replace them?"]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert (tmp_path / "steps_002.png").read_bytes() == OLD  # the dialog itself writes nothing
