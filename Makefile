@@ -48,7 +48,7 @@ mutants: system-libs $(VENV)/.installed-mutants
 	rm -rf mutants
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/mutmut run --max-children 2 || true
 	$(VENV)/bin/mutmut results --all true > mutants-results.txt || true
-	$(PY) -m scripts.mutant_score mutants-results.txt
+	$(PY) scripts/mutant_score.py mutants-results.txt
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check explorer tests bench
