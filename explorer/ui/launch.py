@@ -57,11 +57,16 @@ def _libraries_quiet():
     except OSError:  # no stderr to speak of: nothing to keep quiet
         yield
         return
+    try:
+        to_fd_2 = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):  # replaced by a caller (a test captures it)
+        to_fd_2 = False
     os.dup2(null, 2)
     os.close(null)
     previous = sys.stderr
-    sys.stderr = open(real, "w", encoding=getattr(previous, "encoding", None) or "utf-8",  # noqa: SIM115
-                      errors="backslashreplace", closefd=False)
+    if to_fd_2:  # Python's own stderr keeps the real one
+        sys.stderr = open(real, "w", encoding=getattr(previous, "encoding", None) or "utf-8",  # noqa: SIM115
+                          errors="backslashreplace", closefd=False)
     try:
         yield
     finally:
