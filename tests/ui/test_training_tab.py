@@ -21,7 +21,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from explorer.core.sources import FrameSource
-from explorer.core.training import centre_box, load_digits, mnist_style
+from explorer.core.training import centre_box, load_digits, mnist_style, save_model
 from explorer.core.training import train_digits as real_train_digits
 from explorer.ui.controllers import training as training_controller
 
@@ -32,6 +32,19 @@ TIMEOUT = 60_000
 def small_digits():
     train, test = load_digits()
     return train.subset(slice(0, 400)), test.subset(slice(0, 200))
+
+
+@pytest.fixture(scope="module")
+def saved_networks(small_digits, tmp_path_factory):
+    """Two networks trained as the tab trains them (seeds 0 and 9), saved: a test that needs
+    a network, not its training, loads one with the Load button."""
+    train, test = small_digits
+    folder = tmp_path_factory.mktemp("networks")
+    paths = []
+    for seed in (0, 9):
+        *_, last = real_train_digits(seed, 1, 0.01, train=train, test=test)
+        paths.append(save_model(last.model, folder / f"seed{seed}.npz"))
+    return paths
 
 
 @pytest.fixture
@@ -63,6 +76,12 @@ def show_page(qtbot, tab, index):
     """Click the page's tab, as a user does."""
     bar = tab.view.pages.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+
+
+def load(qtbot, tab, monkeypatch, path):
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    click(qtbot, tab.view.load_button)
+    qtbot.waitUntil(lambda: tab.evaluation is not None and tab.is_settled(), timeout=TIMEOUT)
 
 
 def train(qtbot, tab, epochs=1):
@@ -187,8 +206,8 @@ def test_the_status_bar_shows_the_training_rate_and_time_left(qtbot, window, tab
     assert "ms" not in window.status_time.text()
 
 
-def test_use_these_kernels_sends_the_learned_stack(qtbot, tab):
-    train(qtbot, tab)
+def test_use_these_kernels_sends_the_learned_stack(qtbot, tab, monkeypatch, saved_networks):
+    load(qtbot, tab, monkeypatch, saved_networks[0])
     view = tab.view
     with qtbot.waitSignal(tab.send_to_explorer) as first:
         view.use_first_button.click()
@@ -200,8 +219,9 @@ def test_use_these_kernels_sends_the_learned_stack(qtbot, tab):
     assert [s.weights.shape for s in whole.args[0].layers] == [(8, 5, 5, 1), (16, 5, 5, 8)]
 
 
-def test_the_explorer_runs_the_learned_kernels(qtbot, window, tab):
-    train(qtbot, tab)
+def test_the_explorer_runs_the_learned_kernels(qtbot, window, tab, monkeypatch,
+                                              saved_networks):
+    load(qtbot, tab, monkeypatch, saved_networks[0])
     shown = []
     window.result_shown.connect(shown.append)
 
@@ -245,8 +265,9 @@ def draw(pad, strokes):
 SEVEN = [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]]
 
 
-def test_a_drawn_digit_is_read_and_cleared_with_one_key(qtbot, tab):
-    train(qtbot, tab)
+def test_a_drawn_digit_is_read_and_cleared_with_one_key(qtbot, tab, monkeypatch,
+                                                        saved_networks):
+    load(qtbot, tab, monkeypatch, saved_networks[0])
     show_page(qtbot, tab, 2)
     panel = tab.view.test_panel
     qtbot.waitUntil(lambda: panel.pad.isVisible())
@@ -317,8 +338,9 @@ def expected_reading(frame):
     return mnist_style(crop)
 
 
-def test_the_digit_test_reads_the_live_frame_in_its_centre_box(qtbot, window, tab):
-    train(qtbot, tab)
+def test_the_digit_test_reads_the_live_frame_in_its_centre_box(qtbot, window, tab, monkeypatch,
+                                                              saved_networks):
+    load(qtbot, tab, monkeypatch, saved_networks[0])
     show_page(qtbot, tab, 2)
     panel = tab.view.test_panel
     click(qtbot, panel.camera_radio)
@@ -346,8 +368,9 @@ def test_the_digit_test_reads_the_live_frame_in_its_centre_box(qtbot, window, ta
     window.stop_live()
 
 
-def test_a_new_source_clears_the_old_reading_at_once(qtbot, window, tab):
-    train(qtbot, tab)
+def test_a_new_source_clears_the_old_reading_at_once(qtbot, window, tab, monkeypatch,
+                                                     saved_networks):
+    load(qtbot, tab, monkeypatch, saved_networks[0])
     show_page(qtbot, tab, 2)
     panel = tab.view.test_panel
     click(qtbot, panel.camera_radio)
@@ -372,8 +395,8 @@ def click_first_mistake(qtbot, tab):
     qtbot.mouseClick(gallery, Qt.MouseButton.LeftButton, pos=gallery.tile_rect(0).center())
 
 
-def test_clicking_a_mistake_shows_its_maps(qtbot, tab):
-    train(qtbot, tab)
+def test_clicking_a_mistake_shows_its_maps(qtbot, tab, monkeypatch, saved_networks):
+    load(qtbot, tab, monkeypatch, saved_networks[0])
     watch = tab.view.watch
     gallery = watch.gallery
     click_first_mistake(qtbot, tab)
@@ -395,8 +418,8 @@ def test_clicking_a_mistake_shows_its_maps(qtbot, tab):
     assert all(c == f"{true} → {read}" for c in gallery.captions())
 
 
-def test_a_mistakes_maps_go_with_their_network(qtbot, tab):
-    train(qtbot, tab)
+def test_a_mistakes_maps_go_with_their_network(qtbot, tab, monkeypatch, saved_networks):
+    load(qtbot, tab, monkeypatch, saved_networks[1])
     watch = tab.view.watch
     click_first_mistake(qtbot, tab)
     qtbot.waitUntil(lambda: len(watch.picked_maps.row_titles()) == 5, timeout=TIMEOUT)
@@ -405,22 +428,15 @@ def test_a_mistakes_maps_go_with_their_network(qtbot, tab):
     click(qtbot, tab.view.reset_button)
     assert watch.picked_maps.row_titles() == [] and watch.picked_bars.probabilities() is None
     assert not watch.picked_title.text().startswith("Test digit")
-    type_into(qtbot, tab.view.seed_spin, "5")  # another network
-    train(qtbot, tab)
+    train(qtbot, tab)  # another network
     assert not watch.picked_title.text().startswith("Test digit")
     assert watch.picked_maps.row_titles() == [] and watch.picked_bars.probabilities() is None
 
 
-def test_a_loaded_network_clears_the_old_ones_results(qtbot, tab, tmp_path, monkeypatch):
-    train(qtbot, tab)
+def test_a_loaded_network_clears_the_old_ones_results(qtbot, tab, tmp_path, monkeypatch,
+                                                     saved_networks):
     view = tab.view
-    path = tmp_path / "mine.npz"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    click(qtbot, view.save_button)
-    assert path.is_file()
-    trained = tab.model
-    type_into(qtbot, view.seed_spin, "9")
-    train(qtbot, tab)  # another network, with its own evaluation and a mistake picked
+    load(qtbot, tab, monkeypatch, saved_networks[1])  # a network, a mistake picked, a reading
     click_first_mistake(qtbot, tab)
     qtbot.waitUntil(lambda: len(view.watch.picked_maps.row_titles()) == 5, timeout=TIMEOUT)
     show_page(qtbot, tab, 2)
@@ -428,17 +444,31 @@ def test_a_loaded_network_clears_the_old_ones_results(qtbot, tab, tmp_path, monk
     qtbot.waitUntil(lambda: view.test_panel.reading is not None and tab.is_settled(),
                     timeout=TIMEOUT)
     read_by_other = view.test_panel.bars.probabilities()
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(saved_networks[0]), ""))
     click(qtbot, view.load_button)
-    for key, a in trained.params.items():
-        np.testing.assert_array_equal(tab.model.params[key], a)
     # nothing of the other network stays: its evaluation, picked digit and reading
     assert tab.evaluation is None and tab.picked is None
     assert view.watch.picked_maps.row_titles() == []
+    assert view.test_panel.reading is None and view.test_panel.bars.probabilities() is None
     qtbot.waitUntil(lambda: tab.evaluation is not None and tab.is_settled(), timeout=TIMEOUT)
-    _, expected = trained.stages(mnist_style(view.test_panel.pad.image(), "light"))
+    _, expected = tab.model.stages(mnist_style(view.test_panel.pad.image(), "light"))
     np.testing.assert_allclose(view.test_panel.bars.probabilities(), expected, rtol=1e-5)
     assert not np.allclose(read_by_other, expected)
+
+
+def test_save_and_load_through_the_buttons(qtbot, tab, tmp_path, monkeypatch):
+    train(qtbot, tab)
+    view = tab.view
+    path = tmp_path / "mine.npz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    click(qtbot, view.save_button)
+    assert path.is_file()
+    trained = tab.model
+    click(qtbot, view.reset_button)
+    load(qtbot, tab, monkeypatch, path)
+    for key, a in trained.params.items():
+        np.testing.assert_array_equal(tab.model.params[key], a)
     # a damaged file is refused with a message, and the loaded network stays
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"PK\x03\x04 not really")
@@ -531,9 +561,9 @@ def test_fitting_can_be_stopped(qtbot, tab, monkeypatch):
     type_into(qtbot, panel.steps_spin, "5000")
     qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=TIMEOUT)
     with qtbot.waitSignal(tab.fit_worker.finished, timeout=TIMEOUT) as done:
-        click(qtbot, panel.start_button)
-        qtbot.waitUntil(lambda: panel.last_step is not None, timeout=TIMEOUT)
-        assert not panel.steps_spin.isEnabled()
+        with qtbot.waitSignal(tab.fit_worker.progress, timeout=TIMEOUT):
+            click(qtbot, panel.start_button)
+        assert not panel.steps_spin.isEnabled() and panel.stop_button.isEnabled()
         click(qtbot, panel.stop_button)
     assert done.args[2] is False and done.args[1].step < 5000
     assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()

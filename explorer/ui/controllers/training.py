@@ -304,7 +304,8 @@ class TrainingController(TabController):
                                                                self._reading_key()):
             self._read_shown = needs.read_key
             self.view.test_panel.show_reading(results.reading, self._waiting_text())
-        if results.fit is not None and self._same_fit(needs.fit_key, self._fit_key()):
+        if results.fit is not None and not self._fit_kept \
+                and self._same_fit(needs.fit_key, self._fit_key()):
             self._show_fit_problem(results.fit, needs.fit_key)
         self.status_changed.emit()
         self.request()  # whatever changed meanwhile

@@ -143,6 +143,7 @@ class TrainingPanel(QWidget):
         box = QWidget()
         rows = QVBoxLayout(box)
         rows.setContentsMargins(6, 4, 6, 4)
+        # short rows rather than one long one: the tab fits a 1024-pixel projector
         top = QHBoxLayout()
         for text, spin in (("Epochs:", self.epochs_spin), ("Learning rate:", self.lr_spin),
                            ("Batch size:", self.batch_spin), ("Seed:", self.seed_spin)):
@@ -150,18 +151,21 @@ class TrainingPanel(QWidget):
             top.addWidget(spin)
             top.addSpacing(12)
         top.addStretch(1)
-        for button in (self.use_first_button, self.use_all_button, self.save_button,
-                       self.load_button):
-            top.addWidget(button)
         run = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button,
                        self.reset_button):
             run.addWidget(button)
-        run.addWidget(self.progress, 2)
-        run.addWidget(self.progress_label, 3)
-        for row in (top, run):
+        run.addWidget(self.progress, 1)
+        said = QHBoxLayout()
+        said.addWidget(self.progress_label, 1)
+        said.addWidget(self.score_label, 1)
+        use = QHBoxLayout()
+        for button in (self.use_first_button, self.use_all_button, self.save_button,
+                       self.load_button):
+            use.addWidget(button)
+        use.addStretch(1)
+        for row in (top, run, said, use):
             rows.addLayout(row)
-        rows.addWidget(self.score_label)
         return box
 
     # --- the user's edits go to the model -------------------------------------------------
