@@ -149,7 +149,7 @@ class TrainingController(TabController):
         self.last_step: TrainStep | None = None
         self._run: int | None = None  # the training run's tag
         self._finished: TrainStep | None = None  # the last run's last step
-        self._request_seconds = 0.0
+        self._read_seconds = 0.0  # how long the last reading's request took
         # the kernel fit
         self.fit_problem: FitProblem | None = None
         self._fit_shown: tuple = ()  # the key of the problem on show
@@ -292,7 +292,8 @@ class TrainingController(TabController):
             return
         needs = self._in_flight[1]
         self._in_flight = None
-        self._request_seconds = results.seconds
+        if results.reading is not None:
+            self._read_seconds = results.seconds
         current = needs.version == self._version
         if results.evaluation is not None and current:
             self._show_evaluation(*results.evaluation)
@@ -664,8 +665,9 @@ class TrainingController(TabController):
                          f" s ({_rate(self._finished):.0f} steps/s)")
         if self._fit_rate is not None:
             parts.append(f"kernel fit {self._fit_rate:.0f} steps/s")
-        if self._request_seconds and self.document.training.page == "test":
-            parts.append(f"digit read in {self._request_seconds * 1000:.0f} ms")
+        if self._read_seconds and self.model is not None \
+                and self.document.training.page == "test":
+            parts.append(f"digit read in {self._read_seconds * 1000:.0f} ms")
         return " · ".join(parts)
 
     def cleanup(self) -> None:
