@@ -48,6 +48,7 @@ from explorer.state.session import (
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.controllers.stepthrough import StepThroughController
+from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
@@ -61,7 +62,6 @@ from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.text_panel import TextTab
-from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import Banner, sentence
@@ -146,7 +146,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.stepthrough = self.add_tab(StepThroughController(doc))
         self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
         self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
-        self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view
+        self.training_tab = self.add_tab(TrainingController(doc))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
