@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QHelpEvent
-from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QToolTip
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QScrollArea, QToolTip
 
 from explorer.core.cancel import Cancelled
 from explorer.core.training import load_digits
 from explorer.core.training.io import save_model
 from explorer.core.training.model import DigitModel, init_params
 from explorer.resources import resource_path
-from explorer.ui.panels import training_panel
+from explorer.ui.controllers import training as training_controller
 from explorer.ui.widgets.kernel_grid import KernelGrid
 from tests.conftest import SCREEN_SIZES
 
@@ -119,12 +119,14 @@ def test_the_window_keeps_its_size_and_its_screen(qtbot, screen_window, tmp_path
     # the Training tab's "Use the first-layer kernels", with a network loaded there
     _, test = load_digits()
     few = test.subset(slice(0, 40))
-    monkeypatch.setattr(training_panel, "load_digits", lambda: (few, few))
+    monkeypatch.setattr(training_controller, "load_digits", lambda: (few, few))
     path = save_model(DigitModel(init_params(np.random.default_rng(0))), tmp_path / "net.npz")
-    tab = window.training_tab
-    _click_tab(qtbot, window, window.tabs.indexOf(tab))
-    assert tab.load(path)  # what Load model… does with the file chosen
-    _wait_result(qtbot, window, lambda: _click(qtbot, tab.use_first_button),
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    view = window.training_tab.view
+    _click_tab(qtbot, window, window.tabs.indexOf(view))
+    _click(qtbot, view.load_button)  # Load model…, and the file chosen
+    qtbot.waitUntil(view.use_first_button.isEnabled, timeout=TIMEOUT)
+    _wait_result(qtbot, window, lambda: _click(qtbot, view.use_first_button),
                  lambda r: r.stages[0].spec.kernel_shape == (5, 5))
     assert window.tabs.currentWidget() is window.maps_panel
     check("the learned kernels")
