@@ -45,6 +45,7 @@ from explorer.state.session import (
 )
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
+from explorer.ui.controllers.network import NetworkController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
@@ -55,7 +56,6 @@ from explorer.ui.export_render import is_slide_target
 from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
-from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
@@ -142,7 +142,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.translation = self.add_tab(TranslationController(doc))
         self.stepthrough = self.add_tab(WidgetTab(doc, StepThroughTab(), "step-through")).view
         self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
-        self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
+        self.network_tab = self.add_tab(NetworkController(doc))
         self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view
         central = QWidget()
         layout = QVBoxLayout(central)
