@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -260,6 +260,20 @@ def test_occlusion_can_be_cancelled(qtbot, tab):
         tab.document.set_still(picture("coffee.png"), "coffee")
 
 
+def test_a_hidden_tab_pauses_its_occlusion_and_resumes_it_when_shown(qtbot, tab):
+    show_still(qtbot, tab, "coffee.png")
+    box = tab.view.occlusion_box
+    choose(qtbot, box.square, "96")
+    choose(qtbot, box.step, "32")
+    with qtbot.waitSignal(tab.worker.progress, timeout=30_000):
+        qtbot.mouseClick(box.run_button, Qt.MouseButton.LeftButton)
+    tab.set_active(False)  # another tab is shown
+    assert tab.worker.paused
+    with qtbot.waitSignal(tab.occlusion_shown, timeout=60_000) as blocker:
+        tab.set_active(True)
+    assert blocker.args[0].step.done == 25
+
+
 def test_view_requests_are_served_between_the_rows_of_an_occlusion(qtbot, tab):
     show_still(qtbot, tab)
     box = tab.view.occlusion_box
@@ -304,10 +318,52 @@ def test_live_frames_are_served_newest_first(qtbot, tab):
     for i, frame in enumerate(frames):
         doc.show_frame(frame, 1, i + 1)
         tab.request()  # as if each frame came with its own event-loop turn
-    qtbot.waitUntil(lambda: tab.result is not None and tab.result.request.image is frames[-1],
-                    timeout=30_000)
+    qtbot.waitUntil(tab.is_settled, timeout=30_000)
+    assert tab.result.request.image is frames[-1]
     assert tab.worker.superseded > 0  # older frames were dropped, not queued
-    assert tab.is_settled()
+
+
+class LayoutWatch(QObject):
+    """Counts the layout requests any widget gets (a re-layout climbs to the window)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests = 0
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.requests += 1
+        return False
+
+
+def test_a_live_frame_repaints_the_tab_without_laying_it_out_again(qtbot, tab):
+    doc = tab.document
+    doc.network.layer = "block 3"  # signed maps: the colour scale follows each frame
+    doc.live.active = True
+    rng = np.random.default_rng(0)
+    frames = [picture("coffee.png"), picture("chelsea.png"),
+              *(rng.integers(0, 256, (480, 640, 3), dtype=np.uint8) for _ in range(3))]
+    with qtbot.waitSignal(tab.result_shown, timeout=20_000):
+        doc.show_frame(frames[0], 1, 1)
+    view = tab.view
+    x, y = view.mosaic.tile_centre(4)
+    hover(view.mosaic.canvas, QPoint(x, y))  # its readout changes with every frame too
+    qtbot.wait(50)
+    watch = LayoutWatch()
+    app = QApplication.instance()
+    app.installEventFilter(watch)
+    try:
+        readouts, captions = set(), set()
+        for i, frame in enumerate(frames[1:], start=2):
+            with qtbot.waitSignal(tab.result_shown, timeout=20_000):
+                doc.show_frame(frame, 1, i)
+            qtbot.wait(20)  # let posted events run
+            readouts.add(view.field_label.text())
+            captions.add(view.maps_title.text())
+    finally:
+        app.removeEventFilter(watch)
+    assert len(readouts) == len(captions) == 4  # new numbers with every frame
+    assert watch.requests == 0
 
 
 def test_a_hidden_tab_computes_nothing_and_catches_up_when_shown(qtbot, tab):

@@ -18,7 +18,6 @@ from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -44,7 +43,8 @@ from explorer.ui.widgets.stem_kernels import StemKernels
 
 PAGES = ("maps", "kernels")  # document.network.page, in the order of the page tabs
 SEES = "What the network sees: the centre 224×224 of the picture"
-HOVER_PROMPT = "Hover a feature map to see what one unit looks at."
+HOVER_PROMPT = ("Hover a feature map to see what one unit looks at; click a map to lay it "
+                "over the picture.")
 NOT_LOADED = "The pretrained network loads when this tab is first shown."
 USE_TIP = ("Put the 32 kernels into the explorer as its layer (stride 2, TensorFlow 'same' "
            "padding), rescaled for the explorer's 0…255 pixels, with BatchNorm folded in: its "
@@ -66,9 +66,8 @@ def maps_caption(layer: str, maps_shape: tuple[int, int, int], levels, per_chann
     h, w, c = maps_shape
     scale = ("each its own colour scale" if per_channel else
              f"one colour scale {levels.levels[0][0]:.3g} … {levels.levels[0][1]:.3g}")
-    kind = "signed: the block ends without an activation" if levels.signed else "after ReLU6"
-    return (f"{layer}: {c} feature maps of {h}×{w} ({kind}; {scale}). Hover a unit for its "
-            "receptive field, click a map to lay it over the picture.")
+    kind = "signed: no activation ends the block" if levels.signed else "after ReLU6"
+    return f"{layer}: {c} feature maps of {h}×{w} ({kind}; {scale})"
 
 
 class NetworkPanel(QWidget):
@@ -94,9 +93,9 @@ class NetworkPanel(QWidget):
         self.status = QLabel(NOT_LOADED)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.picture_title = SteadyLabel(SEES, lines=2)
+        self.picture_title = SteadyLabel(SEES, lines=3)
         self.picture = PictureView()
-        self.field_label = SteadyLabel(HOVER_PROMPT, lines=2)
+        self.field_label = SteadyLabel(HOVER_PROMPT, lines=3)
         self.bars = ClassBars()
         self.bars.set_note("no guesses yet")
         self.occlusion_box = OcclusionBox()
@@ -120,10 +119,13 @@ class NetworkPanel(QWidget):
         left_scroll = QScrollArea()
         left_scroll.setWidget(left)
         left_scroll.setWidgetResizable(True)
-        left_scroll.setMinimumWidth(270)
         # the picture is as tall as it is wide: a scroll bar that came and went would change
         # its width, hence the column's height, hence the scroll bar, without end
         left_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # wide enough for the occlusion box and the percentages: it scrolls down, never sideways
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setMinimumWidth(left.minimumSizeHint().width() + 2 * left_scroll.frameWidth()
+                                    + left_scroll.verticalScrollBar().sizeHint().width())
 
         # feature maps: the layer picker above the tiled channels
         self.layer_table = LayerTable()
@@ -144,10 +146,8 @@ class NetworkPanel(QWidget):
         mv.setContentsMargins(0, 4, 0, 0)
         mv.addWidget(self.layer_table)
         mv.addWidget(self.totals)
-        head = QHBoxLayout()
-        head.addWidget(self.maps_title, 1)
-        head.addWidget(self.per_channel, 0, Qt.AlignmentFlag.AlignTop)
-        mv.addLayout(head)
+        mv.addWidget(self.per_channel)
+        mv.addWidget(self.maps_title)
         mv.addWidget(self.mosaic, 1)
 
         # the learned first-layer kernels
