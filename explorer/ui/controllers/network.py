@@ -44,7 +44,6 @@ from explorer.ui.workers.worker import Worker
 
 RATE_WINDOW_S = 2.0  # pictures shown in this long are the rate in the status bar
 RESIZE_SETTLE_MS = 120  # a dragged splitter: one new layout when it stops
-VIEW_SETTINGS = ("layer", "channel", "per_channel")  # fields the maps are computed from
 
 
 @dataclass(frozen=True, eq=False)
