@@ -128,7 +128,8 @@ def launch(args: argparse.Namespace) -> int:
         window.show_error(str(exc))
     if args.step_through:
         window.document.display.tab = "step-through"
-        window.stepthrough.select_example(args.step_through)
+        window.document.stepthrough.update({"example": args.step_through, "edits": (),
+                                            "step": 0})
     if tab is not None:
         window.document.display.tab = tab
     window.show()
@@ -182,7 +183,7 @@ def _with_overwrite_hint(exc: ValueError) -> str:
 
 def _save_animation(args: argparse.Namespace) -> int:
     """Batch: the step-through of one example as an animation file; no window, no settings."""
-    from explorer.core.animation import check_frame_ms, check_writable, save_animation
+    from explorer.core.animation import check_frame_ms, check_writable
     from explorer.core.stepthrough import example, walk
 
     if not args.step_through:
@@ -201,10 +202,10 @@ def _save_animation(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     QApplication.instance() or QApplication(sys.argv[:1])
-    from explorer.ui.step_frames import frame_steps, render_frames
+    from explorer.ui.step_frames import write_animation
 
-    try:
-        save_animation(render_frames(walkthrough, frame_steps(walkthrough)), out, frame_ms)
+    try:  # the slides the tab exports, from the same renderer
+        write_animation(walkthrough, out, frame_ms)
     except ValueError as exc:
         return _fail(str(exc))
     return 0

@@ -47,6 +47,7 @@ from explorer.state.session import (
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.controllers.network import NetworkController
+from explorer.ui.controllers.stepthrough import StepThroughController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
@@ -58,7 +59,6 @@ from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
-from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.shortcuts import WindowShortcuts
@@ -141,7 +141,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._tab_keys = ["explorer", "parameters"]
         self.tab_controllers: dict[str, TabController] = {}
         self.translation = self.add_tab(TranslationController(doc))
-        self.stepthrough = self.add_tab(WidgetTab(doc, StepThroughTab(), "step-through")).view
+        self.stepthrough = self.add_tab(StepThroughController(doc))
         self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
         self.network_tab = self.add_tab(NetworkController(doc))
         self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view

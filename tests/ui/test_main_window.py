@@ -419,10 +419,13 @@ def test_each_tab_keeps_only_the_docks_it_uses(qtbot, window):
     assert not window.kernel_dock.isVisible()
 
 
-def test_the_step_through_gets_the_explorers_first_layer(qtbot, window):
+def test_the_step_through_follows_the_explorers_first_layer(qtbot, window):
+    tab = window.stepthrough
+    window.document.stepthrough.update({"example": "explorer", "edits": (), "step": 0})
+    window.tabs.setCurrentWidget(tab.view)
+    qtbot.waitUntil(tab.is_settled)
     window.document.layer.stride = 2
-    window.tabs.setCurrentWidget(window.stepthrough)
-    assert window.stepthrough._layer.stride == (2, 2)
+    qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.stride == (2, 2))
 
 
 def test_the_view_menu_can_always_hide_and_show_the_docks(qtbot, window):
