@@ -112,10 +112,12 @@ def test_during_live_the_tab_shows_the_live_frame_and_nothing_of_the_still(qtbot
 def test_back_to_the_still_and_a_new_still_leave_no_occlusion(qtbot, window):
     view = open_network_tab(qtbot, window)
     window.start_synthetic()
-    qtbot.waitUntil(lambda: window.document.picture.live and len(view.bars.guesses()) == 5,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: window.document.picture.live, timeout=20_000)
+    window.freeze_action.trigger()  # Live > Freeze: one frame to measure
+    frame = window.document.picture.image
+    qtbot.waitUntil(lambda: shows(view, frame), timeout=20_000)
     occlude(qtbot, view)
-    assert not shows(view, window.document.picture.image)  # the heat map covers the frame
+    assert not shows(view, frame)  # the heat map covers the frame
     window.stop_live_action.trigger()  # Live > Back to the still image
     qtbot.waitUntil(lambda: shows(view, sample("coffee.png")), timeout=20_000)
     assert nothing_of_the_occlusion(view)
