@@ -6,6 +6,8 @@ session or a script sets there shows in the controls and the maps.
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
@@ -27,6 +29,15 @@ CATS = {"tabby", "tiger cat", "Persian cat", "Siamese cat", "Egyptian cat"}
 
 def picture(name: str) -> np.ndarray:
     return load_image(resource_path("samples", name))
+
+
+@pytest.fixture(autouse=True)
+def _free_widgets_on_the_gui_thread():
+    """Qt objects caught in reference cycles are freed by the garbage collector on whichever
+    thread runs it next, a worker's too, where deleting them can crash: collect them here,
+    on the GUI thread, once the test has let go of them."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

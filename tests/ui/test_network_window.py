@@ -7,8 +7,11 @@ occlusion box's keys and buttons; what is checked is what the tab shows.
 
 from __future__ import annotations
 
+import gc
+
 import cv2
 import numpy as np
+import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
@@ -24,6 +27,15 @@ from tests.ui.pictures import load, lut_index
 
 pytestmark = needs_pretrained
 LOAD_MS = 60_000  # the first window of a test run converts the network
+
+
+@pytest.fixture(autouse=True)
+def _free_widgets_on_the_gui_thread():
+    """Qt objects caught in reference cycles are freed by the garbage collector on whichever
+    thread runs it next, a worker's too, where deleting them can crash: collect them here,
+    on the GUI thread, once the test has let go of them."""
+    yield
+    gc.collect()
 
 
 def sample(name: str) -> np.ndarray:
