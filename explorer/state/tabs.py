@@ -172,12 +172,14 @@ class TranslationSettings(Validated):
 @evented
 @dataclass
 class NetworkSettings(Validated):
-    """The pretrained network's layer and channel on show, and the occlusion's square."""
+    """The pretrained network's layer and channel on show, the first-layer kernel whose
+    weights are shown, and the occlusion's square."""
 
     layer: str = "stem"  # one of the network's layer names
     channel: int = -1  # the map laid over the picture; -1: none
     per_channel: bool = False  # each map its own colour scale
     page: str = "maps"  # "maps" or "kernels"
+    kernel: int = 0  # the first-layer kernel whose weights are shown
     occlusion_square: int = 48  # px of the 224×224 picture
     occlusion_step: int = 16
 

@@ -180,12 +180,14 @@ class LiveSourcesMixin:
         controller = self.controller
         feed = controller.live
         word = KIND_WORDS.get(live.kind, "source")
-        dropped = feed.dropped + controller.worker.superseded
-        text = (f"{live.name}: {word} {feed.capture_fps:.0f} fps · processed "
-                f"{controller.processed_fps():.0f} fps · {controller.latency_ms:.0f} ms late"
-                f" · {dropped} dropped")
+        text = f"{live.name}: {word} {feed.capture_fps:.0f} fps"
+        explorer = self.current_tab == "explorer"  # another tab reports its own rate
+        if explorer:
+            dropped = feed.dropped + controller.worker.superseded
+            text += (f" · processed {controller.processed_fps():.0f} fps · "
+                     f"{controller.latency_ms:.0f} ms late · {dropped} dropped")
         result = self.last_result
-        if live.frame_height and result is not None:
+        if explorer and live.frame_height and result is not None:
             shown = result.picture.shape[:2]
             if shown != (live.frame_height, live.frame_width):
                 text += (f" · at {shown[0]}×{shown[1]} of {live.frame_height}×"

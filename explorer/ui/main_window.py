@@ -46,6 +46,7 @@ from explorer.state.session import (
 )
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
+from explorer.ui.controllers.network import NetworkController
 from explorer.ui.controllers.stepthrough import StepThroughController
 from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
@@ -58,7 +59,6 @@ from explorer.ui.export_render import is_slide_target
 from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
-from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.shortcuts import WindowShortcuts
@@ -149,7 +149,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.translation = self.add_tab(TranslationController(doc))
         self.stepthrough = self.add_tab(StepThroughController(doc))
         self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
-        self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
+        self.network_tab = self.add_tab(NetworkController(doc))
         self.training_tab = self.add_tab(TrainingController(doc))
         self.tabs.setContentsMargins(4, 4, 4, 0)
         self.setCentralWidget(self.tabs)

@@ -124,6 +124,21 @@ def test_the_kept_session_skips_only_the_damaged_tab():
     assert any("network" in note for note in session.notes)
 
 
+def test_a_session_brings_back_the_network_tab_as_it_was():
+    doc = Document()
+    doc.network.update({"layer": "block 12", "channel": 30, "per_channel": True,
+                        "page": "kernels", "kernel": 17, "occlusion_square": 64,
+                        "occlusion_step": 8})
+    back = round_trip(doc)
+    assert back.network.as_dict() == {
+        "layer": "block 12", "channel": 30, "per_channel": True, "page": "kernels",
+        "kernel": 17, "occlusion_square": 64, "occlusion_step": 8}
+    data = json.loads(session_text(doc))
+    data["network"]["kernel"] = 32  # the stem has 32 kernels: 0 … 31
+    with pytest.raises(SessionError, match="between 0 and 31"):
+        parse_session(data)
+
+
 def test_an_old_session_naming_the_1d_tab_by_its_title_opens_on_it():
     data = json.loads(session_text(Document()))
     data["display"]["tab"] = "1-d: text and signals"
