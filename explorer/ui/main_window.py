@@ -45,6 +45,7 @@ from explorer.state.session import (
 )
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
+from explorer.ui.controllers.text import TextController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
@@ -58,7 +59,6 @@ from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.stepthrough_panel import StepThroughTab
-from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import TabController
@@ -141,7 +141,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tab_controllers: dict[str, TabController] = {}
         self.translation = self.add_tab(TranslationController(doc))
         self.stepthrough = self.add_tab(WidgetTab(doc, StepThroughTab(), "step-through")).view
-        self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
+        self.text_tab = self.add_tab(TextController(doc))
         self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
         self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view
         central = QWidget()
@@ -420,8 +420,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         doc = self.document
         for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
                        doc.input.events.grayscale, doc.stepthrough.events.edits,
-                       doc.text.events.groups, doc.text.events.word_filters,
-                       doc.text.events.taps):
+                       *(getattr(doc.text.events, name) for name in doc.text.EDITS)):
             signal.connect(self._on_edit)
         self.history.changed.connect(self._update_undo_actions)
         self._update_undo_actions()
