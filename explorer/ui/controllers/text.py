@@ -136,7 +136,7 @@ class TextController(TabController):
         self._asked = {"sentence": 0, "signal": 0}  # the newest request of each page
         self._answered = {"sentence": 0, "signal": 0}  # the request shown (or failed)
         self._pages: dict[int, str] = {}  # tag → page
-        self._reported = ""  # the last error put in the banner
+        self._reported = {"sentence": "", "signal": ""}  # the last error put in the banner
         self._timer = QTimer(self, singleShot=True, interval=0)  # a burst of edits: one request
         self._timer.timeout.connect(self.request)
         events = document.text.events
@@ -234,7 +234,7 @@ class TextController(TabController):
         if page is None:
             return
         self._seconds[page] = timed.seconds
-        self._reported = ""
+        self._reported[page] = ""
         if page == "sentence":
             self.reading = timed.result  # type: ignore[assignment]
             self.view.sentence.show_reading(self.reading)
@@ -260,8 +260,8 @@ class TextController(TabController):
         else:
             self.study = None
             self.view.signal.show_problem(text)
-        if text != self._reported:  # once, not again for every edit while it lasts
-            self._reported = text
+        if text != self._reported[page]:  # once, not again for every edit while it lasts
+            self._reported[page] = text
             self.error.emit(text)
         if page == self.document.text.page:
             self.settled.emit()
