@@ -33,7 +33,8 @@ def launch(args: argparse.Namespace) -> int:
     writes the user's settings.
     """
     animation = args.save_animation is not None
-    batch = args.screenshot is not None or animation
+    code = getattr(args, "export_code", None) is not None
+    batch = args.screenshot is not None or animation or code
     if batch and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
     if batch:
@@ -48,7 +49,7 @@ def launch(args: argparse.Namespace) -> int:
     from explorer.ui.cli_options import parse_layer_options
 
     overwrite = bool(getattr(args, "overwrite", False))
-    if batch:
+    if batch and args.screenshot is not None:
         if not args.screenshot.strip():
             return _fail("--screenshot needs a file name, such as --screenshot sobel.png")
         try:
@@ -93,6 +94,9 @@ def launch(args: argparse.Namespace) -> int:
         except ValueError as exc:
             return _fail(str(exc))
 
+    if code:
+        return _export_code(args, options)
+
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
@@ -134,6 +138,29 @@ def launch(args: argparse.Namespace) -> int:
     elif args.video:
         window.open_video(args.video)
     return app.exec()
+
+
+def _export_code(args: argparse.Namespace, options) -> int:
+    """Batch: the stack as PyTorch code; no window, no picture needed, no settings."""
+    from explorer.core.torch_export import write_stack_code
+    from explorer.state import Document
+    from explorer.state.session import apply_session
+    from explorer.ui.cli_options import apply_layer_options
+
+    document = Document()
+    try:
+        if getattr(args, "session_read", None) is not None:
+            apply_session(document, args.session_read)
+        apply_layer_options(options, document)
+        n = len(document.stack)
+        written = write_stack_code(args.export_code, document.stack_specs(),
+                                   f"The CNN Explorer stack of {n} layer{'s' if n > 1 else ''}",
+                                   overwrite=bool(getattr(args, "overwrite", False)))
+    except ValueError as exc:
+        return _fail(_with_overwrite_hint(exc))
+    for path in written:
+        print(path)
+    return 0
 
 
 def _export_choice_problem(args: argparse.Namespace) -> str:
