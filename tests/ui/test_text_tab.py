@@ -400,7 +400,6 @@ def undo(qtbot, window) -> None:
 
 
 def test_undo_takes_back_widths_counts_and_word_filters(qtbot, window):
-    assert TextController.title in [window.tabs.tabText(i) for i in range(window.tabs.count())]
     tab = show_tab(qtbot, window)
     page = tab.view.sentence
     shipped = [f.copy() for f in tab.reading.bank.network.filters]
@@ -560,3 +559,20 @@ def test_a_batch_screenshot_pictures_the_sessions_sentence(qtbot, tmp_path, monk
     assert shown["page"]
     assert shown["labels"] == ["the", "ending", "was", "not", "bad", "at", "all"]
     assert shown["rows"] == ["F1 · w2", "F2 · w2", "F3 · w5", "“not bad” · w2"]
+
+
+def test_the_window_has_the_tab(qtbot, window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.tabRect(titles.index(TextController.title)).center())
+    tab = window.text_tab
+    assert window.tabs.currentWidget() is tab.view and tab.view.isVisible()
+    assert window.document.display.tab == "text"
+    assert not window.kernel_dock.isVisible()  # the explorer's kernels make room
+    qtbot.mouseClick(tab.view.mode_buttons.button(1), Qt.MouseButton.LeftButton)
+    assert window.document.text.page == "signal"
+    assert tab.view.pages.currentWidget() is tab.view.signal
+    settle(qtbot, tab)
+    tab.view.signal.message.emit("a note from the signal page")  # the tab's words reach
+    assert window.statusBar().currentMessage() == "a note from the signal page"  # the window

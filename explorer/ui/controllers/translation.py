@@ -83,7 +83,7 @@ class TranslationController(TabController):
         self.worker.failed.connect(self._on_failed)
         self.result: TranslationResult | None = None
         self._asked = 0  # the tag of the newest request
-        self._shown = 0  # the tag of the result on screen
+        self._shown_tag = 0  # the tag of the result on screen
         self._stale = True  # the model or picture changed since the last request
         self._timer = QTimer(self, singleShot=True, interval=0)  # a burst of edits: one request
         self._timer.timeout.connect(self.request)
@@ -133,13 +133,13 @@ class TranslationController(TabController):
 
     def is_settled(self) -> bool:
         return not self._stale and not self._timer.isActive() and self.result is not None \
-            and self._shown == self._asked
+            and self._shown_tag == self._asked
 
     # --- results ---------------------------------------------------------------------------
     def _on_done(self, tag: int, result: TranslationResult) -> None:
         if tag != self._asked:
             return  # a newer request is on its way
-        self._shown = tag
+        self._shown_tag = tag
         self.result = result
         self.view.show_result(result.study, result.pictures)
         self.status_changed.emit()
