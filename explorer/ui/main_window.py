@@ -48,9 +48,9 @@ from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.controllers.network import NetworkController
 from explorer.ui.controllers.stepthrough import StepThroughController
+from explorer.ui.controllers.text import TextController
 from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
-from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.export import copy_widget, save_target
@@ -60,7 +60,6 @@ from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
-from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import Banner, sentence
@@ -148,7 +147,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tab_controllers: dict[str, TabController] = {}
         self.translation = self.add_tab(TranslationController(doc))
         self.stepthrough = self.add_tab(StepThroughController(doc))
-        self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
+        self.text_tab = self.add_tab(TextController(doc))
         self.network_tab = self.add_tab(NetworkController(doc))
         self.training_tab = self.add_tab(TrainingController(doc))
         self.tabs.setContentsMargins(4, 4, 4, 0)
@@ -430,8 +429,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         doc = self.document
         for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
                        doc.input.events.grayscale, doc.stepthrough.events.edits,
-                       doc.text.events.groups, doc.text.events.word_filters,
-                       doc.text.events.taps):
+                       *(getattr(doc.text.events, name) for name in doc.text.EDITS)):
             signal.connect(self._on_edit)
         self.history.changed.connect(self._update_undo_actions)
         self._update_undo_actions()

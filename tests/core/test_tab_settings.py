@@ -34,6 +34,9 @@ def lesson() -> Document:
     doc.text.groups = ((2, 3), (5, 1))
     doc.text.word_filters = ("not good",)
     doc.text.taps = (0.25, 0.5, 0.25)
+    doc.text.signal = "drawn"
+    doc.text.drawn = (0.0, 0.5, -0.25, 1.0)
+    doc.text.wav_file = "tone.wav"
     doc.training.epochs = 3
     doc.training.batch_size = 64
     doc.training.seed = 1234
@@ -67,6 +70,9 @@ def test_a_session_brings_back_every_tab():
     assert back.text.groups == ((2, 3), (5, 1))
     assert back.text.word_filters == ("not good",)
     assert back.text.taps == (0.25, 0.5, 0.25)
+    assert back.text.signal == "drawn"
+    assert back.text.drawn == (0.0, 0.5, -0.25, 1.0)
+    assert back.text.wav_file == "tone.wav"
     assert (back.training.epochs, back.training.batch_size, back.training.seed) == (3, 64, 1234)
     assert back.training.learning_rate == 0.01
     assert (back.training.page, back.training.test_source) == ("fit", "picture")
@@ -93,6 +99,9 @@ def test_a_session_brings_back_every_tab():
     ("text", "groups", [[9, 1]], "filter width"),
     ("text", "taps", [], "at least one tap"),
     ("text", "taps", [1, "x"], "number"),
+    ("text", "drawn", [0.5, None], "number"),
+    ("text", "drawn", [0.0] * 2001, "more than 2000"),
+    ("text", "signal", "hum", "one of"),
     ("stepthrough", "edits", [["input", 0, 1, 2]], "typed number"),
     ("stepthrough", "edits", [["paint", 0, 1, 2, 0, 1]], "block one of"),
 ])
@@ -177,6 +186,21 @@ def test_undo_takes_back_typed_numbers_with_their_example():
     assert doc.stepthrough.edits == (("input", 0, 0, 0, 0, 9.0),)
     assert history.redo()
     assert (doc.stepthrough.example, doc.stepthrough.edits) == ("dilation", ())
+
+
+def test_undo_takes_back_a_drawing_with_the_signal_under_it():
+    doc = Document()
+    history = History(doc)
+    doc.text.update({"signal": "drawn", "drawn": (0.0, 1.0, 0.0)})  # drawn over noisy steps
+    history.record()
+    doc.text.drawn = ()  # cleared
+    history.record()
+    assert history.undo()
+    assert (doc.text.signal, doc.text.drawn) == ("drawn", (0.0, 1.0, 0.0))
+    assert history.undo()
+    assert (doc.text.signal, doc.text.drawn) == ("noisy steps", ())
+    doc.text.sentence = "a new sentence"  # how it is looked at: no edit
+    assert not history.record()
 
 
 def test_changing_examples_with_nothing_typed_is_no_undo_step():
