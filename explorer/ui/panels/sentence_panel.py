@@ -1,13 +1,14 @@
 """Kim's sentence CNN, live: type a sentence and watch filters of widths 2–4 answer.
 
-Left, the sentence as the network sees it: a column of tokens and their vectors (T × D).
+Left, the sentence as the network sees it: a column of tokens and their vectors (T × D), in
+one band (static vectors) or two (static and a fine-tuned copy, Kim's two channels).
 Middle, each filter's response along the sentence, under the tokens; hovering a bar frames
 its window and writes out the dot product. Right, max-over-time pooling (each filter's
 winning n-gram highlighted in the sentence, the pooled vector) and the classifier's answer,
 with a Train button.
 
-The page writes the sentence, the vocabulary, the padding and the filter groups to
-``document.text``; "Add filter", Train and Stop go to the controller. It draws the
+The page writes the sentence, the vocabulary, the channels, the padding and the filter groups
+to ``document.text``; "Add filter", Train and Stop go to the controller. It draws the
 :class:`Reading` the controller hands it: nothing is computed here but the products under
 the hovered window (w × D numbers).
 """
@@ -54,6 +55,7 @@ VOCABULARIES = {
     "words": "words: GloVe, 50-d",
     "characters": "characters: one-hot",
 }
+CHANNELS = {1: "one: static", 2: "two: static + fine-tuned"}
 PLACEHOLDERS = {"words": "e.g. not good", "characters": "e.g. ing"}
 WIDE = 1100  # narrower than this, pooling and the classifier go below the maps
 CONTEXT = 2  # tokens of context shown either side of a winning n-gram
@@ -89,6 +91,14 @@ class SentencePanel(QWidget):
             "Words: each word is its 50-number GloVe vector, learned from Wikipedia text, so "
             "words used alike point alike. Characters: each letter is a one-hot vector.")
         self.vocab_combo.currentIndexChanged.connect(self._on_vocabulary_edited)
+        self.channels_combo = QComboBox()
+        for count, text in CHANNELS.items():
+            self.channels_combo.addItem(text, count)
+        self.channels_combo.setToolTip(
+            "Kim's two channels: the word vectors as they are (static), and a copy of them that "
+            "training moves (fine-tuned). Each filter has rows over both and adds up both "
+            "channels' products.")
+        self.channels_combo.currentIndexChanged.connect(self._on_channels_edited)
         low, high = int_range("padding", "TextSettings")
         self.padding_spin = QSpinBox(minimum=low, maximum=high, keyboardTracking=False)
         self.padding_spin.setToolTip("Zero vectors added at each end of the sentence")
@@ -109,6 +119,9 @@ class SentencePanel(QWidget):
         vectors_row = QHBoxLayout()
         vectors_row.addWidget(QLabel("Vectors:"))
         vectors_row.addWidget(self.vocab_combo)
+        vectors_row.addSpacing(12)
+        vectors_row.addWidget(QLabel("Channels:"))
+        vectors_row.addWidget(self.channels_combo)
         vectors_row.addSpacing(12)
         vectors_row.addWidget(QLabel("Padding:"))
         vectors_row.addWidget(self.padding_spin)
@@ -269,6 +282,9 @@ class SentencePanel(QWidget):
     def _on_vocabulary_edited(self) -> None:
         self.document.text.vocabulary = self.vocab_combo.currentData()
 
+    def _on_channels_edited(self) -> None:
+        self.document.text.channels = self.channels_combo.currentData()
+
     def _on_padding_edited(self, value: int) -> None:
         self.document.text.padding = int(value)
 
@@ -304,6 +320,8 @@ class SentencePanel(QWidget):
                 self.sentence_edit.setText(s.sentence)
         with QSignalBlocker(self.vocab_combo):
             self.vocab_combo.setCurrentIndex(self.vocab_combo.findData(s.vocabulary))
+        with QSignalBlocker(self.channels_combo):
+            self.channels_combo.setCurrentIndex(self.channels_combo.findData(s.channels))
         self.words_edit.setPlaceholderText(PLACEHOLDERS[s.vocabulary])
         with QSignalBlocker(self.padding_spin):
             self.padding_spin.setValue(s.padding)
@@ -342,14 +360,20 @@ class SentencePanel(QWidget):
         if pred is None:
             self._clear(EMPTY)
             return
-        self.matrix.set_rows(reading.labels, reading.x, reading.kinds)
+        self.matrix.set_rows(reading.labels, reading.x, reading.kinds, bands=reading.channels)
         t = len(reading.tokens)
+        dim = reading.bank.network.dim
+        channels = len(reading.channels)
         self.matrix_title.setText(
-            f"<b>Sentence matrix</b> {len(reading.labels)} × {reading.x.shape[1]}")
+            f"<b>Sentence matrix</b> {len(reading.labels)} × {dim}"
+            + (f" × {channels} channels" if channels > 1 else ""))
         self.matrix_title.setToolTip(
-            f"{t} {'token' if t == 1 else 'tokens'}, each a row of {reading.x.shape[1]} "
-            f"numbers (plus any padding rows). Colours: red positive, blue negative, white "
-            f"zero, full colour at ±{self.matrix.limit():.2f}.")
+            f"{t} {'token' if t == 1 else 'tokens'}, each a row of {dim} numbers (plus any "
+            "padding rows)"
+            + (": on the left the static vectors, on the right the fine-tuned copy that "
+               "training moves" if channels > 1 else "")
+            + f". Colours: red positive, blue negative, white zero, full colour at "
+            f"±{self.matrix.limit():.2f}.")
         rows = [FilterRow(name, w, m, int(pos)) for name, w, m, pos in
                 zip(bank.names, bank.network.widths, pred.maps, pred.positions, strict=True)]
         self.chart.set_content(reading.labels, [k == "padding" for k in reading.kinds], rows)
@@ -418,20 +442,25 @@ class SentencePanel(QWidget):
         labels = reading.labels[t:t + w]
         terms = " + ".join(f"{html.escape(lab)}·row{i + 1} ({v:+.2f})"
                            for i, (lab, v) in enumerate(zip(labels, per_token, strict=True)))
+        by_channel = ""
+        if len(reading.channels) > 1:  # what each channel adds to the sum
+            parts = products.reshape(w, len(reading.channels), network.dim).sum(axis=(0, 2))
+            by_channel = "<br>of which " + ", ".join(
+                f"{name} {v:+.2f}" for name, v in zip(reading.channels, parts, strict=True))
         self.readout.setText(
             f"<b>{html.escape(reading.bank.names[k])}</b> at position {t}, window "
             f"“{html.escape(reading.window_text(k, t))}”:<br>{terms} + bias ({bias:+.2f}) "
-            f"= <b>{value:.3f}</b>")
+            f"= <b>{value:.3f}</b>{by_channel}")
         self.products.set_rows([f"{lab} ⊙ row{i + 1}" for i, lab in enumerate(labels)],
-                               products, reading.kinds[t:t + w])
+                               products, reading.kinds[t:t + w], bands=reading.channels)
 
     # --- training --------------------------------------------------------------------------
     def show_training(self, text: str, running: bool) -> None:
         """The classifier's state; while a training runs, the filters cannot be edited."""
         self._training = running
         self.train_status.setText(text)
-        for w in (*self.width_spins, *self.count_spins, self.vocab_combo, self.train_button,
-                  self.add_words_button, self.words_edit):
+        for w in (*self.width_spins, *self.count_spins, self.vocab_combo, self.channels_combo,
+                  self.train_button, self.add_words_button, self.words_edit):
             w.setEnabled(not running)
         self.remove_words_button.setEnabled(not running
                                             and bool(self.document.text.word_filters))
