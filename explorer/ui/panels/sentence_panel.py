@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -43,6 +42,7 @@ from explorer.core.text.sentence import PAD, Reading
 from explorer.state import Document
 from explorer.state.limits import CHOICES, MAX_TEXT, int_range
 from explorer.state.tabs import MAX_GROUP, MAX_WIDTH_1D
+from explorer.ui.widgets.answer_bars import AnswerBars
 from explorer.ui.widgets.matrix_view import MatrixView
 from explorer.ui.widgets.response_chart import FilterRow, ResponseChart
 from explorer.ui.widgets.token_matrix import TokenMatrix
@@ -61,6 +61,49 @@ WIDE = 1100  # narrower than this, pooling and the classifier go below the maps
 CONTEXT = 2  # tokens of context shown either side of a winning n-gram
 HINT = "Hover a bar to see its window in the sentence and the dot product behind it."
 EMPTY = "Type a sentence to see its vectors and the filters' responses."
+
+
+def matrix_title(reading: Reading) -> str:
+    """"Sentence matrix 12 × 50", with " × 2 channels" for two."""
+    channels = len(reading.channels)
+    return (f"<b>Sentence matrix</b> {len(reading.labels)} × {reading.bank.network.dim}"
+            + (f" × {channels} channels" if channels > 1 else ""))
+
+
+def filter_rows(reading: Reading) -> list[FilterRow]:
+    """What the response chart draws of each filter, its winning n-gram named."""
+    pred = reading.prediction
+    assert pred is not None
+    bank = reading.bank
+    return [FilterRow(name, w, m, int(pos), reading.window_text(k, int(pos)))
+            for k, (name, w, m, pos) in enumerate(zip(bank.names, bank.network.widths,
+                                                      pred.maps, pred.positions, strict=True))]
+
+
+def winners_html(reading: Reading, context: int = CONTEXT) -> str:
+    """Max-over-time pooling as a table: per filter its pooled value and its winning n-gram,
+    highlighted among ``context`` tokens either side."""
+    pred = reading.prediction
+    assert pred is not None
+    text, tokens = reading.text, reading.tokens
+    lines = []
+    for k, name in enumerate(reading.bank.names):
+        real, pads = reading.window_tokens(k, int(pred.positions[k]))
+        if real:
+            first, last = real[0], real[-1]
+            a, b = tokens[first].start, tokens[last].end
+            lo = tokens[max(first - context, 0)].start
+            hi = tokens[min(last + context, len(tokens) - 1)].end
+            shown = ("… " if first - context > 0 else "") + html.escape(text[lo:a]) \
+                + f'<span style="background:{HIGHLIGHT}; color:#141414">' \
+                + f"<b>{html.escape(text[a:b])}" + (f" {PAD}" * pads) + "</b></span>" \
+                + html.escape(text[b:hi]) + (" …" if last + context < len(tokens) - 1 else "")
+        else:
+            shown = f'<span style="background:{HIGHLIGHT}">{" ".join([PAD] * pads)}</span>'
+        lines.append(f"<tr><td><b>{html.escape(name)}</b></td>"
+                     f"<td align=right>&nbsp;{pred.pooled[k]:.2f}&nbsp;</td>"
+                     f"<td>{shown}</td></tr>")
+    return "<table cellspacing=1>" + "".join(lines) + "</table>"
 
 
 class SentencePanel(QWidget):
@@ -211,12 +254,9 @@ class SentencePanel(QWidget):
         self.pooled_title = QLabel(wordWrap=True)
         classifier = QGroupBox("Classifier: pooled vector → fully connected → softmax")
         cg = QGridLayout(classifier)
-        self.probability_bars: list[QProgressBar] = []
-        for i, name in enumerate(LABELS):
-            bar = QProgressBar(minimum=0, maximum=1000, textVisible=True)
-            bar.setFormat(f"{name}: %p %")
-            self.probability_bars.append(bar)
-            cg.addWidget(bar, i, 0, 1, 2)
+        self.answer = AnswerBars()
+        self.answer.set_answer(LABELS, None)
+        cg.addWidget(self.answer, 0, 0, 2, 2)
         self.train_button = QPushButton("Train")
         self.train_button.setToolTip("Learn the filters and the last layer from short labelled "
                                      "phrases made from a sentiment lexicon (a few seconds)")
@@ -364,9 +404,7 @@ class SentencePanel(QWidget):
         t = len(reading.tokens)
         dim = reading.bank.network.dim
         channels = len(reading.channels)
-        self.matrix_title.setText(
-            f"<b>Sentence matrix</b> {len(reading.labels)} × {dim}"
-            + (f" × {channels} channels" if channels > 1 else ""))
+        self.matrix_title.setText(matrix_title(reading))
         self.matrix_title.setToolTip(
             f"{t} {'token' if t == 1 else 'tokens'}, each a row of {dim} numbers (plus any "
             "padding rows)"
@@ -374,15 +412,13 @@ class SentencePanel(QWidget):
                "training moves" if channels > 1 else "")
             + f". Colours: red positive, blue negative, white zero, full colour at "
             f"±{self.matrix.limit():.2f}.")
-        rows = [FilterRow(name, w, m, int(pos)) for name, w, m, pos in
-                zip(bank.names, bank.network.widths, pred.maps, pred.positions, strict=True)]
-        self.chart.set_content(reading.labels, [k == "padding" for k in reading.kinds], rows)
-        self._show_winners(reading)
+        self.chart.set_content(reading.labels, [k == "padding" for k in reading.kinds],
+                               filter_rows(reading))
+        self.winners.setText(winners_html(reading))
         self.pooled_view.set_values(pred.pooled[None, :])
         self.pooled_title.setText(f"<b>Pooled vector</b> ({len(pred.pooled)} numbers, one per "
                                   "filter, whatever the sentence length)")
-        for bar, prob in zip(self.probability_bars, pred.probabilities, strict=True):
-            bar.setValue(round(float(prob) * 1000))
+        self.answer.set_answer(reading.bank.network.labels, pred.probabilities)
         self._on_bar_hovered(-1, -1)
 
     def show_problem(self, text: str) -> None:
@@ -397,33 +433,8 @@ class SentencePanel(QWidget):
         self.winners.setText("")
         self.pooled_view.set_values(np.zeros((0, 0)))
         self.pooled_title.setText("")
-        for bar in self.probability_bars:
-            bar.setValue(0)
+        self.answer.set_answer(LABELS, None)
         self._on_bar_hovered(-1, -1)
-
-    def _show_winners(self, reading: Reading) -> None:
-        """Per filter: its pooled value and its winning n-gram highlighted in context."""
-        pred = reading.prediction
-        assert pred is not None
-        text, tokens = reading.text, reading.tokens
-        lines = []
-        for k, name in enumerate(reading.bank.names):
-            real, pads = reading.window_tokens(k, int(pred.positions[k]))
-            if real:
-                first, last = real[0], real[-1]
-                a, b = tokens[first].start, tokens[last].end
-                lo = tokens[max(first - CONTEXT, 0)].start
-                hi = tokens[min(last + CONTEXT, len(tokens) - 1)].end
-                shown = ("… " if first - CONTEXT > 0 else "") + html.escape(text[lo:a]) \
-                    + f'<span style="background:{HIGHLIGHT}"><b>{html.escape(text[a:b])}' \
-                    + (f" {PAD}" * pads) + "</b></span>" + html.escape(text[b:hi]) \
-                    + (" …" if last + CONTEXT < len(tokens) - 1 else "")
-            else:
-                shown = f'<span style="background:{HIGHLIGHT}">{" ".join([PAD] * pads)}</span>'
-            lines.append(f"<tr><td><b>{html.escape(name)}</b></td>"
-                         f"<td align=right>&nbsp;{pred.pooled[k]:.2f}&nbsp;</td>"
-                         f"<td>{shown}</td></tr>")
-        self.winners.setText("<table cellspacing=1>" + "".join(lines) + "</table>")
 
     def _on_bar_hovered(self, k: int, t: int) -> None:
         reading = self.reading

@@ -165,9 +165,12 @@ class TokenMatrix(QWidget):
                     painter.drawImage(rect, self._image,
                                       QRectF(b * per_band, 0, per_band, self._image.height()))
             painter.setPen(text)
+            metrics = self.fontMetrics()
             for name, rect in zip(self._bands, bands, strict=False):
                 painter.drawText(QRectF(rect.left(), 0, rect.width(), y0 - 2),
-                                 Qt.AlignmentFlag.AlignCenter, name)
+                                 Qt.AlignmentFlag.AlignCenter,
+                                 metrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                                    int(rect.width())))
             hatch = QBrush(HATCH, Qt.BrushStyle.BDiagPattern)
             for r, kind in enumerate(self._kinds):
                 label_rect = QRectF(0, y0 + r * rh, x0 - 6, rh)
