@@ -102,9 +102,8 @@ def training_text(bank: Bank) -> str:
                 "teach the last layer these filters.")
     if trained.by == "shipped" or trained.step is None:
         if bank.network.channels == 2:
-            return ("The shipped filters, half in each channel; the fine-tuned copy still "
-                    "equals the static vectors, so both answer alike. Press Train to fine-tune "
-                    "the copy.")
+            return ("Shipped filters, half in each channel; the fine-tuned copy equals the "
+                    "static vectors until you press Train.")
         return ("Trained on short phrases made from a sentiment lexicon (e.g. “the food was "
                 "not good”).")
     return "Trained by you. " + epoch_text(trained)
