@@ -17,6 +17,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from explorer.core.text.bank import Bank
 from explorer.core.text.sentence import Reading
 from explorer.ui.panels.sentence_panel import filter_rows, matrix_title, winners_html
 from explorer.ui.widgets.answer_bars import AnswerBars
@@ -37,6 +38,15 @@ def _title(text: str) -> QLabel:
     label = QLabel(text, wordWrap=True, textFormat=Qt.TextFormat.RichText)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     return label
+
+
+def _trained_note(bank: Bank) -> str:
+    """What the answer is worth: said when the classifier was not trained for these filters."""
+    if bank.trained is None:
+        return " · untrained: random filters, a zero last layer"
+    if not bank.as_trained:
+        return " · the last layer was trained for other filters"
+    return ""
 
 
 class SentenceSlide(QWidget):
@@ -60,13 +70,14 @@ class SentenceSlide(QWidget):
         big.setPixelSize(TITLE_PX)
         big.setBold(True)
         heading.setFont(big)
-        widths = sorted(set(bank.network.widths))
+        widths = [str(w) for w in sorted(set(bank.network.widths))]
+        wide = ", ".join(widths[:-1]) + " or " + widths[-1] if len(widths) > 1 else widths[0]
         subtitle = QLabel(
-            f"Kim's sentence CNN · {reading.vocabulary} vectors · "
+            f"Kim's sentence CNN · vectors: {reading.vocabulary} · "
             + (f"{len(channels)} channels ({' and '.join(channels)})" if len(channels) > 1
                else "1 channel (static)")
-            + f" · {len(bank.names)} filters {'of widths' if len(widths) > 1 else 'of width'} "
-            + ", ".join(str(w) for w in widths) + " tokens")
+            + f" · {len(bank.names)} filters, {wide} tokens wide" + _trained_note(bank),
+            wordWrap=True)
 
         self.matrix = TokenMatrix()
         self.chart = ResponseChart(name_winners=True)
