@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QProgressBar
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QProgressBar,
+)
 
 from explorer.core.text.vectors import glove_vectors
 from explorer.ui.controllers.text import TextController
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.export import render_widget
+from explorer.ui.export_dialog import ExportDialog
 from explorer.ui.panels.sentence_slide import SLIDE_SIZE
 from explorer.ui.widgets.answer_bars import OTHERS, WINNER
 from explorer.ui.widgets.response_chart import NAME_BACKGROUND, FilterRow
@@ -65,7 +74,23 @@ def lanes(slide) -> list:
 def test_export_of_the_tab_is_its_teaching_picture(qtbot, window, tmp_path):
     tab = show_text_tab(qtbot, window)
     type_sentence(qtbot, tab, SENTENCE)
-    out = window.export_view(tmp_path / "slide.png", "Current tab", scale=2)
+    out = tmp_path / "slide.png"
+
+    def fill_in() -> None:  # File › Export view…, as a user fills it in
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ExportDialog):
+            QTimer.singleShot(10, fill_in)
+            return
+        dialog.target_box.setCurrentIndex(dialog.target_box.findText("Current tab"))
+        dialog.scale_box.setCurrentIndex(dialog.scale_box.findData(2))
+        dialog.path_edit.clear()
+        qtbot.keyClicks(dialog.path_edit, str(out))
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == "Saved slide.png"
     picture = load(out)
     # a 16:9 slide of its own, not the tab as it stands in the window
     assert picture.shape[:2] == (2 * SLIDE_SIZE.height(), 2 * SLIDE_SIZE.width())

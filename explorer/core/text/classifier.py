@@ -123,7 +123,7 @@ class TextCNN:
 
     # --- inference -------------------------------------------------------------------------
     def feature_maps(self, x: np.ndarray, padding: int = 0) -> list[np.ndarray]:
-        """Each filter's response along ``x`` (T, D), as a list of (T′_k,) arrays."""
+        """Each filter's response along ``x`` (T, C·D), as a list of (T′_k,) arrays."""
         x = np.asarray(x, np.float32)
         columns = self.dim * self.channels
         if x.ndim != 2 or x.shape[1] != columns:
@@ -230,7 +230,7 @@ class _Batches:
 
 
 def _forward(model: TextCNN, x: np.ndarray) -> tuple:
-    """Pooled (B, K), first-max positions (B, K) and windows per width for a batch (B, T, D)."""
+    """Pooled (B, K), first-max positions (B, K) and windows per width for a batch (B, T, C·D)."""
     b, t, d = x.shape
     pooled = np.empty((b, len(model.filters)))
     positions = np.empty((b, len(model.filters)), np.intp)
