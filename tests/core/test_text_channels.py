@@ -61,6 +61,14 @@ def test_a_filter_over_two_channels_sums_its_products_over_both():
         want = slow_two_channel_response(words, 1, static, tuned, f[:, :d], f[:, d:],
                                          net.biases[k])
         np.testing.assert_allclose(reading.prediction.maps[k], want, rtol=1e-4, atol=1e-4)
+    # how far each word's fine-tuned vector lies from its static one
+    for r, w in enumerate(words, start=1):
+        distance = sum((float(a) - float(b)) ** 2 for a, b in zip(tuned[w], static[w],
+                                                                  strict=True)) ** 0.5
+        assert reading.moved()[r] == pytest.approx(distance, rel=1e-5)
+    assert reading.moved()[0] == 0  # padding
+    assert read_sentence(SENTENCE, 0, build_bank(((2, 1),), (), glove, None), glove
+                         ).moved() is None  # one channel: nothing to move
 
 
 def test_two_channels_answer_as_one_until_the_copy_moves():

@@ -68,6 +68,8 @@ def test_two_channels_are_two_bands_and_each_filter_adds_up_both(qtbot, tab):
     left, right = page.matrix.band_rects()
     assert right.left() > left.right()  # drawn apart
     assert "half in each channel" in page.train_status.text()
+    assert page.moved_label.text() == ("Fine-tuned copy: these words' vectors are still the "
+                                       "static ones.")
     network = tab.reading.bank.network
     words = ["the", "film", "was", "not", "good"]
     glove = glove_vectors()
@@ -106,6 +108,7 @@ def test_training_two_channels_moves_only_the_fine_tuned_band(qtbot, tab):
     np.testing.assert_array_equal(after[:, :d], before[:, :d])  # the static band stays
     moved = np.abs(after[:, d:] - before[:, d:]).max(axis=1)
     assert moved[3] > 1e-3  # "not", in many training phrases, was fine-tuned
+    assert "moved by training" in page.moved_label.text() and "“not”" in page.moved_label.text()
     trained_words = {w for p in training_phrases()[0] for w in p.tokens}
     for word, distance in zip(words, moved, strict=True):
         assert distance == 0 or word in trained_words  # no other word moved

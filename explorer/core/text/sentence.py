@@ -43,6 +43,14 @@ class Reading:
         """The names of the channels side by side in each row of ``x``."""
         return CHANNELS[:self.bank.network.channels]
 
+    def moved(self) -> np.ndarray | None:
+        """Per row, how far training moved its fine-tuned vector from the static one (the
+        Euclidean distance); None with one channel."""
+        if len(self.channels) < 2:
+            return None
+        d = self.bank.network.dim
+        return np.linalg.norm(self.x[:, d:] - self.x[:, :d], axis=1)
+
     @property
     def unknown(self) -> list[str]:
         """The tokens the vocabulary does not know, in order."""

@@ -70,6 +70,25 @@ def matrix_title(reading: Reading) -> str:
             + (f" × {channels} channels" if channels > 1 else ""))
 
 
+def moved_text(reading: Reading, most: int = 4) -> str:
+    """Which words of the sentence training moved in the fine-tuned channel, farthest first;
+    '' with one channel."""
+    moved = reading.moved()
+    if moved is None:
+        return ""
+    farthest: dict[str, float] = {}
+    for label, kind, distance in zip(reading.labels, reading.kinds, moved, strict=True):
+        if kind == "known" and distance > 0:
+            farthest[label] = max(distance, farthest.get(label, 0.0))
+    if not farthest:
+        return "Fine-tuned copy: these words' vectors are still the static ones."
+    ranked = sorted(farthest.items(), key=lambda item: -item[1])
+    shown = ", ".join(f"“{w}” {v:.2f}" for w, v in ranked[:most])
+    return (f"Fine-tuned copy, moved by training: {shown}"
+            + (f" and {len(ranked) - most} more" if len(ranked) > most else "")
+            + " (distance from the static vector).")
+
+
 def filter_rows(reading: Reading) -> list[FilterRow]:
     """What the response chart draws of each filter, its winning n-gram named."""
     pred = reading.prediction
@@ -209,11 +228,14 @@ class SentencePanel(QWidget):
         self.matrix = TokenMatrix()
         self.matrix_title = QLabel()
         self.matrix_title.setWordWrap(True)
+        self.moved_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.moved_label.hide()
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.matrix_title)
         lv.addWidget(self.matrix, 1)
+        lv.addWidget(self.moved_label)
 
         # middle: responses and the hover readout
         self.chart = ResponseChart()
@@ -412,6 +434,9 @@ class SentencePanel(QWidget):
                "training moves" if channels > 1 else "")
             + f". Colours: red positive, blue negative, white zero, full colour at "
             f"±{self.matrix.limit():.2f}.")
+        moved = moved_text(reading)
+        self.moved_label.setText(moved)
+        self.moved_label.setVisible(bool(moved))
         self.chart.set_content(reading.labels, [k == "padding" for k in reading.kinds],
                                filter_rows(reading))
         self.winners.setText(winners_html(reading))
@@ -429,6 +454,7 @@ class SentencePanel(QWidget):
     def _clear(self, hint: str) -> None:
         self.matrix.set_rows([], np.zeros((0, 1)), [])
         self.matrix_title.setText(hint)
+        self.moved_label.hide()
         self.chart.set_content([], [], [])
         self.winners.setText("")
         self.pooled_view.set_values(np.zeros((0, 0)))

@@ -19,7 +19,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from explorer.core.text.bank import Bank
 from explorer.core.text.sentence import Reading
-from explorer.ui.panels.sentence_panel import filter_rows, matrix_title, winners_html
+from explorer.ui.panels.sentence_panel import (
+    filter_rows,
+    matrix_title,
+    moved_text,
+    winners_html,
+)
 from explorer.ui.widgets.answer_bars import AnswerBars
 from explorer.ui.widgets.matrix_view import MatrixView
 from explorer.ui.widgets.response_chart import TOKEN_STRIP, ResponseChart
@@ -90,6 +95,9 @@ class SentenceSlide(QWidget):
         left = QVBoxLayout()
         left.addWidget(_title(matrix_title(reading)))
         left.addWidget(self.matrix, 1)
+        moved = moved_text(reading)
+        if moved:
+            left.addWidget(QLabel(moved, wordWrap=True, textFormat=Qt.TextFormat.PlainText))
         middle = QVBoxLayout()
         middle.addWidget(_title("<b>Feature maps</b>: window · filter + bias at each position; "
                                 "the orange frame is the maximum, its n-gram named below"))
