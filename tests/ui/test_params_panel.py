@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -13,9 +14,16 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QLabel
 
-from explorer.core.params import PRESETS, format_exact, format_ratio
+from explorer.core.params import PRESETS, format_exact, format_magnitude, format_ratio
 from explorer.state import Document
-from explorer.ui.panels.params_panel import CURRENT, CUSTOM, NumberField, ParamsPanel
+from explorer.ui.panels.params_panel import (
+    CURRENT,
+    CUSTOM,
+    LAYER,
+    NETWORK,
+    NumberField,
+    ParamsPanel,
+)
 from tests.reference import pads_by_definition
 
 KINDS = ("dense", "local", "conv")
@@ -72,7 +80,11 @@ EXPECTED = {
     "mlp_256": {**_three(256 * 256 * 3, 256 * 256 * 2, 3 * 3 * 3, 2),  # "same": 256×256×2
                 "dense": (256 * 256 * 3 * 1000 + 1000, 256 * 256 * 3 * 1000)},  # 1000 units
     "lecture_1000": {**_three(1000 * 1000, 1000 * 1000, 10 * 10, 1, bias=False),
-                     "dense": (10**12, 10**12)},
+                     "dense": (10**12, 10**12),
+                     # the deck's next slide: 100 shared filters
+                     "more": (100 * 10 * 10, 1000 * 1000 * 100 * 10 * 10)},
+    "lecture_multi": {**_three(1000 * 1000, 1000 * 1000 * 100, 10 * 10, 100, bias=False),
+                      "dense": (10**12, 10**12)},
     "lecture_1000_100": _three(1000 * 1000, 1000 * 1000 * 100, 10 * 10, 100, bias=False),
     "alexnet_conv1": _three(227 * 227 * 3, 55 * 55 * 96, 11 * 11 * 3, 96),  # stride 4, valid
     "tinyvgg_conv1": _three(64 * 64 * 3, 62 * 62 * 10, 3 * 3 * 3, 10),
@@ -90,23 +102,29 @@ def test_every_preset_shows_its_numbers(panel, key):
     expected = EXPECTED[key]
     assert panel.preset == key
     assert panel.preset_combo.currentData() == key
-    assert {k: (panel.counts[k].params, panel.counts[k].macs) for k in KINDS} == \
-        {k: expected[k] for k in KINDS}
-    values = [expected[k][0] for k in KINDS]
-    assert panel.chart.value_labels == [format_exact(n) for n in values]
-    assert panel.chart.ratio_labels == [format_ratio(values[0], values[1]),
-                                        format_ratio(values[1], values[2])]
-    for kind, params in zip(KINDS, values, strict=True):
+    panel.set_scope(LAYER)
+    kinds = [k for k in (*KINDS, "more") if k in expected]
+    assert {k: (panel.counts[k].params, panel.counts[k].macs) for k in panel.counts} == \
+        {k: expected[k] for k in kinds}
+    values = [expected[k][0] for k in kinds]
+    assert panel.chart.value_labels == [format_magnitude(n) for n in values]
+    assert panel.chart.ratio_labels == [format_ratio(a, b) for a, b in itertools.pairwise(values)]
+    for kind, params in zip(KINDS, values, strict=False):
         assert panel.cards[kind].count.text() == format_exact(params)
         assert shown(panel.cards[kind].formula).split(" = ")[-1].startswith(format_exact(params))
     assert panel.note_label.text() == PRESETS[key].note
 
 
 def test_the_lectures_numbers_on_the_chart(panel):
+    """The deck's four numbers in one chart, in its own terms: powers of ten on every bar."""
     panel.set_preset("lecture_1000")
     assert params_of(panel) == [10**12, 10**8, 10**2]
-    assert panel.chart.value_labels == ["10¹²", "10⁸", "100"]
-    assert panel.chart.ratio_labels == ["÷ 10⁴", "÷ 10⁶"]
+    assert panel.counts["more"].params == 10**4
+    assert panel.chart.value_labels == ["10¹²", "10⁸", "10²", "10⁴"]
+    assert panel.chart.ratio_labels == ["÷ 10⁴", "÷ 10⁶", "× 100"]
+    assert panel.chart.bar_names == \
+        ["fully connected", "locally connected", "convolution", "100 filters"]
+    assert "with 100 filters: 10·10 × 100 = 10,000" in shown(panel.cards["conv"].more)
     assert panel.chart.tick_labels[:7] == ["10⁰", "10²", "10⁴", "10⁶", "10⁸", "10¹⁰", "10¹²"]
     panel.set_preset("alexnet_conv1")
     assert params_of(panel)[1:] == [105_705_600, 34_944]
@@ -126,7 +144,7 @@ def test_chart_text_is_legible_on_a_projector(panel):
     for name in ("left", "bottom"):
         assert item.getAxis(name).style["tickFont"].pointSize() >= 14
     labels = [i for i in panel.chart.getPlotItem().items if isinstance(i, pg.TextItem)]
-    assert len(labels) == 5  # three counts, two ratios
+    assert len(labels) == 7  # four counts, three ratios
     assert all(label.textItem.font().pointSize() >= 16 for label in labels)
 
 
@@ -340,7 +358,7 @@ def test_chart_svg_is_a_drawing_with_the_counts(panel, tmp_path):
     root = ET.parse(path).getroot()
     assert root.tag.endswith("svg")
     text = path.read_text(encoding="utf-8")
-    assert "34,944" in text
+    assert "3.49 × 10⁴" in text  # the shared bar, in powers of ten
     assert "3,025" in text
     renderer = QSvgRenderer(str(path))  # Qt reads it back and draws the bars
     assert renderer.isValid()
@@ -422,38 +440,85 @@ def test_the_controls_follow_the_width_until_the_student_chooses(panel, qapp):
     assert panel.controls_visible()
 
 
-@pytest.mark.parametrize("key", [CURRENT, *sorted(PRESETS)])
-def test_nothing_is_clipped_or_overlapping_at_1280x720(compact_panel, qapp, key):
-    panel = compact_panel
-    panel.set_preset(key)
-    settle(qapp)
-    for card in panel.cards.values():
-        assert card.heightForWidth(card.width()) <= card.height()
-        for label in card.findChildren(QLabel):
-            if label.wordWrap():
-                assert label.heightForWidth(label.width()) <= label.height(), label.text()
-            else:
-                assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
-        assert card.count.font().pointSize() >= 16  # the big number stays big
-        assert card.formula.font().pointSize() >= 11
+def chart_problems(chart) -> list[str]:
+    """What a reader would find wrong in the chart on screen: a label outside the plot (under
+    the title, over the bar names, cut at an edge), two labels on top of each other, bar names
+    wider than their bars' spacing, y axis numbers touching, the title over the plot."""
+    from PySide6.QtGui import QFontMetricsF
 
-    item = panel.chart.getPlotItem()
+    item = chart.getPlotItem()
     view = item.getViewBox()
     plot = view.sceneBoundingRect()
-    assert plot.height() >= 200  # the chart gets the height
+    problems = []
     texts = [i for i in item.items if isinstance(i, pg.TextItem)]
-    counts = [scene_rect(t, view) for t in texts if t.textItem.toPlainText()
-              in panel.chart.value_labels]
-    ratios = [scene_rect(t, view) for t in texts if t.textItem.toPlainText()
-              in panel.chart.ratio_labels]
-    assert len(counts) == 3 and len(ratios) == 2
-    for rect in counts + ratios:  # inside the plot: under the title, above the bar names
-        assert plot.contains(rect), rect
-    for ratio in ratios:
-        assert not any(ratio.intersects(count) for count in counts)
-    assert not item.titleLabel.sceneBoundingRect().intersects(plot)
+    rects = [(t.textItem.toPlainText(), scene_rect(t, view)) for t in texts]
+    for text, rect in rects:
+        if not plot.contains(rect):
+            problems.append(f"{text!r} is not inside the plot")
+    for (a, ra), (b, rb) in itertools.combinations(rects, 2):
+        if ra.intersects(rb):
+            problems.append(f"{a!r} overlaps {b!r}")
+    if item.titleLabel.sceneBoundingRect().intersects(plot):
+        problems.append("the title covers the plot")
+    if not chart.rect().contains(item.titleLabel.sceneBoundingRect().toRect()):
+        problems.append("the title is cut")
+    x0, x1 = view.viewRange()[0]
+    pixels_per_x = plot.width() / (x1 - x0)
+    axis = item.getAxis("bottom")
+    names = QFontMetricsF(axis.style["tickFont"])
+    for name in chart.bar_names:
+        if names.horizontalAdvance(name) > pixels_per_x:
+            problems.append(f"the bar name {name!r} is wider than its bar's place")
+    y0, y1 = view.viewRange()[1]
+    powers = chart.tick_powers
+    numbers = QFontMetricsF(item.getAxis("left").style["tickFont"])
+    if len(powers) > 1 and (powers[1] - powers[0]) * plot.height() / (y1 - y0) \
+            < numbers.height():
+        problems.append("the y axis' numbers touch")
     axis_title = item.getAxis("left").label.boundingRect()  # drawn turned by 90°
-    assert axis_title.width() <= plot.height()
+    if axis_title.width() > plot.height():
+        problems.append("the y axis' title is longer than the axis")
+    return problems
+
+
+def card_problems(panel) -> list[str]:
+    """Labels of the cards on show that are cut: wrapped text taller than its label, one line
+    wider than it."""
+    problems = []
+    for card in (*panel.cards.values(), *panel.net_cards.values()):
+        if not card.isVisibleTo(panel):
+            continue
+        if card.heightForWidth(card.width()) > card.height():
+            problems.append(f"the card {card.title.text()!r} is cut")
+        for label in card.findChildren(QLabel):
+            if not label.isVisibleTo(card) or not label.text():
+                continue
+            if label.wordWrap():
+                if label.heightForWidth(label.width()) > label.height():
+                    problems.append(f"{label.text()!r} is cut")
+            elif label.fontMetrics().horizontalAdvance(label.text()) > label.width():
+                problems.append(f"{label.text()!r} is cut")
+    return problems
+
+
+@pytest.mark.parametrize("scope", [LAYER, NETWORK])
+@pytest.mark.parametrize("key", [CURRENT, *sorted(PRESETS)])
+def test_nothing_is_clipped_or_overlapping_at_1280x720(compact_panel, qapp, key, scope):
+    panel = compact_panel
+    panel.set_preset(key)
+    panel.set_scope(scope)
+    settle(qapp)
+    assert panel.error == ""
+    assert card_problems(panel) == []
+    for card in panel.cards.values():
+        assert card.count.font().pointSize() >= 16  # the big number stays big
+        assert card.formula.font().pointSize() >= 11
+    assert chart_problems(panel.chart) == []
+    plot = panel.chart.getPlotItem().getViewBox().sceneBoundingRect()
+    assert plot.height() >= (200 if scope == LAYER else 150)  # the chart gets the height
+    bars = 3 + ("more" in (panel.counts or {})) if scope == LAYER else \
+        sum(len(net.with_params()) for net in panel.nets)
+    assert len(panel.chart.value_labels) == bars
 
 
 def test_current_follows_any_layer_of_the_stack_on_the_maps_it_sees(panel, document):
