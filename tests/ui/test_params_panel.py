@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from explorer.core.params import PRESETS, format_exact, format_magnitude, format_ratio
 from explorer.state import Document
@@ -24,6 +24,7 @@ from explorer.ui.panels.params_panel import (
     NumberField,
     ParamsPanel,
 )
+from tests.conftest import SCREEN_SIZES
 from tests.reference import pads_by_definition
 
 KINDS = ("dense", "local", "conv")
@@ -462,6 +463,8 @@ def chart_problems(chart) -> list[str]:
         problems.append("the title covers the plot")
     if not chart.rect().contains(item.titleLabel.sceneBoundingRect().toRect()):
         problems.append("the title is cut")
+    if not QRectF(chart.rect()).contains(item.sceneBoundingRect()):
+        problems.append("the chart is laid out wider or taller than its place")
     x0, x1 = view.viewRange()[0]
     pixels_per_x = plot.width() / (x1 - x0)
     axis = item.getAxis("bottom")
@@ -538,3 +541,68 @@ def test_current_follows_any_layer_of_the_stack_on_the_maps_it_sees(panel, docum
     combo.setCurrentIndex(combo.findData(2))  # layer 3, whatever is selected
     assert panel.setup().input_shape == (120, 160, 16)
     assert document.params.stage == 2 and panel.preset == CURRENT
+
+
+# --- in the window, on each screen --------------------------------------------------------------
+@pytest.fixture(params=SCREEN_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def params_window(request, qtbot, tmp_path):
+    """The main window filling a screen of each size (a 1024×768 projector, a 1280×800
+    laptop, a 1600×1000 desktop), a picture open, the Parameters tab clicked."""
+    from explorer.resources import resource_path
+    from explorer.ui.main_window import MainWindow
+
+    win = MainWindow(restore_settings=False, library_path=tmp_path / "kernels.json")
+    qtbot.addWidget(win)
+    win.show()
+    screen = next(s for s in QGuiApplication.screens() if s.size() == QSize(*request.param))
+    free = screen.availableGeometry()
+    win.move(free.topLeft())
+    qtbot.waitUntil(lambda: win.screen() is screen)
+    win.resize(free.size() - (win.frameGeometry().size() - win.size()))
+    with qtbot.waitSignal(win.result_shown, timeout=20_000):
+        win.open_image(resource_path("samples", "coffee.png"))
+    bar = win.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.tabRect(win.tabs.indexOf(win.params_panel)).center())
+    qtbot.waitUntil(win.params_panel.isVisible)
+    yield win
+    win.shutdown()
+
+
+def test_no_label_is_cut_on_any_screen(params_window, qtbot):
+    """The deck's four bars, then the multi-layer networks, as chosen by a user, on each
+    screen: every label of the chart and the cards whole, the chart inside the window."""
+    window = params_window
+    panel = window.params_panel
+    combo = panel.preset_combo
+    for key, button in (("lecture_1000", panel.layer_button),
+                        ("lecture_multi", panel.network_button)):
+        combo.setCurrentIndex(combo.findData(key))  # the example chosen from the list
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.wait(50)  # layouts, then the chart's reaction to its new size
+        assert window.document.params.preset == key
+        assert window.document.params.scope == (NETWORK if button is panel.network_button
+                                                else LAYER)
+        assert chart_problems(panel.chart) == [], key
+        assert card_problems(panel) == [], key
+        chart = panel.chart
+        where = QRectF(chart.mapTo(window, chart.rect().topLeft()), chart.size().toSizeF())
+        assert QRectF(window.rect()).contains(where), key
+        assert chart.getPlotItem().getViewBox().sceneBoundingRect().height() >= 150, key
+
+
+def test_a_tab_shown_by_the_document_is_laid_out_as_a_clicked_one(params_window, qtbot):
+    """A session or ``--tab parameters`` shows the tab through the document, as the batch
+    export does: the chart takes its new place at once, not the layout it had hidden."""
+    window = params_window
+    panel = window.params_panel
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.tabRect(window.tabs.indexOf(window.maps_panel)).center())
+    window.resize(window.width() - 40, window.height())  # the chart, hidden, keeps its size
+    qtbot.wait(50)
+    window.document.display.tab = "parameters"
+    for _ in range(5):
+        QApplication.processEvents()
+    assert window.tabs.currentWidget() is panel
+    assert chart_problems(panel.chart) == []
