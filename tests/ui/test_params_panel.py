@@ -606,3 +606,67 @@ def test_a_tab_shown_by_the_document_is_laid_out_as_a_clicked_one(params_window,
         QApplication.processEvents()
     assert window.tabs.currentWidget() is panel
     assert chart_problems(panel.chart) == []
+
+
+# --- whole networks: "Multi-layers?" --------------------------------------------------------------
+def test_the_multi_layer_lecture_as_whole_networks(panel, qtbot):
+    """1000×1000 into 10⁶ units, again 10⁶, then 10 classes, against three stages of 100
+    shared 10×10 filters ("same" padding, pooled 2×2), then 10 classes; weights only."""
+    combo = panel.preset_combo
+    combo.setCurrentIndex(combo.findData("lecture_multi"))  # the example opens the networks
+    assert panel.document.params.scope == NETWORK
+    assert panel.network_cards.isVisibleTo(panel) and not panel.layer_cards.isVisibleTo(panel)
+    pixels, units = 1000 * 1000, 10**6
+    perceptron = [pixels * units, units * units, units * 10]
+    side = 1000  # "same" keeps 1000, each 2×2 pooling halves it: 500, 250, 125
+    convolutional = [10 * 10 * 1 * 100, 10 * 10 * 100 * 100, 10 * 10 * 100 * 100]
+    convolutional.append((side // 8) * (side // 8) * 100 * 10)
+    chart = panel.chart
+    assert chart.bar_names == ["hidden 1", "hidden 2", "classes",
+                               "conv 1", "conv 2", "conv 3", "classes"]
+    assert chart.value_labels == ["10¹²", "10¹²", "10⁷", "10⁴", "10⁶", "10⁶", "1.56 × 10⁷"]
+    assert panel.net_cards["mlp"].count.text() == format_exact(sum(perceptron))
+    assert panel.net_cards["cnn"].count.text() == format_exact(sum(convolutional))
+    assert "2 × 10¹² in all" in chart.title_text
+    assert "1.76 × 10⁷ in all" in chart.title_text  # 17,635,000
+    lines = panel.net_cards["cnn"].lines
+    assert lines[0] == "conv 1: 10·10 × 100 = 10,000 → 1000×1000×100, pooled 500×500×100"
+    assert lines[-1].startswith("classes: 125·125·100 × 10 = 15,625,000")
+
+    spin = panel.hidden_field.spin  # a third hidden layer, typed
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    assert panel.document.params.hidden_layers == 3
+    assert panel.preset == CUSTOM
+    assert chart.bar_names[:4] == ["hidden 1", "hidden 2", "hidden 3", "classes"]
+    assert panel.net_cards["mlp"].count.text() == \
+        format_exact(pixels * units + 2 * units * units + units * 10)
+
+    qtbot.mouseClick(panel.layer_button, Qt.MouseButton.LeftButton)  # back to one layer
+    assert panel.document.params.scope == LAYER
+    assert panel.layer_cards.isVisibleTo(panel)
+    assert chart.bar_names[:3] == ["fully connected", "locally connected", "convolution"]
+
+
+def test_a_session_opens_the_networks_it_saved(panel, document):
+    """The tab's settings live in the document: a session written from one document and
+    opened into the panel's shows the same networks and controls."""
+    from explorer.state.session import apply_session, parse_session, session_dict
+
+    lesson = Document()
+    lesson.params.update({"preset": "custom", "scope": "network", "height": 28, "width": 28,
+                          "channels": 1, "kernel_h": 3, "kernel_w": 3, "filters": 8,
+                          "padding": "valid", "units": 100, "hidden_layers": 2,
+                          "classes": 10, "stages": 2, "pool": 2, "bias": True})
+    apply_session(document, parse_session(session_dict(lesson, embed_picture=False)))
+    assert document.params.as_dict() == lesson.params.as_dict()
+    assert panel.network_button.isChecked()
+    assert panel.hidden_field.value() == 2 and panel.stages_field.value() == 2
+    # 28 → 26 (valid 3×3) → 13 (pool) → 13 (later stages "same") → 6 (pool); biases on
+    assert panel.chart.bar_names == ["hidden 1", "hidden 2", "classes",
+                                     "conv 1", "conv 2", "classes"]
+    assert panel.net_cards["mlp"].count.text() == \
+        format_exact((28 * 28 + 1) * 100 + (100 + 1) * 100 + (100 + 1) * 10)
+    assert panel.net_cards["cnn"].count.text() == \
+        format_exact((3 * 3 + 1) * 8 + (3 * 3 * 8 + 1) * 8 + (6 * 6 * 8 + 1) * 10)
