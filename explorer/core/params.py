@@ -36,6 +36,7 @@ __all__ = [
     "format_bytes",
     "format_count",
     "format_exact",
+    "format_headline",
     "format_magnitude",
     "format_power",
     "format_ratio",
@@ -317,6 +318,13 @@ def format_exact(n: int) -> str:
     if n >= 10**6 and _is_power_of_ten(n):
         return format_power(n)
     return str(n) if n < 10**4 else format_count(n)
+
+
+def format_headline(n: int) -> str:
+    """A count in large type beside the chart: a power of ten as the deck writes it
+    (``"10²"``, ``"10⁴"``, ``"10¹²"``), any other count exact (``"34,944"``)."""
+    n = _whole(n, "count", minimum=0)
+    return format_power(n) if n >= 100 and _is_power_of_ten(n) else format_exact(n)
 
 
 def format_power(n: int) -> str:

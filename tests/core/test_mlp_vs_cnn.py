@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.core.mlp_vs_cnn import ConvStage, conv_net, mlp, networks
-from explorer.core.params import PRESETS, Setup, format_magnitude
+from explorer.core.params import PRESETS, Setup, format_headline, format_magnitude
 
 
 def dense_by_connections(inputs: int, units: int, bias: bool) -> int:
@@ -127,3 +127,11 @@ def test_networks_that_cannot_be_built_say_why(call, words):
 ])
 def test_chart_labels_are_powers_of_ten(n, text):
     assert format_magnitude(n) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [
+    (1, "1"), (10, "10"), (100, "10²"), (280, "280"), (10**4, "10⁴"), (34_944, "34,944"),
+    (10**12, "10¹²"), (2 * 10**12 + 10**7, "2,000,010,000,000"),
+])
+def test_card_headlines_are_powers_of_ten_or_exact(n, text):
+    assert format_headline(n) == text

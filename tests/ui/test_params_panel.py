@@ -14,7 +14,13 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QLabel
 
-from explorer.core.params import PRESETS, format_exact, format_magnitude, format_ratio
+from explorer.core.params import (
+    PRESETS,
+    format_exact,
+    format_headline,
+    format_magnitude,
+    format_ratio,
+)
 from explorer.state import Document
 from explorer.ui.panels.params_panel import (
     CURRENT,
@@ -111,7 +117,7 @@ def test_every_preset_shows_its_numbers(panel, key):
     assert panel.chart.value_labels == [format_magnitude(n) for n in values]
     assert panel.chart.ratio_labels == [format_ratio(a, b) for a, b in itertools.pairwise(values)]
     for kind, params in zip(KINDS, values, strict=False):
-        assert panel.cards[kind].count.text() == format_exact(params)
+        assert panel.cards[kind].count.text() == format_headline(params)
         assert shown(panel.cards[kind].formula).split(" = ")[-1].startswith(format_exact(params))
     assert panel.note_label.text() == PRESETS[key].note
 
@@ -126,6 +132,8 @@ def test_the_lectures_numbers_on_the_chart(panel):
     assert panel.chart.bar_names == \
         ["fully connected", "locally connected", "convolution", "100 filters"]
     assert "with 100 filters: 10·10 × 100 = 10,000" in shown(panel.cards["conv"].more)
+    # the cards' large numbers in the same terms as the bars
+    assert [panel.cards[k].count.text() for k in KINDS] == ["10¹²", "10⁸", "10²"]
     assert panel.chart.tick_labels[:7] == ["10⁰", "10²", "10⁴", "10⁶", "10⁸", "10¹⁰", "10¹²"]
     panel.set_preset("alexnet_conv1")
     assert params_of(panel)[1:] == [105_705_600, 34_944]

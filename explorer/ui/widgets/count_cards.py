@@ -20,6 +20,7 @@ from explorer.core.params import (
     format_bytes,
     format_count,
     format_exact,
+    format_headline,
     format_power,
 )
 from explorer.ui.widgets.log_bar_chart import fitting_points
@@ -63,7 +64,7 @@ class _Card(QFrame):
             self._layout.addWidget(label)
 
     def _show_total(self, params: int, weights: int, biases: int) -> None:
-        self.count.setText(format_exact(params))  # 10¹² as a power, as on the chart
+        self.count.setText(format_headline(params))  # 10² as on the chart, not 100
         if biases:
             split = f"= {format_count(weights)} weights + {format_count(biases)} biases"
         else:
