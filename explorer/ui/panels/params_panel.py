@@ -65,6 +65,7 @@ from explorer.ui.widgets.count_cards import (
     NetworkCard,
     font,
 )
+from explorer.ui.widgets.elided_combo import ElidedCombo
 from explorer.ui.widgets.log_bar_chart import LogBarChart
 from explorer.ui.widgets.number_field import NumberField
 
@@ -146,14 +147,13 @@ class ParamsPanel(QWidget):
 
     # --- construction --------------------------------------------------------------------
     def _build(self) -> None:
-        self.preset_combo = QComboBox()
+        # the examples' names are long: elided in a narrow window (a 1024-pixel screen beside
+        # the layer dock), never widening the window past the screen
+        self.preset_combo = ElidedCombo(minimum_chars=10)
         self.preset_combo.addItem("Current explorer layer (follows it live)", CURRENT)
         for key, setup in PRESETS.items():
             self.preset_combo.addItem(setup.label, key)
         self.preset_combo.addItem("Custom", CUSTOM)
-        self.preset_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preset_combo.setMinimumContentsLength(20)
         self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
 
         self.height_field = _field("height", log=True)
@@ -258,7 +258,9 @@ class ParamsPanel(QWidget):
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setWidget(controls)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(CONTROLS_WIDTH[0])
+        # no minimum width: a splitter counts a folded column's minimum too, and the
+        # controls beside the chart would widen a window on a 1024-pixel screen past it; the
+        # column is given its width when shown (``_fit_controls``)
 
         # the example, what is compared and the button that gives the chart the whole width
         # stay in view
@@ -277,7 +279,8 @@ class ParamsPanel(QWidget):
         for button in (self.layer_button, self.network_button):
             self.scope_buttons.addButton(button)
         self.scope_buttons.buttonToggled.connect(self._on_scope_chosen)
-        self.follow_combo = QComboBox(toolTip="Which layer of the explorer's stack to count")
+        self.follow_combo = ElidedCombo(minimum_chars=7)
+        self.follow_combo.setToolTip("Which layer of the explorer's stack to count")
         self.follow_combo.currentIndexChanged.connect(self._on_follow_chosen)
         self.follow_combo.hide()
         example_row = QHBoxLayout()
