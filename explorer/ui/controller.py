@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.core.computer import StackRequest, StackResult
+from explorer.core.pipeline import LayerSpec
 from explorer.core.render import RenderRequest
 from explorer.core.sources import Frame, FrameSource
 from explorer.state import Document
@@ -50,6 +51,8 @@ class ExplorerController(QObject):
         self._still_key = itertools.count(1)
         self._source_key: object = next(self._still_key)
         self._stack_key = 0
+        self._specs: tuple[LayerSpec, ...] = ()  # the stack's specs as of _specs_key
+        self._specs_key = -1
         self._explorer_visible = True
         self._results_shown: deque[float] = deque(maxlen=120)
         self.latency_ms = 0.0
@@ -123,7 +126,7 @@ class ExplorerController(QObject):
         stamp = time.perf_counter() if frame_time is None else frame_time
         source_key = ("live", self._frame.sequence, id(self._frame)) if live else self._source_key
         self.worker.submit(StackRequest(
-            self._generation, image, doc.stack_specs(), source_key=source_key,
+            self._generation, image, self._stack_specs(), source_key=source_key,
             stack_key=self._stack_key, max_side=doc.processing_side(),
             grayscale=doc.input.grayscale, frame_time=stamp, live=live,
             render=self._render_request()))
@@ -152,6 +155,13 @@ class ExplorerController(QObject):
     def _on_cancelled(self, generation: int) -> None:
         if generation == self._generation:  # not a superseded one: the newest was stopped
             self._set_waiting(False)
+
+    def _stack_specs(self) -> tuple[LayerSpec, ...]:
+        """The stack as the pipeline takes it, snapshotted once per stack edit: live frames
+        share one snapshot (and the panels what they work out from it)."""
+        if self._specs_key != self._stack_key:
+            self._specs, self._specs_key = self.document.stack_specs(), self._stack_key
+        return self._specs
 
     def _render_request(self) -> RenderRequest:
         maps = self.maps

@@ -3,6 +3,10 @@
 The status bar's numbers can be long (a live source, every stage's size, timings); a plain
 label would make the window wider than a 1280-pixel screen. The whole text stays in the
 tooltip.
+
+The width it asks for grows and shrinks in steps of a few characters, and a new text asks the
+layout for room only when that step changes: a timing rewritten every live frame would
+otherwise lay out the whole window again each time (docs/architecture.md, "Speed").
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+WIDTH_STEP_CHARS = 4  # the width asked for moves in steps of this many average characters
 
 
 class ElidedLabel(QWidget):
@@ -26,9 +32,11 @@ class ElidedLabel(QWidget):
 
     def setText(self, text: str) -> None:
         if text != self._text:
+            hint = self.sizeHint()
             self._text = text
             self.setToolTip(text)
-            self.updateGeometry()
+            if self.sizeHint() != hint:
+                self.updateGeometry()
             self.update()
 
     def clear(self) -> None:
@@ -36,7 +44,9 @@ class ElidedLabel(QWidget):
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        return QSize(metrics.horizontalAdvance(self._text) + 8, metrics.height() + 2)
+        step = max(metrics.averageCharWidth() * WIDTH_STEP_CHARS, 1)
+        width = metrics.horizontalAdvance(self._text) + 8
+        return QSize(-(-width // step) * step, metrics.height() + 2)
 
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()

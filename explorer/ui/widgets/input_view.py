@@ -18,10 +18,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
 from explorer.core.padded import padded_view
 from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues
+from explorer.ui.widgets.map_image import MapImage
 
 __all__ = ["InputView", "padding_text"]
 
@@ -65,11 +66,13 @@ class InputView(pg.GraphicsLayoutWidget):
         self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, invertY=True,
                                        enableMenu=False)
         self.view.setDefaultPadding(0.01)
-        self.ring = pg.ImageItem()  # the padded picture, dimmed, under the picture itself
+        for holder in (self.ci, self.view, self.view.childGroup):  # they only hold items
+            holder.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.ring = MapImage()  # the padded picture, dimmed, under the picture itself
         self.ring.setOpacity(RING_OPACITY)
         self.ring.hide()
         self.view.addItem(self.ring, ignoreBounds=True)
-        self.image = pg.ImageItem()
+        self.image = MapImage()
         self.view.addItem(self.image)
         self.padding_frame = QGraphicsPathItem()
         self.padding_frame.setPen(_pen(PADDING, 1, Qt.PenStyle.DashLine))
@@ -118,7 +121,7 @@ class InputView(pg.GraphicsLayoutWidget):
         self._picture = img
         self._levels = self._levels_of(img)
         self._shown = self._grey_levels(img)
-        self.image.setImage(self._shown, autoLevels=False, levels=None)
+        self.image.setImage(self._shown)
         h, w = img.shape[:2]
         if (h, w) != self._shape or pad != self._pad or pad_mode != self._pad_mode:
             self._shape, self._pad, self._pad_mode = (h, w), pad, pad_mode
@@ -213,7 +216,7 @@ class InputView(pg.GraphicsLayoutWidget):
         padded = padded_view(self._picture, (top, bottom, left, right), self._pad_mode)
         self._padded = padded if ring else None
         if ring:
-            self.ring.setImage(self._grey_levels(padded), autoLevels=False, levels=None)
+            self.ring.setImage(self._grey_levels(padded))
             self.ring.show()
         else:
             self.ring.hide()

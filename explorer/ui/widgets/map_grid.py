@@ -27,7 +27,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from explorer.core.display import DisplayPlanes
 from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues, light_cells
-from explorer.ui.widgets.colormaps import colormap
+from explorer.ui.widgets.color_bar import ColorBar
+from explorer.ui.widgets.colormaps import colormap, lookup_table
+from explorer.ui.widgets.map_image import MapImage
 from explorer.ui.widgets.plain_text import as_html, plain_tooltip
 
 __all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "title_height"]
@@ -39,7 +41,6 @@ SMALLER_TITLES = (8, 7)  # point sizes titles step down to before they are short
 CELL_MARGIN = 8  # px round each tile: layout margins and spacing
 COLORBAR_WIDTH = 84  # px of the colour bar with its numbers and label, beside the tiles
 COLORBAR_HEIGHT = 58  # px of the colour bar with its numbers and label, under the tiles
-BAR_BREADTH = 14  # px of the colour ramp itself
 ZERO_SHARE = 1e-6  # a value this small next to its map's levels is float rounding of 0
 BAR_TOLERANCE = 0.02  # level changes below this share of the bar's range are not redrawn
 SELECTED = QColor(255, 190, 40)  # the selected filter's frame and title
@@ -82,7 +83,10 @@ class _Tile:
         self.view = self.layout.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False,
                                            enableMenu=False, invertY=True)
         self.view.setDefaultPadding(0.01)
-        self.image = pg.ImageItem()
+        # the layout and the view box only hold items: Qt need not prepare a paint for them
+        for holder in (self.layout, self.view, self.view.childGroup):
+            holder.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.image = MapImage()
         self.view.addItem(self.image)
         self.frame = QGraphicsRectItem()
         self.frame.setPen(_cosmetic(SELECTED, 3))
@@ -134,7 +138,7 @@ class _Tile:
         ``rgb`` is the plane coloured with ``levels`` (by the compute worker).
         """
         self.levels, self.plane, self.rgb, self.factor = levels, plane, rgb, factor
-        self.image.setImage(rgb, autoLevels=False)
+        self.image.setImage(rgb)
         if plane.shape != self.shown_shape or full_shape != self.full_shape:
             h, w = full_shape
             # Each shown pixel covers factor × factor map pixels, so view coordinates stay
@@ -292,7 +296,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._levels = np.zeros((0, 2))
         self._signed: bool | None = None
         self._selected: int | None = None
-        self._bars: dict[bool, pg.ColorBarItem] = {}  # by "under the tiles"
+        self._bars: dict[bool, ColorBar] = {}  # by "under the tiles"
         self._with_bar = colorbar
         self._bar_below = False
         self._bar_levels = (0.0, 1.0)
@@ -326,7 +330,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
     def titles(self) -> list[str]:
         return [t.title for t in self._tiles]
 
-    def image_item(self, k: int) -> pg.ImageItem:
+    def image_item(self, k: int) -> MapImage:
         return self._tiles[k].image
 
     def tile_levels(self, k: int) -> tuple[float, float]:
@@ -344,7 +348,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
     def view_box(self, k: int) -> pg.ViewBox:
         return self._tiles[k].view
 
-    def colorbar(self) -> pg.ColorBarItem | None:
+    def colorbar(self) -> ColorBar | None:
         """The colour bar on show (beside or under the tiles), None for a grid without one."""
         return self._bars.get(self._bar_below) if self._with_bar else None
 
@@ -404,7 +408,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if signed != self._signed:
             self._signed = signed
             for bar in self._bars.values():
-                bar.setColorMap(colormap(signed))
+                bar.set_lookup(lookup_table(signed))
         self._levels = np.asarray(levels)
         self.set_titles(titles)
         for k, tile in enumerate(self._tiles):
@@ -443,28 +447,26 @@ class MapGrid(pg.GraphicsLayoutWidget):
         lo, hi = float(levels[0]), float(levels[1])
         self._bar_levels = (lo, hi)
         old_lo, old_hi = bar.levels()
-        # Redrawing the bar's axis costs ~3 ms; from one live frame to the next levels move by
-        # a percent to a percent or two, which the tick labels cannot show anyway.
+        # from one live frame to the next levels move by a percent or two, which the numbers
+        # on the bar cannot show anyway: the bar's cached picture stays
         span = max(abs(old_hi - old_lo), 1e-12)
         if max(abs(lo - old_lo), abs(hi - old_hi)) > BAR_TOLERANCE * span:
             bar.setLevels((lo, hi))
         if label != self._bar_label:
             self._bar_label = label
-            bar.setLabel("bottom" if self._bar_below else "right", as_html(label))
+            bar.set_label(label)
 
-    def _make_bar(self, below: bool) -> pg.ColorBarItem:
+    def _make_bar(self, below: bool) -> ColorBar:
         bar = self._bars.get(below)
         if bar is not None:
             return bar
-        bar = pg.ColorBarItem(values=(0, 1), width=BAR_BREADTH, interactive=False,
-                              colorMapMenu=False, colorMap=colormap(bool(self._signed)),
-                              orientation="horizontal" if below else "vertical")
+        bar = ColorBar(lookup_table(bool(self._signed)), horizontal=below)
         if below:
-            bar.setFixedHeight(COLORBAR_HEIGHT - 4)
+            bar.setMinimumHeight(COLORBAR_HEIGHT - 4)
+            bar.setMaximumHeight(COLORBAR_HEIGHT - 4)
         else:
-            bar.setFixedWidth(COLORBAR_WIDTH - 4)
-        for axis in ("left", "right", "top", "bottom"):
-            bar.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            bar.setMinimumWidth(COLORBAR_WIDTH - 4)
+            bar.setMaximumWidth(COLORBAR_WIDTH - 4)
         self._bars[below] = bar
         return bar
 
@@ -475,7 +477,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._bar_below = below
         bar = self._make_bar(below)
         bar.setLevels(self._bar_levels)
-        bar.setLabel("bottom" if below else "right", as_html(self._bar_label))
+        bar.set_label(self._bar_label)
 
     def show_window(self, k: int, extent: tuple[int, int, int, int],
                     marks: Sequence[tuple[int, int]] = ()) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -64,7 +64,10 @@ class StageStrip(QWidget):
         self._window: tuple[int, tuple[float, float, float, float]] | None = None
         self._font = QFont()
         self._font.setPointSizeF(max(self._font.pointSizeF() * 0.85, 7))
+        self._elided: dict[tuple[str, int], str] = {}  # (text, width) → the text as shown
         self.setMouseTracking(True)
+        # the strip paints every pixel of itself: Qt need not paint the panels behind it
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip("Every stage's output maps. Click a row to show that stage large "
                         "below; hover a map to see what a unit of that stage sees.")
@@ -114,15 +117,19 @@ class StageStrip(QWidget):
 
     # --- content -------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[StripRow]) -> None:
-        self._rows = list(rows)
+        old_sizes = [(image.width(), image.height()) for image in self._images]
+        self._rows = []
         self._images = []
-        for row in self._rows:
-            rgb = np.ascontiguousarray(row.mosaic)
+        for row in rows:
+            rgb = np.ascontiguousarray(row.mosaic, np.uint8)
+            # the row keeps the mosaic alive for as long as its picture wraps it
+            self._rows.append(row if rgb is row.mosaic else replace(row, mosaic=rgb))
             h, w = rgb.shape[:2]
-            self._images.append(QImage(rgb.data, w, h, 3 * w,
-                                       QImage.Format.Format_RGB888).copy())
+            self._images.append(QImage(rgb.data, w, h, rgb.strides[0],
+                                       QImage.Format.Format_RGB888))
         self._fit_height()
-        self._layout()
+        if [(image.width(), image.height()) for image in self._images] != old_sizes:
+            self._layout()
         self.update()
 
     def set_selected(self, index: int) -> None:
@@ -219,13 +226,23 @@ class StageStrip(QWidget):
             painter.setPen(SELECTED if row.index == self._selected else TEXT)
             for j, text in enumerate(row.lines[:lines]):
                 rect = QRect(8, top + 2 + j * line, label - 12, line)
-                elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
-                                                          rect.width())
-                painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, elided)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignLeft,
+                                 self._elide(painter, text, rect.width()))
             painter.drawImage(self._targets[i], image)
             if self._window is not None and self._window[0] == row.index:
                 self._paint_window(painter, i, row)
         painter.end()
+
+    def _elide(self, painter: QPainter, text: str, width: int) -> str:
+        """``text`` shortened to ``width`` px, measured once (the lines stay while frames
+        change the maps)."""
+        shown = self._elided.get((text, width))
+        if shown is None:
+            if len(self._elided) > 64:
+                self._elided.clear()
+            shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+            self._elided[(text, width)] = shown
+        return shown
 
     def _paint_window(self, painter: QPainter, i: int, row: StripRow) -> None:
         target = self._targets[i]
