@@ -79,6 +79,7 @@ class ExplorerController(QObject):
             (doc.display.events.levels, self.schedule),
             (doc.display.events.fixed_limit, self.schedule),
             (doc.display.events.show_pooled, self.schedule),
+            (doc.display.events.input_range, self.schedule),  # the input's pixels change
             (doc.selection.events.layer, self.schedule),
             (doc.source_changed, self._on_source_changed),
             (doc.live_settings.events.mirror, self._on_mirror_changed),
@@ -166,7 +167,8 @@ class ExplorerController(QObject):
     def _render_request(self) -> RenderRequest:
         maps = self.maps
         return RenderRequest(maps.map_style(), self.document.selected_index,
-                             maps.feature_tile(), maps.pooled_tile(), maps.strip_tiles())
+                             maps.feature_tile(), maps.pooled_tile(), maps.strip_tiles(),
+                             maps.input_tile(), self.document.display.input_range == "own")
 
     def _on_stack_changed(self, *_: object) -> None:
         self._stack_key += 1

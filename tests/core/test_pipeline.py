@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from explorer.core.computer import StackComputer, StackRequest
-from explorer.core.display import MapStyle
+from explorer.core.display import MapStyle, rgb_view, screen_pixels
 from explorer.core.pipeline import LayerSpec, prepare_input, run_stack
 from explorer.core.render import RenderRequest, mosaic
 from tests.reference import activation_loops, conv_loops, pool_loops
@@ -193,15 +193,15 @@ def test_the_strip_shows_every_stage_output_side_by_side():
     strip = result.display.strip
     assert [s.index for s in strip] == [0, 1]
     assert strip[0].feature.full_shape == (48, 48)  # the pooled output of stage 1
-    assert strip[0].mosaic.shape == (12, 3 * 12 + 2 * 2, 3)
+    assert strip[0].mosaic.shape == (12, 3 * 12 + 2 * 2, 4)  # screen pixels
     assert strip[1].feature.full_shape == (24, 24)
-    assert strip[1].mosaic.shape == (8, 2 * 8 + 2, 3)
-    np.testing.assert_array_equal(strip[0].mosaic[:, 14:26], strip[0].feature.rgb[1])
+    assert strip[1].mosaic.shape == (8, 2 * 8 + 2, 4)
+    np.testing.assert_array_equal(rgb_view(strip[0].mosaic)[:, 14:26], strip[0].feature.rgb[1])
 
 
 def test_mosaic_leaves_a_gap_between_tiles():
-    tiles = [np.full((2, 3, 3), v, np.uint8) for v in (10, 200)]
-    m = mosaic(tiles, gap=1)
+    tiles = [screen_pixels(np.full((2, 3, 3), v, np.uint8)) for v in (10, 200)]
+    m = rgb_view(mosaic(tiles, gap=1))
     assert m.shape == (2, 7, 3)
     assert (m[:, :3] == 10).all() and (m[:, 4:] == 200).all()
     assert (m[:, 3] != 10).all() and (m[:, 3] != 200).all()

@@ -337,6 +337,10 @@ class MapsPanel(QWidget):
             return tuple(STRIP_DEFAULT_TILE for _ in range(len(self.document.stack)))
         return self.strip.tile_sizes(shapes)  # type: ignore[arg-type]
 
+    def input_tile(self) -> tuple[int, int] | None:
+        """Device pixels the input picture is drawn at when its view shows all of it."""
+        return self.input_view.shown_tile()
+
     def shown_side(self) -> int:
         """Device pixels of the longer side of the input picture's view."""
         view = self.input_view
@@ -383,7 +387,8 @@ class MapsPanel(QWidget):
             self._infos_key = (tuple(specs), picture.shape[:2], channels)
         shape_before = self.input_view.image_shape
         self.input_view.set_image(picture, layer_padding(specs[0], picture.shape[:2]),
-                                  specs[0].pad_mode)
+                                  specs[0].pad_mode,
+                                  result.display.input if result.display is not None else None)
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         large = self._large()
@@ -436,7 +441,7 @@ class MapsPanel(QWidget):
                 size = f"{fr.size}" if fr.size == fc.size else f"{fr.size}×{fc.size}"
                 lines.append(f"sees {size} px, jump {fr.jump}")
             rows.append(StripRow(display.index, tuple(lines), display.mosaic,
-                                 len(display.feature.planes), display.feature.factor,
+                                 len(display.feature.planes), display.feature.extent,
                                  display.feature.full_shape))
         rows_before = len(self.strip.rows)
         self.strip.set_rows(rows)
