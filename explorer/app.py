@@ -38,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--video", metavar="PATH",
                         help="start on a video file (it loops); with --screenshot, its first "
                         "frame")
+    source.add_argument("--session", metavar="FILE",
+                        help="open a saved session: its stack, kernels, picture and every "
+                        "tab's settings (--image, --tab and the layer options below change it)")
+    source.add_argument("--tab", metavar="NAME",
+                        help="open on this tab: explorer, parameters, translation, "
+                        "step-through, text, network or training")
     layer = p.add_argument_group("the first layer (as in the Layers dock)")
     layer.add_argument("--stack", metavar="PRESET",
                        help="start from a stack preset: single, lecture_x2 (conv → ReLU → pool "

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from explorer.core.levels import colorize
 from explorer.core.pipeline import LayerSpec, prepare_input, run_stack
 
 DENSE_UNITS = 64
@@ -127,3 +128,27 @@ def translation_study(picture: np.ndarray, layers: Sequence[LayerSpec], *,
         if s == shown_shift:
             after = planes
     return TranslationStudy(shifts, names, curves, moved_back, shown_shift, base_planes, after)
+
+
+GRAY_LUT = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+
+
+def coloured_planes(study: TranslationStudy, signed_lut: np.ndarray,
+                    sequential_lut: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each representation's shown plane at shift 0 and at the chosen shift, as RGB uint8 on
+    one colour scale per pair (so the two compare): the pixels in grey over 0–255, signed
+    maps on the diverging table symmetric about 0, the rest from 0 up."""
+    out = {}
+    for name in study.names:
+        if name not in study.before:
+            continue  # the dense layer has no picture
+        before, after = study.before[name], study.after[name]
+        if name == "input pixels":
+            levels, lut = (0.0, 255.0), GRAY_LUT
+        else:
+            signed = bool(before.min() < 0 or after.min() < 0)
+            high = float(max(np.abs(before).max(), np.abs(after).max(), 1e-6))
+            levels = (-high, high) if signed else (0.0, high)
+            lut = signed_lut if signed else sequential_lut
+        out[name] = (colorize(before, levels, lut), colorize(after, levels, lut))
+    return out

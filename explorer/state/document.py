@@ -1,10 +1,11 @@
 """The document: everything the user has set up, in one Qt-free, evented, validated model.
 
 It holds the source (a still picture and, separately, the state of a live feed: going live
-never replaces the still), the stack of layers with their filter banks, the selection, the
-display settings and the Parameters tab's comparison. Views read it and write user edits to
-it; the controller turns its changes into compute requests. Saved and restored as a session
-(:mod:`explorer.state.session`).
+never replaces the still), the picture being explored now (the still or the newest live
+frame, which every tab follows), the stack of layers with their filter banks, the selection,
+the display settings, the Parameters tab's comparison and every other tab's settings. Views
+read it and write user edits to it; controllers turn its changes into work. Saved and restored
+as a session (:mod:`explorer.state.session`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ from explorer.state.settings import (
     Selection,
 )
 from explorer.state.stack import Stack, random_filters
+from explorer.state.tabs import (
+    NetworkSettings,
+    StepThroughSettings,
+    TextSettings,
+    TrainingSettings,
+    TranslationSettings,
+)
 
 # The filters a new document starts with: the lecture's edge detectors first.
 DEFAULT_PRESETS = (
@@ -46,6 +54,22 @@ def default_filter(bank: FilterBank | None, index: int) -> Filter:
     return Filter(name, kernels.get(name).weights, 0.0)
 
 
+@dataclass(frozen=True, eq=False)
+class Picture:
+    """The picture being explored: the still, or one frame of a live source.
+
+    ``source`` numbers the sources: a new still, a live feed started and the way back to the
+    still each get a new one, so a tab can drop what belonged to the old source (an overlay,
+    a readout) while frames of the same source (``sequence``) only refresh it.
+    """
+
+    image: np.ndarray  # uint8 (H, W, 3) RGB or (H, W) gray; never written to
+    name: str
+    live: bool
+    source: int
+    sequence: int = 0
+
+
 @dataclass
 class Still:
     """The still picture: the photo the user opened (kept while a live feed runs)."""
@@ -59,6 +83,7 @@ class Document:
     """The model of the app. See the module docstring."""
 
     source_changed = Signal()  # the still picture changed, or live started, stopped or resized
+    picture_changed = Signal(object)  # the Picture being explored (a still, or a live frame)
 
     def __init__(self) -> None:
         self.input = InputSettings()
@@ -67,7 +92,15 @@ class Document:
         self.display = DisplaySettings()
         self.selection = Selection()
         self.params = ParamsSettings()
+        self.stepthrough = StepThroughSettings()
+        self.text = TextSettings()
+        self.training = TrainingSettings()
+        self.translation = TranslationSettings()
+        self.network = NetworkSettings()
         self.still = Still()
+        self._picture: Picture | None = None
+        self._source = 0
+        self._feed = self._feed_source = -1  # the live run whose frames are shown
         self.stack = Stack(3, first_filter=default_filter)
         self.input.events.grayscale.connect(self._on_grayscale_changed)
         self.stack.changed.connect(self.clamp_selection)
@@ -75,6 +108,7 @@ class Document:
         self.selection.events.layer.connect(self.clamp_selection)
         for name in ("active", "frame_height", "frame_width"):
             getattr(self.live.events, name).connect(self._on_live_source_changed)
+        self.live.events.active.connect(self._on_live_active)
 
     # --- the selected layer --------------------------------------------------------------
     @property
@@ -131,6 +165,33 @@ class Document:
         self.still = Still(image, str(name), path)
         self.input.grayscale = image.ndim == 2
         self.source_changed.emit()
+        if not self.live.active:
+            self._show_still()
+
+    # --- the picture being explored ------------------------------------------------------
+    @property
+    def picture(self) -> Picture | None:
+        """The still, or while live the newest frame (None before any picture)."""
+        return self._picture
+
+    def show_frame(self, image: np.ndarray, feed: int, sequence: int) -> None:
+        """A frame of live run ``feed`` becomes the picture being explored (every frame)."""
+        if not self.live.active:
+            return
+        if feed != self._feed:  # a new camera or video: a new source
+            self._feed, self._feed_source = feed, self._new_source()
+        self._picture = Picture(image, self.live.name, True, self._feed_source, sequence)
+        self.picture_changed.emit(self._picture)
+
+    def _new_source(self) -> int:
+        self._source += 1
+        return self._source
+
+    def _show_still(self) -> None:
+        still = self.still
+        self._picture = None if still.image is None else Picture(
+            still.image, still.name, False, self._new_source())
+        self.picture_changed.emit(self._picture)
 
     @property
     def channels(self) -> int:
@@ -173,6 +234,11 @@ class Document:
         self.selection.layer = 0
         self.selection.filter = 0
 
+    def tab_settings(self) -> dict[str, object]:
+        """The tabs' own settings by their session section name."""
+        return {"stepthrough": self.stepthrough, "text": self.text, "training": self.training,
+                "translation": self.translation, "network": self.network}
+
     # --- reactions -----------------------------------------------------------------------
     def _on_grayscale_changed(self, *_: object) -> None:
         self.stack.set_input_channels(self.channels)
@@ -188,6 +254,12 @@ class Document:
         if self.selection.filter >= count:
             self.selection.filter = count - 1
 
+    def _on_live_active(self, active: bool) -> None:
+        if active:  # the still stays on show until the first frame arrives
+            return
+        self._feed = -1
+        self._show_still()  # back to the still: a new source, so nothing of the feed stays
+
     def _on_live_source_changed(self, *_: object) -> None:
         self.source_changed.emit()
 
@@ -195,7 +267,7 @@ class Document:
     def reset(self) -> None:
         """Back to the settings a new installation starts with (the picture stays)."""
         for settings in (self.display, self.input, self.selection, self.params,
-                         self.live_settings):
+                         self.live_settings, *self.tab_settings().values()):
             settings.reset()
         self.stack.replace([Layer(channels=self.channels, make=default_filter)])
         if self.still.image is not None:

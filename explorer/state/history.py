@@ -1,9 +1,10 @@
-"""Undo and redo for every kernel and layer edit.
+"""Undo and redo for every kernel and layer edit, and the tabs' typed numbers.
 
 The history keeps snapshots of the stack (every layer's settings, filters, biases and names),
-the input's colour or gray, and the selection. The window records one after each burst of
-edits settles, so typing a weight or dragging a spin box is one step, not fifty. Undoing
-puts a snapshot back whole; nothing is recorded while that happens.
+the input's colour or gray, the selection, the numbers typed into the step-through's grids
+(with the example they belong to) and the 1-D tab's filters. The window records one after
+each burst of edits settles, so typing a weight or dragging a spin box is one step, not
+fifty. Undoing puts a snapshot back whole; nothing is recorded while that happens.
 """
 
 from __future__ import annotations
@@ -26,10 +27,17 @@ class Snapshot:
     grayscale: bool
     layers: tuple[tuple[dict[str, object], tuple[tuple[str, np.ndarray, float], ...]], ...]
     selection: tuple[int, int]
+    typed: tuple  # the step-through's typed numbers (edits, example, seed)
+    filters_1d: tuple  # the 1-D tab's filters (groups, word filters, signal taps)
 
     def same_as(self, other: Snapshot) -> bool:
-        """The same stack (a change of selection alone is no edit)."""
+        """The same edits (a change of selection, or of example with nothing typed, is no
+        edit)."""
         if (self.grayscale, len(self.layers)) != (other.grayscale, len(other.layers)):
+            return False
+        if self.typed[0] != other.typed[0] or self.filters_1d != other.filters_1d:
+            return False
+        if self.typed[0] and self.typed != other.typed:
             return False
         for (settings, filters), (settings2, filters2) in zip(self.layers, other.layers,
                                                               strict=True):
@@ -48,8 +56,11 @@ def take_snapshot(doc: Document) -> Snapshot:
         filters = tuple((bank[i].name, bank[i].weights.copy(), float(bank[i].bias))
                         for i in range(len(bank)))
         layers.append((layer.settings.as_dict(), filters))
+    steps, text = doc.stepthrough, doc.text
     return Snapshot(doc.input.grayscale, tuple(layers),
-                    (doc.selection.layer, doc.selection.filter))
+                    (doc.selection.layer, doc.selection.filter),
+                    (steps.edits, steps.example, steps.seed),
+                    (text.groups, text.word_filters, text.taps))
 
 
 class History:
@@ -128,6 +139,12 @@ class History:
             doc.stack.replace(layers)
             doc.selection.layer, doc.selection.filter = snap.selection
             doc.clamp_selection()
+            edits, example, seed = snap.typed
+            steps = doc.stepthrough
+            if edits or steps.edits:  # the typed numbers come back with their example
+                steps.update({"example": example, "seed": seed, "edits": edits})
+            doc.text.update(dict(zip(("groups", "word_filters", "taps"), snap.filters_1d,
+                                     strict=True)))
         finally:
             self._restoring = False
         self.changed.emit()

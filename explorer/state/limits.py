@@ -11,6 +11,12 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+from collections.abc import Callable
+from typing import ClassVar
+
+from explorer.core.network.architecture import LAYERS as NETWORK_LAYERS
+from explorer.core.stepthrough import EXAMPLE_NAMES, MAX_CROP
+from explorer.core.text.signal import SIGNALS
 
 PADDINGS = ("valid", "same", "full", "custom")
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -21,10 +27,24 @@ INPUT_RANGES = ("full", "own")  # the input shown over 0–255, or over its own 
 MAX_FILTERS = 32
 MAX_KERNEL = 15
 MAX_LAYERS = 6
+MAX_TEXT = 10_000  # the longest text a setting holds (a sentence, a name)
+
+# the tabs' stable keys, in the window's order (sessions and --tab use them, not titles)
+TAB_KEYS = ("explorer", "parameters", "translation", "step-through", "text", "network",
+            "training")
+EXPLORER_EXAMPLE = "explorer"  # the step-through's example made from the explorer's layer
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "padding": PADDINGS, "pad_mode": PAD_MODES, "activation": ACTIVATIONS,
     "pool_mode": POOL_MODES, "levels": LEVEL_MODES, "input_range": INPUT_RANGES,
+    "DisplaySettings.tab": TAB_KEYS,
+    "StepThroughSettings.example": (*EXAMPLE_NAMES, EXPLORER_EXAMPLE),
+    "TextSettings.page": ("sentence", "signal"),
+    "TextSettings.vocabulary": ("words", "characters"),
+    "TextSettings.signal": (*SIGNALS, "drawn", "wav"),
+    "TrainingSettings.page": ("network", "watch", "test", "fit"),
+    "NetworkSettings.layer": tuple(layer.name for layer in NETWORK_LAYERS),
+    "NetworkSettings.page": ("maps", "kernels"),
 }
 
 # inclusive (low, high) of every number field, by field name
@@ -42,6 +62,18 @@ RANGES: dict[str, tuple[float, float]] = {
     "ParamsSettings.dilation": (1, 32), "ParamsSettings.pad_h": (0, 65536),
     "ParamsSettings.pad_w": (0, 65536), "ParamsSettings.filters": (1, 4096),
     "ParamsSettings.units": (0, 10**7), "ParamsSettings.stage": (-1, MAX_LAYERS - 1),
+    # the tabs beside the explorer
+    "StepThroughSettings.step": (0, 100_000), "StepThroughSettings.speed_ms": (100, 10_000),
+    "StepThroughSettings.crop_size": (3, MAX_CROP),
+    "StepThroughSettings.crop_row": (0, 65535), "StepThroughSettings.crop_col": (0, 65535),
+    "StepThroughSettings.seed": (0, 2**31 - 1),
+    "TextSettings.padding": (0, 7), "TextSettings.samples": (8, 2000),
+    "TextSettings.signal_padding": (0, 31), "TextSettings.signal_stride": (1, 16),
+    "TrainingSettings.epochs": (1, 50), "TrainingSettings.learning_rate": (0.0001, 0.1),
+    "TrainingSettings.batch_size": (1, 512), "TrainingSettings.seed": (0, 99999),
+    "TranslationSettings.shift": (0, 16),
+    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.occlusion_square": (8, 224),
+    "NetworkSettings.occlusion_step": (4, 112),
 }
 
 
@@ -87,6 +119,8 @@ def check(name: str, value: object, default: object, scope: str = "") -> object:
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ValueError(f"{label} must be text, not {_short(value)}")
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"{label} is longer than {MAX_TEXT:,} characters")
         choices = CHOICES.get(f"{scope}.{name}", CHOICES.get(name))
         if choices is not None and value not in choices:
             raise ValueError(f"{label} must be one of {', '.join(choices)}, not {value!r}")
@@ -106,13 +140,25 @@ def _short(value: object) -> str:
 class Validated:
     """Mixin for evented dataclasses: every assignment is checked by :func:`check`.
 
-    Also gives them ``reset()`` (every field back to its default) and ``update(dict)``.
+    A field holding a tuple (a list of edits, a kernel's taps) is checked by the class's own
+    ``checks[name]``, which returns the value as a tuple or raises ValueError. Also gives them
+    ``reset()`` (every field back to its default) and ``update(dict)``.
     """
+
+    checks: ClassVar[dict[str, Callable[[object], tuple]]] = {}
+
+    @classmethod
+    def check_field(cls, name: str, value: object) -> object:
+        """``value`` as field ``name`` stores it, or ValueError saying why not."""
+        field = cls.__dataclass_fields__[name]  # type: ignore[attr-defined]
+        if isinstance(field.default, tuple):
+            return cls.checks[name](value)
+        return check(name, value, field.default, cls.__name__)
 
     def __setattr__(self, name: str, value: object) -> None:
         field = self.__dataclass_fields__.get(name)  # type: ignore[attr-defined]
         if field is not None and field.default is not dataclasses.MISSING:
-            value = check(name, value, field.default, type(self).__name__)
+            value = self.check_field(name, value)
         super().__setattr__(name, value)
 
     def reset(self) -> None:
@@ -129,6 +175,6 @@ class Validated:
         for name, value in data.items():
             if name not in fields:
                 raise ValueError(f"unknown setting {name!r}")
-            checked[name] = check(name, value, fields[name].default, type(self).__name__)
+            checked[name] = self.check_field(name, value)
         for name, value in checked.items():
             setattr(self, name, value)

@@ -1,8 +1,9 @@
 """A document as plain JSON data, and back, with every value checked.
 
 A session holds the stack (settings, weights, biases and names of every filter), the input,
-display, selection and parameter settings, the live feed's lasting choices, and the still
-picture: by its path, or embedded as a PNG when it came from no file (pasted, captured).
+display, selection and parameter settings, every tab's settings (step-through, 1-D, training,
+translation, network), the live feed's lasting choices, and the still picture: by its path,
+or embedded as a PNG when it came from no file (pasted, captured).
 
 :func:`parse_session` is strict: one bad value and the whole session is refused with a
 sentence saying where (an opened session file is never half applied). :func:`parse_lenient`,
@@ -21,23 +22,32 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from explorer.core.images import decode_image
+from explorer.core.images import decode_image, load_image
 from explorer.core.safe_files import (
     ReadRefused,
     SafeFileError,
     atomic_write,
     parse_json_limited,
     read_text_limited,
+    regular_file_problem,
 )
+from explorer.core.stepthrough import apply_edits, example
 from explorer.state.document import Document, Still
 from explorer.state.layer import Filter, Layer, LayerSettings
-from explorer.state.limits import MAX_FILTERS, MAX_KERNEL, MAX_LAYERS, check
+from explorer.state.limits import EXPLORER_EXAMPLE, MAX_FILTERS, MAX_KERNEL, MAX_LAYERS, check
 from explorer.state.settings import (
     DisplaySettings,
     InputSettings,
     LiveSettings,
     ParamsSettings,
     Selection,
+)
+from explorer.state.tabs import (
+    NetworkSettings,
+    StepThroughSettings,
+    TextSettings,
+    TrainingSettings,
+    TranslationSettings,
 )
 
 FORMAT = "cnn-explorer-session"
@@ -46,8 +56,11 @@ MAX_SESSION_BYTES = 64 * 2**20  # an embedded 12-megapixel PNG fits
 MAX_NAME = 200
 SECTIONS: dict[str, type] = {
     "input": InputSettings, "live": LiveSettings, "display": DisplaySettings,
-    "selection": Selection, "params": ParamsSettings,
+    "selection": Selection, "params": ParamsSettings, "stepthrough": StepThroughSettings,
+    "text": TextSettings, "training": TrainingSettings, "translation": TranslationSettings,
+    "network": NetworkSettings,
 }
+OLD_TAB_KEYS = {"1-d: text and signals": "text"}  # sessions that named tabs by their titles
 
 
 class SessionError(ValueError):
@@ -73,6 +86,8 @@ def session_dict(doc: Document, embed_picture: bool = True) -> dict[str, object]
     data["display"] = doc.display.as_dict()
     data["selection"] = doc.selection.as_dict()
     data["params"] = doc.params.as_dict()
+    for name, settings in doc.tab_settings().items():
+        data[name] = _plain(settings.as_dict())
     data["stack"] = [
         {"settings": layer.settings.as_dict(),
          "filters": [{"name": f.name, "bias": float(f.bias),
@@ -87,6 +102,15 @@ def session_dict(doc: Document, embed_picture: bool = True) -> dict[str, object]
             entry["png"] = _png_text(still.image)
         data["still"] = entry
     return data
+
+
+def _plain(value: object) -> object:
+    """Tuples as JSON lists, all the way down."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def session_text(doc: Document, embed_picture: bool = True) -> str:
@@ -172,11 +196,30 @@ def _section(name: str, value: object) -> dict[str, object]:
     for key, item in value.items():
         if key not in defaults:
             continue  # a setting of a newer version: ignored, not trusted
+        if name == "display" and key == "tab":
+            item = OLD_TAB_KEYS.get(item, item) if isinstance(item, str) else item
         try:
-            out[key] = check(key, item, defaults[key], cls.__name__)
+            out[key] = cls.check_field(key, item)
         except ValueError as exc:
             raise SessionError(f"the session's {name} settings are damaged: {exc}") from None
+    if name == "stepthrough":
+        _check_typed_numbers(out)
     return out
+
+
+def _check_typed_numbers(values: dict[str, object]) -> None:
+    """The step-through's typed numbers must fit the example they were typed into (the
+    explorer's example is checked when its picture is there)."""
+    name = values.get("example", StepThroughSettings.example)
+    edits = values.get("edits", ())
+    if not edits or name == EXPLORER_EXAMPLE:
+        return
+    try:
+        seed = int(values.get("seed", 0))  # type: ignore[call-overload]
+        apply_edits(example(str(name), seed), edits)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise SessionError(f"the session's step-through numbers do not fit the example "
+                           f"{name}: {exc}") from None
 
 
 def _stack(value: object, input_channels: int) -> list[Layer]:
@@ -279,15 +322,34 @@ def apply_session(doc: Document, session: Session) -> None:
         doc.input.grayscale = bool(grayscale)
     if session.layers is not None:
         doc.stack.replace(session.layers)
+    targets = {"input": doc.input, "live": doc.live_settings, "display": doc.display,
+               "selection": doc.selection, "params": doc.params, **doc.tab_settings()}
     for name, values in session.sections.items():
-        target = {"input": doc.input, "live": doc.live_settings, "display": doc.display,
-                  "selection": doc.selection, "params": doc.params}[name]
-        target.update(values)
+        targets[name].update(values)
     if session.still is not None and session.still.image is not None:
         doc.set_still(session.still.image, session.still.name, session.still.path)
         if grayscale is not None:
             doc.input.grayscale = bool(grayscale)
     doc.clamp_selection()
+
+
+def session_picture(doc: Document, session: Session) -> None:
+    """Open the session's picture by its path (a picture embedded in the session is in place
+    already). Raises ValueError with a sentence when it cannot be opened; the document's
+    picture then stays as it was."""
+    still = session.still
+    if still is None or still.image is not None or not still.path:
+        return
+    problem = regular_file_problem(still.path)
+    if problem == "does not exist":
+        raise ValueError(f"the session's picture {still.path} is no longer there")
+    if problem is not None:
+        raise ValueError(f"the session's picture {still.path} {problem}")
+    try:
+        image = load_image(still.path)
+    except ValueError as exc:
+        raise ValueError(f"the session's picture {still.name}: {exc}") from None
+    doc.set_still(image, Path(still.path).name, still.path)
 
 
 # --- files -----------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ class ExplorerController(QObject):
 
     result_shown = Signal(object)  # the StackResult now on screen
     failed = Signal(str)  # a compute fault, for the banner
-    source_picture = Signal(object, str, bool)  # (picture, name, live): a new source picture
     live_failed = Signal(str)
     live_ended = Signal()
     computing = Signal(bool)  # a still's request is under way (True) or done (False)
@@ -53,7 +52,6 @@ class ExplorerController(QObject):
         self._stack_key = 0
         self._specs: tuple[LayerSpec, ...] = ()  # the stack's specs as of _specs_key
         self._specs_key = -1
-        self._explorer_visible = True
         self._results_shown: deque[float] = deque(maxlen=120)
         self.latency_ms = 0.0
 
@@ -62,7 +60,7 @@ class ExplorerController(QObject):
         self.worker.failed.connect(self._on_failed)
         self.worker.cancelled.connect(self._on_cancelled)
         self._waiting = False  # a still's request is computing (live frames never wait)
-        self.live = LiveFeed(self)
+        self.live = LiveFeed(lambda: document.live.frozen, self)
         self.live.frame_ready.connect(self._on_live_frame)
         self.live.failed.connect(self._on_live_failed)
         self.live.ended.connect(self._on_live_ended)
@@ -83,6 +81,8 @@ class ExplorerController(QObject):
             (doc.selection.events.layer, self.schedule),
             (doc.source_changed, self._on_source_changed),
             (doc.live_settings.events.mirror, self._on_mirror_changed),
+            (doc.live.events.frozen, self._on_frozen_changed),
+            (doc.display.events.tab, self._on_tab_changed),
             (maps.view_resized, self._on_view_resized),
         ]
         for signal, slot in self._links:
@@ -110,10 +110,13 @@ class ExplorerController(QObject):
     def schedule(self, *_: object) -> None:
         self._timer.start()
 
-    def set_explorer_visible(self, visible: bool) -> None:
-        """Another tab is on show: live frames then skip the explorer's stack."""
-        self._explorer_visible = visible
-        if visible:
+    @property
+    def explorer_visible(self) -> bool:
+        """While another tab is on show, live frames skip the explorer's stack."""
+        return self.document.display.tab == "explorer"
+
+    def _on_tab_changed(self, tab: str) -> None:
+        if tab == "explorer":
             self.schedule()
 
     def request_compute(self, frame_time: float | None = None) -> int | None:
@@ -126,7 +129,7 @@ class ExplorerController(QObject):
         live = doc.live.active and self._frame is not None
         stamp = time.perf_counter() if frame_time is None else frame_time
         source_key = ("live", self._frame.sequence, id(self._frame)) if live else self._source_key
-        self.worker.submit(StackRequest(
+        self.worker.compute(StackRequest(
             self._generation, image, self._stack_specs(), source_key=source_key,
             stack_key=self._stack_key, max_side=doc.processing_side(),
             grayscale=doc.input.grayscale, frame_time=stamp, live=live,
@@ -177,9 +180,6 @@ class ExplorerController(QObject):
     def _on_source_changed(self) -> None:
         if not self.document.live.active:
             self._source_key = next(self._still_key)
-            image = self.document.still.image
-            if image is not None:
-                self.source_picture.emit(image, self.document.still.name, False)
         self.schedule()
 
     def _on_view_resized(self) -> None:
@@ -269,8 +269,10 @@ class ExplorerController(QObject):
         return True
 
     def set_frozen(self, frozen: bool) -> None:
-        self.live.set_frozen(frozen)
         self.document.live.frozen = frozen
+
+    def _on_frozen_changed(self, frozen: bool) -> None:
+        self.live.follow_frozen()
         if frozen:
             self.schedule()  # edits while frozen recompute the held frame
 
@@ -289,8 +291,8 @@ class ExplorerController(QObject):
         if (live.frame_height, live.frame_width) != (h, w):
             live.frame_height, live.frame_width = h, w  # sizes in panels follow
             self._fit_live_side()
-        self.source_picture.emit(frame.image, live.name, True)
-        if self._explorer_visible:
+        self.document.show_frame(frame.image, self.live.run, frame.sequence)
+        if self.explorer_visible:
             self.request_compute(frame.timestamp)
 
     def _fit_live_side(self) -> None:

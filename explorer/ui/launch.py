@@ -71,6 +71,20 @@ def launch(args: argparse.Namespace) -> int:
             return _fail(f"{given} {problem}")
     if args.camera is not None and args.camera < 0:
         return _fail("the camera number must be 0 or more")
+    tab = getattr(args, "tab", None)
+    if tab is not None:
+        from explorer.state.limits import TAB_KEYS
+
+        if tab not in TAB_KEYS:
+            return _fail(f"there is no tab {tab!r}: use one of {', '.join(TAB_KEYS)}")
+    session = getattr(args, "session", None)
+    if session is not None and batch:
+        from explorer.state.session import read_session
+
+        try:  # a batch run refuses a damaged session before any window exists
+            args.session_read = read_session(session)
+        except ValueError as exc:
+            return _fail(str(exc))
     if args.step_through:
         from explorer.core.stepthrough import example
 
@@ -98,7 +112,10 @@ def launch(args: argparse.Namespace) -> int:
     settings_io.guard_settings_file()  # before Qt reads a huge settings file whole
     window = MainWindow()
     _install_excepthook(window)  # a batch export reports errors through its exit code
-    if not _open_first_picture(window, args):
+    # a damaged session is refused with the reason in the window; the rest still opens
+    opened = session is not None and window.open_session(session)
+    if not (opened and args.image is None and window.document.still.image is not None) \
+            and not _open_first_picture(window, args):
         window.shutdown()
         return _fail(window.banner.text() or f"cannot open {args.image}")
     try:
@@ -106,8 +123,10 @@ def launch(args: argparse.Namespace) -> int:
     except ValueError as exc:  # checked already; a restored stack may still refuse a value
         window.show_error(str(exc))
     if args.step_through:
-        window.tabs.setCurrentWidget(window.stepthrough)
+        window.document.display.tab = "step-through"
         window.stepthrough.select_example(args.step_through)
+    if tab is not None:
+        window.document.display.tab = tab
     window.show()
     # a live source starts after the still: a camera that fails leaves the photo on screen
     if args.camera is not None:
@@ -193,18 +212,29 @@ def _batch(app, args: argparse.Namespace, overwrite: bool, options) -> int:
     from explorer.ui.cli_options import apply_layer_options
     from explorer.ui.main_window import MainWindow
 
-    path = Path(args.image) if args.image else resource_path("samples", DEFAULT_SAMPLE)
     document = Document()
+    session = getattr(args, "session_read", None)
     try:
-        document.set_still(images.load_image(path), path.name)
+        if session is not None:
+            from explorer.state.session import apply_session, session_picture
+
+            apply_session(document, session)
+            if args.image is None and document.still.image is None:
+                session_picture(document, session)  # the session's picture, by its path
+        if args.image is not None or document.still.image is None:
+            path = Path(args.image) if args.image else resource_path("samples", DEFAULT_SAMPLE)
+            document.set_still(images.load_image(path), path.name, str(path))
         apply_layer_options(options, document)
     except ValueError as exc:
         return _fail(str(exc))
+    if getattr(args, "tab", None) is not None:
+        document.display.tab = args.tab
+    name = document.still.name
     problem = _panel_problem(document, args.panel)
     if problem:
         return _fail(problem)
     window = MainWindow(document, restore_settings=False)
-    window.setWindowTitle(f"{path.name} — CNN Explorer")
+    window.setWindowTitle(f"{name} — CNN Explorer")
     with _quiet_offscreen_notices():
         return _screenshot(app, window, args, overwrite)
 
@@ -266,7 +296,12 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
         code = _fail(problem)
     else:
         if args.panel == "parameters":
-            window.tabs.setCurrentWidget(window.params_panel)
+            window.document.display.tab = "parameters"
+        problem = _wait_for_tab(app, window)
+        if problem:
+            window.shutdown()
+            window.close()
+            return _fail(problem)
         for _ in range(5):  # let layouts settle and tiles paint
             app.processEvents()
         try:
@@ -328,6 +363,35 @@ def _wait_for_maps(app, window, args: argparse.Namespace | None = None) -> str:
         for signal, slot in links:
             signal.disconnect(slot)
     return outcome.get("error", "")
+
+
+def _wait_for_tab(app, window) -> str:
+    """Run the event loop until the tab on show has settled (its result is on screen).
+    Returns what went wrong, or ''."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    tab = window.tab_controllers.get(window.current_tab)
+    if tab is None or tab.is_settled():
+        return ""
+    loop = QEventLoop()
+    errors: list[str] = []
+    timeout = QTimer(singleShot=True)
+    links = [(tab.settled, loop.quit), (tab.error, lambda m: (errors.append(m), loop.quit())),
+             (timeout.timeout, loop.quit)]
+    for signal, slot in links:
+        signal.connect(slot)
+    try:
+        timeout.start(SCREENSHOT_TIMEOUT_MS)
+        while not tab.is_settled() and not errors and timeout.isActive():
+            loop.exec()
+            app.processEvents()
+    finally:
+        timeout.stop()
+        for signal, slot in links:
+            signal.disconnect(slot)
+    if errors:
+        return errors[0]
+    return "" if tab.is_settled() else f"the {tab.title} tab did not finish in time"
 
 
 def _timeout_message(args: argparse.Namespace | None) -> str:

@@ -4,7 +4,8 @@ See docs/architecture.md, "The live path". The capture thread never touches Qt: 
 picture it emits a queued signal, at most one waiting at a time, and the GUI thread takes the
 newest picture from the box when it runs, so a slow window sees the newest frame, never a
 backlog. Freezing stops taking frames (a video file also pauses, so it does not run on
-unseen); stepping takes exactly one more.
+unseen); stepping takes exactly one more. Whether the feed is frozen is the document's
+``live.frozen``, read through the ``frozen`` callable: it is stored nowhere else.
 """
 
 from __future__ import annotations
@@ -27,14 +28,16 @@ class LiveFeed(QObject):
     _error_from_capture = Signal(object)
     _end_from_capture = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, frozen: Callable[[], bool] = lambda: False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thread: CaptureThread | None = None
         self._box: LatestFrame | None = None
         self._factory: Callable[[], FrameSource] | None = None
         self._last_sequence = -1
-        self._frozen = False
+        self._frozen = frozen
         self._step_pending = False
+        self.run = 0  # counts the sources started: frames of one run share a number
         self._mirror = False
         self._notice_pending = threading.Event()  # a frame notice is queued, not yet handled
         self.name = ""
@@ -50,7 +53,8 @@ class LiveFeed(QObject):
         self._factory, self.name = factory, name
         self._box = LatestFrame()
         self._last_sequence = -1
-        self._frozen = self._step_pending = False
+        self._step_pending = False
+        self.run += 1
         self._notice_pending.clear()
         self._thread = CaptureThread(
             factory, self._box, mirror=self._mirror,
@@ -75,22 +79,18 @@ class LiveFeed(QObject):
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    @property
-    def frozen(self) -> bool:
-        return self._frozen
-
-    def set_frozen(self, frozen: bool) -> None:
-        self._frozen = frozen
+    def follow_frozen(self) -> None:
+        """Pause or resume the capture as ``frozen()`` now says."""
         self._step_pending = False
         if self._thread is not None:
-            if frozen:
+            if self._frozen():
                 self._thread.pause()
             else:
                 self._thread.resume()
 
     def step(self) -> None:
         """While frozen: show exactly one more frame."""
-        if not self._frozen or self._thread is None:
+        if not self._frozen() or self._thread is None:
             return
         self._step_pending = True
         self._thread.step()
@@ -128,7 +128,7 @@ class LiveFeed(QObject):
         frame: Frame | None = box.get() if box is not None else None
         if frame is None or frame.sequence == self._last_sequence or self._thread is None:
             return
-        if self._frozen and not self._step_pending:
+        if self._frozen() and not self._step_pending:
             return
         self._step_pending = False
         self._last_sequence = frame.sequence

@@ -36,9 +36,17 @@ from explorer.core.pipeline import NamedStack
 from explorer.resources import sample_images
 from explorer.state import Document
 from explorer.state.history import History
-from explorer.state.session import SessionError, apply_session, read_session, write_session
+from explorer.state.session import (
+    SessionError,
+    apply_session,
+    read_session,
+    session_picture,
+    write_session,
+)
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
+from explorer.ui.controllers.translation import TranslationController
+from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.export import copy_widget, save_target
@@ -52,9 +60,8 @@ from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.training_panel import TrainingTab
-from explorer.ui.panels.translation_panel import TranslationPanel
 from explorer.ui.shortcuts import WindowShortcuts
-from explorer.ui.tab import Tab
+from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import Banner, sentence
 from explorer.ui.widgets.busy_bar import BusyBar
 from explorer.ui.widgets.elided_label import ElidedLabel
@@ -93,7 +100,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.controller = ExplorerController(self.document, self.maps_panel, self)
         self.controller.result_shown.connect(self._on_result_shown)
         self.controller.failed.connect(self._on_compute_failed)
-        self.controller.source_picture.connect(self._on_source_picture)
         self.controller.computing.connect(self.busy_bar.set_busy)
         self.controller.cancelled.connect(self._on_cancelled)
         self.busy_bar.cancel_clicked.connect(self.controller.cancel)
@@ -108,7 +114,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._update_live_actions()  # a restored layout must not bring back a live toolbar
         self.shortcuts = WindowShortcuts(self, [
             a.shortcut() for a in self.findChildren(QAction) if not a.shortcut().isEmpty()])
+        self.document.display.events.tab.connect(self._show_tab)
         self._show_tab(self.document.display.tab)
+        self._on_tab_changed(self.tabs.currentIndex())
         for note in restore_notes:
             self.show_message(sentence(note), 12_000)
 
@@ -129,12 +137,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
-        self.extra_tabs: list[Tab] = []
-        self.translation_panel = self.add_tab(TranslationPanel(doc))
-        self.stepthrough = self.add_tab(StepThroughTab())
-        self.text_tab = self.add_tab(TextTab())
-        self.network_tab = self.add_tab(NetworkTab())
-        self.training_tab = self.add_tab(TrainingTab())
+        self._tab_keys = ["explorer", "parameters"]
+        self.tab_controllers: dict[str, TabController] = {}
+        self.translation = self.add_tab(TranslationController(doc))
+        self.stepthrough = self.add_tab(WidgetTab(doc, StepThroughTab(), "step-through")).view
+        self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
+        self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
+        self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -152,14 +161,26 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._size_by_current_tab()
 
-    def add_tab(self, tab: Tab) -> Tab:
+    def add_tab(self, tab: TabController) -> TabController:
         """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""
-        self.extra_tabs.append(tab)
-        self.tabs.addTab(tab, tab.title)
+        self.tab_controllers[tab.key] = tab
+        self._tab_keys.append(tab.key)
+        self.tabs.addTab(tab.view, tab.title)
         tab.message.connect(self.show_message)
         tab.error.connect(self.show_error)
         tab.send_to_explorer.connect(self.use_stack)
+        tab.status_changed.connect(self._show_status)
         return tab
+
+    @property
+    def extra_tabs(self) -> list[QWidget]:
+        """The views of the tabs beside the explorer and the parameters."""
+        return [tab.view for tab in self.tab_controllers.values()]
+
+    @property
+    def current_tab(self) -> str:
+        """The key of the tab on show (``document.display.tab``)."""
+        return self.document.display.tab
 
     def use_stack(self, stack: NamedStack) -> None:
         """Put a stack from another tab into the explorer, and show it there."""
@@ -168,39 +189,31 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         except ValueError as exc:
             self.show_error(sentence(str(exc)))
             return
-        self.tabs.setCurrentWidget(self.maps_panel)
+        self.document.display.tab = "explorer"
         if stack.title:
             self.show_message(f"The explorer now runs {stack.title}")
 
-    def _tab_key(self, widget: QWidget | None) -> str:
-        if widget is self.maps_panel:
-            return "explorer"
-        if widget is self.params_panel:
-            return "parameters"
-        return getattr(widget, "title", "explorer").lower()
-
     def _show_tab(self, key: str) -> None:
-        for i in range(self.tabs.count()):
-            if self._tab_key(self.tabs.widget(i)) == key:
-                self.tabs.setCurrentIndex(i)
-                return
+        """Show the tab ``key`` (the document's display.tab changed, e.g. by a session)."""
+        if key in self._tab_keys and self.tabs.currentIndex() != self._tab_keys.index(key):
+            self.tabs.setCurrentIndex(self._tab_keys.index(key))
 
     def _on_tab_changed(self, index: int) -> None:
-        widget = self.tabs.widget(index)
+        key = self._tab_keys[index] if 0 <= index < len(self._tab_keys) else "explorer"
         self._size_by_current_tab()
-        self.document.display.tab = self._tab_key(widget)
-        self.controller.set_explorer_visible(widget is self.maps_panel)
+        self.document.display.tab = key
+        for tab in self.tab_controllers.values():
+            if tab.key != key:
+                tab.set_active(False)
+        current = self.tab_controllers.get(key)
         # the kernel editor belongs to the explorer, the layer controls to the tabs that work
         # on the stack; the other tabs get the width, and the docks come back with their tab
-        self._show_dock(self.kernel_dock, widget is self.maps_panel)
-        self._show_dock(self.layer_dock, widget in (self.maps_panel, self.params_panel)
-                        or getattr(widget, "uses_layers", False))
-        if widget is self.stepthrough:
-            self.stepthrough.set_explorer_layer(self.document.layer_spec(0))
-        if isinstance(widget, Tab):
-            image = self.controller.source_image()
-            if image is not None:
-                widget.set_source(image, self.document.source_name, self.document.live.active)
+        self._show_dock(self.kernel_dock, key == "explorer")
+        self._show_dock(self.layer_dock, key in ("explorer", "parameters")
+                        or (current is not None and current.uses_layers))
+        if current is not None:
+            current.set_active(True)
+        self._show_status()
 
     def _size_by_current_tab(self) -> None:
         """The window's minimum width is the shown tab's, not the widest hidden tab's (a
@@ -223,11 +236,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         elif dock.isVisible():
             dock.hide()
             self._docks_hidden[dock] = True
-
-    def _on_source_picture(self, image: np.ndarray, name: str, live: bool) -> None:
-        widget = self.tabs.currentWidget()
-        if isinstance(widget, Tab):
-            widget.set_source(image, name, live)
 
     def _fit_to_screen(self) -> None:
         """Start on most of the screen (a projector at 1920×1080 gets big maps)."""
@@ -411,7 +419,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._history_timer.timeout.connect(self.history.record)
         doc = self.document
         for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
-                       doc.input.events.grayscale):
+                       doc.input.events.grayscale, doc.stepthrough.events.edits,
+                       doc.text.events.groups, doc.text.events.word_filters,
+                       doc.text.events.taps):
             signal.connect(self._on_edit)
         self.history.changed.connect(self._update_undo_actions)
         self._update_undo_actions()
@@ -451,24 +461,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             return False
         self.stop_live()
         apply_session(self.document, session)
-        if session.still is not None and session.still.image is None:
-            self._reopen_still(session.still.path, session.still.name)
-        self._show_tab(self.document.display.tab)
+        try:
+            session_picture(self.document, session)
+        except ValueError as exc:
+            self.show_error(sentence(str(exc)) + " The current picture stays.")
+        self.setWindowTitle(f"{self.document.still.name} — CNN Explorer")
         self.show_message(f"Opened the session {Path(path).name}")
         return True
-
-    def _reopen_still(self, path: str | None, name: str) -> None:
-        if path and Path(path).is_file():
-            try:
-                image = images.load_image(path)
-            except ValueError as exc:
-                self.show_error(sentence(f"the session's picture {name}: {exc}") +
-                                " The current picture stays.")
-                return
-            self.set_image(image, Path(path).name, path)
-        elif path:
-            self.show_error(f"The session's picture {path} is no longer there; the current "
-                            "picture stays.")
 
     def save_session_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the session",
@@ -525,7 +524,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
     def _on_result_shown(self, result: StackResult) -> None:
         if self.controller.is_newest(result) and not self.banner.sticky:
             self.banner.hide()
-        self._show_result_status(result)
+        self._show_status()
         self.result_shown.emit(result)
 
     def _on_cancelled(self) -> None:
@@ -537,7 +536,19 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         keep = " The last good result stays on screen." if self.last_result else ""
         self.show_error(sentence(message) + keep)
 
-    def _show_result_status(self, result: StackResult) -> None:
+    def _show_status(self) -> None:
+        """The status bar speaks of the tab on show: the explorer's sizes and timings, or the
+        tab's own rate and timing."""
+        tab = self.tab_controllers.get(self.current_tab)
+        if tab is not None:
+            self.status_sizes.setText(tab.status_text())
+            self.status_time.setText("")
+            return
+        result = self.last_result
+        if self.current_tab != "explorer" or result is None:
+            self.status_sizes.setText("")
+            self.status_time.setText("")
+            return
         h, w = result.picture.shape[:2]
         text = f"input {h}×{w}"
         for stage in result.stages:
@@ -641,5 +652,5 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         if self._connected:
             self._connected = False
             for panel in (self.maps_panel, self.params_panel, self.layer_panel,
-                          self.kernel_editor, *self.extra_tabs):
+                          self.kernel_editor, *self.tab_controllers.values()):
                 panel.cleanup()

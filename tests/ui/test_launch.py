@@ -366,3 +366,49 @@ def test_every_option_is_in_the_help_and_the_readme():
             assert f"`{option}" in readme or f" {option}" in readme, option
     for key in STACK_PRESETS:
         assert key in helptext and key in readme
+
+
+# --- a prepared lesson: --session and --tab ------------------------------------------------------
+
+def _lesson_file(tmp_path):
+    from explorer.core import images
+    from explorer.state import Document
+    from explorer.state.session import write_session
+
+    doc = Document()
+    picture = resource_path("samples", "brick.png")
+    doc.set_still(images.load_image(picture), "brick.png", str(picture))
+    doc.stepthrough.example = "strides"
+    doc.stepthrough.step = 5
+    doc.translation.shift = 9
+    doc.network.layer = "block 2"
+    doc.display.tab = "step-through"
+    return write_session(tmp_path / "lesson.json", doc)
+
+
+def test_an_unknown_tab_exits_2_with_the_list(tmp_path):
+    proc = run_batch("--tab", "maps", "--screenshot", "x.png", cwd=tmp_path)
+    assert proc.returncode == 2
+    line = one_line(proc)
+    assert "'maps'" in line
+    assert "explorer, parameters, translation, step-through, text, network, training" in line
+
+
+def test_a_damaged_session_exits_2_with_the_reason(tmp_path):
+    damaged = tmp_path / "lesson.json"
+    damaged.write_text(_lesson_file(tmp_path).read_text().replace('"block 2"', '"block 99"'))
+    proc = run_batch("--session", str(damaged), "--screenshot", "x.png", cwd=tmp_path)
+    assert proc.returncode == 2
+    line = one_line(proc)
+    assert "lesson.json" in line and "block 99" in line
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_a_session_and_a_tab_picture_that_tab_of_that_session(qtbot, tmp_path):
+    lesson = _lesson_file(tmp_path)
+    explorer_shot, tab_shot = tmp_path / "explorer.png", tmp_path / "steps.png"
+    assert main(["--session", str(lesson), "--tab", "explorer", "--screenshot",
+                 str(explorer_shot)]) == 0
+    assert shows_maps(explorer_shot)
+    assert main(["--session", str(lesson), "--screenshot", str(tab_shot)]) == 0
+    assert not shows_maps(tab_shot)  # the session's own tab: the step-through, no maps

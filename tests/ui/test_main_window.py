@@ -159,10 +159,10 @@ def test_the_worker_computes_the_newest_request_and_skips_the_rest(qtbot, window
     computer.compute = gated
     image, specs = window.source_image(), window.document.stack_specs()
     try:
-        worker.submit(StackRequest(1000, image, specs))
+        worker.compute(StackRequest(1000, image, specs))
         assert started.wait(10)
         for g in range(1001, 1010):
-            worker.submit(StackRequest(g, image, specs))
+            worker.compute(StackRequest(g, image, specs))
         gate.set()
         qtbot.waitUntil(lambda: window.last_result.generation == 1009, timeout=20_000)
     finally:
@@ -289,7 +289,7 @@ def test_a_damaged_saved_session_starts_the_app_with_defaults_for_that_part(qtbo
 def test_close_stops_the_worker(qtbot, window):
     worker = window.controller.worker
     window.close()
-    assert not worker.isRunning()
+    assert not worker.running
 
 
 def test_every_tile_spans_its_whole_map(qtbot, window, tmp_path):
@@ -405,8 +405,9 @@ def test_each_tab_keeps_only_the_docks_it_uses(qtbot, window):
     for i in range(tabs.count()):
         tabs.setCurrentIndex(i)
         widget = tabs.widget(i)
+        controller = window.tab_controllers.get(window.current_tab)
         stack_tab = widget in (window.maps_panel, window.params_panel) or \
-            getattr(widget, "uses_layers", False)
+            (controller is not None and controller.uses_layers)
         assert window.layer_dock.isVisible() == stack_tab, tabs.tabText(i)
         assert window.kernel_dock.isVisible() == (widget is window.maps_panel), tabs.tabText(i)
     tabs.setCurrentWidget(window.maps_panel)

@@ -6,9 +6,12 @@ one from the explorer's layer; ``steps`` turns an example into its sequence of w
 """
 
 from explorer.core.stepthrough.examples import (
+    EDIT_BLOCKS,
     EXAMPLE_NAMES,
     MAX_CROP,
+    Edit,
     Example,
+    apply_edits,
     example,
     from_layer,
     lecture_volume,
@@ -26,8 +29,27 @@ from explorer.core.stepthrough.quiz import (
 from explorer.core.stepthrough.steps import INPUT, INSERTED, PADDING, Step, Walkthrough, walk
 
 __all__ = [
-    "EXAMPLE_NAMES", "INPUT", "INSERTED", "MAX_CROP", "PADDING", "Example", "Score",
-    "SizeQuestion", "Step", "Verdict", "Walkthrough", "cell_text", "check_prediction",
-    "check_size", "example", "from_layer", "lecture_volume", "parse_number", "size_questions",
+    "EDIT_BLOCKS",
+    "EXAMPLE_NAMES",
+    "INPUT",
+    "INSERTED",
+    "MAX_CROP",
+    "PADDING",
+    "Edit",
+    "Example",
+    "Score",
+    "SizeQuestion",
+    "Step",
+    "Verdict",
+    "Walkthrough",
+    "apply_edits",
+    "cell_text",
+    "check_prediction",
+    "check_size",
+    "example",
+    "from_layer",
+    "lecture_volume",
+    "parse_number",
+    "size_questions",
     "walk",
 ]

@@ -235,12 +235,16 @@ def _builders() -> dict[str, object]:
 EXAMPLE_NAMES: tuple[str, ...] = tuple(_builders())
 
 
-def example(name: str) -> Example:
-    """The built-in example called ``name`` (one of :data:`EXAMPLE_NAMES`)."""
+def example(name: str, seed: int = 0) -> Example:
+    """The built-in example called ``name`` (one of :data:`EXAMPLE_NAMES`); an example that
+    draws its numbers (``Example.seed`` set) draws them with ``seed``."""
     builders = _builders()
     if name not in builders:
         raise ValueError(f"unknown example {name!r}: use one of {', '.join(EXAMPLE_NAMES)}")
-    return builders[name]()
+    ex = builders[name]()
+    if ex.seed is not None and seed != ex.seed:
+        ex = builders[name](seed)
+    return ex
 
 
 # --- an example from the explorer's layer ---------------------------------------------------
@@ -282,3 +286,41 @@ def from_layer(image: np.ndarray, spec: LayerSpec, origin: tuple[int, int] = (0,
         "conv", x, spec.weights, spec.bias, stride=spec.stride,
         padding=_spec_padding(spec.padding), dilation=spec.dilation, pad_mode=spec.pad_mode,
         flip=spec.flip, activation=spec.activation)
+
+
+# --- numbers typed into an example ----------------------------------------------------------
+
+# One typed number: ("input", 0, row, col, channel, value) sets an input pixel,
+# ("weight", k, row, col, channel, value) a weight of filter k, ("bias", k, 0, 0, 0, value)
+# filter k's bias. Indices are the example's own (not the padded grid's).
+Edit = tuple[str, int, int, int, int, float]
+EDIT_BLOCKS = ("input", "weight", "bias")
+
+
+def apply_edits(ex: Example, edits: tuple[Edit, ...] | list[Edit]) -> Example:
+    """``ex`` with the typed numbers in ``edits`` put in, in order. Raises ValueError for an
+    edit that does not fit the example (a cell outside its grids, pooling's weights)."""
+    x = ex.input.copy()
+    w = None if ex.weights is None else ex.weights.copy()
+    b = None if ex.bias is None else ex.bias.copy()
+    for block, k, row, col, channel, value in edits:
+        v = _finite(value)
+        if block == "input":
+            _index_in(x.shape, (row, col, channel), "the input")
+            x[row, col, channel] = v
+        elif block == "weight" and w is not None:
+            _index_in(w.shape, (k, row, col, channel), "the filters")
+            w[k, row, col, channel] = v
+        elif block == "bias" and b is not None:
+            _index_in(b.shape, (k,), "the biases")
+            b[k] = v
+        else:
+            raise ValueError(f"{ex.title} has no {block} to type into")
+    return dataclasses.replace(ex, input=x, weights=w, bias=b)
+
+
+def _index_in(shape: tuple[int, ...], index: tuple[int, ...], what: str) -> None:
+    if len(shape) != len(index) or not all(0 <= i < n for i, n in zip(index, shape,
+                                                                        strict=True)):
+        raise ValueError(f"cell {list(index)} lies outside {what} "
+                         f"({'×'.join(map(str, shape))})")

@@ -149,7 +149,9 @@ class MapsPanel(QWidget):
             (document.selection.events.layer, self._on_selected_layer_changed),
             (document.stack.filters_changed, self._on_filters_changed),
             (document.stack.changed, self._on_stack_changed),
+            (document.picture_changed, self._on_picture_changed),
         ]
+        self._source = document.picture.source if document.picture is not None else None
         for signal, slot in self._connections:
             signal.connect(slot)
         self._on_levels_changed()
@@ -612,6 +614,12 @@ class MapsPanel(QWidget):
         self.strip.clear_window()
 
     # --- document → widgets -------------------------------------------------------------
+    def _on_picture_changed(self, picture) -> None:
+        source = None if picture is None else picture.source
+        if source != self._source:  # a new picture: no readout of the old one stays
+            self._source = source
+            self._clear_hover()
+
     def _on_levels_changed(self, *_: object) -> None:
         mode = self.document.display.levels
         for m, button in self.level_buttons.items():

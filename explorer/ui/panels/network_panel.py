@@ -36,7 +36,7 @@ from explorer.core.network.occlusion import OcclusionStep
 from explorer.core.network.stem import stem_stack
 from explorer.core.network.view import ViewRequest, ViewResult
 from explorer.core.params import format_count
-from explorer.ui.tab import Tab
+from explorer.ui.controllers.widget_tab import Tab
 from explorer.ui.widgets.channel_mosaic import ChannelMosaic
 from explorer.ui.widgets.class_bars import ClassBars
 from explorer.ui.widgets.colormaps import lookup_table

@@ -48,8 +48,8 @@ from explorer.core.stepthrough import (
     size_questions,
     walk,
 )
+from explorer.ui.controllers.widget_tab import Tab
 from explorer.ui.step_frames import frame_steps, render_frames
-from explorer.ui.tab import Tab
 from explorer.ui.widgets.animation_dialog import AnimationDialog
 from explorer.ui.widgets.quiz_bar import QuizBar
 from explorer.ui.widgets.step_canvas import StepCanvas

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.controllers.widget_tab import Tab
 from explorer.ui.panels.sentence_panel import SentencePanel
 from explorer.ui.panels.signal_panel import SignalPanel
-from explorer.ui.tab import Tab
 
 __all__ = ["TextTab"]
 

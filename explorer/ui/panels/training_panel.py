@@ -51,10 +51,10 @@ from explorer.core.training.trainer import (
     DEFAULT_EPOCHS,
     DEFAULT_LEARNING_RATE,
 )
+from explorer.ui.controllers.widget_tab import Tab
 from explorer.ui.panels.digit_test_panel import DigitTestPanel
 from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
-from explorer.ui.tab import Tab
 from explorer.ui.workers.latest import LatestJobWorker
 from explorer.ui.workers.process_worker import ProcessWorker
 

@@ -1,35 +1,21 @@
-"""The translation demo: move the picture and watch which layers care.
+"""The Translation tab's view: the shift, the maps before and after, the similarity curves.
 
-A tab beside the explorer. It runs the explorer's own stack on a crop of the current picture
-moved by 0…16 pixels, shows each representation at shift 0 and at the chosen shift side by
-side, and plots how similar each output stays as the picture moves
-(:mod:`explorer.core.invariance`).
+It writes the shift and the filter to ``document.translation`` and draws what its controller
+(:mod:`explorer.ui.controllers.translation`) hands it: pictures already coloured on the
+worker, into image items made once per set of representations and reused after that.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QSlider,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
 
-from explorer.core.invariance import TranslationStudy, translation_study
-from explorer.core.levels import colorize
-from explorer.core.pipeline import fit_input
+from explorer.core.invariance import TranslationStudy
 from explorer.state import Document
-from explorer.ui.tab import Tab
-from explorer.ui.widgets.colormaps import lookup_table
-from explorer.ui.workers.latest import LatestJobWorker
+from explorer.state.limits import int_range
 
-MAX_SHIFT = 16
-CROP = 128
 EXPLANATION = (
     "Move the picture sideways: a convolution's maps move with it (equivariance: moved back, "
     "they match, the dashed line), so compared in place they change fast; pooling and depth "
@@ -39,35 +25,35 @@ PENS = ("#888888", "#0072B2", "#56B4E9", "#009E73", "#8FD175", "#D55E00", "#F0A8
         "#CC79A7", "#E69F00")
 
 
-class TranslationPanel(Tab):
+class TranslationPanel(QWidget):
     """Shift slider, maps before and after, and similarity curves per layer."""
 
-    title = "Translation"
-    uses_layers = True  # the study runs the explorer's own stack
-
-    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, crop: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self._picture: np.ndarray | None = None
-        self._picture_key: object = None
+        self._crop = crop
         self.study: TranslationStudy | None = None
-        self._worker = LatestJobWorker("translation-worker", self)
-        self._worker.done.connect(self._on_done)
-        self._worker.failed.connect(self._on_failed)
+        self._items: dict[str, tuple[pg.ImageItem, pg.ImageItem]] = {}
+        self._labels: dict[str, pg.LabelItem] = {}
+        self._row_labels: tuple[pg.LabelItem, pg.LabelItem] | None = None
 
+        settings = document.translation
+        low, high = int_range("shift", "TranslationSettings")
         intro = QLabel(EXPLANATION, wordWrap=True)
-        self.shift_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=MAX_SHIFT,
-                                    value=4, toolTip="How many pixels the picture moves right")
+        self.shift_slider = QSlider(Qt.Orientation.Horizontal, minimum=low, maximum=high,
+                                    value=settings.shift,
+                                    toolTip="How many pixels the picture moves right")
         self.shift_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-        self.shift_spin = QSpinBox(minimum=0, maximum=MAX_SHIFT, value=4, suffix=" px",
-                                   keyboardTracking=False)
-        self.filter_spin = QSpinBox(minimum=1, maximum=32, value=1, prefix="filter ",
+        self.shift_spin = QSpinBox(minimum=low, maximum=high, value=settings.shift,
+                                   suffix=" px", keyboardTracking=False)
+        f_low, f_high = int_range("filter", "TranslationSettings")
+        self.filter_spin = QSpinBox(minimum=f_low + 1, maximum=f_high + 1,
+                                    value=settings.filter + 1, prefix="filter ",
                                     keyboardTracking=False,
                                     toolTip="The map of this filter is shown for every layer")
-        self.shift_slider.valueChanged.connect(self.shift_spin.setValue)
-        self.shift_spin.valueChanged.connect(self.shift_slider.setValue)
-        self.shift_spin.valueChanged.connect(lambda *_: self.refresh())
-        self.filter_spin.valueChanged.connect(lambda *_: self.refresh())
+        self.shift_slider.valueChanged.connect(self._on_shift_edited)
+        self.shift_spin.valueChanged.connect(self._on_shift_edited)
+        self.filter_spin.valueChanged.connect(self._on_filter_edited)
         self.status = QLabel(textFormat=Qt.TextFormat.PlainText)
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Shift"))
@@ -87,7 +73,8 @@ class TranslationPanel(Tab):
         # bottom left: the curves start at 1 and stay high on the left
         self.legend = self.plot.addLegend(offset=(10, -10), labelTextColor="k",
                                           brush=pg.mkBrush(255, 255, 255, 220))
-        self.marker = pg.InfiniteLine(4, pen=pg.mkPen("#999999", style=Qt.PenStyle.DotLine))
+        self.marker = pg.InfiniteLine(settings.shift,
+                                      pen=pg.mkPen("#999999", style=Qt.PenStyle.DotLine))
         self.plot.addItem(self.marker)
 
         layout = QVBoxLayout(self)
@@ -97,84 +84,74 @@ class TranslationPanel(Tab):
         layout.addWidget(self.maps, 3)
         layout.addWidget(self.plot, 2)
 
-        self._links = [(document.stack.changed, self.refresh),
-                       (document.stack.layer_changed, self.refresh),
-                       (document.stack.filters_changed, self.refresh),
-                       (document.input.events.all, self._on_input_changed)]
-        for signal, slot in self._links:
-            signal.connect(slot)
+    # --- the user's edits go to the model -------------------------------------------------
+    def _on_shift_edited(self, value: int) -> None:
+        self.document.translation.shift = int(value)
 
-    # --- the Tab contract ----------------------------------------------------------------
-    def set_source(self, image: np.ndarray, name: str, live: bool) -> None:
-        self._source = image
-        self._on_input_changed()
+    def _on_filter_edited(self, value: int) -> None:
+        self.document.translation.filter = int(value) - 1
 
-    def cleanup(self) -> None:
-        for signal, slot in self._links:
-            signal.disconnect(slot)
-        self._links = []
-        self._worker.stop()
+    # --- the model is shown ---------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Put ``document.translation`` into the controls (without echoing it back)."""
+        settings = self.document.translation
+        for widget, value in ((self.shift_slider, settings.shift),
+                              (self.shift_spin, settings.shift),
+                              (self.filter_spin, settings.filter + 1)):
+            with QSignalBlocker(widget):
+                widget.setValue(value)
+        self.marker.setValue(settings.shift)
 
-    # --- computing -----------------------------------------------------------------------
-    def _on_input_changed(self, *_: object) -> None:
-        source = getattr(self, "_source", None)
-        if source is None:
-            return
-        doc = self.document
-        self._picture = fit_input(source, doc.processing_side(), doc.input.grayscale)
-        self.refresh()
+    def set_working(self, working: bool) -> None:
+        if working:
+            self.status.setText("working…")
 
-    def refresh(self, *_: object) -> None:
-        """Study the current picture and stack again (on the worker)."""
-        if self._picture is None or not self.isVisible():
-            return
-        picture, layers = self._picture, self.document.stack_specs()
-        shift, k = self.shift_spin.value(), self.filter_spin.value() - 1
-        self.status.setText("working…")
-        self._worker.submit(lambda _token: translation_study(
-            picture, layers, max_shift=MAX_SHIFT, shown_shift=shift, size=CROP,
-            filter_index=k))
+    def clear(self) -> None:
+        """Nothing of an old picture stays."""
+        self.study = None
+        self.maps.clear()
+        self._items, self._labels, self._row_labels = {}, {}, None
+        self.plot.clear()
+        self.legend.clear()
+        self.plot.addItem(self.marker)
+        self.status.setText("")
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _on_failed(self, tag: int, message: str) -> None:
-        if tag == self._worker.newest:
-            self.status.setText("")
-            self.error.emit(message[:1].upper() + message[1:])
-
-    def _on_done(self, tag: int, study: TranslationStudy) -> None:
-        if tag != self._worker.newest:
-            return
+    # --- results --------------------------------------------------------------------------
+    def show_result(self, study: TranslationStudy,
+                    pictures: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         self.study = study
-        self.status.setText(f"a {CROP}×{CROP} crop moved {study.shown_shift} px right")
-        self._show_maps(study)
+        self.status.setText(f"a {self._crop}×{self._crop} crop moved {study.shown_shift} px "
+                            "right")
+        self._show_maps(study, pictures)
         self._show_curves(study)
 
-    # --- drawing -------------------------------------------------------------------------
-    def _show_maps(self, study: TranslationStudy) -> None:
-        self.maps.clear()
-        names = [n for n in study.names if n in study.before]
-        for col, name in enumerate(names):
-            label = name.replace("layer ", "L").replace(" conv", " conv")
-            self.maps.addLabel(label, row=0, col=col, size="9pt", color="#dddddd")
-            before, after = study.before[name], study.after[name]
-            signed = bool(before.min() < 0 or after.min() < 0)
-            high = float(max(np.abs(before).max(), np.abs(after).max(), 1e-6))
-            levels = (-high, high) if signed else (0.0, high)
-            if name == "input pixels":
-                levels = (0.0, 255.0)
-            lut = lookup_table(signed) if name != "input pixels" else _GRAY
-            for row, plane in ((1, before), (2, after)):
-                view = self.maps.addViewBox(row=row, col=col, lockAspect=True, invertY=True,
-                                            enableMouse=False, enableMenu=False)
-                item = pg.ImageItem(colorize(np.ascontiguousarray(plane, np.float32),
-                                             levels, lut))
-                view.addItem(item)
-        self.maps.addLabel("shift 0", row=1, col=len(names), angle=-90, color="#dddddd")
-        self.maps.addLabel(f"shift {study.shown_shift}", row=2, col=len(names), angle=-90,
-                           color="#dddddd")
+    def _show_maps(self, study: TranslationStudy,
+                   pictures: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        names = [n for n in study.names if n in pictures]
+        if names != list(self._items):  # another stack: lay the grid out again
+            self.maps.clear()
+            self._items, self._labels = {}, {}
+            for col, name in enumerate(names):
+                label = name.replace("layer ", "L")
+                self._labels[name] = self.maps.addLabel(label, row=0, col=col, size="9pt",
+                                                        color="#dddddd")
+                pair = []
+                for row in (1, 2):
+                    view = self.maps.addViewBox(row=row, col=col, lockAspect=True,
+                                                invertY=True, enableMouse=False,
+                                                enableMenu=False)
+                    item = pg.ImageItem()
+                    view.addItem(item)
+                    pair.append(item)
+                self._items[name] = (pair[0], pair[1])
+            self.maps.addLabel("shift 0", row=1, col=len(names), angle=-90, color="#dddddd")
+            after = self.maps.addLabel("", row=2, col=len(names), angle=-90, color="#dddddd")
+            self._row_labels = (after, after)
+        for name in names:
+            for item, picture in zip(self._items[name], pictures[name], strict=True):
+                item.setImage(picture, autoLevels=False)
+        if self._row_labels is not None:
+            self._row_labels[1].setText(f"shift {study.shown_shift}", color="#dddddd")
 
     def _show_curves(self, study: TranslationStudy) -> None:
         self.plot.clear()
@@ -191,6 +168,3 @@ class TranslationPanel(Tab):
         self.plot.plot(study.shifts[valid], study.moved_back[valid],
                        pen=pg.mkPen(PENS[1], width=2, style=Qt.PenStyle.DashLine),
                        name="layer 1 conv, moved back")
-
-
-_GRAY = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)

@@ -124,6 +124,7 @@ class KernelEditor(QWidget):
             (document.selection.events.filter, self._on_selected_filter_changed),
             (document.selection.events.layer, self._on_selected_filter_changed),
             (document.input.events.grayscale, self._on_grayscale_changed),
+            (document.source_changed, self.clear_note),
         ]
         for signal, slot in self._connections:
             signal.connect(slot)
@@ -295,7 +296,7 @@ class KernelEditor(QWidget):
         self._sync()
 
     def _on_stack_changed(self) -> None:
-        self.clear_error()  # a new stack (Reset, a session, Undo): old complaints are moot
+        self.clear_note()  # a new stack (Reset, a session, Undo): old notes are moot
         self._sync()
 
     def _on_grayscale_changed(self, *_: object) -> None:
@@ -374,6 +375,11 @@ class KernelEditor(QWidget):
     def clear_error(self) -> None:
         if self._status.isVisible() and self._status.styleSheet() == ERROR_STYLE:
             self._status.hide()
+
+    def clear_note(self, *_: object) -> None:
+        """Forget the last note or error: what it spoke of has gone (undone, a new picture)."""
+        self._status.clear()
+        self._status.hide()
 
     def _say(self, text: str, error: bool = False) -> None:
         text = text[:1].upper() + text[1:]

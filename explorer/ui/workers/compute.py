@@ -1,27 +1,25 @@
-"""The compute worker: runs the explorer's stack requests off the GUI thread.
+"""The explorer's worker: its requests are :class:`StackRequest`s run by a
+:class:`StackComputer` (which keeps the input and result caches between them).
 
-A :class:`LatestJobWorker` whose jobs are :class:`StackRequest`s run by a
-:class:`StackComputer` (which keeps the input and result caches between them). A still's
-request stops a still's request still running; live frames never stop each other (the newest
-frame would otherwise never finish). Results come back through ``done(generation, result)``;
-the receiver drops stale generations.
+A still's request stops a still's request still running; live frames never stop each other
+(the newest frame would otherwise never finish). Results come back through
+``done(generation, result)``; the receiver drops stale generations.
 """
 
 from __future__ import annotations
 
 from explorer.core.computer import StackComputer, StackRequest
 from explorer.core.pipeline import BufferPool
-from explorer.ui.workers.latest import LatestJobWorker
+from explorer.ui.workers.worker import Worker
 
 
-class ComputeWorker(LatestJobWorker):
-    """A thread that computes the newest :class:`StackRequest` it has been given."""
-
-    memory_message = ("not enough memory for this stack: lower the processing size or the "
-                      "number of filters")
+class ComputeWorker(Worker):
+    """The :class:`Worker` that computes the newest :class:`StackRequest` it was given."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__("compute-worker", parent)
+        super().__init__("compute-worker", parent,
+                         memory_message="not enough memory for this stack: lower the "
+                         "processing size or the number of filters")
         self._computer = StackComputer()
 
     @property
@@ -29,8 +27,8 @@ class ComputeWorker(LatestJobWorker):
         """Live frames borrow their maps from here; the window hands them back."""
         return self._computer.buffers
 
-    def submit(self, request: StackRequest) -> int:  # type: ignore[override]
+    def compute(self, request: StackRequest) -> int:
         """Compute ``request`` next, replacing any request that has not started yet."""
         computer = self._computer
-        return super().submit(lambda token: computer.compute(request, token),
-                              tag=request.generation, supersede=not request.live)
+        return self.submit(lambda token: computer.compute(request, token),
+                           tag=request.generation, supersede=not request.live)
