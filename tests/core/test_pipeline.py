@@ -7,7 +7,7 @@ import pytest
 
 from explorer.core.computer import StackComputer, StackRequest
 from explorer.core.display import MapStyle, rgb_view, screen_pixels
-from explorer.core.pipeline import LayerSpec, prepare_input, run_stack
+from explorer.core.pipeline import BufferPool, LayerSpec, prepare_input, run_stack
 from explorer.core.render import RenderRequest, mosaic
 from tests.reference import activation_loops, conv_loops, pool_loops
 
@@ -77,6 +77,44 @@ def test_random_stacks_match_plain_loops_stage_by_stage():
                 np.testing.assert_allclose(stage.pooled, pooled, rtol=1e-4, atol=tol)
         checked += 1
     assert refused < checked
+
+
+@pytest.mark.parametrize("threads", ["one thread", "every thread"])
+def test_live_frames_match_plain_loops_stage_by_stage(threads, monkeypatch):
+    """Live frames go another way: borrowed buffers, and each map activated and pooled on the
+    thread that made it. Small pictures are shared out between threads too when asked."""
+    import explorer.core.convolution as engine
+
+    if threads == "every thread":
+        monkeypatch.setattr(engine, "_PARALLEL_MIN_WORK", 1)
+    rng = np.random.default_rng(77)
+    buffers = BufferPool()
+    checked = 0
+    while checked < 25:
+        size = (int(rng.integers(6, 15)), int(rng.integers(6, 15)))
+        specs = _random_stack(rng, 3)
+        if checked % 3 == 0:  # the live default too: 'same' padding, stride 1, many maps
+            specs[0] = LayerSpec(rng.normal(size=(5, 3, 3, 3)).astype(np.float32),
+                                 rng.normal(size=5).astype(np.float32), padding="same",
+                                 activation=str(rng.choice(ACTIVATIONS)),
+                                 pool_mode=str(rng.choice(POOLS)))
+            if specs[1].channels != 5:
+                specs = specs[:1]
+        picture = rng.integers(0, 256, (*size, 3), dtype=np.uint8)
+        try:
+            stages = run_stack(picture, specs, buffers)
+        except ValueError:
+            continue
+        for stage, (maps, pooled) in zip(stages, _reference(picture, specs), strict=True):
+            tol = 1e-4 * max(1.0, float(np.abs(maps).max()))
+            np.testing.assert_allclose(stage.feature_maps, maps, rtol=1e-4, atol=tol)
+            if pooled is None:
+                assert stage.pooled is None
+            else:
+                np.testing.assert_allclose(stage.pooled, pooled, rtol=1e-4, atol=tol)
+        for stage in stages:
+            buffers.release(stage.borrowed)
+        checked += 1
 
 
 def test_a_stage_that_does_not_fit_names_its_layer():
