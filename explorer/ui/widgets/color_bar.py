@@ -1,9 +1,10 @@
 """A colour bar for the map grid: the colormap's ramp, a few round values, and a caption.
 
-Drawn with a handful of QPainter calls and painted from a cache, so new levels every live
-frame cost a fraction of a millisecond (pyqtgraph's ColorBarItem lays out a whole axis again
-for each new range; docs/architecture.md, "Speed"). The caption is drawn as plain text, so a
-filter named like markup shows literally.
+Drawn with a handful of QPainter calls, its texts laid out once (QStaticText) and the whole
+painted from a cache, so new levels every live frame cost a fraction of a millisecond
+(pyqtgraph's ColorBarItem lays out a whole axis again for each new range;
+docs/architecture.md, "Speed"). The texts are plain text, so a filter named like markup
+shows literally.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPen,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem
 
 __all__ = ["ColorBar", "nice_ticks", "tick_text"]
@@ -60,6 +70,7 @@ class ColorBar(pg.GraphicsWidget):
         self._ramp = QImage()
         self._font = QFont()
         self._font.setPointSizeF(max(self._font.pointSizeF() * 0.85, 7))
+        self._texts: dict[str, QStaticText] = {}  # numbers and captions, laid out once
         self.set_lookup(lut)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
@@ -115,6 +126,17 @@ class ColorBar(pg.GraphicsWidget):
         most = max(1, int(length // MIN_TICK_SPACING[self._horizontal]))
         return nice_ticks(*self._levels, most)
 
+    def _static(self, text: str) -> QStaticText:
+        """``text`` laid out once: the same few numbers come back frame after frame."""
+        static = self._texts.get(text)
+        if static is None:
+            if len(self._texts) > 256:
+                self._texts.clear()
+            static = self._texts[text] = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), self._font)
+        return static
+
     def paint(self, painter: QPainter, *_: object) -> None:
         ramp = self.ramp_rect()
         painter.drawImage(ramp, self._ramp)
@@ -125,37 +147,34 @@ class ColorBar(pg.GraphicsWidget):
         ticks = self.ticks()
         step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(hi - lo)
         span = hi - lo if hi > lo else 1.0
-        widest = 0.0
         for value in ticks:
-            text = tick_text(value, step)
+            static = self._static(tick_text(value, step))
+            size = static.size()
             share = (value - lo) / span
             if self._horizontal:
                 x = ramp.left() + share * ramp.width()
                 painter.drawLine(QPointF(x, ramp.bottom()), QPointF(x, ramp.bottom() + TICK))
-                width = metrics.horizontalAdvance(text)
-                painter.drawText(QPointF(x - width / 2, ramp.bottom() + TICK + metrics.ascent()),
-                                 text)
+                painter.drawStaticText(QPointF(x - size.width() / 2, ramp.bottom() + TICK),
+                                       static)
             else:
                 y = ramp.bottom() - share * ramp.height()
                 painter.drawLine(QPointF(ramp.right(), y), QPointF(ramp.right() + TICK, y))
-                painter.drawText(QPointF(ramp.right() + TICK + GAP,
-                                         y + metrics.ascent() / 2 - metrics.descent() / 2), text)
-                widest = max(widest, metrics.horizontalAdvance(text))
+                painter.drawStaticText(QPointF(ramp.right() + TICK + GAP, y - size.height() / 2),
+                                       static)
         if not self._label:
             return
         r = self.rect()
+        room = r.width() if self._horizontal else r.height()
+        caption = self._static(metrics.elidedText(self._label, Qt.TextElideMode.ElideRight,
+                                                  room))
+        width = caption.size().width()
         if self._horizontal:
             top = ramp.bottom() + TICK + metrics.height() + GAP
-            box = QRectF(r.left(), top, r.width(), metrics.height())
-            text = metrics.elidedText(self._label, Qt.TextElideMode.ElideRight, r.width())
-            painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+            painter.drawStaticText(QPointF(r.center().x() - width / 2, top), caption)
         else:
-            left = ramp.right() + TICK + GAP + widest + GAP
-            text = metrics.elidedText(self._label, Qt.TextElideMode.ElideRight, r.height())
             painter.save()
-            # the caption reads bottom to top along the bar, as an axis label does
-            painter.translate(min(left, r.right() - metrics.height()), r.center().y())
+            # the caption reads bottom to top along the bar's outer edge, as an axis label does
+            painter.translate(r.right() - metrics.height(), r.center().y())
             painter.rotate(-90)
-            painter.drawText(QRectF(-r.height() / 2, 0, r.height(), metrics.height()),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+            painter.drawStaticText(QPointF(-width / 2, 0), caption)
             painter.restore()
