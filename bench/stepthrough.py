@@ -5,8 +5,8 @@ Cases, each measured in this run:
   7×7, "same" padding), as a ratio to one engine ``convolve`` of the same crop: the steps are
   built on the GUI thread when an example is picked, so the worst case should stay well
   under a tenth of a second.
-- the 18 frames of the lecture's volume example rendered at 1× (1280×720) and 2×, and their
-  GIF and MP4 encoding (on the export's own thread in the app).
+- the 18 frames of the lecture's volume example painted at 1× (1280×720) and 2× by the slide
+  renderer, and their GIF and MP4 encoding (both on the tab's worker in the app).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def frames(rounds: int = 3) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from explorer.ui.step_frames import render_frames
+    from explorer.ui.step_frames import slide_frame
 
     QApplication.instance() or QApplication([])
     walkthrough = walk(example("lecture-volume"))
@@ -52,7 +52,7 @@ def frames(rounds: int = 3) -> None:
     rendered = {}
 
     def render(scale: int) -> None:
-        rendered[scale] = list(render_frames(walkthrough, every, scale))
+        rendered[scale] = [slide_frame(walkthrough, i, scale) for i in every]
 
     medians = medians_ms({"18 frames at 1×": lambda: render(1),
                           "18 frames at 2×": lambda: render(2)}, rounds)

@@ -77,8 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--theme", choices=("dark", "light"), default="dark",
                        help="for --panel maps, pooled or stages: a dark page as on screen, or "
                        "a white one with dark text for slides")
+    batch.add_argument("--export-code", metavar="OUT.py",
+                       help="write the stack (as set up by --session and the layer options) "
+                       "as runnable PyTorch code with its weights and exit; many weights go "
+                       "to OUT.npz beside it")
     batch.add_argument("--overwrite", action="store_true",
-                       help="let --screenshot or --save-animation replace an existing file "
+                       help="let --screenshot, --save-animation or --export-code replace an "
+                       "existing file "
                        "(without it, they refuse)")
     steps = p.add_argument_group("step-through")
     steps.add_argument("--step-through", metavar="EXAMPLE",

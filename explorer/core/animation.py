@@ -1,7 +1,9 @@
 """Write a sequence of RGB frames as an animation for slides: GIF, MP4, or numbered PNGs.
 
-Every file is written to a temporary file in the target's folder and then renamed over the
-target, so an existing file is replaced whole or not at all, never left half-written.
+:class:`AnimationFile` takes the frames one at a time, so a job can report progress between
+them and stop; :func:`save_animation` writes a whole sequence with it. Every file is written
+to a temporary file in the target's folder and then renamed over the target, so an existing
+file is replaced whole or not at all, never left half-written.
 GIF goes through Pillow (one 256-colour octree palette a frame; the durations are stored in
 hundredths of a second, hence the 20 ms floor browsers respect); MP4 through OpenCV's
 ``VideoWriter`` with the ``mp4v`` codec, which every OpenCV wheel carries.
@@ -10,7 +12,6 @@ hundredths of a second, hence the 20 ms floor browsers respect); MP4 through Ope
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import secrets
 import tempfile
@@ -59,23 +60,6 @@ def check_frame_ms(frame_ms: int) -> int:
     return int(frame_ms)
 
 
-def _checked(frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
-    """The frames, each checked to be (H, W, 3) uint8 of the first frame's size."""
-    size = None
-    for i, frame in enumerate(frames):
-        f = np.asarray(frame)
-        if f.dtype != np.uint8 or f.ndim != 3 or f.shape[2] != 3:
-            raise ValueError(f"frame {i + 1} is not an RGB uint8 picture ({f.dtype} {f.shape})")
-        if size is None:
-            size = f.shape
-        elif f.shape != size:
-            raise ValueError(f"frame {i + 1} is {f.shape[1]}×{f.shape[0]}, the first is "
-                             f"{size[1]}×{size[0]}: all frames must have one size")
-        if i >= MAX_FRAMES:
-            raise ValueError(f"an animation holds at most {MAX_FRAMES} frames")
-        yield np.ascontiguousarray(f)
-
-
 def _temporary_beside(target: Path) -> Path:
     """A new empty file in ``target``'s folder, with the permissions a new file gets there."""
     for _ in range(100):
@@ -107,51 +91,6 @@ def _replacing(target: Path) -> Iterator[Path]:
                 os.unlink(tmp)
 
 
-def _write_gif(frames: Iterator[np.ndarray], target: Path, frame_ms: int) -> int:
-    from PIL import Image
-
-    first = next(frames, None)
-    if first is None:
-        raise ValueError("there are no frames to save")
-    count = 1
-
-    def paletted(frame: np.ndarray) -> Image.Image:
-        # an octree palette per frame: 2–4× faster than Pillow's default median cut for
-        # pictures of flat cells and text, and as faithful
-        return Image.fromarray(frame).quantize(256, method=Image.Quantize.FASTOCTREE)
-
-    def rest() -> Iterator[Image.Image]:
-        nonlocal count
-        for f in frames:
-            count += 1
-            yield paletted(f)
-
-    with _replacing(target) as tmp:
-        paletted(first).save(tmp, format="GIF", save_all=True, append_images=rest(),
-                             duration=frame_ms, loop=0, optimize=False)
-    return count
-
-
-def _write_mp4(frames: Iterator[np.ndarray], target: Path, frame_ms: int) -> int:
-    first = next(frames, None)
-    if first is None:
-        raise ValueError("there are no frames to save")
-    h, w = first.shape[:2]
-    count = 0
-    with _replacing(target) as tmp:
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), 1000.0 / frame_ms,
-                                 (w, h))
-        if not writer.isOpened():
-            raise ValueError(f"OpenCV cannot write the video {target.name}")
-        try:
-            for f in itertools.chain([first], frames):
-                writer.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
-                count += 1
-        finally:
-            writer.release()
-    return count
-
-
 def frame_paths(path: str | os.PathLike, count: int) -> list[Path]:
     """Where numbered PNG frames of ``path`` go: ``name_001.png``, ``name_002.png`` …"""
     p = Path(path)
@@ -159,20 +98,118 @@ def frame_paths(path: str | os.PathLike, count: int) -> list[Path]:
     return [p.with_name(f"{p.stem}_{i:0{digits}d}.png") for i in range(1, count + 1)]
 
 
-def _write_pngs(frames: Iterator[np.ndarray], target: Path) -> list[Path]:
-    encoded = []
-    for f in frames:  # encode all first: a bad frame leaves no partial sequence behind
-        ok, data = cv2.imencode(".png", cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
-        if not ok:
-            raise ValueError("OpenCV could not encode a frame as PNG")
-        encoded.append(data.tobytes())
-    if not encoded:
-        raise ValueError("there are no frames to save")
-    paths = frame_paths(target, len(encoded))
-    for out, data in zip(paths, encoded, strict=True):
-        with _replacing(out) as tmp:
-            tmp.write_bytes(data)
-    return paths
+class AnimationFile:
+    """An animation written one frame at a time, for a job that reports progress and can stop.
+
+    :meth:`add` takes each frame and does what can be done at once (a GIF frame is given its
+    palette, a PNG frame is encoded, an MP4 frame goes into a temporary video beside the
+    target); :meth:`finish` puts the file (or the numbered frames) in place. :meth:`close`
+    without :meth:`finish` (a cancel, a fault) removes what was begun and leaves the target
+    as it was. Raises ValueError with a sentence when the path, a frame or the duration does
+    not fit.
+    """
+
+    def __init__(self, path: str | os.PathLike, frame_ms: int = 800) -> None:
+        self.target = check_writable(path)
+        self.frame_ms = check_frame_ms(frame_ms)
+        self.count = 0
+        self._format = self.target.suffix.lower()
+        self._shape: tuple[int, ...] | None = None
+        self._kept: list = []  # GIF: paletted frames; PNG: encoded frames
+        self._video: cv2.VideoWriter | None = None
+        self._tmp: Path | None = None  # the MP4 being written
+
+    def __enter__(self) -> AnimationFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def add(self, frame: np.ndarray) -> None:
+        """Append one RGB uint8 frame of the first frame's size."""
+        f = self._checked(frame)
+        if self._format == ".gif":
+            from PIL import Image
+
+            # an octree palette per frame: 2–4× faster than Pillow's default median cut for
+            # pictures of flat cells and text, and as faithful
+            self._kept.append(Image.fromarray(f).quantize(256, method=Image.Quantize.FASTOCTREE))
+        elif self._format == ".png":
+            ok, data = cv2.imencode(".png", cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
+            if not ok:
+                raise ValueError("OpenCV could not encode a frame as PNG")
+            self._kept.append(data.tobytes())
+        else:
+            if self._video is None:
+                self._open_video(f.shape[1], f.shape[0])
+            self._video.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
+        self.count += 1
+
+    def finish(self) -> list[Path]:
+        """Put the animation in place; returns the files written (one, or one a frame)."""
+        if self.count == 0:
+            raise ValueError("there are no frames to save")
+        try:
+            if self._format == ".gif":
+                first, *rest = self._kept
+                with _replacing(self.target) as tmp:
+                    first.save(tmp, format="GIF", save_all=True, append_images=rest,
+                               duration=self.frame_ms, loop=0, optimize=False)
+                return [self.target]
+            if self._format == ".png":
+                paths = frame_paths(self.target, len(self._kept))
+                for out, data in zip(paths, self._kept, strict=True):
+                    with _replacing(out) as tmp:
+                        tmp.write_bytes(data)
+                return paths
+            self._video.release()
+            self._video = None
+            try:
+                os.replace(self._tmp, self.target)
+            except OSError as exc:
+                raise ValueError(f"could not write {self.target.name} "
+                                 f"({exc.strerror or exc})") from None
+            self._tmp = None
+            return [self.target]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Drop what was begun and not finished (idempotent)."""
+        self._kept = []
+        if self._video is not None:
+            self._video.release()
+            self._video = None
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+    def _checked(self, frame: np.ndarray) -> np.ndarray:
+        f = np.asarray(frame)
+        n = self.count + 1
+        if f.dtype != np.uint8 or f.ndim != 3 or f.shape[2] != 3:
+            raise ValueError(f"frame {n} is not an RGB uint8 picture ({f.dtype} {f.shape})")
+        if self._shape is None:
+            self._shape = f.shape
+        elif f.shape != self._shape:
+            size = self._shape
+            raise ValueError(f"frame {n} is {f.shape[1]}×{f.shape[0]}, the first is "
+                             f"{size[1]}×{size[0]}: all frames must have one size")
+        if self.count >= MAX_FRAMES:
+            raise ValueError(f"an animation holds at most {MAX_FRAMES} frames")
+        return np.ascontiguousarray(f)
+
+    def _open_video(self, width: int, height: int) -> None:
+        try:
+            self._tmp = _temporary_beside(self.target)
+        except OSError as exc:
+            raise ValueError(f"could not write {self.target.name} "
+                             f"({exc.strerror or exc})") from None
+        self._video = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter_fourcc(*"mp4v"),
+                                      1000.0 / self.frame_ms, (width, height))
+        if not self._video.isOpened():
+            raise ValueError(f"OpenCV cannot write the video {self.target.name}")
 
 
 def save_animation(frames: Iterable[np.ndarray], path: str | os.PathLike,
@@ -180,16 +217,10 @@ def save_animation(frames: Iterable[np.ndarray], path: str | os.PathLike,
     """Write RGB uint8 frames to ``path``; its suffix picks GIF, MP4 or numbered PNGs.
 
     Returns the files written (one, or one per frame for ``.png``). Raises ValueError with a
-    sentence when the path, the frames or the duration do not fit.
+    sentence when the path, the frames or the duration do not fit; the target is then left as
+    it was.
     """
-    target = check_writable(path)
-    frame_ms = check_frame_ms(frame_ms)
-    checked = _checked(frames)
-    suffix = target.suffix.lower()
-    if suffix == ".png":
-        return _write_pngs(checked, target)
-    if suffix == ".gif":
-        _write_gif(checked, target, frame_ms)
-    else:
-        _write_mp4(checked, target, frame_ms)
-    return [target]
+    with AnimationFile(path, frame_ms) as out:
+        for frame in frames:
+            out.add(frame)
+        return out.finish()

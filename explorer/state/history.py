@@ -25,7 +25,8 @@ class Snapshot:
     """The stack and the selection at one moment."""
 
     grayscale: bool
-    layers: tuple[tuple[dict[str, object], tuple[tuple[str, np.ndarray, float], ...]], ...]
+    layers: tuple[tuple[dict[str, object], tuple[tuple[str, np.ndarray, float, bool], ...]],
+                  ...]
     selection: tuple[int, int]
     typed: tuple  # the step-through's typed numbers (edits, example, seed)
     filters_1d: tuple  # the 1-D tab's filters (groups, word filters, signal taps)
@@ -43,8 +44,8 @@ class Snapshot:
                                                               strict=True):
             if settings != settings2 or len(filters) != len(filters2):
                 return False
-            for (name, w, b), (name2, w2, b2) in zip(filters, filters2, strict=True):
-                if name != name2 or b != b2 or not np.array_equal(w, w2):
+            for (name, w, b, r), (name2, w2, b2, r2) in zip(filters, filters2, strict=True):
+                if name != name2 or b != b2 or r != r2 or not np.array_equal(w, w2):
                     return False
         return True
 
@@ -53,8 +54,8 @@ def take_snapshot(doc: Document) -> Snapshot:
     layers = []
     for layer in doc.stack:
         bank = layer.filters
-        filters = tuple((bank[i].name, bank[i].weights.copy(), float(bank[i].bias))
-                        for i in range(len(bank)))
+        filters = tuple((bank[i].name, bank[i].weights.copy(), float(bank[i].bias),
+                         bank[i].random) for i in range(len(bank)))
         layers.append((layer.settings.as_dict(), filters))
     steps, text = doc.stepthrough, doc.text
     return Snapshot(doc.input.grayscale, tuple(layers),
@@ -131,7 +132,8 @@ class History:
             channels = 1 if snap.grayscale else 3
             for settings, filters in snap.layers:
                 layer = Layer(LayerSettings(**settings), channels=channels)  # type: ignore[arg-type]
-                layer.filters.set_filters([Filter(n, w.copy(), b) for n, w, b in filters])
+                layer.filters.set_filters([Filter(n, w.copy(), b, random=r)
+                                           for n, w, b, r in filters])
                 layers.append(layer)
                 channels = len(filters)
             if doc.input.grayscale != snap.grayscale:

@@ -52,13 +52,16 @@ class Filter:
 
     ``memory`` is the volume as it was last edited, when a reshape has since cut or padded it:
     every reshape fits the weights from it anew, so growing the kernel again restores what a
-    smaller one cut. Editing the weights forgets it.
+    smaller one cut. Editing the weights forgets it. ``random``: the weights were drawn at
+    random, as a network's before training, and never edited since (maps made with them are
+    labelled so).
     """
 
     name: str
     weights: np.ndarray
     bias: float = 0.0
     memory: np.ndarray | None = None
+    random: bool = False
 
 
 def fit_kernel(weights: np.ndarray, kh: int, kw: int, channels: int,
@@ -135,6 +138,11 @@ class FilterBank:
     def names(self) -> list[str]:
         return [f.name for f in self._filters]
 
+    @property
+    def random(self) -> bool:
+        """Every filter is still as drawn at random (no kernel learned, chosen or edited)."""
+        return all(f.random for f in self._filters)
+
     # --- editing -------------------------------------------------------------------------
     def set_filter(self, i: int, weights: np.ndarray, name: str | None = None) -> None:
         """Replace filter i's weights: (kh, kw) spreads over the channels; (kh, kw, C) as is."""
@@ -149,6 +157,7 @@ class FilterBank:
         f = self._filters[i]
         f.weights = fit_kernel(w, self._kh, self._kw, self._channels)
         f.memory = None
+        f.random = False
         if name is not None:
             f.name = name
         self.changed.emit()
@@ -173,7 +182,7 @@ class FilterBank:
         for f in filters:
             w = self._as_volume(f.weights)
             _check_finite(w)
-            made.append(Filter(f.name, w, float(f.bias)))
+            made.append(Filter(f.name, w, float(f.bias), random=f.random))
         self._filters = made
         self._shelf = []
         self.changed.emit()
@@ -203,7 +212,8 @@ class FilterBank:
                     self._filters.append(self._refit(f))
                 else:
                     f = make(self, i)
-                    self._filters.append(Filter(f.name, self._as_volume(f.weights), f.bias))
+                    self._filters.append(Filter(f.name, self._as_volume(f.weights), f.bias,
+                                                random=f.random))
         self.changed.emit()
 
     def reshape(self, kernel_h: int, kernel_w: int, channels: int, spread: bool = False) -> None:
@@ -222,7 +232,8 @@ class FilterBank:
         """``f`` fitted to the bank's shape from the volume it was last edited as."""
         source = f.memory if f.memory is not None else f.weights
         fitted = fit_kernel(source, self._kh, self._kw, self._channels, spread)
-        return Filter(f.name, fitted, f.bias, source if source.shape != fitted.shape else None)
+        return Filter(f.name, fitted, f.bias, source if source.shape != fitted.shape else None,
+                      f.random)
 
 
 def _check_finite(w: np.ndarray) -> None:

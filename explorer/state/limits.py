@@ -45,6 +45,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "TrainingSettings.page": ("network", "watch", "test", "fit"),
     "NetworkSettings.layer": tuple(layer.name for layer in NETWORK_LAYERS),
     "NetworkSettings.page": ("maps", "kernels"),
+    "TranslationSettings.stack": ("explorer", "pretrained"),
 }
 
 # inclusive (low, high) of every number field, by field name

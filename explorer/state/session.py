@@ -91,7 +91,8 @@ def session_dict(doc: Document, embed_picture: bool = True) -> dict[str, object]
     data["stack"] = [
         {"settings": layer.settings.as_dict(),
          "filters": [{"name": f.name, "bias": float(f.bias),
-                      "weights": np.asarray(f.weights, np.float64).tolist()}
+                      "weights": np.asarray(f.weights, np.float64).tolist(),
+                      **({"random": True} if f.random else {})}
                      for f in (layer.filters[i] for i in range(len(layer.filters)))]}
         for layer in doc.stack
     ]
@@ -266,7 +267,11 @@ def _filters(value: object, settings: LayerSettings, channels: int, where: str
         if weights is None or not np.isfinite(float(bias)) or abs(float(bias)) > 1e30:
             raise SessionError(f"filter {k + 1} of {where} must have {'×'.join(map(str, shape))} "
                                "finite weights and a finite bias")
-        out.append(Filter(name, weights, float(bias)))
+        random = entry.get("random", False)
+        if not isinstance(random, bool):
+            raise SessionError(f"filter {k + 1} of {where} says neither true nor false about "
+                               "being random")
+        out.append(Filter(name, weights, float(bias), random=random))
     return out
 
 

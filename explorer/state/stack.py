@@ -152,6 +152,6 @@ def random_filters(seed: int) -> FilterMaker:
 
     def make(bank: FilterBank, i: int) -> Filter:
         kh, kw = bank.kernel_shape
-        return Filter(f"f{i + 1}", randomize((kh, kw, bank.channels), rng))
+        return Filter(f"f{i + 1}", randomize((kh, kw, bank.channels), rng), random=True)
 
     return make

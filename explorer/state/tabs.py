@@ -160,6 +160,7 @@ class TranslationSettings(Validated):
 
     shift: int = 4
     filter: int = 0
+    stack: str = "explorer"  # the stack studied: the explorer's, or "pretrained" (learned)
 
 
 @evented

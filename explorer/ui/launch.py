@@ -33,7 +33,8 @@ def launch(args: argparse.Namespace) -> int:
     writes the user's settings.
     """
     animation = args.save_animation is not None
-    batch = args.screenshot is not None or animation
+    code = getattr(args, "export_code", None) is not None
+    batch = args.screenshot is not None or animation or code
     if batch and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a batch export needs no screen
     if batch:
@@ -48,7 +49,7 @@ def launch(args: argparse.Namespace) -> int:
     from explorer.ui.cli_options import parse_layer_options
 
     overwrite = bool(getattr(args, "overwrite", False))
-    if batch:
+    if batch and args.screenshot is not None:
         if not args.screenshot.strip():
             return _fail("--screenshot needs a file name, such as --screenshot sobel.png")
         try:
@@ -93,6 +94,9 @@ def launch(args: argparse.Namespace) -> int:
         except ValueError as exc:
             return _fail(str(exc))
 
+    if code:
+        return _export_code(args, options)
+
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
@@ -124,7 +128,8 @@ def launch(args: argparse.Namespace) -> int:
         window.show_error(str(exc))
     if args.step_through:
         window.document.display.tab = "step-through"
-        window.stepthrough.select_example(args.step_through)
+        window.document.stepthrough.update({"example": args.step_through, "edits": (),
+                                            "step": 0})
     if tab is not None:
         window.document.display.tab = tab
     window.show()
@@ -134,6 +139,29 @@ def launch(args: argparse.Namespace) -> int:
     elif args.video:
         window.open_video(args.video)
     return app.exec()
+
+
+def _export_code(args: argparse.Namespace, options) -> int:
+    """Batch: the stack as PyTorch code; no window, no picture needed, no settings."""
+    from explorer.core.torch_export import write_stack_code
+    from explorer.state import Document
+    from explorer.state.session import apply_session
+    from explorer.ui.cli_options import apply_layer_options
+
+    document = Document()
+    try:
+        if getattr(args, "session_read", None) is not None:
+            apply_session(document, args.session_read)
+        apply_layer_options(options, document)
+        n = len(document.stack)
+        written = write_stack_code(args.export_code, document.stack_specs(),
+                                   f"The CNN Explorer stack of {n} layer{'s' if n > 1 else ''}",
+                                   overwrite=bool(getattr(args, "overwrite", False)))
+    except ValueError as exc:
+        return _fail(_with_overwrite_hint(exc))
+    for path in written:
+        print(path)
+    return 0
 
 
 def _export_choice_problem(args: argparse.Namespace) -> str:
@@ -155,7 +183,7 @@ def _with_overwrite_hint(exc: ValueError) -> str:
 
 def _save_animation(args: argparse.Namespace) -> int:
     """Batch: the step-through of one example as an animation file; no window, no settings."""
-    from explorer.core.animation import check_frame_ms, check_writable, save_animation
+    from explorer.core.animation import check_frame_ms, check_writable
     from explorer.core.stepthrough import example, walk
 
     if not args.step_through:
@@ -174,10 +202,10 @@ def _save_animation(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     QApplication.instance() or QApplication(sys.argv[:1])
-    from explorer.ui.step_frames import frame_steps, render_frames
+    from explorer.ui.step_frames import write_animation
 
-    try:
-        save_animation(render_frames(walkthrough, frame_steps(walkthrough)), out, frame_ms)
+    try:  # the slides the tab exports, from the same renderer
+        write_animation(walkthrough, out, frame_ms)
     except ValueError as exc:
         return _fail(str(exc))
     return 0

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from explorer.core import images
 from explorer.core.computer import StackResult
 from explorer.core.pipeline import NamedStack
+from explorer.core.torch_export import stack_code, write_stack_code
 from explorer.resources import sample_images
 from explorer.state import Document
 from explorer.state.history import History
@@ -45,6 +46,7 @@ from explorer.state.session import (
 )
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
+from explorer.ui.controllers.stepthrough import StepThroughController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
@@ -57,7 +59,6 @@ from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
-from explorer.ui.panels.stepthrough_panel import StepThroughTab
 from explorer.ui.panels.text_panel import TextTab
 from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.shortcuts import WindowShortcuts
@@ -140,7 +141,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._tab_keys = ["explorer", "parameters"]
         self.tab_controllers: dict[str, TabController] = {}
         self.translation = self.add_tab(TranslationController(doc))
-        self.stepthrough = self.add_tab(WidgetTab(doc, StepThroughTab(), "step-through")).view
+        self.stepthrough = self.add_tab(StepThroughController(doc))
         self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
         self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
         self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view
@@ -233,7 +234,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             if hidden_by_tab:
                 dock.show()
             self._docks_hidden[dock] = False
-        elif dock.isVisible():
+        elif not dock.isHidden():  # shown, or to be shown with the window (a --tab start)
             dock.hide()
             self._docks_hidden[dock] = True
 
@@ -304,6 +305,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             tip="The selected layer's filters as .npy, .npz or kernel-library .json"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Export view…", self.export_dialog, "Ctrl+E"))
+        file_menu.addAction(self._action(
+            "Export stack as &PyTorch…", self.export_code_dialog,
+            tip="The stack as a runnable torch.nn.Sequential with the current weights"))
         file_menu.addAction(self._action("Export &animation…",
                                          self.stepthrough.export_animation_dialog,
                                          tip="The step-through as a GIF, an MP4 or PNG frames"))
@@ -321,6 +325,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action(
+            "Copy stack as &PyTorch", self.copy_code,
+            tip="The stack as PyTorch code, weights included, to paste into a notebook"))
 
         self._build_live_menu(bar.addMenu("&Live"))
 
@@ -600,6 +608,42 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
     def copy_view(self) -> None:
         copy_widget(self)
         self.show_message("Copied a picture of the window to the clipboard")
+
+    # --- the stack as code ---------------------------------------------------------------
+    def _code_title(self) -> str:
+        n = len(self.document.stack)
+        return f"The CNN Explorer stack of {n} layer{'s' if n > 1 else ''}"
+
+    def copy_code(self) -> bool:
+        """Put the stack as PyTorch code on the clipboard (weights written into it)."""
+        try:
+            code, _ = stack_code(self.document.stack_specs(), self._code_title())
+        except ValueError as exc:
+            self.show_error(sentence(str(exc)) + " (File > Export stack as PyTorch).")
+            return False
+        QGuiApplication.clipboard().setText(code)
+        self.show_message(f"Copied the stack as PyTorch code ({len(code.splitlines())} lines) "
+                          "to the clipboard")
+        return True
+
+    def export_code(self, path: str | Path) -> list[Path]:
+        """Write the stack as PyTorch code (and its weights beside it when there are many)."""
+        return write_stack_code(path, self.document.stack_specs(), self._code_title())
+
+    def export_code_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the stack as PyTorch code",
+                                              self.dialogs.path("code", "stack.py"),
+                                              "Python (*.py)")
+        if not path:
+            return
+        self.dialogs.remember("code", path)
+        try:
+            written = self.export_code(path)
+        except ValueError as exc:
+            self.show_error(sentence(str(exc)))
+        else:
+            self.show_message("Saved " + " and ".join(
+                f"{p} ({p.stat().st_size:,} bytes)" for p in written), 12_000)
 
     # --- settings ------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -1,19 +1,38 @@
-"""Frames of a step-through animation: the slide canvas rendered offscreen, one frame a step."""
+"""A step-through animation: one slide a step, painted by the slide renderer and written.
+
+:func:`export_steps` is the whole export as a generator: it renders each frame into a
+``QImage`` (:func:`~explorer.ui.widgets.step_slide.render_slide`, no widget involved), hands
+it to the file being written and yields an :class:`ExportProgress`. The tab runs it on its
+worker (``Worker.run_steps``: the window stays responsive, Cancel drops it and the target
+stays as it was); the batch export (``--save-animation``) runs it to the end with
+:func:`write_animation`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from explorer.core.animation import MAX_FRAMES
+from explorer.core.animation import MAX_FRAMES, AnimationFile
+from explorer.core.cancel import CancelToken
 from explorer.core.stepthrough import Walkthrough
 from explorer.ui.convert import qimage_to_array
-from explorer.ui.export import render_widget
-from explorer.ui.widgets.step_canvas import StepCanvas
+from explorer.ui.widgets.step_slide import SLIDE_SIZE, StepSlide, render_slide
 
-SLIDE_SIZE = (1280, 720)  # width, height at 1×: a 16:9 slide
 ANIMATION_SCALES = (1, 2)
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    """``done`` of ``total`` frames written; ``written`` the files, once they are in place."""
+
+    done: int
+    total: int
+    written: tuple[Path, ...] = ()
 
 
 def frame_steps(walkthrough: Walkthrough, current_map: int = 0) -> list[int]:
@@ -28,30 +47,45 @@ def frame_steps(walkthrough: Walkthrough, current_map: int = 0) -> list[int]:
     return one_map
 
 
-def render_frames(
-    walkthrough: Walkthrough, steps: list[int], scale: int = 1,
-    size: tuple[int, int] = SLIDE_SIZE, presentation: bool = False,
-    progress: Callable[[int], bool] | None = None,
-) -> Iterator[np.ndarray]:
-    """RGB uint8 frames ``size`` × ``scale`` pixels, one per step in ``steps``.
-
-    ``progress(i)`` is called before frame i; returning False stops the frames (cancel).
-    """
+def check_scale(scale: int) -> int:
     if scale not in ANIMATION_SCALES:
         raise ValueError(f"an animation is rendered at 1× or 2×, not {scale}×")
-    # never shown: a hidden widget renders as well, and no window flashes up or warns
-    canvas = StepCanvas()
-    canvas.resize(*size)
-    canvas.set_presentation(presentation)  # after the resize: the type follows the height
-    try:
+    return scale
+
+
+def slide_frame(walkthrough: Walkthrough, index: int, scale: int = 1,
+                presentation: bool = False, size: tuple[int, int] = SLIDE_SIZE) -> np.ndarray:
+    """Step ``index`` as an RGB uint8 frame of ``size`` × ``scale`` pixels."""
+    image = render_slide(StepSlide(walkthrough, index), size, check_scale(scale), presentation)
+    return qimage_to_array(image)
+
+
+def export_steps(walkthrough: Walkthrough, steps: list[int], path: str | os.PathLike,
+                 frame_ms: int = 800, scale: int = 1, presentation: bool = False,
+                 token: CancelToken | None = None) -> Iterator[ExportProgress]:
+    """Render and write one frame a step in ``steps``, yielding after each; the last
+    progress names the files written. Closed early (or cancelled through ``token``) it
+    leaves the target as it was. Raises ValueError with a sentence for a bad path, duration
+    or scale before any frame is rendered."""
+    check_scale(scale)
+    total = len(steps)
+    with AnimationFile(path, frame_ms) as out:
         for i, index in enumerate(steps):
-            if progress is not None and not progress(i):
+            if token is not None and token.cancelled:
                 return
-            canvas.show_step(walkthrough, index)
-            # a hidden widget's layout is not redone by itself, and the arithmetic may take
-            # another line than before
-            canvas.layout().invalidate()
-            canvas.layout().activate()
-            yield qimage_to_array(render_widget(canvas, scale))
-    finally:
-        canvas.deleteLater()
+            out.add(slide_frame(walkthrough, index, scale, presentation))
+            yield ExportProgress(i + 1, total)
+        if token is not None and token.cancelled:
+            return
+        written = out.finish()
+    yield ExportProgress(total, total, tuple(written))
+
+
+def write_animation(walkthrough: Walkthrough, path: str | os.PathLike, frame_ms: int = 800,
+                    scale: int = 1, presentation: bool = False) -> list[Path]:
+    """The whole export at once (the batch's ``--save-animation``); returns the files."""
+    steps = frame_steps(walkthrough)
+    written: tuple[Path, ...] = ()
+    for progress in export_steps(walkthrough, steps, path, frame_ms, scale, presentation):
+        written = progress.written
+    return list(written)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from explorer.core.animation import check_writable, frame_paths, save_animation
+from explorer.core.animation import AnimationFile, check_writable, frame_paths, save_animation
 
 SIZE = (96, 160)  # rows, columns: small, even (MP4 wants even sides)
 
@@ -101,3 +101,36 @@ def test_unwritable_targets_are_refused_before_any_work(tmp_path):
     with pytest.raises(ValueError, match="no frames"):
         save_animation([], tmp_path / "a.mp4")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".mp4", ".png"])
+def test_a_file_closed_before_it_is_finished_leaves_the_old_one_and_no_litter(tmp_path,
+                                                                             suffix):
+    out = tmp_path / f"steps{suffix}"
+    out.write_bytes(b"the old animation")
+    with AnimationFile(out, 300) as animation:
+        for frame in frames(3):  # a cancel after three frames
+            animation.add(frame)
+        assert animation.count == 3
+    assert out.read_bytes() == b"the old animation"
+    assert os.listdir(tmp_path) == [out.name]
+    with AnimationFile(out, 300) as animation:  # the same frames, finished, replace it
+        for frame in frames(3):
+            animation.add(frame)
+        written = animation.finish()
+    assert written[0].parent == tmp_path and ".tmp" not in written[0].name
+    if suffix == ".png":
+        assert [p.name for p in written] == [f"steps_00{i}.png" for i in (1, 2, 3)]
+        last = cv2.cvtColor(cv2.imread(str(written[2])), cv2.COLOR_BGR2RGB)
+        assert red_columns(last) == (10 + 44, 41 + 44)
+    elif suffix == ".gif":
+        with Image.open(out) as gif:
+            assert gif.n_frames == 3
+            gif.seek(2)
+            assert red_columns(np.asarray(gif.convert("RGB"))) == (10 + 44, 41 + 44)
+    else:
+        cap = cv2.VideoCapture(str(out))
+        try:
+            assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
+        finally:
+            cap.release()

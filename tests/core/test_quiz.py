@@ -7,6 +7,7 @@ import pytest
 
 from explorer.core.stepthrough import (
     Example,
+    QuizRound,
     Score,
     SizeQuestion,
     cell_text,
@@ -118,3 +119,26 @@ def test_a_large_fraction_may_be_rounded_like_the_cells():
     assert cell_text(step.value) == "1234"
     assert check_prediction("1230", step, ex).correct
     assert not check_prediction("1220", step, ex).correct
+
+
+def test_a_quiz_round_reveals_only_what_was_answered_or_shown():
+    ex = example("lecture-edge")
+    steps = walk(ex).steps
+    quiz = QuizRound(seed=4)
+    assert all(quiz.hides(i) for i in range(len(steps)))  # started late: nothing is shown
+    with pytest.raises(ValueError, match="number"):
+        quiz.answer_step("thirty", steps[1], ex)
+    assert quiz.hides(1) and quiz.score.asked == 0
+    assert quiz.answer_step("30", steps[1], ex).correct
+    quiz.reveal(2)  # → before an answer: shown, not scored
+    assert not quiz.hides(1) and not quiz.hides(2) and quiz.hides(0) and quiz.hides(3)
+    question = quiz.ask_size()
+    span = question.dilation * (question.kernel - 1) + 1
+    want = (question.n + 2 * question.padding - span) // question.stride + 1
+    assert not quiz.answer_size(str(want + 1)).correct
+    assert quiz.question is None
+    with pytest.raises(ValueError):
+        quiz.answer_size(str(want))  # answered: no question is open
+    assert (quiz.score.right, quiz.score.asked) == (1, 2)
+    quiz.restart()
+    assert quiz.hides(1) and quiz.score.asked == 0 and quiz.question is None

@@ -13,7 +13,9 @@ from explorer.core.stepthrough import (
     INPUT,
     INSERTED,
     PADDING,
+    apply_edits,
     example,
+    fitting_edits,
     from_layer,
     lecture_volume,
     walk,
@@ -200,20 +202,42 @@ def test_new_numbers_for_the_volume_example():
     assert np.array_equal(lecture_volume(3).input, lecture_volume(3).input)
 
 
-def test_editing_a_cell_recomputes_and_padding_refuses():
+def test_a_typed_cell_becomes_an_edit_of_the_example_and_padding_refuses():
     walkthrough = walk(example("lecture-edge"))
-    edited = walk(walkthrough.edit_input(0, 3, 0, 10.0))
+    edit = walkthrough.edit("input", 0, 0, 3, 10.0)  # no padding: grid cell = input pixel
+    assert edit == ("input", 0, 0, 3, 0, 10.0)
+    edited = walk(apply_edits(walkthrough.example, [edit]))
     assert edited.example.input[0, 3, 0] == 10
     np.testing.assert_allclose(edited.output(), convolve(edited.example.input,
                                                          edited.example.weights))
+    # half padding: grid cell (1, 1) is input pixel (0, 0), grid cell (0, 0) is padding
+    padded = walk(example("half-padding"))
+    assert padded.edit("input", 0, 1, 1, 5.0) == ("input", 0, 0, 0, 0, 5.0)
     with pytest.raises(ValueError, match="padding"):
-        walk(example("half-padding")).edit_input(0, 0, 0, 5.0)
+        padded.edit("input", 0, 0, 0, 5.0)
     with pytest.raises(ValueError, match="inserted zero"):
-        walk(example("transposed-strides")).edit_input(3, 2, 0, 5.0)
+        walk(example("transposed-strides")).edit("input", 0, 3, 2, 5.0)
+    with pytest.raises(ValueError, match="kernel"):
+        walk(example("max-pool")).edit("kernel", 0, 0, 0, 5.0)
     # the transposed view shows the turned kernel: the shown top-left is the last weight
     t = walk(example("transposed"))
-    changed = t.edit_kernel(0, 0, 0, 0, 9.0)
+    edit = t.edit("kernel", 0, 0, 0, 9.0)
+    assert edit == ("weight", 0, 2, 2, 0, 9.0)
+    changed = apply_edits(t.example, [edit])
     assert changed.weights[0, 2, 2, 0] == 9 and walk(changed).kernels[0, 0, 0, 0] == 9
+    # the volume: filter W1's shown weight, channel 2
+    v = walk(example("lecture-volume"))
+    assert v.edit("kernel", 2, 0, 1, -4.0, k=1) == ("weight", 1, 0, 1, 2, -4.0)
+
+
+def test_edits_outside_a_smaller_crop_are_left_out_and_fit_again_when_it_grows():
+    picture = np.arange(30 * 30, dtype=np.uint8).reshape(30, 30)
+    spec = layer()
+    big, small = (from_layer(picture, spec, (0, 0), size) for size in (8, 4))
+    edits = (("input", 0, 6, 6, 0, 1.0), ("input", 0, 1, 1, 2, 2.0), ("weight", 1, 0, 0, 0, 3.0))
+    assert fitting_edits(big, edits) == edits
+    assert fitting_edits(small, edits) == edits[1:]  # pixel (6, 6) lies outside a 4×4 crop
+    assert apply_edits(small, fitting_edits(small, edits)).input[1, 1, 2] == 2.0
 
 
 def layer(**settings):

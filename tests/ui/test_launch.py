@@ -412,3 +412,18 @@ def test_a_session_and_a_tab_picture_that_tab_of_that_session(qtbot, tmp_path):
     assert shows_maps(explorer_shot)
     assert main(["--session", str(lesson), "--screenshot", str(tab_shot)]) == 0
     assert not shows_maps(tab_shot)  # the session's own tab: the step-through, no maps
+
+
+def test_export_code_writes_the_stack_as_pytorch_and_exits(tmp_path):
+    import ast
+
+    out = tmp_path / "stack.py"
+    proc = run_batch("--stack", "lecture_x2", "--preset", "sobel_x", "--export-code", str(out),
+                     cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    code = out.read_text(encoding="utf-8")
+    ast.parse(code)
+    assert code.count("nn.Conv2d(") == 2 and code.count("nn.MaxPool2d(") == 2
+    assert "nn.Conv2d(3, 4, (3, 3)" in code  # sobel_x over RGB, four filters
+    proc = run_batch("--export-code", str(out), cwd=tmp_path)
+    assert proc.returncode == 2 and "--overwrite" in one_line(proc)

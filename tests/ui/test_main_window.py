@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage
 
 from explorer.core import kernels
 from explorer.core.computer import StackRequest, StackResult
@@ -419,10 +419,13 @@ def test_each_tab_keeps_only_the_docks_it_uses(qtbot, window):
     assert not window.kernel_dock.isVisible()
 
 
-def test_the_step_through_gets_the_explorers_first_layer(qtbot, window):
+def test_the_step_through_follows_the_explorers_first_layer(qtbot, window):
+    tab = window.stepthrough
+    window.document.stepthrough.update({"example": "explorer", "edits": (), "step": 0})
+    window.tabs.setCurrentWidget(tab.view)
+    qtbot.waitUntil(tab.is_settled)
     window.document.layer.stride = 2
-    window.tabs.setCurrentWidget(window.stepthrough)
-    assert window.stepthrough._layer.stride == (2, 2)
+    qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.stride == (2, 2))
 
 
 def test_the_view_menu_can_always_hide_and_show_the_docks(qtbot, window):
@@ -465,3 +468,36 @@ def test_a_huge_settings_file_is_set_aside_and_the_app_starts(qtbot, tmp_path):
     assert len(win.document.stack) == 1
     win.shutdown()
     aside[0].unlink()
+
+
+def test_a_window_opened_on_a_tab_shows_only_that_tabs_docks(qtbot, tmp_path):
+    from explorer.state import Document
+    from explorer.ui.main_window import MainWindow
+
+    doc = Document()
+    doc.display.tab = "network"
+    win = MainWindow(doc, restore_settings=False, library_path=tmp_path / "k.json")
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        assert win.tabs.tabText(win.tabs.currentIndex()) == "Network"
+        assert not win.layer_dock.isVisible() and not win.kernel_dock.isVisible()
+        win.tabs.setCurrentWidget(win.maps_panel)
+        assert win.layer_dock.isVisible() and win.kernel_dock.isVisible()
+    finally:
+        win.shutdown()
+
+
+def test_copy_stack_as_pytorch_puts_the_current_kernels_on_the_clipboard(qtbot, window):
+    import ast
+
+    from PySide6.QtGui import QGuiApplication
+
+    action = next(a for a in window.findChildren(QAction)
+                  if a.text() == "Copy stack as &PyTorch")
+    window.document.filters.set_filter(0, np.full((3, 3, 3), 0.125, np.float32))
+    action.trigger()
+    code = QGuiApplication.clipboard().text()
+    ast.parse(code)
+    assert "nn.Conv2d(3, 4, (3, 3)" in code
+    assert code.count("0.125") >= 27  # the edited filter, over R, G and B

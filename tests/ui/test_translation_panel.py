@@ -21,7 +21,9 @@ def test_the_tab_studies_the_explorers_stack_and_follows_the_shift(qtbot, window
     assert study.names == ["input pixels", "layer 1 conv", "layer 1 pool", "layer 2 conv",
                            "layer 2 pool", "dense (random weights)"]
     assert study.shown_shift == 4
-    assert len(tab.view.plot.getPlotItem().listDataItems()) == len(study.names) + 1
+    # in place for every representation, moved back for each conv and pool stage
+    assert len(tab.view.plot.listDataItems()) == len(study.names) + 4
+    assert "Layer 2 uses random kernels" in tab.view.caption.text()
     spin = tab.view.shift_spin
     spin.setFocus()
     spin.selectAll()
@@ -88,3 +90,21 @@ def test_a_hidden_tab_computes_nothing(qtbot, window):
     window.tabs.setCurrentWidget(tab.view)  # shown again: one study of the newest settings
     qtbot.waitUntil(tab.is_settled, timeout=30_000)
     assert tab.view.study.shown_shift == 2
+
+
+def test_the_learned_kernels_are_studied_when_chosen(qtbot, window):
+    tab = window.translation
+    _show_tab(qtbot, window)
+    combo = tab.view.stack_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # a closed combo box steps with the arrow keys
+    assert window.document.translation.stack == "pretrained"
+    qtbot.waitUntil(lambda: tab.is_settled() and "layer 2 pool" in tab.view.study.names,
+                    timeout=60_000)
+    study = tab.view.study
+    assert study.random == (False, False)
+    assert "random" not in tab.view.caption.text()
+    # learned kernels: for moves smaller than a pooled unit (4 px here), the pooled stages
+    # change less than layer 1's maps in place: local invariance
+    for name in ("layer 1 pool", "layer 2 pool"):
+        assert (study.curves[name][1:5] > study.curves["layer 1 conv"][1:5]).all(), name

@@ -13,10 +13,12 @@ from explorer.core.stepthrough.examples import (
     Example,
     apply_edits,
     example,
+    fitting_edits,
     from_layer,
     lecture_volume,
 )
 from explorer.core.stepthrough.quiz import (
+    QuizRound,
     Score,
     SizeQuestion,
     Verdict,
@@ -37,6 +39,7 @@ __all__ = [
     "PADDING",
     "Edit",
     "Example",
+    "QuizRound",
     "Score",
     "SizeQuestion",
     "Step",
@@ -47,6 +50,7 @@ __all__ = [
     "check_prediction",
     "check_size",
     "example",
+    "fitting_edits",
     "from_layer",
     "lecture_volume",
     "parse_number",

@@ -109,20 +109,6 @@ class Example:
     def is_pooling(self) -> bool:
         return self.operation in ("max", "avg")
 
-    def with_input_value(self, row: int, col: int, channel: int, value: float) -> Example:
-        """A copy with one input pixel changed (indices into ``input``)."""
-        x = self.input.copy()
-        x[row, col, channel] = _finite(value)
-        return dataclasses.replace(self, input=x)
-
-    def with_weight(self, k: int, row: int, col: int, channel: int, value: float) -> Example:
-        """A copy with one weight ``weights[k, row, col, channel]`` changed."""
-        if self.weights is None:
-            raise ValueError("pooling has no weights to edit")
-        w = self.weights.copy()
-        w[k, row, col, channel] = _finite(value)
-        return dataclasses.replace(self, weights=w)
-
 
 def _finite(value: float) -> float:
     v = float(value)
@@ -317,6 +303,19 @@ def apply_edits(ex: Example, edits: tuple[Edit, ...] | list[Edit]) -> Example:
         else:
             raise ValueError(f"{ex.title} has no {block} to type into")
     return dataclasses.replace(ex, input=x, weights=w, bias=b)
+
+
+def fitting_edits(ex: Example, edits: tuple[Edit, ...] | list[Edit]) -> tuple[Edit, ...]:
+    """The edits that fit ``ex`` (a smaller crop leaves some outside; they fit again when it
+    grows back)."""
+    kept = []
+    for edit in edits:
+        try:
+            apply_edits(ex, [edit])
+        except ValueError:
+            continue
+        kept.append(edit)
+    return tuple(kept)
 
 
 def _index_in(shape: tuple[int, ...], index: tuple[int, ...], what: str) -> None:

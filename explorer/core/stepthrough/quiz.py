@@ -13,7 +13,7 @@ significant digits like the cells, e.g. 1230 for 1234.5). A whole value from who
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -161,3 +161,58 @@ class Score:
         if not self.asked:
             return "no answers yet"
         return f"{self.right} of {self.asked} right ({round(100 * self.right / self.asked)} %)"
+
+
+@dataclass
+class QuizRound:
+    """One round of the quiz: the steps already shown, the score, an open size question.
+
+    A step is shown once it is answered or shown without an answer (→ before answering);
+    nothing else reveals it, so a quiz started late, or restarted, asks every step again.
+    """
+
+    revealed: set[int] = field(default_factory=set)
+    score: Score = field(default_factory=Score)
+    question: SizeQuestion | None = None  # asked before the step's own question
+    seed: int | None = None  # of the size questions (for a repeatable round)
+    _stock: list[SizeQuestion] = field(default_factory=list)
+
+    def restart(self) -> None:
+        """Nothing shown, no answers, no open question."""
+        self.revealed = set()
+        self.score = Score()
+        self.question = None
+
+    def hides(self, index: int) -> bool:
+        return index not in self.revealed
+
+    def reveal(self, index: int) -> None:
+        """Show step ``index`` without an answer (not scored)."""
+        self.revealed.add(index)
+
+    def ask_size(self) -> SizeQuestion:
+        """Open a new output-size question."""
+        if not self._stock:
+            self._stock = size_questions(20, self.seed)
+            if self.seed is not None:
+                self.seed += 1
+        self.question = self._stock.pop()
+        return self.question
+
+    def answer_size(self, text: str) -> Verdict:
+        """Check ``text`` against the open size question and close it; ValueError if ``text``
+        is no number (the question stays open)."""
+        if self.question is None:
+            raise ValueError("there is no size question to answer")
+        verdict = check_size(text, self.question)
+        self.score.record(verdict)
+        self.question = None
+        return verdict
+
+    def answer_step(self, text: str, step: Step, example: Example) -> Verdict:
+        """Check ``text`` as the value of ``step`` and show the step; ValueError if ``text``
+        is no number (the step stays hidden)."""
+        verdict = check_prediction(text, step, example)
+        self.score.record(verdict)
+        self.revealed.add(step.index)
+        return verdict

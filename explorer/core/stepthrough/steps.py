@@ -14,7 +14,7 @@ import numpy as np
 
 from explorer.core.activations import activation as activation_fn
 from explorer.core.shapes import input_window, output_size, pad_amounts
-from explorer.core.stepthrough.examples import Example
+from explorer.core.stepthrough.examples import Edit, Example
 from explorer.core.transposed import transposed_size
 
 # what a grid cell holds
@@ -147,24 +147,31 @@ class Walkthrough:
         r, c = self.rows.source(row), self.cols.source(col)
         return None if r is None or c is None else (r, c)
 
-    def edit_input(self, row: int, col: int, channel: int, value: float) -> Example:
-        """The example with the input pixel at grid cell (row, col) set to ``value``."""
-        where = self.input_index(row, col)
-        if where is None:
-            what = ("an inserted zero" if INSERTED in (self.rows.kind(row), self.cols.kind(col))
-                    else "padding")
-            raise ValueError(f"that cell is {what}: it follows from the input, so change the "
-                             "input's own pixels")
-        return self.example.with_input_value(where[0], where[1], channel, value)
+    def edit(self, block: str, channel: int, row: int, col: int, value: float,
+             k: int = 0) -> Edit:
+        """The number ``value`` typed into a shown cell, as an :data:`Edit` of the example.
 
-    def edit_kernel(self, k: int, row: int, col: int, channel: int, value: float) -> Example:
-        """The example with the weight shown at (row, col) of kernel k set to ``value``."""
-        if self.kernels is None:
-            raise ValueError("pooling has no weights to edit")
+        ``block`` is ``"input"`` (``row``, ``col`` in the grid, padding included) or
+        ``"kernel"`` (filter ``k`` as shown, turned for true or transposed convolution).
+        Raises ValueError for padding, an inserted zero, or pooling's (absent) weights.
+        """
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError("a cell holds a finite number")
+        if block == "input":
+            where = self.input_index(row, col)
+            if where is None:
+                what = ("an inserted zero" if INSERTED in (self.rows.kind(row),
+                                                           self.cols.kind(col)) else "padding")
+                raise ValueError(f"that cell is {what}: it follows from the input, so change "
+                                 "the input's own pixels")
+            return ("input", 0, where[0], where[1], channel, value)
+        if block != "kernel" or self.kernels is None:
+            raise ValueError("only the input's and the kernel's numbers can be typed into")
         kh, kw = self.kernels.shape[1:3]
         if self.turned:  # the view shows the turned kernel: edit the weight it came from
             row, col = kh - 1 - row, kw - 1 - col
-        return self.example.with_weight(k, row, col, channel, value)
+        return ("weight", k, row, col, channel, value)
 
 
 def _kind(row_kind: int, col_kind: int) -> int:

@@ -52,11 +52,6 @@ class WidgetTab(TabController):
         if picture is not None:
             self.view.set_source(picture.image, picture.name, picture.live)  # type: ignore[attr-defined]
 
-    def activated(self) -> None:
-        layer = getattr(self.view, "set_explorer_layer", None)
-        if layer is not None:  # the step-through's "from the explorer" example
-            layer(self.document.layer_spec(0))
-
     def cleanup(self) -> None:
         super().cleanup()
         self.view.cleanup()  # type: ignore[attr-defined]

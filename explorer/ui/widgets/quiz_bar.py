@@ -1,4 +1,8 @@
-"""The quiz's line under the step-through: the question, the answer box, right or wrong, score."""
+"""The quiz's line under the step-through: the question, the answer box, right or wrong, score.
+
+The answer box is never disabled: a disabled box that has the focus hands it on (to the tab
+bar, whose arrow keys switch tabs). Between questions it is read-only.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,15 @@ class QuizBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.prompt = QLabel()
+        # long questions and verdicts wrap: they never widen the window
+        self.prompt = QLabel(wordWrap=True)
         self.answer = QLineEdit(placeholderText="your prediction")
         self.answer.setMaximumWidth(160)
+        self.answer.setMinimumWidth(90)
         self.answer.returnPressed.connect(self._submit)
         self.check = QPushButton("Check")
         self.check.clicked.connect(self._submit)
-        self.verdict = QLabel()
+        self.verdict = QLabel(wordWrap=True)
         self.score = QLabel()
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 2, 8, 2)
@@ -33,24 +39,37 @@ class QuizBar(QWidget):
         row.addWidget(self.verdict, 1)
         row.addWidget(self.score)
         self._dark = False
+        self.close_question()
 
     def set_presentation(self, on: bool) -> None:
         """Brighter right/wrong colours on the presentation's black background."""
         self._dark = on
 
     def _submit(self) -> None:
-        self.submitted.emit(self.answer.text())
+        if self.asking:
+            self.submitted.emit(self.answer.text())
+
+    @property
+    def asking(self) -> bool:
+        """Whether a question waits for its answer."""
+        return not self.answer.isReadOnly()
 
     def ask(self, question: str) -> None:
+        """Put ``question`` up with an empty answer box (a question already up stays as it
+        is, with what is typed so far)."""
+        if self.asking and self.prompt.text() == question:
+            return
         self.prompt.setText(question)
         self.answer.clear()
-        self.answer.setEnabled(True)
+        self.answer.setReadOnly(False)
+        self.answer.setPlaceholderText("your prediction")
         self.check.setEnabled(True)
         self.verdict.clear()
 
     def close_question(self) -> None:
         """The answer is in (or the value was shown): nothing to type until the next step."""
-        self.answer.setEnabled(False)
+        self.answer.setReadOnly(True)
+        self.answer.setPlaceholderText("")
         self.check.setEnabled(False)
 
     def show_verdict(self, right: bool, text: str) -> None:

@@ -1,9 +1,10 @@
 """The three numeric grids of the step-through: padded input, kernel, output filling in.
 
-One painted widget, so the three blocks share one cell size chosen for the space there is
-(every slice of a 7×7×3 volume stays legible at 1280×800) and render identically on screen
-and into animation frames. Input and kernel cells can be typed into: double-click, type,
-Enter (Esc cancels); the board reports the edit and is given new numbers to show.
+A :class:`Board` lays the blocks out in a rectangle with one cell size chosen for the space
+there is (every slice of a 7×7×3 volume stays legible at 1280×800) and paints them with a
+``QPainter``. It is no widget: the same board paints the canvas on screen and, on the
+worker's thread, every frame of an exported animation (``QImage``, ``QPainter`` and ``QFont``
+work off the GUI thread; widgets and pixmaps do not).
 """
 
 from __future__ import annotations
@@ -13,21 +14,10 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPen,
-)
-from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from explorer.core.stepthrough import INPUT, INSERTED, PADDING, Walkthrough, cell_text
-from explorer.core.stepthrough.quiz import parse_number
 
 MAX_CELL = 72.0
 SLICE_GAP = 0.5  # between slices of a block, in cells
@@ -54,6 +44,7 @@ class BoardTheme:
     winner: QColor
     positive: QColor
     negative: QColor
+    accent: QColor  # the arithmetic's last line: what lands in the output
     line_scale: float = 1.0
     legend_px: int = 13  # the legend's type
 
@@ -63,19 +54,20 @@ LIGHT = BoardTheme(
     grid=QColor(160, 160, 160), padding=QColor(215, 215, 215), padding_text=QColor(95, 95, 95),
     inserted=QColor(236, 236, 236), tap=QColor(255, 214, 150), window=QColor(235, 120, 0),
     previous=QColor(140, 140, 140), landing=QColor(255, 214, 150), winner=QColor(200, 0, 90),
-    positive=QColor(214, 96, 77), negative=QColor(67, 147, 195))
+    positive=QColor(214, 96, 77), negative=QColor(67, 147, 195), accent=QColor(180, 90, 0))
 CONTRAST = BoardTheme(
     background=QColor(0, 0, 0), text=QColor(255, 255, 255), cell=QColor(0, 0, 0),
     grid=QColor(200, 200, 200), padding=QColor(70, 70, 70), padding_text=QColor(215, 215, 215),
     inserted=QColor(40, 40, 40), tap=QColor(120, 80, 0), window=QColor(255, 220, 0),
     previous=QColor(170, 170, 170), landing=QColor(120, 80, 0), winner=QColor(0, 255, 255),
-    positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), line_scale=1.6,
+    positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), accent=QColor(255, 220, 0),
+    line_scale=1.6,
     legend_px=20)
 
 
 @dataclass
 class _Slice:
-    """One 2-D grid on the board and where it was last painted."""
+    """One 2-D grid on the board and where it was last laid out."""
 
     block: str  # "input", "kernel" or "output"
     index: int  # channel (input, kernel) or map (output)
@@ -106,37 +98,29 @@ def _span(rows: tuple[int, ...], cols: tuple[int, ...]) -> tuple[int, int, int, 
     return rows[0], cols[0], rows[-1], cols[-1]
 
 
-class StepBoard(QWidget):
-    """Input, kernel and output of one step, painted side by side."""
+class Board:
+    """Input, kernel and output of one step, laid out in a rectangle and painted there."""
 
-    cell_edited = Signal(str, int, int, int, float)  # block, slice, row, col, value
-    edit_refused = Signal(str)  # why a cell cannot be typed into
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, font: QFont | None = None) -> None:
+        self._base_font = QFont(font) if font is not None else QFont()
         self._blocks: list[_Block] = []
         self._operators: list[str] = []
         self._theme = LIGHT
         self._cell = 20.0
         self._steps = 0
-        self._editing: tuple[_Slice, int, int] | None = None
-        self._editor = QLineEdit(self)
-        self._editor.hide()
-        self._editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._editor.returnPressed.connect(self._commit_edit)
-        self._editor.installEventFilter(self)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMouseTracking(True)  # every number is one hover away, even in tiny cells
+        self._rect = QRectF(0, 0, 900, 420)
 
     # --- content -------------------------------------------------------------------------
+    @property
+    def theme(self) -> BoardTheme:
+        return self._theme
+
     def set_theme(self, theme: BoardTheme) -> None:
         self._theme = theme
-        self.update()
+        self._layout()  # the legend's type differs
 
     def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool = False) -> None:
         """Show step ``index``: its window on the input, its kernel, the output so far."""
-        self._cancel_edit()
         step = walkthrough.steps[index]
         ex = walkthrough.example
         self._steps = len(walkthrough.steps)
@@ -188,7 +172,6 @@ class StepBoard(QWidget):
         self._blocks.append(_Block(f"Output {h}×{w}" + (f"×{maps}" if maps > 1 else ""),
                                    outputs))
         self._layout()
-        self.update()
 
     @staticmethod
     def _input_title(walkthrough: Walkthrough) -> str:
@@ -237,11 +220,20 @@ class StepBoard(QWidget):
     def _title_font_px(self) -> float:
         return max(14.0, min(self._cell * 0.42, 26.0))
 
+    def set_rect(self, rect: QRectF) -> None:
+        """Lay the board out in ``rect`` (the legend goes along its bottom)."""
+        self._rect = QRectF(rect)
+        self._layout()
+
+    @property
+    def rect(self) -> QRectF:
+        return QRectF(self._rect)
+
     def _layout(self) -> None:
         """Pick, per block, how many slices go side by side, for the largest cell size."""
         if not self._blocks:
             return
-        w, h = max(self.width(), 50), max(self.height(), 50)
+        w, h = max(self._rect.width(), 50.0), max(self._rect.height(), 50.0)
         room = h - self._legend_px()
         best = None
         options = [range(1, len(b.slices) + 1) for b in self._blocks]
@@ -259,9 +251,9 @@ class StepBoard(QWidget):
         self._cell = max(cell, 4.0)
         title = self._title_px()
         total = (sum(s[0] for s in sizes) + BLOCK_GAP * (len(sizes) - 1)) * self._cell
-        x = (w - total) / 2
+        x = self._rect.x() + (w - total) / 2
         tallest = title + max(s[1] for s in sizes) * self._cell
-        top = max((h - tallest - self._legend_px()) / 2, 0.0)
+        top = self._rect.y() + max((h - tallest - self._legend_px()) / 2, 0.0)
         for block, cols, size in zip(self._blocks, columns, sizes, strict=True):
             block.columns = cols
             block.origin = QPointF(x, top)
@@ -274,26 +266,16 @@ class StepBoard(QWidget):
                     top + title + (r * (sh + subtitle + SLICE_GAP) + subtitle) * self._cell)
             x += (size[0] + BLOCK_GAP) * self._cell
 
-    def resizeEvent(self, event) -> None:
-        self._cancel_edit()
-        self._layout()
-        super().resizeEvent(event)
-
-    def sizeHint(self) -> QSize:
-        return QSize(900, 420)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(300, 160)
-
     def cell_rect(self, block: str, index: int, row: int, col: int) -> QRectF:
-        """Where a cell is painted (widget coordinates)."""
-        s = self._slice(block, index)
+        """Where a cell is painted (in the coordinates of the rectangle)."""
+        s = self.slice(block, index)
         if s is None:
             raise KeyError(f"no {block} slice {index} on the board")
         return QRectF(s.origin.x() + col * self._cell, s.origin.y() + row * self._cell,
                       self._cell, self._cell)
 
-    def _slice(self, block: str, index: int) -> _Slice | None:
+    def slice(self, block: str, index: int) -> _Slice | None:
+        """The grid of ``block`` (input, kernel, window, output) for channel or map ``index``."""
         for b in self._blocks:
             for s in b.slices:
                 if s.block == block and s.index == index:
@@ -301,6 +283,7 @@ class StepBoard(QWidget):
         return None
 
     def cell_at(self, pos: QPointF) -> tuple[_Slice, int, int] | None:
+        """The grid and the (row, column) of the cell under ``pos``, or None."""
         for b in self._blocks:
             for s in b.slices:
                 rows, cols = s.values.shape
@@ -311,22 +294,23 @@ class StepBoard(QWidget):
         return None
 
     # --- painting ------------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
+    def paint(self, p: QPainter) -> None:
+        """Paint the board into its rectangle (the caller fills the background)."""
+        if not self._blocks:
+            return
+        p.save()
         try:
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.fillRect(self.rect(), self._theme.background)
-            if not self._blocks:
-                return
             self._paint_titles(p)
             for block in self._blocks:
                 for s in block.slices:
                     self._paint_slice(p, s)
         finally:
-            p.end()
+            p.restore()
 
-    def _font(self, px: float, bold: bool = False) -> QFont:
-        font = QFont(self.font())
+    def font(self, px: float, bold: bool = False) -> QFont:
+        """The board's type at ``px`` pixels (at least 7)."""
+        font = QFont(self._base_font)
         font.setPixelSize(max(7, round(px)))
         font.setBold(bold)
         return font
@@ -335,7 +319,7 @@ class StepBoard(QWidget):
         """The largest font up to ``px`` whose word-wrapped ``text`` fits in ``rect``."""
         flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
         while True:
-            font = self._font(px, bold)
+            font = self.font(px, bold)
             used = QFontMetricsF(font).boundingRect(rect, flags, text)
             if px <= 8 or (used.width() <= rect.width() + 0.5
                            and used.height() <= rect.height() + 0.5):
@@ -349,20 +333,20 @@ class StepBoard(QWidget):
         for block in self._blocks:
             sh, sw = block.slices[0].values.shape
             width = (block.columns * sw + (block.columns - 1) * SLICE_GAP) * cell
-            left = max(block.origin.x() - cell * BLOCK_GAP * 0.45, 0.0)
-            right = min(block.origin.x() + width + cell * BLOCK_GAP * 0.45, self.width())
+            left = max(block.origin.x() - cell * BLOCK_GAP * 0.45, self._rect.left())
+            right = min(block.origin.x() + width + cell * BLOCK_GAP * 0.45, self._rect.right())
             rect = QRectF(left, block.origin.y(), right - left, self._title_px())
             p.setFont(self._fitted_font(block.title, rect, self._title_font_px(), True))
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                        block.title)
-            p.setFont(self._font(min(cell * 0.45, 26)))
+            p.setFont(self.font(min(cell * 0.45, 26)))
             for s in block.slices:
                 if s.title:
                     p.drawText(QRectF(s.origin.x() - cell, s.origin.y() - SUBTITLE * cell,
                                       (sw + 2) * cell, SUBTITLE * cell),
                                Qt.AlignmentFlag.AlignCenter, s.title)
         # the operators between blocks, level with the first row of slices
-        p.setFont(self._font(min(cell * 0.9, 60), bold=True))
+        p.setFont(self.font(min(cell * 0.9, 60), bold=True))
         for left, op in zip(self._blocks, self._operators, strict=False):
             sh, sw = left.slices[0].values.shape
             x = left.origin.x() + (left.columns * sw + (left.columns - 1) * SLICE_GAP) * cell
@@ -392,9 +376,9 @@ class StepBoard(QWidget):
             return
         t = self._theme
         px = t.legend_px
-        y = self.height() - self._legend_px() + px * 0.4
-        x = 8.0
-        p.setFont(self._font(px))
+        y = self._rect.bottom() - self._legend_px() + px * 0.4
+        x = self._rect.left() + 8.0
+        p.setFont(self.font(px))
         for kind, words in items:
             box = QRectF(x, y, px * 1.2, px * 1.2)
             if kind == "window":
@@ -445,7 +429,7 @@ class StepBoard(QWidget):
             texts[s.hidden[0]][s.hidden[1]] = "?"
         longest = max(len(x) for row in texts for x in row) or 1
         font_px = min(cell * 0.46, cell * 0.92 / (0.58 * longest + 0.2))
-        p.setFont(self._font(font_px))
+        p.setFont(self.font(font_px))
         grid = QPen(t.grid, 1 * t.line_scale)
         hatch = QBrush(t.padding_text, Qt.BrushStyle.BDiagPattern)
         dots = QBrush(t.padding_text, Qt.BrushStyle.Dense6Pattern)
@@ -498,12 +482,8 @@ class StepBoard(QWidget):
             p.setPen(QPen(t.winner, 3 * t.line_scale))
             p.drawEllipse(QRectF(x0 + c * cell + 3, y0 + r * cell + 3, cell - 6, cell - 6))
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        hit = self.cell_at(event.position())
-        if hit is None:
-            QToolTip.hideText()
-            return
-        s, r, c = hit
+    def describe_cell(self, s: _Slice, r: int, c: int) -> str:
+        """What a hover tells about a cell: its name, its value, what it is."""
         value = float(s.values[r, c])
         names = {"input": "x", "kernel": "w", "output": "o", "window": "window"}
         if s.hidden == (r, c):
@@ -515,65 +495,7 @@ class StepBoard(QWidget):
             note = " (padding)"
         elif s.kinds is not None and s.kinds[r, c] == INSERTED:
             note = " (a zero put between pixels)"
-        where = f"{names[s.block]}[{r}, {c}, {s.index}]"
-        QToolTip.showText(event.globalPosition().toPoint(), f"{where} = {text}{note}", self)
-
-    # --- editing -------------------------------------------------------------------------
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        hit = self.cell_at(event.position())
-        if hit is None:
-            return
-        s, r, c = hit
-        if not s.editable:
-            return
-        if s.kinds is not None and s.kinds[r, c] != INPUT:
-            what = "padding" if s.kinds[r, c] == PADDING else "an inserted zero"
-            self.edit_refused.emit(f"That cell is {what}: it follows from the input, so "
-                                   "change the input's own pixels.")
-            return
-        self.start_edit(s.block, s.index, r, c)
-
-    def start_edit(self, block: str, index: int, row: int, col: int) -> None:
-        """Open the inline editor on a cell (what a double-click does)."""
-        s = self._slice(block, index)
-        if s is None or not s.editable:
-            return
-        self._editing = (s, row, col)
-        rect = self.cell_rect(block, index, row, col).adjusted(-8, 0, 8, 0).toRect()
-        self._editor.setGeometry(rect)
-        self._editor.setFont(self._font(max(12.0, self._cell * 0.4)))
-        self._editor.setText(cell_text(float(s.values[row, col])).replace("−", "-"))
-        self._editor.selectAll()
-        self._editor.show()
-        self._editor.setFocus()
-
-    def _commit_edit(self) -> None:
-        if self._editing is None:
-            return
-        s, r, c = self._editing
-        try:
-            value = parse_number(self._editor.text())
-        except ValueError as exc:
-            self.edit_refused.emit(str(exc))
-            return
-        self._cancel_edit()
-        self.cell_edited.emit(s.block, s.index, r, c, value)
-
-    def _cancel_edit(self) -> None:
-        self._editing = None
-        if self._editor.isVisible():
-            self._editor.hide()
-            self.setFocus()
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self._editor:
-            if event.type() == event.Type.KeyPress and isinstance(event, QKeyEvent) \
-                    and event.key() == Qt.Key.Key_Escape:
-                self._cancel_edit()
-                return True
-            if event.type() == event.Type.FocusOut:
-                self._cancel_edit()
-        return super().eventFilter(obj, event)
+        return f"{names[s.block]}[{r}, {c}, {s.index}] = {text}{note}"
 
     @property
     def cell_size(self) -> float:

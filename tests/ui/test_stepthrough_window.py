@@ -1,0 +1,195 @@
+"""The step-through in the window: keys pressed on whatever has the focus (as a keyboard or a
+presentation clicker sends them), the menus, undo, and a lesson saved and reopened."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+
+def press(qtbot, window, key) -> None:
+    """A key as the user's keyboard sends it: to the widget with the focus."""
+    qtbot.keyClick(QApplication.focusWidget() or window, key)
+
+
+def type_text(qtbot, window, text: str) -> None:
+    qtbot.keyClicks(QApplication.focusWidget() or window, text)
+
+
+def show_tab(qtbot, window):
+    tab = window.stepthrough
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.tabs.setCurrentWidget(tab.view)
+    qtbot.waitUntil(tab.is_settled, timeout=10_000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.view.canvas)
+    return tab
+
+
+def test_after_a_quiz_answer_the_keys_still_step_and_never_switch_tabs(qtbot, window):
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    qtbot.mouseClick(view.quiz_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.quiz_bar.answer, Qt.MouseButton.LeftButton)  # typed in the box
+    type_text(qtbot, window, "0")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert view.quiz_bar.verdict.text().startswith("Right")
+    assert QApplication.focusWidget() is view.canvas  # the grids keep the keys
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.current_tab == "step-through"
+    assert view.position.text() == "step 2 of 16"
+    assert view.canvas.lines()[-1].startswith("Your turn")
+    type_text(qtbot, window, "30")  # typed on the grids, into the answer box
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert view.quiz_bar.verdict.text() == "Right: 30."
+    press(qtbot, window, Qt.Key.Key_PageDown)  # a clicker
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert view.position.text() == "step 3 of 16" and window.current_tab == "step-through"
+
+
+def test_the_keys_step_even_from_the_tab_bar(qtbot, window):
+    tab = show_tab(qtbot, window)
+    tab_bar = window.tabs.tabBar()
+    tab_bar.setFocus()
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Right, Qt.Key.Key_Left):
+        qtbot.keyClick(tab_bar, key)
+    assert window.current_tab == "step-through" and tab.index == 2
+    qtbot.keyClick(tab_bar, Qt.Key.Key_End)
+    assert tab.index == 15
+    qtbot.keyClick(tab_bar, Qt.Key.Key_Home)
+    assert tab.index == 0 and window.current_tab == "step-through"
+
+
+def test_a_quiz_ticked_late_restarts_with_home(qtbot, window):
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Right)
+    assert view.position.text() == "step 4 of 16"
+    qtbot.mouseClick(view.quiz_box, Qt.MouseButton.LeftButton)
+    press(qtbot, window, Qt.Key.Key_Home)
+    assert view.position.text() == "step 1 of 16"
+    assert view.canvas.lines()[-1].startswith("Your turn")
+
+
+def test_the_size_questions_answer_box_works_and_the_step_is_asked_next(qtbot, window):
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    qtbot.mouseClick(view.size_button, Qt.MouseButton.LeftButton)
+    question = tab.quiz.question
+    span = question.dilation * (question.kernel - 1) + 1
+    type_text(qtbot, window, str((question.n + 2 * question.padding - span)
+                                 // question.stride + 1))
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert view.quiz_bar.verdict.text().startswith("Right")
+    assert view.canvas.lines()[-1].startswith("Your turn")
+    type_text(qtbot, window, "0")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert view.quiz_bar.verdict.text() == "Right: 0."
+
+
+def test_the_window_has_the_tab_and_its_menu_items(qtbot, window):
+    tab = show_tab(qtbot, window)
+    assert window.tabs.tabText(window.tabs.indexOf(tab.view)) == "Step-through"
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    file_items = [a.text() for a in menus["&File"].actions()]
+    assert "Export &animation…" in file_items
+    assert tab.presentation_action in menus["&View"].actions()
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert tab.index == 1
+    tab.presentation_action.trigger()  # View > Presentation mode
+    assert tab.view.presenting
+    tab.presentation_action.trigger()
+    assert not tab.view.presenting and tab.view.canvas.window() is window
+    window.tabs.setCurrentWidget(window.maps_panel)
+    qtbot.keyClick(window.maps_panel, Qt.Key.Key_Right)  # the explorer's keys are its own
+    assert tab.index == 1
+
+
+def test_typed_numbers_are_undone_with_the_window(qtbot, window):
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    rect = view.canvas.cell_rect("input", 0, 0, 3)
+    qtbot.mouseDClick(view.canvas, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    qtbot.keyClicks(view.canvas.editor, "7")
+    qtbot.keyClick(view.canvas.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.input[0, 3, 0] == 7)
+    qtbot.waitUntil(window.undo_action.isEnabled)
+    window.undo_action.trigger()  # Edit > Undo
+    assert window.document.stepthrough.edits == ()
+    qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.input[0, 3, 0] == 0)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.input[0, 3, 0] == 7)
+
+
+def test_a_lesson_saved_at_step_6_reopens_there(qtbot, tmp_path, window):
+    tab = show_tab(qtbot, window)
+    window.document.stepthrough.update({"example": "lecture-volume", "step": 0})
+    qtbot.waitUntil(tab.is_settled)
+    for _ in range(5):
+        press(qtbot, window, Qt.Key.Key_Right)
+    assert tab.view.position.text() == "step 6 of 18"
+    window.save_session(tmp_path / "lesson.json")
+    tab.view.picker.setCurrentIndex(tab.view.picker.findData("strides"))  # on to another
+    qtbot.waitUntil(lambda: tab.view.position.text() == "step 1 of 4")
+    window.document.display.tab = "explorer"
+
+    assert window.open_session(tmp_path / "lesson.json")
+    assert window.current_tab == "step-through"
+    qtbot.waitUntil(tab.is_settled, timeout=10_000)
+    assert tab.view.picker.currentData() == "lecture-volume"
+    assert tab.view.position.text() == "step 6 of 18"
+    assert tab.view.canvas.lines()[0].startswith("Step 6 of 18: o[1, 2, 0]")
+
+
+def tap_centre(path):
+    """The mean position of the window's tap colour (the light theme's orange) in a PNG."""
+    import cv2
+
+    rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB).astype(int)
+    mask = (np.abs(rgb - np.array([255, 214, 150])) <= 40).all(axis=2)
+    assert mask.sum() > 500
+    ys, xs = np.nonzero(mask)
+    return xs.mean(), ys.mean()
+
+
+def test_a_session_at_a_step_pictures_that_step_from_the_command_line(qtbot, tmp_path):
+    from explorer.app import main
+    from explorer.state import Document
+    from explorer.state.session import write_session
+
+    shots = {}
+    for step in (0, 5):
+        doc = Document()
+        doc.set_still(np.zeros((40, 40, 3), np.uint8), "black")
+        doc.stepthrough.update({"example": "lecture-volume", "step": step})
+        lesson = write_session(tmp_path / f"lesson{step}.json", doc)
+        shots[step] = tmp_path / f"step{step}.png"
+        assert main(["--session", str(lesson), "--tab", "step-through", "--screenshot",
+                     str(shots[step])]) == 0
+    # step 6 of 18 is o[1, 2, 0]: its window on rows 2–4, columns 4–6 (step 1: 0–2, 0–2),
+    # and its output cell lie right of and below step 1's
+    (x0, y0), (x5, y5) = tap_centre(shots[0]), tap_centre(shots[5])
+    assert x5 > x0 + 20 and y5 > y0 + 10
+
+
+def test_file_export_animation_from_another_tab_shows_the_step_through(qtbot, tmp_path,
+                                                                     window, monkeypatch):
+    from explorer.ui.panels.stepthrough_panel import ExportChoice, StepThroughPanel
+
+    asked = []
+
+    def answer(self, frame_ms, frames):
+        asked.append((frame_ms, frames))
+        return ExportChoice(str(tmp_path / "edge.gif"), 1, frame_ms, False)
+
+    monkeypatch.setattr(StepThroughPanel, "ask_export", answer)
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    item = next(a for a in menus["&File"].actions() if a.text() == "Export &animation…")
+    tab = window.stepthrough
+    with qtbot.waitSignal(tab.exported, timeout=60_000) as done:
+        item.trigger()
+    assert window.current_tab == "step-through"
+    assert asked == [(800, 16)]
+    assert done.args[0] == [tmp_path / "edge.gif"]
