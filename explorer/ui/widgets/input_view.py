@@ -83,6 +83,8 @@ class InputView(pg.GraphicsLayoutWidget):
         self.padding_frame.setBrush(QBrush(QColor(255, 170, 40, 110),
                                            Qt.BrushStyle.BDiagPattern))
         self.padding_frame.setZValue(5)
+        # a hatched fill costs a thread-pool round trip a paint; its picture is kept instead
+        self.padding_frame.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.padding_frame.hide()
         self.view.addItem(self.padding_frame, ignoreBounds=True)
         self.values = CellValues()
