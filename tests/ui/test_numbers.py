@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from explorer.core.display import DisplayPlanes
+from explorer.core.display import DisplayPlanes, screen_pixels
 from explorer.core.levels import colorize
 from explorer.core.pipeline import LayerSpec
 from explorer.core.readout import explain_pixel
@@ -80,8 +80,8 @@ def _luma(rgb) -> float:
 
 
 def _planes(maps: list[np.ndarray], levels=(0.0, 30.0)) -> DisplayPlanes:
-    rgb = [colorize(m, levels, lookup_table(False)) for m in maps]
-    return DisplayPlanes(1, maps[0].shape, list(maps), rgb)
+    pixels = [screen_pixels(colorize(m, levels, lookup_table(False))) for m in maps]
+    return DisplayPlanes(1, maps[0].shape, list(maps), pixels)
 
 
 # --- values in the cells of small maps ------------------------------------------------------

@@ -32,7 +32,7 @@ from superqt.utils import qthrottled
 from explorer.core.computer import StackResult
 from explorer.core.display import MapStyle
 from explorer.core.levels import MapLevels
-from explorer.core.pipeline import StageResult
+from explorer.core.pipeline import LayerSpec, StageResult
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos
@@ -112,6 +112,8 @@ class MapsPanel(QWidget):
         self.document = document
         self._result: StackResult | None = None
         self._infos: list[StageInfo] = []
+        # what the infos were worked out for: (the stack's specs, picture shape, channels)
+        self._infos_key: tuple[tuple[LayerSpec, ...], tuple[int, ...], int] = ((), (), 0)
         self._hover: tuple[str, int, int, int, int] | None = None  # (kind, stage, k, r, c)
         # Live frames re-explain the hovered pixel at most ~10 times a second: repainting the
         # readout's tables costs several ms, and numbers changing faster cannot be read anyway.
@@ -334,6 +336,10 @@ class MapsPanel(QWidget):
             return tuple(STRIP_DEFAULT_TILE for _ in range(len(self.document.stack)))
         return self.strip.tile_sizes(shapes)  # type: ignore[arg-type]
 
+    def input_tile(self) -> tuple[int, int] | None:
+        """Device pixels the input picture is drawn at when its view shows all of it."""
+        return self.input_view.shown_tile()
+
     def shown_side(self) -> int:
         """Device pixels of the longer side of the input picture's view."""
         view = self.input_view
@@ -371,10 +377,17 @@ class MapsPanel(QWidget):
         picture = result.picture
         specs = [s.spec for s in result.stages]
         channels = 1 if picture.ndim == 2 or picture.shape[2] == 1 else picture.shape[2]
-        self._infos = stage_infos(specs, picture.shape[:2], channels)
+        # live frames share the stack's specs: their sizes and fields are worked out once
+        old_specs, old_shape, old_channels = self._infos_key
+        same_specs = len(specs) == len(old_specs) and all(
+            a is b for a, b in zip(specs, old_specs, strict=True))
+        if not same_specs or (picture.shape[:2], channels) != (old_shape, old_channels):
+            self._infos = stage_infos(specs, picture.shape[:2], channels)
+            self._infos_key = (tuple(specs), picture.shape[:2], channels)
         shape_before = self.input_view.image_shape
         self.input_view.set_image(picture, layer_padding(specs[0], picture.shape[:2]),
-                                  specs[0].pad_mode)
+                                  specs[0].pad_mode,
+                                  result.display.input if result.display is not None else None)
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         large = self._large()
@@ -427,7 +440,7 @@ class MapsPanel(QWidget):
                 size = f"{fr.size}" if fr.size == fc.size else f"{fr.size}×{fc.size}"
                 lines.append(f"sees {size} px, jump {fr.jump}")
             rows.append(StripRow(display.index, tuple(lines), display.mosaic,
-                                 len(display.feature.planes), display.feature.factor,
+                                 len(display.feature.planes), display.feature.extent,
                                  display.feature.full_shape))
         rows_before = len(self.strip.rows)
         self.strip.set_rows(rows)
