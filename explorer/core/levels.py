@@ -44,6 +44,7 @@ class MapLevels:
     levels: np.ndarray  # (K, 2) float: (low, high) of each map's colour scale
     signed: bool  # any negative value in any map: diverging colormap, symmetric levels
     clipped: float | None  # share of values beyond the fixed levels (0..1); None unless fixed
+    border: int = 0  # units at the maps' edges that see zero padding, left out of the levels
 
 
 def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:

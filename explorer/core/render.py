@@ -23,7 +23,9 @@ from explorer.core.display import (
     picture_display,
     screen_pixels,
 )
-from explorer.core.levels import MapLevels, colorize, map_levels
+from explorer.core.levels import SAMPLE_SIZE, MapLevels, colorize, map_levels
+from explorer.core.padding_border import Border, clean_units, interior
+from explorer.core.pipeline import LayerSpec
 
 Tile = tuple[int, int]  # (rows, columns) of screen pixels
 
@@ -31,6 +33,8 @@ Tile = tuple[int, int]  # (rows, columns) of screen pixels
 class StageMaps(Protocol):
     """What the render step needs of a stage (a :class:`~explorer.core.pipeline.StageResult`)."""
 
+    spec: LayerSpec
+    input: np.ndarray
     feature_maps: np.ndarray
     pooled: np.ndarray | None
 
@@ -95,6 +99,18 @@ def paint(planes: DisplayPlanes, levels: MapLevels, style: MapStyle) -> DisplayP
                          planes.covered)
 
 
+def stage_levels(feature_maps: np.ndarray, style: MapStyle, border: Border | None = None,
+                 sample: int = SAMPLE_SIZE) -> MapLevels:
+    """The colour levels of a stage's full-size feature maps, taken over the units that see
+    no zero padding (``border``), so a frame of padding stripes cannot set them."""
+    inner = feature_maps if border is None else \
+        interior(feature_maps, border.feature_rows, border.feature_cols)
+    levels = map_levels(full_planes(inner), style.levels, style.fixed_limit, sample)
+    if inner is feature_maps or border is None:
+        return levels
+    return replace(levels, border=border.width())
+
+
 def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | None,
                   feature_tile: Tile | None, pooled_tile: Tile | None,
                   style: MapStyle, levels: MapLevels | None = None) -> StageDisplay:
@@ -102,7 +118,7 @@ def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | Non
 
     ``levels``: colour levels already taken (else from the full-size feature maps)."""
     if levels is None:
-        levels = map_levels(full_planes(feature_maps), style.levels, style.fixed_limit)
+        levels = stage_levels(feature_maps, style)
     feature = paint(display_planes(feature_maps, feature_tile), levels, style)
     shown_pooled = None
     if pooled is not None:
@@ -116,10 +132,13 @@ def render(stages: Sequence[StageMaps], request: RenderRequest,
     """The selected stage large, if asked every stage's output as small tiles, and the
     ``picture`` (the first layer's input) at the size the input view shows it."""
     large = None
+    borders = clean_units([s.spec for s in stages], stages[0].input.shape[:2]) if stages \
+        else []
     if 0 <= request.stage < len(stages):
         stage = stages[request.stage]
+        levels = stage_levels(stage.feature_maps, request.style, borders[request.stage])
         large = stage_display(request.stage, stage.feature_maps, stage.pooled,
-                              request.feature_tile, request.pooled_tile, request.style)
+                              request.feature_tile, request.pooled_tile, request.style, levels)
     strip: list[StageDisplay] = []
     if request.strip_tiles is not None:
         style = request.style
@@ -128,8 +147,7 @@ def render(stages: Sequence[StageMaps], request: RenderRequest,
             # a stage's output (pooled) lies within its feature maps' range: the strip takes
             # the large view's levels for that stage, so both show one colour for one value
             levels = large.levels if large is not None and large.index == i else \
-                map_levels(full_planes(stage.feature_maps), style.levels, style.fixed_limit,
-                           STRIP_SAMPLE)
+                stage_levels(stage.feature_maps, style, borders[i], STRIP_SAMPLE)
             shown = stage_display(i, stage.output, None, tile, None, style, levels)
             strip.append(replace(shown, mosaic=mosaic(shown.feature.pixels or [])))
     shown_input = None
