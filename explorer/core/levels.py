@@ -45,6 +45,11 @@ class MapLevels:
     signed: bool  # any negative value in any map: diverging colormap, symmetric levels
     clipped: float | None  # share of values beyond the fixed levels (0..1); None unless fixed
     border: int = 0  # units at the maps' edges that see zero padding, left out of the levels
+    zero: np.ndarray | None = None  # (K,) bool: the map is all zeros, its levels a placeholder
+
+    def all_zero(self, k: int) -> bool:
+        """Whether map k is all zeros (its levels then span nothing it holds)."""
+        return bool(self.zero is not None and k < len(self.zero) and self.zero[k])
 
 
 def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:
@@ -112,7 +117,8 @@ def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float,
     # a flat map (all zeros) still needs a non-empty colour scale
     highs = np.where(np.isfinite(highs) & (highs > 0), highs, 1.0)
     lows = -highs if signed else np.zeros_like(highs)
-    return MapLevels(np.stack([lows, highs], axis=1), signed, None)
+    zero = (ranges[:, 0] == 0) & (ranges[:, 1] == 0)
+    return MapLevels(np.stack([lows, highs], axis=1), signed, None, zero=zero)
 
 
 def clipped_share(planes: list[np.ndarray], limit: float) -> float:
@@ -136,4 +142,4 @@ def map_levels(planes: list[np.ndarray], mode: str, fixed_limit: float,
     signed = bool(len(ranges) and ranges[:, 0].min() < 0)
     levels = compute_levels(ranges, mode, fixed_limit, robust_highs(planes, signed, sample))
     clipped = clipped_share(planes, float(fixed_limit)) if mode == "fixed" else None
-    return MapLevels(levels.levels, levels.signed, clipped)
+    return MapLevels(levels.levels, levels.signed, clipped, zero=levels.zero)

@@ -488,7 +488,7 @@ class MapsPanel(QWidget):
             label = f"levels of {self._names(self.shown_stage() or 0, len(levels.levels))[k]}"
         else:
             label = "shared levels" if mode == "shared" else "fixed levels"
-        self.feature_grid.set_colorbar((lo, hi), label)
+        self.feature_grid.set_colorbar((lo, hi), label, levels.all_zero(k))
 
     def _update_clipped_label(self) -> None:
         fixed = self.document.display.levels == "fixed"

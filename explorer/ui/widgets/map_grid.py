@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from explorer.core.display import DisplayPlanes, rgb_view
 from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues, light_cells
-from explorer.ui.widgets.color_bar import ColorBar
+from explorer.ui.widgets.color_bar import ColorBar, compact_number
 from explorer.ui.widgets.colormaps import colormap, lookup_table
 from explorer.ui.widgets.map_image import MapImage
 from explorer.ui.widgets.plain_text import as_html, plain_tooltip
@@ -44,7 +44,6 @@ COLORBAR_WIDTH = 84  # px of the colour bar with its numbers and label, beside t
 COLORBAR_HEIGHT = 58  # px of the colour bar with its numbers and label, under the tiles
 VIEW_PADDING = 0.01  # of a map's size, left round it inside its view box (the frame's pen)
 ZERO_SHARE = 1e-6  # a value this small next to its map's levels is float rounding of 0
-BAR_TOLERANCE = 0.02  # level changes below this share of the bar's range are not redrawn
 SELECTED = QColor(255, 190, 40)  # the selected filter's frame and title
 WINDOW = QColor(255, 60, 200)  # a pooling window drawn on a feature map
 
@@ -307,6 +306,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._with_bar = colorbar
         self._bar_below = False
         self._bar_levels = (0.0, 1.0)
+        self._bar_flat = False
         self._bar_label = ""
         self._title_height = title_height()
         self._title_lines = 1  # 2 when long names are broken in tiles with height to spare
@@ -447,18 +447,20 @@ class MapGrid(pg.GraphicsLayoutWidget):
         """The titles as the labels show them (shortened to fit narrow tiles)."""
         return [t.shown_title for t in self._tiles]
 
-    def set_colorbar(self, levels: tuple[float, float], label: str = "") -> None:
+    def set_colorbar(self, levels: tuple[float, float], label: str = "",
+                     flat: bool = False) -> None:
+        """The bar's range and caption; ``flat``: the map it serves is all zeros."""
         bar = self.colorbar()
         if bar is None:
             return
         lo, hi = float(levels[0]), float(levels[1])
-        self._bar_levels = (lo, hi)
+        self._bar_levels, self._bar_flat = (lo, hi), flat
         old_lo, old_hi = bar.levels()
-        # from one live frame to the next levels move by a percent or two, which the numbers
-        # on the bar cannot show anyway: the bar's cached picture stays
-        span = max(abs(old_hi - old_lo), 1e-12)
-        if max(abs(lo - old_lo), abs(hi - old_hi)) > BAR_TOLERANCE * span:
-            bar.setLevels((lo, hi))
+        # live levels move a little every frame: the bar's cached picture is drawn again only
+        # when a number written at its ends would change
+        if flat != bar.flat or compact_number(lo) != compact_number(old_lo) or \
+                compact_number(hi) != compact_number(old_hi):
+            bar.setLevels((lo, hi), flat)
         if label != self._bar_label:
             self._bar_label = label
             bar.set_label(label)
@@ -483,7 +485,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
             return
         self._bar_below = below
         bar = self._make_bar(below)
-        bar.setLevels(self._bar_levels)
+        bar.setLevels(self._bar_levels, self._bar_flat)
         bar.set_label(self._bar_label)
 
     def show_window(self, k: int, extent: tuple[int, int, int, int],
