@@ -9,6 +9,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
+from explorer.core import kernels
 from explorer.core.computer import StackComputer, StackRequest, StackResult
 from explorer.core.display import DisplayPlanes, screen_pixels
 from explorer.core.pipeline import LayerSpec, StageResult
@@ -101,9 +102,10 @@ def test_one_titled_tile_per_filter(panel):
     panel.show_result(result)
     h, w, k = _fm(result).shape
     assert panel.feature_grid.tile_count == k == doc.layer.n_filters
-    assert panel.feature_grid.titles() == [f"{n} · {h}×{w}" for n in doc.filters.names()]
+    human = [kernels.get(n).label for n in doc.filters.names()]  # "Vertical edge"
+    assert panel.feature_grid.titles() == [f"{n} · {w}×{h}" for n in human]
     ph, pw = _pooled(result).shape[:2]
-    assert panel.pooled_grid.titles() == [f"{n} · {ph}×{pw}" for n in doc.filters.names()]
+    assert panel.pooled_grid.titles() == [f"{n} · {pw}×{ph}" for n in human]
 
 
 def test_relayout_when_the_filter_count_changes(panel, qtbot):
@@ -338,11 +340,11 @@ def test_pooled_grid_hidden_without_pooling(panel):
 
 
 def test_reduction_text(panel):
-    assert reduction_text((240, 320), (120, 160)) == "240×320 → 120×160, 4× fewer values"
+    assert reduction_text((240, 320), (120, 160)) == "320×240 → 160×120, 4× fewer values"
     assert reduction_text((7, 7), (3, 3)) == "7×7 → 3×3, 5.44× fewer values"
     panel.show_result(_result(panel, _picture(40, 60)))
     assert panel.pooled_caption.text() == (
-        "Max pooling 2×2, stride 2: 40×60 → 20×30, 4× fewer values")
+        "Max pooling 2×2, stride 2: 60×40 → 30×20, 4× fewer values")
 
 
 # --- hover readout -----------------------------------------------------------------------
@@ -517,7 +519,7 @@ def test_names_follow_the_filter_bank(panel):
     panel.show_result(result)
     doc.filters.set_name(0, "my edge")
     h, w = _fm(result).shape[:2]
-    assert panel.feature_grid.titles()[0] == f"my edge · {h}×{w}"
+    assert panel.feature_grid.titles()[0] == f"my edge · {w}×{h}"
 
 
 def test_cleanup_disconnects_the_document(qtbot):

@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPe
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
 from explorer.core.display import PictureDisplay, grey_levels, picture_levels
+from explorer.core.formulas import shape_text
 from explorer.core.padded import padded_view
 from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues
 from explorer.ui.widgets.map_image import MapImage
@@ -141,7 +142,7 @@ class InputView(pg.GraphicsLayoutWidget):
             self._shape, self._pad, self._pad_mode = (h, w), pad, pad_mode
             top, bottom, left, right = pad
             note = f" · {padding_text(pad, pad_mode)}" if any(pad) else ""
-            self._title = f"input · {h}×{w}{note}"
+            self._title = f"input · {shape_text((h, w))}{note}"
             self._show_title()
             path = QPainterPath()
             path.addRect(QRectF(-left, -top, w + left + right, h + top + bottom))
