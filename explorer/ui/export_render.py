@@ -171,6 +171,7 @@ class _Layout:
         self.heading, self.note = _font(HEADING_PX, True), _font(NOTE_PX)
         self.title, self.number = _font(TITLE_PX, True), _font(NUMBER_PX)
         self.index = _font(INDEX_PX)
+        self.written: list[tuple[str, QRectF]] = []  # every text drawn, where (logical px)
         self.groups = self._columns()
         widths = [max([self.section_width(s) for s in group], default=0.0)
                   for group in self.groups]
@@ -204,6 +205,12 @@ class _Layout:
                 best = (tallest, [sections[a:b] for a, b in itertools.pairwise(bounds)])
         return best[1] if best is not None else [sections]
 
+    def _write(self, painter: QPainter, rect: QRectF, flags: int, text: str) -> None:
+        """Draw ``text`` in ``rect`` and note where its ink went (:func:`slide_texts`)."""
+        bounds = painter.boundingRect(rect, flags, text)
+        painter.drawText(rect, flags, text)
+        self.written.append((text, bounds))
+
     def cell_width(self, section: SlideSection) -> float:
         kernel = _kernel_size(section)[1]
         return (kernel + GAP if kernel else 0.0) + _index_room(section)[0] + section.tile[0]
@@ -220,7 +227,7 @@ class _Layout:
         if painter is not None:
             painter.setFont(font)
             painter.setPen(color)
-            painter.drawText(rect, flags, text)
+            self._write(painter, rect, flags, text)
         return height
 
     def run(self, painter: QPainter | None, scale: int = 1) -> float:
@@ -280,7 +287,7 @@ class _Layout:
         font, title = self._fitted_title(item.title, w)
         painter.setFont(font)
         painter.setPen(theme.text)
-        painter.drawText(QRectF(x, y, w, title_h),
+        self._write(painter, QRectF(x, y, w, title_h),
                          int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), title)
         target = QRectF(x, y + title_h + index_h, w, map_h)
         picture = _coloured(item, (int(map_h * scale), int(w * scale)))
@@ -304,12 +311,12 @@ class _Layout:
         numbers = QRectF(x, bar.bottom() + 2, w, QFontMetricsF(self.number).height())
         labels = bar_labels(item.levels, item.signed, item.zero)
         if len(labels) == 1:
-            painter.drawText(numbers, int(Qt.AlignmentFlag.AlignHCenter), labels[0])
+            self._write(painter, numbers, int(Qt.AlignmentFlag.AlignHCenter), labels[0])
             return
-        painter.drawText(numbers, int(Qt.AlignmentFlag.AlignLeft), labels[0])
-        painter.drawText(numbers, int(Qt.AlignmentFlag.AlignRight), labels[-1])
+        self._write(painter, numbers, int(Qt.AlignmentFlag.AlignLeft), labels[0])
+        self._write(painter, numbers, int(Qt.AlignmentFlag.AlignRight), labels[-1])
         if len(labels) == 3:
-            painter.drawText(numbers, int(Qt.AlignmentFlag.AlignHCenter), labels[1])
+            self._write(painter, numbers, int(Qt.AlignmentFlag.AlignHCenter), labels[1])
 
     def _values(self, painter: QPainter, item: SlideMap, target: QRectF,
                 picture: QImage) -> None:
@@ -328,16 +335,16 @@ class _Layout:
         for r in range(rows):
             for c in range(cols):
                 painter.setPen(QColor(15, 15, 15) if light[r, c] else QColor(250, 250, 250))
-                painter.drawText(QRectF(target.left() + c * cw, target.top() + r * ch, cw, ch),
+                self._write(painter, QRectF(target.left() + c * cw, target.top() + r * ch, cw, ch),
                                  centre, texts[r][c])
         painter.setFont(self.index)
         painter.setPen(self.theme.muted)
         height = QFontMetricsF(self.index).height() + 2
         for c in range(cols):
-            painter.drawText(QRectF(target.left() + c * cw, target.top() - height, cw, height),
+            self._write(painter, QRectF(target.left() + c * cw, target.top() - height, cw, height),
                              centre, str(c))
         for r in range(rows):
-            painter.drawText(QRectF(target.left() - 40, target.top() + r * ch, 36, ch),
+            self._write(painter, QRectF(target.left() - 40, target.top() + r * ch, 36, ch),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                              str(r))
 
@@ -352,7 +359,7 @@ class _Layout:
         colours = lut[index]
         painter.setFont(_font(NUMBER_PX - 2))
         painter.setPen(self.theme.muted)
-        painter.drawText(QRectF(box.left(), box.top() - title_h, box.width(), title_h),
+        self._write(painter, QRectF(box.left(), box.top() - title_h, box.width(), title_h),
                          int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
                          "kernel")
         write = max(kh, kw) <= KERNEL_NUMBERS
@@ -366,7 +373,7 @@ class _Layout:
                 painter.fillRect(rect, QColor(*(int(v) for v in colours[r, c])))
                 if write:
                     painter.setPen(QColor(15, 15, 15) if light[r, c] else QColor(250, 250, 250))
-                    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), texts[r][c])
+                    self._write(painter, rect, int(Qt.AlignmentFlag.AlignCenter), texts[r][c])
         painter.setPen(QPen(self.theme.frame, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(QRectF(box.left(), box.top(), kw * cell, kh * cell))
@@ -385,6 +392,13 @@ def _coloured(item: SlideMap, pixels: tuple[int, int]) -> QImage:
 
 def render_slide(slide: Slide, scale: int = 1, theme: str = "dark") -> QImage:
     """The slide as a picture ``scale`` times its logical size (sharp text at 2× and 3×)."""
+    return slide_texts(slide, scale, theme)[0]
+
+
+def slide_texts(slide: Slide, scale: int = 1, theme: str = "dark"
+                ) -> tuple[QImage, list[tuple[str, QRectF]]]:
+    """The slide's picture and every text drawn on it with the rectangle its letters take,
+    in the picture's pixels (the tests read them back from the picture)."""
     if theme not in THEMES:
         raise ValueError(f"the theme is dark or light, not {theme!r}")
     if scale not in (1, 2, 3):
@@ -405,7 +419,9 @@ def render_slide(slide: Slide, scale: int = 1, theme: str = "dark") -> QImage:
         layout.run(painter, scale)
     finally:
         painter.end()
-    return image
+    texts = [(t, QRectF(r.x() * scale, r.y() * scale, r.width() * scale, r.height() * scale))
+             for t, r in layout.written]
+    return image, texts
 
 
 def save_slide(slide: Slide, path: str | os.PathLike, scale: int = 1, theme: str = "dark", *,
@@ -425,15 +441,18 @@ LEVEL_NOTES = {
 }
 
 
-def _note(panel, kernels: int = 0) -> str:
-    """What the colours mean, and (``kernels``: their depth) what the kernels beside show."""
+def _note(panel, kernels: int = 0, every_stage: bool = False) -> str:
+    """What the colours mean, and (``kernels``: their depth) what the kernels beside show;
+    ``every_stage``: the slide shows stages whose borders differ."""
     display = panel.document.display
     note = LEVEL_NOTES.get(display.levels, "")
     levels = panel.map_levels
     if display.levels == "fixed" and levels is not None and levels.clipped is not None:
         note += f" {levels.clipped * 100:.1f} % of values lie beyond ±" \
                 f"{level_text(display.fixed_limit)}."
-    if levels is not None and levels.border and display.levels != "fixed":
+    if every_stage and display.levels != "fixed" and _any_border(panel):
+        note += " The ranges leave out each stage's border units that see the zero padding."
+    elif levels is not None and levels.border and display.levels != "fixed":
         units = "unit" if levels.border == 1 else "units"
         note += f" The ranges leave out the {levels.border}-{units} border that sees the zero " \
                 "padding."
@@ -442,6 +461,12 @@ def _note(panel, kernels: int = 0) -> str:
     elif kernels == 1:
         note += " Beside each map its kernel."
     return note
+
+
+def _any_border(panel) -> bool:
+    result = panel.result
+    strip = result.display.strip if result is not None and result.display is not None else ()
+    return any(shown.levels.border for shown in strip)
 
 
 def map_title(name: str, random: bool = False) -> str:
@@ -583,8 +608,8 @@ def stages_slide(panel) -> Slide:
         filters = _filters(panel, shown.index)
         maps = _maps(out, filters, shown.levels, style, kernels=False)
         blocks.append((heading + _random_note(filters), maps, tile))
-    return _stage_slide(_source_line(panel) + " · sizes are width×height×maps", _note(panel),
-                        blocks)
+    return _stage_slide(_source_line(panel) + " · sizes are width×height×maps",
+                        _note(panel, every_stage=True), blocks)
 
 
 def _stage_slide(title: str, note: str, blocks: list) -> Slide:
