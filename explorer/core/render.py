@@ -105,10 +105,11 @@ def stage_levels(feature_maps: np.ndarray, style: MapStyle, border: Border | Non
     no zero padding (``border``), so a frame of padding stripes cannot set them."""
     inner = feature_maps if border is None else \
         interior(feature_maps, border.feature_rows, border.feature_cols)
-    levels = map_levels(full_planes(inner), style.levels, style.fixed_limit, sample)
-    if inner is feature_maps or border is None:
-        return levels
-    return replace(levels, border=border.width())
+    if inner is feature_maps:
+        return map_levels(full_planes(feature_maps), style.levels, style.fixed_limit, sample)
+    levels = map_levels(full_planes(inner), style.levels, style.fixed_limit, sample,
+                        whole=full_planes(feature_maps))
+    return replace(levels, border=border.width() if border is not None else 0)
 
 
 def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | None,

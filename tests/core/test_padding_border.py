@@ -103,3 +103,26 @@ def test_without_padding_nothing_is_left_out_of_the_range():
         1, _edge_picture(), (spec,), render=RenderRequest(style, 0, (58, 78))))
     assert result.display.large.levels.border == 0
     assert tuple(result.display.large.levels.levels[0]) == pytest.approx((-120, 120))
+
+
+def _six_by_six(picture: np.ndarray):
+    spec = LayerSpec(VERTICAL_EDGE[None, :, :, None], np.zeros(1, np.float32), (1, 1), "same",
+                     "zeros", (1, 1), False, "identity", "none", 2, 2)
+    style = MapStyle("per_map", 1.0, GREY, GREY)
+    return StackComputer().compute(StackRequest(
+        1, picture, (spec,), render=RenderRequest(style, 0, (6, 6)))).display.large.levels
+
+
+def test_a_negative_border_keeps_the_diverging_colours_and_the_inside_sets_the_range():
+    picture = np.zeros((6, 6), np.uint8)
+    picture[:, :3] = 10  # inside: 0 30 30 0; the left border sees 0 | 10 10: −30
+    levels = _six_by_six(picture)
+    assert levels.signed
+    assert tuple(levels.levels[0]) == pytest.approx((-30, 30))
+    assert not levels.all_zero(0)
+
+
+def test_a_map_zero_inside_but_not_at_its_border_is_not_called_all_zero():
+    levels = _six_by_six(np.full((6, 6), 10, np.uint8))  # flat: only the border answers
+    assert levels.signed and not levels.all_zero(0)
+    assert tuple(levels.levels[0]) == pytest.approx((-30, 30))  # its range from all of it
