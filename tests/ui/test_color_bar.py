@@ -103,3 +103,24 @@ def test_an_all_zero_map_says_so_instead_of_zero_to_one(qtbot):
     texts = _check_layout(bar, paint(bar, 80, 200))
     assert texts == ["all 0"]
     assert bar.ticks() == []
+
+
+# --- in the window -----------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_the_window_bar_shows_its_whole_range_uncut(qtbot, window, size):
+    window.resize(*size)
+    grid = window.maps_panel.feature_grid
+    qtbot.waitUntil(lambda: grid.colorbar() is not None and grid.colorbar().isVisible())
+    qtbot.wait(300)  # the tiles and the bar settle at the new size
+    picture = qimage_to_array(grid.grab().toImage())  # paints the bar as the screen does
+    bar = grid.colorbar()
+    lo, hi = bar.levels()
+    texts = [t for t, _ in bar.placed_texts()]
+    assert compact_number(lo) in texts and compact_number(hi) in texts, texts
+    ratio = picture.shape[1] / grid.width()
+    for text, rect in bar.placed_texts():
+        on_view = grid.mapFromScene(bar.mapRectToScene(rect)).boundingRect()
+        assert grid.rect().contains(on_view), f"{text!r} cut by the layout at {size}"
+        box = picture[int(on_view.top() * ratio):int((on_view.bottom() + 1) * ratio),
+                      int(on_view.left() * ratio):int((on_view.right() + 1) * ratio)]
+        assert (np.abs(box.astype(int) - BACKGROUND).sum(axis=-1) > 120).sum() > 5, text
