@@ -21,7 +21,7 @@ import numpy as np
 from explorer.core.pipeline import LayerSpec
 from explorer.core.readout import layer_padding, source_indices
 
-__all__ = ["Border", "clean_units", "interior"]
+__all__ = ["Border", "clean_units", "interior", "interior_box"]
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,22 @@ def clean_units(specs: Sequence[LayerSpec], input_shape: tuple[int, int]) -> lis
     return out
 
 
-def interior(maps: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The clean block of (H, W, K) maps: the rows and columns no padding reaches; all of
-    the maps when the masks do not fit them or leave nothing."""
-    h, w = maps.shape[:2]
-    if rows.size != h or cols.size != w:
-        return maps
+def interior_box(shape: tuple[int, ...], rows: np.ndarray, cols: np.ndarray
+                 ) -> tuple[slice, slice] | None:
+    """The (rows, cols) slices of the clean block of maps of this shape, the rows and columns
+    no padding reaches; None when the masks do not fit the maps, leave nothing out, or leave
+    nothing in."""
+    h, w = shape[:2]
+    if rows.size != h or cols.size != w or not (rows.any() or cols.any()):
+        return None
     keep_r, keep_c = np.flatnonzero(~rows), np.flatnonzero(~cols)
     if keep_r.size == 0 or keep_c.size == 0:
-        return maps
-    return maps[keep_r[0]:keep_r[-1] + 1, keep_c[0]:keep_c[-1] + 1]
+        return None
+    return slice(int(keep_r[0]), int(keep_r[-1]) + 1), slice(int(keep_c[0]), int(keep_c[-1]) + 1)
+
+
+def interior(maps: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The clean block of (H, W, K) maps (a view); all of the maps when
+    :func:`interior_box` finds none."""
+    box = interior_box(maps.shape, rows, cols)
+    return maps if box is None else maps[box]

@@ -24,7 +24,7 @@ from explorer.core.display import (
     screen_pixels,
 )
 from explorer.core.levels import SAMPLE_SIZE, MapLevels, colorize, map_levels
-from explorer.core.padding_border import Border, clean_units, interior
+from explorer.core.padding_border import Border, clean_units, interior_box
 from explorer.core.pipeline import LayerSpec
 
 Tile = tuple[int, int]  # (rows, columns) of screen pixels
@@ -103,13 +103,15 @@ def stage_levels(feature_maps: np.ndarray, style: MapStyle, border: Border | Non
                  sample: int = SAMPLE_SIZE) -> MapLevels:
     """The colour levels of a stage's full-size feature maps, taken over the units that see
     no zero padding (``border``), so a frame of padding stripes cannot set them."""
-    inner = feature_maps if border is None else \
-        interior(feature_maps, border.feature_rows, border.feature_cols)
-    if inner is feature_maps:
-        return map_levels(full_planes(feature_maps), style.levels, style.fixed_limit, sample)
-    levels = map_levels(full_planes(inner), style.levels, style.fixed_limit, sample,
-                        whole=full_planes(feature_maps))
-    return replace(levels, border=border.width() if border is not None else 0)
+    planes = full_planes(feature_maps)
+    box = None if border is None else \
+        interior_box(feature_maps.shape, border.feature_rows, border.feature_cols)
+    if box is None or border is None:
+        return map_levels(planes, style.levels, style.fixed_limit, sample)
+    # views into the planes: OpenCV and the sampling read them in place, nothing is copied
+    inner = [p[box] for p in planes]
+    levels = map_levels(inner, style.levels, style.fixed_limit, sample, whole=planes)
+    return replace(levels, border=border.width())
 
 
 def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | None,
