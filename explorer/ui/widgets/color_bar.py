@@ -39,20 +39,21 @@ MINUS = "\u2212"
 FLAT_TEXT = "all 0"  # an all-zero map: its colour scale is a placeholder with no range
 
 
-def compact_number(value: float) -> str:
+def compact_number(value: float, exponent: bool = False) -> str:
     """A value in at most three significant digits, a true minus, no '1e+03':
-    '0', '401', '12.5', '1234', '1.2e5', '−1.2e-4'."""
+    '0', '401', '12.5', '1234', '1.2e5', '−1.2e-4'; ``exponent``: '5e4' even where the
+    value alone would be written in full."""
     v = float(value)
     a = abs(v)
     if a == 0 or not math.isfinite(v):
         return "0" if a == 0 else str(v)
-    if 1000 <= a < 100_000:
+    if 1000 <= a < 100_000 and not exponent:
         text = f"{a:.0f}"
-    elif 0.01 <= a < 1000:
+    elif 0.01 <= a < 1000 and not exponent:
         text = f"{a:.3g}"
     else:
-        mantissa, exponent = f"{a:.1e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+        mantissa, power = f"{a:.1e}".split("e")
+        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(power)}"
     return (MINUS if v < 0 else "") + text
 
 
@@ -95,6 +96,10 @@ def bar_values(lo: float, hi: float, length: float, spacing: float) -> list[tupl
         if all(abs(value - c) / span * length >= spacing for c in chosen):
             chosen.append(value)
     chosen.sort()
+    # ends written as 1.2e5: the round values between them alike (5e4, not 50000)
+    exponent = any("e" in compact_number(v) for v in (lo, hi))
+    if exponent:
+        return [(v, compact_number(v, exponent=True)) for v in chosen]
     return [(v, compact_number(v) if v in fixed else tick_text(v, step)) for v in chosen]
 
 
