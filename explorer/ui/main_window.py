@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core import images
 from explorer.core.computer import StackResult
+from explorer.core.formulas import shape_text
 from explorer.core.pipeline import NamedStack
 from explorer.core.torch_export import stack_code, write_stack_code
 from explorer.resources import sample_images
@@ -558,11 +559,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.status_sizes.setText("")
             self.status_time.setText("")
             return
-        h, w = result.picture.shape[:2]
-        text = f"input {h}×{w}"
+        text = f"input {shape_text(result.picture.shape[:2])}"
         for stage in result.stages:
-            out = stage.output
-            text += f" → {out.shape[0]}×{out.shape[1]}×{out.shape[2]}"
+            text += f" → {shape_text(stage.output.shape)}"
         self.status_sizes.setText(text)
         t = result.timings_ms
         self.status_time.setText(

@@ -31,8 +31,9 @@ from superqt.utils import qthrottled
 
 from explorer.core.computer import StackResult
 from explorer.core.display import MapStyle
+from explorer.core.formulas import shape_text
 from explorer.core.levels import MapLevels
-from explorer.core.pipeline import StageResult
+from explorer.core.pipeline import LayerSpec, StageResult
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos
@@ -77,10 +78,11 @@ FEATURE_SHARE = 0.6  # of the grids' height for the feature maps; the pooled map
 
 
 def reduction_text(fm_shape: tuple[int, int], pooled_shape: tuple[int, int]) -> str:
-    """How much a pooling shrank the maps: '240×320 → 120×160, 4× fewer values'."""
+    """How much a pooling shrank (rows, cols) maps, width × height:
+    '320×240 → 160×120, 4× fewer values'."""
     (h, w), (ph, pw) = fm_shape, pooled_shape
     before, after = h * w, ph * pw
-    text = f"{h}×{w} → {ph}×{pw}"
+    text = f"{shape_text(fm_shape)} → {shape_text(pooled_shape)}"
     if after == 0:
         return text
     return text + f", {before / after:.3g}× fewer values"
@@ -112,6 +114,8 @@ class MapsPanel(QWidget):
         self.document = document
         self._result: StackResult | None = None
         self._infos: list[StageInfo] = []
+        # what the infos were worked out for: (the stack's specs, picture shape, channels)
+        self._infos_key: tuple[tuple[LayerSpec, ...], tuple[int, ...], int] = ((), (), 0)
         self._hover: tuple[str, int, int, int, int] | None = None  # (kind, stage, k, r, c)
         # Live frames re-explain the hovered pixel at most ~10 times a second: repainting the
         # readout's tables costs several ms, and numbers changing faster cannot be read anyway.
@@ -334,6 +338,10 @@ class MapsPanel(QWidget):
             return tuple(STRIP_DEFAULT_TILE for _ in range(len(self.document.stack)))
         return self.strip.tile_sizes(shapes)  # type: ignore[arg-type]
 
+    def input_tile(self) -> tuple[int, int] | None:
+        """Device pixels the input picture is drawn at when its view shows all of it."""
+        return self.input_view.shown_tile()
+
     def shown_side(self) -> int:
         """Device pixels of the longer side of the input picture's view."""
         view = self.input_view
@@ -371,10 +379,17 @@ class MapsPanel(QWidget):
         picture = result.picture
         specs = [s.spec for s in result.stages]
         channels = 1 if picture.ndim == 2 or picture.shape[2] == 1 else picture.shape[2]
-        self._infos = stage_infos(specs, picture.shape[:2], channels)
+        # live frames share the stack's specs: their sizes and fields are worked out once
+        old_specs, old_shape, old_channels = self._infos_key
+        same_specs = len(specs) == len(old_specs) and all(
+            a is b for a, b in zip(specs, old_specs, strict=True))
+        if not same_specs or (picture.shape[:2], channels) != (old_shape, old_channels):
+            self._infos = stage_infos(specs, picture.shape[:2], channels)
+            self._infos_key = (tuple(specs), picture.shape[:2], channels)
         shape_before = self.input_view.image_shape
         self.input_view.set_image(picture, layer_padding(specs[0], picture.shape[:2]),
-                                  specs[0].pad_mode)
+                                  specs[0].pad_mode,
+                                  result.display.input if result.display is not None else None)
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         large = self._large()
@@ -389,14 +404,15 @@ class MapsPanel(QWidget):
         h, w, k = stage.feature_maps.shape
         names = self._names(stage.index, k)
         levels = large.levels
-        self.feature_grid.set_maps(large.feature, [f"{n} · {h}×{w}" for n in names],
+        self.feature_grid.set_maps(large.feature, [f"{n} · {shape_text((h, w))}" for n in names],
                                    levels.levels, levels.signed)
         self.fm_caption.setText(self._fm_caption_text(stage))
         self._update_colorbar()
         self._update_clipped_label()
         if large.pooled is not None and stage.pooled is not None:
             ph, pw = stage.pooled.shape[:2]
-            self.pooled_grid.set_maps(large.pooled, [f"{n} · {ph}×{pw}" for n in names],
+            self.pooled_grid.set_maps(large.pooled,
+                                      [f"{n} · {shape_text((ph, pw))}" for n in names],
                                       levels.levels, levels.signed)
             spec = stage.spec
             self.pooled_caption.setText(
@@ -420,14 +436,14 @@ class MapsPanel(QWidget):
             conv, _, rest = stage_summary(stage).partition(" → ")
             # the output size first: a narrow strip shortens the line from its end
             lines = [f"Layer {display.index + 1}: {conv}",
-                     f"→ {out.shape[0]}×{out.shape[1]}×{out.shape[2]}"
+                     f"→ {shape_text(out.shape)}"
                      f"{' after ' + rest if rest else ''}"]
             if info.output_field is not None:
                 fr, fc = info.output_field
                 size = f"{fr.size}" if fr.size == fc.size else f"{fr.size}×{fc.size}"
                 lines.append(f"sees {size} px, jump {fr.jump}")
             rows.append(StripRow(display.index, tuple(lines), display.mosaic,
-                                 len(display.feature.planes), display.feature.factor,
+                                 len(display.feature.planes), display.feature.extent,
                                  display.feature.full_shape))
         rows_before = len(self.strip.rows)
         self.strip.set_rows(rows)
@@ -443,21 +459,27 @@ class MapsPanel(QWidget):
         if self._result is not None and len(self._result.stages) > 1:
             where = f"Layer {stage.index + 1} of {len(self._result.stages)}: "
         maps, kernels = ("feature map", "kernel") if k == 1 else ("feature maps", "kernels")
-        return (f"{where}{k} {maps} {h}×{w} · {kh}×{kw}×{spec.channels} {kernels}, "
-                f"stride {spec.stride[0]}, {activation_label(spec.activation)}")
+        random = ""
+        if stage.index < len(self.document.stack) and \
+                self.document.stack[stage.index].filters.random:
+            random = " · random kernels"
+        return (f"{where}{k} {maps} {shape_text((h, w))} (width×height) · "
+                f"{kw}×{kh}×{spec.channels} {kernels}, stride {spec.stride[0]}, "
+                f"{activation_label(spec.activation)}{random}")
 
     def _names(self, stage: int, k: int) -> list[str]:
+        """The human names of a stage's k filters ("Vertical edge", not "vertical_edge")."""
         if stage < len(self.document.stack):
             names = self.document.stack[stage].filters.names()
             if len(names) == k:
-                return names
+                return [display_name(n) for n in names]
         return [f"filter {i + 1}" for i in range(k)]
 
     def input_names(self, stage: int, channels: int) -> list[str]:
         """The names of the maps a stage sees: R, G, B, or the previous stage's filters."""
         if stage == 0:
             return ["R", "G", "B"] if channels == 3 else ["gray"] * channels
-        return [display_name(n) for n in self._names(stage - 1, channels)]
+        return self._names(stage - 1, channels)
 
     def _selected_filter(self) -> int | None:
         if self.shown_stage() != self.document.selected_index:
@@ -475,7 +497,7 @@ class MapsPanel(QWidget):
             label = f"levels of {self._names(self.shown_stage() or 0, len(levels.levels))[k]}"
         else:
             label = "shared levels" if mode == "shared" else "fixed levels"
-        self.feature_grid.set_colorbar((lo, hi), label)
+        self.feature_grid.set_colorbar((lo, hi), label, levels.all_zero(k))
 
     def _update_clipped_label(self) -> None:
         fixed = self.document.display.levels == "fixed"
@@ -656,10 +678,10 @@ class MapsPanel(QWidget):
         # new names show at once; new weights arrive with the next result
         h, w, k = stage.feature_maps.shape
         names = self._names(index, k)
-        self.feature_grid.set_titles([f"{n} · {h}×{w}" for n in names])
+        self.feature_grid.set_titles([f"{n} · {shape_text((h, w))}" for n in names])
         if stage.pooled is not None:
-            ph, pw = stage.pooled.shape[:2]
-            self.pooled_grid.set_titles([f"{n} · {ph}×{pw}" for n in names])
+            self.pooled_grid.set_titles([f"{n} · {shape_text(stage.pooled.shape[:2])}"
+                                         for n in names])
 
     # --- widgets → document -------------------------------------------------------------
     def _on_level_button(self, mode: str) -> None:
