@@ -181,6 +181,16 @@ class TranslationSettings(Validated):
 
 @evented
 @dataclass
+class PoolingSettings(Validated):
+    """The Pooling tab's zoom: its first window, in pooled rows and columns. The map studied
+    is the explorer's selection (layer and filter)."""
+
+    zoom_row: int = 0
+    zoom_col: int = 0
+
+
+@evented
+@dataclass
 class NetworkSettings(Validated):
     """The pretrained network's layer and channel on show, the first-layer kernel whose
     weights are shown, and the occlusion's square."""
@@ -195,7 +205,7 @@ class NetworkSettings(Validated):
 
 
 __all__ = [
-    "EXAMPLE_SENTENCE", "MAX_TEXT", "NetworkSettings", "StepThroughSettings", "TextSettings",
-    "TrainingSettings", "TranslationSettings", "check_drawn", "check_edits", "check_groups",
-    "check_phrases", "check_taps",
+    "EXAMPLE_SENTENCE", "MAX_TEXT", "NetworkSettings", "PoolingSettings", "StepThroughSettings",
+    "TextSettings", "TrainingSettings", "TranslationSettings", "check_drawn", "check_edits",
+    "check_groups", "check_phrases", "check_taps",
 ]

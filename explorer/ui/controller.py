@@ -77,6 +77,7 @@ class ExplorerController(QObject):
             (doc.input.events.all, self.schedule),
             (doc.display.events.levels, self.schedule),
             (doc.display.events.fixed_limit, self.schedule),
+            (doc.display.events.colour_map, self.schedule),
             (doc.display.events.show_pooled, self.schedule),
             (doc.selection.events.layer, self.schedule),
             (doc.source_changed, self._on_source_changed),

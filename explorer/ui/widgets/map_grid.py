@@ -291,6 +291,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._columns = 0
         self._levels = np.zeros((0, 2))
         self._signed: bool | None = None
+        self._scheme = "auto"  # the document's colour map
         self._selected: int | None = None
         self._bars: dict[bool, pg.ColorBarItem] = {}  # by "under the tiles"
         self._with_bar = colorbar
@@ -339,7 +340,15 @@ class MapGrid(pg.GraphicsLayoutWidget):
 
     def colormap(self) -> pg.ColorMap:
         """The colormap every tile uses now (diverging for signed maps)."""
-        return colormap(bool(self._signed))
+        return colormap(bool(self._signed), self._scheme)
+
+    def set_colour_map(self, scheme: str) -> None:
+        """The document's colour map ("auto" or "grey") for the colour bar; the tiles come
+        coloured by the worker."""
+        if scheme != self._scheme:
+            self._scheme = scheme
+            for bar in self._bars.values():
+                bar.setColorMap(self.colormap())
 
     def view_box(self, k: int) -> pg.ViewBox:
         return self._tiles[k].view
@@ -404,7 +413,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if signed != self._signed:
             self._signed = signed
             for bar in self._bars.values():
-                bar.setColorMap(colormap(signed))
+                bar.setColorMap(self.colormap())
         self._levels = np.asarray(levels)
         self.set_titles(titles)
         for k, tile in enumerate(self._tiles):
@@ -457,7 +466,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if bar is not None:
             return bar
         bar = pg.ColorBarItem(values=(0, 1), width=BAR_BREADTH, interactive=False,
-                              colorMapMenu=False, colorMap=colormap(bool(self._signed)),
+                              colorMapMenu=False, colorMap=self.colormap(),
                               orientation="horizontal" if below else "vertical")
         if below:
             bar.setFixedHeight(COLORBAR_HEIGHT - 4)
