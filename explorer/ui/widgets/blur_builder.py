@@ -52,10 +52,10 @@ class BlurBuilder(QWidget):
         self.text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
-        one = QPushButton("Apply")
+        one = QPushButton("Apply blur")
         one.setToolTip("Give the selected filter this blur (its bias stays)")
         one.clicked.connect(lambda: self.apply_one.emit(self.kernel()))
-        every = QPushButton("Apply to all")
+        every = QPushButton("Blur every filter")
         every.setToolTip("Give every filter this blur (their biases stay)")
         every.clicked.connect(lambda: self.apply_all.emit(self.kernel()))
         self.apply_button, self.apply_all_button = one, every
