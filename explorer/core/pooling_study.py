@@ -31,7 +31,7 @@ from explorer.core.pooling import pool, pool_winners
 
 BYTES_PER_VALUE = 4  # float32, as the engine stores every map
 ZOOM_WINDOWS = 4  # windows across (and down) the zoom
-TIMING_REPEATS = 3  # a following layer is timed this often; the fastest run counts
+TIMING_REPEATS = 5  # a following layer is timed this often; the fastest run counts
 
 
 @dataclass(frozen=True)

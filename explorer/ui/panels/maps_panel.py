@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDoubleSpinBox,
+    QHBoxLayout,
     QLabel,
     QSplitter,
     QToolButton,
@@ -229,7 +230,15 @@ class MapsPanel(QWidget):
         pooled_layout = QVBoxLayout(self.pooled_box)
         pooled_layout.setContentsMargins(0, 0, 0, 0)
         pooled_layout.setSpacing(2)
-        pooled_layout.addWidget(self.pooled_caption)
+        self.closer_button = QToolButton(
+            text="Look closer…", toolTip="Open the Pooling tab: this map before and after "
+            "pooling at one scale, which value survived in each window, storage and time")
+        self.closer_button.clicked.connect(self._on_closer_clicked)
+        caption_row = QHBoxLayout()
+        caption_row.setContentsMargins(0, 0, 0, 0)
+        caption_row.addWidget(self.pooled_caption, 1)
+        caption_row.addWidget(self.closer_button)
+        pooled_layout.addLayout(caption_row)
         pooled_layout.addWidget(self.pooled_grid, 1)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(fm_box)
@@ -695,6 +704,9 @@ class MapsPanel(QWidget):
 
     def _on_grey_button(self, on: bool) -> None:
         self.document.display.colour_map = "grey" if on else "auto"
+
+    def _on_closer_clicked(self) -> None:
+        self.document.display.tab = "pooling"
 
     def _on_tile_clicked(self, k: int) -> None:
         index = self.shown_stage()
