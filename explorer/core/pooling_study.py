@@ -82,7 +82,8 @@ class PoolingZoom:
 def zoom_windows(feature_map: np.ndarray, size: int, stride: int, mode: str,
                  top: int, left: int, windows: int = ZOOM_WINDOWS) -> PoolingZoom:
     """The zoom on one 2-D feature map: up to ``windows × windows`` pooling windows from
-    window (``top``, ``left``), moved back inside the pooled map where it would run off."""
+    window (``top``, ``left``), moved back inside the pooled map where it would run off. A
+    negative ``top`` or ``left`` centres the zoom on that axis."""
     plane = np.asarray(feature_map, np.float32)
     if plane.ndim != 2:
         raise ValueError(f"the zoom looks at one feature map (2-D), not shape {plane.shape}")
@@ -94,8 +95,8 @@ def zoom_windows(feature_map: np.ndarray, size: int, stride: int, mode: str,
                          "feature map")
     out_h, out_w = (h - size) // stride + 1, (w - size) // stride + 1
     rows, cols = min(windows, out_h), min(windows, out_w)
-    top = min(max(int(top), 0), out_h - rows)
-    left = min(max(int(left), 0), out_w - cols)
+    top = (out_h - rows) // 2 if top < 0 else min(int(top), out_h - rows)
+    left = (out_w - cols) // 2 if left < 0 else min(int(left), out_w - cols)
     r0, c0 = top * stride, left * stride
     cells = plane[r0 : r0 + (rows - 1) * stride + size, c0 : c0 + (cols - 1) * stride + size]
     pooled = pool(cells, size, stride, mode)[:, :, 0]

@@ -82,7 +82,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "TrainingSettings.batch_size": (1, 512), "TrainingSettings.seed": (0, 99999),
     "TrainingSettings.fit_momentum": (0.0, 0.99), "TrainingSettings.fit_steps": (10, 5000),
     "TranslationSettings.shift": (0, 16),
-    "PoolingSettings.zoom_row": (0, 65535), "PoolingSettings.zoom_col": (0, 65535),
+    "PoolingSettings.zoom_row": (-1, 65535), "PoolingSettings.zoom_col": (-1, 65535),
     "NetworkSettings.channel": (-1, 1279), "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
     "NetworkSettings.occlusion_square": (8, 224),
     "NetworkSettings.occlusion_step": (4, 112),

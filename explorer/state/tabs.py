@@ -182,11 +182,11 @@ class TranslationSettings(Validated):
 @evented
 @dataclass
 class PoolingSettings(Validated):
-    """The Pooling tab's zoom: its first window, in pooled rows and columns. The map studied
-    is the explorer's selection (layer and filter)."""
+    """The Pooling tab's zoom: its first window, in pooled rows and columns (-1: the zoom is
+    centred on the map). The map studied is the explorer's selection (layer and filter)."""
 
-    zoom_row: int = 0
-    zoom_col: int = 0
+    zoom_row: int = -1
+    zoom_col: int = -1
 
 
 @evented

@@ -62,6 +62,14 @@ def test_zoom_moves_back_inside_the_map():
     np.testing.assert_array_equal(zoom.pooled, values)
 
 
+def test_a_negative_corner_centres_the_zoom():
+    plane = np.arange(20 * 30, dtype=np.float32).reshape(20, 30)
+    zoom = zoom_windows(plane, 2, 2, "avg", -1, -1, windows=4)
+    assert (zoom.top, zoom.left) == (3, 5)  # 10 × 15 windows: 4 of them in the middle
+    zoom = zoom_windows(plane, 2, 2, "avg", 0, -1, windows=4)
+    assert (zoom.top, zoom.left) == (0, 5)
+
+
 def test_zoom_refuses_a_window_larger_than_the_map():
     with pytest.raises(ValueError, match="larger than the 3×3"):
         zoom_windows(np.zeros((3, 3), np.float32), 4, 4, "max", 0, 0)

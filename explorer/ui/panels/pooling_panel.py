@@ -98,8 +98,9 @@ class PoolingPanel(QWidget):
         controls.addWidget(QLabel("Layer"))
         controls.addWidget(self.layer_combo)
         controls.addWidget(QLabel("Filter"))
-        controls.addWidget(self.filter_combo, 1)
+        controls.addWidget(self.filter_combo)
         controls.addWidget(self.working)
+        controls.addStretch(1)
 
         self.pair = PoolingPair()
         self.pair.zoom_moved.connect(self._on_zoom_moved)

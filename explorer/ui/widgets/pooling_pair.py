@@ -157,8 +157,10 @@ class PoolingPair(QWidget):
         """Ask for the zoom at (row, col), kept inside the pooled map."""
         _, _, rows, cols = self._zoom
         ph, pw = self._pooled_shape
-        self.zoom_moved.emit(min(max(row, 0), max(ph - rows, 0)),
-                             min(max(col, 0), max(pw - cols, 0)))
+        row, col = min(max(row, 0), max(ph - rows, 0)), min(max(col, 0), max(pw - cols, 0))
+        self._zoom = (row, col, rows, cols)  # drawn at once; the next key steps from here
+        self.update()
+        self.zoom_moved.emit(row, col)
 
     def keyPressEvent(self, event) -> None:
         moves = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1), Qt.Key.Key_Up: (-1, 0),
