@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from explorer.core.pooling_study import PoolingZoom
@@ -22,6 +22,7 @@ WINDOW_PEN = QColor(240, 240, 240)
 GRID_PEN = QColor(0, 0, 0, 90)
 BACKGROUND = QColor(30, 30, 30)
 MIN_TEXT_CELL = 18  # px: below this a cell's value is not written (it could not be read)
+MIN_FONT_PX = 8
 
 
 def _ink(rgb: np.ndarray) -> QColor:
@@ -79,9 +80,7 @@ class PoolingZoomView(QWidget):
         cell = self.cell_size()
         rows, cols = zoom.cells.shape
         x0, y0 = 4.0, 4.0
-        font = QFont(self.font())
-        font.setPixelSize(max(int(cell * 0.3), 8))
-        painter.setFont(font)
+        painter.setFont(self._fitting_font(zoom.cells, cell))
         # the cells, with their values
         for r in range(rows):
             for c in range(cols):
@@ -110,13 +109,25 @@ class PoolingZoomView(QWidget):
         painter.drawLine(int(right - 12), int(middle - 5), int(right - 6), int(middle))
         painter.drawLine(int(right - 12), int(middle + 5), int(right - 6), int(middle))
         step = zoom.stride * cell
-        font.setPixelSize(max(int(min(step, cell * 2) * 0.3), 8))
-        painter.setFont(font)
+        painter.setFont(self._fitting_font(zoom.pooled, min(step, cell * 2)))
         for i in range(zoom.rows):
             for j in range(zoom.cols):
                 rect = QRectF(right + j * step, y0 + i * step, step, step)
                 self._cell(painter, rect, self._pooled_rgb[i, j], zoom.pooled[i, j], step)
         painter.end()
+
+    def _fitting_font(self, values: np.ndarray, cell: float) -> QFont:
+        """The largest font up to 30 % of a cell in which the widest value fits the cell."""
+        font = QFont(self.font())
+        widest = max((format_value(v) for v in values.ravel()), key=len, default="0.0")
+        size = max(int(cell * 0.3), MIN_FONT_PX)
+        while size > MIN_FONT_PX:
+            font.setPixelSize(size)
+            if QFontMetrics(font).horizontalAdvance(widest) <= cell - 4:
+                break
+            size -= 1
+        font.setPixelSize(size)
+        return font
 
     def _cell(self, painter: QPainter, rect: QRectF, rgb: np.ndarray, value: float,
               size: float) -> None:
