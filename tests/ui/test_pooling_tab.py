@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 
 
 def open_from_pooled_maps(qtbot, window):
-    """Click the explorer's "Look closer…" under the pooled maps; wait for the study."""
+    """Click the explorer's "pooling up close…" beside the pooled maps; wait for the study."""
     window.tabs.setCurrentIndex(0)
     button = window.maps_panel.closer_button
     qtbot.waitUntil(button.isVisible, timeout=10_000)

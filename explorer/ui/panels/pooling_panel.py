@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.pooling_study import BYTES_PER_VALUE, TIMING_REPEATS, PoolingStudy
 from explorer.state import Document
+from explorer.ui.widgets.elided_combo import ElidedCombo
 from explorer.ui.widgets.kernel_editor import display_name
 from explorer.ui.widgets.pooling_pair import PoolingPair
 from explorer.ui.widgets.pooling_zoom import PoolingZoomView
@@ -82,12 +83,10 @@ class PoolingPanel(QWidget):
         self.layer_combo = QComboBox(toolTip="The layer whose pooling is studied (the "
                                              "explorer's selected layer)")
         self.layer_combo.activated.connect(self._on_layer_chosen)
-        self.filter_combo = QComboBox(toolTip="The filter whose map is shown (the explorer's "
-                                              "selected filter)")
+        self.filter_combo = ElidedCombo(minimum_chars=12)  # names can be long
+        self.filter_combo.setToolTip("The filter whose map is shown (the explorer's selected "
+                                     "filter)")
         self.filter_combo.activated.connect(self._on_filter_chosen)
-        self.filter_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.filter_combo.setMinimumContentsLength(12)
         self.caption = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
         self.note = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
         self.note.setStyleSheet("color: #b71c1c;")
@@ -98,9 +97,8 @@ class PoolingPanel(QWidget):
         controls.addWidget(QLabel("Layer"))
         controls.addWidget(self.layer_combo)
         controls.addWidget(QLabel("Filter"))
-        controls.addWidget(self.filter_combo)
+        controls.addWidget(self.filter_combo, 1)
         controls.addWidget(self.working)
-        controls.addStretch(1)
 
         self.pair = PoolingPair()
         self.pair.zoom_moved.connect(self._on_zoom_moved)
