@@ -148,7 +148,7 @@ def _following_layer(layers: Sequence[LayerSpec], stage: int, count: int
         return weights, (f"layer {stage + 2} ({weights.shape[0]} filters "
                          f"{kh}×{kw}×{weights.shape[3]})")
     weights = np.full((count, 3, 3, count), 1.0 / (9 * count), np.float32)
-    return weights, f"a following 3×3 layer of {count} filters"
+    return weights, f"a following 3×3 layer of {count} filter{'s' if count > 1 else ''}"
 
 
 def pooling_study(picture: np.ndarray, layers: Sequence[LayerSpec], stage: int, filter_index: int,
