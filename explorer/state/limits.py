@@ -77,6 +77,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "StepThroughSettings.crop_row": (0, 65535), "StepThroughSettings.crop_col": (0, 65535),
     "StepThroughSettings.seed": (0, 2**31 - 1),
     "TextSettings.padding": (0, 7), "TextSettings.samples": (8, 2000),
+    "TextSettings.channels": (1, 2),
     "TextSettings.signal_padding": (0, 31), "TextSettings.signal_stride": (1, 16),
     "TrainingSettings.epochs": (1, 50), "TrainingSettings.learning_rate": (0.0001, 0.1),
     "TrainingSettings.batch_size": (1, 512), "TrainingSettings.seed": (0, 99999),

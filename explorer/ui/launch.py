@@ -16,8 +16,9 @@ SLIDE_PANELS = ("maps", "pooled", "stages")
 PANEL_TARGETS = {  # --panel → File > Export view's target
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
-    "layers": "Layer controls", "parameters": "Current tab",
+    "layers": "Layer controls", "parameters": "Current tab", "text": "Current tab",
 }
+PANEL_TABS = {"parameters": "parameters", "text": "text"}  # --panel → the tab it pictures
 
 
 def _fail(message: str) -> int:
@@ -413,8 +414,8 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     if problem:
         code = _fail(problem)
     else:
-        if args.panel == "parameters":
-            window.document.display.tab = "parameters"
+        if args.panel in PANEL_TABS:
+            window.document.display.tab = PANEL_TABS[args.panel]
         problem = _wait_for_tab(app, window)
         if problem:
             window.shutdown()
