@@ -80,6 +80,7 @@ class ExplorerController(QObject):
             (doc.input.events.all, self.schedule),
             (doc.display.events.levels, self.schedule),
             (doc.display.events.fixed_limit, self.schedule),
+            (doc.display.events.colour_map, self.schedule),
             (doc.display.events.show_pooled, self.schedule),
             (doc.display.events.input_range, self.schedule),  # the input's pixels change
             (doc.selection.events.layer, self.schedule),

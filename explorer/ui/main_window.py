@@ -48,6 +48,7 @@ from explorer.state.session import (
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.controllers.network import NetworkController
+from explorer.ui.controllers.pooling import PoolingController
 from explorer.ui.controllers.stepthrough import StepThroughController
 from explorer.ui.controllers.text import TextController
 from explorer.ui.controllers.training import TrainingController
@@ -146,6 +147,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs.addTab(self.params_panel, "Parameters")
         self._tab_keys = ["explorer", "parameters"]
         self.tab_controllers: dict[str, TabController] = {}
+        self.pooling_tab = self.add_tab(PoolingController(doc))
         self.translation = self.add_tab(TranslationController(doc))
         self.stepthrough = self.add_tab(StepThroughController(doc))
         self.text_tab = self.add_tab(TextController(doc))

@@ -62,6 +62,9 @@ POOL_NAMES = {"max": "Max pooling", "avg": "Average pooling"}
 STRETCH_TIP = ("Shade the input over its own range, its smallest value black and its largest "
                "white, instead of 0 black and 255 white: a picture of 0s and 10s is "
                "otherwise all but black. The numbers stay the picture's own.")
+GREY_TIP = ("Show every map black to white (mid-grey at 0 for signed maps), as image "
+            "processing shows a filter's output: a blurred photo looks like a photo. Off: "
+            "blue–white–red for signed maps, viridis from 0 up.")
 LIMIT_SPIN_WIDTH = 92
 READOUT_MIN_HEIGHT = 240
 QWIDGETSIZE_MAX = 16777215  # Qt's "no maximum"
@@ -151,6 +154,7 @@ class MapsPanel(QWidget):
             (document.display.events.show_pooled, self._on_show_pooled_changed),
             (document.display.events.cell_values, self._on_cell_values_changed),
             (document.display.events.input_range, self._on_input_range_changed),
+            (document.display.events.colour_map, self._on_colour_map_changed),
             (document.selection.events.filter, self._on_selected_filter_changed),
             (document.selection.events.layer, self._on_selected_layer_changed),
             (document.stack.filters_changed, self._on_filters_changed),
@@ -165,6 +169,7 @@ class MapsPanel(QWidget):
         self._on_show_pooled_changed()
         self._on_cell_values_changed()
         self._on_input_range_changed()
+        self._on_colour_map_changed()
         self._on_stack_changed()
 
     # --- construction -------------------------------------------------------------------
@@ -193,12 +198,20 @@ class MapsPanel(QWidget):
         self.stretch_button = QToolButton(text="stretch input", checkable=True,
                                           toolTip=STRETCH_TIP)
         self.stretch_button.toggled.connect(self._on_stretch_button)
+        self.grey_button = QToolButton(text="grey", checkable=True, toolTip=GREY_TIP)
+        self.grey_button.toggled.connect(self._on_grey_button)
+        self.closer_button = QToolButton(
+            text="pooling up close…", toolTip="Open the Pooling tab: the selected map before "
+            "and after pooling at one scale, which value survived in each window, storage and "
+            "time")
+        self.closer_button.clicked.connect(self._on_closer_clicked)
 
         bar = flow_row(  # wraps when the panel is narrow (both docks on a 1024-pixel screen)
             side_by_side(QLabel("Levels:", toolTip="How feature-map values become colours"),
                          *self.level_buttons.values()),
             side_by_side(self.limit_spin, self.clipped_label),
-            side_by_side(self.stretch_button, self.values_check, self.pooled_check))
+            side_by_side(self.stretch_button, self.values_check, self.pooled_check),
+            side_by_side(self.grey_button, self.closer_button))
         self._toolbar = bar
 
     def _build_layout(self) -> None:
@@ -318,8 +331,9 @@ class MapsPanel(QWidget):
     def map_style(self) -> MapStyle:
         """How the worker should colour maps for this panel now."""
         display = self.document.display
-        return MapStyle(display.levels, float(display.fixed_limit), lookup_table(True),
-                        lookup_table(False))
+        scheme = display.colour_map
+        return MapStyle(display.levels, float(display.fixed_limit), lookup_table(True, scheme),
+                        lookup_table(False, scheme))
 
     def feature_tile(self) -> tuple[int, int] | None:
         return self.feature_grid.tile_pixels()
@@ -656,6 +670,13 @@ class MapsPanel(QWidget):
             self.stretch_button.setChecked(own)
         self.input_view.set_own_range(own)
 
+    def _on_colour_map_changed(self, *_: object) -> None:
+        scheme = self.document.display.colour_map
+        with QSignalBlocker(self.grey_button):
+            self.grey_button.setChecked(scheme == "grey")
+        for grid in (self.feature_grid, self.pooled_grid):
+            grid.set_colour_map(scheme)
+
     def _on_selected_filter_changed(self, *_: object) -> None:
         selected = self._selected_filter()
         self.feature_grid.set_selected(selected)
@@ -698,6 +719,12 @@ class MapsPanel(QWidget):
 
     def _on_stretch_button(self, on: bool) -> None:
         self.document.display.input_range = "own" if on else "full"
+
+    def _on_grey_button(self, on: bool) -> None:
+        self.document.display.colour_map = "grey" if on else "auto"
+
+    def _on_closer_clicked(self) -> None:
+        self.document.display.tab = "pooling"
 
     def _on_tile_clicked(self, k: int) -> None:
         index = self.shown_stage()

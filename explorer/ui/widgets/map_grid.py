@@ -301,6 +301,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._columns = 0
         self._levels = np.zeros((0, 2))
         self._signed: bool | None = None
+        self._scheme = "auto"  # the document's colour map
         self._selected: int | None = None
         self._bars: dict[bool, ColorBar] = {}  # by "under the tiles"
         self._with_bar = colorbar
@@ -350,7 +351,15 @@ class MapGrid(pg.GraphicsLayoutWidget):
 
     def colormap(self) -> pg.ColorMap:
         """The colormap every tile uses now (diverging for signed maps)."""
-        return colormap(bool(self._signed))
+        return colormap(bool(self._signed), self._scheme)
+
+    def set_colour_map(self, scheme: str) -> None:
+        """The document's colour map ("auto" or "grey") for the colour bar; the tiles come
+        coloured by the worker."""
+        if scheme != self._scheme:
+            self._scheme = scheme
+            for bar in self._bars.values():
+                bar.set_lookup(lookup_table(bool(self._signed), self._scheme))
 
     def view_box(self, k: int) -> pg.ViewBox:
         return self._tiles[k].view
@@ -415,7 +424,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if signed != self._signed:
             self._signed = signed
             for bar in self._bars.values():
-                bar.set_lookup(lookup_table(signed))
+                bar.set_lookup(lookup_table(signed, self._scheme))
         self._levels = np.asarray(levels)
         self.set_titles(titles)
         for k, tile in enumerate(self._tiles):
@@ -469,7 +478,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
         bar = self._bars.get(below)
         if bar is not None:
             return bar
-        bar = ColorBar(lookup_table(bool(self._signed)), horizontal=below)
+        bar = ColorBar(lookup_table(bool(self._signed), self._scheme), horizontal=below)
         if below:
             bar.setMinimumHeight(COLORBAR_HEIGHT - 4)
             bar.setMaximumHeight(COLORBAR_HEIGHT - 4)
