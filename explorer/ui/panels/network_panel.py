@@ -3,7 +3,9 @@
 EfficientNet-Lite0, trained on ImageNet: what it sees (the centre 224×224), its five best
 guesses, every channel of the layer chosen along the network (hover a unit to see its
 receptive field on the picture, click a map to lay it over the picture), its 32 learned
-first-layer kernels, and occlusion (where does it look?).
+first-layer kernels, the lecture's AlexNet figure from its own weights (the learned filters
+of an early layer), the top-9 patches that excite a channel, and occlusion (where does it
+look?).
 
 The view writes the user's choices to ``document.network`` and draws what its controller
 (:mod:`explorer.ui.controllers.network`) hands it, all computed on the worker. Text that
@@ -29,10 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.network import LayerInfo
+from explorer.core.network.filter_figure import FilterFigure
 from explorer.core.network.occlusion import OcclusionStep
+from explorer.core.network.patch_pool import PoolPatches
 from explorer.core.network.view import ViewResult
 from explorer.core.params import format_count
 from explorer.state import Document
+from explorer.ui.panels.network_figure_page import FilterFigurePage
+from explorer.ui.panels.network_patches_page import PatchesPage
 from explorer.ui.widgets.channel_mosaic import ChannelMosaic
 from explorer.ui.widgets.class_bars import ClassBars
 from explorer.ui.widgets.layer_table import LayerTable, format_macs
@@ -42,7 +48,7 @@ from explorer.ui.widgets.scroll_column import ScrollColumn
 from explorer.ui.widgets.steady_label import SteadyLabel
 from explorer.ui.widgets.stem_kernels import StemKernels
 
-PAGES = ("maps", "kernels")  # document.network.page, in the order of the page tabs
+PAGES = ("maps", "kernels", "filters", "patches")  # document.network.page, in tab order
 SEES = "What the network sees: the centre 224×224 of the picture"
 HOVER_PROMPT = ("Hover a feature map to see what one unit looks at; click a map to lay it "
                 "over the picture.")
@@ -79,6 +85,7 @@ class NetworkPanel(QWidget):
     clear_occlusion = Signal()
     use_kernels = Signal()
     unit_hovered = Signal(int, int, int)  # channel, row, col; channel −1 off the tiles
+    patch_chosen = Signal(int)  # a top patch clicked: open its picture
     maps_resized = Signal()  # the mosaic's view changed size: tiles may fit differently
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
@@ -171,9 +178,17 @@ class NetworkPanel(QWidget):
         kernels_scroll.setWidget(kernels_page)
         kernels_scroll.setWidgetResizable(True)
 
+        # the lecture's AlexNet figure, and what excites a channel
+        self.figure_page = FilterFigurePage(self.document)
+        self.patches_page = PatchesPage(self.document)
+        self.patches_page.layer_chosen.connect(self._on_layer_chosen)
+        self.patches_page.patch_chosen.connect(self.patch_chosen)
+
         self.pages = QTabWidget()
         self.pages.addTab(maps_page, "Feature maps")
         self.pages.addTab(kernels_scroll, "First-layer kernels")
+        self.pages.addTab(self.figure_page, "Learned filters")
+        self.pages.addTab(self.patches_page, "Top-9 patches")
         self.pages.currentChanged.connect(self._on_page_chosen)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -191,7 +206,8 @@ class NetworkPanel(QWidget):
 
     def set_ready(self, ready: bool) -> None:
         """The controls that need the network work once it is loaded."""
-        for w in (self.layer_table, self.per_channel, self.occlusion_box, self.use_button):
+        for w in (self.layer_table, self.per_channel, self.occlusion_box, self.use_button,
+                  self.patches_page.layer_combo, self.patches_page.channel):
             w.setEnabled(ready)
 
     # --- the user's edits go to the model -------------------------------------------------
@@ -200,10 +216,13 @@ class NetworkPanel(QWidget):
         if name != settings.layer:
             settings.layer = name
             settings.channel = -1  # a map number of the old layer means nothing in the new
+            settings.patch_channel = 0
 
     def _on_channel_clicked(self, channel: int) -> None:
         settings = self.document.network
         settings.channel = -1 if channel == settings.channel else channel
+        if channel >= 0:
+            settings.patch_channel = channel  # its top-9 patches are one page away
 
     def _on_per_channel_toggled(self, on: bool) -> None:
         self.document.network.per_channel = bool(on)
@@ -232,6 +251,8 @@ class NetworkPanel(QWidget):
         with QSignalBlocker(self.pages):
             self.pages.setCurrentIndex(PAGES.index(s.page) if s.page in PAGES else 0)
         self.kernels.choose(s.kernel)
+        self.figure_page.show_settings()
+        self.patches_page.show_settings()
         self.occlusion_box.set_values(s.occlusion_square, s.occlusion_step)
         self.mosaic.set_selected(self._shown_channel())
 
@@ -267,7 +288,17 @@ class NetworkPanel(QWidget):
         self.set_ready(True)
         self.show_settings()
 
+    def show_patch_range(self, channels: int) -> None:
+        """The layer on show has ``channels`` channels to choose the patches' from."""
+        self.patches_page.set_channels(channels)
+
     # --- results --------------------------------------------------------------------------
+    def show_figure(self, figure: FilterFigure) -> None:
+        self.figure_page.show_figure(figure)
+
+    def show_patches(self, patches: PoolPatches | None, field: int = 0) -> None:
+        self.patches_page.show_patches(patches, field)
+
     def clear(self) -> None:
         """Nothing of an old picture stays: its maps, guesses, readout and heat map."""
         self.mosaic.set_mosaic(None)
