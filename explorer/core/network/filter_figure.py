@@ -37,9 +37,13 @@ class FilterFigure:
 
     def caption(self) -> str:
         """What the figure shows, in one sentence."""
+        flat = int(np.count_nonzero(np.abs(self.filters).reshape(self.count, -1).max(axis=1)
+                                    == 0))
+        dead = (f"; {flat} flat grey: a ReLU6 before them is at its limit on grey, so no "
+                "pixel moves them there") if flat else ""
         return (f"{self.layer}: {self.count} input-space filters of {self.field}×{self.field} "
                 "pixels (how its centre unit answers each pixel and colour of a mid-grey "
-                "picture; grey is 0, each tile its own scale)")
+                f"picture; grey is 0, each tile its own scale{dead})")
 
 
 def resemblance(layer: str, field: int) -> str:

@@ -59,11 +59,12 @@ class ViewResult:
         return self.request.generation
 
 
-def compute_view(net: Network, request: ViewRequest, prediction: Prediction | None = None
-                 ) -> ViewResult:
+def compute_view(net: Network, request: ViewRequest, prediction: Prediction | None = None,
+                 network_ms: float = 0.0) -> ViewResult:
     """Run the network on the request's picture and draw the layer's maps; ``prediction``:
-    the pass already made (with the request's layer among its maps). Raises ValueError."""
-    t0 = time.perf_counter()
+    the pass already made (with the request's layer among its maps), which took
+    ``network_ms``. Raises ValueError."""
+    t0 = time.perf_counter() - network_ms / 1e3
     if prediction is None:
         prediction = net.run(request.image, [request.layer])
     t1 = time.perf_counter()

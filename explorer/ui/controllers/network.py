@@ -191,7 +191,7 @@ class NetworkController(TabController):
             self._shown_at.clear()
             self.view.clear()
             self.patches = None  # the old source's pictures leave the search
-            self._patches_tag = self._source_start
+            self._patches_tag = self._source_start - 1  # patches asked before are dropped
             self.view.show_patches(None)
             self.status_changed.emit()
         if self._occluded is not None and picture is not self._occluded:

@@ -10,6 +10,7 @@ into the newest job.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,8 +127,10 @@ class NetworkOnWorker:
             seen = job.seen if job.seen is not None and self._keeps(job.seen) else None
             # a picture to search is scored on every layer: all come from the same pass
             layers = net.layer_names if seen is not None else [job.view.layer]
+            start = time.perf_counter()
             prediction = net.run(job.view.image, layers)
-            view = compute_view(net, job.view, prediction)
+            view = compute_view(net, job.view, prediction,
+                                (time.perf_counter() - start) * 1e3)
             if seen is not None:
                 self.pool.follow(seen.source)
                 self.pool.add(seen_picture(prediction, seen.name, seen.path,
