@@ -17,6 +17,7 @@ from explorer.core import images
 from explorer.ui.convert import qimage_to_array
 
 SCALES = (1, 2, 3)
+CURRENT_TAB = "Current tab"  # the export target of the tab on show
 SUFFIXES = tuple(images.SAVE_SUFFIXES)
 FILE_FILTER = ("Pictures (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;PNG (*.png);;"
                "JPEG (*.jpg *.jpeg);;All files (*)")
@@ -77,6 +78,13 @@ def save_target(widget: QWidget, path: str | os.PathLike, scale: int = 1, *,
         raise ValueError("the light theme is for pictures of maps (feature maps, pooled maps "
                          "or every stage); other parts are exported as they look")
     return save_widget(widget, target, scale, overwrite=overwrite)
+
+
+def save_picture(picture: QImage, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
+    """Write a picture already drawn (a tab's teaching picture) to ``path``, in the format
+    its suffix names. Raises ValueError with the cause; a previous file is then unchanged."""
+    target = check_export_path(path, overwrite=overwrite)
+    return images.save_image(target, qimage_to_array(picture), overwrite=overwrite)
 
 
 def save_widget_png(widget: QWidget, path: str | os.PathLike, scale: int = 1) -> Path:

@@ -12,11 +12,12 @@ DEFAULT_SAMPLE = "astronaut.png"
 SCREENSHOT_SIZE = (1440, 900)
 SCREENSHOT_TIMEOUT_MS = 60_000
 LIVE_TIMEOUT_MS = 30_000  # a camera or video that gives no picture in this time has failed
-SLIDE_PANELS = ("maps", "pooled", "stages")
+SLIDE_PANELS = ("maps", "pooled", "stages", "network")
+TAB_PANELS = ("parameters", "network")  # --panel pictures of a tab: its key
 PANEL_TARGETS = {  # --panel → File > Export view's target
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
-    "layers": "Layer controls", "parameters": "Current tab",
+    "layers": "Layer controls", "parameters": "Current tab", "network": "Current tab",
 }
 
 
@@ -413,8 +414,8 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     if problem:
         code = _fail(problem)
     else:
-        if args.panel == "parameters":
-            window.document.display.tab = "parameters"
+        if args.panel in TAB_PANELS:
+            window.document.display.tab = args.panel
         problem = _wait_for_tab(app, window)
         if problem:
             window.shutdown()

@@ -92,6 +92,7 @@ class NetworkPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self._occlusion_overlay: np.ndarray | None = None  # the heat map over the picture
+        self._shown_rgb: np.ndarray | None = None  # the picture on show
         self._build()
         self.set_ready(False)
         self.show_settings()
@@ -305,7 +306,7 @@ class NetworkPanel(QWidget):
         self.mosaic.clear_hover()
         self.bars.set_note("looking…")
         self._occlusion_overlay = None
-        self.picture.set_picture(None)
+        self._set_picture(None)
         self.picture.set_field(None)
         self.picture_title.setText(SEES)
         self.field_label.setText(HOVER_PROMPT)
@@ -323,12 +324,20 @@ class NetworkPanel(QWidget):
             return  # the heat map stays over this same picture
         channel = result.request.channel
         if result.overlay is not None and channel is not None:
-            self.picture.set_picture(result.overlay)
+            self._set_picture(result.overlay)
             self.picture_title.setText(f"{result.request.layer}, map {channel} over the "
                                        "picture (click the map again to hide it)")
         else:
-            self.picture.set_picture(result.picture)
+            self._set_picture(result.picture)
             self.picture_title.setText(SEES)
+
+    def _set_picture(self, rgb: np.ndarray | None) -> None:
+        self._shown_rgb = rgb
+        self.picture.set_picture(rgb)
+
+    def shown_picture(self) -> np.ndarray | None:
+        """The picture on show (the network's view, a map over it or a heat map)."""
+        return self._shown_rgb
 
     def show_field(self, field: QRectF | None, text: str = HOVER_PROMPT) -> None:
         """The receptive field of the unit under the mouse (picture pixels), and its readout."""
@@ -345,7 +354,7 @@ class NetworkPanel(QWidget):
                        finished: bool) -> None:
         """The heat map so far over the occluded picture; ``finished``: the whole of it."""
         self._occlusion_overlay = overlay
-        self.picture.set_picture(overlay)
+        self._set_picture(overlay)
         if not finished:
             self.occlusion_box.set_progress(step.done, step.total)
             self.picture_title.setText(f"Occlusion running: {step.done} of {step.total} places")

@@ -19,9 +19,9 @@ from explorer.ui.widgets.patch_grid import PatchGrid
 from explorer.ui.widgets.steady_label import SteadyLabel
 
 WAITING = "Searching the pictures…"
-HOW = ("Each picture is scored by the channel's strongest unit (its largest value anywhere "
-       "in the feature map); shown is the patch of the picture that unit sees. Click a patch "
-       "to open its picture.")
+SCORING = ("Each picture is scored by the channel's strongest unit (its largest value "
+           "anywhere in the feature map); shown is the patch of the picture that unit sees.")
+HOW = f"{SCORING} Click a patch to open its picture."
 
 
 def patches_title(patches: PoolPatches, field: int) -> str:
