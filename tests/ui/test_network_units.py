@@ -199,3 +199,64 @@ def test_clicking_a_patch_opens_its_picture_and_a_new_source_leaves_only_the_sam
     again = blocker.args[0]
     assert again.frames == 0  # the feed's frame left the search; the opened sample is in it
     assert all(p.path is not None for p in again.pictures)
+
+
+def colours(picture: np.ndarray) -> set[int]:
+    rgb = picture.reshape(-1, 3).astype(np.int64)
+    return set(np.unique((rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).tolist())
+
+
+def colour_codes(tile: np.ndarray) -> set[int]:
+    return {(int(r) << 16) | (int(g) << 8) | int(b) for r, g, b in tile.reshape(-1, 3)}
+
+
+def test_the_batch_slide_of_the_learned_filters_is_the_figure_without_controls(
+        qtbot, tmp_path):
+    from explorer.app import main
+    from explorer.state.session import write_session
+    from tests.ui.pictures import load
+
+    doc = Document()
+    doc.network.page = "filters"
+    doc.display.tab = "network"
+    lesson = write_session(tmp_path / "lesson.json", doc)
+    out = tmp_path / "filters.png"
+    assert main(["--session", str(lesson), "--panel", "network", "--theme", "light",
+                 "--screenshot", str(out)]) == 0
+    picture = load(out)
+    shown = colours(picture)
+    filters = shared_network().unit_filters("block 2 depthwise")
+    for channel in range(96):  # every filter pixel, in the documented mapping
+        assert colour_codes(expected_tile(filters[channel])) <= shown, channel
+    stem = shared_network().conv_weights("stem")
+    assert colour_codes(expected_tile(stem[31])) <= shown
+    # a white slide, not the window: the controls' grey is nowhere to be seen in bulk
+    assert (picture[:8, :8] == 255).all()
+    window_grey = tab_background(qtbot)
+    assert np.count_nonzero(np.all(picture == window_grey, axis=-1)) < 0.01 * picture[..., 0].size
+
+
+def tab_background(qtbot) -> tuple[int, int, int]:
+    from PySide6.QtWidgets import QWidget
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget.palette().window().color().getRgb()[:3]
+
+
+def test_export_view_current_tab_saves_the_top_patches_as_a_slide(qtbot, window, tmp_path):
+    from tests.ui.pictures import load
+
+    tab = window.tab_controllers["network"]
+    window.document.network.page = "patches"
+    bar = window.tabs.tabBar()
+    with qtbot.waitSignal(tab.patches_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                         pos=bar.tabRect(window.tabs.indexOf(tab.view)).center())
+    qtbot.waitUntil(tab.is_settled, timeout=WAIT_MS)
+    out = window.export_view(tmp_path / "patches.png", "Current tab")
+    picture = load(out)
+    shown = colours(picture)
+    for patch in tab.patches.top.patches:  # each patch, pixel for pixel (enlarged)
+        assert colour_codes(patch) <= shown
+    assert tuple(picture[4, 4]) == (30, 30, 30)  # the slides' dark page
