@@ -22,7 +22,7 @@ import numpy as np
 from explorer.core.network.preprocess import GREY
 from explorer.core.network.runtime import Prediction
 from explorer.core.shapes import RFInfo
-from explorer.core.top_patches import TopPatches, rank_patches, strongest_units
+from explorer.core.top_patches import TopPatches, rank_patches
 
 MAX_FRAMES = 200  # about 35 MB of pictures the network saw and their strongest units
 
@@ -43,7 +43,11 @@ def seen_picture(prediction: Prediction, name: str, path: str | None = None,
     """Score a picture: for every layer of ``prediction``, each channel's strongest unit."""
     strongest = {}
     for layer, maps in prediction.maps.items():
-        strongest[layer] = strongest_units(np.moveaxis(maps, 2, 0))
+        h, w, c = maps.shape
+        flat = maps.reshape(h * w, c)  # a view: no copy of every layer for every frame
+        where = flat.argmax(axis=0)  # the first in reading order when units tie
+        rows, cols = np.divmod(where, w)
+        strongest[layer] = (flat[where, np.arange(c)].astype(np.float32), rows, cols)
     return SeenPicture(name, prediction.picture, strongest, path, key)
 
 
