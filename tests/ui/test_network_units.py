@@ -168,7 +168,7 @@ def test_the_top_patches_follow_the_channel_typed_and_the_live_frames(qtbot, tab
         assert blocker.args[0].frames == i
     found = blocker.args[0]
     everything = [image for _, image in named] + frames
-    names = [name for name, _ in named] + [f"{doc.live.name} frame {i}" for i in range(1, 5)]
+    names = [name for name, _ in named] + [f"frame {i}" for i in range(1, 5)]
     assert [p.name for p in found.pictures] == [names[i] for i in
                                                 brute_force(everything, "block 3", 17)]
     assert page.grid.count() == 9

@@ -244,7 +244,7 @@ class NetworkController(TabController):
                                channel=s.channel if 0 <= s.channel < count else None,
                                frame_time=self._arrived)
             path = None if picture.live else self.document.still.path
-            name = f"{picture.name} frame {picture.sequence}" if picture.live else picture.name
+            name = f"frame {picture.sequence}" if picture.live else picture.name
             seen = Seen(picture.source, picture.sequence, name, path)
         if "patches" in parts:
             patches = PatchAsk(s.layer, self.patch_channel(),
