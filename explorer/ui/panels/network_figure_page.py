@@ -45,6 +45,7 @@ class FilterFigurePage(QWidget):
         self.filters_title = QLabel(WAITING)
         for label in (self.stem_title, self.filters_title):
             label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.why = QLabel()
         self.why.setWordWrap(True)
 
@@ -53,9 +54,8 @@ class FilterFigurePage(QWidget):
         chooser.addWidget(self.layer_combo)
         chooser.addStretch(1)
         figure = QGridLayout()
-        top_left = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-        figure.addWidget(self.stem_title, 0, 0, top_left)
-        figure.addWidget(self.filters_title, 0, 1, top_left)
+        figure.addWidget(self.stem_title, 0, 0)
+        figure.addWidget(self.filters_title, 0, 1)
         figure.addWidget(self.stem, 1, 0, Qt.AlignmentFlag.AlignTop)
         figure.addWidget(self.filters, 1, 1)
         figure.setColumnStretch(1, 1)
