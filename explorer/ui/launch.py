@@ -259,7 +259,7 @@ def _export_choice_problem(args: argparse.Namespace) -> str:
     """Why --panel, --scale and --theme cannot go together, or ''."""
     panel = getattr(args, "panel", "window")
     if getattr(args, "theme", "dark") == "light" and panel not in SLIDE_PANELS:
-        return (f"--theme light is for pictures of maps (--panel {', '.join(SLIDE_PANELS)}); "
+        return (f"--theme light is for slides (--panel {', '.join(SLIDE_PANELS)}); "
                 f"--panel {panel} is exported as it looks")
     return ""
 

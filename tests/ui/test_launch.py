@@ -330,8 +330,8 @@ def test_one_preset_goes_to_every_filter_of_a_stack_preset(qtbot, tmp_path, spy)
                             "--stack lecture_x2"),
     (["--panel", "pooled", "--pool", "none"], "--panel pooled needs pooling: add --pool max "
                                               "or --pool avg"),
-    (["--theme", "light"], "--theme light is for pictures of maps (--panel maps, pooled, "
-                           "stages); --panel window is exported as it looks"),
+    (["--theme", "light"], "--theme light is for slides (--panel maps, pooled, stages, "
+                           "network); --panel window is exported as it looks"),
 ])
 def test_a_bad_value_is_one_line_and_exit_2(qtbot, tmp_path, capsys, args, line):
     assert main([*args, "--screenshot", str(tmp_path / "x.png")]) == 2
