@@ -11,7 +11,7 @@ import gc
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from explorer.core.images import load_image
 from explorer.resources import resource_path, sample_images
@@ -260,3 +260,28 @@ def test_export_view_current_tab_saves_the_top_patches_as_a_slide(qtbot, window,
     for patch in tab.patches.top.patches:  # each patch, pixel for pixel (enlarged)
         assert colour_codes(patch) <= shown
     assert tuple(picture[4, 4]) == (30, 30, 30)  # the slides' dark page
+
+
+def test_the_channel_list_follows_the_layer_and_a_clicked_map_is_the_patches_channel(
+        qtbot, tab):
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.document.set_still(load_image(resource_path("samples", "coffee.png")), "coffee")
+    view = tab.view
+    x, y = view.mosaic.tile_centre(6)
+    qtbot.mouseClick(view.mosaic.canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    assert (tab.document.network.channel, tab.document.network.patch_channel) == (6, 6)
+    open_page(qtbot, tab, "Top-9 patches")
+    page = view.patches_page
+    assert page.channel.value() == 6
+    combo = page.layer_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_End)  # the head: 1280 channels, where the stem had 32
+    qtbot.keyClick(combo, Qt.Key.Key_Up)  # block 16: 320
+    assert tab.document.network.layer == "block 16"
+    assert tab.document.network.patch_channel == 0  # a new layer starts at its first channel
+    assert page.channel.maximum() == 319
+    with qtbot.waitSignal(tab.patches_shown, timeout=WAIT_MS) as blocker:
+        set_channel(qtbot, page.channel, 300)
+    assert tab.document.network.patch_channel == 300
+    assert (blocker.args[0].layer, blocker.args[0].channel) == ("block 16", 300)
+    assert view.layer_table.current_layer() == "block 16"  # one layer for both pages

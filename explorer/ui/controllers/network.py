@@ -133,6 +133,8 @@ class NetworkController(TabController):
         self._hover = None  # the unit under the mouse was one of the old layer's
         self.view.show_field(None)
         self._patches_stale = True
+        if self.facts is not None:
+            self.view.show_patch_range(self._channels())
         self._on_view_setting_changed()
 
     def _on_page_setting_changed(self, *_: object) -> None:

@@ -40,7 +40,7 @@ class FilterFigurePage(QWidget):
                                     "each input pixel and colour, at a mid-grey picture")
         self.layer_combo.currentIndexChanged.connect(self._on_layer_chosen)
         self.stem = FilterTiles(min_zoom=8, columns=4)
-        self.filters = FilterTiles(min_zoom=3)
+        self.filters = FilterTiles(min_zoom=1)  # it grows with the page; at least 1:1
         self.stem_title = QLabel(STEM_TITLE)
         self.filters_title = QLabel(WAITING)
         for label in (self.stem_title, self.filters_title):
