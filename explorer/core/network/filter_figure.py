@@ -49,8 +49,9 @@ class FilterFigure:
 def resemblance(layer: str, field: int) -> str:
     """Why these filters look like AlexNet's first layer."""
     article = "an" if str(field).startswith("8") or field in (11, 18) else "a"
+    alexnet = "as AlexNet's 11×11 filters do" if field == 11 else "AlexNet's see 11×11"
     return (f"Why they look like AlexNet's first layer: a unit of {layer} sees {article} "
-            f"{field}×{field} colour patch, as AlexNet's 11×11 filters do, and the same task "
+            f"{field}×{field} colour patch ({alexnet}), and the same task "
             "(ImageNet) taught both what to look for there: oriented edges and bars at many "
             "angles, light or dark spots and colour-opponent blobs. AlexNet learned them as one "
             "large convolution; this network builds them from the small 3×3 stem kernels on "

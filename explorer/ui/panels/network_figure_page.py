@@ -9,7 +9,15 @@ writes the layer chosen to ``document.network.filter_layer`` and paints the tile
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.core.network.filter_figure import FilterFigure, resemblance
 from explorer.core.network.unit_filters import FILTER_LAYERS, filter_shape
@@ -40,6 +48,7 @@ class FilterFigurePage(QWidget):
                                     "each input pixel and colour, at a mid-grey picture")
         self.layer_combo.currentIndexChanged.connect(self._on_layer_chosen)
         self.stem = FilterTiles(min_zoom=8, columns=4)
+        self.stem.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.filters = FilterTiles(min_zoom=1)  # it grows with the page; at least 1:1
         self.stem_title = QLabel(STEM_TITLE)
         self.filters_title = QLabel(WAITING)

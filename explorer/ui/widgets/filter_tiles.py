@@ -24,15 +24,18 @@ LINES = QColor(255, 255, 255)
 def best_grid(count: int, side: int, width: int, height: int,
               columns: int | None = None) -> tuple[int, int]:
     """(columns, zoom) that draw ``count`` tiles of ``side`` pixels largest within
-    ``width`` × ``height`` (zoom at least 1); ``columns`` fixes the columns."""
-    best = (columns or 1, 0)
+    ``width`` × ``height`` (zoom at least 1), of the grids that large the one shaped most like
+    the space; ``columns`` fixes the columns."""
+    aspect = max(width, 1) / max(height, 1)
+    best, best_key = (columns or 1, 1), (0, -math.inf)
     for c in ([columns] if columns else range(1, count + 1)):
         rows = math.ceil(count / c)
-        zoom = min((width - GAP * (c + 1)) // (c * side),
-                   (height - GAP * (rows + 1)) // (rows * side))
-        if zoom > best[1]:
-            best = (c, zoom)
-    return best[0], max(1, best[1])
+        zoom = max(1, min((width - GAP * (c + 1)) // (c * side),
+                          (height - GAP * (rows + 1)) // (rows * side)))
+        key = (zoom, -abs(math.log(c / rows / aspect)))
+        if key > best_key:
+            best, best_key = (c, zoom), key
+    return best
 
 
 class FilterTiles(QWidget):
@@ -86,6 +89,8 @@ class FilterTiles(QWidget):
 
     def sizeHint(self) -> QSize:
         hint = self.minimumSizeHint()
+        if self.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Fixed:
+            return hint
         return QSize(hint.width() * 2, hint.height() * 2)
 
     def paintEvent(self, event: QPaintEvent) -> None:
