@@ -15,7 +15,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
-          "network")
+          "text", "network")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,15 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--panel", choices=PANELS, default="window",
                        help="what --screenshot pictures: the whole window (default); maps, "
                        "pooled or stages (a slide: every map with a colour bar and its "
-                       "numbers); input; kernels; layers; parameters (the Parameters tab); "
-                       "network (the Network tab's page as a slide: the picture, its top-5 "
-                       "and a layer's maps, the learned filters, or a channel's top-9 "
-                       "patches, as --session sets it)")
+                       "numbers); input; kernels; layers; parameters (the Parameters tab's "
+                       "chart, the picture its PNG export gives); text (the 1-D tab's teaching "
+                       "picture: the sentence matrix, the filters' responses with their n-grams, "
+                       "max-over-time and the answer); network (the Network tab's page as a "
+                       "slide: the picture, its top-5 and a layer's maps, the learned filters, "
+                       "or a channel's top-9 patches, as --session sets it)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")
     batch.add_argument("--theme", choices=("dark", "light"), default="dark",
-                       help="for --panel maps, pooled, stages or network: a dark page as on "
-                       "screen, or "
+                       help="for --panel maps, pooled or stages: a dark page as on screen, or "
                        "a white one with dark text for slides")
     batch.add_argument("--export-code", metavar="OUT.py",
                        help="write the stack (as set up by --session and the layer options) "

@@ -12,13 +12,15 @@ DEFAULT_SAMPLE = "astronaut.png"
 SCREENSHOT_SIZE = (1440, 900)
 SCREENSHOT_TIMEOUT_MS = 60_000
 LIVE_TIMEOUT_MS = 30_000  # a camera or video that gives no picture in this time has failed
-SLIDE_PANELS = ("maps", "pooled", "stages", "network")
-TAB_PANELS = ("parameters", "network")  # --panel pictures of a tab: its key
-PANEL_TARGETS = {  # --panel → File > Export view's target
+SLIDE_PANELS = ("maps", "pooled", "stages")
+PANEL_TARGETS = {  # --panel → File > Export view's target (parameters: the tab's chart)
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
-    "layers": "Layer controls", "parameters": "Current tab", "network": "Current tab",
+    "layers": "Layer controls", "parameters": "Current tab", "text": "Current tab",
+    "network": "Current tab",
 }
+# --panel → the tab it pictures
+PANEL_TABS = {"parameters": "parameters", "text": "text", "network": "network"}
 
 
 def _fail(message: str) -> int:
@@ -259,7 +261,7 @@ def _export_choice_problem(args: argparse.Namespace) -> str:
     """Why --panel, --scale and --theme cannot go together, or ''."""
     panel = getattr(args, "panel", "window")
     if getattr(args, "theme", "dark") == "light" and panel not in SLIDE_PANELS:
-        return (f"--theme light is for slides (--panel {', '.join(SLIDE_PANELS)}); "
+        return (f"--theme light is for pictures of maps (--panel {', '.join(SLIDE_PANELS)}); "
                 f"--panel {panel} is exported as it looks")
     return ""
 
@@ -414,8 +416,8 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     if problem:
         code = _fail(problem)
     else:
-        if args.panel in TAB_PANELS:
-            window.document.display.tab = args.panel
+        if args.panel in PANEL_TABS:
+            window.document.display.tab = PANEL_TABS[args.panel]
         problem = _wait_for_tab(app, window)
         if problem:
             window.shutdown()
@@ -424,8 +426,12 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
         for _ in range(5):  # let layouts settle and tiles paint
             app.processEvents()
         try:
-            window.export_view(Path(args.screenshot), PANEL_TARGETS[args.panel], args.scale,
-                               args.theme, overwrite=overwrite)
+            if args.panel == "parameters":  # the chart, as the tab's own "PNG ×2" gives it
+                window.params_panel.export_chart(Path(args.screenshot), args.scale,
+                                                 overwrite=overwrite)
+            else:
+                window.export_view(Path(args.screenshot), PANEL_TARGETS[args.panel],
+                                   args.scale, args.theme, overwrite=overwrite)
         except ValueError as exc:  # e.g. a file made there while the layer was computed
             code = _fail(_with_overwrite_hint(exc))
     window.shutdown()

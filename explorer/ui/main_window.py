@@ -53,7 +53,7 @@ from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.dialog_folders import DialogFolders
-from explorer.ui.export import CURRENT_TAB, copy_widget, save_picture, save_target
+from explorer.ui.export import copy_widget, save_target
 from explorer.ui.export_dialog import ExportDialog
 from explorer.ui.export_render import is_slide_target
 from explorer.ui.live_sources import LiveSourcesMixin
@@ -224,6 +224,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         # the kernel editor belongs to the explorer, the layer controls to the tabs that work
         # on the stack; the other tabs get the width, and the docks come back with their tab
         self._show_dock(self.kernel_dock, key == "explorer")
+        self.busy_bar.set_on_page(key == "explorer")
         self._show_dock(self.layer_dock, key in ("explorer", "parameters")
                         or (current is not None and current.uses_layers))
         if current is not None:
@@ -595,7 +596,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
     # --- export --------------------------------------------------------------------------
     def export_targets(self) -> dict[str, QWidget]:
         """What File > Export view can picture."""
-        targets = {"Whole window": self, CURRENT_TAB: self.tabs.currentWidget()}
+        targets = {"Whole window": self, "Current tab": self.tabs.currentWidget()}
         targets.update(self.maps_panel.export_targets())
         targets["Kernel editor"] = self.kernel_editor
         targets["Layer controls"] = self.layer_panel
@@ -603,24 +604,13 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1,
                     theme: str = "dark", *, overwrite: bool = True) -> Path:
-        """Save one export target; maps become a slide with a colour bar under each map, and
-        a tab that draws a teaching picture (the Network tab) saves that as its slide."""
-        if target == CURRENT_TAB:
-            picture = self._tab_teaching_picture(scale, theme)
-            if picture is not None:
-                return save_picture(picture, path, overwrite=overwrite)
+        """Save one export target; maps become a slide with a colour bar under each map."""
         return save_target(self.export_targets()[target], path, scale, theme=theme,
                            panel=self.maps_panel, overwrite=overwrite)
-
-    def _tab_teaching_picture(self, scale: int, theme: str):
-        tab = self.tab_controllers.get(self.current_tab)
-        return None if tab is None else tab.teaching_picture(scale, theme)
 
     def export_dialog(self) -> None:
         targets = self.export_targets()
         slides = [name for name, w in targets.items() if is_slide_target(self.maps_panel, w)]
-        if self._tab_teaching_picture(1, "dark") is not None:
-            slides.append(CURRENT_TAB)  # the tab's slide takes the light theme too
         dialog = ExportDialog(list(targets), self, folders=self.dialogs, slide_targets=slides)
         if dialog.exec() and dialog.path:
             try:

@@ -13,9 +13,7 @@ draws and writes the user's edits to the model. The window treats every tab alik
 - it shows ``message`` in the status bar and ``error`` in the banner, puts a ``NamedStack``
   from ``send_to_explorer`` into the explorer ("Use these kernels"), and shows
   ``status_text()`` (the tab's own rate and timing) whenever ``status_changed`` fires;
-- a batch screenshot of the tab waits until ``is_settled()`` (``settled`` says when), and
-  Export view › Current tab saves ``teaching_picture()`` when the tab draws one (a slide
-  without its controls), else the tab as it looks;
+- a batch screenshot of the tab waits until ``is_settled()`` (``settled`` says when);
 - it calls ``cleanup()`` once when it closes: the controller stops its worker and timers and
   lets go of the document.
 
@@ -30,7 +28,6 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from explorer.state import Document
@@ -81,11 +78,6 @@ class TabController(QObject):
     def status_text(self) -> str:
         """The tab's own rate and timing for the status bar ('' for none)."""
         return ""
-
-    def teaching_picture(self, scale: int = 1, theme: str = "dark") -> QImage | None:
-        """The tab's slide for Export view › Current tab, ``scale`` times its size in the
-        ``theme`` named; None: the tab is exported as it looks."""
-        return None
 
     def is_settled(self) -> bool:
         """Whether the view shows the result of the current settings and picture (no work

@@ -29,7 +29,6 @@ from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal
-from PySide6.QtGui import QImage
 
 from explorer.core import images
 from explorer.core.network import Network, load_pretrained
@@ -47,9 +46,7 @@ from explorer.ui.controllers.network_jobs import (
     TabJob,
     TabResult,
 )
-from explorer.ui.network_slide import FiltersSlide, MapsSlide, PatchesSlide, render_network_slide
 from explorer.ui.panels.network_panel import NetworkPanel
-from explorer.ui.panels.network_patches_page import SCORING
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.colormaps import lookup_table
 from explorer.ui.workers.worker import Worker
@@ -330,29 +327,6 @@ class NetworkController(TabController):
         self.patches = patches
         self.view.show_patches(patches, self.facts.layer(patches.layer).rf.size)
         self.patches_shown.emit(patches)
-
-    # --- the teaching picture -------------------------------------------------------------
-    def teaching_picture(self, scale: int = 1, theme: str = "dark") -> QImage | None:
-        """The page on show as a slide: the picture, its top-5 and the layer's maps; the
-        learned-filter figure; or the top-9 patches (None before there is any)."""
-        s = self.document.network
-        if s.page == "filters" and self.figure is not None:
-            slide = FiltersSlide("The learned filters of EfficientNet-Lite0 (trained on "
-                                 "ImageNet), drawn as the lecture draws AlexNet's", self.figure)
-        elif s.page == "patches" and self.patches is not None:
-            view = self.view.patches_page
-            slide = PatchesSlide(view.title.text(), self.patches,
-                                 f"{view.searched.text()} {SCORING}")
-        elif self.result is not None and self.view.shown_picture() is not None:
-            result = self.result
-            name = self.picture.name if self.picture is not None else "a picture"
-            slide = MapsSlide(f"EfficientNet-Lite0 (trained on ImageNet) looks at {name}",
-                              self.view.shown_picture(), self.view.picture_title.text(),
-                              tuple(result.top), result.mosaic.rgb,
-                              self.view.maps_title.text())
-        else:
-            return None
-        return render_network_slide(slide, scale, theme)
 
     # --- a patch opens its picture ------------------------------------------------------------
     def open_patch(self, index: int) -> None:

@@ -15,6 +15,9 @@ without laying the window out again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
@@ -38,7 +41,13 @@ from explorer.core.network.view import ViewResult
 from explorer.core.params import format_count
 from explorer.state import Document
 from explorer.ui.panels.network_figure_page import FilterFigurePage
-from explorer.ui.panels.network_patches_page import PatchesPage
+from explorer.ui.panels.network_patches_page import SCORING, PatchesPage
+from explorer.ui.panels.network_slide import (
+    FiltersSlide,
+    MapsSlide,
+    NetworkSlideView,
+    PatchesSlide,
+)
 from explorer.ui.widgets.channel_mosaic import ChannelMosaic
 from explorer.ui.widgets.class_bars import ClassBars
 from explorer.ui.widgets.layer_table import LayerTable, format_macs
@@ -93,6 +102,9 @@ class NetworkPanel(QWidget):
         self.document = document
         self._occlusion_overlay: np.ndarray | None = None  # the heat map over the picture
         self._shown_rgb: np.ndarray | None = None  # the picture on show
+        self._result: ViewResult | None = None  # the maps and guesses on show
+        self._figure: FilterFigure | None = None
+        self._patches: PoolPatches | None = None
         self._build()
         self.set_ready(False)
         self.show_settings()
@@ -295,13 +307,16 @@ class NetworkPanel(QWidget):
 
     # --- results --------------------------------------------------------------------------
     def show_figure(self, figure: FilterFigure) -> None:
+        self._figure = figure
         self.figure_page.show_figure(figure)
 
     def show_patches(self, patches: PoolPatches | None, field: int = 0) -> None:
+        self._patches = patches
         self.patches_page.show_patches(patches, field)
 
     def clear(self) -> None:
         """Nothing of an old picture stays: its maps, guesses, readout and heat map."""
+        self._result = None
         self.mosaic.set_mosaic(None)
         self.mosaic.clear_hover()
         self.bars.set_note("looking…")
@@ -315,6 +330,7 @@ class NetworkPanel(QWidget):
     def show_view(self, result: ViewResult) -> None:
         """One picture's maps, guesses and picture (every live frame: draws, lays out
         nothing)."""
+        self._result = result
         self.mosaic.set_mosaic(result.mosaic)
         self.mosaic.set_selected(self._shown_channel())
         self.bars.set_guesses(result.top)
@@ -379,3 +395,41 @@ class NetworkPanel(QWidget):
 
     def has_occlusion(self) -> bool:
         return self._occlusion_overlay is not None
+
+    # --- the teaching picture -------------------------------------------------------------
+    @contextmanager
+    def teaching_picture(self) -> Iterator[QWidget]:
+        """The widget File › Export view › Current tab pictures, while the export runs: the
+        page on show as a slide (made for it, never on screen): the picture, its top-5 and
+        the layer's maps; the learned-filter figure; or the top-9 patches. Raises ValueError
+        when the page has nothing to show yet."""
+        slide = self._slide()
+        view = NetworkSlideView(slide)
+        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        view.show()
+        try:
+            yield view
+        finally:
+            view.close()
+            view.deleteLater()
+
+    def _slide(self) -> MapsSlide | FiltersSlide | PatchesSlide:
+        page = self.document.network.page
+        if page == "filters":
+            if self._figure is None:
+                raise ValueError("the Network tab is still working out the learned filters")
+            return FiltersSlide("The learned filters of EfficientNet-Lite0 (trained on "
+                                "ImageNet), drawn as the lecture draws AlexNet's", self._figure)
+        if page == "patches":
+            if self._patches is None:
+                raise ValueError("the Network tab is still searching for the top patches")
+            patches = self.patches_page
+            return PatchesSlide(patches.title.text(), self._patches,
+                                f"{patches.searched.text()} {SCORING}")
+        if self._result is None or self._shown_rgb is None:
+            raise ValueError("the Network tab shows no picture to export yet")
+        picture = self.document.picture
+        name = picture.name if picture is not None else "a picture"
+        return MapsSlide(f"EfficientNet-Lite0 (trained on ImageNet) looks at {name}",
+                         self._shown_rgb, self.picture_title.text(), tuple(self._result.top),
+                         self._result.mosaic.rgb, self.maps_title.text())

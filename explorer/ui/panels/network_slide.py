@@ -1,5 +1,5 @@
-"""The Network tab's teaching picture: what Export view › Current tab and ``--panel network``
-save, a slide without the tab's controls.
+"""The Network tab's teaching picture: what File › Export view › Current tab and ``--panel
+network`` save, a slide without the tab's controls.
 
 One picture per page, drawn from what the tab shows (results made on its worker; nothing is
 computed here):
@@ -10,7 +10,10 @@ computed here):
   filter pixel a crisp block, and the sentence on why they look like AlexNet's;
 - the top-9 patches: the patches of the channel, best first, with their pictures and values.
 
-Drawn in the slides' dark or light theme (:data:`explorer.ui.export_render.THEMES`).
+Drawn by one painter function on the slides' dark page
+(:data:`explorer.ui.export_render.THEMES`) into :class:`NetworkSlideView`, a widget made for
+the export and never shown, which the export renders at 1×, 2× or 3×: text and lines stay
+sharp, and every filter pixel and patch pixel stays one crisp block.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
 
 from explorer.core.network.filter_figure import FilterFigure, resemblance
 from explorer.core.network.patch_pool import PoolPatches
@@ -238,26 +242,43 @@ def _body(painter, slide, top, theme) -> float:
     return _patches_body(painter, slide, top, theme)
 
 
-def render_network_slide(slide: MapsSlide | FiltersSlide | PatchesSlide, scale: int = 1,
-                         theme: str = "dark") -> QImage:
-    """The teaching picture, ``scale`` times its logical size, in the ``theme`` named."""
-    colours = THEMES[theme]
+def slide_size(slide: MapsSlide | FiltersSlide | PatchesSlide) -> QSize:
+    """The slide's size in logical pixels."""
     title_h = _text_height(slide.title, WIDTH - 2 * MARGIN, TITLE_PX, bold=True)
     top = MARGIN + title_h + 14
-    height = math.ceil(top + _body(None, slide, top, colours) + MARGIN)
-    image = QImage(WIDTH * scale, height * scale, QImage.Format.Format_RGB32)
-    image.setDevicePixelRatio(scale)
-    image.fill(colours.background)
-    painter = QPainter(image)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        _text(painter, QRectF(MARGIN, MARGIN, WIDTH - 2 * MARGIN, title_h + 4), slide.title,
-              TITLE_PX, colours.text, bold=True)
-        _body(painter, slide, top, colours)
-    finally:
-        painter.end()
-    return image
+    return QSize(WIDTH, math.ceil(top + _body(None, slide, top, THEMES["dark"]) + MARGIN))
 
 
-__all__ = ["FiltersSlide", "MapsSlide", "PatchesSlide", "render_network_slide"]
+def paint_network_slide(painter: QPainter, slide: MapsSlide | FiltersSlide | PatchesSlide
+                        ) -> None:
+    """Draw the slide from (0, 0), :func:`slide_size` large, on the slides' dark page."""
+    colours = THEMES["dark"]
+    size = slide_size(slide)
+    painter.fillRect(QRectF(0, 0, size.width(), size.height()), colours.background)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    title_h = _text_height(slide.title, WIDTH - 2 * MARGIN, TITLE_PX, bold=True)
+    _text(painter, QRectF(MARGIN, MARGIN, WIDTH - 2 * MARGIN, title_h + 4), slide.title,
+          TITLE_PX, colours.text, bold=True)
+    _body(painter, slide, MARGIN + title_h + 14, colours)
+
+
+class NetworkSlideView(QWidget):
+    """One slide as a widget of its own size, for the export to render."""
+
+    def __init__(self, slide: MapsSlide | FiltersSlide | PatchesSlide,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slide = slide
+        self.setFixedSize(slide_size(slide))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            paint_network_slide(painter, self.slide)
+        finally:
+            painter.end()
+
+
+__all__ = ["FiltersSlide", "MapsSlide", "NetworkSlideView", "PatchesSlide",
+           "paint_network_slide", "slide_size"]
