@@ -9,15 +9,7 @@ writes the layer chosen to ``document.network.filter_layer`` and paints the tile
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.core.network.filter_figure import FilterFigure, resemblance
 from explorer.core.network.unit_filters import FILTER_LAYERS, filter_shape
@@ -47,8 +39,7 @@ class FilterFigurePage(QWidget):
                                     "drawn: the gradient of the centre unit with respect to "
                                     "each input pixel and colour, at a mid-grey picture")
         self.layer_combo.currentIndexChanged.connect(self._on_layer_chosen)
-        self.stem = FilterTiles(min_zoom=8, columns=4)
-        self.stem.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.stem = FilterTiles(min_zoom=8, columns=4)  # its own size: the filters get the rest
         self.filters = FilterTiles(min_zoom=1)  # it grows with the page; at least 1:1
         self.stem_title = QLabel(STEM_TITLE)
         self.filters_title = QLabel(WAITING)
@@ -86,12 +77,10 @@ class FilterFigurePage(QWidget):
         if self._layer != layer:
             self.filters_title.setText(WAITING)
 
-    def show_stem(self, tiles) -> None:
-        self.stem.set_tiles(tiles)
-
     def show_figure(self, figure: FilterFigure) -> None:
         self._layer = figure.layer
         self.stem.set_tiles(figure.stem_tiles)
+        self.stem.setFixedSize(self.stem.minimumSizeHint())
         self.filters.set_tiles(figure.tiles)
         self.filters_title.setText(figure.caption())
         self.why.setText(resemblance(figure.layer, figure.field))

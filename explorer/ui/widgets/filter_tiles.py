@@ -89,8 +89,6 @@ class FilterTiles(QWidget):
 
     def sizeHint(self) -> QSize:
         hint = self.minimumSizeHint()
-        if self.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Fixed:
-            return hint
         return QSize(hint.width() * 2, hint.height() * 2)
 
     def paintEvent(self, event: QPaintEvent) -> None:
