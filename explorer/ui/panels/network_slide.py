@@ -108,11 +108,12 @@ def _tiles(painter: QPainter, tiles: np.ndarray, left: float, top: float, column
     rows = math.ceil(n / columns)
     cell = k * zoom + TILE_GAP
     width, height = columns * cell + TILE_GAP, rows * cell + TILE_GAP
-    painter.fillRect(QRectF(left, top, width, height), QColor(255, 255, 255))
-    for i, tile in enumerate(tiles):
+    for i, tile in enumerate(tiles):  # each tile framed in white: no white past the last
         r, c = divmod(i, columns)
-        _picture(painter, tile, QRectF(left + TILE_GAP + c * cell, top + TILE_GAP + r * cell,
-                                       k * zoom, k * zoom), smooth=False)
+        x, y = left + TILE_GAP + c * cell, top + TILE_GAP + r * cell
+        painter.fillRect(QRectF(x - TILE_GAP, y - TILE_GAP, cell + TILE_GAP, cell + TILE_GAP),
+                         QColor(255, 255, 255))
+        _picture(painter, tile, QRectF(x, y, k * zoom, k * zoom), smooth=False)
     return width, height
 
 

@@ -96,14 +96,10 @@ class FilterTiles(QWidget):
             return
         painter = QPainter(self)
         try:
-            first, last = self.tile_rect(0), self.tile_rect(self.count() - 1)
-            columns, _ = self.grid()
-            right = self.tile_rect(min(columns, self.count()) - 1).right()
-            painter.fillRect(QRect(first.left() - GAP, first.top() - GAP,
-                                   right - first.left() + 2 * GAP + 1,
-                                   last.bottom() - first.top() + 2 * GAP + 1), LINES)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
             for i, image in enumerate(self._images):
-                painter.drawImage(self.tile_rect(i), image)  # whole zoom: crisp blocks
+                rect = self.tile_rect(i)  # framed in white lines, as in the figure
+                painter.fillRect(rect.adjusted(-GAP, -GAP, GAP, GAP), LINES)
+                painter.drawImage(rect, image)  # whole zoom: crisp blocks
         finally:
             painter.end()
