@@ -285,3 +285,20 @@ def test_the_channel_list_follows_the_layer_and_a_clicked_map_is_the_patches_cha
     assert tab.document.network.patch_channel == 300
     assert (blocker.args[0].layer, blocker.args[0].channel) == ("block 16", 300)
     assert view.layer_table.current_layer() == "block 16"  # one layer for both pages
+
+
+def test_a_session_or_script_sets_the_pages_and_they_show_it(qtbot, tab):
+    doc = tab.document
+    view = tab.view
+    with qtbot.waitSignal(tab.figure_shown, timeout=WAIT_MS) as blocker:
+        doc.network.update({"page": "filters", "filter_layer": "block 1 depthwise"})
+    assert blocker.args[0].tiles.shape == (32, 7, 7, 3)
+    assert view.pages.currentIndex() == 2
+    assert view.figure_page.layer_combo.currentData() == "block 1 depthwise"
+    with qtbot.waitSignal(tab.patches_shown, timeout=WAIT_MS) as blocker:
+        doc.network.update({"page": "patches", "layer": "block 5", "patch_channel": 33})
+    assert (blocker.args[0].layer, blocker.args[0].channel) == ("block 5", 33)
+    page = view.patches_page
+    assert view.pages.currentIndex() == 3
+    assert (page.layer_combo.currentData(), page.channel.value()) == ("block 5", 33)
+    assert doc.network.patch_channel == 33  # showing it wrote nothing back
