@@ -182,6 +182,16 @@ class TranslationSettings(Validated):
 
 @evented
 @dataclass
+class PoolingSettings(Validated):
+    """The Pooling tab's zoom: its first window, in pooled rows and columns (-1: the zoom is
+    centred on the map). The map studied is the explorer's selection (layer and filter)."""
+
+    zoom_row: int = -1
+    zoom_col: int = -1
+
+
+@evented
+@dataclass
 class NetworkSettings(Validated):
     """The pretrained network's layer and channel on show, the first-layer kernel whose
     weights are shown, the early layer whose learned filters are drawn, the channel whose
@@ -199,7 +209,7 @@ class NetworkSettings(Validated):
 
 
 __all__ = [
-    "EXAMPLE_SENTENCE", "MAX_TEXT", "NetworkSettings", "StepThroughSettings", "TextSettings",
-    "TrainingSettings", "TranslationSettings", "check_drawn", "check_edits", "check_groups",
-    "check_phrases", "check_taps",
+    "EXAMPLE_SENTENCE", "MAX_TEXT", "NetworkSettings", "PoolingSettings", "StepThroughSettings",
+    "TextSettings", "TrainingSettings", "TranslationSettings", "check_drawn", "check_edits",
+    "check_groups", "check_phrases", "check_taps",
 ]
