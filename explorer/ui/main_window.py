@@ -58,6 +58,7 @@ from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.export import copy_widget, save_target
 from explorer.ui.export_dialog import ExportDialog
 from explorer.ui.export_render import is_slide_target
+from explorer.ui.gui_gc import collect_on_gui_thread
 from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
@@ -94,6 +95,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         library_path: Path | None = None,
     ) -> None:
         super().__init__()
+        collect_on_gui_thread()  # workers must never be the ones to destroy widgets
         self.setWindowTitle("CNN Explorer")
         self.setAcceptDrops(True)
         self.document = document or Document()

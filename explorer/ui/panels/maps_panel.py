@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDoubleSpinBox,
+    QHBoxLayout,
     QLabel,
     QSplitter,
     QToolButton,
@@ -201,17 +202,17 @@ class MapsPanel(QWidget):
         self.grey_button = QToolButton(text="grey", checkable=True, toolTip=GREY_TIP)
         self.grey_button.toggled.connect(self._on_grey_button)
         self.closer_button = QToolButton(
-            text="pooling up close…", toolTip="Open the Pooling tab: the selected map before "
-            "and after pooling at one scale, which value survived in each window, storage and "
-            "time")
+            text="up close…", autoRaise=True, toolTip="Open the Pooling tab: the selected map "
+            "before and after pooling at one scale, which value survived in each window, "
+            "storage and time")
         self.closer_button.clicked.connect(self._on_closer_clicked)
 
         bar = flow_row(  # wraps when the panel is narrow (both docks on a 1024-pixel screen)
             side_by_side(QLabel("Levels:", toolTip="How feature-map values become colours"),
                          *self.level_buttons.values()),
             side_by_side(self.limit_spin, self.clipped_label),
-            side_by_side(self.stretch_button, self.values_check, self.pooled_check),
-            side_by_side(self.grey_button, self.closer_button))
+            side_by_side(self.grey_button, self.stretch_button, self.values_check,
+                         self.pooled_check))
         self._toolbar = bar
 
     def _build_layout(self) -> None:
@@ -238,7 +239,11 @@ class MapsPanel(QWidget):
         pooled_layout = QVBoxLayout(self.pooled_box)
         pooled_layout.setContentsMargins(0, 0, 0, 0)
         pooled_layout.setSpacing(2)
-        pooled_layout.addWidget(self.pooled_caption)
+        pooled_header = QHBoxLayout()  # the pooled maps' caption, and a way to look closer
+        pooled_header.setContentsMargins(0, 0, 0, 0)
+        pooled_header.addWidget(self.pooled_caption, 1)
+        pooled_header.addWidget(self.closer_button)
+        pooled_layout.addLayout(pooled_header)
         pooled_layout.addWidget(self.pooled_grid, 1)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(fm_box)

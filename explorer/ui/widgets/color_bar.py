@@ -159,6 +159,7 @@ class ColorBar(pg.GraphicsWidget):
     def set_lookup(self, lut: np.ndarray) -> None:
         """The colormap as a (256, 3) uint8 table, the first entry at the low level."""
         table = np.ascontiguousarray(np.asarray(lut, np.uint8).reshape(256, 3))
+        self._table = table
         if self._horizontal:
             ramp = table[np.newaxis, :, :]
         else:
@@ -166,6 +167,11 @@ class ColorBar(pg.GraphicsWidget):
         h, w = ramp.shape[:2]
         self._ramp = QImage(ramp.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
         self.update()
+
+    @property
+    def lookup(self) -> np.ndarray:
+        """The (256, 3) colour table the ramp is painted with, low level first."""
+        return self._table
 
     # --- what is written -----------------------------------------------------------------
     def ramp_rect(self) -> QRectF:
