@@ -2,7 +2,8 @@
 
 ``examples`` holds the built-in examples (the lectures', conv_arithmetic's, pooling) and builds
 one from the explorer's layer; ``steps`` turns an example into its sequence of windows;
-``quiz`` checks a student's predictions.
+``quiz`` checks a student's predictions; ``matrix`` reads a matrix typed or pasted into a
+grid.
 """
 
 from explorer.core.stepthrough.examples import (
@@ -17,6 +18,7 @@ from explorer.core.stepthrough.examples import (
     from_layer,
     lecture_volume,
 )
+from explorer.core.stepthrough.matrix import matrix_text, parse_matrix
 from explorer.core.stepthrough.quiz import (
     QuizRound,
     Score,
@@ -53,6 +55,8 @@ __all__ = [
     "fitting_edits",
     "from_layer",
     "lecture_volume",
+    "matrix_text",
+    "parse_matrix",
     "parse_number",
     "size_questions",
     "walk",
