@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 
 def press(qtbot, window, key) -> None:
     """A key as the user's keyboard sends it: to the widget with the focus."""
+    if isinstance(key, QKeySequence):  # a key with its modifiers, such as Ctrl+V
+        combo = key[0]
+        qtbot.keyClick(QApplication.focusWidget() or window, combo.key(),
+                       combo.keyboardModifiers())
+        return
     qtbot.keyClick(QApplication.focusWidget() or window, key)
 
 
@@ -121,6 +127,27 @@ def test_typed_numbers_are_undone_with_the_window(qtbot, window):
     qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.input[0, 3, 0] == 0)
     window.redo_action.trigger()
     qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.input[0, 3, 0] == 7)
+
+
+def test_a_pasted_matrix_is_one_step_of_undo_and_ctrl_v_is_the_grids(qtbot, window):
+    from PySide6.QtGui import QGuiApplication
+
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    still = window.document.still.image
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=view.canvas.cell_rect("kernel", 0, 0, 0).center().toPoint())
+    QGuiApplication.clipboard().setText("0 1 0\n0 2 0\n0 1 0")
+    press(qtbot, window, QKeySequence(QKeySequence.StandardKey.Paste))
+    qtbot.waitUntil(lambda: tab.is_settled() and len(window.document.stepthrough.edits) == 9)
+    assert window.document.still.image is still  # not File > Paste image
+    np.testing.assert_array_equal(tab.walkthrough.example.weights[0, :, :, 0],
+                                  [[0, 1, 0], [0, 2, 0], [0, 1, 0]])
+    qtbot.waitUntil(window.undo_action.isEnabled)
+    window.undo_action.trigger()  # the nine numbers go back in one step
+    assert window.document.stepthrough.edits == ()
+    qtbot.waitUntil(lambda: tab.is_settled()
+                    and tab.walkthrough.example.weights[0, 0, 0, 0] == 1)
 
 
 def test_a_lesson_saved_at_step_6_reopens_there(qtbot, tmp_path, window):

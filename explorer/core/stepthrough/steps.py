@@ -151,8 +151,9 @@ class Walkthrough:
              k: int = 0) -> Edit:
         """The number ``value`` typed into a shown cell, as an :data:`Edit` of the example.
 
-        ``block`` is ``"input"`` (``row``, ``col`` in the grid, padding included) or
-        ``"kernel"`` (filter ``k`` as shown, turned for true or transposed convolution).
+        ``block`` is ``"input"`` (``row``, ``col`` in the grid, padding included),
+        ``"kernel"`` (filter ``k`` as shown, turned for true or transposed convolution) or
+        ``"bias"`` (filter ``k``'s).
         Raises ValueError for padding, an inserted zero, or pooling's (absent) weights.
         """
         value = float(value)
@@ -166,8 +167,11 @@ class Walkthrough:
                 raise ValueError(f"that cell is {what}: it follows from the input, so change "
                                  "the input's own pixels")
             return ("input", 0, where[0], where[1], channel, value)
+        if block == "bias" and self.kernels is not None:
+            return ("bias", k, 0, 0, 0, value)
         if block != "kernel" or self.kernels is None:
-            raise ValueError("only the input's and the kernel's numbers can be typed into")
+            raise ValueError("only the input's and the kernel's numbers and the bias can be "
+                             "typed into")
         kh, kw = self.kernels.shape[1:3]
         if self.turned:  # the view shows the turned kernel: edit the weight it came from
             row, col = kh - 1 - row, kw - 1 - col

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -101,7 +102,9 @@ class StepThroughPanel(QWidget):
 
         self.canvas = StepCanvas()
         self.canvas.cell_edited.connect(self._on_cell_edited)
+        self.canvas.matrix_entered.connect(self._on_matrix_entered)
         self.canvas.edit_refused.connect(self.message)
+        self.canvas.message.connect(self.message)
         self.quiz_bar = QuizBar()
         self.quiz_bar.submitted.connect(self._on_submitted)
         self.quiz_bar.hide()
@@ -262,6 +265,25 @@ class StepThroughPanel(QWidget):
             return
         settings = self.document.stepthrough
         settings.edits = (*settings.edits, edit)
+
+    def _on_matrix_entered(self, block: str, channel: int, row: int, col: int,
+                           matrix: np.ndarray) -> None:
+        """A typed or pasted matrix: one edit of the document (one step of undo)."""
+        walkthrough = self.walkthrough
+        if walkthrough is None:
+            return
+        k = walkthrough.steps[self.index].map
+        try:
+            edits = walkthrough.paste(block, channel, row, col, matrix, k)
+        except ValueError as exc:
+            self.message.emit(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        settings = self.document.stepthrough
+        settings.edits = (*settings.edits, *edits)
+        s = self.canvas.renderer.board.slice(block, channel)
+        name = "the grid" if s is None else self.canvas.renderer.board.slice_name(s, k)
+        h, w = np.atleast_2d(matrix).shape
+        self.message.emit(f"Put a {h}×{w} matrix into {name}")
 
     def _on_submitted(self, text: str) -> None:
         self.answered.emit(text)

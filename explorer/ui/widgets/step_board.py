@@ -44,7 +44,7 @@ class BoardTheme:
     winner: QColor
     positive: QColor
     negative: QColor
-    accent: QColor  # the arithmetic's last line: what lands in the output
+    accent: QColor  # the arithmetic's last line, and the cell a paste goes to
     line_scale: float = 1.0
     legend_px: int = 13  # the legend's type
 
@@ -109,6 +109,7 @@ class Board:
         self._cell = 20.0
         self._steps = 0
         self._rect = QRectF(0, 0, 900, 420)
+        self.chosen: tuple[str, int, int, int] | None = None  # the cell a paste goes to
 
     # --- content -------------------------------------------------------------------------
     @property
@@ -147,7 +148,10 @@ class Board:
                 [_Slice("kernel", c, f"w{step.map}[:,:,{c}]" if channels > 1 else "",
                         kernel[:, :, c], signed=True, editable=True)
                  for c in range(channels)]))
-            self._operators = ["⊙", "="]
+            bias = np.array([[ex.bias[step.map]]], np.float64)
+            self._blocks.append(_Block(f"Bias b{step.map}", [
+                _Slice("bias", step.map, "", bias, signed=True, editable=True)]))
+            self._operators = ["⊙", "+", "="]
         else:
             window = step.taps[:, :, 0]
             op = "max" if ex.operation == "max" else "mean"
@@ -200,8 +204,7 @@ class Board:
         turned = ", turned 180°" if walkthrough.turned else ""
         dilation = f", dilation {ex.dilation[0]}" if ex.dilation != (1, 1) else ""
         name = f"Filter W{k}" if walkthrough.kernels.shape[0] > 1 else "Kernel"
-        bias = f"bias\u00a0b{k}\u00a0=\u00a0{cell_text(ex.bias[k])}"  # kept on one line
-        return f"{name} {size}{turned}{dilation}, {bias}"
+        return f"{name} {size}{turned}{dilation}"
 
     # --- layout --------------------------------------------------------------------------
     def _block_cells(self, block: _Block, columns: int) -> tuple[float, float]:
@@ -477,6 +480,10 @@ class Board:
             r, c = s.landing
             p.setPen(QPen(t.window, 3.5 * t.line_scale))
             p.drawRect(QRectF(x0 + c * cell + 1.5, y0 + r * cell + 1.5, cell - 3, cell - 3))
+        if self.chosen is not None and self.chosen[:2] == (s.block, s.index):
+            r, c = self.chosen[2:]
+            p.setPen(QPen(t.accent, 2 * t.line_scale, Qt.PenStyle.DashLine))
+            p.drawRect(QRectF(x0 + c * cell + 4, y0 + r * cell + 4, cell - 8, cell - 8))
         if s.winner is not None:
             r, c = s.winner
             p.setPen(QPen(t.winner, 3 * t.line_scale))
@@ -485,7 +492,7 @@ class Board:
     def describe_cell(self, s: _Slice, r: int, c: int) -> str:
         """What a hover tells about a cell: its name, its value, what it is."""
         value = float(s.values[r, c])
-        names = {"input": "x", "kernel": "w", "output": "o", "window": "window"}
+        names = {"input": "x", "kernel": "w", "output": "o", "window": "window", "bias": "b"}
         if s.hidden == (r, c):
             text = "?"
         else:
@@ -495,7 +502,28 @@ class Board:
             note = " (padding)"
         elif s.kinds is not None and s.kinds[r, c] == INSERTED:
             note = " (a zero put between pixels)"
+        if s.block == "bias":
+            return f"b{s.index} = {text} (the bias of filter {s.index})"
         return f"{names[s.block]}[{r}, {c}, {s.index}] = {text}{note}"
+
+    @staticmethod
+    def slice_name(s: _Slice, k: int = 0) -> str:
+        """How the arithmetic names a grid: x[:,:,0], w1[:,:,2], b1, o[:,:,0]."""
+        if s.block == "bias":
+            return f"b{s.index}"
+        if s.block == "kernel":
+            return f"w{k}[:,:,{s.index}]"
+        prefix = {"input": "x", "output": "o"}.get(s.block, s.block)
+        return f"{prefix}[:,:,{s.index}]"
+
+    @staticmethod
+    def own_values(s: _Slice) -> np.ndarray:
+        """A grid's own numbers: the input's without its padding and inserted zeros."""
+        if s.kinds is None:
+            return s.values
+        rows = np.flatnonzero((s.kinds == INPUT).any(axis=1))
+        cols = np.flatnonzero((s.kinds == INPUT).any(axis=0))
+        return s.values[np.ix_(rows, cols)]
 
     @property
     def cell_size(self) -> float:
