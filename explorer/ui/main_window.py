@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from explorer.core import images
 from explorer.core.computer import StackResult
 from explorer.core.pipeline import NamedStack
+from explorer.core.stepthrough import LECTURE_LESSONS
 from explorer.core.torch_export import stack_code, write_stack_code
 from explorer.resources import sample_images
 from explorer.state import Document
@@ -75,6 +76,8 @@ KERNEL_FILTER = ("Kernels (*.npz *.npy *.json *.onnx);;NumPy (*.npz *.npy);;"
 KERNEL_SAVE_FILTER = "NumPy with biases and names (*.npz);;NumPy weights (*.npy);;" \
     "Kernel library (*.json)"
 HISTORY_SETTLE_MS = 400  # edits this close together are one undo step
+LESSON_TITLES = {"lecture-edge": "6×6 &vertical edge, kernel [1 0 −1]",
+                 "lecture-volume": "5×5×3 &volume, two 3×3×3 filters, stride 2, padding 1"}
 
 
 class MainWindow(LiveSourcesMixin, QMainWindow):
@@ -282,6 +285,12 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.samples_menu.addAction(
                 self._action(path.stem.replace("_", " ").title(),
                              lambda _=False, p=path: self.open_image(p)))
+        lessons = file_menu.addMenu("Open &lecture example")
+        for name in LECTURE_LESSONS:
+            lessons.addAction(self._action(
+                LESSON_TITLES[name], lambda _=False, n=name: self.open_lecture_example(n),
+                tip="The lecture's picture and filters in the explorer, its numbers in the "
+                "maps"))
         self.recent_menu = file_menu.addMenu("Open &recent")
         self._refresh_recent_menu()
         file_menu.addAction(self._action("Open &video…", self.open_video_dialog,
@@ -365,6 +374,18 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             settings_io.add_recent_file(str(Path(path).resolve()))
             self._refresh_recent_menu()
         return True
+
+    def open_lecture_example(self, name: str) -> None:
+        """The lecture's 6×6 edge picture or 5×5×3 volume as the picture, with its filters as
+        the first layer (no activation, no pooling): the maps show the slide's output."""
+        try:
+            picture, stack = self.stepthrough.lesson(name)
+        except ValueError as exc:
+            self.show_error(sentence(str(exc)))
+            return
+        self.stop_live()
+        self.set_image(picture, LESSON_TITLES[name].replace("&", ""))
+        self.use_stack(stack)
 
     def set_image(self, image: np.ndarray, name: str, path: str | None = None) -> None:
         """Make ``image`` (RGB or gray uint8) the still picture; gray switches to gray input."""

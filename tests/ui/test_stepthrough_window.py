@@ -150,6 +150,62 @@ def test_a_pasted_matrix_is_one_step_of_undo_and_ctrl_v_is_the_grids(qtbot, wind
                     and tab.walkthrough.example.weights[0, 0, 0, 0] == 1)
 
 
+def open_lesson(qtbot, window, title_start):
+    """File > Open lecture example > the item whose title starts with ``title_start``;
+    returns the explorer's result for it."""
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    lessons = next(a.menu() for a in menus["&File"].actions()
+                   if a.text() == "Open &lecture example")
+    item = next(a for a in lessons.actions() if a.text().replace("&", "").startswith(title_start))
+    item.trigger()
+    controller = window.controller
+    qtbot.waitUntil(lambda: not controller.scheduled, timeout=5_000)
+    qtbot.waitUntil(lambda: window.last_result is not None
+                    and window.last_result.generation >= controller.generation, timeout=20_000)
+    return window.last_result
+
+
+def test_file_open_lecture_example_puts_the_edge_picture_into_the_explorer(qtbot, window):
+    window.document.display.tab = "step-through"
+    result = open_lesson(qtbot, window, "6×6 vertical edge")
+    doc = window.document
+    assert window.current_tab == "explorer" and doc.input.grayscale
+    assert doc.still.image.tolist() == [[10, 10, 10, 0, 0, 0]] * 6
+    assert len(doc.stack) == 1 and len(doc.filters) == 1
+    layer = doc.layer
+    assert (layer.padding, layer.stride, layer.activation, layer.pool_mode) == \
+        ("valid", 1, "identity", "none")
+    np.testing.assert_array_equal(doc.filters.weights()[0][:, :, 0], [[1, 0, -1]] * 3)
+    assert result.stages[0].feature_maps[:, :, 0].tolist() == [[0, 30, 30, 0]] * 4
+    grid = window.maps_panel.feature_grid
+    qtbot.waitUntil(lambda: grid.values_shown, timeout=5_000)
+    assert grid.cell_texts(0) == [["0", "30", "30", "0"]] * 4  # what the student reads
+
+
+def test_file_open_lecture_example_puts_the_volume_with_its_two_filters(qtbot, window):
+    from explorer.core.stepthrough import lecture_volume
+
+    ex = lecture_volume(0)
+    result = open_lesson(qtbot, window, "5×5×3 volume")
+    doc = window.document
+    assert not doc.input.grayscale and doc.still.image.shape == (5, 5, 3)
+    assert doc.layer.stride == 2 and (doc.layer.pad_h, doc.layer.pad_w) == (1, 1)
+    assert [doc.filters[i].bias for i in range(2)] == [1.0, 0.0]
+    w1 = doc.filters.weights()[1]
+    assert w1[:, :, 0].tolist() == [[1, 0, -1], [1, 1, -1], [1, 0, 1]]  # the slide's W1
+    # the 3×3×2 output, summed by hand over the zero-padded picture
+    x = doc.still.image.astype(float)
+    padded = np.zeros((7, 7, 3))
+    padded[1:6, 1:6] = x
+    want = np.zeros((3, 3, 2))
+    for f in range(2):
+        for i in range(3):
+            for j in range(3):
+                want[i, j, f] = (padded[2 * i:2 * i + 3, 2 * j:2 * j + 3]
+                                 * ex.weights[f]).sum() + ex.bias[f]
+    np.testing.assert_allclose(result.stages[0].feature_maps, want)
+
+
 def test_a_lesson_saved_at_step_6_reopens_there(qtbot, tmp_path, window):
     tab = show_tab(qtbot, window)
     window.document.stepthrough.update({"example": "lecture-volume", "step": 0})

@@ -303,6 +303,40 @@ def from_layer(image: np.ndarray, spec: LayerSpec, origin: tuple[int, int] = (0,
         flip=spec.flip, activation=spec.activation)
 
 
+LECTURE_LESSONS = ("lecture-edge", "lecture-volume")  # File > Open lecture example
+
+
+def explorer_lesson(ex: Example) -> tuple[np.ndarray, LayerSpec]:
+    """A convolution example as the explorer runs it: its input as a picture (gray for one
+    channel, RGB for three) and its filters, bias, stride and padding as the first layer,
+    with no activation and no pooling, so the explorer's maps are the example's output.
+
+    Raises ValueError for an example the explorer cannot hold: pooling, a transposed
+    convolution, or input numbers that are no whole numbers from 0 to 255 (a picture's).
+    """
+    if ex.operation != "conv":
+        raise ValueError(f"{ex.title} is not a convolution the explorer runs")
+    x = ex.input
+    if x.shape[2] not in (1, 3) or not np.array_equal(x, np.round(x)) \
+            or x.min() < 0 or x.max() > 255:
+        raise ValueError(f"{ex.title}: the explorer's pictures hold 1 or 3 channels of whole "
+                         "numbers from 0 to 255")
+    picture = x.astype(np.uint8)
+    picture = picture[:, :, 0] if x.shape[2] == 1 else np.ascontiguousarray(picture)
+    rows, cols = ex.padding
+    padding: int | str | tuple[int, int]
+    if isinstance(rows, int) and isinstance(cols, int):
+        padding = "valid" if rows == cols == 0 else (rows if rows == cols else (rows, cols))
+    elif rows == cols and isinstance(rows, str):
+        padding = rows
+    else:
+        raise ValueError(f"{ex.title}: the explorer pads both axes alike")
+    spec = LayerSpec(weights=ex.weights, bias=ex.bias, stride=ex.stride, padding=padding,
+                     pad_mode=ex.pad_mode, dilation=ex.dilation, flip=ex.flip,
+                     activation=ex.activation, pool_mode="none")
+    return picture, spec
+
+
 # --- numbers typed into an example ----------------------------------------------------------
 
 # One typed number: ("input", 0, row, col, channel, value) sets an input pixel,

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.core.animation import check_frame_ms, check_writable
 from explorer.core.cancel import CancelToken
-from explorer.core.pipeline import LayerSpec
+from explorer.core.pipeline import LayerSpec, NamedStack
 from explorer.core.stepthrough import (
     QuizRound,
     SizeQuestion,
@@ -31,6 +31,7 @@ from explorer.core.stepthrough import (
     apply_edits,
     cell_text,
     example,
+    explorer_lesson,
     fitting_edits,
     from_layer,
     walk,
@@ -195,6 +196,21 @@ class StepThroughController(TabController):
             self.view.set_picture(picture)
         if new_source and self.document.stepthrough.example == EXPLORER_EXAMPLE:
             self.schedule()
+
+    def lesson(self, name: str) -> tuple[np.ndarray, NamedStack]:
+        """A lecture example for the explorer: its input as the picture, its filters as the
+        first layer (File > Open lecture example). The numbers are those this tab shows when
+        it is on that example (its draw and what was typed), else the example's own."""
+        settings = self.document.stepthrough
+        if settings.example == name:
+            ex = apply_edits(example(name, settings.seed), settings.edits)
+        else:
+            ex = example(name)
+        picture, spec = explorer_lesson(ex)
+        k = spec.n_filters
+        names = ("vertical edge [1 0 −1]",) if name == "lecture-edge" else tuple(
+            f"W{i}" for i in range(k))
+        return picture, NamedStack((spec,), (names,), f"the lecture's {ex.title.lower()}")
 
     # --- requests --------------------------------------------------------------------------
     def schedule(self, *_: object) -> None:
