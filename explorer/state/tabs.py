@@ -144,13 +144,19 @@ class TextSettings(Validated):
 @evented
 @dataclass
 class TrainingSettings(Validated):
-    """How the digit network is trained, and the Training tab's page."""
+    """How the digit network is trained, the Training tab's page, the digit test's source and
+    the kernel fit's settings."""
 
     epochs: int = DEFAULT_EPOCHS
     learning_rate: float = DEFAULT_LEARNING_RATE
     batch_size: int = DEFAULT_BATCH_SIZE
     seed: int = 0
     page: str = "network"  # "network", "watch", "test" or "fit"
+    test_source: str = "draw"  # the digit tested: "draw" (the pad) or "picture" (the window's)
+    fit_target: str = "sobel_x"  # the preset whose feature map the fitted kernel must give
+    fit_colour: bool = False  # fit a kernel over the picture's colour channels (3×3×3)
+    fit_momentum: float = 0.9
+    fit_steps: int = 150
 
 
 @evented

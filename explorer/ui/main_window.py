@@ -7,6 +7,7 @@ only talk to the document; the controller hands results to the maps panel.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,7 @@ from explorer.state.session import (
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.controllers.stepthrough import StepThroughController
+from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
@@ -61,7 +63,6 @@ from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.text_panel import TextTab
-from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import Banner, sentence
@@ -97,7 +98,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._persist = restore_settings  # a batch screenshot must not touch the user's settings
         # dialogs start in the last folder used, else Pictures; a batch run remembers nothing
         self.dialogs = DialogFolders(settings_io.settings() if restore_settings else None)
-        restore_notes = settings_io.restore_document(self.document) if restore_settings else []
+        # what went wrong while starting: shown together once the window is built
+        self.startup_notes = settings_io.restore_document(self.document) \
+            if restore_settings else []
         self._connected = True  # to the document; shutdown() disconnects once
 
         self._build_panels(library_path)
@@ -121,8 +124,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.document.display.events.tab.connect(self._show_tab)
         self._show_tab(self.document.display.tab)
         self._on_tab_changed(self.tabs.currentIndex())
-        for note in restore_notes:
-            self.show_message(sentence(note), 12_000)
+        self.show_startup_notes()
 
     # --- construction --------------------------------------------------------------------
     def _build_panels(self, library_path: Path | None) -> None:
@@ -134,7 +136,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.kernel_editor.message.connect(self.show_message)
         self.layer_panel.message.connect(self.show_message)
         if self.kernel_editor.status_text():  # e.g. a damaged library found while building
-            self.show_message(self.kernel_editor.status_text())
+            self.startup_notes.append(self.kernel_editor.status_text())
 
         self.banner = Banner()
         self.busy_bar = BusyBar()
@@ -147,7 +149,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.stepthrough = self.add_tab(StepThroughController(doc))
         self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
         self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
-        self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view
+        self.training_tab = self.add_tab(TrainingController(doc))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -588,6 +590,20 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.status_time.setText(
             f"layers {t.get('layers', 0):.1f} ms · total {result.total_ms:.1f} ms")
 
+    # --- start-up notes ------------------------------------------------------------------
+    def show_startup_notes(self) -> None:
+        """Every note from the start (a settings file left alone or set aside, a part of the
+        kept session skipped, a damaged kernel library) at once, in a banner that stays until
+        dismissed: one after another in the status bar, only the last could be read."""
+        notes = [sentence(note) for note in self.startup_notes]
+        if not notes:
+            self.banner.dismiss()
+        elif len(notes) == 1:
+            self.show_error(notes[0], sticky=True)
+        else:
+            self.show_error("While starting:\n" + "\n".join(f"• {note}" for note in notes),
+                            sticky=True)
+
     # --- messages ------------------------------------------------------------------------
     def show_error(self, message: str, action: str = "", callback=None,
                    sticky: bool = False) -> None:
@@ -670,23 +686,25 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
     def _restore_geometry(self) -> None:
         store = settings_io.settings()
         geometry = store.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if isinstance(geometry, bytes):
+            self.restoreGeometry(QByteArray(geometry))
         state = store.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, bytes):
+            self.restoreState(QByteArray(state))
 
     def save_settings(self) -> bool:
-        """Keep the window and the session for the next start; says so when it cannot."""
+        """Keep the window and the session for the next start. When the settings file cannot
+        be written (a full disk, a folder made read-only), the session goes to the fallback
+        file instead, and stderr names it: the window is closing, no banner would be seen."""
         store = settings_io.settings()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
-        saved = settings_io.save_document(self.document, store)
-        if not saved:
-            self.show_error(f"Your settings could not be saved to {store.fileName()} (the disk "
-                            "may be full or the folder read-only); use File > Save session to "
-                            "keep this work.", sticky=True)
-        return saved
+        store.update({"window/geometry": bytes(self.saveGeometry().data()),
+                      "window/state": bytes(self.saveState().data())})
+        if settings_io.save_document(self.document, store):
+            return True
+        kept = settings_io.keep_elsewhere(self.document)
+        print(f"cnn-explorer: the settings could not be saved to {store.fileName()} "
+              f"({store.error}); {kept}", file=sys.stderr)
+        return False
 
     def reset_to_defaults(self) -> None:
         if self._persist:

@@ -38,6 +38,8 @@ def lesson() -> Document:
     doc.training.batch_size = 64
     doc.training.seed = 1234
     doc.training.learning_rate = 0.01
+    doc.training.update({"page": "fit", "test_source": "picture", "fit_target": "laplacian",
+                         "fit_colour": True, "fit_momentum": 0.5, "fit_steps": 400})
     doc.translation.shift = 11
     doc.translation.filter = 2
     doc.network.layer = "block 7"
@@ -67,6 +69,9 @@ def test_a_session_brings_back_every_tab():
     assert back.text.taps == (0.25, 0.5, 0.25)
     assert (back.training.epochs, back.training.batch_size, back.training.seed) == (3, 64, 1234)
     assert back.training.learning_rate == 0.01
+    assert (back.training.page, back.training.test_source) == ("fit", "picture")
+    assert (back.training.fit_target, back.training.fit_colour) == ("laplacian", True)
+    assert (back.training.fit_momentum, back.training.fit_steps) == (0.5, 400)
     assert (back.translation.shift, back.translation.filter) == (11, 2)
     assert (back.network.layer, back.network.channel) == ("block 7", 12)
     assert back.display.tab == "network"
@@ -79,6 +84,12 @@ def test_a_session_brings_back_every_tab():
     ("translation", "shift", 17, "between 0 and 16"),
     ("training", "learning_rate", 0.5, "between"),
     ("training", "epochs", 2.5, "whole number"),
+    ("training", "page", "dreams", "dreams"),
+    ("training", "test_source", "microphone", "microphone"),
+    ("training", "fit_target", "mystery", "mystery"),
+    ("training", "fit_momentum", 1.0, "between 0 and 0.99"),
+    ("training", "fit_steps", 5, "between 10 and 5000"),
+    ("training", "fit_colour", "yes", "true or false"),
     ("text", "groups", [[9, 1]], "filter width"),
     ("text", "taps", [], "at least one tap"),
     ("text", "taps", [1, "x"], "number"),

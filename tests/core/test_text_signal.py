@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import wave
 
 import numpy as np
@@ -44,11 +45,37 @@ def test_edge_kernel_answers_at_the_step_and_smoothing_keeps_the_level():
     assert smooth.shape == x.shape and smooth[0] == 0 and smooth[-1] == pytest.approx(2 / 3)
 
 
+def _upward_crossings(x) -> int:
+    return sum(1 for a, b in itertools.pairwise(x) if a < 0 <= b)
+
+
+STEP_LEVELS = [0.0, 0.8, -0.5, 0.3, -0.9, 0.6]  # as the signal panel says: six flat stretches
+
+
 @pytest.mark.parametrize("kind", SIGNALS)
-def test_synthetic_signals(kind):
-    x = synthetic(kind, 120)
-    assert x.shape == (120,) and x.dtype == np.float32
-    assert np.isfinite(x).all() and x.std() > 0 and np.abs(x).max() <= 1.5
+def test_synthetic_signals_are_what_their_names_say(kind):
+    n = 1200
+    x = synthetic(kind, n)
+    assert x.shape == (n,) and x.dtype == np.float32 and np.isfinite(x).all()
+    if kind == "sine":  # three cycles of a unit sine
+        assert _upward_crossings(x) == 2 and x[0] == 0  # starts at 0, crosses up twice more
+        assert max(x) == pytest.approx(1, abs=1e-4) and min(x) == pytest.approx(-1, abs=1e-4)
+    elif kind == "square wave":  # four cycles of ±1
+        assert set(np.unique(x).tolist()) == {-1.0, 1.0}
+        assert sum(1 for a, b in itertools.pairwise(x) if a != b) == 7
+    elif kind == "chirp":  # the frequency rises: many more crossings late than early
+        early, late = _upward_crossings(x[: n // 4]), _upward_crossings(x[-n // 4:])
+        assert late >= 4 * max(early, 1)
+    elif kind == "spikes":
+        assert sorted(set(x.tolist())) == [0.0, 1.0] and int(x.sum()) == n // 25
+    else:  # steps: six flat stretches at the listed levels, noisy or not
+        for i, level in enumerate(STEP_LEVELS):
+            part = x[i * n // 6:(i + 1) * n // 6]
+            if kind == "steps":
+                assert all(v == pytest.approx(level) for v in part)
+            else:
+                assert float(part.mean()) == pytest.approx(level, abs=0.05)
+                assert 0.08 < float(part.std()) < 0.16
 
 
 def test_bad_signal_arguments():

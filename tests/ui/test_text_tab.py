@@ -231,6 +231,16 @@ def test_wav_files_open_or_are_refused(qtbot, tab, tmp_path):
     assert "not a WAV file" in page.note.text()
 
 
-def test_the_window_has_the_tab(window):
+def test_the_window_has_the_tab(qtbot, window):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert TextTab.title in titles
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.tabRect(titles.index(TextTab.title)).center())
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, TextTab) and tab is window.text_tab and tab.isVisible()
+    assert window.document.display.tab == TextTab.title.lower()
+    assert not window.kernel_dock.isVisible()  # the explorer's kernels make room
+    qtbot.mouseClick(tab.mode_buttons.button(1), Qt.MouseButton.LeftButton)
+    assert tab.pages.currentWidget() is tab.signal
+    tab.signal.message.emit("a note from the signal page")  # the tab's words reach the window
+    assert window.statusBar().currentMessage() == "a note from the signal page"

@@ -13,13 +13,19 @@ STYLE = (
 )
 
 
+def capitalised(message: str) -> str:
+    """A core message with a capital first letter, unless it starts with a file name (the
+    kernel… → The kernel…, but never photo.png → Photo.png, another file's name)."""
+    if message.split(" ", 1)[0].isalpha():
+        return message[:1].upper() + message[1:]
+    return message
+
+
 def sentence(message: str) -> str:
     """A core message as a sentence: capital first letter, closing full stop."""
-    message = message.strip()
+    message = capitalised(message.strip())
     if not message:
         return message
-    if message.split(" ", 1)[0].isalpha():  # "the kernel…", never "Photo.png …"
-        message = message[0].upper() + message[1:]
     return message if message[-1] in ".!?" else message + "."
 
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core import kernel_io, kernels, safe_files
 from explorer.state import MAX_FILTERS, Document, Filter, default_filter
+from explorer.ui.widgets.banner import capitalised
 from explorer.ui.widgets.kernel_slices import KernelSlices
 from explorer.ui.widgets.plain_text import plain_tooltip
 
@@ -382,7 +383,7 @@ class KernelEditor(QWidget):
         self._status.hide()
 
     def _say(self, text: str, error: bool = False) -> None:
-        text = text[:1].upper() + text[1:]
+        text = capitalised(text)
         self._status.setText(text)
         self._status.setStyleSheet(ERROR_STYLE if error else "")
         self._status.show()
