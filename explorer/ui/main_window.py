@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -63,6 +63,7 @@ from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
 from explorer.ui.panels.text_panel import TextTab
+from explorer.ui.presentation import PresentationWindow
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import Banner, sentence
@@ -176,6 +177,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         tab.error.connect(self.show_error)
         tab.send_to_explorer.connect(self.use_stack)
         tab.status_changed.connect(self._show_status)
+        tab.presentation_asked.connect(lambda: self.set_presentation(True))
         return tab
 
     @property
@@ -343,10 +345,24 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
         self._build_live_menu(bar.addMenu("&Live"))
 
+        self._presented: object | None = None  # the tab or page presentation mode shows
+        self.presentation = PresentationWindow(self)
+        self.presentation.left.connect(self._on_presentation_left)
+        self.presentation_action = QAction("&Presentation mode", self, checkable=True)
+        self.presentation_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.presentation_action.setStatusTip("The tab on show alone, full screen, large type, "
+                                              "high contrast (F11 or Esc to leave)")
+        self.presentation_action.toggled.connect(self.set_presentation)
+        self.presentation.addAction(self.presentation_action)
+        leave = QAction("Leave presentation mode", self.presentation)
+        leave.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        leave.triggered.connect(lambda: self.set_presentation(False))
+        self.presentation.addAction(leave)
+
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.layer_dock.toggleViewAction())
         view_menu.addAction(self.kernel_dock.toggleViewAction())
-        view_menu.addAction(self.stepthrough.presentation_action)
+        view_menu.addAction(self.presentation_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Reset to defaults", self.reset_to_defaults,
                                          tip="Forget every setting and start afresh"))
@@ -361,6 +377,37 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.statusBar().addPermanentWidget(self.status_live, 3)
         self.statusBar().addPermanentWidget(self.status_sizes, 2)
         self.statusBar().addPermanentWidget(self.status_time, 1)
+
+    # --- presentation mode ---------------------------------------------------------------
+    def set_presentation(self, on: bool) -> None:
+        """Show the tab on show full screen, in high contrast and large type (F11), or give
+        it back (F11, Esc)."""
+        if on == self.presentation.presenting:
+            self._check_presentation_action()
+            return
+        if not on:
+            self.presentation.leave()  # _on_presentation_left tells the page
+            return
+        tab = self.tab_controllers.get(self.current_tab)
+        page = tab.presentation_view() if tab is not None else self.tabs.currentWidget()
+        self._presented = tab if tab is not None else page
+        self.presentation.present(page, tab.presentation_keys() if tab is not None else "")
+        self._tell_presented(True)
+        self._check_presentation_action()
+
+    def _on_presentation_left(self) -> None:
+        self._tell_presented(False)
+        self._presented = None
+        self._check_presentation_action()
+
+    def _tell_presented(self, on: bool) -> None:
+        hook = getattr(self._presented, "set_presentation", None)
+        if hook is not None:
+            hook(on)
+
+    def _check_presentation_action(self) -> None:
+        with QSignalBlocker(self.presentation_action):
+            self.presentation_action.setChecked(self.presentation.presenting)
 
     # --- the source ----------------------------------------------------------------------
     def open_image(self, path: str | Path) -> bool:
@@ -730,6 +777,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         """Stop the worker and the feed; disconnect every panel from the document (idempotent)."""
         self._live_status_timer.stop()
         self._history_timer.stop()
+        self.presentation.leave()
         self.shortcuts.remove()
         self.controller.shutdown()
         if self._connected:

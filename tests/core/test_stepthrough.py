@@ -436,3 +436,27 @@ def test_settings_the_step_through_cannot_show_are_refused(changes, message):
 ])
 def test_the_largest_paddings_it_can_show_are_shown(changes, side):
     assert walk(_small(**changes)).output_shape == (side, side, 1)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_an_equation_may_wrap_only_between_terms(name):
+    from explorer.core.stepthrough.describe import NBSP, bound, describe
+
+    walkthrough = walk(example(name))
+    for index in range(len(walkthrough.steps)):
+        for line in describe(walkthrough, index):
+            marked = bound(line)
+            assert marked.replace(NBSP, " ") == line  # only the kind of space changes
+            depth = 0
+            for i, ch in enumerate(marked):
+                if ch in "[(":
+                    depth += 1
+                elif ch in "])":
+                    depth -= 1
+                if ch != " ":
+                    continue
+                # a wrap here: never inside brackets, never after a sign or an operator
+                before = marked[:i].rstrip(NBSP)
+                assert depth == 0, (marked, i)
+                assert before[-1:] not in set("+−=/⊙×"), (marked, i)
+            assert "= −" not in marked.replace(NBSP, "_")  # "=" and its value stay together

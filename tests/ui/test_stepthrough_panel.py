@@ -427,22 +427,6 @@ def test_output_size_questions_then_the_step_is_asked_again(qtbot, tab):
     assert (tab.quiz.score.right, tab.quiz.score.asked) == (2, 3)
 
 
-def test_presentation_mode_with_f11_and_esc(qtbot, tab):
-    view = tab.view
-    qtbot.keyClick(view.canvas, Qt.Key.Key_F11)
-    assert view.presenting
-    window = view.canvas.window()
-    assert window is not view.window() and window.isFullScreen()
-    assert view.canvas.presenting
-    qtbot.keyClick(view.canvas, Qt.Key.Key_Right)  # the keys still step
-    assert tab.index == 1
-    qtbot.keyClick(view.canvas, Qt.Key.Key_Escape)
-    assert not view.presenting
-    assert view.canvas.window() is view.window() and not view.canvas.presenting
-    qtbot.keyClick(view.canvas, Qt.Key.Key_Right)
-    assert tab.index == 2
-
-
 def test_keys_are_left_alone_while_the_tab_is_hidden(qtbot, tab):
     from PySide6.QtWidgets import QLineEdit
 

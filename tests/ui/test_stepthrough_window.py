@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 
 def press(qtbot, window, key) -> None:
@@ -101,16 +101,45 @@ def test_the_window_has_the_tab_and_its_menu_items(qtbot, window):
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     file_items = [a.text() for a in menus["&File"].actions()]
     assert "Export &animation…" in file_items
-    assert tab.presentation_action in menus["&View"].actions()
+    assert window.presentation_action in menus["&View"].actions()
     press(qtbot, window, Qt.Key.Key_Right)
     assert tab.index == 1
-    tab.presentation_action.trigger()  # View > Presentation mode
+    window.presentation_action.trigger()  # View > Presentation mode
     assert tab.view.presenting
-    tab.presentation_action.trigger()
+    window.presentation_action.trigger()
     assert not tab.view.presenting and tab.view.canvas.window() is window
     window.tabs.setCurrentWidget(window.maps_panel)
     qtbot.keyClick(window.maps_panel, Qt.Key.Key_Right)  # the explorer's keys are its own
     assert tab.index == 1
+
+
+def test_presentation_mode_with_f11_and_esc_keeps_the_keys(qtbot, window):
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    press(qtbot, window, Qt.Key.Key_F11)
+    presentation = view.canvas.window()
+    assert presentation is window.presentation and presentation.isFullScreen()
+    assert view.presenting and view.canvas.presenting  # high contrast, large type
+    assert view.picker.window() is window  # the controls stay behind
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.canvas)
+    press(qtbot, window, Qt.Key.Key_Right)  # the keys still step
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert tab.index == 2
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not view.presenting and not window.presentation.isVisible()
+    assert view.canvas.window() is window and not view.canvas.presenting
+    assert window.current_tab == "step-through"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.canvas)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert tab.index == 3
+    qtbot.mouseClick(present_button(view), Qt.MouseButton.LeftButton)  # the tab's own
+    assert view.presenting and window.presentation_action.isChecked()
+    press(qtbot, window, Qt.Key.Key_F11)  # F11 leaves too
+    assert not view.presenting and not window.presentation_action.isChecked()
+
+
+def present_button(view):
+    return next(b for b in view.findChildren(QPushButton) if b.text() == "Present")
 
 
 def test_typed_numbers_are_undone_with_the_window(qtbot, window):

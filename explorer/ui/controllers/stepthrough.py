@@ -143,13 +143,19 @@ class StepThroughController(TabController):
         view.size_question.connect(self.ask_size_question)
         view.export_clicked.connect(self.export_animation_dialog)
         view.export_cancelled.connect(self._on_export_cancel_clicked)
+        view.present_clicked.connect(self.presentation_asked)
         view.message.connect(self.message)
 
     # --- for the window --------------------------------------------------------------------
-    @property
-    def presentation_action(self):
-        """View > Presentation mode (F11)."""
-        return self.view.presentation_action
+    def presentation_view(self):
+        """The slide and the quiz line, without the controls."""
+        return self.view.stage
+
+    def set_presentation(self, on: bool) -> None:
+        self.view.set_presentation(on)
+
+    def presentation_keys(self) -> str:
+        return "→ next   ← back   Space play/pause   Home/End first/last"
 
     @property
     def index(self) -> int:
