@@ -3,16 +3,16 @@
 One :class:`PresentationWindow` per main window borrows a page (the part of a tab that
 teaches: the maps, the parameter chart, the step-through's slide) into a full-screen,
 high-contrast window with large type, and gives it back where it was when it leaves (Esc or
-F11). A page borrowed from a tab widget leaves a placeholder in its tab, so the window's tabs
-and the document's tab on show stay as they were. The tab itself can enlarge its own type
-(``TabController.set_presentation``).
+F11). A page borrowed from the window's stack of pages leaves a placeholder in its place, so
+the window's tabs and the document's tab on show stay as they were. The tab itself can
+enlarge its own type (``TabController.set_presentation``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 HINT_MS = 4000  # how long the keys are shown at the top of the screen
 STYLE = "background: black; color: white"
@@ -23,38 +23,44 @@ class _Slot:
 
     def __init__(self, page: QWidget) -> None:
         self.page = page
-        self.tabs: QTabWidget | None = None
+        self.stack: QStackedWidget | None = None
         self.layout: QBoxLayout | None = None
         self.index = self.stretch = 0
-        self.text = ""
+        self.current = False
         self.placeholder: QLabel | None = None
         parent = page.parentWidget()
-        tabs = parent.parentWidget() if parent is not None else None
-        if isinstance(tabs, QTabWidget) and tabs.indexOf(page) >= 0:
-            self.tabs = tabs
-            self.index = tabs.indexOf(page)
-            self.text = tabs.tabText(self.index)
+        if isinstance(parent, QStackedWidget) and parent.indexOf(page) >= 0:
+            self.stack = parent  # the window's pages (or a tab widget's)
+            self.index = parent.indexOf(page)
+            self.current = parent.currentWidget() is page
         elif parent is not None and isinstance(parent.layout(), QBoxLayout):
             self.layout = parent.layout()
             self.index = self.layout.indexOf(page)
             self.stretch = self.layout.stretch(self.index)
 
     def take(self) -> None:
-        if self.tabs is not None:  # a placeholder keeps the tab, its place and its index
-            self.placeholder = QLabel("Shown full screen: press Esc or F11 to bring it back",
-                                      alignment=Qt.AlignmentFlag.AlignCenter)
-            with QSignalBlocker(self.tabs), QSignalBlocker(self.tabs.tabBar()):
-                self.tabs.removeTab(self.index)
-                self.tabs.insertTab(self.index, self.placeholder, self.text)
-                self.tabs.setCurrentIndex(self.index)
+        """A page of a stack leaves a placeholder in its place: the stack's indices, its page
+        on show and the tab bar stay as they were, and nobody hears of a change."""
+        stack = self.stack
+        if stack is None:
+            return
+        self.placeholder = QLabel("Shown full screen: press Esc or F11 to bring it back",
+                                  alignment=Qt.AlignmentFlag.AlignCenter)
+        with QSignalBlocker(stack):
+            stack.insertWidget(self.index, self.placeholder)
+            stack.removeWidget(self.page)
+            if self.current:
+                stack.setCurrentIndex(self.index)
 
     def give_back(self) -> None:
         page = self.page
-        if self.tabs is not None:
-            with QSignalBlocker(self.tabs), QSignalBlocker(self.tabs.tabBar()):
-                self.tabs.removeTab(self.index)
-                self.tabs.insertTab(self.index, page, self.text)
-                self.tabs.setCurrentIndex(self.index)
+        if self.stack is not None:
+            with QSignalBlocker(self.stack):
+                self.stack.insertWidget(self.index, page)
+                if self.placeholder is not None:
+                    self.stack.removeWidget(self.placeholder)
+                if self.current:
+                    self.stack.setCurrentIndex(self.index)
             if self.placeholder is not None:
                 self.placeholder.deleteLater()
         elif self.layout is not None:
@@ -71,6 +77,7 @@ class PresentationWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("CNN Explorer — presentation")
         self.setStyleSheet(STYLE)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keeps the keys when the page cannot
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._slot: _Slot | None = None
@@ -109,6 +116,9 @@ class PresentationWindow(QWidget):
             self.setFont(font)  # large type for every widget that does not set its own
         self.showFullScreen()
         self.activateWindow()
+        # the keys follow the page: to its own focus widget, or to this window (Esc, F11)
+        inner = page.focusWidget()
+        (inner if inner is not None and page.isAncestorOf(inner) else self).setFocus()
         self.hint.setText("   ".join(k for k in (keys, "F11 or Esc leave") if k))
         self.hint.adjustSize()
         self._place_hint()
