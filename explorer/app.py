@@ -14,7 +14,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters")
+PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
+          "step")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,12 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--panel", choices=PANELS, default="window",
                        help="what --screenshot pictures: the whole window (default); maps, "
                        "pooled or stages (a slide: every map with a colour bar and its "
-                       "numbers); input; kernels; layers; parameters (the Parameters tab)")
+                       "numbers); input; kernels; layers; parameters (the Parameters tab); "
+                       "step (the step-through's step on show as a 1280×720 slide)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")
-    batch.add_argument("--theme", choices=("dark", "light"), default="dark",
-                       help="for --panel maps, pooled or stages: a dark page as on screen, or "
-                       "a white one with dark text for slides")
+    batch.add_argument("--theme", choices=("dark", "light"),
+                       help="for --panel maps, pooled or stages: a dark page as on screen "
+                       "(default), or a white one with dark text for slides; for --panel "
+                       "step: a white page as an exported frame (default), or presentation "
+                       "mode's black one with its large type")
     batch.add_argument("--export-code", metavar="OUT.py",
                        help="write the stack (as set up by --session and the layer options) "
                        "as runnable PyTorch code with its weights and exit; many weights go "
@@ -92,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("--save-animation", metavar="OUT.gif",
                        help="with --step-through: save the example as a GIF, an MP4 or "
                        "numbered PNG frames (by the suffix) at 1280×720 and exit")
+    steps.add_argument("--step", metavar="N", type=int,
+                       help="open the step-through on step N (1 is the first), as its "
+                       "\"step N of …\" says; with --panel step, the step pictured")
     steps.add_argument("--frame-ms", metavar="MS", type=int, default=800,
                        help="how long each step of a saved animation lasts (default 800)")
     return p

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from explorer.core import images
 from explorer.core.animation import check_frame_ms, check_writable
 from explorer.core.cancel import CancelToken
 from explorer.core.pipeline import LayerSpec, NamedStack
@@ -39,9 +40,11 @@ from explorer.core.stepthrough import (
 from explorer.state import Document
 from explorer.state.document import Picture
 from explorer.state.limits import EXPLORER_EXAMPLE
+from explorer.ui.convert import qimage_to_array
 from explorer.ui.panels.stepthrough_panel import StepThroughPanel
 from explorer.ui.step_frames import ExportProgress, check_scale, export_steps, frame_steps
 from explorer.ui.tab import TabController
+from explorer.ui.widgets.step_slide import SLIDE_SIZE, StepSlide, render_slide
 from explorer.ui.workers.worker import Worker
 
 EXPORT_NEWS_S = 0.1  # how often an export's progress reaches the bar
@@ -163,6 +166,19 @@ class StepThroughController(TabController):
         w = self.walkthrough
         step = self.document.stepthrough.step
         return step if w is None else min(step, len(w.steps) - 1)
+
+    def save_slide(self, path: str | Path, scale: int = 1, presentation: bool = False, *,
+                   overwrite: bool = True) -> Path:
+        """The step on show as a slide picture of 1280×720 × ``scale`` (1 to 3), as an
+        exported frame paints it (``presentation``: as presentation mode does, on black)."""
+        if self.walkthrough is None:
+            raise ValueError("the step-through has no steps yet")
+        if scale not in (1, 2, 3):
+            raise ValueError(f"a slide is rendered at 1×, 2× or 3×, not {scale}×")
+        target = images.check_save_path(path, overwrite=overwrite)
+        image = render_slide(StepSlide(self.walkthrough, self.index), SLIDE_SIZE, scale,
+                             presentation)
+        return images.save_image(target, qimage_to_array(image), overwrite=overwrite)
 
     @property
     def playing(self) -> bool:
