@@ -54,7 +54,7 @@ from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.dialog_folders import DialogFolders
-from explorer.ui.export import copy_widget, save_target
+from explorer.ui.export import copy_widget, save_target, saved_text
 from explorer.ui.export_dialog import ExportDialog
 from explorer.ui.export_render import is_slide_target
 from explorer.ui.live_sources import LiveSourcesMixin
@@ -685,7 +685,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             except ValueError as exc:
                 self.show_error(str(exc))
             else:
-                self.show_message(f"Saved {saved.name}")
+                self.show_message(saved_text([saved]))
 
     def copy_view(self) -> None:
         copy_widget(self)

@@ -672,7 +672,14 @@ def test_the_export_dialog_as_a_user_fills_it(qtbot, tmp_path, tab):
     with qtbot.waitSignal(tab.message, timeout=60_000,
                           check_params_cb=lambda text: text.startswith("Saved")) as said:
         qtbot.mouseClick(tab.view.export_button, Qt.MouseButton.LeftButton)
-    assert said.args[0] == "Saved strides.mp4"
+    # the message names the whole path and the size written, in kB or MB (10³, 10⁶ bytes)
+    import re
+
+    said_text = said.args[0]
+    assert said_text.startswith(f"Saved {out} (") and "H.264" in said_text
+    number, unit = re.search(r"\(([\d.]+) (KB|MB)", said_text).groups()
+    size = out.stat().st_size / (1e3 if unit == "KB" else 1e6)
+    assert abs(float(number) - size) <= 0.01 * size + 0.5
     import cv2
 
     cap = cv2.VideoCapture(str(out))

@@ -41,6 +41,7 @@ from explorer.state import Document
 from explorer.state.document import Picture
 from explorer.state.limits import EXPLORER_EXAMPLE
 from explorer.ui.convert import qimage_to_array
+from explorer.ui.export import saved_text
 from explorer.ui.panels.stepthrough_panel import StepThroughPanel
 from explorer.ui.step_frames import ExportProgress, check_scale, export_steps, frame_steps
 from explorer.ui.tab import TabController
@@ -544,9 +545,8 @@ class StepThroughController(TabController):
         if not completed or last is None or not last.written:
             return
         written = list(last.written)
-        what = written[0].name if len(written) == 1 else \
-            f"{len(written)} frames {written[0].name} … {written[-1].name}"
-        self.message.emit(f"Saved {what}")
+        video = written[0].suffix.lower() == ".mp4"
+        self.message.emit(saved_text(written, "H.264 video" if video else ""))
         self.exported.emit(written)
 
     # --- lifetime --------------------------------------------------------------------------
