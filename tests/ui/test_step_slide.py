@@ -15,9 +15,9 @@ from explorer.ui.widgets.step_slide import SlidePainter, StepSlide, render_slide
 
 PROJECTOR = (1280, 720)
 # the examples whose grids fit a 1280×720 projector with 36-pixel numbers; the lecture's
-# volume (three 7×7 slices beside three kernel slices), the 9×9 grids of arbitrary padding
-# and the means of nine numbers ("6.56") do not, and get the largest type their cells allow
-TOO_MANY_CELLS = ("lecture-volume", "arbitrary-padding", "avg-pool-overlap")
+# volume (three 7×7 slices beside three kernel slices) and the means of nine numbers ("6.56",
+# four characters a cell) do not, and get the largest type their cells allow
+TOO_MANY_CELLS = ("lecture-volume", "avg-pool-overlap")
 READ_FROM_THE_BACK = [n for n in EXAMPLE_NAMES if n not in TOO_MANY_CELLS]
 
 

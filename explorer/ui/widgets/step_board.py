@@ -66,7 +66,7 @@ CONTRAST = BoardTheme(
     previous=QColor(170, 170, 170), landing=QColor(120, 80, 0), winner=QColor(0, 255, 255),
     positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), accent=QColor(255, 220, 0),
     line_scale=1.6,
-    legend_px=20, title_px=(28.0, 40.0), digit_share=(0.75, 0.62))
+    legend_px=20, title_px=(28.0, 40.0), digit_share=(0.8, 0.62))
 
 
 @dataclass

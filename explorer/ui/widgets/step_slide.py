@@ -13,7 +13,7 @@ come first: the type is the smallest that reads well from where the slide is see
 while the cells keep their size; what room is left goes evenly between the parts, so a slide
 has no empty band. In presentation mode the caption is left out when it would cost the grids
 room (the lecturer says it), and the type reads from the back of a room: headings from 28
-pixels, the grids' numbers up to 0.6 of a cell.
+pixels, the grids' numbers up to 0.8 of a cell.
 """
 
 from __future__ import annotations
