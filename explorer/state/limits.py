@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from explorer.core.network.architecture import LAYERS as NETWORK_LAYERS
 from explorer.core.network.architecture import STEM_CHANNELS
+from explorer.core.network.unit_filters import FILTER_LAYERS
 from explorer.core.params import PRESETS as PARAMS_PRESETS
 from explorer.core.stepthrough import EXAMPLE_NAMES, MAX_CROP
 from explorer.core.text.signal import SIGNALS
@@ -27,19 +28,23 @@ ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "abs", "identity")
 POOL_MODES = ("none", "max", "avg")
 LEVEL_MODES = ("per_map", "shared", "fixed")
 INPUT_RANGES = ("full", "own")  # the input shown over 0–255, or over its own min–max
+# "auto": diverging for signed maps, sequential for the rest; "grey": black to white, as image
+# processing shows a filter's output (a blurred photo looks like a photo)
+COLOUR_MAPS = ("auto", "grey")
 MAX_FILTERS = 32
 MAX_KERNEL = 15
 MAX_LAYERS = 6
 MAX_TEXT = 10_000  # the longest text a setting holds (a sentence, a name)
 
 # the tabs' stable keys, in the window's order (sessions and --tab use them, not titles)
-TAB_KEYS = ("explorer", "parameters", "translation", "step-through", "text", "network",
+TAB_KEYS = ("explorer", "parameters", "pooling", "translation", "step-through", "text", "network",
             "training")
 EXPLORER_EXAMPLE = "explorer"  # the step-through's example made from the explorer's layer
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "padding": PADDINGS, "pad_mode": PAD_MODES, "activation": ACTIVATIONS,
     "pool_mode": POOL_MODES, "levels": LEVEL_MODES, "input_range": INPUT_RANGES,
+    "colour_map": COLOUR_MAPS,
     "DisplaySettings.tab": TAB_KEYS,
     "StepThroughSettings.example": (*EXAMPLE_NAMES, EXPLORER_EXAMPLE),
     "TextSettings.page": ("sentence", "signal"),
@@ -49,7 +54,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "TrainingSettings.test_source": ("draw", "picture"),
     "TrainingSettings.fit_target": FIT_TARGETS,
     "NetworkSettings.layer": tuple(layer.name for layer in NETWORK_LAYERS),
-    "NetworkSettings.page": ("maps", "kernels"),
+    "NetworkSettings.page": ("maps", "kernels", "filters", "patches"),
+    "NetworkSettings.filter_layer": FILTER_LAYERS,
     "TranslationSettings.stack": ("explorer", "pretrained"),
     "ParamsSettings.preset": (*PARAMS_PRESETS, "current", "custom"),
     "ParamsSettings.scope": ("layer", "network"),
@@ -85,7 +91,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "TrainingSettings.batch_size": (1, 512), "TrainingSettings.seed": (0, 99999),
     "TrainingSettings.fit_momentum": (0.0, 0.99), "TrainingSettings.fit_steps": (10, 5000),
     "TranslationSettings.shift": (0, 16),
-    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
+    "PoolingSettings.zoom_row": (-1, 65535), "PoolingSettings.zoom_col": (-1, 65535),
+    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.patch_channel": (0, 1279),
+    "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
     "NetworkSettings.occlusion_square": (8, 224),
     "NetworkSettings.occlusion_step": (4, 112),
 }

@@ -54,6 +54,7 @@ class DisplaySettings(Validated):
     tab: str = "explorer"  # the tab on show
     cell_values: bool = True  # small maps and a zoomed-in input show each cell's value
     input_range: str = "full"  # the input's grey levels: "full" (0–255) or "own" (min–max)
+    colour_map: str = "auto"  # "auto" (diverging when signed, else sequential) or "grey"
 
 
 @evented

@@ -17,9 +17,11 @@ PANEL_TARGETS = {  # --panel → File > Export view's target (parameters: the ta
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
     "layers": "Layer controls", "parameters": "Current tab", "text": "Current tab",
+    "network": "Current tab",
 }
 STEP_PANEL = "step"  # the step-through's step on show, as the slide its export paints
-PANEL_TABS = {"parameters": "parameters", "text": "text",  # --panel → the tab it pictures
+# --panel → the tab it pictures
+PANEL_TABS = {"parameters": "parameters", "text": "text", "network": "network",
               STEP_PANEL: "step-through"}
 
 

@@ -478,7 +478,8 @@ def test_an_unknown_tab_exits_2_with_the_list(tmp_path):
     assert proc.returncode == 2
     line = one_line(proc)
     assert "'maps'" in line
-    assert "explorer, parameters, translation, step-through, text, network, training" in line
+    assert ("explorer, parameters, pooling, translation, step-through, text, network, "
+            "training") in line
 
 
 def test_a_damaged_session_exits_2_with_the_reason(tmp_path):

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import safe_files
+from explorer.core.formulas import shape_text
 from explorer.core.mlp_vs_cnn import ConvStage, Network, networks
 from explorer.core.params import (
     PRESETS,
@@ -692,7 +693,8 @@ class ParamsPanel(QWidget):
         out_h, out_w = feature_map_size(setup.input_shape, setup.kernel_size, setup.stride,
                                         setup.padding, setup.dilation)
         self.counts, self.nets = counts, None
-        maps = f"{out_h}×{out_w}×{setup.filters} = {format_count(out_h * out_w * setup.filters)}"
+        maps = f"{shape_text((out_h, out_w, setup.filters))} = " \
+            f"{format_count(out_h * out_w * setup.filters)}"
         dense = counts["dense"]
         self.cards["dense"].show_counts(dense, f"{format_count(dense.outputs)} hidden units")
         self.cards["local"].show_counts(counts["local"], maps)
@@ -794,7 +796,7 @@ class ParamsPanel(QWidget):
             elif self.document.source_shape() is not None:
                 where = "the explorer's picture at its processing size"
             else:
-                where = f"no picture is open yet, so a {NO_PICTURE[0]}×{NO_PICTURE[1]} one"
+                where = f"no picture is open yet, so a {shape_text(NO_PICTURE)} one"
             return (f"Follows the explorer's layer as you change it: {where}, its filters, "
                     "window, stride, dilation and padding.")
         return ("Your own numbers. Pick an example to start from the lectures' layers again.")
@@ -933,7 +935,7 @@ def describe(setup: Setup) -> str:
     """One line for a chart title: ``"227×227×3 input · 96 filters 11×11 · stride 4"``."""
     h, w, *rest = setup.input_shape
     kh, kw = _pair(setup.kernel_size)
-    parts = [f"{h}×{w}×{rest[0] if rest else 1} input",
+    parts = [f"{shape_text((h, w, rest[0] if rest else 1))} input",
              f"{setup.filters} filter{'s' if setup.filters != 1 else ''} {kh}×{kw}"]
     stride, dilation = _pair(setup.stride)[0], _pair(setup.dilation)[0]
     if stride != 1:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import params as counts
+from explorer.core.formulas import shape_text
 from explorer.core.training import ArchitectureRow
 from explorer.state import Document
 from explorer.state.limits import CHOICES, RANGES, int_range
@@ -44,7 +45,8 @@ SCOPE = "TrainingSettings"
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(n) for n in shape)
+    """Maps as width × height × maps; a vector as its length."""
+    return shape_text(shape) if len(shape) >= 2 else "×".join(str(n) for n in shape)
 
 
 class TrainingPanel(QWidget):
@@ -72,7 +74,7 @@ class TrainingPanel(QWidget):
     # --- construction ----------------------------------------------------------------------
     def _network_page(self) -> QWidget:
         self.arch_table = QTableWidget(0, 4)
-        self.arch_table.setHorizontalHeaderLabels(["layer", "output (H×W×K)", "parameters",
+        self.arch_table.setHorizontalHeaderLabels(["layer", "output (W×H×K)", "parameters",
                                                    "MACs"])
         self.arch_table.verticalHeader().hide()
         self.arch_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
