@@ -15,7 +15,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
-          "text", "network")
+          "text", "network", "step")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,12 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
                        "picture: the sentence matrix, the filters' responses with their n-grams, "
                        "max-over-time and the answer); network (the Network tab's page as a "
                        "slide: the picture, its top-5 and a layer's maps, the learned filters, "
-                       "or a channel's top-9 patches, as --session sets it)")
+                       "or a channel's top-9 patches, as --session sets it); step (the "
+                       "step-through's step on show as a 1280×720 slide)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")
-    batch.add_argument("--theme", choices=("dark", "light"), default="dark",
-                       help="for --panel maps, pooled or stages: a dark page as on screen, or "
-                       "a white one with dark text for slides")
+    batch.add_argument("--theme", choices=("dark", "light"),
+                       help="for --panel maps, pooled or stages: a dark page as on screen "
+                       "(default), or a white one with dark text for slides; for --panel "
+                       "step: a white page as an exported frame (default), or presentation "
+                       "mode's black one with its large type")
     batch.add_argument("--export-code", metavar="OUT.py",
                        help="write the stack (as set up by --session and the layer options) "
                        "as runnable PyTorch code with its weights and exit; many weights go "
@@ -98,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("--save-animation", metavar="OUT.gif",
                        help="with --step-through: save the example as a GIF, an MP4 or "
                        "numbered PNG frames (by the suffix) at 1280×720 and exit")
+    steps.add_argument("--step", metavar="N", type=int,
+                       help="open the step-through on step N (1 is the first), as its "
+                       "\"step N of …\" says; with --panel step, the step pictured")
     steps.add_argument("--frame-ms", metavar="MS", type=int, default=800,
                        help="how long each step of a saved animation lasts (default 800)")
     return p

@@ -7,8 +7,8 @@ at all, never left half-written, and a killed export's temporary file is cleaned
 next export to the same name. Without ``overwrite`` nothing existing is replaced, and for
 numbered PNGs that means none of the frames.
 GIF goes through Pillow (one 256-colour octree palette a frame; the durations are stored in
-hundredths of a second, hence the 20 ms floor browsers respect); MP4 through OpenCV's
-``VideoWriter`` with the ``mp4v`` codec, which every OpenCV wheel carries.
+hundredths of a second, hence the 20 ms floor browsers respect); MP4 as H.264 in 4:2:0 colour,
+which browsers and slide software play (:mod:`explorer.core.video`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from explorer.core import safe_files
+from explorer.core.video import H264Writer
 
 FORMATS = (".gif", ".mp4", ".png")
 MIN_FRAME_MS = 20
@@ -102,7 +103,7 @@ class AnimationFile:
         self._format = self.target.suffix.lower()
         self._shape: tuple[int, ...] | None = None
         self._kept: list = []  # GIF: paletted frames; PNG: encoded frames
-        self._video: cv2.VideoWriter | None = None
+        self._video: H264Writer | None = None
         self._video_file = contextlib.ExitStack()  # the temporary MP4 while it is written
         if not overwrite and self._format != ".png":
             _refuse_existing([self.target])  # before any frame is rendered
@@ -129,8 +130,8 @@ class AnimationFile:
             self._kept.append(data.tobytes())
         else:
             if self._video is None:
-                self._open_video(f.shape[1], f.shape[0])
-            self._video.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
+                self._open_video()
+            self._video.write(f)
         self.count += 1
 
     def finish(self) -> list[Path]:
@@ -151,7 +152,7 @@ class AnimationFile:
                 for out, data in zip(paths, self._kept, strict=True):
                     safe_files.atomic_write(out, data, overwrite=self.overwrite)
                 return paths
-            self._video.release()
+            self._video.close()
             self._video = None
             self._video_file.close()  # the block ends normally: renamed over the target
             return [self.target]
@@ -162,7 +163,8 @@ class AnimationFile:
         """Drop what was begun and not finished (idempotent)."""
         self._kept = []
         if self._video is not None:
-            self._video.release()
+            with contextlib.suppress(ValueError, OSError):  # what was begun goes anyway
+                self._video.close()
             self._video = None
         # leaving the temporary file's block with an error removes it, target untouched
         self._video_file.__exit__(ValueError, ValueError("not finished"), None)
@@ -182,13 +184,10 @@ class AnimationFile:
             raise ValueError(f"an animation holds at most {MAX_FRAMES} frames")
         return np.ascontiguousarray(f)
 
-    def _open_video(self, width: int, height: int) -> None:
+    def _open_video(self) -> None:
         tmp = self._video_file.enter_context(
             safe_files.atomic_target(self.target, overwrite=self.overwrite))
-        self._video = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"),
-                                      1000.0 / self.frame_ms, (width, height))
-        if not self._video.isOpened():
-            raise ValueError(f"OpenCV cannot write the video {self.target.name}")
+        self._video = H264Writer(tmp, self.frame_ms)
 
 
 def save_animation(frames: Iterable[np.ndarray], path: str | os.PathLike,

@@ -14,12 +14,24 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from explorer.core import images
+from explorer.core.params import format_bytes
 from explorer.ui.convert import qimage_to_array
 
 SCALES = (1, 2, 3)
 SUFFIXES = tuple(images.SAVE_SUFFIXES)
 FILE_FILTER = ("Pictures (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;PNG (*.png);;"
                "JPEG (*.jpg *.jpeg);;All files (*)")
+
+
+def saved_text(written: list[Path], what: str = "") -> str:
+    """What an export wrote, for the status line: the path (or the first and last of numbered
+    frames and their folder) and the size on disk; ``what`` names the format."""
+    size = format_bytes(sum(p.stat().st_size for p in written if p.exists()))
+    detail = f"{size}, {what}" if what else size
+    if len(written) == 1:
+        return f"Saved {written[0]} ({detail})"
+    return (f"Saved {len(written)} frames {written[0].name} … {written[-1].name} in "
+            f"{written[0].parent} ({detail})")
 
 
 def render_widget(widget: QWidget, scale: int = 1) -> QImage:

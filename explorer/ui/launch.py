@@ -19,8 +19,10 @@ PANEL_TARGETS = {  # --panel → File > Export view's target (parameters: the ta
     "layers": "Layer controls", "parameters": "Current tab", "text": "Current tab",
     "network": "Current tab",
 }
+STEP_PANEL = "step"  # the step-through's step on show, as the slide its export paints
 # --panel → the tab it pictures
-PANEL_TABS = {"parameters": "parameters", "text": "text", "network": "network"}
+PANEL_TABS = {"parameters": "parameters", "text": "text", "network": "network",
+              STEP_PANEL: "step-through"}
 
 
 def _fail(message: str) -> int:
@@ -124,13 +126,9 @@ def _launch(args: argparse.Namespace, batch: bool) -> int:
             args.session_read = read_session(session)
         except ValueError as exc:
             return _fail(str(exc))
-    if args.step_through:
-        from explorer.core.stepthrough import example
-
-        try:
-            example(args.step_through)
-        except ValueError as exc:
-            return _fail(str(exc))
+    problem = _step_problem(args)
+    if problem:
+        return _fail(problem)
 
     if getattr(args, "export_code", None) is not None:
         return _export_code(args, options)
@@ -165,10 +163,7 @@ def _launch(args: argparse.Namespace, batch: bool) -> int:
         apply_layer_options(options, window.document)
     except ValueError as exc:  # checked already; a restored stack may still refuse a value
         window.show_error(str(exc))
-    if args.step_through:
-        window.document.display.tab = "step-through"
-        window.document.stepthrough.update({"example": args.step_through, "edits": (),
-                                            "step": 0})
+    _open_step(window.document, args)
     if tab is not None:
         window.document.display.tab = tab
     window.show()
@@ -257,9 +252,44 @@ def _export_code(args: argparse.Namespace, options) -> int:
     return 0
 
 
+def _step_problem(args: argparse.Namespace) -> str:
+    """Why --step-through and --step cannot be shown, or ''; checked before any window."""
+    step = getattr(args, "step", None)
+    if step is not None and step < 1:
+        return f"--step counts from 1 (the first step), not {step}"
+    if not args.step_through:
+        return ""  # the session's example, or the tab's own: checked once it is built
+    from explorer.core.stepthrough import example, walk
+
+    try:
+        walkthrough = walk(example(args.step_through))
+    except ValueError as exc:
+        return str(exc)
+    return _step_range_problem(step, len(walkthrough.steps), args.step_through)
+
+
+def _step_range_problem(step: int | None, steps: int, name: str) -> str:
+    if step is not None and step > steps:
+        return f"--step {step}: the example {name} has {steps} steps (1 to {steps})"
+    return ""
+
+
+def _open_step(document, args: argparse.Namespace) -> None:
+    """The step-through's example and step as --step-through and --step ask."""
+    settings = document.stepthrough
+    if args.step_through:
+        settings.update({"example": args.step_through, "edits": (), "step": 0})
+        document.display.tab = "step-through"
+    if getattr(args, "step", None) is not None:
+        settings.step = args.step - 1
+        document.display.tab = "step-through"
+
+
 def _export_choice_problem(args: argparse.Namespace) -> str:
     """Why --panel, --scale and --theme cannot go together, or ''."""
     panel = getattr(args, "panel", "window")
+    if panel == STEP_PANEL:
+        return ""  # a step-through slide is light or dark
     if getattr(args, "theme", "dark") == "light" and panel not in SLIDE_PANELS:
         return (f"--theme light is for pictures of maps (--panel {', '.join(SLIDE_PANELS)}); "
                 f"--panel {panel} is exported as it looks")
@@ -348,6 +378,7 @@ def _batch(app, args: argparse.Namespace, overwrite: bool, options) -> int:
         apply_layer_options(options, document)
     except ValueError as exc:
         return _fail(str(exc))
+    _open_step(document, args)
     if getattr(args, "tab", None) is not None:
         document.display.tab = args.tab
     name = document.still.name
@@ -429,14 +460,29 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
             if args.panel == "parameters":  # the chart, as the tab's own "PNG ×2" gives it
                 window.params_panel.export_chart(Path(args.screenshot), args.scale,
                                                  overwrite=overwrite)
+            elif args.panel == STEP_PANEL:
+                _save_step_slide(window, args, overwrite)
             else:
                 window.export_view(Path(args.screenshot), PANEL_TARGETS[args.panel],
-                                   args.scale, args.theme, overwrite=overwrite)
+                                   args.scale, args.theme or "dark", overwrite=overwrite)
         except ValueError as exc:  # e.g. a file made there while the layer was computed
             code = _fail(_with_overwrite_hint(exc))
     window.shutdown()
     window.close()
     return code
+
+
+def _save_step_slide(window, args: argparse.Namespace, overwrite: bool) -> None:
+    """--panel step: the step on show as a slide; a step past the example's end is refused
+    (a session's example is known only once it is built)."""
+    tab = window.stepthrough
+    steps = len(tab.walkthrough.steps) if tab.walkthrough is not None else 0
+    problem = _step_range_problem(getattr(args, "step", None), steps,
+                                  window.document.stepthrough.example)
+    if problem:
+        raise ValueError(problem)
+    tab.save_slide(Path(args.screenshot), args.scale, presentation=args.theme == "dark",
+                   overwrite=overwrite)
 
 
 def _wait_for_maps(app, window, args: argparse.Namespace | None = None) -> str:

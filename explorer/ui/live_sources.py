@@ -19,6 +19,7 @@ from explorer.core import images
 from explorer.core.formulas import shape_text
 from explorer.core.safe_files import regular_file_problem
 from explorer.core.sources import CameraSource, SyntheticSource, VideoFileSource, list_cameras
+from explorer.ui.export import saved_text
 from explorer.ui.widgets.banner import sentence
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v *.mpg);;All files (*)"
@@ -218,7 +219,7 @@ class LiveSourcesMixin:
             except ValueError as exc:
                 self.show_error(str(exc))
             else:
-                self.show_message(f"Saved {saved.name}")
+                self.show_message(saved_text([saved]))
 
     def use_frame_as_still(self) -> None:
         frame = self.current_frame()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -34,6 +34,7 @@ from explorer.core import images
 from explorer.core.computer import StackResult
 from explorer.core.formulas import shape_text
 from explorer.core.pipeline import NamedStack
+from explorer.core.stepthrough import LECTURE_LESSONS
 from explorer.core.torch_export import stack_code, write_stack_code
 from explorer.resources import sample_images
 from explorer.state import Document
@@ -55,7 +56,7 @@ from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.dialog_folders import DialogFolders
-from explorer.ui.export import copy_widget, save_target
+from explorer.ui.export import copy_widget, save_target, saved_text
 from explorer.ui.export_dialog import ExportDialog
 from explorer.ui.export_render import is_slide_target
 from explorer.ui.gui_gc import collect_on_gui_thread
@@ -63,6 +64,7 @@ from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
 from explorer.ui.panels.params_panel import ParamsPanel
+from explorer.ui.presentation import PresentationWindow
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import Banner, sentence
@@ -81,6 +83,8 @@ KERNEL_FILTER = ("Kernels (*.npz *.npy *.json *.onnx);;NumPy (*.npz *.npy);;"
 KERNEL_SAVE_FILTER = "NumPy with biases and names (*.npz);;NumPy weights (*.npy);;" \
     "Kernel library (*.json)"
 HISTORY_SETTLE_MS = 400  # edits this close together are one undo step
+LESSON_TITLES = {"lecture-edge": "6×6 &vertical edge, kernel [1 0 −1]",
+                 "lecture-volume": "5×5×3 &volume, two 3×3×3 filters, stride 2, padding 1"}
 DOCK_SHARE = 0.25  # of the window's width, at most, for each dock at the start
 
 
@@ -191,6 +195,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         tab.error.connect(self.show_error)
         tab.send_to_explorer.connect(self.use_stack)
         tab.status_changed.connect(self._show_status)
+        tab.presentation_asked.connect(lambda: self.set_presentation(True))
         return tab
 
     @property
@@ -289,6 +294,12 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.samples_menu.addAction(
                 self._action(path.stem.replace("_", " ").title(),
                              lambda _=False, p=path: self.open_image(p)))
+        lessons = file_menu.addMenu("Open &lecture example")
+        for name in LECTURE_LESSONS:
+            lessons.addAction(self._action(
+                LESSON_TITLES[name], lambda _=False, n=name: self.open_lecture_example(n),
+                tip="The lecture's picture and filters in the explorer, its numbers in the "
+                "maps"))
         self.recent_menu = file_menu.addMenu("Open &recent")
         self._refresh_recent_menu()
         file_menu.addAction(self._action("Open &video…", self.open_video_dialog,
@@ -339,10 +350,24 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
         self._build_live_menu(bar.addMenu("&Live"))
 
+        self._presented: object | None = None  # the tab or page presentation mode shows
+        self.presentation = PresentationWindow(self)
+        self.presentation.left.connect(self._on_presentation_left)
+        self.presentation_action = QAction("&Presentation mode", self, checkable=True)
+        self.presentation_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.presentation_action.setStatusTip("The tab on show alone, full screen, large type, "
+                                              "high contrast (F11 or Esc to leave)")
+        self.presentation_action.toggled.connect(self.set_presentation)
+        self.presentation.addAction(self.presentation_action)
+        leave = QAction("Leave presentation mode", self.presentation)
+        leave.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        leave.triggered.connect(lambda: self.set_presentation(False))
+        self.presentation.addAction(leave)
+
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.layer_dock.toggleViewAction())
         view_menu.addAction(self.kernel_dock.toggleViewAction())
-        view_menu.addAction(self.stepthrough.presentation_action)
+        view_menu.addAction(self.presentation_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Reset to defaults", self.reset_to_defaults,
                                          tip="Forget every setting and start afresh"))
@@ -358,6 +383,37 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.statusBar().addPermanentWidget(self.status_sizes, 2)
         self.statusBar().addPermanentWidget(self.status_time, 1)
 
+    # --- presentation mode ---------------------------------------------------------------
+    def set_presentation(self, on: bool) -> None:
+        """Show the tab on show full screen, in high contrast and large type (F11), or give
+        it back (F11, Esc)."""
+        if on == self.presentation.presenting:
+            self._check_presentation_action()
+            return
+        if not on:
+            self.presentation.leave()  # _on_presentation_left tells the page
+            return
+        tab = self.tab_controllers.get(self.current_tab)
+        page = tab.presentation_view() if tab is not None else self.tabs.currentWidget()
+        self._presented = tab if tab is not None else page
+        self.presentation.present(page, tab.presentation_keys() if tab is not None else "")
+        self._tell_presented(True)
+        self._check_presentation_action()
+
+    def _on_presentation_left(self) -> None:
+        self._tell_presented(False)
+        self._presented = None
+        self._check_presentation_action()
+
+    def _tell_presented(self, on: bool) -> None:
+        hook = getattr(self._presented, "set_presentation", None)
+        if hook is not None:
+            hook(on)
+
+    def _check_presentation_action(self) -> None:
+        with QSignalBlocker(self.presentation_action):
+            self.presentation_action.setChecked(self.presentation.presenting)
+
     # --- the source ----------------------------------------------------------------------
     def open_image(self, path: str | Path) -> bool:
         """Load a picture file; on failure say why and keep the current picture."""
@@ -372,6 +428,18 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             settings_io.add_recent_file(str(Path(path).resolve()))
             self._refresh_recent_menu()
         return True
+
+    def open_lecture_example(self, name: str) -> None:
+        """The lecture's 6×6 edge picture or 5×5×3 volume as the picture, with its filters as
+        the first layer (no activation, no pooling): the maps show the slide's output."""
+        try:
+            picture, stack = self.stepthrough.lesson(name)
+        except ValueError as exc:
+            self.show_error(sentence(str(exc)))
+            return
+        self.stop_live()
+        self.set_image(picture, LESSON_TITLES[name].replace("&", ""))
+        self.use_stack(stack)
 
     def set_image(self, image: np.ndarray, name: str, path: str | None = None) -> None:
         """Make ``image`` (RGB or gray uint8) the still picture; gray switches to gray input."""
@@ -621,7 +689,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             except ValueError as exc:
                 self.show_error(str(exc))
             else:
-                self.show_message(f"Saved {saved.name}")
+                self.show_message(saved_text([saved]))
 
     def copy_view(self) -> None:
         copy_widget(self)
@@ -712,6 +780,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         """Stop the worker and the feed; disconnect every panel from the document (idempotent)."""
         self._live_status_timer.stop()
         self._history_timer.stop()
+        self.presentation.leave()
         self.shortcuts.remove()
         self.controller.shutdown()
         if self._connected:

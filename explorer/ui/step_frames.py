@@ -21,7 +21,7 @@ from explorer.core.animation import MAX_FRAMES, AnimationFile, check_writable
 from explorer.core.cancel import CancelToken
 from explorer.core.stepthrough import Walkthrough
 from explorer.ui.convert import qimage_to_array
-from explorer.ui.widgets.step_slide import SLIDE_SIZE, StepSlide, render_slide
+from explorer.ui.widgets.step_slide import SLIDE_SIZE, SlidePainter, StepSlide, render_slide
 
 ANIMATION_SCALES = (1, 2)
 
@@ -54,9 +54,12 @@ def check_scale(scale: int) -> int:
 
 
 def slide_frame(walkthrough: Walkthrough, index: int, scale: int = 1,
-                presentation: bool = False, size: tuple[int, int] = SLIDE_SIZE) -> np.ndarray:
-    """Step ``index`` as an RGB uint8 frame of ``size`` × ``scale`` pixels."""
-    image = render_slide(StepSlide(walkthrough, index), size, check_scale(scale), presentation)
+                presentation: bool = False, size: tuple[int, int] = SLIDE_SIZE,
+                painter: SlidePainter | None = None) -> np.ndarray:
+    """Step ``index`` as an RGB uint8 frame of ``size`` × ``scale`` pixels (``painter``: one
+    kept for the frames of an animation)."""
+    image = render_slide(StepSlide(walkthrough, index), size, check_scale(scale), presentation,
+                         painter=painter)
     return qimage_to_array(image)
 
 
@@ -71,11 +74,12 @@ def export_steps(walkthrough: Walkthrough, steps: list[int], path: str | os.Path
     (any numbered frame) that exists."""
     check_scale(scale)
     total = len(steps)
+    painter = SlidePainter()  # one for every frame: it measures the grids' titles once
     with AnimationFile(path, frame_ms, overwrite=overwrite) as out:
         for i, index in enumerate(steps):
             if token is not None and token.cancelled:
                 return
-            out.add(slide_frame(walkthrough, index, scale, presentation))
+            out.add(slide_frame(walkthrough, index, scale, presentation, painter=painter))
             yield ExportProgress(i + 1, total)
         if token is not None and token.cancelled:
             return

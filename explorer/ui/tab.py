@@ -14,6 +14,9 @@ draws and writes the user's edits to the model. The window treats every tab alik
   from ``send_to_explorer`` into the explorer ("Use these kernels"), and shows
   ``status_text()`` (the tab's own rate and timing) whenever ``status_changed`` fires;
 - a batch screenshot of the tab waits until ``is_settled()`` (``settled`` says when);
+- presentation mode (F11, or ``presentation_asked``) shows ``presentation_view()`` full
+  screen, in high contrast and large type, and tells the tab with ``set_presentation`` so
+  that it can enlarge its own type; ``presentation_keys()`` adds the tab's keys to the hint;
 - it calls ``cleanup()`` once when it closes: the controller stops its worker and timers and
   lets go of the document.
 
@@ -42,6 +45,7 @@ class TabController(QObject):
     send_to_explorer = Signal(object)  # NamedStack
     status_changed = Signal()  # status_text() has changed
     settled = Signal()  # what the view shows is complete for the model and picture now
+    presentation_asked = Signal()  # the tab's own "Present" button
 
     key: ClassVar[str] = ""  # stable, saved in sessions: one of state.limits.TAB_KEYS
     title: ClassVar[str] = "Tab"  # the label on the tab
@@ -77,6 +81,19 @@ class TabController(QObject):
 
     def status_text(self) -> str:
         """The tab's own rate and timing for the status bar ('' for none)."""
+        return ""
+
+    def presentation_view(self) -> QWidget:
+        """What presentation mode shows full screen: the view, or the part of it that
+        teaches (the window borrows it and gives it back)."""
+        return self.view
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode began (True) or ended: a tab may enlarge its own type. The
+        default leaves it to the presentation window's large type."""
+
+    def presentation_keys(self) -> str:
+        """The tab's keys, for the hint presentation mode shows for a moment ('' for none)."""
         return ""
 
     def is_settled(self) -> bool:

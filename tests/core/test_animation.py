@@ -53,7 +53,7 @@ def test_mp4_reads_back(tmp_path):
     save_animation(frames(6), out, frame_ms=500)
     cap = cv2.VideoCapture(str(out))
     try:
-        assert cap.get(cv2.CAP_PROP_FPS) == pytest.approx(2.0)
+        assert cap.get(cv2.CAP_PROP_FPS) == pytest.approx(2.0)  # 500 ms a frame
         pictures = []
         while True:
             ok, bgr = cap.read()
@@ -67,6 +67,62 @@ def test_mp4_reads_back(tmp_path):
     for i, rgb in enumerate(pictures):
         lo, hi = red_columns(rgb)  # lossy: the square's edges may blur by a pixel or two
         assert abs(lo - (10 + 22 * i)) <= 2 and abs(hi - (41 + 22 * i)) <= 2
+
+
+def boxes(data: bytes, start: int = 0, end: int | None = None):
+    """The MP4 boxes (size, type, body) between ``start`` and ``end``, read by hand."""
+    end = len(data) if end is None else end
+    at = start
+    while at + 8 <= end:
+        size = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8].decode("latin-1")
+        head = 8
+        if size == 1:
+            size, head = int.from_bytes(data[at + 8:at + 16], "big"), 16
+        yield kind, data[at + head:at + size], at
+        at += size
+
+
+def box(data: bytes, *path: str) -> bytes:
+    body = data
+    for kind in path:
+        body = next(b for k, b, _ in boxes(body) if k == kind)
+    return body
+
+
+def test_mp4_is_h264_in_yuv420p_that_a_browser_plays(tmp_path):
+    out = tmp_path / "steps.mp4"
+    save_animation(frames(6), out, frame_ms=800)
+    data = out.read_bytes()
+    top = [k for k, _, _ in boxes(data)]
+    assert top.index("moov") < top.index("mdat")  # the index first: it plays while loading
+    stbl = box(data, "moov", "trak", "mdia", "minf", "stbl")
+    stsd = box(stbl, "stsd")
+    assert stsd[12:16] == b"avc1"  # the sample entry's codec: H.264
+    avcc = stsd[8 + 8 + 78:]  # the visual sample entry's fixed part, then its boxes
+    avcc = box(avcc, "avcC")
+    assert avcc[1] in (66, 77, 100)  # baseline, main or high profile: browsers decode them
+    # each frame lasts 800 ms: the media's duration over its time scale is 6 × 0.8 s
+    mdhd = box(data, "moov", "trak", "mdia", "mdhd")
+    scale = int.from_bytes(mdhd[12:16], "big")
+    duration = int.from_bytes(mdhd[16:20], "big")
+    assert duration / scale == pytest.approx(4.8)
+    # and FFmpeg, through the app's dependency, names it so
+    from explorer.core.video import video_codec
+
+    assert video_codec(out) == ("h264", "yuv420p")
+
+
+def test_an_odd_sized_video_is_written_one_row_and_column_larger(tmp_path):
+    out = tmp_path / "odd.mp4"
+    save_animation([np.full((45, 81, 3), 200, np.uint8)] * 2, out, frame_ms=100)
+    cap = cv2.VideoCapture(str(out))
+    try:
+        ok, bgr = cap.read()
+    finally:
+        cap.release()
+    assert ok and bgr.shape == (46, 82, 3)
+    assert np.abs(bgr.astype(int) - 200).max() <= 6
 
 
 def test_numbered_pngs(tmp_path):

@@ -19,6 +19,8 @@ from explorer.core.stepthrough import (
     fitting_edits,
     from_layer,
     lecture_volume,
+    matrix_text,
+    parse_matrix,
     walk,
 )
 from explorer.core.transposed import convolve_transpose
@@ -192,15 +194,125 @@ def test_the_output_fills_in_step_by_step():
     assert np.isnan(partial[1]).all()
 
 
-def test_new_numbers_for_the_volume_example():
-    a, b = lecture_volume(0), lecture_volume(1)
-    assert a.input.shape == (5, 5, 3) and a.weights.shape == (2, 3, 3, 3)
-    assert not np.array_equal(a.input, b.input)
-    for ex in (a, b):
+# What the lecture's text keeps of its volume slide, copied from the deck (NaN: lost).
+DECK_W1 = np.array([[[1, 0, -1], [1, 1, -1], [1, 0, 1]],
+                    [[1, -1, -1], [0, 1, 0], [np.nan] * 3],
+                    [[0, 0, 1], [0, 1, 0], [1, 0, 0]]])  # w1[:,:,c] for c = 0, 1, 2
+DECK_X2_ROWS_1_TO_4 = np.array([[2, 1, 2, 1, 1], [1, 0, 2, 2, 1], [0, 2, 0, 2, 2],
+                                [0, 0, 2, 1, 0]])
+
+
+def test_the_volume_example_carries_the_slides_numbers_in_every_draw():
+    drawn = [lecture_volume(seed) for seed in (0, 1, 7)]
+    for ex in drawn:
+        assert ex.input.shape == (5, 5, 3) and ex.weights.shape == (2, 3, 3, 3)
+        assert ex.stride == (2, 2) and ex.padding == (1, 1)
+        assert ex.bias.tolist() == [1, 0]
+        for c in range(3):
+            known = ~np.isnan(DECK_W1[c])
+            np.testing.assert_array_equal(ex.weights[1, :, :, c][known], DECK_W1[c][known])
+        assert ex.weights[0, 0, 0, 0] == -1
+        np.testing.assert_array_equal(ex.input[1:, :, 2], DECK_X2_ROWS_1_TO_4)
+        # the rest: small whole numbers, as the slide's
         assert set(np.unique(ex.input)) <= {0, 1, 2}
         assert set(np.unique(ex.weights)) <= {-1, 0, 1}
-        assert ex.bias.tolist() == [1, 0]
+        assert walk(ex).output_shape == (3, 3, 2)
+        assert "From the slide" in ex.caption and "w1[:,:,1]" in ex.caption
+    a, b = drawn[:2]
+    assert not np.array_equal(a.input, b.input)  # "New numbers" draws the lost ones anew
+    assert not np.array_equal(a.weights[0], b.weights[0])
     assert np.array_equal(lecture_volume(3).input, lecture_volume(3).input)
+
+
+@pytest.mark.parametrize("text", [
+    "1 0 -1; 1 1 -1; 1 0 1",
+    "1 0 −1\n1 1 −1\n1 0 1\n",  # rows on lines, the minus sign a cell shows
+    "1\t0\t-1\r\n1\t1\t-1\r\n1\t0\t1\r\n",  # cells copied from a spreadsheet
+    "[[1, 0, -1], [1, 1, -1], [1, 0, 1]]",  # NumPy's or Python's
+    "1, 0, -1\n1,1,-1\n 1 0 1 ",
+])
+def test_a_matrix_is_read_as_lecturers_type_or_paste_it(text):
+    np.testing.assert_array_equal(parse_matrix(text),
+                                  [[1, 0, -1], [1, 1, -1], [1, 0, 1]])
+
+
+def test_a_spreadsheets_decimal_commas_and_a_copied_grid_round_trip():
+    np.testing.assert_array_equal(parse_matrix("0,5\t-1,25\n2\t3"), [[0.5, -1.25], [2, 3]])
+    grid = np.array([[1, -2.5], [0, 30]])
+    assert matrix_text(grid) == "1\t-2.5\n0\t30"
+    np.testing.assert_array_equal(parse_matrix(matrix_text(grid)), grid)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("", "no numbers"),
+    ("1 2 3; 4 5", "row 2 has 2 numbers and row 1 has 3"),
+    ("1 x 3", "'x' in row 1 is no number"),
+    ("[[1, 2], [3, 4]] and more", "only numbers"),
+])
+def test_a_matrix_that_is_none_says_why(text, said):
+    with pytest.raises(ValueError, match=said):
+        parse_matrix(text)
+
+
+def brute_force_volume(x, w, b, stride, pad):
+    """Every output value as the lecture sums it: 27 products over the zero-padded input."""
+    h, wd, channels = x.shape
+    k = w.shape[1]
+    out_h = (h + 2 * pad - k) // stride + 1
+    out_w = (wd + 2 * pad - k) // stride + 1
+    out = np.zeros((out_h, out_w, w.shape[0]))
+    for f in range(w.shape[0]):
+        for i in range(out_h):
+            for j in range(out_w):
+                total = b[f]
+                for c in range(channels):
+                    for u in range(k):
+                        for v in range(k):
+                            total += pixel(x, i * stride - pad + u, j * stride - pad + v,
+                                           c) * w[f, u, v, c]
+                out[i, j, f] = total
+    return out
+
+
+def test_a_pasted_kernel_slice_changes_the_output_as_a_brute_force_sum_says():
+    walkthrough = walk(example("lecture-volume"))
+    edits = walkthrough.paste("kernel", 1, 0, 0, parse_matrix("2 0 -1; 1 3 -1; 0 0 1"), k=1)
+    assert len(edits) == 9
+    pasted = walk(apply_edits(walkthrough.example, edits))
+    w = walkthrough.example.weights.copy()
+    w[1, :, :, 1] = [[2, 0, -1], [1, 3, -1], [0, 0, 1]]
+    np.testing.assert_array_equal(pasted.example.weights, w)
+    want = brute_force_volume(walkthrough.example.input, w, [1, 0], 2, 1)
+    np.testing.assert_allclose(pasted.output(), want)
+    assert not np.allclose(walkthrough.output(), want)  # the paste changed the output
+
+
+def test_a_pasted_input_block_and_bias_and_the_turned_kernel():
+    walkthrough = walk(example("half-padding"))  # a 5×5 input shown padded to 7×7
+    whole = np.arange(25).reshape(5, 5)
+    edits = walkthrough.paste("input", 0, 3, 3, whole)  # its own size: fills it wherever
+    np.testing.assert_array_equal(apply_edits(walkthrough.example, edits).input[:, :, 0], whole)
+    # a 2×2 block from the shown cell (2, 3): input pixel (1, 2) on
+    block = walkthrough.paste("input", 0, 2, 3, np.array([[7, 8], [9, 6]]))
+    assert [e[2:5] for e in block] == [(1, 2, 0), (1, 3, 0), (2, 2, 0), (2, 3, 0)]
+    assert walkthrough.paste("bias", 0, 0, 0, np.array([[-3]])) == (("bias", 0, 0, 0, 0, -3),)
+    turned = walk(example("transposed"))  # shown turned 180°: the shown grid is put back
+    shown = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    after = walk(apply_edits(turned.example, turned.paste("kernel", 0, 0, 0, shown)))
+    np.testing.assert_array_equal(after.kernels[0, :, :, 0], shown)
+
+
+@pytest.mark.parametrize(("block", "row", "col", "matrix", "said"), [
+    ("input", 0, 0, np.ones((3, 3)), "5×5 without its padding"),  # from a padding cell
+    ("input", 4, 4, np.ones((3, 3)), "runs past the input x"),
+    ("input", 1, 1, np.ones((7, 7)), "runs past"),  # the padded size is not the input's
+    ("kernel", 0, 0, np.ones((2, 4)), "does not fit the kernel slice w0"),
+    ("kernel", 2, 2, np.ones((2, 2)), "from row 2, column 2: paste a 3×3"),
+    ("bias", 0, 0, np.ones((1, 2)), "one number"),
+])
+def test_a_matrix_that_does_not_fit_its_grid_says_so(block, row, col, matrix, said):
+    with pytest.raises(ValueError, match=said):
+        walk(example("half-padding")).paste(block, 0, row, col, matrix)
 
 
 def test_a_typed_cell_becomes_an_edit_of_the_example_and_padding_refuses():
@@ -324,3 +436,27 @@ def test_settings_the_step_through_cannot_show_are_refused(changes, message):
 ])
 def test_the_largest_paddings_it_can_show_are_shown(changes, side):
     assert walk(_small(**changes)).output_shape == (side, side, 1)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_an_equation_may_wrap_only_between_terms(name):
+    from explorer.core.stepthrough.describe import NBSP, bound, describe
+
+    walkthrough = walk(example(name))
+    for index in range(len(walkthrough.steps)):
+        for line in describe(walkthrough, index):
+            marked = bound(line)
+            assert marked.replace(NBSP, " ") == line  # only the kind of space changes
+            depth = 0
+            for i, ch in enumerate(marked):
+                if ch in "[(":
+                    depth += 1
+                elif ch in "])":
+                    depth -= 1
+                if ch != " ":
+                    continue
+                # a wrap here: never inside brackets, never after a sign or an operator
+                before = marked[:i].rstrip(NBSP)
+                assert depth == 0, (marked, i)
+                assert before[-1:] not in set("+−=/⊙×"), (marked, i)
+            assert "= −" not in marked.replace(NBSP, "_")  # "=" and its value stay together

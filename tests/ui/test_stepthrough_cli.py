@@ -123,3 +123,61 @@ def test_a_name_without_a_suffix_is_said_plainly(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr == ("cnn-explorer: frames: an animation is saved as .gif, .mp4 or "
                            ".png; the name has no suffix\n")
+
+
+def tap_columns(picture: np.ndarray) -> tuple[int, int]:
+    """The first and last pixel column of the window's tinted cells on the input grid (the
+    left part of the slide; the output's landing cell and the legend's swatch share the tint,
+    but they are one cell tall, the window three)."""
+    left = picture[:, : picture.shape[1] * 2 // 5].astype(int)
+    tinted = (np.abs(left - np.array((255, 214, 150))) <= 6).all(axis=2)
+    counts = tinted.sum(axis=0)
+    cols = np.nonzero(counts > counts.max() / 2)[0]
+    assert cols.size, "no window on the input grid"
+    return int(cols[0]), int(cols[-1])
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_a_step_as_a_slide(tmp_path, scale):
+    pictures = {}
+    for step in (1, 2):
+        out = tmp_path / f"step{step}.png"
+        proc = run(tmp_path, "--panel", "step", "--step-through", "lecture-edge", "--step",
+                   str(step), "--scale", str(scale), "--screenshot", str(out))
+        assert proc.returncode == 0, proc.stderr
+        pictures[step] = np.asarray(Image.open(out).convert("RGB"))
+    first, second = pictures[1], pictures[2]
+    assert first.shape == (720 * scale, 1280 * scale, 3)
+    assert (first[:5, :5] == 255).all()  # the white page of an exported frame
+    # the 3×3 window on the 6×6 picture: three cells wide, one cell further right at step 2
+    left1, right1 = tap_columns(first)
+    left2, right2 = tap_columns(second)
+    cell = (right1 - left1 + 1) / 3
+    assert cell > 30 * scale
+    assert abs((left2 - left1) - cell) <= 0.1 * cell
+    assert abs((right2 - right1) - cell) <= 0.1 * cell
+
+
+def test_a_step_as_a_presentation_slide_is_dark(tmp_path):
+    out = tmp_path / "dark.png"
+    proc = run(tmp_path, "--panel", "step", "--step-through", "max-pool", "--theme", "dark",
+               "--screenshot", str(out))
+    assert proc.returncode == 0, proc.stderr
+    picture = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    assert (picture[:5, :5] == 0).all()
+    white = (picture > 230).all(axis=2)
+    rows = np.nonzero(white.any(axis=1))[0]
+    assert rows[-1] - rows[0] > 0.8 * 720  # white type from top to bottom
+
+
+@pytest.mark.parametrize(("args", "word"), [
+    (["--step-through", "nope"], "nope"),
+    (["--step-through", "lecture-edge", "--step", "17"], "16 steps"),
+    (["--step-through", "lecture-edge", "--step", "0"], "counts from 1"),
+])
+def test_a_step_slide_that_cannot_be_made_is_one_line_and_exit_2(tmp_path, args, word):
+    proc = run(tmp_path, "--panel", "step", *args, "--screenshot", "x.png")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and word in lines[0], proc.stderr
+    assert not list(tmp_path.glob("x*"))

@@ -176,6 +176,133 @@ def test_typing_into_a_cell_is_an_edit_in_the_document(qtbot, tab):
     assert tab.walkthrough.example.weights[0, 0, 0, 0] == 1
 
 
+def click_cell(qtbot, tab, block, index, row, col, button=Qt.MouseButton.LeftButton):
+    rect = tab.view.canvas.cell_rect(block, index, row, col)
+    qtbot.mouseClick(tab.view.canvas, button,
+                     pos=QPoint(int(rect.center().x()), int(rect.center().y())))
+
+
+def paste(qtbot, tab, text):
+    """Ctrl+V on the grids with ``text`` on the clipboard, as a user pastes."""
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().setText(text)
+    qtbot.keyClick(tab.view.canvas, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, tab)
+
+
+def summed_by_hand(x, w, b, stride, pad):
+    """Each output value as the lecture sums it: every product over the zero-padded input."""
+    h, wd, channels = x.shape
+    k = w.shape[1]
+    rows, cols = (h + 2 * pad - k) // stride + 1, (wd + 2 * pad - k) // stride + 1
+    out = np.zeros((rows, cols, w.shape[0]))
+    for f in range(w.shape[0]):
+        for i in range(rows):
+            for j in range(cols):
+                total = float(b[f])
+                for c in range(channels):
+                    for u in range(k):
+                        for v in range(k):
+                            r, q = i * stride - pad + u, j * stride - pad + v
+                            if 0 <= r < h and 0 <= q < wd:
+                                total += float(x[r, q, c]) * float(w[f, u, v, c])
+                out[i, j, f] = total
+    return out
+
+
+def test_a_matrix_pasted_into_a_kernel_slice_changes_the_output_as_summed_by_hand(qtbot, tab):
+    pick(qtbot, tab, "lecture-volume")
+    tab.document.stepthrough.step = 9  # the first step of filter W1: its kernel is shown
+    before = tab.walkthrough.example
+    click_cell(qtbot, tab, "kernel", 1, 0, 0)  # w1[:,:,1]
+    assert tab.view.canvas.chosen == ("kernel", 1, 0, 0)
+    with qtbot.waitSignal(tab.message) as said:
+        paste(qtbot, tab, "2 0 -1\n1 3 -1\n0 0 1\n")
+    assert said.args[0] == "Put a 3×3 matrix into w1[:,:,1]"
+    assert len(tab.document.stepthrough.edits) == 9  # one assignment: one step of undo
+    w = before.weights.copy()
+    w[1, :, :, 1] = [[2, 0, -1], [1, 3, -1], [0, 0, 1]]
+    np.testing.assert_array_equal(tab.walkthrough.example.weights, w)
+    want = summed_by_hand(before.input, w, [1, 0], 2, 1)
+    np.testing.assert_allclose(tab.walkthrough.output(), want)
+    assert not np.allclose(walk_output(before), want)
+
+
+def walk_output(ex):
+    from explorer.core.stepthrough import walk
+
+    return walk(ex).output()
+
+
+def test_a_matrix_typed_into_a_cell_and_spreadsheet_cells_pasted_into_the_input(qtbot, tab):
+    # lecture-edge: type the horizontal-edge kernel into its top-left cell, as one line
+    type_into_cell(qtbot, tab, "kernel", 0, 0, 0, "1 1 1; 0 0 0; -1 -1 -1")
+    ex = tab.walkthrough.example
+    np.testing.assert_array_equal(ex.weights[0, :, :, 0], [[1, 1, 1], [0, 0, 0], [-1, -1, -1]])
+    np.testing.assert_allclose(tab.walkthrough.output()[:, :, 0], np.zeros((4, 4)))
+    # cells copied from a spreadsheet: a 2×2 block from input pixel (1, 2) on
+    click_cell(qtbot, tab, "input", 0, 1, 2)
+    paste(qtbot, tab, "5\t6\r\n7\t8\r\n")
+    np.testing.assert_array_equal(tab.walkthrough.example.input[1:3, 2:4, 0], [[5, 6], [7, 8]])
+
+
+def test_the_bias_is_a_grid_that_takes_a_number_and_refuses_a_matrix(qtbot, tab):
+    type_into_cell(qtbot, tab, "bias", 0, 0, 0, "5")
+    assert tab.document.stepthrough.edits == (("bias", 0, 0, 0, 0, 5.0),)
+    np.testing.assert_allclose(tab.walkthrough.output()[:, :, 0], [[5, 35, 35, 5]] * 4)
+    click_cell(qtbot, tab, "bias", 0, 0, 0)
+    with qtbot.waitSignal(tab.message) as said:
+        paste(qtbot, tab, "1 2; 3 4")
+    assert said.args[0] == "The bias b0 is one number, not a 2×2 matrix"
+    assert len(tab.document.stepthrough.edits) == 1
+
+
+@pytest.mark.parametrize(("block", "row", "col", "text", "said"), [
+    ("kernel", 0, 0, "1 2; 3 4; 5 6; 7 8", "does not fit the kernel slice w0[:,:,0] (3×3)"),
+    ("input", 4, 4, "1 2 3; 4 5 6", "runs past the input x[:,:,0] (6×6)"),
+    ("kernel", 0, 0, "1 2; 3", "Row 2 has 1 number and row 1 has 2"),
+    ("output", 0, 0, "1", "Click a cell of the input, a kernel slice or the bias"),
+])
+def test_a_paste_that_does_not_fit_says_why_and_changes_nothing(qtbot, tab, block, row, col,
+                                                                 text, said):
+    click_cell(qtbot, tab, block, 0, row, col)
+    with qtbot.waitSignal(tab.message) as told:
+        paste(qtbot, tab, text)
+    assert said in told.args[0]
+    assert tab.document.stepthrough.edits == ()
+
+
+def test_the_right_click_menu_types_and_copies_a_grid(qtbot, tab, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QInputDialog
+
+    canvas = tab.view.canvas
+    menu = canvas.context_menu(canvas.cell_rect("kernel", 0, 1, 1).center())
+    items = {a.text(): a for a in menu.actions()}
+    assert list(items) == ["Paste a matrix into w0[:,:,0]", "Type the numbers of w0[:,:,0]…",
+                           "Copy w0[:,:,0]"]
+    # "Type the numbers…": the box shows the kernel; the user types another one
+    shown = []
+
+    def answer(parent, title, label, text):
+        shown.append(text)
+        return "0 1 0\n0 1 0\n0 1 0", True
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", answer)
+    items["Type the numbers of w0[:,:,0]…"].trigger()
+    settle(qtbot, tab)
+    assert shown == ["1 0 -1\n1 0 -1\n1 0 -1"]
+    np.testing.assert_array_equal(tab.walkthrough.example.weights[0, :, :, 0],
+                                  [[0, 1, 0]] * 3)
+    click_cell(qtbot, tab, "kernel", 0, 2, 2)
+    qtbot.keyClick(canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "0\t1\t0\n0\t1\t0\n0\t1\t0"
+    # the output can be copied, not typed into
+    output_menu = canvas.context_menu(canvas.cell_rect("output", 0, 0, 0).center())
+    assert [a.text() for a in output_menu.actions()] == ["Copy o[:,:,0]"]
+
+
 def test_padding_cells_cannot_be_typed_into(qtbot, tab):
     pick(qtbot, tab, "half-padding")
     with qtbot.waitSignal(tab.message) as said:
@@ -298,22 +425,6 @@ def test_output_size_questions_then_the_step_is_asked_again(qtbot, tab):
     qtbot.keyClick(view.quiz_bar.answer, Qt.Key.Key_Return)
     assert view.quiz_bar.verdict.text().startswith("Not quite")
     assert (tab.quiz.score.right, tab.quiz.score.asked) == (2, 3)
-
-
-def test_presentation_mode_with_f11_and_esc(qtbot, tab):
-    view = tab.view
-    qtbot.keyClick(view.canvas, Qt.Key.Key_F11)
-    assert view.presenting
-    window = view.canvas.window()
-    assert window is not view.window() and window.isFullScreen()
-    assert view.canvas.presenting
-    qtbot.keyClick(view.canvas, Qt.Key.Key_Right)  # the keys still step
-    assert tab.index == 1
-    qtbot.keyClick(view.canvas, Qt.Key.Key_Escape)
-    assert not view.presenting
-    assert view.canvas.window() is view.window() and not view.canvas.presenting
-    qtbot.keyClick(view.canvas, Qt.Key.Key_Right)
-    assert tab.index == 2
 
 
 def test_keys_are_left_alone_while_the_tab_is_hidden(qtbot, tab):
@@ -561,7 +672,14 @@ def test_the_export_dialog_as_a_user_fills_it(qtbot, tmp_path, tab):
     with qtbot.waitSignal(tab.message, timeout=60_000,
                           check_params_cb=lambda text: text.startswith("Saved")) as said:
         qtbot.mouseClick(tab.view.export_button, Qt.MouseButton.LeftButton)
-    assert said.args[0] == "Saved strides.mp4"
+    # the message names the whole path and the size written, in kB or MB (10³, 10⁶ bytes)
+    import re
+
+    said_text = said.args[0]
+    assert said_text.startswith(f"Saved {out} (") and "H.264" in said_text
+    number, unit = re.search(r"\(([\d.]+) (KB|MB)", said_text).groups()
+    size = out.stat().st_size / (1e3 if unit == "KB" else 1e6)
+    assert abs(float(number) - size) <= 0.01 * size + 0.5
     import cv2
 
     cap = cv2.VideoCapture(str(out))

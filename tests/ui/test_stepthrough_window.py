@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QPushButton
 
 
 def press(qtbot, window, key) -> None:
     """A key as the user's keyboard sends it: to the widget with the focus."""
+    if isinstance(key, QKeySequence):  # a key with its modifiers, such as Ctrl+V
+        combo = key[0]
+        qtbot.keyClick(QApplication.focusWidget() or window, combo.key(),
+                       combo.keyboardModifiers())
+        return
     qtbot.keyClick(QApplication.focusWidget() or window, key)
 
 
@@ -95,16 +101,45 @@ def test_the_window_has_the_tab_and_its_menu_items(qtbot, window):
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     file_items = [a.text() for a in menus["&File"].actions()]
     assert "Export &animation…" in file_items
-    assert tab.presentation_action in menus["&View"].actions()
+    assert window.presentation_action in menus["&View"].actions()
     press(qtbot, window, Qt.Key.Key_Right)
     assert tab.index == 1
-    tab.presentation_action.trigger()  # View > Presentation mode
+    window.presentation_action.trigger()  # View > Presentation mode
     assert tab.view.presenting
-    tab.presentation_action.trigger()
+    window.presentation_action.trigger()
     assert not tab.view.presenting and tab.view.canvas.window() is window
     window.tabs.setCurrentWidget(window.maps_panel)
     qtbot.keyClick(window.maps_panel, Qt.Key.Key_Right)  # the explorer's keys are its own
     assert tab.index == 1
+
+
+def test_presentation_mode_with_f11_and_esc_keeps_the_keys(qtbot, window):
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    press(qtbot, window, Qt.Key.Key_F11)
+    presentation = view.canvas.window()
+    assert presentation is window.presentation and presentation.isFullScreen()
+    assert view.presenting and view.canvas.presenting  # high contrast, large type
+    assert view.picker.window() is window  # the controls stay behind
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.canvas)
+    press(qtbot, window, Qt.Key.Key_Right)  # the keys still step
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert tab.index == 2
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not view.presenting and not window.presentation.isVisible()
+    assert view.canvas.window() is window and not view.canvas.presenting
+    assert window.current_tab == "step-through"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.canvas)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert tab.index == 3
+    qtbot.mouseClick(present_button(view), Qt.MouseButton.LeftButton)  # the tab's own
+    assert view.presenting and window.presentation_action.isChecked()
+    press(qtbot, window, Qt.Key.Key_F11)  # F11 leaves too
+    assert not view.presenting and not window.presentation_action.isChecked()
+
+
+def present_button(view):
+    return next(b for b in view.findChildren(QPushButton) if b.text() == "Present")
 
 
 def test_typed_numbers_are_undone_with_the_window(qtbot, window):
@@ -121,6 +156,83 @@ def test_typed_numbers_are_undone_with_the_window(qtbot, window):
     qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.input[0, 3, 0] == 0)
     window.redo_action.trigger()
     qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.input[0, 3, 0] == 7)
+
+
+def test_a_pasted_matrix_is_one_step_of_undo_and_ctrl_v_is_the_grids(qtbot, window):
+    from PySide6.QtGui import QGuiApplication
+
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    still = window.document.still.image
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=view.canvas.cell_rect("kernel", 0, 0, 0).center().toPoint())
+    QGuiApplication.clipboard().setText("0 1 0\n0 2 0\n0 1 0")
+    press(qtbot, window, QKeySequence(QKeySequence.StandardKey.Paste))
+    qtbot.waitUntil(lambda: tab.is_settled() and len(window.document.stepthrough.edits) == 9)
+    assert window.document.still.image is still  # not File > Paste image
+    np.testing.assert_array_equal(tab.walkthrough.example.weights[0, :, :, 0],
+                                  [[0, 1, 0], [0, 2, 0], [0, 1, 0]])
+    qtbot.waitUntil(window.undo_action.isEnabled)
+    window.undo_action.trigger()  # the nine numbers go back in one step
+    assert window.document.stepthrough.edits == ()
+    qtbot.waitUntil(lambda: tab.is_settled()
+                    and tab.walkthrough.example.weights[0, 0, 0, 0] == 1)
+
+
+def open_lesson(qtbot, window, title_start):
+    """File > Open lecture example > the item whose title starts with ``title_start``;
+    returns the explorer's result for it."""
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    lessons = next(a.menu() for a in menus["&File"].actions()
+                   if a.text() == "Open &lecture example")
+    item = next(a for a in lessons.actions() if a.text().replace("&", "").startswith(title_start))
+    item.trigger()
+    controller = window.controller
+    qtbot.waitUntil(lambda: not controller.scheduled, timeout=5_000)
+    qtbot.waitUntil(lambda: window.last_result is not None
+                    and window.last_result.generation >= controller.generation, timeout=20_000)
+    return window.last_result
+
+
+def test_file_open_lecture_example_puts_the_edge_picture_into_the_explorer(qtbot, window):
+    window.document.display.tab = "step-through"
+    result = open_lesson(qtbot, window, "6×6 vertical edge")
+    doc = window.document
+    assert window.current_tab == "explorer" and doc.input.grayscale
+    assert doc.still.image.tolist() == [[10, 10, 10, 0, 0, 0]] * 6
+    assert len(doc.stack) == 1 and len(doc.filters) == 1
+    layer = doc.layer
+    assert (layer.padding, layer.stride, layer.activation, layer.pool_mode) == \
+        ("valid", 1, "identity", "none")
+    np.testing.assert_array_equal(doc.filters.weights()[0][:, :, 0], [[1, 0, -1]] * 3)
+    assert result.stages[0].feature_maps[:, :, 0].tolist() == [[0, 30, 30, 0]] * 4
+    grid = window.maps_panel.feature_grid
+    qtbot.waitUntil(lambda: grid.values_shown, timeout=5_000)
+    assert grid.cell_texts(0) == [["0", "30", "30", "0"]] * 4  # what the student reads
+
+
+def test_file_open_lecture_example_puts_the_volume_with_its_two_filters(qtbot, window):
+    from explorer.core.stepthrough import lecture_volume
+
+    ex = lecture_volume(0)
+    result = open_lesson(qtbot, window, "5×5×3 volume")
+    doc = window.document
+    assert not doc.input.grayscale and doc.still.image.shape == (5, 5, 3)
+    assert doc.layer.stride == 2 and (doc.layer.pad_h, doc.layer.pad_w) == (1, 1)
+    assert [doc.filters[i].bias for i in range(2)] == [1.0, 0.0]
+    w1 = doc.filters.weights()[1]
+    assert w1[:, :, 0].tolist() == [[1, 0, -1], [1, 1, -1], [1, 0, 1]]  # the slide's W1
+    # the 3×3×2 output, summed by hand over the zero-padded picture
+    x = doc.still.image.astype(float)
+    padded = np.zeros((7, 7, 3))
+    padded[1:6, 1:6] = x
+    want = np.zeros((3, 3, 2))
+    for f in range(2):
+        for i in range(3):
+            for j in range(3):
+                want[i, j, f] = (padded[2 * i:2 * i + 3, 2 * j:2 * j + 3]
+                                 * ex.weights[f]).sum() + ex.bias[f]
+    np.testing.assert_allclose(result.stages[0].feature_maps, want)
 
 
 def test_a_lesson_saved_at_step_6_reopens_there(qtbot, tmp_path, window):

@@ -2,21 +2,25 @@
 
 ``examples`` holds the built-in examples (the lectures', conv_arithmetic's, pooling) and builds
 one from the explorer's layer; ``steps`` turns an example into its sequence of windows;
-``quiz`` checks a student's predictions.
+``quiz`` checks a student's predictions; ``matrix`` reads a matrix typed or pasted into a
+grid.
 """
 
 from explorer.core.stepthrough.examples import (
     EDIT_BLOCKS,
     EXAMPLE_NAMES,
+    LECTURE_LESSONS,
     MAX_CROP,
     Edit,
     Example,
     apply_edits,
     example,
+    explorer_lesson,
     fitting_edits,
     from_layer,
     lecture_volume,
 )
+from explorer.core.stepthrough.matrix import matrix_text, parse_matrix
 from explorer.core.stepthrough.quiz import (
     QuizRound,
     Score,
@@ -35,6 +39,7 @@ __all__ = [
     "EXAMPLE_NAMES",
     "INPUT",
     "INSERTED",
+    "LECTURE_LESSONS",
     "MAX_CROP",
     "PADDING",
     "Edit",
@@ -50,9 +55,12 @@ __all__ = [
     "check_prediction",
     "check_size",
     "example",
+    "explorer_lesson",
     "fitting_edits",
     "from_layer",
     "lecture_volume",
+    "matrix_text",
+    "parse_matrix",
     "parse_number",
     "size_questions",
     "walk",

@@ -1,7 +1,8 @@
 """A step's arithmetic written out as the lecture writes it: products, sum, bias, activation.
 
 Plain text lines (the view styles them); every number is a step's own, formatted as the cells
-show it (:func:`~explorer.core.stepthrough.quiz.cell_text`).
+show it (:func:`~explorer.core.stepthrough.quiz.cell_text`). :func:`bound` marks where a line
+may wrap, so that an equation never breaks inside a term.
 """
 
 from __future__ import annotations
@@ -104,3 +105,24 @@ def _convolution(walkthrough: Walkthrough, step: Step, target: str) -> list[str]
         lines.append(f"{name}: {rule} = {cell_text(step.value)}")
     lines.append(f"{target} = {cell_text(step.value)}")
     return lines
+
+
+NBSP = "\u00a0"
+_OPERATORS = "+−=/⊙×"
+_BRACKETED = re.compile(r"[\[(][^\[\]()]*[\])]")
+_OPERATOR_GAP = re.compile(rf" ([{_OPERATORS}]) ")
+_WORD_NUMBER = re.compile(r"(\b[A-Za-z]+) (?=[−\d]|b\d)")  # stride 2, bias b0
+_LEADING_OPERATOR = re.compile(rf"^([{_OPERATORS}]) ")
+
+
+def bound(line: str) -> str:
+    """``line`` with no-break spaces where a wrap would split a term: inside brackets
+    (``o[0, 1, 0]``, ``(−1)``, ``max(1, 2)``), between an operator and what follows it (a
+    line may break before ``+ 10·1`` or ``= 30``, never after the sign), around ``⊙`` and
+    between a word and its number (``stride 2``). The ordinary spaces left are the places
+    where a line may wrap."""
+    text = _BRACKETED.sub(lambda m: m.group(0).replace(" ", NBSP), line)
+    text = text.replace(" ⊙ ", f"{NBSP}⊙{NBSP}")
+    text = _OPERATOR_GAP.sub(lambda m: f" {m.group(1)}{NBSP}", text)
+    text = _LEADING_OPERATOR.sub(lambda m: m.group(1) + NBSP, text)
+    return _WORD_NUMBER.sub(lambda m: m.group(1) + NBSP, text)

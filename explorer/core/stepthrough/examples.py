@@ -133,14 +133,43 @@ def lecture_edge() -> Example:
         "conv", image, LECTURE_EDGE_KERNEL[None, :, :, None])
 
 
+# What the lecture's text keeps of its volume slide (the CS231n demo, "Input Volume (+pad 1)
+# (7x7x3)", two filters W0 and W1, biases b0 and b1): NaN marks a number the text lost. Its
+# text keeps the padded x[:,:,2] as a top row of zeros, one garbled row, four readable rows
+# (input rows 1–4) and a bottom row of zeros; of x[:,:,0] and x[:,:,1] it keeps rows whose
+# count and zeros do not add up to a padded 7×7, so they cannot be placed and are not used.
+SLIDE_INPUT = np.full((5, 5, 3), np.nan, np.float32)
+SLIDE_INPUT[1:, :, 2] = [[2, 1, 2, 1, 1],
+                         [1, 0, 2, 2, 1],
+                         [0, 2, 0, 2, 2],
+                         [0, 0, 2, 1, 0]]
+SLIDE_FILTERS = np.full((2, 3, 3, 3), np.nan, np.float32)
+SLIDE_FILTERS[0, 0, 0, 0] = -1  # W0's text keeps "w0[:,:,0] -1" and no more
+SLIDE_FILTERS[1, :, :, 0] = [[1, 0, -1], [1, 1, -1], [1, 0, 1]]
+SLIDE_FILTERS[1, :2, :, 1] = [[1, -1, -1], [0, 1, 0]]  # its last row is lost
+SLIDE_FILTERS[1, :, :, 2] = [[0, 0, 1], [0, 1, 0], [1, 0, 0]]
+SLIDE_BIAS = np.array([1, 0], np.float32)
+
+
+def _slide_or_drawn(slide: np.ndarray, low: int, high: int, seed: int) -> np.ndarray:
+    """The slide's numbers, and small whole numbers from ``seed`` where it lost them."""
+    drawn = _ints(slide.shape, low, high, seed)
+    return np.where(np.isnan(slide), drawn, slide).astype(np.float32)
+
+
 def lecture_volume(seed: int = 0) -> Example:
-    """The lecture's convolution over a volume, with small numbers drawn from ``seed``."""
+    """The lecture's convolution over a volume: every number its slide keeps (filter W1 but
+    the last row of w1[:,:,1], w0[0, 0, 0], rows 1–4 of x[:,:,2], the biases), the others
+    small whole numbers drawn from ``seed``."""
     return Example(
         "lecture-volume", "Convolution over a volume (lecture)",
         "A 5×5×3 input padded by 1 to 7×7×3, two 3×3×3 filters W0 and W1 with biases 1 and 0, "
-        "stride 2: a 3×3×2 output. Each value sums 27 products, plus the bias.",
-        "conv", _ints((5, 5, 3), 0, 2, seed), _ints((2, 3, 3, 3), -1, 1, seed + 1),
-        bias=np.array([1, 0], np.float32), stride=(2, 2), padding=(1, 1), seed=seed)
+        "stride 2: a 3×3×2 output. Each value sums 27 products, plus the bias. From the "
+        "slide: W1 (but the last row of w1[:,:,1]), w0[0,0,0] = −1, rows 1–4 of x[:,:,2] and "
+        f"the biases; the other numbers are drawn (draw {seed}).",
+        "conv", _slide_or_drawn(SLIDE_INPUT, 0, 2, seed),
+        _slide_or_drawn(SLIDE_FILTERS, -1, 1, seed + 1), bias=SLIDE_BIAS.copy(),
+        stride=(2, 2), padding=(1, 1), seed=seed)
 
 
 def _arith(name: str, title: str, caption: str, size: int, kernel: np.ndarray,
@@ -272,6 +301,40 @@ def from_layer(image: np.ndarray, spec: LayerSpec, origin: tuple[int, int] = (0,
         "conv", x, spec.weights, spec.bias, stride=spec.stride,
         padding=_spec_padding(spec.padding), dilation=spec.dilation, pad_mode=spec.pad_mode,
         flip=spec.flip, activation=spec.activation)
+
+
+LECTURE_LESSONS = ("lecture-edge", "lecture-volume")  # File > Open lecture example
+
+
+def explorer_lesson(ex: Example) -> tuple[np.ndarray, LayerSpec]:
+    """A convolution example as the explorer runs it: its input as a picture (gray for one
+    channel, RGB for three) and its filters, bias, stride and padding as the first layer,
+    with no activation and no pooling, so the explorer's maps are the example's output.
+
+    Raises ValueError for an example the explorer cannot hold: pooling, a transposed
+    convolution, or input numbers that are no whole numbers from 0 to 255 (a picture's).
+    """
+    if ex.operation != "conv":
+        raise ValueError(f"{ex.title} is not a convolution the explorer runs")
+    x = ex.input
+    if x.shape[2] not in (1, 3) or not np.array_equal(x, np.round(x)) \
+            or x.min() < 0 or x.max() > 255:
+        raise ValueError(f"{ex.title}: the explorer's pictures hold 1 or 3 channels of whole "
+                         "numbers from 0 to 255")
+    picture = x.astype(np.uint8)
+    picture = picture[:, :, 0] if x.shape[2] == 1 else np.ascontiguousarray(picture)
+    rows, cols = ex.padding
+    padding: int | str | tuple[int, int]
+    if isinstance(rows, int) and isinstance(cols, int):
+        padding = "valid" if rows == cols == 0 else (rows if rows == cols else (rows, cols))
+    elif rows == cols and isinstance(rows, str):
+        padding = rows
+    else:
+        raise ValueError(f"{ex.title}: the explorer pads both axes alike")
+    spec = LayerSpec(weights=ex.weights, bias=ex.bias, stride=ex.stride, padding=padding,
+                     pad_mode=ex.pad_mode, dilation=ex.dilation, flip=ex.flip,
+                     activation=ex.activation, pool_mode="none")
+    return picture, spec
 
 
 # --- numbers typed into an example ----------------------------------------------------------

@@ -151,8 +151,9 @@ class Walkthrough:
              k: int = 0) -> Edit:
         """The number ``value`` typed into a shown cell, as an :data:`Edit` of the example.
 
-        ``block`` is ``"input"`` (``row``, ``col`` in the grid, padding included) or
-        ``"kernel"`` (filter ``k`` as shown, turned for true or transposed convolution).
+        ``block`` is ``"input"`` (``row``, ``col`` in the grid, padding included),
+        ``"kernel"`` (filter ``k`` as shown, turned for true or transposed convolution) or
+        ``"bias"`` (filter ``k``'s).
         Raises ValueError for padding, an inserted zero, or pooling's (absent) weights.
         """
         value = float(value)
@@ -166,12 +167,71 @@ class Walkthrough:
                 raise ValueError(f"that cell is {what}: it follows from the input, so change "
                                  "the input's own pixels")
             return ("input", 0, where[0], where[1], channel, value)
+        if block == "bias" and self.kernels is not None:
+            return ("bias", k, 0, 0, 0, value)
         if block != "kernel" or self.kernels is None:
-            raise ValueError("only the input's and the kernel's numbers can be typed into")
+            raise ValueError("only the input's and the kernel's numbers and the bias can be "
+                             "typed into")
         kh, kw = self.kernels.shape[1:3]
         if self.turned:  # the view shows the turned kernel: edit the weight it came from
             row, col = kh - 1 - row, kw - 1 - col
         return ("weight", k, row, col, channel, value)
+
+
+    def paste(self, block: str, channel: int, row: int, col: int, matrix: np.ndarray,
+              k: int = 0) -> tuple[Edit, ...]:
+        """A matrix put into a shown grid, as one :data:`Edit` a number.
+
+        ``block`` is ``"input"`` (slice ``channel``), ``"kernel"`` (filter ``k``'s slice
+        ``channel``, as shown) or ``"bias"`` (filter ``k``'s). A matrix the slice's own size
+        fills it (the input's without its padding); a smaller one goes in from the cell at
+        ``row``, ``col`` on. Raises ValueError saying why a matrix does not fit.
+        """
+        m = np.atleast_2d(np.asarray(matrix, np.float64))
+        if m.ndim != 2 or not np.isfinite(m).all():
+            raise ValueError("a matrix of finite numbers goes into a grid")
+        size = shape_text(m.shape)
+        if block == "bias":
+            if self.kernels is None:
+                raise ValueError("pooling has no bias to type into")
+            if m.shape != (1, 1):
+                raise ValueError(f"the bias b{k} is one number, not a {size} matrix")
+            return (("bias", k, 0, 0, 0, float(m[0, 0])),)
+        if block == "input":
+            h, w = self.example.input.shape[:2]
+            name = f"the input x[:,:,{channel}]"
+            if m.shape == (h, w):
+                return tuple(("input", 0, r, c, channel, float(m[r, c]))
+                             for r in range(h) for c in range(w))
+            start = self.input_index(row, col)
+            if start is None:
+                raise ValueError(f"a {size} matrix does not fit {name}, which is "
+                                 f"{shape_text((h, w))} without its padding: paste a "
+                                 f"{shape_text((h, w))} matrix, or a smaller one from an "
+                                 "input cell on")
+            r0, c0 = start
+            if r0 + m.shape[0] > h or c0 + m.shape[1] > w:
+                raise ValueError(f"a {size} matrix from row {r0}, column {c0} runs past "
+                                 f"{name} ({shape_text((h, w))}): paste a "
+                                 f"{shape_text((h, w))} matrix, or a smaller block")
+            return tuple(("input", 0, r0 + i, c0 + j, channel, float(m[i, j]))
+                         for i in range(m.shape[0]) for j in range(m.shape[1]))
+        if block != "kernel" or self.kernels is None:
+            raise ValueError("only the input's and the kernel's numbers and the bias can be "
+                             "typed into")
+        kh, kw = self.kernels.shape[1:3]
+        name = f"the kernel slice w{k}[:,:,{channel}]"
+        r0, c0 = (0, 0) if m.shape == (kh, kw) else (row, col)
+        if r0 + m.shape[0] > kh or c0 + m.shape[1] > kw:
+            raise ValueError(f"a {size} matrix does not fit {name} ({shape_text((kh, kw))})"
+                             + (f" from row {r0}, column {c0}" if (r0, c0) != (0, 0) else "")
+                             + f": paste a {shape_text((kh, kw))} matrix")
+        return tuple(self.edit("kernel", channel, r0 + i, c0 + j, float(m[i, j]), k)
+                     for i in range(m.shape[0]) for j in range(m.shape[1]))
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "×".join(str(n) for n in shape)
 
 
 def _kind(row_kind: int, col_kind: int) -> int:

@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from explorer.core import images
 from explorer.core.animation import check_frame_ms, check_writable
 from explorer.core.cancel import CancelToken
-from explorer.core.pipeline import LayerSpec
+from explorer.core.pipeline import LayerSpec, NamedStack
 from explorer.core.stepthrough import (
     QuizRound,
     SizeQuestion,
@@ -31,6 +32,7 @@ from explorer.core.stepthrough import (
     apply_edits,
     cell_text,
     example,
+    explorer_lesson,
     fitting_edits,
     from_layer,
     walk,
@@ -38,9 +40,12 @@ from explorer.core.stepthrough import (
 from explorer.state import Document
 from explorer.state.document import Picture
 from explorer.state.limits import EXPLORER_EXAMPLE
+from explorer.ui.convert import qimage_to_array
+from explorer.ui.export import saved_text
 from explorer.ui.panels.stepthrough_panel import StepThroughPanel
 from explorer.ui.step_frames import ExportProgress, check_scale, export_steps, frame_steps
 from explorer.ui.tab import TabController
+from explorer.ui.widgets.step_slide import SLIDE_SIZE, StepSlide, render_slide
 from explorer.ui.workers.worker import Worker
 
 EXPORT_NEWS_S = 0.1  # how often an export's progress reaches the bar
@@ -142,13 +147,19 @@ class StepThroughController(TabController):
         view.size_question.connect(self.ask_size_question)
         view.export_clicked.connect(self.export_animation_dialog)
         view.export_cancelled.connect(self._on_export_cancel_clicked)
+        view.present_clicked.connect(self.presentation_asked)
         view.message.connect(self.message)
 
     # --- for the window --------------------------------------------------------------------
-    @property
-    def presentation_action(self):
-        """View > Presentation mode (F11)."""
-        return self.view.presentation_action
+    def presentation_view(self):
+        """The slide and the quiz line, without the controls."""
+        return self.view.stage
+
+    def set_presentation(self, on: bool) -> None:
+        self.view.set_presentation(on)
+
+    def presentation_keys(self) -> str:
+        return "→ next   ← back   Space play/pause   Home/End first/last"
 
     @property
     def index(self) -> int:
@@ -156,6 +167,19 @@ class StepThroughController(TabController):
         w = self.walkthrough
         step = self.document.stepthrough.step
         return step if w is None else min(step, len(w.steps) - 1)
+
+    def save_slide(self, path: str | Path, scale: int = 1, presentation: bool = False, *,
+                   overwrite: bool = True) -> Path:
+        """The step on show as a slide picture of 1280×720 × ``scale`` (1 to 3), as an
+        exported frame paints it (``presentation``: as presentation mode does, on black)."""
+        if self.walkthrough is None:
+            raise ValueError("the step-through has no steps yet")
+        if scale not in (1, 2, 3):
+            raise ValueError(f"a slide is rendered at 1×, 2× or 3×, not {scale}×")
+        target = images.check_save_path(path, overwrite=overwrite)
+        image = render_slide(StepSlide(self.walkthrough, self.index), SLIDE_SIZE, scale,
+                             presentation)
+        return images.save_image(target, qimage_to_array(image), overwrite=overwrite)
 
     @property
     def playing(self) -> bool:
@@ -195,6 +219,21 @@ class StepThroughController(TabController):
             self.view.set_picture(picture)
         if new_source and self.document.stepthrough.example == EXPLORER_EXAMPLE:
             self.schedule()
+
+    def lesson(self, name: str) -> tuple[np.ndarray, NamedStack]:
+        """A lecture example for the explorer: its input as the picture, its filters as the
+        first layer (File > Open lecture example). The numbers are those this tab shows when
+        it is on that example (its draw and what was typed), else the example's own."""
+        settings = self.document.stepthrough
+        if settings.example == name:
+            ex = apply_edits(example(name, settings.seed), settings.edits)
+        else:
+            ex = example(name)
+        picture, spec = explorer_lesson(ex)
+        k = spec.n_filters
+        names = ("vertical edge [1 0 −1]",) if name == "lecture-edge" else tuple(
+            f"W{i}" for i in range(k))
+        return picture, NamedStack((spec,), (names,), f"the lecture's {ex.title.lower()}")
 
     # --- requests --------------------------------------------------------------------------
     def schedule(self, *_: object) -> None:
@@ -506,9 +545,8 @@ class StepThroughController(TabController):
         if not completed or last is None or not last.written:
             return
         written = list(last.written)
-        what = written[0].name if len(written) == 1 else \
-            f"{len(written)} frames {written[0].name} … {written[-1].name}"
-        self.message.emit(f"Saved {what}")
+        video = written[0].suffix.lower() == ".mp4"
+        self.message.emit(saved_text(written, "H.264 video" if video else ""))
         self.exported.emit(written)
 
     # --- lifetime --------------------------------------------------------------------------

@@ -10,7 +10,8 @@ The keys, while the tab is shown, whatever in the window has the focus (the grid
 through the quiz): → / Page Down forward, ← / Page Up back (what a presentation clicker
 sends), Space play or pause, Home the first step (and a new round of the quiz), End the last.
 In the quiz, a number typed on the grids goes into the answer box and Enter checks it.
-F11 presentation mode (Esc leaves it).
+In presentation mode (the window's F11, or Present) the window borrows the ``stage`` (the
+slide and the quiz line) and the keys go on working there.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -64,22 +66,6 @@ class ExportChoice:
     presentation: bool
 
 
-class _PresentationWindow(QWidget):
-    """A full-screen black window that borrows the tab's canvas (and quiz line)."""
-
-    def __init__(self, panel: StepThroughPanel) -> None:
-        super().__init__(panel, Qt.WindowType.Window)
-        self.setWindowTitle("Step-through — presentation")
-        self.setStyleSheet("background: black; color: white")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        hint = QLabel("→ next   ← back   Space play/pause   Home/End first/last   "
-                      "F11 or Esc leave")
-        hint.setStyleSheet("color: #aaaaaa; padding: 2px 12px")
-        self.hint = hint
-        layout.addWidget(hint)
-
-
 class StepThroughPanel(QWidget):
     """Pick an example, step through it, quiz yourself, present it, export it."""
 
@@ -88,6 +74,7 @@ class StepThroughPanel(QWidget):
     size_question = Signal()
     export_clicked = Signal()
     export_cancelled = Signal()
+    present_clicked = Signal()
     message = Signal(str)
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
@@ -96,30 +83,31 @@ class StepThroughPanel(QWidget):
         self.walkthrough: Walkthrough | None = None
         self.index = 0
         self._filtering = False
-        self._presentation: _PresentationWindow | None = None
+        self._presenting = False
         self._export_bar: QProgressDialog | None = None
 
         self.canvas = StepCanvas()
         self.canvas.cell_edited.connect(self._on_cell_edited)
+        self.canvas.matrix_entered.connect(self._on_matrix_entered)
         self.canvas.edit_refused.connect(self.message)
+        self.canvas.message.connect(self.message)
         self.quiz_bar = QuizBar()
         self.quiz_bar.submitted.connect(self._on_submitted)
         self.quiz_bar.hide()
 
+        # the slide and the quiz line: what presentation mode shows
+        self.stage = QWidget()
+        stage = QVBoxLayout(self.stage)
+        stage.setContentsMargins(0, 0, 0, 0)
+        stage.setSpacing(4)
+        stage.addWidget(self.canvas, 1)
+        stage.addWidget(self.quiz_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(self._build_picker_row())
         layout.addLayout(self._build_transport_row())
-        layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.quiz_bar)
-
-        self.presentation_action = QAction("&Presentation mode", self, checkable=True)
-        self.presentation_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
-        self.presentation_action.setStatusTip("The step-through alone, full screen, large type, "
-                                              "high contrast (F11 or Esc to leave)")
-        self.presentation_action.toggled.connect(self.set_presentation)
-        self.addAction(self.presentation_action)
+        layout.addWidget(self.stage, 1)
         # a click on a button or the quiz box leaves the keys with the grids (Tab still
         # reaches them from the keyboard)
         for widget in self.findChildren(QAbstractButton):
@@ -207,7 +195,7 @@ class StepThroughPanel(QWidget):
         row.addWidget(self.speed)
         present = QPushButton("Present")
         present.setToolTip("Full screen, large type, high contrast (F11; Esc leaves)")
-        present.clicked.connect(lambda: self.set_presentation(True))
+        present.clicked.connect(self.present_clicked)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Save the steps as a GIF, an MP4 or numbered PNG frames")
         self.export_button.clicked.connect(self.export_clicked)
@@ -262,6 +250,25 @@ class StepThroughPanel(QWidget):
             return
         settings = self.document.stepthrough
         settings.edits = (*settings.edits, edit)
+
+    def _on_matrix_entered(self, block: str, channel: int, row: int, col: int,
+                           matrix: np.ndarray) -> None:
+        """A typed or pasted matrix: one edit of the document (one step of undo)."""
+        walkthrough = self.walkthrough
+        if walkthrough is None:
+            return
+        k = walkthrough.steps[self.index].map
+        try:
+            edits = walkthrough.paste(block, channel, row, col, matrix, k)
+        except ValueError as exc:
+            self.message.emit(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        settings = self.document.stepthrough
+        settings.edits = (*settings.edits, *edits)
+        s = self.canvas.renderer.board.slice(block, channel)
+        name = "the grid" if s is None else self.canvas.renderer.board.slice_name(s, k)
+        h, w = np.atleast_2d(matrix).shape
+        self.message.emit(f"Put a {h}×{w} matrix into {name}")
 
     def _on_submitted(self, text: str) -> None:
         self.answered.emit(text)
@@ -411,7 +418,7 @@ class StepThroughPanel(QWidget):
         if not isinstance(obj, QWidget) or isinstance(obj, QMenuBar):
             return False
         if self.presenting:
-            return obj.window() is self._presentation
+            return obj.window() is self.stage.window()
         if not self.isVisible() or obj.window() is not self.window():
             return False
         if obj is self or self.isAncestorOf(obj):
@@ -438,9 +445,6 @@ class StepThroughPanel(QWidget):
             if name is not None:
                 self.command.emit(name)
                 return True
-            if key == Qt.Key.Key_Escape and self.presenting:
-                self.set_presentation(False)
-                return True
         # the quiz's answer is typed on the grids, which keep the focus
         typing = (event.text() != "" and event.text() in _ANSWER_CHARS) or key in (
             Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -452,47 +456,22 @@ class StepThroughPanel(QWidget):
     # --- presentation ----------------------------------------------------------------------
     @property
     def presenting(self) -> bool:
-        return self._presentation is not None and self._presentation.isVisible()
+        """Whether the window shows the stage full screen."""
+        return self._presenting
 
     def set_presentation(self, on: bool) -> None:
-        """Full screen, high contrast, large type: the step-through alone (F11, Esc leaves)."""
-        if on == self.presenting:
-            return
-        if on:
-            if self._presentation is None:
-                self._presentation = _PresentationWindow(self)
-                self._presentation.addAction(self.presentation_action)
-            pw = self._presentation
-            pw.layout().addWidget(self.canvas, 1)
-            pw.layout().addWidget(self.quiz_bar)
-            self.canvas.set_presentation(True)
-            self.quiz_bar.set_presentation(True)
-            self._watch_keys(True)
-            screen = self.screen() or QGuiApplication.primaryScreen()
-            if screen is not None:  # the whole screen even where no window manager helps
-                pw.setGeometry(screen.geometry())
-            pw.showFullScreen()
-            self.canvas.setFocus()
-        else:
-            pw = self._presentation
-            layout = self.layout()
-            layout.insertWidget(2, self.canvas, 1)
-            layout.insertWidget(3, self.quiz_bar)
-            self.canvas.set_presentation(False)
-            self.quiz_bar.set_presentation(False)
-            pw.hide()
-            if not self.isVisible():
-                self._watch_keys(False)
-            else:
-                self.canvas.setFocus()
+        """The stage was borrowed for presentation mode (or given back): high contrast and
+        large type, and the keys where the stage is."""
+        self._presenting = on
+        self.canvas.set_presentation(on)
+        self.quiz_bar.set_presentation(on)
         self.quiz_bar.setVisible(self.document.stepthrough.quiz)
-        with QSignalBlocker(self.presentation_action):
-            self.presentation_action.setChecked(on)
+        if on:
+            self._watch_keys(True)
+        elif not self.isVisible():
+            self._watch_keys(False)
+        QTimer.singleShot(0, self._focus_canvas)
 
     def cleanup(self) -> None:
         self.end_export_progress()
         self._watch_keys(False)
-        if self._presentation is not None:
-            self.set_presentation(False)
-            self._presentation.deleteLater()
-            self._presentation = None

@@ -25,7 +25,7 @@ from explorer.ui import settings_io
 from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.step_frames import ANIMATION_SCALES, SLIDE_SIZE
 
-FILE_FILTER = ("GIF animation (*.gif);;MP4 video (*.mp4);;"
+FILE_FILTER = ("GIF animation (*.gif);;MP4 video, H.264 (*.mp4);;"
                "Numbered PNG frames (*.png)")
 
 
@@ -62,7 +62,8 @@ class AnimationDialog(QDialog):
         form.addRow("Size", self.scale_box)
         form.addRow("Each step", self.frame_spin)
         form.addRow("", self.contrast_box)
-        note = QLabel(f"{steps} frames, one a step; .png writes one numbered file a frame.",
+        note = QLabel(f"{steps} frames, one a step. .mp4 is H.264 video, which browsers and "
+                      "slide software play; .png writes one numbered file a frame.",
                       wordWrap=True)
         form.addRow(note)
         form.addRow(buttons)

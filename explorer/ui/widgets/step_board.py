@@ -18,11 +18,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from explorer.core.stepthrough import INPUT, INSERTED, PADDING, Walkthrough, cell_text
+from explorer.ui.widgets.slide_text import wrap
 
-MAX_CELL = 72.0
+MAX_CELL = 120.0  # a small example fills the page, up to this
 SLICE_GAP = 0.5  # between slices of a block, in cells
 SUBTITLE = 0.9  # a slice's subtitle row, in cells
-BLOCK_GAP = 1.6  # between blocks, where the ⊙ and = go, in cells
+BLOCK_GAP = 1.3  # between blocks, where the ⊙, + and = go, in cells
 MAX_OUTPUT_SLICES = 2  # more output maps than this: only the current one is shown
 
 
@@ -44,9 +45,12 @@ class BoardTheme:
     winner: QColor
     positive: QColor
     negative: QColor
-    accent: QColor  # the arithmetic's last line: what lands in the output
+    accent: QColor  # the arithmetic's last line, and the cell a paste goes to
     line_scale: float = 1.0
     legend_px: int = 13  # the legend's type
+    title_px: tuple[float, float] = (14.0, 26.0)  # the block titles' type: least and most
+    # of a cell: the type of a grid's numbers at most, when they have one character, and more
+    digit_share: tuple[float, float] = (0.55, 0.5)
 
 
 LIGHT = BoardTheme(
@@ -62,7 +66,7 @@ CONTRAST = BoardTheme(
     previous=QColor(170, 170, 170), landing=QColor(120, 80, 0), winner=QColor(0, 255, 255),
     positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), accent=QColor(255, 220, 0),
     line_scale=1.6,
-    legend_px=20)
+    legend_px=20, title_px=(28.0, 40.0), digit_share=(0.8, 0.62))
 
 
 @dataclass
@@ -84,6 +88,18 @@ class _Slice:
     editable: bool = False
     gaps: bool = False  # the window has cells between its taps (dilation)
     origin: QPointF = field(default_factory=QPointF)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How the grids fit a rectangle: the cell size, the slices side by side in each block,
+    each block's size in cells, the block titles' band and the height the board takes."""
+
+    cell: float
+    columns: tuple[int, ...]
+    sizes: tuple[tuple[float, float], ...]
+    band: float
+    height: float
 
 
 @dataclass
@@ -109,6 +125,14 @@ class Board:
         self._cell = 20.0
         self._steps = 0
         self._rect = QRectF(0, 0, 900, 420)
+        self._fit: Fit | None = None
+        self._metrics_cache: dict[tuple[int, bool], QFontMetricsF] = {}
+        self._lines_cache: dict[tuple[str, int, int], int] = {}
+        self._arranged: list | None = None
+        self._legend_type = 0
+        self._widths: dict[str, float] = {}
+        self._grids_bottom = 0.0
+        self.chosen: tuple[str, int, int, int] | None = None  # the cell a paste goes to
 
     # --- content -------------------------------------------------------------------------
     @property
@@ -147,7 +171,10 @@ class Board:
                 [_Slice("kernel", c, f"w{step.map}[:,:,{c}]" if channels > 1 else "",
                         kernel[:, :, c], signed=True, editable=True)
                  for c in range(channels)]))
-            self._operators = ["⊙", "="]
+            bias = np.array([[ex.bias[step.map]]], np.float64)
+            self._blocks.append(_Block(f"Bias b{step.map}", [
+                _Slice("bias", step.map, "", bias, signed=True, editable=True)]))
+            self._operators = ["⊙", "+", "="]
         else:
             window = step.taps[:, :, 0]
             op = "max" if ex.operation == "max" else "mean"
@@ -171,6 +198,7 @@ class Board:
         h, w, _ = walkthrough.output_shape
         self._blocks.append(_Block(f"Output {h}×{w}" + (f"×{maps}" if maps > 1 else ""),
                                    outputs))
+        self._arranged = None
         self._layout()
 
     @staticmethod
@@ -200,8 +228,7 @@ class Board:
         turned = ", turned 180°" if walkthrough.turned else ""
         dilation = f", dilation {ex.dilation[0]}" if ex.dilation != (1, 1) else ""
         name = f"Filter W{k}" if walkthrough.kernels.shape[0] > 1 else "Kernel"
-        bias = f"bias\u00a0b{k}\u00a0=\u00a0{cell_text(ex.bias[k])}"  # kept on one line
-        return f"{name} {size}{turned}{dilation}, {bias}"
+        return f"{name} {size}{turned}{dilation}"
 
     # --- layout --------------------------------------------------------------------------
     def _block_cells(self, block: _Block, columns: int) -> tuple[float, float]:
@@ -213,15 +240,67 @@ class Board:
         height = rows * (sh + subtitle) + (rows - 1) * SLICE_GAP
         return width, height
 
-    def _title_px(self) -> float:
-        """Height of the band for the block titles: two lines of their largest type."""
-        return self._title_font_px() * 2.6
+    def _title_font_px(self, cell: float) -> float:
+        low, high = self._theme.title_px
+        return max(low, min(cell * 0.42, high))
 
-    def _title_font_px(self) -> float:
-        return max(14.0, min(self._cell * 0.42, 26.0))
+    def _metrics(self, px: int, bold: bool) -> QFontMetricsF:
+        key = (px, bold)
+        if key not in self._metrics_cache:
+            self._metrics_cache[key] = QFontMetricsF(self.font(px, bold))
+        return self._metrics_cache[key]
+
+    def _title_lines(self, title: str, px: int, width: int) -> int:
+        key = (title, px, width)
+        if key not in self._lines_cache:
+            self._lines_cache[key] = len(wrap(title, self._metrics(px, True), width))
+        return self._lines_cache[key]
+
+    def _band(self, cell: float, sizes: list[tuple[float, float]]) -> float:
+        """Height of the band above the grids for the block titles, wrapped to their blocks'
+        widths at their type."""
+        px = max(7, round(self._title_font_px(cell)))
+        lines = max(self._title_lines(b.title, px, int((size[0] + BLOCK_GAP * 0.9) * cell))
+                    for b, size in zip(self._blocks, sizes, strict=True))
+        return lines * self._metrics(px, True).lineSpacing() + px * 0.3
+
+    def _arrangements(self) -> list[tuple[tuple[int, ...], list[tuple[float, float]], float,
+                                          float]]:
+        """Every way to put each block's slices side by side: the columns, each block's size
+        in cells, and the board's width and height in cells (the same for every step of an
+        example, so worked out once)."""
+        if self._arranged is None:
+            self._arranged = []
+            options = [range(1, len(b.slices) + 1) for b in self._blocks]
+            for columns in itertools.product(*options):
+                sizes = [self._block_cells(b, c)
+                         for b, c in zip(self._blocks, columns, strict=True)]
+                across = sum(s[0] for s in sizes) + BLOCK_GAP * (len(sizes) - 1) + 0.4
+                self._arranged.append((tuple(columns), sizes, across,
+                                       max(s[1] for s in sizes)))
+        return self._arranged
+
+    def measure(self, width: float, height: float) -> Fit:
+        """The arrangement with the largest cells that fits ``width`` × ``height``."""
+        legend = self._legend_px()
+        best: Fit | None = None
+        for columns, sizes, across, down in self._arrangements():
+            cell = min(width / across, MAX_CELL)
+            if best is not None and cell <= best.cell:
+                continue  # narrower than the best already: cannot beat it
+            for _ in range(8):  # the titles' band grows as the cells (and its widths) shrink
+                band = self._band(cell, sizes)
+                if band + down * cell + legend <= height + 0.01 or cell <= 4.0:
+                    break
+                cell = max(4.0, min(cell - 0.25, (height - legend - band) / down))
+            fit = Fit(cell, tuple(columns), tuple(sizes), band, band + down * cell + legend)
+            if best is None or fit.cell > best.cell + 1e-6:
+                best = fit
+        assert best is not None
+        return best
 
     def set_rect(self, rect: QRectF) -> None:
-        """Lay the board out in ``rect`` (the legend goes along its bottom)."""
+        """Lay the board out in ``rect`` (the legend goes under the grids)."""
         self._rect = QRectF(rect)
         self._layout()
 
@@ -229,32 +308,23 @@ class Board:
     def rect(self) -> QRectF:
         return QRectF(self._rect)
 
+    @property
+    def fit(self) -> Fit | None:
+        """How the grids were last laid out."""
+        return self._fit
+
     def _layout(self) -> None:
-        """Pick, per block, how many slices go side by side, for the largest cell size."""
+        """Lay the blocks out with the largest cells, in the middle of the rectangle."""
         if not self._blocks:
             return
         w, h = max(self._rect.width(), 50.0), max(self._rect.height(), 50.0)
-        room = h - self._legend_px()
-        best = None
-        options = [range(1, len(b.slices) + 1) for b in self._blocks]
-        for columns in itertools.product(*options):
-            sizes = [self._block_cells(b, c) for b, c in zip(self._blocks, columns, strict=True)]
-            width = sum(s[0] for s in sizes) + BLOCK_GAP * (len(sizes) - 1) + 0.4
-            height = max(s[1] for s in sizes)
-            # the titles' band grows with the cells (two lines of 14 to 26 px type)
-            cell = min(w / width, (room - 2.6 * 14) / height, MAX_CELL)
-            band = 2.6 * max(14.0, min(cell * 0.42, 26.0))
-            cell = min(cell, (room - band) / height)
-            if best is None or cell > best[0] + 1e-6:
-                best = (cell, columns, sizes)
-        cell, columns, sizes = best
-        self._cell = max(cell, 4.0)
-        title = self._title_px()
-        total = (sum(s[0] for s in sizes) + BLOCK_GAP * (len(sizes) - 1)) * self._cell
+        fit = self._fit = self.measure(w, h)
+        self._cell = cell = fit.cell
+        total = (sum(s[0] for s in fit.sizes) + BLOCK_GAP * (len(fit.sizes) - 1)) * cell
         x = self._rect.x() + (w - total) / 2
-        tallest = title + max(s[1] for s in sizes) * self._cell
-        top = self._rect.y() + max((h - tallest - self._legend_px()) / 2, 0.0)
-        for block, cols, size in zip(self._blocks, columns, sizes, strict=True):
+        top = self._rect.y() + max((h - fit.height) / 2, 0.0)
+        self._grids_bottom = top + fit.height - self._legend_px()
+        for block, cols, size in zip(self._blocks, fit.columns, fit.sizes, strict=True):
             block.columns = cols
             block.origin = QPointF(x, top)
             sh, sw = block.slices[0].values.shape
@@ -262,9 +332,9 @@ class Board:
             for i, s in enumerate(block.slices):
                 r, c = divmod(i, cols)
                 s.origin = QPointF(
-                    x + c * (sw + SLICE_GAP) * self._cell,
-                    top + title + (r * (sh + subtitle + SLICE_GAP) + subtitle) * self._cell)
-            x += (size[0] + BLOCK_GAP) * self._cell
+                    x + c * (sw + SLICE_GAP) * cell,
+                    top + fit.band + (r * (sh + subtitle + SLICE_GAP) + subtitle) * cell)
+            x += (size[0] + BLOCK_GAP) * cell
 
     def cell_rect(self, block: str, index: int, row: int, col: int) -> QRectF:
         """Where a cell is painted (in the coordinates of the rectangle)."""
@@ -315,31 +385,24 @@ class Board:
         font.setBold(bold)
         return font
 
-    def _fitted_font(self, text: str, rect: QRectF, px: float, bold: bool) -> QFont:
-        """The largest font up to ``px`` whose word-wrapped ``text`` fits in ``rect``."""
-        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
-        while True:
-            font = self.font(px, bold)
-            used = QFontMetricsF(font).boundingRect(rect, flags, text)
-            if px <= 8 or (used.width() <= rect.width() + 0.5
-                           and used.height() <= rect.height() + 0.5):
-                return font
-            px -= 1
-
     def _paint_titles(self, p: QPainter) -> None:
         t = self._theme
         cell = self._cell
         p.setPen(t.text)
+        title_font = self.font(self._title_font_px(cell), bold=True)
+        metrics = QFontMetricsF(title_font)
         for block in self._blocks:
             sh, sw = block.slices[0].values.shape
             width = (block.columns * sw + (block.columns - 1) * SLICE_GAP) * cell
-            left = max(block.origin.x() - cell * BLOCK_GAP * 0.45, self._rect.left())
-            right = min(block.origin.x() + width + cell * BLOCK_GAP * 0.45, self._rect.right())
-            rect = QRectF(left, block.origin.y(), right - left, self._title_px())
-            p.setFont(self._fitted_font(block.title, rect, self._title_font_px(), True))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                       block.title)
-            p.setFont(self.font(min(cell * 0.45, 26)))
+            left = block.origin.x() - cell * BLOCK_GAP * 0.45
+            span = width + cell * BLOCK_GAP * 0.9
+            p.setFont(title_font)
+            y = block.origin.y()
+            for line in wrap(block.title, metrics, span):
+                p.drawText(QRectF(left, y, span, metrics.lineSpacing()),
+                           Qt.AlignmentFlag.AlignCenter, line)
+                y += metrics.lineSpacing()
+            p.setFont(self.font(min(cell * 0.45, t.title_px[1])))
             for s in block.slices:
                 if s.title:
                     p.drawText(QRectF(s.origin.x() - cell, s.origin.y() - SUBTITLE * cell,
@@ -355,8 +418,21 @@ class Board:
                        Qt.AlignmentFlag.AlignCenter, op)
         self._paint_legend(p)
 
+    def title_font(self) -> QFont:
+        """The block titles' type as laid out."""
+        return self.font(self._title_font_px(self._cell), bold=True)
+
+    @property
+    def legend_px(self) -> int:
+        """The legend's type: the theme's, or larger on a slide with larger type."""
+        return max(self._theme.legend_px, self._legend_type)
+
+    @legend_px.setter
+    def legend_px(self, px: int) -> None:
+        self._legend_type = int(px)
+
     def _legend_px(self) -> float:
-        return 2.0 * self._theme.legend_px if self._legend() else 0.0
+        return 1.8 * self.legend_px if self._legend() else 0.0
 
     def _legend(self) -> list[tuple[str, str]]:
         """(swatch, words) for what the input's cells can be, when it is not obvious."""
@@ -375,8 +451,8 @@ class Board:
         if not items:
             return
         t = self._theme
-        px = t.legend_px
-        y = self._rect.bottom() - self._legend_px() + px * 0.4
+        px = self.legend_px
+        y = self._grids_bottom + px * 0.4
         x = self._rect.left() + 8.0
         p.setFont(self.font(px))
         for kind, words in items:
@@ -419,17 +495,44 @@ class Board:
         return QColor(*(round(getattr(base, ch)() + (getattr(end, ch)() - getattr(base, ch)())
                               * mix) for ch in ("red", "green", "blue")))
 
+    def _texts(self, s: _Slice) -> list[list[str]]:
+        texts = [[cell_text(v) if math.isfinite(v) else "" for v in row] for row in s.values]
+        if s.hidden is not None:
+            texts[s.hidden[0]][s.hidden[1]] = "?"
+        return texts
+
+    def digit_px(self, block: str, index: int) -> float:
+        """The pixel size of the type of a grid's numbers: a share of the cell, less for
+        long numbers so that they fit their cells."""
+        s = self.slice(block, index)
+        if s is None:
+            raise KeyError(f"no {block} slice {index} on the board")
+        return self._digit_px(s, self._texts(s))
+
+    def _digit_px(self, s: _Slice, texts: list[list[str]]) -> float:
+        words = {x for row in texts for x in row if x}
+        longest = max(map(len, words), default=1)
+        cell = self._cell
+        share = self._theme.digit_share[0 if longest == 1 else 1]
+        # the widest number, measured at 100 px, fills at most 0.9 of its cell
+        widest = max((self._width_at_100(x) for x in words), default=0.0)
+        return min(cell * share, cell * 0.9 * 100 / widest) if widest else cell * share
+
+    def _width_at_100(self, text: str) -> float:
+        if text not in self._widths:
+            self._widths[text] = self._metrics(100, False).horizontalAdvance(text)
+        return self._widths[text]
+
     def _paint_slice(self, p: QPainter, s: _Slice) -> None:
         t, cell = self._theme, self._cell
         rows, cols = s.values.shape
         finite = s.values[np.isfinite(s.values)]
         scale = float(np.abs(finite).max()) if finite.size else 0.0
-        texts = [[cell_text(v) if math.isfinite(v) else "" for v in row] for row in s.values]
-        if s.hidden is not None:
-            texts[s.hidden[0]][s.hidden[1]] = "?"
-        longest = max(len(x) for row in texts for x in row) or 1
-        font_px = min(cell * 0.46, cell * 0.92 / (0.58 * longest + 0.2))
-        p.setFont(self.font(font_px))
+        texts = self._texts(s)
+        font_px = self._digit_px(s, texts)
+        font = self.font(font_px)
+        p.setFont(font)
+        metrics = QFontMetricsF(font)
         grid = QPen(t.grid, 1 * t.line_scale)
         hatch = QBrush(t.padding_text, Qt.BrushStyle.BDiagPattern)
         dots = QBrush(t.padding_text, Qt.BrushStyle.Dense6Pattern)
@@ -437,19 +540,33 @@ class Board:
             for c in range(cols):
                 rect = QRectF(s.origin.x() + c * cell, s.origin.y() + r * cell, cell, cell)
                 value = float(s.values[r, c])
-                p.fillRect(rect, self._fill(s, r, c, value, scale))
+                text = texts[r][c] if font_px >= 7 else ""
+                fill = self._fill(s, r, c, value, scale)
+                p.fillRect(rect, fill)
                 kind = INPUT if s.kinds is None else int(s.kinds[r, c])
-                if kind == PADDING:
-                    p.fillRect(rect, hatch)
-                elif kind == INSERTED:
-                    p.fillRect(rect, dots)
+                if kind != INPUT:  # hatched or dotted round the number, never over it
+                    self._fill_around(p, rect, text, metrics,
+                                      hatch if kind == PADDING else dots, fill)
                 p.setPen(grid)
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(rect)
-                if font_px >= 7 and texts[r][c]:
+                if text:
                     p.setPen(t.padding_text if kind != INPUT else t.text)
-                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, texts[r][c])
+                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         self._paint_marks(p, s)
+
+    @staticmethod
+    def _fill_around(p: QPainter, rect: QRectF, text: str, metrics: QFontMetricsF,
+                     brush: QBrush, fill: QColor) -> None:
+        """Fill ``rect`` with ``brush``, then clear a box round its centred ``text`` back to
+        the cell's ``fill``: the pattern never runs over the number."""
+        p.fillRect(rect, brush)
+        if not text:
+            return
+        px = metrics.height()
+        w = metrics.horizontalAdvance(text) + px * 0.35
+        h = metrics.capHeight() + px * 0.45
+        p.fillRect(QRectF(rect.center().x() - w / 2, rect.center().y() - h / 2, w, h), fill)
 
     def _paint_marks(self, p: QPainter, s: _Slice) -> None:
         t, cell = self._theme, self._cell
@@ -477,6 +594,10 @@ class Board:
             r, c = s.landing
             p.setPen(QPen(t.window, 3.5 * t.line_scale))
             p.drawRect(QRectF(x0 + c * cell + 1.5, y0 + r * cell + 1.5, cell - 3, cell - 3))
+        if self.chosen is not None and self.chosen[:2] == (s.block, s.index):
+            r, c = self.chosen[2:]
+            p.setPen(QPen(t.accent, 2 * t.line_scale, Qt.PenStyle.DashLine))
+            p.drawRect(QRectF(x0 + c * cell + 4, y0 + r * cell + 4, cell - 8, cell - 8))
         if s.winner is not None:
             r, c = s.winner
             p.setPen(QPen(t.winner, 3 * t.line_scale))
@@ -485,7 +606,7 @@ class Board:
     def describe_cell(self, s: _Slice, r: int, c: int) -> str:
         """What a hover tells about a cell: its name, its value, what it is."""
         value = float(s.values[r, c])
-        names = {"input": "x", "kernel": "w", "output": "o", "window": "window"}
+        names = {"input": "x", "kernel": "w", "output": "o", "window": "window", "bias": "b"}
         if s.hidden == (r, c):
             text = "?"
         else:
@@ -495,7 +616,28 @@ class Board:
             note = " (padding)"
         elif s.kinds is not None and s.kinds[r, c] == INSERTED:
             note = " (a zero put between pixels)"
+        if s.block == "bias":
+            return f"b{s.index} = {text} (the bias of filter {s.index})"
         return f"{names[s.block]}[{r}, {c}, {s.index}] = {text}{note}"
+
+    @staticmethod
+    def slice_name(s: _Slice, k: int = 0) -> str:
+        """How the arithmetic names a grid: x[:,:,0], w1[:,:,2], b1, o[:,:,0]."""
+        if s.block == "bias":
+            return f"b{s.index}"
+        if s.block == "kernel":
+            return f"w{k}[:,:,{s.index}]"
+        prefix = {"input": "x", "output": "o"}.get(s.block, s.block)
+        return f"{prefix}[:,:,{s.index}]"
+
+    @staticmethod
+    def own_values(s: _Slice) -> np.ndarray:
+        """A grid's own numbers: the input's without its padding and inserted zeros."""
+        if s.kinds is None:
+            return s.values
+        rows = np.flatnonzero((s.kinds == INPUT).any(axis=1))
+        cols = np.flatnonzero((s.kinds == INPUT).any(axis=0))
+        return s.values[np.ix_(rows, cols)]
 
     @property
     def cell_size(self) -> float:

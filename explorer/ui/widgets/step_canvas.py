@@ -2,18 +2,35 @@
 
 One widget: a :class:`~explorer.ui.widgets.step_slide.SlidePainter` lays the slide out in
 the widget and paints it, so the screen, presentation mode and every exported frame show the
-same thing. The widget adds what only a screen has: every number one hover away, and input
-and kernel cells that can be typed into (double-click, type, Enter; Esc cancels), reported as
-``cell_edited``. It keeps the keyboard focus while the step-through is shown.
+same thing. The widget adds what only a screen has: every number one hover away, and input,
+kernel and bias cells that can be typed into (double-click, type, Enter; Esc cancels),
+reported as ``cell_edited``. A matrix goes in whole (``matrix_entered``): typed into a cell
+(``1 0 -1; 1 1 -1; 1 0 1``), pasted with Ctrl+V at the cell last clicked, or typed in the
+box the right-click menu opens; Ctrl+C copies the clicked grid as tab-separated rows. It
+keeps the keyboard focus while the step-through is shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter
-from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+)
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QSizePolicy, QToolTip, QWidget
 
-from explorer.core.stepthrough import INPUT, PADDING, Walkthrough, cell_text
+from explorer.core.stepthrough import (
+    INPUT,
+    PADDING,
+    Walkthrough,
+    cell_text,
+    matrix_text,
+    parse_matrix,
+)
 from explorer.core.stepthrough.quiz import parse_number
 from explorer.ui.widgets.step_slide import SlidePainter, StepSlide
 
@@ -22,7 +39,9 @@ class StepCanvas(QWidget):
     """Title, caption, grids and arithmetic of one step, painted; cells can be typed into."""
 
     cell_edited = Signal(str, int, int, int, float)  # block, slice, row, col, value
+    matrix_entered = Signal(str, int, int, int, object)  # block, slice, row, col, 2-D array
     edit_refused = Signal(str)  # why a cell cannot be typed into
+    message = Signal(str)  # what a copy did
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,11 +60,18 @@ class StepCanvas(QWidget):
     def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool = False) -> None:
         self._cancel_edit()
         self.renderer.set_slide(StepSlide(walkthrough, index, hide_value))
+        board = self.renderer.board
+        chosen = board.chosen
+        if chosen is not None:  # the grid may be gone or smaller (another example, a map)
+            s = board.slice(*chosen[:2])
+            if s is None or chosen[2] >= s.values.shape[0] or chosen[3] >= s.values.shape[1]:
+                board.chosen = None
         self.update()
 
     def clear(self) -> None:
         self._cancel_edit()
         self.renderer.set_slide(None)
+        self.renderer.board.chosen = None
         self.update()
 
     def set_presentation(self, on: bool) -> None:
@@ -104,6 +130,121 @@ class StepCanvas(QWidget):
         QToolTip.showText(event.globalPosition().toPoint(),
                           self.renderer.board.describe_cell(*hit), self)
 
+    # --- choosing a cell, pasting and copying a matrix -------------------------------------
+    @property
+    def chosen(self) -> tuple[str, int, int, int] | None:
+        """The grid cell last clicked: (block, slice, row, column), where a paste goes."""
+        return self.renderer.board.chosen
+
+    def choose(self, block: str, index: int, row: int, col: int) -> None:
+        self.renderer.board.chosen = (block, index, row, col)
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
+        hit = self.renderer.board.cell_at(event.position())
+        if hit is not None:
+            s, r, c = hit
+            self.choose(s.block, s.index, r, c)
+        super().mousePressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+V and Ctrl+C on the grids are theirs, not the window's Paste image / Copy
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and (event.matches(QKeySequence.StandardKey.Paste)
+                     or event.matches(QKeySequence.StandardKey.Copy)) \
+                and self.slide is not None and not self.editing:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_matrix()
+        elif event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_grid()
+        else:
+            super().keyPressEvent(event)
+
+    def paste_matrix(self, text: str | None = None) -> None:
+        """Put the clipboard's matrix (or ``text``) into the grid at the chosen cell."""
+        chosen = self.chosen
+        if chosen is None or not self._editable(*chosen[:2]):
+            self.edit_refused.emit("Click a cell of the input, a kernel slice or the bias "
+                                   "first, then paste a matrix there (Ctrl+V)")
+            return
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        self._enter(chosen, text)
+
+    def copy_grid(self) -> None:
+        """Put the chosen grid's numbers on the clipboard as tab-separated rows."""
+        chosen = self.chosen
+        s = None if chosen is None else self.renderer.board.slice(*chosen[:2])
+        if s is None:
+            self.edit_refused.emit("Click a grid first, then copy it (Ctrl+C)")
+            return
+        board = self.renderer.board
+        QGuiApplication.clipboard().setText(matrix_text(board.own_values(s)))
+        self.message.emit(f"Copied {board.slice_name(s, self._filter())} as a matrix")
+
+    def type_matrix(self, block: str, index: int, row: int, col: int) -> None:
+        """Ask for a grid's numbers in a box (prefilled with them) and put them in."""
+        board = self.renderer.board
+        s = board.slice(block, index)
+        if s is None or not s.editable:
+            return
+        name = board.slice_name(s, self._filter())
+        values = board.own_values(s)
+        text, ok = QInputDialog.getMultiLineText(
+            self, f"Type {name}",
+            f"The numbers of {name} ({values.shape[0]}×{values.shape[1]}): one row a line, "
+            "or rows separated by ;", matrix_text(values).replace("\t", " "))
+        if ok:
+            self._enter((block, index, row, col), text)
+
+    def _filter(self) -> int:
+        slide = self.slide
+        return 0 if slide is None else slide.walkthrough.steps[slide.index].map
+
+    def _editable(self, block: str, index: int) -> bool:
+        s = self.renderer.board.slice(block, index)
+        return s is not None and s.editable
+
+    def _enter(self, cell: tuple[str, int, int, int], text: str) -> None:
+        try:
+            matrix = parse_matrix(text)
+        except ValueError as exc:
+            self.edit_refused.emit(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        self.matrix_entered.emit(*cell, matrix)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu(QPointF(event.pos()))
+        if menu is not None:
+            menu.exec(event.globalPos())
+            menu.deleteLater()
+
+    def context_menu(self, pos: QPointF) -> QMenu | None:
+        """The right-click menu of the grid under ``pos`` (None off the grids)."""
+        hit = self.renderer.board.cell_at(pos)
+        if hit is None:
+            return None
+        s, r, c = hit
+        self.choose(s.block, s.index, r, c)
+        name = self.renderer.board.slice_name(s, self._filter())
+        menu = QMenu(self)
+        if s.editable:
+            paste = menu.addAction(f"Paste a matrix into {name}")
+            paste.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
+            paste.triggered.connect(lambda: self.paste_matrix())
+            menu.addAction(f"Type the numbers of {name}…").triggered.connect(
+                lambda: self.type_matrix(s.block, s.index, r, c))
+        copy = menu.addAction(f"Copy {name}")
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.triggered.connect(self.copy_grid)
+        return menu
+
     # --- typing into a cell ----------------------------------------------------------------
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         hit = self.renderer.board.cell_at(event.position())
@@ -141,14 +282,21 @@ class StepCanvas(QWidget):
     def _commit_edit(self) -> None:
         if self._editing is None:
             return
-        block, index, r, c = self._editing
+        cell = self._editing
+        text = self.editor.text()
         try:
-            value = parse_number(self.editor.text())
+            value = parse_number(text)
         except ValueError as exc:
-            self.edit_refused.emit(str(exc))
+            try:  # several numbers: a matrix from this cell on
+                matrix = parse_matrix(text)
+            except ValueError:
+                self.edit_refused.emit(str(exc))
+                return
+            self._cancel_edit()
+            self.matrix_entered.emit(*cell, matrix)
             return
         self._cancel_edit()
-        self.cell_edited.emit(block, index, r, c, value)
+        self.cell_edited.emit(*cell, value)
 
     def _cancel_edit(self) -> None:
         self._editing = None

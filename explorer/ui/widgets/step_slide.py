@@ -7,10 +7,13 @@ slide into a ``QImage`` for an exported frame. No widget and no pixmap is involv
 are rendered on a worker's thread, and what is exported is what is shown.
 
 The layout, top to bottom: the title (one line, elided), the caption (wrapped), the board
-(:class:`~explorer.ui.widgets.step_board.Board`, which takes the room left) and the
-arithmetic (the step's lines, the first in bold, the last in bold in the accent colour). The
-type grows with the slide; the arithmetic takes at most :data:`ARITHMETIC_SHARE` of the room
-under the caption and is set smaller when it needs more.
+(:class:`~explorer.ui.widgets.step_board.Board`) and the arithmetic (the step's lines, the
+first in bold, the last in bold in the accent colour, wrapped only between terms). The cells
+come first: the type is the smallest that reads well from where the slide is seen, and grows
+while the cells keep their size; what room is left goes evenly between the parts, so a slide
+has no empty band. In presentation mode the caption is left out when it would cost the grids
+room (the lecturer says it), and the type reads from the back of a room: headings from 28
+pixels, the grids' numbers up to 0.8 of a cell.
 """
 
 from __future__ import annotations
@@ -21,17 +24,17 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter
 
 from explorer.core.stepthrough import Walkthrough
-from explorer.core.stepthrough.describe import describe
+from explorer.core.stepthrough.describe import bound, describe
+from explorer.ui.widgets.slide_text import wrap
 from explorer.ui.widgets.step_board import CONTRAST, LIGHT, Board, BoardTheme
 
 SLIDE_SIZE = (1280, 720)  # width, height of an exported frame at 1×: a 16:9 slide
 MARGIN_X, MARGIN_Y = 12.0, 8.0
 SPACING = 4.0
-ARITHMETIC_SHARE = 0.4
 MIN_TEXT_PX = 9
-_WRAP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-
-
+HEADING_PX = {False: 14, True: 28}  # the least type of the slide's title
+TEXT_GROWTH = 1.6  # the type may grow to this many times its least while the cells keep
+_LINE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 @dataclass(frozen=True, eq=False, repr=False)
 class StepSlide:
     """What one slide shows: step ``index`` of ``walkthrough``, its value hidden or not."""
@@ -55,16 +58,31 @@ class StepSlide:
 
 
 def text_px(width: float, height: float, presentation: bool) -> int:
-    """Type that grows with the slide: readable on a laptop and from the back row."""
-    base = 15 if presentation else 13
-    by_height = height / (26 if presentation else 44)
-    by_width = width / (48 if presentation else 75)
-    return max(base, min(round(min(by_height, by_width)), 40))
+    """The least type of the caption and arithmetic: readable on a laptop, and from the back
+    row in presentation mode (24 px on a 1280×720 projector)."""
+    if presentation:
+        return max(22, round(min(height / 30, width / 53)))
+    return max(13, round(min(height / 44, width / 75)))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One way to lay the slide out: its type, whether the caption is in, the lines."""
+
+    px: int
+    caption: list[str]
+    lines: list[tuple[str, bool, bool]]  # visual lines: text, bold, accent
+    title_h: float
+    line_h: float
+    bold_h: float
+    cell: float
+    board_h: float
+    room: float  # the height the board was offered
 
 
 class SlidePainter:
     """Lays a :class:`StepSlide` out in a rectangle and paints it; measuring and painting use
-    the same fonts and rectangles, so they cannot disagree."""
+    the same fonts and lines, so they cannot disagree."""
 
     def __init__(self, font: QFont | None = None) -> None:
         self._font = QFont(font) if font is not None else QFont()
@@ -73,7 +91,8 @@ class SlidePainter:
         self.presentation = False
         self._rect = QRectF(0, 0, *SLIDE_SIZE)
         self._title_font = self._caption_font = self._text_font = self._font
-        self._title_rect = self._caption_rect = QRectF()
+        self._title_rect = QRectF()
+        self._caption: list[tuple[str, QRectF]] = []
         self._lines: list[tuple[str, QRectF, bool, bool]] = []  # text, rect, bold, accent
 
     @property
@@ -93,35 +112,85 @@ class SlidePainter:
         self.layout(self._rect)
 
     # --- layout ----------------------------------------------------------------------------
+    def _title_px(self, px: int) -> int:
+        return max(HEADING_PX[self.presentation], round(px * 1.35))
+
+    def _plan(self, px: int, with_caption: bool) -> _Plan:
+        """The slide at type ``px``: its lines and the cells the board gets."""
+        slide, rect = self.slide, self._rect
+        width = max(rect.width() - 2 * MARGIN_X, 10.0)
+        title_h = QFontMetricsF(self._sized(self._title_px(px), bold=True)).lineSpacing()
+        plain = QFontMetricsF(self._sized(px))
+        bold = QFontMetricsF(self._sized(px, bold=True))
+        caption = wrap(slide.caption, plain, width) if with_caption and slide.caption else []
+        lines: list[tuple[str, bool, bool]] = []
+        last = len(slide.lines) - 1
+        for i, line in enumerate(slide.lines):
+            heavy = i in (0, last)
+            for part in wrap(bound(line), bold if heavy else plain, width):
+                lines.append((part, heavy, i == last and i > 0))
+        text_h = sum(bold.lineSpacing() if heavy else plain.lineSpacing()
+                     for _, heavy, _ in lines)
+        parts = 3 if caption else 2  # spaces between the parts
+        room = (rect.height() - 2 * MARGIN_Y - title_h - len(caption) * plain.lineSpacing()
+                - text_h - parts * SPACING)
+        self.board.legend_px = round(px * 0.8)
+        fit = self.board.measure(rect.width(), max(room, 10.0))
+        return _Plan(px, caption, lines, title_h, plain.lineSpacing(), bold.lineSpacing(),
+                     fit.cell, fit.height, room)
+
+    def _best_plan(self) -> _Plan:
+        """The largest cells first; then the caption (left out in presentation mode only
+        when it costs the grids room); then the largest type that keeps the cells."""
+        rect = self._rect
+        least = text_px(rect.width(), rect.height(), self.presentation)
+        most = round(least * TEXT_GROWTH)
+        best: _Plan | None = None
+        for with_caption in ((True, False) if self.presentation else (True,)):
+            plan = self._plan(least, with_caption)
+            low, high = least, most  # the largest type whose cells are as large
+            while low < high:
+                mid = (low + high + 1) // 2
+                if self._plan(mid, with_caption).cell >= plan.cell - 0.25:
+                    low = mid
+                else:
+                    high = mid - 1
+            if low > least:
+                plan = self._plan(low, with_caption)
+            if best is None or plan.cell > best.cell + 0.5:
+                best = plan
+        assert best is not None
+        return best
+
     def layout(self, rect: QRectF) -> None:
         """Place the title, caption, board and arithmetic in ``rect``."""
         self._rect = QRectF(rect)
-        slide = self.slide
-        if slide is None:
+        if self.slide is None:
             return
-        px = text_px(rect.width(), rect.height(), self.presentation)
-        self._title_font = self._sized(round(px * 1.35), bold=True)
-        self._caption_font = self._sized(px)
+        plan = self._best_plan()
+        px = plan.px
+        self._title_font = self._sized(self._title_px(px), bold=True)
+        self._caption_font = self._text_font = self._sized(px)
         left, width = rect.left() + MARGIN_X, max(rect.width() - 2 * MARGIN_X, 10.0)
+        # what the board does not take goes evenly between the parts: no empty band
+        gaps = 3 if plan.caption else 2
+        spare = max(plan.room - plan.board_h, 0.0) / gaps
         y = rect.top() + MARGIN_Y
-        title_h = QFontMetricsF(self._title_font).height()
-        self._title_rect = QRectF(left, y, width, title_h)
-        y += title_h + SPACING
-        caption_h = self._wrapped_height(slide.caption, self._caption_font, width)
-        self._caption_rect = QRectF(left, y, width, caption_h)
-        y += caption_h + SPACING
-        room = rect.bottom() - MARGIN_Y - y
-        self._text_font, heights = self._fitted_lines(slide.lines, px, width,
-                                                      room * ARITHMETIC_SHARE)
-        text_h = sum(heights)
-        self.board.set_rect(QRectF(rect.left(), y, rect.width(),
-                                   max(room - text_h - SPACING, 10.0)))
-        y = rect.bottom() - MARGIN_Y - text_h
+        self._title_rect = QRectF(left, y, width, plan.title_h)
+        y += plan.title_h + SPACING + spare
+        self._caption = []
+        for line in plan.caption:
+            self._caption.append((line, QRectF(left, y, width, plan.line_h)))
+            y += plan.line_h
+        if plan.caption:
+            y += SPACING + spare
+        self.board.legend_px = round(px * 0.8)
+        self.board.set_rect(QRectF(rect.left(), y, rect.width(), plan.board_h))
+        y += plan.board_h + SPACING + spare
         self._lines = []
-        last = len(slide.lines) - 1
-        for i, (line, h) in enumerate(zip(slide.lines, heights, strict=True)):
-            self._lines.append((line, QRectF(left, y, width, h), i in (0, last),
-                                i == last and i > 0))
+        for text, bold, accent in plan.lines:
+            h = plan.bold_h if bold else plan.line_h
+            self._lines.append((text, QRectF(left, y, width, h), bold, accent))
             y += h
 
     def _sized(self, px: int, bold: bool = False) -> QFont:
@@ -130,26 +199,7 @@ class SlidePainter:
         font.setBold(bold)
         return font
 
-    @staticmethod
-    def _wrapped_height(text: str, font: QFont, width: float) -> float:
-        if not text:
-            return 0.0
-        bounds = QFontMetricsF(font).boundingRect(QRectF(0, 0, width, 1e6), _WRAP, text)
-        return bounds.height()
-
-    def _fitted_lines(self, lines: list[str], px: int, width: float,
-                      room: float) -> tuple[QFont, list[float]]:
-        """The largest type up to ``px`` at which the wrapped lines fit ``room`` (bold lines
-        measured bold), and each line's height."""
-        while True:
-            font, bold = self._sized(px), self._sized(px, bold=True)
-            heights = [self._wrapped_height(line, bold if i in (0, len(lines) - 1) else font,
-                                            width) for i, line in enumerate(lines)]
-            if px <= MIN_TEXT_PX or sum(heights) <= room:
-                return font, heights
-            px -= 1
-
-    # --- painting --------------------------------------------------------------------------
+    # --- painting ----------------------------------------------------------------------
     def paint(self, p: QPainter) -> None:
         """Fill the rectangle with the theme's background and paint the slide on it."""
         theme = self.theme
@@ -164,17 +214,17 @@ class SlidePainter:
             p.setFont(self._title_font)
             title = QFontMetricsF(self._title_font).elidedText(
                 slide.title, Qt.TextElideMode.ElideRight, self._title_rect.width())
-            p.drawText(self._title_rect, Qt.AlignmentFlag.AlignLeft
-                       | Qt.AlignmentFlag.AlignVCenter, title)
+            p.drawText(self._title_rect, _LINE, title)
             p.setFont(self._caption_font)
-            p.drawText(self._caption_rect, _WRAP, slide.caption)
+            for text, rect in self._caption:
+                p.drawText(rect, _LINE, text)
             self.board.paint(p)
             bold = QFont(self._text_font)
             bold.setBold(True)
             for text, rect, is_bold, accent in self._lines:
                 p.setFont(bold if is_bold else self._text_font)
                 p.setPen(theme.accent if accent else theme.text)
-                p.drawText(rect, _WRAP, text)
+                p.drawText(rect, _LINE, text)
         finally:
             p.restore()
 
@@ -188,18 +238,39 @@ class SlidePainter:
         """The arithmetic's type as laid out."""
         return QFont(self._text_font)
 
+    @property
+    def title_font(self) -> QFont:
+        return QFont(self._title_font)
+
+    @property
+    def caption_shown(self) -> bool:
+        return bool(self._caption)
+
+    def arithmetic_lines(self) -> list[str]:
+        """The arithmetic as painted: one entry a line on the slide, after wrapping."""
+        return [text for text, *_ in self._lines]
+
+    def content_bottom(self) -> float:
+        """Where the last line painted ends."""
+        return self._lines[-1][1].bottom() if self._lines else self._title_rect.bottom()
+
 
 def render_slide(slide: StepSlide, size: tuple[int, int] = SLIDE_SIZE, scale: int = 1,
-                 presentation: bool = False, font: QFont | None = None) -> QImage:
+                 presentation: bool = False, font: QFont | None = None,
+                 painter: SlidePainter | None = None) -> QImage:
     """The slide painted into a new ``QImage`` of ``size`` × ``scale`` pixels (the layout is
-    that of ``size``; ``scale`` only sharpens it). Safe on any thread."""
+    that of ``size``; ``scale`` only sharpens it). Safe on any thread. A ``painter`` kept for
+    the frames of one animation keeps what it measured once."""
     width, height = size
     image = QImage(width * scale, height * scale, QImage.Format.Format_RGB32)
     image.setDevicePixelRatio(scale)
-    painter = SlidePainter(font)
-    painter.set_presentation(presentation)
-    painter.set_slide(slide)
+    if painter is None:
+        painter = SlidePainter(font)
+    painter.set_slide(None)
     painter.layout(QRectF(0, 0, width, height))
+    if painter.presentation != presentation:
+        painter.set_presentation(presentation)
+    painter.set_slide(slide)  # laid out once, with everything known
     p = QPainter(image)
     try:
         painter.paint(p)

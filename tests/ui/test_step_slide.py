@@ -1,0 +1,161 @@
+"""The step-through's slide as a projector and an exported frame show it: the type measured,
+the digits found in the painted picture, the padding's pattern kept off its numbers, the page
+used without empty bands, and equations that wrap only between terms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF
+
+from explorer.core.stepthrough import EXAMPLE_NAMES, PADDING, cell_text, example, walk
+from explorer.ui.convert import qimage_to_array
+from explorer.ui.step_frames import slide_frame
+from explorer.ui.widgets.step_slide import SlidePainter, StepSlide, render_slide
+
+PROJECTOR = (1280, 720)
+# the examples whose grids fit a 1280×720 projector with 36-pixel numbers; the lecture's
+# volume (three 7×7 slices beside three kernel slices) and the means of nine numbers ("6.56",
+# four characters a cell) do not, and get the largest type their cells allow
+TOO_MANY_CELLS = ("lecture-volume", "avg-pool-overlap")
+READ_FROM_THE_BACK = [n for n in EXAMPLE_NAMES if n not in TOO_MANY_CELLS]
+
+
+def presentation(name: str, index: int = 1, size=PROJECTOR) -> SlidePainter:
+    painter = SlidePainter()
+    painter.layout(QRectF(0, 0, *size))
+    painter.set_presentation(True)
+    painter.set_slide(StepSlide(walk(example(name)), index))
+    return painter
+
+
+def grids(painter: SlidePainter):
+    return [s for block in painter.board._blocks for s in block.slices]
+
+
+def ink_rows(rgb: np.ndarray, rect: QRectF, ink, tolerance=60) -> int:
+    """How many pixel rows of ``rect`` hold the colour ``ink`` (a number's glyphs)."""
+    x0, y0 = int(rect.left()) + 3, int(rect.top()) + 3
+    x1, y1 = int(rect.right()) - 3, int(rect.bottom()) - 3
+    part = rgb[y0:y1, x0:x1].astype(int)
+    hit = (np.abs(part - np.array(ink)) <= tolerance).all(axis=2)
+    rows = np.nonzero(hit.any(axis=1))[0]
+    return 0 if rows.size == 0 else int(rows[-1] - rows[0] + 1)
+
+
+@pytest.mark.parametrize("name", READ_FROM_THE_BACK)
+def test_a_projector_at_1280x720_gets_36_pixel_numbers_and_28_pixel_headings(qtbot, name):
+    painter = presentation(name)
+    board = painter.board
+    for s in grids(painter):
+        assert board.digit_px(s.block, s.index) >= 36, (s.block, s.index)
+    assert board.title_font().pixelSize() >= 28  # "Input 6×6", "Kernel 3×3", …
+    assert painter.title_font.pixelSize() >= 28
+    assert painter.text_font.pixelSize() >= 24  # the arithmetic
+
+
+def test_the_painted_digits_are_as_tall_as_the_type_says(qtbot):
+    """The glyphs on the projector, found in the picture: a digit's ink is about 0.73 of the
+    type's pixel size (DejaVu Sans and most sans fonts), so 36-pixel type paints digits of
+    26 pixels and more."""
+    name = "lecture-edge"
+    painter = presentation(name)
+    image = render_slide(painter.slide, PROJECTOR, 1, presentation=True)
+    rgb = qimage_to_array(image)
+    white = (255, 255, 255)
+    for block, index in (("input", 0), ("kernel", 0)):
+        s = painter.board.slice(block, index)
+        rows, cols = s.values.shape
+        for r in range(rows):
+            for c in range(cols):
+                if (r, c) in s.taps:  # the window's cells are tinted: skip them
+                    continue
+                height = ink_rows(rgb, painter.board.cell_rect(block, index, r, c), white)
+                assert height >= 26, (block, r, c, height)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_every_heading_reads_from_the_back_even_where_the_grids_cannot(qtbot, name):
+    painter = presentation(name)
+    assert painter.board.title_font().pixelSize() >= 28
+    assert painter.title_font.pixelSize() >= 28
+    smallest = min(painter.board.digit_px(s.block, s.index) for s in grids(painter))
+    assert smallest >= (20 if name in TOO_MANY_CELLS else 36)
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_the_padding_pattern_never_runs_over_its_zeros(qtbot, presenting):
+    from PySide6.QtGui import QImage, QPainter
+
+    painter = SlidePainter()
+    painter.layout(QRectF(0, 0, *PROJECTOR))
+    painter.set_presentation(presenting)
+    painter.set_slide(StepSlide(walk(example("half-padding")), 12))
+    rgb = qimage_to_array(render_slide(painter.slide, PROJECTOR, 1, presenting))
+    board, theme = painter.board, painter.theme
+    s = board.slice("input", 0)
+    font = board.font(board.digit_px("input", 0))
+    checked = 0
+    for r, c in zip(*np.nonzero(s.kinds == PADDING), strict=True):
+        if (r, c) in s.taps or (s.previous and s.previous[0] <= r <= s.previous[2]
+                                and s.previous[1] <= c <= s.previous[3]):
+            continue  # a window's frame crosses these cells
+        rect = board.cell_rect("input", 0, int(r), int(c))
+        # the same cell painted by hand: the padding's colour and its "0", no pattern
+        w, h = int(rect.width()), int(rect.height())
+        clean = QImage(w, h, QImage.Format.Format_RGB32)
+        clean.fill(theme.padding)
+        p = QPainter(clean)
+        p.setFont(font)
+        p.setPen(theme.padding_text)
+        p.drawText(QRectF(rect.x() - int(rect.x()), rect.y() - int(rect.y()), rect.width(),
+                          rect.height()), 0x84, cell_text(0.0))  # AlignCenter
+        p.end()
+        reference = qimage_to_array(clean).astype(int)
+        # round the number (its middle third across, half down) the two agree
+        y0, x0 = int(rect.y()), int(rect.x())
+        sl = (slice(h // 4, 3 * h // 4), slice(w // 3, 2 * w // 3))
+        shown = rgb[y0:y0 + h, x0:x0 + w].astype(int)[sl]
+        assert np.abs(shown - reference[sl]).max() <= 60, (r, c)
+        # and the pattern is there, in the cell's corners
+        corner = rgb[y0 + 3:y0 + h // 5, x0 + 3:x0 + w // 5].astype(int)
+        assert np.abs(corner - np.array(theme.padding.getRgb()[:3])).max() > 60
+        checked += 1
+    assert checked >= 10
+
+
+def longest_empty_run(empty: np.ndarray) -> int:
+    best = run = 0
+    for e in empty:
+        run = run + 1 if e else 0
+        best = max(best, run)
+    return best
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("presenting", [False, True])
+def test_an_exported_frame_uses_the_page_without_empty_bands(qtbot, name, presenting):
+    frame = slide_frame(walk(example(name)), 1, 1, presenting).astype(int)
+    background = frame[0, -1]
+    ink = (np.abs(frame - background).sum(axis=2) > 30)
+    rows, cols = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    # from the first to the last thing painted: no band of empty rows over 30 pixels
+    assert longest_empty_run(~ink.any(axis=1)[rows[0]:rows[-1]]) <= 30
+    assert rows[-1] - rows[0] >= 0.93 * 720  # top to bottom
+    assert cols[-1] - cols[0] >= 0.9 * 1280  # and side to side: a pooling frame too
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_on_a_projector_an_equation_wraps_only_between_terms(qtbot, name):
+    from explorer.core.stepthrough.describe import NBSP
+
+    walkthrough = walk(example(name))
+    for index in range(0, len(walkthrough.steps), 3):
+        painter = presentation(name, index, size=(1024, 768))  # a narrow projector
+        lines = painter.arithmetic_lines()
+        assert len(lines) >= len(painter.slide.lines)
+        for line in lines:
+            end = line.rstrip().rstrip(NBSP)
+            assert end[-1:] not in set("+−=/⊙×"), line  # never "= / −5"
+            assert end.count("[") == end.count("]") and end.count("(") == end.count(")")
+        assert " ".join(lines).replace(NBSP, " ") == " ".join(painter.slide.lines)
