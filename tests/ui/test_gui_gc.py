@@ -7,21 +7,22 @@ import gc
 import threading
 
 
+FREED_ON: list[str] = []  # the threads cycles were freed on
+
+
 class _Cycle:
     """Garbage only the cycle collector can free; says on which thread it was freed."""
-
-    freed_on: list[str] = []
 
     def __init__(self) -> None:
         self.me = self
 
     def __del__(self) -> None:
-        _Cycle.freed_on.append(threading.current_thread().name)
+        FREED_ON.append(threading.current_thread().name)
 
 
 def test_a_cycle_made_garbage_is_freed_on_the_gui_thread(qtbot, window):
     assert not gc.isenabled()  # no collection starts from whichever thread allocates
-    _Cycle.freed_on.clear()
+    FREED_ON.clear()
     _Cycle()  # unreachable at once, but still alive: it refers to itself
 
     kept: list = []
@@ -32,7 +33,7 @@ def test_a_cycle_made_garbage_is_freed_on_the_gui_thread(qtbot, window):
     worker = threading.Thread(target=allocate, name="a-worker")
     worker.start()
     worker.join()
-    assert _Cycle.freed_on == []  # the worker collected nothing
-    qtbot.waitUntil(lambda: bool(_Cycle.freed_on), timeout=10_000)
-    assert _Cycle.freed_on == [threading.main_thread().name]
+    assert FREED_ON == []  # the worker collected nothing
+    qtbot.waitUntil(lambda: bool(FREED_ON), timeout=10_000)
+    assert FREED_ON == [threading.main_thread().name]
     kept.clear()
