@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import threading
 
-
 FREED_ON: list[str] = []  # the threads cycles were freed on
 
 
@@ -33,7 +32,7 @@ def test_a_cycle_made_garbage_is_freed_on_the_gui_thread(qtbot, window):
     worker = threading.Thread(target=allocate, name="a-worker")
     worker.start()
     worker.join()
-    assert FREED_ON == []  # the worker collected nothing
+    assert not FREED_ON  # the worker collected nothing
     qtbot.waitUntil(lambda: bool(FREED_ON), timeout=10_000)
-    assert FREED_ON == [threading.main_thread().name]
+    assert [threading.main_thread().name] == FREED_ON
     kept.clear()
