@@ -30,7 +30,13 @@ from explorer.core.training.comparison import (
     table,
 )
 from explorer.core.training.data import Digits, load_digits
-from explorer.core.training.dream import DreamStep, dream_channel, dream_class
+from explorer.core.training.dream import (
+    DigitDream,
+    DreamStep,
+    dream_channel,
+    dream_class,
+    dream_digits,
+)
 from explorer.core.training.evaluation import Evaluation, evaluate
 from explorer.core.training.fitting import (
     FIT_TARGETS,
@@ -50,11 +56,11 @@ from explorer.core.training.shuffle import pixel_order, shuffle_pixels, unshuffl
 from explorer.core.training.trainer import TrainStep, train_digits
 
 __all__ = [
-    "FIT_TARGETS", "RUNS", "ArchitectureRow", "ComparisonStep", "DigitMLP", "DigitModel",
-    "Digits", "DreamStep", "Evaluation", "FitProblem", "FitStep", "Reading", "RunResult",
-    "Saliency", "TableRow", "TrainStep", "architecture", "centre_box", "compare_networks",
-    "descend", "dream_channel", "dream_class", "evaluate", "fit_kernel", "fit_problem",
-    "load_digits", "load_model", "mlp_architecture", "mnist_style", "pixel_order",
-    "read_frame", "read_picture", "saliency_map", "save_model", "shuffle_pixels", "table",
-    "train_digits", "unshuffle_pixels",
+    "FIT_TARGETS", "RUNS", "ArchitectureRow", "ComparisonStep", "DigitDream", "DigitMLP",
+    "DigitModel", "Digits", "DreamStep", "Evaluation", "FitProblem", "FitStep", "Reading",
+    "RunResult", "Saliency", "TableRow", "TrainStep", "architecture", "centre_box",
+    "compare_networks", "descend", "dream_channel", "dream_class", "dream_digits", "evaluate",
+    "fit_kernel", "fit_problem", "load_digits", "load_model", "mlp_architecture", "mnist_style",
+    "pixel_order", "read_frame", "read_picture", "saliency_map", "save_model", "shuffle_pixels",
+    "table", "train_digits", "unshuffle_pixels",
 ]
