@@ -22,7 +22,7 @@ from explorer.core import params as counts
 from explorer.core.training import layers
 from explorer.core.training.data import CLASSES, SIDE
 from explorer.core.training.model import PREDICT_CHUNK, ArchitectureRow, as_input
-from explorer.core.training.shuffle import PIXELS, check_order, unshuffle_pixels
+from explorer.core.training.shuffle import PIXELS, check_order, shuffle_pixels, unshuffle_pixels
 
 HIDDEN_UNITS = 100
 MAX_HIDDEN_UNITS = 4096
@@ -176,6 +176,21 @@ class DigitMLP:
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(N,) the digit each picture most likely shows."""
         return self.logits(images).argmax(axis=1)
+
+    def seen(self, images: np.ndarray) -> np.ndarray:
+        """The pictures (pixels 0…255) as the network sees them: shuffled if it was trained
+        so, else themselves."""
+        x = np.asarray(images)
+        return x if self.pixel_order is None else shuffle_pixels(x, self.pixel_order)
+
+    def stages(self, image: np.ndarray) -> tuple[list, np.ndarray]:
+        """As :meth:`DigitModel.stages`: no feature maps (a perceptron has none), and the ten
+        probabilities for one (28, 28) picture."""
+        picture = np.asarray(image)
+        if picture.shape != (SIDE, SIDE):
+            raise ValueError(f"the network reads {SIDE}×{SIDE} digit pictures, "
+                             f"not shape {picture.shape}")
+        return [], self.probabilities(picture)[0]
 
     def weight_pictures(self) -> np.ndarray:
         """Each hidden unit's 784 weights as a (H, 28, 28) picture in the digit's own layout
