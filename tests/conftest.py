@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import multiprocessing
 import os
 import tempfile
@@ -13,8 +14,23 @@ import time
 import weakref
 
 # Before anything imports Qt: no screen in CI, and never the user's real settings or library.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
 _HOME = tempfile.mkdtemp(prefix="cnn-explorer-tests-")
+# The offscreen platform's own 800×800 screen, still the primary one (screens are made in
+# the order of their names), then screens of the sizes the window must fit (a classroom
+# projector, a laptop, a desktop) side by side: a test moves the window onto one as a user
+# drags it there.
+SCREEN_SIZES = ((1024, 768), (1280, 800), (1600, 1000))
+_screens = [{"name": "0 default", "x": 0, "y": 0, "width": 800, "height": 800}]
+_x = 800
+for _w, _h in SCREEN_SIZES:
+    _screens.append({"name": f"{_w}x{_h}", "x": _x, "y": 0, "width": _w, "height": _h})
+    _x += _w
+for _screen in _screens:
+    _screen.update(logicalDpi=96, dpr=1)
+_SCREEN_FILE = os.path.join(_HOME, "screens.json")
+with open(_SCREEN_FILE, "w", encoding="utf-8") as _file:
+    json.dump({"screens": _screens}, _file)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN_FILE}"
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 os.environ["XDG_CACHE_HOME"] = os.path.join(_HOME, "cache")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from explorer.core.network.architecture import LAYERS as NETWORK_LAYERS
+from explorer.core.network.architecture import STEM_CHANNELS
 from explorer.core.stepthrough import EXAMPLE_NAMES, MAX_CROP
 from explorer.core.text.signal import SIGNALS
 from explorer.core.training.fitting import FIT_TARGETS
@@ -80,7 +81,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "TrainingSettings.unit_layer": (0, 3), "TrainingSettings.unit_channel": (0, 127),
     "TrainingSettings.dream_digit": (0, 9),
     "TranslationSettings.shift": (0, 16),
-    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.occlusion_square": (8, 224),
+    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
+    "NetworkSettings.occlusion_square": (8, 224),
     "NetworkSettings.occlusion_step": (4, 112),
 }
 

@@ -369,21 +369,17 @@ def test_import_kernels_refuses_a_file_declaring_petabytes(window, tmp_path, suf
     np.testing.assert_array_equal(window.document.filters.weights(), before)
 
 
-def test_training_load_refuses_a_network_declaring_petabytes(qtbot, tmp_path):
+def test_training_load_refuses_a_network_declaring_petabytes(qtbot, window, tmp_path):
     import zipfile
 
-    from explorer.ui.panels.training_panel import TrainingTab
-
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
+    tab = window.training_tab
     path = tmp_path / "huge.npz"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("conv1.weights.npy", _petabyte_npy())
-    with qtbot.waitSignal(tab.error) as said:
+    with qtbot.waitSignal(window.error_shown) as said:
         assert not tab.load(path)
     assert said.args[0].startswith("huge.npz is damaged (its member conv1.weights.npy)")
     assert tab.model is None
-    tab.cleanup()
 
 
 @needs_fifo

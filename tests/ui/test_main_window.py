@@ -425,7 +425,7 @@ def test_each_tab_keeps_only_the_docks_it_uses(qtbot, window):
     assert window.layer_dock.isVisible() and window.kernel_dock.isVisible()
     window.kernel_dock.toggleViewAction().trigger()  # closed by the user (View menu): a tab
     assert not window.kernel_dock.isVisible()  # round trip does not bring it back
-    tabs.setCurrentWidget(window.text_tab)
+    tabs.setCurrentWidget(window.text_tab.view)
     tabs.setCurrentWidget(window.maps_panel)
     assert not window.kernel_dock.isVisible()
 
