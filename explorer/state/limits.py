@@ -44,7 +44,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "TextSettings.page": ("sentence", "signal"),
     "TextSettings.vocabulary": ("words", "characters"),
     "TextSettings.signal": (*SIGNALS, "drawn", "wav"),
-    "TrainingSettings.page": ("network", "watch", "test", "units", "compare", "fit"),
+    "TrainingSettings.page": ("network", "watch", "test", "units", "dreams", "compare", "fit"),
     "TrainingSettings.model": ("cnn", "mlp"),
     "TrainingSettings.test_source": ("draw", "picture"),
     "TrainingSettings.fit_target": FIT_TARGETS,
