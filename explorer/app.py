@@ -14,7 +14,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters")
+PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
+          "training")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--panel", choices=PANELS, default="window",
                        help="what --screenshot pictures: the whole window (default); maps, "
                        "pooled or stages (a slide: every map with a colour bar and its "
-                       "numbers); input; kernels; layers; parameters (the Parameters tab)")
+                       "numbers); input; kernels; layers; parameters (the Parameters tab); "
+                       "training (the digit network trained with the session's settings: its "
+                       "curves, first layer and confusion matrix)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")
     batch.add_argument("--theme", choices=("dark", "light"), default="dark",

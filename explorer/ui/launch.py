@@ -16,8 +16,9 @@ SLIDE_PANELS = ("maps", "pooled", "stages")
 PANEL_TARGETS = {  # --panel → File > Export view's target
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
-    "layers": "Layer controls", "parameters": "Current tab",
+    "layers": "Layer controls", "parameters": "Current tab", "training": "Training picture",
 }
+TRAINING_TIMEOUT_MS = 900_000  # training the digit network for --panel training
 
 
 def _fail(message: str) -> int:
@@ -413,9 +414,10 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     if problem:
         code = _fail(problem)
     else:
-        if args.panel == "parameters":
-            window.document.display.tab = "parameters"
-        problem = _wait_for_tab(app, window)
+        if args.panel in ("parameters", "training"):
+            window.document.display.tab = args.panel
+        problem = _train_digits(app, window) if args.panel == "training" else ""
+        problem = problem or _wait_for_tab(app, window)
         if problem:
             window.shutdown()
             window.close()
@@ -510,6 +512,38 @@ def _wait_for_tab(app, window) -> str:
     if errors:
         return errors[0]
     return "" if tab.is_settled() else f"the {tab.title} tab did not finish in time"
+
+
+def _train_digits(app, window) -> str:
+    """Train the digit network with the document's training settings and run the event loop
+    until it is trained and evaluated. Returns what went wrong, or ''."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    tab = window.training_tab
+    errors: list[str] = []
+    tab.error.connect(errors.append)
+    if not tab.start():
+        return errors[0] if errors else "the digit network could not start training"
+    loop = QEventLoop()
+    timeout = QTimer(singleShot=True)
+    links = [(tab.worker.finished, loop.quit), (tab.error, loop.quit),
+             (timeout.timeout, loop.quit)]
+    for signal, slot in links:
+        signal.connect(slot)
+    try:
+        timeout.start(TRAINING_TIMEOUT_MS)
+        while tab.training and not errors and timeout.isActive():
+            loop.exec()
+            app.processEvents()
+    finally:
+        timeout.stop()
+        for signal, slot in links:
+            signal.disconnect(slot)
+        tab.error.disconnect(errors.append)
+    if errors:
+        return errors[0]
+    return f"training did not finish in {TRAINING_TIMEOUT_MS // 60_000} minutes" \
+        if tab.training else ""
 
 
 def _timeout_message(args: argparse.Namespace | None) -> str:

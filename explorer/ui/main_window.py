@@ -599,6 +599,8 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         targets.update(self.maps_panel.export_targets())
         targets["Kernel editor"] = self.kernel_editor
         targets["Layer controls"] = self.layer_panel
+        # the Training tab's curves, kernels and confusion matrix on one slide
+        targets["Training picture"] = self.training_tab.teaching_picture()
         return targets
 
     def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1,

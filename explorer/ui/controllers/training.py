@@ -709,6 +709,7 @@ class TrainingController(TabController):
         self._unit_shown = ()
         self.view.units_panel.set_layers(filters_of(self.model))
         if self.model is not None and self.model.kind != "cnn":
+            self.view.units_panel.clear_unit()
             self.view.units_panel.show_patches(None, NO_UNITS)
             self.view.units_panel.show_dream(None, note=NO_UNITS)
             return
@@ -719,6 +720,7 @@ class TrainingController(TabController):
         units = self.view.units_panel
         layer, channel = settings.unit_layer, settings.unit_channel
         if self.model is None:
+            units.clear_unit()
             units.show_patches(None, "Train the network (or load a saved one) to find the "
                                      "digits that excite a unit.")
             units.show_dream(None, note="A dream needs a trained network.")

@@ -136,6 +136,11 @@ class UnitsPanel(QWidget):
         for widget in (self.layer_combo, self.channel_spin):
             widget.setEnabled(enabled)
 
+    def clear_unit(self) -> None:
+        """No unit to speak of (no network, or a perceptron)."""
+        self.note.setText("")
+        self.patches_title.setText("")
+
     def show_unit(self, layer: int, channel: int, field: int, count: int) -> None:
         """Say which unit is studied: conv ``layer``'s ``channel`` (both from 0), whose units
         see ``field``×``field`` pixels, over ``count`` digits."""
@@ -150,7 +155,6 @@ class UnitsPanel(QWidget):
         self.patches = patches
         if patches is None:
             self.gallery.set_digits([], [], note)
-            self.patches_title.setText("")
         else:
             self.gallery.set_digits(list(patches.patches),
                                     [f"{v:.2f}" for v in patches.values], note)

@@ -37,7 +37,8 @@ HIDDEN_SHOWN = 8  # a perceptron's hidden units shown as weight pictures
 LOSS_RANGE = (0.01, 3.0)
 
 
-def _plot(title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
+def curve_plot(title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
+    """A white plot of curves against epochs, its legend at ``legend_offset``."""
     plot = pg.PlotWidget(title=title)
     plot.setBackground("w")
     plot.showGrid(x=True, y=True, alpha=0.3)
@@ -73,7 +74,7 @@ class TrainingWatchPanel(QWidget):
         kernels_layout.addWidget(self.kernels_title)
         kernels_layout.addWidget(self.kernels, 1)
 
-        self.loss_plot = _plot("Loss", "cross-entropy", (-10, 10))
+        self.loss_plot = curve_plot("Loss", "cross-entropy", (-10, 10))
         self.loss_plot.setLogMode(y=True)
         # from ln 10 ≈ 2.3 (a guess among ten digits) down to a confident 0.01, fixed: the
         # decades stay where they are while the curve falls through them
@@ -83,7 +84,7 @@ class TrainingWatchPanel(QWidget):
         self.batch_loss = self.loss_plot.plot(pen=pg.mkPen(light, width=1), name="each batch")
         self.mean_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2),
                                              name="running mean")
-        self.accuracy_plot = _plot("Accuracy", "share right", (-10, -30))
+        self.accuracy_plot = curve_plot("Accuracy", "share right", (-10, -30))
         self.accuracy_plot.setYRange(0, 1, padding=0.02)
         self.accuracy_plot.enableAutoRange(y=False)
         self.train_accuracy = self.accuracy_plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2),
@@ -147,7 +148,7 @@ class TrainingWatchPanel(QWidget):
         self._test: list[float] = []
         for curve in (self.batch_loss, self.mean_loss, self.train_accuracy, self.test_accuracy):
             curve.setData([], [])
-        self.kernels.set_kernels(np.zeros((8, 5, 5, 1), np.float32))
+        self._set_weights(np.zeros((8, 5, 5, 1), np.float32))
         self.kernels_box.setTitle("First layer")
         self.kernels_title.setText("The weights it learns appear here when training starts.")
         self.show_evaluation(None, None)
@@ -182,7 +183,7 @@ class TrainingWatchPanel(QWidget):
         after = f", {when}" if when else ""
         if model.kind == "mlp":
             pictures = model.weight_pictures()[:HIDDEN_SHOWN]
-            self.kernels.set_kernels(pictures[..., None])
+            self._set_weights(pictures[..., None])
             self.kernels_box.setTitle("Hidden layer")
             moved = " (each back at its pixel's place)" if model.shuffled else ""
             self.kernels_title.setText(
@@ -191,9 +192,17 @@ class TrainingWatchPanel(QWidget):
             return
         w = model.conv_weights(0)
         k, kh, kw, _ = w.shape
-        self.kernels.set_kernels(w)
+        self._set_weights(w)
         self.kernels_box.setTitle("First layer")
         self.kernels_title.setText(f"{k} kernels {kh}×{kw}{after}")
+
+    def _set_weights(self, weights: np.ndarray) -> None:
+        self._weights = np.asarray(weights, np.float32)
+        self.kernels.set_kernels(self._weights)
+
+    def shown_weights(self) -> np.ndarray:
+        """The first layer's weights on show, as (K, kh, kw, C)."""
+        return self._weights.copy()
 
     def test_accuracy_now(self) -> float | None:
         """The latest test accuracy on the curve, None before the first evaluation."""
