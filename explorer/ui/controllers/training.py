@@ -100,9 +100,7 @@ def filters_of(model: Network | None) -> tuple[int, ...]:
         return tuple(row.output[-1] for row in architecture() if row.name.startswith("conv"))
     if model.kind != "cnn":
         return ()
-    count = sum(1 for key in model.params if key.endswith(".weights")
-                and key.startswith("conv"))
-    return tuple(model.conv_weights(i).shape[0] for i in range(count))
+    return tuple(model.conv_weights(i).shape[0] for i in range(model.conv_layers))
 
 
 def shuffled_samples() -> tuple[list[np.ndarray], list[str]]:
@@ -112,7 +110,7 @@ def shuffled_samples() -> tuple[list[np.ndarray], list[str]]:
     order = pixel_order()
     mixed = list(shuffle_pixels(np.stack(plain), order))
     return [*plain, *mixed], [*(f"a {test.labels[i]}" for i in range(SAMPLES)),
-                              *(f"a {test.labels[i]}, shuffled" for i in range(SAMPLES))]
+                              *(f"{test.labels[i]} shuffled" for i in range(SAMPLES))]
 
 
 @dataclass(frozen=True, eq=False)

@@ -67,7 +67,8 @@ class ComparisonPanel(QWidget):
             "every pixel its own weight, so for it shuffling only renames its inputs; the "
             "CNN's kernels and pooling need neighbouring pixels to belong together.",
             wordWrap=True)
-        intro.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # as tall as its wrapped lines: the page below gives way, not the sentence
+        intro.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.run_button = QPushButton("Run the experiment")
         self.run_button.setToolTip("Train the four networks one after the other with the "
                                    "tab's epochs, learning rate, batch size and seed")
