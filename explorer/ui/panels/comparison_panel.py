@@ -36,6 +36,7 @@ from explorer.core import params as counts
 from explorer.core.training import RUNS, ComparisonStep, TableRow, table
 from explorer.core.training.comparison import NAMES, run_name
 from explorer.ui.widgets.digit_gallery import DigitGallery
+from explorer.ui.widgets.steady_label import SteadyLabel
 
 COLOURS = {"mlp": (214, 96, 77), "cnn": (67, 147, 195)}
 SAME_POINTS = 2.0  # accuracies this close (in points) are "as well as"
@@ -60,15 +61,13 @@ class ComparisonPanel(QWidget):
         self.clear()
 
     def _build(self) -> None:
-        intro = QLabel(
-            "<b>“The MLP hidden layer ignores all the spatial structure!”</b> Both networks "
-            "learn the same digits, first as they are, then with their 784 pixels shuffled: "
-            "one fixed permutation, the same for every training and test digit. The MLP gives "
-            "every pixel its own weight, so for it shuffling only renames its inputs; the "
-            "CNN's kernels and pooling need neighbouring pixels to belong together.",
-            wordWrap=True)
-        # as tall as its wrapped lines: the page below gives way, not the sentence
-        intro.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # three steady lines: beside the plot's height a wrapped label would ask for more
+        intro = SteadyLabel(
+            "“The MLP hidden layer ignores all the spatial structure!” Both networks learn the "
+            "same digits, first as they are, then with their 784 pixels shuffled: one fixed "
+            "permutation, the same for every training and test digit. The MLP gives every "
+            "pixel its own weight, so for it shuffling only renames its inputs; the CNN's "
+            "kernels and pooling need neighbouring pixels to belong together.", lines=3)
         self.run_button = QPushButton("Run the experiment")
         self.run_button.setToolTip("Train the four networks one after the other with the "
                                    "tab's epochs, learning rate, batch size and seed")

@@ -57,8 +57,7 @@ class DreamsPanel(QWidget):
             "faint noise; every step changes the pixels a little in the direction that raises "
             "that digit's score the most (the gradient of the score with respect to the "
             "picture), with a slight blur and decay that keep it a picture.", wordWrap=True)
-        # as tall as its wrapped lines: the page below gives way, not the sentence
-        intro.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        intro.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.tiles = DigitGallery(tile=TILE)
         self.tiles.setFixedHeight(TILE + self.fontMetrics().height() + 8)
         self.tiles.selected.connect(self._on_tile_clicked)
