@@ -95,7 +95,7 @@ def test_a_session_brings_back_every_tab():
     ("translation", "shift", 17, "between 0 and 16"),
     ("training", "learning_rate", 0.5, "between"),
     ("training", "epochs", 2.5, "whole number"),
-    ("training", "page", "dreams", "dreams"),
+    ("training", "page", "nightmares", "nightmares"),
     ("training", "test_source", "microphone", "microphone"),
     ("training", "fit_target", "mystery", "mystery"),
     ("training", "fit_momentum", 1.0, "between 0 and 0.99"),
