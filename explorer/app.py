@@ -15,7 +15,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
-          "training")
+          "text", "training")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--panel", choices=PANELS, default="window",
                        help="what --screenshot pictures: the whole window (default); maps, "
                        "pooled or stages (a slide: every map with a colour bar and its "
-                       "numbers); input; kernels; layers; parameters (the Parameters tab); "
-                       "training (the digit network trained with the session's settings: its "
+                       "numbers); input; kernels; layers; parameters (the Parameters tab's "
+                       "chart, the picture its PNG export gives); text (the 1-D tab's teaching "
+                       "picture: the sentence matrix, the filters' responses with their n-grams, "
+                       "max-over-time and the answer); training (the Training tab's teaching "
+                       "picture of the digit network trained with the session's settings: its "
                        "curves, first layer and confusion matrix)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")

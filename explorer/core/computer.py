@@ -86,7 +86,7 @@ class StackComputer:
         display = None
         if request.render is not None:
             try:
-                display = render(stages, request.render)
+                display = render(stages, request.render, picture)
             except Exception:
                 if request.live:
                     self.buffers.release(tuple(b for s in stages for b in s.borrowed))

@@ -10,9 +10,12 @@ summed with ``cv2.add``.
 What OpenCV cannot express it gets by small rewrites: a dilated kernel is the kernel spread out
 with zeros, a stride keeps every s-th pixel of the dense result, and paddings wider than the
 kernel's reach, asymmetric ones and circular ones are added explicitly with
-``cv2.copyMakeBorder`` before a "valid" correlation. Rows go through in cache-sized bands, and
-large layers share the bands between the calling thread and a small pool of worker threads
-(OpenCV releases the GIL).
+``cv2.copyMakeBorder`` before a "valid" correlation. Large layers share the work between the
+calling thread and a small pool of worker threads (OpenCV releases the GIL): a layer whose
+maps keep the picture's size (stride 1, "same" padding: the live layer) gives each thread
+whole feature maps, the fewest OpenCV calls; the others go through in cache-sized bands of
+rows. A caller can finish each feature map (its activation, its pooling) on the thread that
+made it, while it is still in that core's cache (``finish=``).
 
 Feature maps come back as a float32 ``(H', W', K)`` array whose memory is filter-major: each
 feature map ``maps[:, :, k]`` is one C-contiguous plane, ready for OpenCV and for display.
@@ -73,7 +76,7 @@ def _start_workers(n: int) -> ThreadPoolExecutor | None:
 
 _WORKERS = min(_usable_cores() - 1, 3)
 _EXECUTOR = _start_workers(_WORKERS)
-_local = threading.local()
+_local = threading.local()  # per thread: scratch buffers, and whether it runs a share now
 
 
 def _forget_workers() -> None:
@@ -264,23 +267,37 @@ def _kernel_planes(
 
 def _input_planes(img: np.ndarray, rows: _Axis, cols: _Axis, border: int, explicit: bool
                   ) -> list[np.ndarray]:
-    """The image as C contiguous float32 planes, padded explicitly when filter2D cannot."""
+    """The image as C contiguous float32 planes, padded explicitly when filter2D cannot.
+
+    A large image is de-interleaved and converted in blocks of rows by the engine's threads:
+    done by one thread, this alone would cost a tenth of a 720p layer.
+    """
     h, w, c = img.shape
     if c == 1 and img.dtype == np.float32 and img.flags.c_contiguous:
         planes = [img.reshape(h, w)]
     else:
         planes = [_scratch(f"plane{i}", (h, w)) for i in range(c)]
-        if img.dtype in _SPLITTABLE and img.flags.c_contiguous and c <= 512:  # CV_CN_MAX
-            # cv2.split de-interleaves fast; converting contiguous planes is fast too
-            same = img.dtype == np.float32
-            split = planes if same else [_scratch(f"raw{i}", (h, w), img.dtype) for i in range(c)]
-            cv2.split(img, split)
-            if not same:
-                for plane, raw in zip(planes, split, strict=True):
-                    np.copyto(plane, raw, casting="unsafe")
-        else:
-            for i in range(c):
-                np.copyto(planes[i], img[:, :, i], casting="unsafe")
+        splittable = img.dtype in _SPLITTABLE and img.flags.c_contiguous and c <= 512
+        same = img.dtype == np.float32
+
+        def convert(block: range) -> None:
+            r0, r1 = block.start, block.stop
+            if r1 <= r0:
+                return
+            targets = [p[r0:r1] for p in planes]
+            if splittable and c > 1:
+                # cv2.split de-interleaves fast; converting contiguous planes is fast too
+                split = targets if same else [_scratch(f"raw{i}", (r1 - r0, w), img.dtype)
+                                              for i in range(c)]
+                cv2.split(img[r0:r1], split)
+                if not same:
+                    for target, raw in zip(targets, split, strict=True):
+                        np.copyto(target, raw, casting="unsafe")
+            else:
+                for i, target in enumerate(targets):
+                    np.copyto(target, img[r0:r1, :, i], casting="unsafe")
+
+        share_out(convert, h, h * w * c)
     if not explicit:
         return planes
     shape = (h + rows.before + rows.after, w + cols.before + cols.after)
@@ -347,6 +364,24 @@ def _band_rows(job: _Job, i: int) -> tuple[int, int, int, int]:
     if hi == src_rows:
         lo = min(lo, max(0, src_rows - 1 - rows.after))
     return o0, o1, lo, hi
+
+
+def _run_maps(job: _Job, finish: Callable[[int], object] | None, filters: range) -> None:
+    """Whole feature maps ``filters`` (their size the planes', each C-contiguous): filter2D
+    per channel, summed in place; then ``finish(k)`` while map k is in this core's cache."""
+    tmp = _scratch("tmp", job.planes[0].shape)
+    for k in filters:
+        check(job.cancel)
+        target = job.out[:, :, k]
+        kernels = job.kernels[k]
+        cv2.filter2D(job.planes[0], -1, kernels[0], dst=target, anchor=job.anchor,
+                     delta=float(job.bias[k]), borderType=job.border)
+        for c in range(1, len(job.planes)):
+            cv2.filter2D(job.planes[c], -1, kernels[c], dst=tmp, anchor=job.anchor,
+                         borderType=job.border)
+            cv2.add(target, tmp, dst=target)
+        if finish is not None:
+            finish(k)
 
 
 def _run_bands(job: _Job, bands: range) -> None:
@@ -423,23 +458,36 @@ def _matmul(img: np.ndarray, weights: np.ndarray, bias: np.ndarray, rows: _Axis,
     return out
 
 
+def _as_share(task: Callable[[range], object], part: range) -> None:
+    """Run one share of a split; a split asked for inside it runs on this thread alone."""
+    _local.sharing = True
+    try:
+        task(part)
+    finally:
+        _local.sharing = False
+
+
 def share_out(task: Callable[[range], object], count: int, work: int) -> None:
     """Run ``task`` over ``range(count)``, split between this thread and the engine's workers.
 
     ``task`` gets a contiguous sub-range and must touch only what belongs to it. ``work``
     (roughly, pixels to process) decides whether the split pays for its hand-over cost.
-    Pooling and activations share the workers through this.
+    Pooling and activations share the workers through this. Called from inside a share (a
+    feature map finished on the thread that made it), it runs ``task`` here, whole: the other
+    threads are busy with their own shares.
     """
-    if _EXECUTOR is None or count < 2 or work < _PARALLEL_MIN_WORK:
+    if _EXECUTOR is None or count < 2 or work < _PARALLEL_MIN_WORK or \
+            getattr(_local, "sharing", False):
         task(range(count))
         return
     shares = min(count, _WORKERS + 1)
     bounds = [count * i // shares for i in range(shares + 1)]
     futures = [
-        _EXECUTOR.submit(task, range(bounds[i], bounds[i + 1])) for i in range(1, shares)
+        _EXECUTOR.submit(_as_share, task, range(bounds[i], bounds[i + 1]))
+        for i in range(1, shares)
     ]
     try:
-        task(range(bounds[0], bounds[1]))
+        _as_share(task, range(bounds[0], bounds[1]))
     finally:
         for f in futures:
             f.result()
@@ -487,6 +535,7 @@ def convolve(
     flip: bool = False,
     out: np.ndarray | None = None,
     cancel: CancelToken | None = None,
+    finish: Callable[[int], object] | None = None,
 ) -> np.ndarray:
     """Slide every filter over the image: the pre-activation feature maps of a conv layer.
 
@@ -507,6 +556,10 @@ def convolve(
         out: optional float32 ``(H', W', K)`` buffer to write into (see
             :func:`empty_feature_maps`); returned.
         cancel: a token that stops the work (raising ``Cancelled``) when set.
+        finish: called with k once feature map k of ``out`` is complete, on the thread that
+            made it when the layer gives each thread whole maps (else after all of them):
+            the place to apply an activation and pooling map by map. It must touch only
+            map k and what is made from it.
 
     Returns:
         float32 ``(H', W', K)`` with ``H' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1``, each feature
@@ -532,8 +585,10 @@ def convolve(
 
     if _prefer_matmul(rows, cols, c, count):
         check(cancel)
-        return _matmul(img, weights, b, rows, cols, pad_mode, flip,
-                       whole_pair(dilation, "the dilation", 1), out)
+        _matmul(img, weights, b, rows, cols, pad_mode, flip,
+                whole_pair(dilation, "the dilation", 1), out)
+        _finish_all(finish, count, rows.out * cols.out * count)
+        return out
     explicit = pad_mode == "circular" or not (rows.border_suffices and cols.border_suffices)
     planes = _input_planes(img, rows, cols, border, explicit)
     if explicit:
@@ -544,7 +599,23 @@ def convolve(
         anchor, src_cols = (cols.before, rows.before), w
     work = rows.out * rows.stride * src_cols * c * count
     kernels = _kernel_planes(weights, flip, whole_pair(dilation, "the dilation", 1), rows, cols)
+    shares = parallel_shares(work)
+    whole_maps = (not explicit and (rows.out, cols.out) == (h, w)
+                  and rows.stride == cols.stride == 1 and count >= shares
+                  and all(out[:, :, k].flags.c_contiguous for k in range(count)))
+    if whole_maps:
+        # each thread whole maps: 2C − 1 OpenCV calls a map, and its finishing in cache
+        job = _Job(planes, kernels, b, anchor, border, rows, cols, src_cols, [0, h], out,
+                   cancel)
+        share_out(partial(_run_maps, job, finish), count, work)
+        return out
     job = _Job(planes, kernels, b, anchor, border, rows, cols, src_cols,
-               _band_starts(rows, src_cols, c, parallel_shares(work)), out, cancel)
+               _band_starts(rows, src_cols, c, shares), out, cancel)
     share_out(partial(_run_bands, job), len(job.bands) - 1, work)
+    _finish_all(finish, count, rows.out * cols.out * count)
     return out
+
+
+def _finish_all(finish: Callable[[int], object] | None, count: int, work: int) -> None:
+    if finish is not None:
+        share_out(lambda maps: [finish(k) for k in maps], count, work)

@@ -8,6 +8,8 @@ sentence that says why (the panel shows it instead of a number).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from explorer.core import params, shapes
 from explorer.core.images import processing_size  # the one scaling rule, re-exported
 
@@ -15,6 +17,7 @@ __all__ = [
     "conv_output_formula",
     "pool_output_formula",
     "processing_size",
+    "shape_text",
     "short_count",
     "size_text",
 ]
@@ -77,11 +80,22 @@ def pool_output_formula(n: int, size: int, stride: int, *, name: str = "o") -> s
 
 
 def size_text(height: int, width: int) -> str:
-    """A picture size in the lecture's order, rows × columns (H×W): ``"427×640 px"``.
+    """A picture size as width × height, as cameras and picture files give it:
+    ``"640×427 px"`` for 427 rows of 640 columns.
 
-    Every size the app shows, maps and tensor shapes included, is written rows first.
+    Every size the app shows, maps and tensor shapes included, is written width first
+    (:func:`shape_text`).
     """
-    return f"{height}×{width} px"
+    return f"{width}×{height} px"
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """An array's (rows, columns[, maps]) shape as width × height (× maps): ``"640×427"``,
+    ``"320×213×8"``."""
+    dims = [int(v) for v in shape]
+    if len(dims) < 2:
+        raise ValueError(f"a size has rows and columns, not {tuple(shape)}")
+    return "×".join(str(v) for v in (dims[1], dims[0], *dims[2:]))
 
 
 def short_count(n: int) -> str:

@@ -114,6 +114,31 @@ def motion(size: int, angle_deg: float = 0.0) -> np.ndarray:
     return (k / k.sum()).astype(np.float32)
 
 
+BLUR_KINDS = ("gaussian", "box")
+
+
+def blur(kind: str, size: int, sigma: float = 1.0) -> KernelPreset:
+    """A box or Gaussian blur of any size up to :data:`MAX_KERNEL_SIDE`, named for what it is.
+
+    The image-processing filters of the lecture: a box takes the plain mean of the window; a
+    Gaussian's weights fall off with the distance from the centre as exp(−d²/2σ²), so σ, not
+    the size, says how far the blur reaches (a size under about 6σ cuts the bell's tails).
+    """
+    if kind == "box":
+        weights = box(size)
+        return KernelPreset(f"Box {size}×{size}", f"Box {size}×{size}: the plain mean of the "
+                            f"window, every weight 1/{size * size}", weights,
+                            f"Box {size}×{size}")
+    if kind != "gaussian":
+        raise ValueError(f"a blur is one of {', '.join(BLUR_KINDS)}, not {kind!r}")
+    weights = gaussian(size, float(sigma))
+    reach = (size - 1) / 2 / sigma
+    tails = "the whole bell" if reach >= 3 else "the bell cut short: a larger size keeps its tails"
+    label = f"Gaussian {size}×{size}, σ {sigma:g}"
+    return KernelPreset(label, f"{label}: a weighted mean that favours the centre; the window "
+                        f"reaches {reach:.1f}σ from it ({tails})", weights, label)
+
+
 # --- the presets -------------------------------------------------------------------------------
 
 _VERTICAL_EDGE = [[1, 0, -1]] * 3

@@ -44,6 +44,12 @@ class MapLevels:
     levels: np.ndarray  # (K, 2) float: (low, high) of each map's colour scale
     signed: bool  # any negative value in any map: diverging colormap, symmetric levels
     clipped: float | None  # share of values beyond the fixed levels (0..1); None unless fixed
+    border: int = 0  # units at the maps' edges that see zero padding, left out of the levels
+    zero: np.ndarray | None = None  # (K,) bool: the map is all zeros, its levels a placeholder
+
+    def all_zero(self, k: int) -> bool:
+        """Whether map k is all zeros (its levels then span nothing it holds)."""
+        return bool(self.zero is not None and k < len(self.zero) and self.zero[k])
 
 
 def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:
@@ -84,17 +90,19 @@ def robust_highs(planes: list[np.ndarray], signed: bool, sample: int = SAMPLE_SI
 
 
 def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float,
-                   highs: np.ndarray | None = None) -> MapLevels:
+                   highs: np.ndarray | None = None, signed: bool | None = None) -> MapLevels:
     """Colour levels for a level mode of the document, from each map's (min, max).
 
     ``highs`` (see :func:`robust_highs`) replaces each map's largest magnitude as the value
     shown at full colour; without it the exact range is used. ``per_map``: each map spans its
     own range; ``shared``: every map spans the largest of them, so their strengths compare;
     ``fixed``: ±``fixed_limit`` (0..limit when nothing is negative), steady from frame to frame.
-    ``clipped`` is left None: see :func:`clipped_share`.
+    ``clipped`` is left None: see :func:`clipped_share`. ``signed`` overrides what the
+    ranges say (they may be of the maps' inside only).
     """
     ranges = np.asarray(ranges, np.float64).reshape(-1, 2)
-    signed = bool(ranges.size and ranges[:, 0].min() < 0)
+    if signed is None:
+        signed = bool(ranges.size and ranges[:, 0].min() < 0)
     if highs is None:
         highs = np.abs(ranges).max(axis=1) if signed else ranges[:, 1]
     highs = np.asarray(highs, np.float64).reshape(-1)
@@ -111,7 +119,8 @@ def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float,
     # a flat map (all zeros) still needs a non-empty colour scale
     highs = np.where(np.isfinite(highs) & (highs > 0), highs, 1.0)
     lows = -highs if signed else np.zeros_like(highs)
-    return MapLevels(np.stack([lows, highs], axis=1), signed, None)
+    zero = (ranges[:, 0] == 0) & (ranges[:, 1] == 0)
+    return MapLevels(np.stack([lows, highs], axis=1), signed, None, zero=zero)
 
 
 def clipped_share(planes: list[np.ndarray], limit: float) -> float:
@@ -127,12 +136,22 @@ def clipped_share(planes: list[np.ndarray], limit: float) -> float:
 
 
 def map_levels(planes: list[np.ndarray], mode: str, fixed_limit: float,
-               sample: int = SAMPLE_SIZE) -> MapLevels:
+               sample: int = SAMPLE_SIZE, whole: list[np.ndarray] | None = None) -> MapLevels:
     """Levels of K planes for a level mode, with the clipped share when fixed.
 
-    ``sample``: how many values of each plane its high level is estimated from."""
+    ``sample``: how many values of each plane its high level is estimated from. ``whole``:
+    the full maps when ``planes`` are only their inside; whether the maps are signed, and
+    which are all zeros, is then read from them, so a negative border still gets the
+    diverging colours."""
     ranges = plane_ranges(planes)
-    signed = bool(len(ranges) and ranges[:, 0].min() < 0)
-    levels = compute_levels(ranges, mode, fixed_limit, robust_highs(planes, signed, sample))
-    clipped = clipped_share(planes, float(fixed_limit)) if mode == "fixed" else None
-    return MapLevels(levels.levels, levels.signed, clipped)
+    full = ranges if whole is None else plane_ranges(whole)
+    signed = bool(len(full) and full[:, 0].min() < 0)
+    highs = robust_highs(planes, signed, sample)
+    if whole is not None:
+        # a map all zeros inside but not at its border takes its range from all of it
+        for k in np.flatnonzero(~(highs > 0)):
+            highs[k] = robust_highs([whole[k]], signed, sample)[0]
+    levels = compute_levels(ranges, mode, fixed_limit, highs, signed=signed)
+    zero = (full[:, 0] == 0) & (full[:, 1] == 0)
+    clipped = clipped_share(whole or planes, float(fixed_limit)) if mode == "fixed" else None
+    return MapLevels(levels.levels, levels.signed, clipped, zero=zero)

@@ -152,26 +152,43 @@ def run_stage(x: np.ndarray, spec: LayerSpec, index: int = 0,
                      pad_mode=spec.pad_mode, dilation=spec.dilation, flip=spec.flip,
                      cancel=cancel)
     borrowed: list[np.ndarray] = []
+    act = activation_fn(spec.activation)
     if buffers is None:
         pre = convolve(x, spec.weights, **conv_args)
-    else:
-        h, w, k = output_shape(x.shape, spec.weights.shape, stride=spec.stride,
-                               padding=spec.padding, dilation=spec.dilation)
-        borrowed.append(buffers.take(h, w, k))
-        pre = convolve(x, spec.weights, out=borrowed[0], **conv_args)
-    act = activation_fn(spec.activation)
-    maps = act(pre) if buffers is None else act(pre, out=pre)
+        maps = act(pre)
+        pooled = None
+        if spec.pool_mode != "none":
+            pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride,
+                          mode=spec.pool_mode)
+        return StageResult(index, spec, x, pre, maps, pooled)
+    # a live frame: borrowed buffers, and each map activated and pooled in place right after
+    # the engine made it, while it is still in that core's cache
+    h, w, k = output_shape(x.shape, spec.weights.shape, stride=spec.stride,
+                           padding=spec.padding, dilation=spec.dilation)
+    pre = buffers.take(h, w, k)
+    borrowed.append(pre)
     pooled = None
-    if spec.pool_mode != "none":
-        out = None
-        fits = min(maps.shape[:2]) >= spec.pool_size  # else pool() says what is wrong
-        if buffers is not None and fits:
-            ph, pw = (output_size(n, spec.pool_size, spec.pool_stride) for n in maps.shape[:2])
-            out = buffers.take(ph, pw, maps.shape[2])
-            borrowed.append(out)
-        pooled = pool(maps, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode,
-                      out=out)
-    return StageResult(index, spec, x, pre, maps, pooled, tuple(borrowed))
+    if spec.pool_mode != "none" and min(h, w) >= spec.pool_size:  # else pool() says why
+        ph, pw = output_size(h, spec.pool_size, spec.pool_stride), \
+            output_size(w, spec.pool_size, spec.pool_stride)
+        pooled = buffers.take(ph, pw, k)
+        borrowed.append(pooled)
+
+    def finish(i: int) -> None:
+        plane = pre[:, :, i:i + 1]
+        act(plane, out=plane)
+        if pooled is not None:
+            pool(plane, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode,
+                 out=pooled[:, :, i:i + 1])
+
+    try:
+        convolve(x, spec.weights, out=pre, finish=finish, **conv_args)
+        if spec.pool_mode != "none" and pooled is None:
+            pool(pre, size=spec.pool_size, stride=spec.pool_stride, mode=spec.pool_mode)
+    except BaseException:
+        buffers.release(tuple(borrowed))
+        raise
+    return StageResult(index, spec, x, pre, pre, pooled, tuple(borrowed))
 
 
 def run_stack(image: np.ndarray, layers: Sequence[LayerSpec],

@@ -15,8 +15,17 @@ from typing import Protocol
 
 import numpy as np
 
-from explorer.core.display import DisplayPlanes, MapStyle, display_planes
-from explorer.core.levels import MapLevels, colorize, map_levels
+from explorer.core.display import (
+    DisplayPlanes,
+    MapStyle,
+    PictureDisplay,
+    display_planes,
+    picture_display,
+    screen_pixels,
+)
+from explorer.core.levels import SAMPLE_SIZE, MapLevels, colorize, map_levels
+from explorer.core.padding_border import Border, clean_units, interior_box
+from explorer.core.pipeline import LayerSpec
 
 Tile = tuple[int, int]  # (rows, columns) of screen pixels
 
@@ -24,6 +33,8 @@ Tile = tuple[int, int]  # (rows, columns) of screen pixels
 class StageMaps(Protocol):
     """What the render step needs of a stage (a :class:`~explorer.core.pipeline.StageResult`)."""
 
+    spec: LayerSpec
+    input: np.ndarray
     feature_maps: np.ndarray
     pooled: np.ndarray | None
 
@@ -40,6 +51,8 @@ class RenderRequest:
     feature_tile: Tile | None = None  # one feature-map tile of the large stage
     pooled_tile: Tile | None = None  # one pooled-map tile of the large stage
     strip_tiles: tuple[Tile, ...] | None = None  # one small tile size per stage, or None
+    input_tile: Tile | None = None  # the input picture's view, when it shows all of it
+    input_own_range: bool = False  # the input shaded over its own range, not 0–255
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,7 +63,7 @@ class StageDisplay:
     levels: MapLevels
     feature: DisplayPlanes
     pooled: DisplayPlanes | None
-    mosaic: np.ndarray | None = None  # the feature tiles side by side, MOSAIC_GAP apart
+    mosaic: np.ndarray | None = None  # screen pixels: the feature tiles, MOSAIC_GAP apart
 
 
 MOSAIC_GAP = 2  # columns of background between two tiles of a mosaic
@@ -61,6 +74,7 @@ MOSAIC_BACKGROUND = 30  # the dark grey of the map views
 class RenderResult:
     large: StageDisplay | None  # the selected stage
     strip: tuple[StageDisplay, ...] = ()  # every stage's output (pooled or feature maps)
+    input: PictureDisplay | None = None  # the input picture at the size it is shown
 
 
 def full_planes(maps: np.ndarray) -> list[np.ndarray]:
@@ -76,11 +90,28 @@ STRIP_SAMPLE = 2048  # values a small map's colour levels are estimated from
 
 
 def paint(planes: DisplayPlanes, levels: MapLevels, style: MapStyle) -> DisplayPlanes:
-    """The shrunk planes coloured with each map's levels."""
+    """The shrunk planes coloured with each map's levels, as screen pixels."""
     lut = style.signed_lut if levels.signed else style.sequential_lut
-    rgb = [colorize(p, (float(levels.levels[k][0]), float(levels.levels[k][1])), lut)
-           for k, p in enumerate(planes.planes)]
-    return DisplayPlanes(planes.factor, planes.full_shape, planes.planes, rgb)
+    pixels = [screen_pixels(colorize(p, (float(levels.levels[k][0]),
+                                         float(levels.levels[k][1])), lut))
+              for k, p in enumerate(planes.planes)]
+    return DisplayPlanes(planes.factor, planes.full_shape, planes.planes, pixels,
+                         planes.covered)
+
+
+def stage_levels(feature_maps: np.ndarray, style: MapStyle, border: Border | None = None,
+                 sample: int = SAMPLE_SIZE) -> MapLevels:
+    """The colour levels of a stage's full-size feature maps, taken over the units that see
+    no zero padding (``border``), so a frame of padding stripes cannot set them."""
+    planes = full_planes(feature_maps)
+    box = None if border is None else \
+        interior_box(feature_maps.shape, border.feature_rows, border.feature_cols)
+    if box is None or border is None:
+        return map_levels(planes, style.levels, style.fixed_limit, sample)
+    # views into the planes: OpenCV and the sampling read them in place, nothing is copied
+    inner = [p[box] for p in planes]
+    levels = map_levels(inner, style.levels, style.fixed_limit, sample, whole=planes)
+    return replace(levels, border=border.width())
 
 
 def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | None,
@@ -90,7 +121,7 @@ def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | Non
 
     ``levels``: colour levels already taken (else from the full-size feature maps)."""
     if levels is None:
-        levels = map_levels(full_planes(feature_maps), style.levels, style.fixed_limit)
+        levels = stage_levels(feature_maps, style)
     feature = paint(display_planes(feature_maps, feature_tile), levels, style)
     shown_pooled = None
     if pooled is not None:
@@ -99,13 +130,18 @@ def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | Non
     return StageDisplay(index, levels, feature, shown_pooled)
 
 
-def render(stages: Sequence[StageMaps], request: RenderRequest) -> RenderResult:
-    """The selected stage large and, if asked, every stage's output as small tiles."""
+def render(stages: Sequence[StageMaps], request: RenderRequest,
+           picture: np.ndarray | None = None) -> RenderResult:
+    """The selected stage large, if asked every stage's output as small tiles, and the
+    ``picture`` (the first layer's input) at the size the input view shows it."""
     large = None
+    borders = clean_units([s.spec for s in stages], stages[0].input.shape[:2]) if stages \
+        else []
     if 0 <= request.stage < len(stages):
         stage = stages[request.stage]
+        levels = stage_levels(stage.feature_maps, request.style, borders[request.stage])
         large = stage_display(request.stage, stage.feature_maps, stage.pooled,
-                              request.feature_tile, request.pooled_tile, request.style)
+                              request.feature_tile, request.pooled_tile, request.style, levels)
     strip: list[StageDisplay] = []
     if request.strip_tiles is not None:
         style = request.style
@@ -114,19 +150,23 @@ def render(stages: Sequence[StageMaps], request: RenderRequest) -> RenderResult:
             # a stage's output (pooled) lies within its feature maps' range: the strip takes
             # the large view's levels for that stage, so both show one colour for one value
             levels = large.levels if large is not None and large.index == i else \
-                map_levels(full_planes(stage.feature_maps), style.levels, style.fixed_limit,
-                           STRIP_SAMPLE)
+                stage_levels(stage.feature_maps, style, borders[i], STRIP_SAMPLE)
             shown = stage_display(i, stage.output, None, tile, None, style, levels)
-            strip.append(replace(shown, mosaic=mosaic(shown.feature.rgb or [])))
-    return RenderResult(large, tuple(strip))
+            strip.append(replace(shown, mosaic=mosaic(shown.feature.pixels or [])))
+    shown_input = None
+    if picture is not None and request.input_tile is not None:
+        shown_input = picture_display(picture, request.input_tile, request.input_own_range)
+    return RenderResult(large, tuple(strip), shown_input)
 
 
 def mosaic(tiles: Sequence[np.ndarray], gap: int = MOSAIC_GAP) -> np.ndarray:
-    """RGB tiles of one size side by side in one picture, ``gap`` columns apart."""
+    """Screen-pixel tiles of one size side by side in one picture, ``gap`` columns apart."""
+    background = screen_pixels(np.full((1, 1), MOSAIC_BACKGROUND, np.uint8))[0, 0]
     if not tiles:
-        return np.zeros((1, 1, 3), np.uint8)
+        return np.tile(background, (1, 1, 1))
     h, w = tiles[0].shape[:2]
-    out = np.full((h, len(tiles) * (w + gap) - gap, 3), MOSAIC_BACKGROUND, np.uint8)
+    out = np.empty((h, len(tiles) * (w + gap) - gap, 4), np.uint8)
+    out[:] = background
     for k, tile in enumerate(tiles):
         out[:, k * (w + gap):k * (w + gap) + w] = tile
     return out

@@ -30,6 +30,7 @@ from explorer.state.settings import (
 from explorer.state.stack import Stack, random_filters
 from explorer.state.tabs import (
     NetworkSettings,
+    PoolingSettings,
     StepThroughSettings,
     TextSettings,
     TrainingSettings,
@@ -96,6 +97,7 @@ class Document:
         self.text = TextSettings()
         self.training = TrainingSettings()
         self.translation = TranslationSettings()
+        self.pooling = PoolingSettings()
         self.network = NetworkSettings()
         self.still = Still()
         self._picture: Picture | None = None
@@ -237,7 +239,8 @@ class Document:
     def tab_settings(self) -> dict[str, object]:
         """The tabs' own settings by their session section name."""
         return {"stepthrough": self.stepthrough, "text": self.text, "training": self.training,
-                "translation": self.translation, "network": self.network}
+                "translation": self.translation, "network": self.network,
+                "pooling": self.pooling}
 
     # --- reactions -----------------------------------------------------------------------
     def _on_grayscale_changed(self, *_: object) -> None:

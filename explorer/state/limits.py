@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from explorer.core.network.architecture import LAYERS as NETWORK_LAYERS
 from explorer.core.network.architecture import STEM_CHANNELS
+from explorer.core.params import PRESETS as PARAMS_PRESETS
 from explorer.core.stepthrough import EXAMPLE_NAMES, MAX_CROP
 from explorer.core.text.signal import SIGNALS
 from explorer.core.training.fitting import FIT_TARGETS
@@ -26,19 +27,23 @@ ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "abs", "identity")
 POOL_MODES = ("none", "max", "avg")
 LEVEL_MODES = ("per_map", "shared", "fixed")
 INPUT_RANGES = ("full", "own")  # the input shown over 0–255, or over its own min–max
+# "auto": diverging for signed maps, sequential for the rest; "grey": black to white, as image
+# processing shows a filter's output (a blurred photo looks like a photo)
+COLOUR_MAPS = ("auto", "grey")
 MAX_FILTERS = 32
 MAX_KERNEL = 15
 MAX_LAYERS = 6
 MAX_TEXT = 10_000  # the longest text a setting holds (a sentence, a name)
 
 # the tabs' stable keys, in the window's order (sessions and --tab use them, not titles)
-TAB_KEYS = ("explorer", "parameters", "translation", "step-through", "text", "network",
+TAB_KEYS = ("explorer", "parameters", "pooling", "translation", "step-through", "text", "network",
             "training")
 EXPLORER_EXAMPLE = "explorer"  # the step-through's example made from the explorer's layer
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "padding": PADDINGS, "pad_mode": PAD_MODES, "activation": ACTIVATIONS,
     "pool_mode": POOL_MODES, "levels": LEVEL_MODES, "input_range": INPUT_RANGES,
+    "colour_map": COLOUR_MAPS,
     "DisplaySettings.tab": TAB_KEYS,
     "StepThroughSettings.example": (*EXAMPLE_NAMES, EXPLORER_EXAMPLE),
     "TextSettings.page": ("sentence", "signal"),
@@ -51,6 +56,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "NetworkSettings.layer": tuple(layer.name for layer in NETWORK_LAYERS),
     "NetworkSettings.page": ("maps", "kernels"),
     "TranslationSettings.stack": ("explorer", "pretrained"),
+    "ParamsSettings.preset": (*PARAMS_PRESETS, "current", "custom"),
+    "ParamsSettings.scope": ("layer", "network"),
 }
 
 # inclusive (low, high) of every number field, by field name
@@ -68,12 +75,16 @@ RANGES: dict[str, tuple[float, float]] = {
     "ParamsSettings.dilation": (1, 32), "ParamsSettings.pad_h": (0, 65536),
     "ParamsSettings.pad_w": (0, 65536), "ParamsSettings.filters": (1, 4096),
     "ParamsSettings.units": (0, 10**7), "ParamsSettings.stage": (-1, MAX_LAYERS - 1),
+    "ParamsSettings.more_filters": (0, 4096), "ParamsSettings.hidden_layers": (1, 4),
+    "ParamsSettings.classes": (1, 100_000), "ParamsSettings.stages": (1, 4),
+    "ParamsSettings.pool": (1, 8),
     # the tabs beside the explorer
     "StepThroughSettings.step": (0, 100_000), "StepThroughSettings.speed_ms": (100, 10_000),
     "StepThroughSettings.crop_size": (3, MAX_CROP),
     "StepThroughSettings.crop_row": (0, 65535), "StepThroughSettings.crop_col": (0, 65535),
     "StepThroughSettings.seed": (0, 2**31 - 1),
     "TextSettings.padding": (0, 7), "TextSettings.samples": (8, 2000),
+    "TextSettings.channels": (1, 2),
     "TextSettings.signal_padding": (0, 31), "TextSettings.signal_stride": (1, 16),
     "TrainingSettings.epochs": (1, 50), "TrainingSettings.learning_rate": (0.0001, 0.1),
     "TrainingSettings.batch_size": (1, 512), "TrainingSettings.seed": (0, 99999),
@@ -81,6 +92,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "TrainingSettings.unit_layer": (0, 3), "TrainingSettings.unit_channel": (0, 127),
     "TrainingSettings.dream_digit": (0, 9),
     "TranslationSettings.shift": (0, 16),
+    "PoolingSettings.zoom_row": (-1, 65535), "PoolingSettings.zoom_col": (-1, 65535),
     "NetworkSettings.channel": (-1, 1279), "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
     "NetworkSettings.occlusion_square": (8, 224),
     "NetworkSettings.occlusion_step": (4, 112),

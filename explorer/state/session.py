@@ -2,7 +2,7 @@
 
 A session holds the stack (settings, weights, biases and names of every filter), the input,
 display, selection and parameter settings, every tab's settings (step-through, 1-D, training,
-translation, network), the live feed's lasting choices, and the still picture: by its path,
+translation, network, pooling), the live feed's lasting choices, and the still picture: by its path,
 or embedded as a PNG when it came from no file (pasted, captured).
 
 :func:`parse_session` is strict: one bad value and the whole session is refused with a
@@ -44,6 +44,7 @@ from explorer.state.settings import (
 )
 from explorer.state.tabs import (
     NetworkSettings,
+    PoolingSettings,
     StepThroughSettings,
     TextSettings,
     TrainingSettings,
@@ -58,7 +59,7 @@ SECTIONS: dict[str, type] = {
     "input": InputSettings, "live": LiveSettings, "display": DisplaySettings,
     "selection": Selection, "params": ParamsSettings, "stepthrough": StepThroughSettings,
     "text": TextSettings, "training": TrainingSettings, "translation": TranslationSettings,
-    "network": NetworkSettings,
+    "network": NetworkSettings, "pooling": PoolingSettings,
 }
 OLD_TAB_KEYS = {"1-d: text and signals": "text"}  # sessions that named tabs by their titles
 

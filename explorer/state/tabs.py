@@ -134,6 +134,7 @@ class TextSettings(Validated):
     page: str = "sentence"  # or "signal"
     sentence: str = EXAMPLE_SENTENCE
     vocabulary: str = "words"  # "words" (GloVe) or "characters" (one-hot)
+    channels: int = 1  # 1: static vectors; 2: static and a fine-tuned copy (Kim's two)
     padding: int = 0  # zero vectors at each end of the sentence
     groups: tuple = ((2, 4), (3, 4), (4, 4))  # (width, count) of the learned filters
     word_filters: tuple = ()  # filters built from words: the phrase each detects
@@ -186,6 +187,16 @@ class TranslationSettings(Validated):
 
 @evented
 @dataclass
+class PoolingSettings(Validated):
+    """The Pooling tab's zoom: its first window, in pooled rows and columns (-1: the zoom is
+    centred on the map). The map studied is the explorer's selection (layer and filter)."""
+
+    zoom_row: int = -1
+    zoom_col: int = -1
+
+
+@evented
+@dataclass
 class NetworkSettings(Validated):
     """The pretrained network's layer and channel on show, the first-layer kernel whose
     weights are shown, and the occlusion's square."""
@@ -200,7 +211,7 @@ class NetworkSettings(Validated):
 
 
 __all__ = [
-    "EXAMPLE_SENTENCE", "MAX_TEXT", "NetworkSettings", "StepThroughSettings", "TextSettings",
-    "TrainingSettings", "TranslationSettings", "check_drawn", "check_edits", "check_groups",
-    "check_phrases", "check_taps",
+    "EXAMPLE_SENTENCE", "MAX_TEXT", "NetworkSettings", "PoolingSettings", "StepThroughSettings",
+    "TextSettings", "TrainingSettings", "TranslationSettings", "check_drawn", "check_edits",
+    "check_groups", "check_phrases", "check_taps",
 ]

@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.core.computer import StackRequest, StackResult
+from explorer.core.pipeline import LayerSpec
 from explorer.core.render import RenderRequest
 from explorer.core.sources import Frame, FrameSource
 from explorer.state import Document
@@ -49,6 +50,8 @@ class ExplorerController(QObject):
         self._still_key = itertools.count(1)
         self._source_key: object = next(self._still_key)
         self._stack_key = 0
+        self._specs: tuple[LayerSpec, ...] = ()  # the stack's specs as of _specs_key
+        self._specs_key = -1
         self._results_shown: deque[float] = deque(maxlen=120)
         self.latency_ms = 0.0
 
@@ -77,7 +80,9 @@ class ExplorerController(QObject):
             (doc.input.events.all, self.schedule),
             (doc.display.events.levels, self.schedule),
             (doc.display.events.fixed_limit, self.schedule),
+            (doc.display.events.colour_map, self.schedule),
             (doc.display.events.show_pooled, self.schedule),
+            (doc.display.events.input_range, self.schedule),  # the input's pixels change
             (doc.selection.events.layer, self.schedule),
             (doc.source_changed, self._on_source_changed),
             (doc.live_settings.events.mirror, self._on_mirror_changed),
@@ -139,7 +144,7 @@ class ExplorerController(QObject):
         stamp = time.perf_counter() if frame_time is None else frame_time
         source_key = ("live", self._frame.sequence, id(self._frame)) if live else self._source_key
         self.worker.compute(StackRequest(
-            self._generation, image, doc.stack_specs(), source_key=source_key,
+            self._generation, image, self._stack_specs(), source_key=source_key,
             stack_key=self._stack_key, max_side=doc.processing_side(),
             grayscale=doc.input.grayscale, frame_time=stamp, live=live,
             render=self._render_request()))
@@ -170,10 +175,18 @@ class ExplorerController(QObject):
         if generation == self._generation:  # not a superseded one: the newest was stopped
             self._set_waiting(False)
 
+    def _stack_specs(self) -> tuple[LayerSpec, ...]:
+        """The stack as the pipeline takes it, snapshotted once per stack edit: live frames
+        share one snapshot (and the panels what they work out from it)."""
+        if self._specs_key != self._stack_key:
+            self._specs, self._specs_key = self.document.stack_specs(), self._stack_key
+        return self._specs
+
     def _render_request(self) -> RenderRequest:
         maps = self.maps
         return RenderRequest(maps.map_style(), self.document.selected_index,
-                             maps.feature_tile(), maps.pooled_tile(), maps.strip_tiles())
+                             maps.feature_tile(), maps.pooled_tile(), maps.strip_tiles(),
+                             maps.input_tile(), self.document.display.input_range == "own")
 
     def _on_stack_changed(self, *_: object) -> None:
         self._stack_key += 1

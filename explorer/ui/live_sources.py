@@ -16,6 +16,7 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from explorer.core import images
+from explorer.core.formulas import shape_text
 from explorer.core.safe_files import regular_file_problem
 from explorer.core.sources import CameraSource, SyntheticSource, VideoFileSource, list_cameras
 from explorer.ui.widgets.banner import sentence
@@ -190,8 +191,8 @@ class LiveSourcesMixin:
         if explorer and live.frame_height and result is not None:
             shown = result.picture.shape[:2]
             if shown != (live.frame_height, live.frame_width):
-                text += (f" · at {shown[0]}×{shown[1]} of {live.frame_height}×"
-                         f"{live.frame_width}")
+                text += (f" · at {shape_text(shown)} of "
+                         f"{shape_text((live.frame_height, live.frame_width))}")
         if live.frozen:
             text += " · FROZEN"
         self.status_live.setText(text)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core import images
 from explorer.core.computer import StackResult
+from explorer.core.formulas import shape_text
 from explorer.core.pipeline import NamedStack
 from explorer.core.torch_export import stack_code, write_stack_code
 from explorer.resources import sample_images
@@ -47,6 +48,7 @@ from explorer.state.session import (
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
 from explorer.ui.controllers.network import NetworkController
+from explorer.ui.controllers.pooling import PoolingController
 from explorer.ui.controllers.stepthrough import StepThroughController
 from explorer.ui.controllers.text import TextController
 from explorer.ui.controllers.training import TrainingController
@@ -145,6 +147,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.tabs.addTab(self.params_panel, "Parameters")
         self._tab_keys = ["explorer", "parameters"]
         self.tab_controllers: dict[str, TabController] = {}
+        self.pooling_tab = self.add_tab(PoolingController(doc))
         self.translation = self.add_tab(TranslationController(doc))
         self.stepthrough = self.add_tab(StepThroughController(doc))
         self.text_tab = self.add_tab(TextController(doc))
@@ -224,6 +227,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         # the kernel editor belongs to the explorer, the layer controls to the tabs that work
         # on the stack; the other tabs get the width, and the docks come back with their tab
         self._show_dock(self.kernel_dock, key == "explorer")
+        self.busy_bar.set_on_page(key == "explorer")
         self._show_dock(self.layer_dock, key in ("explorer", "parameters")
                         or (current is not None and current.uses_layers))
         if current is not None:
@@ -557,11 +561,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self.status_sizes.setText("")
             self.status_time.setText("")
             return
-        h, w = result.picture.shape[:2]
-        text = f"input {h}×{w}"
+        text = f"input {shape_text(result.picture.shape[:2])}"
         for stage in result.stages:
-            out = stage.output
-            text += f" → {out.shape[0]}×{out.shape[1]}×{out.shape[2]}"
+            text += f" → {shape_text(stage.output.shape)}"
         self.status_sizes.setText(text)
         t = result.timings_ms
         self.status_time.setText(
@@ -599,8 +601,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         targets.update(self.maps_panel.export_targets())
         targets["Kernel editor"] = self.kernel_editor
         targets["Layer controls"] = self.layer_panel
-        # the Training tab's curves, kernels and confusion matrix on one slide
-        targets["Training picture"] = self.training_tab.teaching_picture()
         return targets
 
     def export_view(self, path: str | Path, target: str = "Whole window", scale: int = 1,

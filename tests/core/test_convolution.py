@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -184,9 +185,10 @@ def test_large_kernels_take_opencvs_fourier_path_and_still_match():
         np.testing.assert_allclose(result, expected, rtol=1e-4, atol=1e-4)
 
 
-def test_many_filters_on_a_larger_image_take_the_threaded_path():
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_many_filters_on_a_larger_image_take_the_threaded_path(dtype):
     rng = np.random.default_rng(9)
-    x = rng.integers(0, 256, (150, 160, 3)).astype(np.uint8)
+    x = rng.integers(0, 256, (150, 160, 3)).astype(dtype)
     w = rng.normal(size=(8, 3, 3, 3))
     b = rng.normal(size=8)
     result = convolve(x, w, bias=b, padding="same")
@@ -197,6 +199,28 @@ def test_many_filters_on_a_larger_image_take_the_threaded_path():
             for c in range(3)
         ) + b[k]
         np.testing.assert_allclose(result[:, :, k], expected, rtol=1e-5, atol=1e-2)
+
+
+@pytest.mark.parametrize("stride", [1, 2])  # whole maps a thread, or bands of rows
+def test_finish_sees_every_map_once_and_complete(stride):
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(150, 160, 3)).astype(np.float32)
+    w = rng.normal(size=(8, 3, 3, 3))
+    out = empty_feature_maps(*output_shape(x.shape, w.shape, stride=stride, padding="same"))
+    seen: dict[int, np.ndarray] = {}
+    lock = threading.Lock()
+
+    def finish(k: int) -> None:
+        with lock:
+            assert k not in seen
+            seen[k] = out[:, :, k].copy()
+
+    result = convolve(x, w, padding="same", stride=stride, out=out, finish=finish)
+    assert sorted(seen) == list(range(8))
+    expected = reference_convolve(x, w, None, (stride, stride), "same", "zeros", (1, 1))
+    for k, snapshot in seen.items():
+        np.testing.assert_array_equal(snapshot, result[:, :, k])
+        np.testing.assert_allclose(snapshot, expected[:, :, k], rtol=1e-4, atol=1e-3)
 
 
 @contextmanager

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from explorer.core.display import display_planes, shrink, shrink_factor
+from explorer.core.display import (
+    display_planes,
+    picture_display,
+    rgb_view,
+    screen_pixels,
+    shown_size,
+    shrink,
+    shrink_factor,
+)
 
 
 def block_means(plane: np.ndarray, f: int) -> np.ndarray:
@@ -60,3 +70,73 @@ def test_display_planes_shrinks_every_map_for_its_tile():
     assert full.factor == 1
     for k, plane in enumerate(full.planes):
         np.testing.assert_array_equal(plane, maps[:, :, k])
+
+
+def area_means(plane: np.ndarray, out_shape: tuple[int, int]) -> np.ndarray:
+    """``plane`` shrunk to ``out_shape``: each output pixel the mean of the cells under it,
+    a cell cut by the pixel's edge weighted by the share of it the pixel covers."""
+    (h, w), (oh, ow) = plane.shape, out_shape
+    out = np.zeros(out_shape)
+    for r in range(oh):
+        y0, y1 = r * h / oh, (r + 1) * h / oh
+        for c in range(ow):
+            x0, x1 = c * w / ow, (c + 1) * w / ow
+            total = weight = 0.0
+            for i in range(math.floor(y0), math.ceil(y1)):
+                for j in range(math.floor(x0), math.ceil(x1)):
+                    share = (min(i + 1, y1) - max(i, y0)) * (min(j + 1, x1) - max(j, x0))
+                    total += share * float(plane[i, j])
+                    weight += share
+            out[r, c] = total / weight
+    return out
+
+
+@pytest.mark.parametrize(("shape", "tile", "shown"), [
+    ((60, 90), (20, 30), (20, 30)),  # the tile's own aspect: all of it
+    ((60, 90), (25, 30), (20, 30)),  # taller tile: the columns decide
+    ((480, 640), (130, 500), (130, 173)),  # 173.3 columns round to 173
+    ((10, 12), (300, 300), (10, 12)),  # never enlarged
+    ((60, 90), None, (60, 90)),
+])
+def test_shown_size_fits_the_map_in_its_tile(shape, tile, shown):
+    assert shown_size(shape, tile) == shown
+
+
+def test_display_planes_end_at_the_exact_pixels_of_the_tile():
+    maps = np.random.default_rng(3).normal(size=(50, 75, 2)).astype(np.float32)
+    shown = display_planes(maps, (18, 27))  # 2.78×: a block of 2, then 25×37 → 18×27
+    assert shown.factor == 2 and shown.covered == (50, 74) and shown.extent == (50, 74)
+    for k, plane in enumerate(shown.planes):
+        assert plane.shape == (18, 27) and plane.flags.c_contiguous
+        expected = area_means(block_means(maps[:, :, k], 2), (18, 27))
+        np.testing.assert_allclose(plane, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_screen_pixels_hold_the_picture_and_its_colours_read_back():
+    rgb = np.random.default_rng(4).integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    pixels = screen_pixels(rgb)
+    assert pixels.shape == (5, 7, 4) and pixels.dtype == np.uint8
+    np.testing.assert_array_equal(rgb_view(pixels), rgb)
+    # each pixel is the 32-bit value 0xffRRGGBB in the machine's own byte order
+    words = pixels.view(np.uint32)[:, :, 0]
+    r, g, b = (rgb[:, :, i].astype(np.uint32) for i in range(3))
+    np.testing.assert_array_equal(words, 0xFF000000 | (r << 16) | (g << 8) | b)
+    grey = screen_pixels(rgb[:, :, 0])
+    np.testing.assert_array_equal(rgb_view(grey), np.repeat(rgb[:, :, :1], 3, axis=2))
+    with pytest.raises(ValueError, match="uint8"):
+        screen_pixels(rgb.astype(np.float32))
+
+
+def test_picture_display_shrinks_the_input_to_its_view_in_its_grey_levels():
+    picture = np.random.default_rng(5).integers(0, 256, (40, 60), dtype=np.uint8)
+    shown = picture_display(picture, (10, 15))
+    assert shown.levels == (0.0, 255.0) and shown.full_shape == (40, 60)
+    assert shown.covered == (40, 60) and shown.pixels.shape == (10, 15, 4)
+    expected = block_means(picture, 4)
+    got = rgb_view(shown.pixels)[:, :, 0].astype(float)
+    assert np.abs(got - expected).max() <= 0.5 + 1e-9  # rounded to whole grey levels
+    dark = np.zeros((6, 6), np.uint8)
+    dark[:, :3] = 10  # the lecture's picture of 10s and 0s, over its own range
+    own = picture_display(dark, (60, 60), own_range=True)
+    assert own.levels == (0.0, 10.0) and own.own_range
+    assert (rgb_view(own.pixels)[:, :3] == 255).all() and (rgb_view(own.pixels)[:, 3:] == 0).all()

@@ -15,6 +15,7 @@ from explorer.core.formulas import (
     conv_output_formula,
     pool_output_formula,
     processing_size,
+    shape_text,
     short_count,
     size_text,
 )
@@ -110,7 +111,8 @@ def test_impossible_settings_say_why() -> None:
 
 def test_processing_size_of_a_photo() -> None:
     assert processing_size(2688, 4032, 640) == (427, 640)
-    assert size_text(427, 640) == "427×640 px"  # rows × columns, as the maps say
+    assert size_text(427, 640) == "640×427 px"  # width × height, as the maps say
+    assert shape_text((427, 640)) == "640×427" and shape_text((213, 320, 8)) == "320×213×8"
     assert processing_size(100, 50, 640) == (100, 50)  # never enlarged
     assert processing_size(1, 5000, 160) == (1, 160)  # never collapses to zero rows
     with pytest.raises(ValueError, match="processing size must be at least 1"):

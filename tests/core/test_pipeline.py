@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from explorer.core.computer import StackComputer, StackRequest
-from explorer.core.display import MapStyle
-from explorer.core.pipeline import LayerSpec, prepare_input, run_stack
+from explorer.core.display import MapStyle, rgb_view, screen_pixels
+from explorer.core.pipeline import BufferPool, LayerSpec, prepare_input, run_stack
 from explorer.core.render import RenderRequest, mosaic
 from tests.reference import activation_loops, conv_loops, pool_loops
 
@@ -77,6 +77,44 @@ def test_random_stacks_match_plain_loops_stage_by_stage():
                 np.testing.assert_allclose(stage.pooled, pooled, rtol=1e-4, atol=tol)
         checked += 1
     assert refused < checked
+
+
+@pytest.mark.parametrize("threads", ["one thread", "every thread"])
+def test_live_frames_match_plain_loops_stage_by_stage(threads, monkeypatch):
+    """Live frames go another way: borrowed buffers, and each map activated and pooled on the
+    thread that made it. Small pictures are shared out between threads too when asked."""
+    import explorer.core.convolution as engine
+
+    if threads == "every thread":
+        monkeypatch.setattr(engine, "_PARALLEL_MIN_WORK", 1)
+    rng = np.random.default_rng(77)
+    buffers = BufferPool()
+    checked = 0
+    while checked < 25:
+        size = (int(rng.integers(6, 15)), int(rng.integers(6, 15)))
+        specs = _random_stack(rng, 3)
+        if checked % 3 == 0:  # the live default too: 'same' padding, stride 1, many maps
+            specs[0] = LayerSpec(rng.normal(size=(5, 3, 3, 3)).astype(np.float32),
+                                 rng.normal(size=5).astype(np.float32), padding="same",
+                                 activation=str(rng.choice(ACTIVATIONS)),
+                                 pool_mode=str(rng.choice(POOLS)))
+            if specs[1].channels != 5:
+                specs = specs[:1]
+        picture = rng.integers(0, 256, (*size, 3), dtype=np.uint8)
+        try:
+            stages = run_stack(picture, specs, buffers)
+        except ValueError:
+            continue
+        for stage, (maps, pooled) in zip(stages, _reference(picture, specs), strict=True):
+            tol = 1e-4 * max(1.0, float(np.abs(maps).max()))
+            np.testing.assert_allclose(stage.feature_maps, maps, rtol=1e-4, atol=tol)
+            if pooled is None:
+                assert stage.pooled is None
+            else:
+                np.testing.assert_allclose(stage.pooled, pooled, rtol=1e-4, atol=tol)
+        for stage in stages:
+            buffers.release(stage.borrowed)
+        checked += 1
 
 
 def test_a_stage_that_does_not_fit_names_its_layer():
@@ -193,15 +231,15 @@ def test_the_strip_shows_every_stage_output_side_by_side():
     strip = result.display.strip
     assert [s.index for s in strip] == [0, 1]
     assert strip[0].feature.full_shape == (48, 48)  # the pooled output of stage 1
-    assert strip[0].mosaic.shape == (12, 3 * 12 + 2 * 2, 3)
+    assert strip[0].mosaic.shape == (12, 3 * 12 + 2 * 2, 4)  # screen pixels
     assert strip[1].feature.full_shape == (24, 24)
-    assert strip[1].mosaic.shape == (8, 2 * 8 + 2, 3)
-    np.testing.assert_array_equal(strip[0].mosaic[:, 14:26], strip[0].feature.rgb[1])
+    assert strip[1].mosaic.shape == (8, 2 * 8 + 2, 4)
+    np.testing.assert_array_equal(rgb_view(strip[0].mosaic)[:, 14:26], strip[0].feature.rgb[1])
 
 
 def test_mosaic_leaves_a_gap_between_tiles():
-    tiles = [np.full((2, 3, 3), v, np.uint8) for v in (10, 200)]
-    m = mosaic(tiles, gap=1)
+    tiles = [screen_pixels(np.full((2, 3, 3), v, np.uint8)) for v in (10, 200)]
+    m = rgb_view(mosaic(tiles, gap=1))
     assert m.shape == (2, 7, 3)
     assert (m[:, :3] == 10).all() and (m[:, 4:] == 200).all()
     assert (m[:, 3] != 10).all() and (m[:, 3] != 200).all()

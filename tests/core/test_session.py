@@ -169,3 +169,22 @@ def test_a_failed_save_leaves_the_old_file_whole(tmp_path, monkeypatch):
         write_session(path, Document())
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["lesson.json"]  # no temporary file left
+
+
+def test_the_pooling_zoom_and_the_grey_colour_map_survive_a_session(tmp_path):
+    doc = _document()
+    doc.pooling.zoom_row, doc.pooling.zoom_col = 7, 12
+    doc.display.colour_map = "grey"
+    doc.display.tab = "pooling"
+    opened = Document()
+    apply_session(opened, read_session(write_session(tmp_path / "pooling.json", doc)))
+    assert (opened.pooling.zoom_row, opened.pooling.zoom_col) == (7, 12)
+    assert opened.display.colour_map == "grey"
+    assert opened.display.tab == "pooling"
+    assert (opened.selection.layer, opened.selection.filter) == (1, 3)  # the map studied
+
+
+def test_a_colour_map_no_control_offers_is_refused():
+    doc = Document()
+    with pytest.raises(ValueError, match="colour map must be one of auto, grey"):
+        doc.display.colour_map = "rainbow"

@@ -12,10 +12,14 @@ from explorer.ui.export_render import (
     Slide,
     SlideMap,
     SlideSection,
+    _stage_slide,
     bar_labels,
     feature_slide,
     level_text,
     render_slide,
+    slide_size,
+    slide_texts,
+    stages_slide,
 )
 from explorer.ui.widgets.colormaps import lookup_table
 from tests.ui.pictures import colour_bars, has_colour, lut_index, near
@@ -176,7 +180,12 @@ def test_the_feature_maps_slide_has_a_bar_per_map_and_the_colours_on_screen(wind
     slide = feature_slide(window.maps_panel)
     assert [m.levels for m in slide.sections[0].maps] == \
         [grid.tile_levels(k) for k in range(count)]
-    assert [m.title for m in slide.sections[0].maps] == window.document.filters.names()
+    human = {"vertical_edge": "Vertical edge", "horizontal_edge": "Horizontal edge",
+             "sobel_x": "Sobel x", "sobel_y": "Sobel y"}
+    assert [m.title for m in slide.sections[0].maps] == \
+        [human[n] for n in window.document.filters.names()]
+    # 'same' zero padding: the ranges come from the maps' inside, and the slide says so
+    assert "border that sees the zero padding" in slide.note
 
 
 def test_signed_maps_export_with_diverging_bars(qtbot, window, small, tmp_path):
@@ -198,6 +207,8 @@ def test_pooled_maps_and_every_stage_export_a_bar_per_map(qtbot, window, small, 
     qtbot.waitUntil(lambda: len(window.maps_panel.strip.rows) == 2, timeout=10_000)
     stages = load(window.export_view(tmp_path / "stages.png", "Every stage", 1, "light"))
     assert len(colour_bars(stages, SEQ)) == 4 + 8  # every map of both stages
+    headings = [s.heading for s in stages_slide(window.maps_panel).sections]
+    assert "random kernels" not in headings[0] and headings[1].endswith("random kernels")
 
 
 def test_no_pooling_means_no_pooled_maps_to_export(qtbot, window, small, tmp_path):
@@ -211,3 +222,124 @@ def test_the_light_theme_is_only_for_maps(window, small, tmp_path):
     with pytest.raises(ValueError, match="light theme is for pictures of maps"):
         window.export_view(tmp_path / "kernels.png", "Kernel editor", 1, "light")
     assert not (tmp_path / "kernels.png").exists()
+
+
+# --- the lecture's 6×6 example: numbers, indices and the kernel on the slide --------------------
+SIX = np.zeros((6, 6), np.uint8)
+SIX[:, :3] = 10  # the lecture's picture: 10s on the left, 0s on the right
+LECTURE_KERNEL = np.array([[1, 0, -1]] * 3, np.float32)
+
+
+def correlate_loops(picture: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """'valid' cross-correlation by plain loops."""
+    kh, kw = kernel.shape
+    out = np.zeros((picture.shape[0] - kh + 1, picture.shape[1] - kw + 1))
+    for r in range(out.shape[0]):
+        for c in range(out.shape[1]):
+            out[r, c] = sum(float(picture[r + a, c + b]) * float(kernel[a, b])
+                            for a in range(kh) for b in range(kw))
+    return out
+
+
+def _lecture_layer(qtbot, window, picture: np.ndarray, tmp_path) -> None:
+    path = tmp_path / "lecture.png"
+    cv2.imwrite(str(path), picture)
+    doc = window.document
+    _wait_newest(qtbot, window, lambda: window.open_image(path))
+    layer = doc.layer
+    for name, value in (("n_filters", 1), ("padding", "valid"), ("pool_mode", "none"),
+                        ("activation", "identity")):
+        _wait_newest(qtbot, window, lambda n=name, v=value: setattr(layer, n, v))
+    _wait_newest(qtbot, window,
+                 lambda: doc.filters.set_filter(0, LECTURE_KERNEL, name="vertical_edge"))
+    qtbot.wait(50)
+
+
+def _texts_in(texts, left, top, right, bottom) -> list[str]:
+    return [t for t, r in texts if left <= r.center().x() <= right and top <= r.center().y()
+            <= bottom]
+
+
+@pytest.mark.parametrize("scale", [1, 2, 3])
+def test_the_lecture_six_by_six_slide_shows_its_numbers_indices_and_kernel(
+        qtbot, window, tmp_path, scale):
+    _lecture_layer(qtbot, window, SIX, tmp_path)
+    want = correlate_loops(SIX, LECTURE_KERNEL)
+    assert want[0].tolist() == [0, 30, 30, 0]
+    slide = feature_slide(window.maps_panel)
+    image, texts = slide_texts(slide, scale, "light")
+    picture = as_array(image)
+    from tests.ui.pictures import load
+
+    saved = load(window.export_view(tmp_path / "six.png", "Feature maps", scale, "light"))
+    np.testing.assert_array_equal(saved, picture)  # the file is the slide read here
+    # the map: columns 1 and 2 are 30, the top of the table; 0 and 3 its bottom
+    top, bottom, left30, right30 = _block(picture, SEQ[255])
+    cell = (right30 - left30 + 1) / 2
+    left, right = left30 - cell, right30 + cell
+    assert bottom - top + 1 == pytest.approx(4 * cell, abs=2)
+    for r in range(4):
+        for c in range(4):
+            x0, y0 = left + c * cell, top + r * cell
+            inside = [(t, rect) for t, rect in texts if x0 < rect.center().x() < x0 + cell
+                      and y0 < rect.center().y() < y0 + cell]
+            assert [t for t, _ in inside] == [f"{want[r, c]:.0f}"], (r, c, inside)
+            ink = (15, 15, 15) if want[r, c] == 30 else (250, 250, 250)  # dark on yellow
+            box = inside[0][1].toAlignedRect()
+            written = near(picture[box.top():box.bottom() + 1, box.left():box.right() + 1], ink)
+            assert written.sum() >= 4 * scale, f"no digits drawn in cell {(r, c)}"
+    # column indices above the map, row indices left of it
+    above = [(t, rect.center().x()) for t, rect in texts
+             if rect.bottom() <= top + 1 and rect.top() >= top - 30 * scale
+             and left <= rect.center().x() <= right]
+    assert [t for t, _ in sorted(above, key=lambda a: a[1])] == ["0", "1", "2", "3"]
+    beside = [(t, rect.center().y()) for t, rect in texts
+              if rect.right() <= left + 1 and rect.left() >= left - 40 * scale
+              and top <= rect.center().y() <= bottom]
+    assert [t for t, _ in sorted(beside, key=lambda a: a[1])] == ["0", "1", "2", "3"]
+    # the title in words, the kernel's weights to the left, the bar's ends below
+    assert "Vertical edge" in _texts_in(texts, left, 0, right, top)
+    kernel = _texts_in(texts, 0, top - 2, left - 40 * scale, bottom)
+    assert sorted(kernel) == sorted(["1", "0", "-1"] * 3), kernel
+    assert "kernel" in [t for t, _ in texts]
+    under = _texts_in(texts, left, bottom, right, picture.shape[0])
+    assert under == ["0", "30"]
+
+
+def test_an_all_zero_map_is_labelled_all_zero_not_zero_to_one(qtbot, window, tmp_path):
+    _lecture_layer(qtbot, window, np.full((6, 6), 10, np.uint8), tmp_path)  # no edge: zeros
+    slide = feature_slide(window.maps_panel)
+    assert slide.sections[0].maps[0].zero
+    image, texts = slide_texts(slide, 1)
+    picture = as_array(image)
+    top, bottom, left, right = _block(picture, SEQ[0])  # the map, all at the table's start
+    assert bottom - top > 40
+    assert _texts_in(texts, left, bottom, right, picture.shape[0]) == ["all 0"]  # not 0 … 1
+    bar = window.maps_panel.feature_grid.colorbar()
+    assert bar.flat and bar.ticks() == []
+
+
+# --- every stage on one 16:9 slide ------------------------------------------------------------
+def _stage_blocks(depth: int) -> list:
+    blocks = []
+    for i in range(depth):
+        side = max(128 >> i, 4)
+        count = min(8 * 2 ** i, 32)
+        maps = tuple(SlideMap(np.full((side, side), float(k), np.float32), f"f{k + 1}",
+                              (0.0, 40.0), SEQ, False) for k in range(count))
+        tile_w = max(96, 112)
+        blocks.append((f"Layer {i + 1}", maps, (tile_w, tile_w)))
+    return blocks
+
+
+@pytest.mark.parametrize("depth", [2, 3, 5, 7])
+def test_stages_of_any_depth_wrap_into_columns_near_16_by_9(qtbot, depth):
+    slide = _stage_slide("a picture", "a note", _stage_blocks(depth))
+    width, height = slide_size(slide)
+    assert 1.45 <= width / height <= 2.2, (depth, width, height)
+    image = render_slide(slide, 1)
+    assert image.width() / image.height() == pytest.approx(width / height, rel=0.02)
+    if depth >= 3:
+        assert slide.columns >= 2  # side by side, not one tall column
+    picture = as_array(image)
+    assert len(colour_bars(picture, SEQ)) == sum(len(b[1]) for b in _stage_blocks(depth))

@@ -248,23 +248,24 @@ def test_a_pool_window_larger_than_the_map_is_explained(panel, document) -> None
 
 
 def test_processing_size_label_and_choices(panel, document) -> None:
+    """The size reads width × height: 4032 wide, 2688 high."""
     assert panel.size_label.text() == "no picture"
     document.set_still(picture(2688, 4032), "photo")
     assert document.input.max_side == 640
     assert panel.size_combo.currentData() == 640
-    assert panel.size_label.text() == "427×640 px"
+    assert panel.size_label.text() == "640×427 px"
     choose(panel.size_combo, 160)
     assert document.input.max_side == 160
-    assert panel.size_label.text() == "107×160 px"
+    assert panel.size_label.text() == "160×107 px"
     full = panel.size_combo.findText("full size")
     panel.size_combo.setCurrentIndex(full)
     panel.size_combo.activated.emit(full)
     assert document.input.max_side == 4032
-    assert panel.size_label.text() == "2688×4032 px"
+    assert panel.size_label.text() == "4032×2688 px"
 
     document.set_still(picture(300, 200), "small")  # 4032 ≥ 300: still full size
     assert panel.size_combo.currentText() == "full size"
-    assert panel.size_label.text() == "300×200 px"
+    assert panel.size_label.text() == "200×300 px"
     offered = [panel.size_combo.itemData(i) for i in range(panel.size_combo.count())]
     assert offered == [160, 240, 300]  # nothing that would enlarge the picture
 
@@ -273,7 +274,7 @@ def test_a_size_set_elsewhere_is_offered(panel, document) -> None:
     document.set_still(picture(1000, 1500), "photo")
     document.input.max_side = 800
     assert panel.size_combo.currentText() == "800 px"
-    assert panel.size_label.text() == "533×800 px"
+    assert panel.size_label.text() == "800×533 px"
 
 
 def test_parameter_box_numbers_equal_core_params(panel, document) -> None:

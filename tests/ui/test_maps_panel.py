@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
+from explorer.core import kernels
 from explorer.core.computer import StackComputer, StackRequest, StackResult
-from explorer.core.display import DisplayPlanes
+from explorer.core.display import DisplayPlanes, screen_pixels
 from explorer.core.pipeline import LayerSpec, StageResult
 from explorer.core.render import RenderRequest, render
 from explorer.state import Document
@@ -70,8 +73,8 @@ def _planes(maps: list[np.ndarray], lut_signed: bool = False) -> DisplayPlanes:
     from explorer.core.levels import colorize
     from explorer.ui.widgets.colormaps import lookup_table
 
-    rgb = [colorize(m, (0.0, 1.0), lookup_table(lut_signed)) for m in maps]
-    return DisplayPlanes(1, maps[0].shape, list(maps), rgb)
+    pixels = [screen_pixels(colorize(m, (0.0, 1.0), lookup_table(lut_signed))) for m in maps]
+    return DisplayPlanes(1, maps[0].shape, list(maps), pixels)
 
 
 @pytest.fixture
@@ -99,9 +102,10 @@ def test_one_titled_tile_per_filter(panel):
     panel.show_result(result)
     h, w, k = _fm(result).shape
     assert panel.feature_grid.tile_count == k == doc.layer.n_filters
-    assert panel.feature_grid.titles() == [f"{n} · {h}×{w}" for n in doc.filters.names()]
+    human = [kernels.get(n).label for n in doc.filters.names()]  # "Vertical edge"
+    assert panel.feature_grid.titles() == [f"{n} · {w}×{h}" for n in human]
     ph, pw = _pooled(result).shape[:2]
-    assert panel.pooled_grid.titles() == [f"{n} · {ph}×{pw}" for n in doc.filters.names()]
+    assert panel.pooled_grid.titles() == [f"{n} · {pw}×{ph}" for n in human]
 
 
 def test_relayout_when_the_filter_count_changes(panel, qtbot):
@@ -276,23 +280,46 @@ def test_flat_maps_still_get_a_colour_scale():
         compute_levels(np.zeros((1, 2)), "fixed", 0.0)
 
 
-def test_large_maps_are_shrunk_for_display(panel, qtbot):
+def _area_mean(plane: np.ndarray, r: int, c: int, out_shape: tuple[int, int]) -> float:
+    """The mean of ``plane`` under pixel (r, c) of it shrunk to ``out_shape``, the cells cut
+    by the pixel's edges weighted by the share of them it covers."""
+    (h, w), (oh, ow) = plane.shape, out_shape
+    y0, y1 = r * h / oh, (r + 1) * h / oh
+    x0, x1 = c * w / ow, (c + 1) * w / ow
+    total = weight = 0.0
+    for i in range(math.floor(y0), math.ceil(y1)):
+        wy = min(i + 1, y1) - max(i, y0)
+        for j in range(math.floor(x0), math.ceil(x1)):
+            wx = min(j + 1, x1) - max(j, x0)
+            total += wy * wx * float(plane[i, j])
+            weight += wy * wx
+    return total / weight
+
+
+def test_large_maps_are_shrunk_to_the_pixels_their_tiles_show(panel, qtbot):
     maps = np.random.default_rng(1).normal(size=(900, 1200, 2)).astype(np.float32)
     panel.show_result(_synthetic(panel, maps))
     qtbot.wait(10)  # let the layout settle, then show again with real tile sizes
-    panel.show_result(_synthetic(panel, maps))
-    shown = panel.feature_grid.shown_plane(0)
-    assert panel.feature_grid.image_item(0).image.shape == (*shown.shape, 3)  # coloured RGB
-    factor = 900 // shown.shape[0]
-    assert factor >= 2 and shown.shape == (900 // factor, 1200 // factor)  # shown smaller …
+    result = _synthetic(panel, maps)
+    panel.show_result(result)
+    grid = panel.feature_grid
+    shown = grid.shown_plane(0)
+    # exactly the screen pixels the tile draws the map at, coloured as such by the worker
+    assert shown.shape == grid.tile_pixels() and shown.shape[0] < 900
+    assert grid.image_item(0).pixels.shape == (*shown.shape, 4)
+    assert grid.image_item(0).pixels.dtype == np.uint8
     assert shown.flags.c_contiguous and shown.dtype == np.float32
-    # … each shown pixel the mean of its block of the map …
-    block = maps[factor:2 * factor, 2 * factor:3 * factor, 0]
-    assert shown[1, 2] == pytest.approx(float(block.mean()), rel=1e-4, abs=1e-5)
-    # … and covering the map's own extent, so view coordinates are map coordinates
-    item = panel.feature_grid.image_item(0)
+    # each shown pixel the mean of the map under it: whole blocks first, then the rest
+    factor = result.display.large.feature.factor
+    assert factor >= 2
+    h, w = 900 // factor * factor, 1200 // factor * factor
+    blocks = maps[:h, :w, 0].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+    for r, c in ((0, 0), (1, 2), (shown.shape[0] - 1, shown.shape[1] // 2)):
+        assert shown[r, c] == pytest.approx(_area_mean(blocks, r, c, shown.shape), abs=1e-4)
+    # … covering the map's own extent, so view coordinates are map coordinates
+    item = grid.image_item(0)
     rect = item.mapRectToParent(item.boundingRect())
-    assert (rect.width(), rect.height()) == (shown.shape[1] * factor, shown.shape[0] * factor)
+    assert (rect.width(), rect.height()) == (w, h)
     assert 1200 - factor < rect.width() <= 1200 and 900 - factor < rect.height() <= 900
 
 
@@ -313,11 +340,11 @@ def test_pooled_grid_hidden_without_pooling(panel):
 
 
 def test_reduction_text(panel):
-    assert reduction_text((240, 320), (120, 160)) == "240×320 → 120×160, 4× fewer values"
+    assert reduction_text((240, 320), (120, 160)) == "320×240 → 160×120, 4× fewer values"
     assert reduction_text((7, 7), (3, 3)) == "7×7 → 3×3, 5.44× fewer values"
     panel.show_result(_result(panel, _picture(40, 60)))
     assert panel.pooled_caption.text() == (
-        "Max pooling 2×2, stride 2: 40×60 → 20×30, 4× fewer values")
+        "Max pooling 2×2, stride 2: 60×40 → 30×20, 4× fewer values")
 
 
 # --- hover readout -----------------------------------------------------------------------
@@ -492,7 +519,7 @@ def test_names_follow_the_filter_bank(panel):
     panel.show_result(result)
     doc.filters.set_name(0, "my edge")
     h, w = _fm(result).shape[:2]
-    assert panel.feature_grid.titles()[0] == f"my edge · {h}×{w}"
+    assert panel.feature_grid.titles()[0] == f"my edge · {w}×{h}"
 
 
 def test_cleanup_disconnects_the_document(qtbot):

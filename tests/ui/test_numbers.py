@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from explorer.core.display import DisplayPlanes
+from explorer.core.display import DisplayPlanes, screen_pixels
 from explorer.core.levels import colorize
 from explorer.core.pipeline import LayerSpec
 from explorer.core.readout import explain_pixel
@@ -80,8 +80,8 @@ def _luma(rgb) -> float:
 
 
 def _planes(maps: list[np.ndarray], levels=(0.0, 30.0)) -> DisplayPlanes:
-    rgb = [colorize(m, levels, lookup_table(False)) for m in maps]
-    return DisplayPlanes(1, maps[0].shape, list(maps), rgb)
+    pixels = [screen_pixels(colorize(m, levels, lookup_table(False))) for m in maps]
+    return DisplayPlanes(1, maps[0].shape, list(maps), pixels)
 
 
 # --- values in the cells of small maps ------------------------------------------------------
@@ -320,29 +320,29 @@ def test_format_cell(value, text):
     assert format_cell(value) == text
 
 
-# --- one order for sizes: rows × columns -------------------------------------------------------
+# --- one order for sizes: width × height -------------------------------------------------------
 
-def test_every_size_label_says_rows_by_columns(qtbot, tmp_path):
+def test_every_size_label_says_width_by_height(qtbot, tmp_path):
     picture = np.random.default_rng(2).integers(0, 256, (40, 60, 3), dtype=np.uint8)
     path = tmp_path / "wide.png"
-    cv2.imwrite(str(path), picture)
+    cv2.imwrite(str(path), picture)  # 60 wide, 40 high
     win = _window(qtbot, tmp_path)
     try:
         _wait_result(qtbot, win, lambda: win.open_image(path))
         _wait_result(qtbot, win, lambda: win.layer_panel.use_stack_preset("lecture_x2"))
         maps, layers = win.maps_panel, win.layer_panel
         qtbot.waitUntil(lambda: len(maps.strip.rows) == 2, timeout=10_000)
-        assert layers.size_label.text() == "40×60 px"
-        assert maps.input_view.title.text.startswith("input · 40×60")
-        assert "feature maps 40×60" in maps.fm_caption.text()
-        assert all(t.endswith("· 40×60") for t in maps.feature_grid.titles())
-        assert all(t.endswith("· 20×30") for t in maps.pooled_grid.titles())
-        assert "40×60 → 20×30" in maps.pooled_caption.text()
-        assert win.status_sizes.text() == "input 40×60 → 20×30×4 → 10×15×8"
+        assert layers.size_label.text() == "60×40 px"
+        assert maps.input_view.title.text.startswith("input · 60×40")
+        assert "feature maps 60×40 (width×height)" in maps.fm_caption.text()
+        assert all(t.endswith("· 60×40") for t in maps.feature_grid.titles())
+        assert all(t.endswith("· 30×20") for t in maps.pooled_grid.titles())
+        assert "60×40 → 30×20" in maps.pooled_caption.text()
+        assert win.status_sizes.text() == "input 60×40 → 30×20×4 → 15×10×8"
         table = layers.stack_table
-        assert [table.item(r, 1).text() for r in range(2)] == ["20×30×4", "10×15×8"]
-        assert maps.strip.rows[0].lines[1].startswith("→ 20×30×4")
-        assert maps.strip.rows[1].lines[1].startswith("→ 10×15×8")
+        assert [table.item(r, 1).text() for r in range(2)] == ["30×20×4", "15×10×8"]
+        assert maps.strip.rows[0].lines[1].startswith("→ 30×20×4")
+        assert maps.strip.rows[1].lines[1].startswith("→ 15×10×8")
     finally:
         win.shutdown()
 

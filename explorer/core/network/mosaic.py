@@ -1,6 +1,7 @@
 """A layer's feature maps as one picture of tiles, and one map laid over the input.
 
-Plain numbers in, RGB out, on the worker thread: the GUI only hands the finished picture to Qt.
+Plain numbers in, screen pixels out (:func:`explorer.core.display.screen_pixels`), on the
+worker thread: the GUI only hands the finished picture to Qt, which copies it as it is.
 Up to 1280 channels are tiled, so one picture with one paint is far cheaper than a widget per
 map. Colours follow the explorer's rule: signed maps (a block's output has no activation) get a
 diverging colormap symmetric about zero, non-negative maps (after ReLU6) a sequential one.
@@ -9,10 +10,12 @@ diverging colormap symmetric about zero, non-negative maps (after ReLU6) a seque
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
 
+from explorer.core.display import rgb_view, screen_pixels
 from explorer.core.levels import LEVEL_PERCENTILE, MapLevels, colorize, compute_levels
 
 BACKGROUND = (40, 40, 40)
@@ -23,13 +26,18 @@ SAMPLE_VALUES = 65536  # values a layer's colour levels are estimated from
 class Mosaic:
     """C maps as square tiles of ``tile`` pixels, ``columns`` to a row, ``gap`` apart."""
 
-    rgb: np.ndarray  # (height, width, 3) uint8
+    pixels: np.ndarray  # (height, width, 4) uint8 screen pixels
     tile: int
     gap: int
     columns: int
     count: int
     map_shape: tuple[int, int]  # (H, W) of each map
     levels: MapLevels
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """The mosaic's colours as an (height, width, 3) RGB view."""
+        return rgb_view(self.pixels)
 
     def tile_origin(self, channel: int) -> tuple[int, int]:
         """(x, y) of the top-left pixel of a channel's tile."""
@@ -82,6 +90,26 @@ def colour_indices(maps: np.ndarray, levels: MapLevels) -> np.ndarray:
     return np.rint(scaled).astype(np.uint8)
 
 
+@lru_cache(maxsize=4)
+def _mosaic_sources(count: int, h: int, w: int, tile: int, columns: int, gap: int
+                    ) -> np.ndarray:
+    """For each mosaic pixel, the map unit it shows: an index into the C·h·w units laid out
+    channel by channel, or C·h·w (one past the last) for the background. Each tile pixel
+    takes the unit under its centre (nearest neighbour), so an enlarged unit is a crisp
+    block. The same for every frame of a layout, so worked out once."""
+    height, width = mosaic_size(count, tile, columns, gap)
+    step = tile + gap
+    ys, xs = np.arange(height), np.arange(width)
+    row, fy = ys // step, ys % step
+    col, fx = xs // step, xs % step
+    unit_r = np.minimum(((fy + 0.5) * h / tile).astype(np.int64), h - 1)
+    unit_c = np.minimum(((fx + 0.5) * w / tile).astype(np.int64), w - 1)
+    channel = row[:, None] * columns + col[None, :]
+    inside = (fy[:, None] < tile) & (fx[None, :] < tile) & (channel < count)
+    index = (channel * h + unit_r[:, None]) * w + unit_c[None, :]
+    return np.where(inside, index, count * h * w).astype(np.int32)
+
+
 def channel_mosaic(maps: np.ndarray, tile: int, columns: int, *, gap: int = 4,
                    per_channel: bool = False, signed_lut: np.ndarray,
                    sequential_lut: np.ndarray) -> Mosaic:
@@ -89,34 +117,23 @@ def channel_mosaic(maps: np.ndarray, tile: int, columns: int, *, gap: int = 4,
 
     Each tile pixel takes the unit under its centre (nearest neighbour), so an enlarged unit
     is a crisp block. ``per_channel`` gives every map its own colour scale; otherwise the
-    layer shares one, so strong and weak channels compare. All channels are coloured and
-    placed in a few whole-array steps: per-channel Python loops cost more than the network.
+    layer shares one, so strong and weak channels compare. The maps are coloured at their own
+    size (a 1280-channel layer is only 63 000 units), then one lookup per mosaic pixel
+    enlarges and places them: per-channel Python loops would cost more than the network.
     """
     h, w, count = maps.shape
     if tile < 1 or columns < 1:
         raise ValueError("a mosaic needs tiles of at least one pixel and one column")
     levels = channel_levels(maps, per_channel)
     lut = signed_lut if levels.signed else sequential_lut
-    index = colour_indices(maps, levels)
-    rows_at = ((np.arange(tile) + 0.5) * h / tile).astype(np.intp)
-    cols_at = ((np.arange(tile) + 0.5) * w / tile).astype(np.intp)
-    tiles = index[:, rows_at[:, None], cols_at[None, :]]  # (C, tile, tile)
-    n_rows = -(-count // columns)
-    step = tile + gap
-    grid = np.zeros((n_rows * columns, step, step), np.uint8)
-    grid[:count, :tile, :tile] = tiles
-    grid = grid.reshape(n_rows, columns, step, step).transpose(0, 2, 1, 3)
-    height, width = mosaic_size(count, tile, columns, gap)
-    flat = np.ascontiguousarray(grid.reshape(n_rows * step, columns * step)[:height, :width])
-    out = cv2.applyColorMap(flat, lut.reshape(256, 1, 3))
-    for c in range(1, columns):  # the gaps between tiles, and the empty places at the end
-        out[:, c * step - gap:c * step] = BACKGROUND
-    for r in range(1, n_rows):
-        out[r * step - gap:r * step] = BACKGROUND
-    last = count - (n_rows - 1) * columns
-    if last < columns:
-        out[(n_rows - 1) * step:, last * step - gap:] = BACKGROUND
-    return Mosaic(out, tile, gap, columns, count, (h, w), levels)
+    index = colour_indices(maps, levels).reshape(count * h, w)
+    units = screen_pixels(cv2.applyColorMap(index, lut.reshape(256, 1, 3)))
+    background = screen_pixels(np.array([[BACKGROUND]], np.uint8))
+    colours = np.concatenate([units.reshape(-1, 4), background.reshape(1, 4)])
+    sources = _mosaic_sources(count, h, w, tile, columns, gap)
+    pixels = colours.view(np.uint32).reshape(-1).take(sources).view(np.uint8)
+    pixels = pixels.reshape(*sources.shape, 4)
+    return Mosaic(pixels, tile, gap, columns, count, (h, w), levels)
 
 
 def overlay(picture: np.ndarray, plane: np.ndarray, levels: tuple[float, float],

@@ -74,7 +74,6 @@ from explorer.resources import resource_path
 from explorer.state import Document
 from explorer.state.document import Picture
 from explorer.ui.panels.training_panel import TrainingPanel
-from explorer.ui.panels.training_slide import TrainingSlide
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import sentence
 from explorer.ui.workers.worker import Worker
@@ -215,7 +214,6 @@ class TrainingController(TabController):
         self._dreams: dict[int, DreamStep] = {}
         self._compare_run: int | None = None
         self._compare_step: ComparisonStep | None = None
-        self._slide: TrainingSlide | None = None  # made when first exported
         # the kernel fit
         self.fit_problem: FitProblem | None = None
         self._fit_shown: tuple = ()  # the key of the problem on show
@@ -452,6 +450,7 @@ class TrainingController(TabController):
         self._cancel_dream()
         self._clear_dreams()
         self._clear_units()
+        self._show_picture_title()
         self.view.show_score("")
         self.status_changed.emit()
 
@@ -577,6 +576,7 @@ class TrainingController(TabController):
         if last is not None:
             self.last_step = last
             self._set_model(last.model)
+            self._show_picture_title()
             verb = "Trained" if completed else "Stopped"
             self.view.show_progress(last.progress, f"{verb} after {last.epoch_progress:.2f} "
                                     f"epochs in {last.seconds:.1f} s of computing.")
@@ -589,6 +589,7 @@ class TrainingController(TabController):
 
     def _show_evaluation(self, evaluation: Evaluation, test: Digits) -> None:
         self.evaluation, self._test = evaluation, test
+        self._show_picture_title()
         self.view.watch.show_evaluation(evaluation, test.images)
         self.view.show_score(f"Right on the {len(test):,} test digits: "
                              f"<b>{evaluation.accuracy:.1%}</b>")
@@ -644,6 +645,7 @@ class TrainingController(TabController):
         name = Path(path).name
         self._new_network(model)
         self._show_architecture(model)
+        self._show_picture_title()
         self.view.watch.show_model(model, f"loaded from {name}")
         self.view.show_progress(0.0, f"Loaded {name}.")
         self.message.emit(f"Loaded the network {name}")
@@ -993,18 +995,12 @@ class TrainingController(TabController):
                                          self.fit_problem is not None)
 
     # --- the teaching picture --------------------------------------------------------------
-    def teaching_picture(self) -> TrainingSlide:
-        """The curves, the first layer and the confusion matrix of the network on show, on
-        one slide under a line saying what was trained and how well it reads."""
-        if self._slide is None:
-            self._slide = TrainingSlide()
-        self._slide.show_training(self.view.watch, self._slide_title())
-        return self._slide
-
-    def _slide_title(self) -> str:
+    def _show_picture_title(self) -> None:
+        """What the tab's teaching picture says of the network on show."""
         model = self.model
         if model is None:
-            return "No network trained yet."
+            self.view.picture_title = ""
+            return
         kind = "A CNN" if model.kind == "cnn" else "An MLP"
         pixels = " on shuffled pixels" if model.shuffled else ""
         title = f"{kind} of {model.parameter_count():,} parameters{pixels}"
@@ -1015,7 +1011,7 @@ class TrainingController(TabController):
         if self.evaluation is not None:
             title += (f": {self.evaluation.accuracy:.1%} of the {len(self.evaluation.labels):,}"
                       " test digits read right")
-        return title
+        self.view.picture_title = title
 
     # --- the status bar --------------------------------------------------------------------
     def status_text(self) -> str:
@@ -1046,8 +1042,6 @@ class TrainingController(TabController):
         self._timer.stop()
         self.worker.stop()
         self.fit_worker.stop()
-        if self._slide is not None:
-            self._slide.deleteLater()
 
 
 def _rate(step: TrainStep) -> float:

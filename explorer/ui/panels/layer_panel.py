@@ -604,7 +604,8 @@ class LayerPanel(QWidget):
         note = (f"each filter: {lay.kernel_h}×{lay.kernel_w}×{channels} weights + 1 bias = "
                 f"{lay.kernel_h * lay.kernel_w * channels + 1}")
         if index > 0:
-            note = (f"input: the {channels} maps of layer {index} ({h}×{w}); " + note)
+            note = (f"input: the {channels} maps of layer {index} ({formulas.shape_text((h, w))}); "
+                    + note)
         self.kernel_note.setText(note)
         out_h = _show_conv(self.conv_height, "H′", "height", h, lay.kernel_h, lay.stride,
                            lay.pad_h, lay.padding, lay.dilation)

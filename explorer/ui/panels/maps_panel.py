@@ -31,8 +31,9 @@ from superqt.utils import qthrottled
 
 from explorer.core.computer import StackResult
 from explorer.core.display import MapStyle
+from explorer.core.formulas import shape_text
 from explorer.core.levels import MapLevels
-from explorer.core.pipeline import StageResult
+from explorer.core.pipeline import LayerSpec, StageResult
 from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos
@@ -61,6 +62,9 @@ POOL_NAMES = {"max": "Max pooling", "avg": "Average pooling"}
 STRETCH_TIP = ("Shade the input over its own range, its smallest value black and its largest "
                "white, instead of 0 black and 255 white: a picture of 0s and 10s is "
                "otherwise all but black. The numbers stay the picture's own.")
+GREY_TIP = ("Show every map black to white (mid-grey at 0 for signed maps), as image "
+            "processing shows a filter's output: a blurred photo looks like a photo. Off: "
+            "blue–white–red for signed maps, viridis from 0 up.")
 LIMIT_SPIN_WIDTH = 92
 READOUT_MIN_HEIGHT = 240
 QWIDGETSIZE_MAX = 16777215  # Qt's "no maximum"
@@ -77,10 +81,11 @@ FEATURE_SHARE = 0.6  # of the grids' height for the feature maps; the pooled map
 
 
 def reduction_text(fm_shape: tuple[int, int], pooled_shape: tuple[int, int]) -> str:
-    """How much a pooling shrank the maps: '240×320 → 120×160, 4× fewer values'."""
+    """How much a pooling shrank (rows, cols) maps, width × height:
+    '320×240 → 160×120, 4× fewer values'."""
     (h, w), (ph, pw) = fm_shape, pooled_shape
     before, after = h * w, ph * pw
-    text = f"{h}×{w} → {ph}×{pw}"
+    text = f"{shape_text(fm_shape)} → {shape_text(pooled_shape)}"
     if after == 0:
         return text
     return text + f", {before / after:.3g}× fewer values"
@@ -112,6 +117,8 @@ class MapsPanel(QWidget):
         self.document = document
         self._result: StackResult | None = None
         self._infos: list[StageInfo] = []
+        # what the infos were worked out for: (the stack's specs, picture shape, channels)
+        self._infos_key: tuple[tuple[LayerSpec, ...], tuple[int, ...], int] = ((), (), 0)
         self._hover: tuple[str, int, int, int, int] | None = None  # (kind, stage, k, r, c)
         # Live frames re-explain the hovered pixel at most ~10 times a second: repainting the
         # readout's tables costs several ms, and numbers changing faster cannot be read anyway.
@@ -147,6 +154,7 @@ class MapsPanel(QWidget):
             (document.display.events.show_pooled, self._on_show_pooled_changed),
             (document.display.events.cell_values, self._on_cell_values_changed),
             (document.display.events.input_range, self._on_input_range_changed),
+            (document.display.events.colour_map, self._on_colour_map_changed),
             (document.selection.events.filter, self._on_selected_filter_changed),
             (document.selection.events.layer, self._on_selected_layer_changed),
             (document.stack.filters_changed, self._on_filters_changed),
@@ -161,6 +169,7 @@ class MapsPanel(QWidget):
         self._on_show_pooled_changed()
         self._on_cell_values_changed()
         self._on_input_range_changed()
+        self._on_colour_map_changed()
         self._on_stack_changed()
 
     # --- construction -------------------------------------------------------------------
@@ -189,12 +198,20 @@ class MapsPanel(QWidget):
         self.stretch_button = QToolButton(text="stretch input", checkable=True,
                                           toolTip=STRETCH_TIP)
         self.stretch_button.toggled.connect(self._on_stretch_button)
+        self.grey_button = QToolButton(text="grey", checkable=True, toolTip=GREY_TIP)
+        self.grey_button.toggled.connect(self._on_grey_button)
+        self.closer_button = QToolButton(
+            text="pooling up close…", toolTip="Open the Pooling tab: the selected map before "
+            "and after pooling at one scale, which value survived in each window, storage and "
+            "time")
+        self.closer_button.clicked.connect(self._on_closer_clicked)
 
         bar = flow_row(  # wraps when the panel is narrow (both docks on a 1024-pixel screen)
             side_by_side(QLabel("Levels:", toolTip="How feature-map values become colours"),
                          *self.level_buttons.values()),
             side_by_side(self.limit_spin, self.clipped_label),
-            side_by_side(self.stretch_button, self.values_check, self.pooled_check))
+            side_by_side(self.stretch_button, self.values_check, self.pooled_check),
+            side_by_side(self.grey_button, self.closer_button))
         self._toolbar = bar
 
     def _build_layout(self) -> None:
@@ -314,8 +331,9 @@ class MapsPanel(QWidget):
     def map_style(self) -> MapStyle:
         """How the worker should colour maps for this panel now."""
         display = self.document.display
-        return MapStyle(display.levels, float(display.fixed_limit), lookup_table(True),
-                        lookup_table(False))
+        scheme = display.colour_map
+        return MapStyle(display.levels, float(display.fixed_limit), lookup_table(True, scheme),
+                        lookup_table(False, scheme))
 
     def feature_tile(self) -> tuple[int, int] | None:
         return self.feature_grid.tile_pixels()
@@ -333,6 +351,10 @@ class MapsPanel(QWidget):
         if len(shapes) != len(self.document.stack) or any(s is None for s in shapes):
             return tuple(STRIP_DEFAULT_TILE for _ in range(len(self.document.stack)))
         return self.strip.tile_sizes(shapes)  # type: ignore[arg-type]
+
+    def input_tile(self) -> tuple[int, int] | None:
+        """Device pixels the input picture is drawn at when its view shows all of it."""
+        return self.input_view.shown_tile()
 
     def shown_side(self) -> int:
         """Device pixels of the longer side of the input picture's view."""
@@ -371,10 +393,17 @@ class MapsPanel(QWidget):
         picture = result.picture
         specs = [s.spec for s in result.stages]
         channels = 1 if picture.ndim == 2 or picture.shape[2] == 1 else picture.shape[2]
-        self._infos = stage_infos(specs, picture.shape[:2], channels)
+        # live frames share the stack's specs: their sizes and fields are worked out once
+        old_specs, old_shape, old_channels = self._infos_key
+        same_specs = len(specs) == len(old_specs) and all(
+            a is b for a, b in zip(specs, old_specs, strict=True))
+        if not same_specs or (picture.shape[:2], channels) != (old_shape, old_channels):
+            self._infos = stage_infos(specs, picture.shape[:2], channels)
+            self._infos_key = (tuple(specs), picture.shape[:2], channels)
         shape_before = self.input_view.image_shape
         self.input_view.set_image(picture, layer_padding(specs[0], picture.shape[:2]),
-                                  specs[0].pad_mode)
+                                  specs[0].pad_mode,
+                                  result.display.input if result.display is not None else None)
         if self.input_view.image_shape != shape_before:
             self._fit_input_height()
         large = self._large()
@@ -389,14 +418,15 @@ class MapsPanel(QWidget):
         h, w, k = stage.feature_maps.shape
         names = self._names(stage.index, k)
         levels = large.levels
-        self.feature_grid.set_maps(large.feature, [f"{n} · {h}×{w}" for n in names],
+        self.feature_grid.set_maps(large.feature, [f"{n} · {shape_text((h, w))}" for n in names],
                                    levels.levels, levels.signed)
         self.fm_caption.setText(self._fm_caption_text(stage))
         self._update_colorbar()
         self._update_clipped_label()
         if large.pooled is not None and stage.pooled is not None:
             ph, pw = stage.pooled.shape[:2]
-            self.pooled_grid.set_maps(large.pooled, [f"{n} · {ph}×{pw}" for n in names],
+            self.pooled_grid.set_maps(large.pooled,
+                                      [f"{n} · {shape_text((ph, pw))}" for n in names],
                                       levels.levels, levels.signed)
             spec = stage.spec
             self.pooled_caption.setText(
@@ -420,14 +450,14 @@ class MapsPanel(QWidget):
             conv, _, rest = stage_summary(stage).partition(" → ")
             # the output size first: a narrow strip shortens the line from its end
             lines = [f"Layer {display.index + 1}: {conv}",
-                     f"→ {out.shape[0]}×{out.shape[1]}×{out.shape[2]}"
+                     f"→ {shape_text(out.shape)}"
                      f"{' after ' + rest if rest else ''}"]
             if info.output_field is not None:
                 fr, fc = info.output_field
                 size = f"{fr.size}" if fr.size == fc.size else f"{fr.size}×{fc.size}"
                 lines.append(f"sees {size} px, jump {fr.jump}")
             rows.append(StripRow(display.index, tuple(lines), display.mosaic,
-                                 len(display.feature.planes), display.feature.factor,
+                                 len(display.feature.planes), display.feature.extent,
                                  display.feature.full_shape))
         rows_before = len(self.strip.rows)
         self.strip.set_rows(rows)
@@ -443,21 +473,27 @@ class MapsPanel(QWidget):
         if self._result is not None and len(self._result.stages) > 1:
             where = f"Layer {stage.index + 1} of {len(self._result.stages)}: "
         maps, kernels = ("feature map", "kernel") if k == 1 else ("feature maps", "kernels")
-        return (f"{where}{k} {maps} {h}×{w} · {kh}×{kw}×{spec.channels} {kernels}, "
-                f"stride {spec.stride[0]}, {activation_label(spec.activation)}")
+        random = ""
+        if stage.index < len(self.document.stack) and \
+                self.document.stack[stage.index].filters.random:
+            random = " · random kernels"
+        return (f"{where}{k} {maps} {shape_text((h, w))} (width×height) · "
+                f"{kw}×{kh}×{spec.channels} {kernels}, stride {spec.stride[0]}, "
+                f"{activation_label(spec.activation)}{random}")
 
     def _names(self, stage: int, k: int) -> list[str]:
+        """The human names of a stage's k filters ("Vertical edge", not "vertical_edge")."""
         if stage < len(self.document.stack):
             names = self.document.stack[stage].filters.names()
             if len(names) == k:
-                return names
+                return [display_name(n) for n in names]
         return [f"filter {i + 1}" for i in range(k)]
 
     def input_names(self, stage: int, channels: int) -> list[str]:
         """The names of the maps a stage sees: R, G, B, or the previous stage's filters."""
         if stage == 0:
             return ["R", "G", "B"] if channels == 3 else ["gray"] * channels
-        return [display_name(n) for n in self._names(stage - 1, channels)]
+        return self._names(stage - 1, channels)
 
     def _selected_filter(self) -> int | None:
         if self.shown_stage() != self.document.selected_index:
@@ -475,7 +511,7 @@ class MapsPanel(QWidget):
             label = f"levels of {self._names(self.shown_stage() or 0, len(levels.levels))[k]}"
         else:
             label = "shared levels" if mode == "shared" else "fixed levels"
-        self.feature_grid.set_colorbar((lo, hi), label)
+        self.feature_grid.set_colorbar((lo, hi), label, levels.all_zero(k))
 
     def _update_clipped_label(self) -> None:
         fixed = self.document.display.levels == "fixed"
@@ -634,6 +670,13 @@ class MapsPanel(QWidget):
             self.stretch_button.setChecked(own)
         self.input_view.set_own_range(own)
 
+    def _on_colour_map_changed(self, *_: object) -> None:
+        scheme = self.document.display.colour_map
+        with QSignalBlocker(self.grey_button):
+            self.grey_button.setChecked(scheme == "grey")
+        for grid in (self.feature_grid, self.pooled_grid):
+            grid.set_colour_map(scheme)
+
     def _on_selected_filter_changed(self, *_: object) -> None:
         selected = self._selected_filter()
         self.feature_grid.set_selected(selected)
@@ -656,10 +699,10 @@ class MapsPanel(QWidget):
         # new names show at once; new weights arrive with the next result
         h, w, k = stage.feature_maps.shape
         names = self._names(index, k)
-        self.feature_grid.set_titles([f"{n} · {h}×{w}" for n in names])
+        self.feature_grid.set_titles([f"{n} · {shape_text((h, w))}" for n in names])
         if stage.pooled is not None:
-            ph, pw = stage.pooled.shape[:2]
-            self.pooled_grid.set_titles([f"{n} · {ph}×{pw}" for n in names])
+            self.pooled_grid.set_titles([f"{n} · {shape_text(stage.pooled.shape[:2])}"
+                                         for n in names])
 
     # --- widgets → document -------------------------------------------------------------
     def _on_level_button(self, mode: str) -> None:
@@ -676,6 +719,12 @@ class MapsPanel(QWidget):
 
     def _on_stretch_button(self, on: bool) -> None:
         self.document.display.input_range = "own" if on else "full"
+
+    def _on_grey_button(self, on: bool) -> None:
+        self.document.display.colour_map = "grey" if on else "auto"
+
+    def _on_closer_clicked(self) -> None:
+        self.document.display.tab = "pooling"
 
     def _on_tile_clicked(self, k: int) -> None:
         index = self.shown_stage()

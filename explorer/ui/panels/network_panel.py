@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.formulas import shape_text
 from explorer.core.network import LayerInfo
 from explorer.core.network.occlusion import OcclusionStep
 from explorer.core.network.view import ViewResult
@@ -68,7 +69,7 @@ def maps_caption(layer: str, maps_shape: tuple[int, int, int], levels, per_chann
     scale = ("each its own colour scale" if per_channel else
              f"one colour scale {levels.levels[0][0]:.3g} … {levels.levels[0][1]:.3g}")
     kind = "signed: no activation ends the block" if levels.signed else "after ReLU6"
-    return f"{layer}: {c} feature maps of {h}×{w} ({kind}; {scale})"
+    return f"{layer}: {c} feature maps of {shape_text((h, w))} ({kind}; {scale})"
 
 
 class NetworkPanel(QWidget):

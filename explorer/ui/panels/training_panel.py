@@ -15,7 +15,8 @@ its buttons.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import params as counts
+from explorer.core.formulas import shape_text
 from explorer.core.training import ArchitectureRow, architecture, mlp_architecture
 from explorer.state import Document
 from explorer.state.limits import CHOICES, RANGES, int_range
@@ -44,6 +46,7 @@ from explorer.ui.panels.comparison_panel import ComparisonPanel
 from explorer.ui.panels.digit_test_panel import DigitTestPanel
 from explorer.ui.panels.dream_panel import DreamsPanel
 from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
+from explorer.ui.panels.training_slide import TrainingSlide
 from explorer.ui.panels.training_units_panel import UnitsPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
 
@@ -65,7 +68,8 @@ NOTES = {
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(n) for n in shape)
+    """Maps as width × height × maps; a vector as its length."""
+    return shape_text(shape) if len(shape) >= 2 else "×".join(str(n) for n in shape)
 
 
 class TrainingPanel(QWidget):
@@ -74,6 +78,7 @@ class TrainingPanel(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.picture_title = ""  # what the teaching picture says of the network ("": none)
         self.watch = TrainingWatchPanel()
         self.test_panel = DigitTestPanel(document)
         self.units_panel = UnitsPanel(document)
@@ -100,7 +105,7 @@ class TrainingPanel(QWidget):
     # --- construction ----------------------------------------------------------------------
     def _network_page(self) -> QWidget:
         self.arch_table = QTableWidget(0, 4)
-        self.arch_table.setHorizontalHeaderLabels(["layer", "output (H×W×K)", "parameters",
+        self.arch_table.setHorizontalHeaderLabels(["layer", "output (W×H×K)", "parameters",
                                                    "MACs"])
         self.arch_table.verticalHeader().hide()
         self.arch_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -231,6 +236,22 @@ class TrainingPanel(QWidget):
         self.units_panel.show_settings()
         self.dreams_panel.show_settings()
         self.fit_panel.show_settings()
+
+    @contextlib.contextmanager
+    def teaching_picture(self) -> Iterator[QWidget]:
+        """The widget an export of the tab pictures, while the export runs: a slide of the
+        curves, the first layer and the confusion matrix (made for it, never on screen), under
+        ``picture_title``. Raises ValueError when no network is on show."""
+        if not self.picture_title:
+            raise ValueError("the Training tab has no network to picture: train one or load "
+                             "one")
+        slide = TrainingSlide()
+        slide.show_training(self.watch, self.picture_title)
+        try:
+            yield slide
+        finally:
+            slide.close()
+            slide.deleteLater()
 
     @property
     def page(self) -> str:

@@ -2,9 +2,9 @@
 
 The loss and accuracy curves, the first layer's learned weights and the confusion matrix on
 the test digits, under a line that says which network was trained and how well it reads: what
-a lecture shows, without a button, a spin box or a check box (File > Export view's "Training
-picture", ``cnn-explorer --panel training``). It is never shown in the window; the Training
-tab's controller fills it from what "Watch it learn" shows when it is exported.
+a lecture shows, without a button, a spin box or a check box (File > Export view's "Current
+tab" on the Training tab, ``cnn-explorer --panel training``). It is never shown on screen; the
+tab's view makes one from what "Watch it learn" shows for each export.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class TrainingSlide(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(row, 1)
-        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # painted, never on screen
+        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # painted, never shown
         self.resize(*SIZE)
 
     def show_training(self, watch: TrainingWatchPanel, title: str) -> None:

@@ -1,9 +1,11 @@
 """Every channel of a layer as one scrolling picture of numbered tiles.
 
 The tiles arrive as one finished picture (:class:`~explorer.core.network.mosaic.Mosaic`, drawn
-on the worker); this widget paints it, numbers the tiles, frames the chosen channel and the
-unit under the mouse, and reports hovers and clicks in map coordinates. Up to a few dozen
-channels fit the view; more scroll, never shrinking below a legible tile.
+on the worker as screen pixels, copied to the screen as they are); this widget paints it,
+numbers the tiles, frames the chosen channel and the unit under the mouse, and reports hovers
+and clicks in map coordinates. Up to a few dozen channels fit the view; more scroll, never
+shrinking below a legible tile. The tile numbers are drawn once for a layout and reused while
+live frames change the maps under them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,16 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from explorer.core.network.mosaic import Mosaic
@@ -51,22 +62,50 @@ class _Canvas(QWidget):
         super().__init__(parent)
         self.mosaic: Mosaic | None = None
         self._image: QImage | None = None
+        self._numbers: QPixmap | None = None  # the tile numbers, for _numbers_layout
+        self._numbers_layout: tuple[int, ...] = ()
         self.selected: int | None = None
         self.hover: tuple[int, int, int] | None = None
         self.setMouseTracking(True)
+        # the picture covers the whole canvas: Qt need not paint what lies behind it
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def set_mosaic(self, mosaic: Mosaic | None) -> None:
         self.mosaic = mosaic  # keeps the pixels alive: the QImage below only points at them
         self._image = None
         if mosaic is not None:
-            rgb = mosaic.rgb
-            self._image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0],
-                                 QImage.Format.Format_RGB888)
-        if mosaic is not None:
-            h, w = mosaic.rgb.shape[:2]
+            pixels = mosaic.pixels
+            h, w = pixels.shape[:2]
+            self._image = QImage(pixels.data, w, h, pixels.strides[0],
+                                 QImage.Format.Format_RGB32)
             if (w, h) != (self.width(), self.height()):
                 self.setFixedSize(w, h)
         self.update()
+
+    def _tile_numbers(self) -> QPixmap:
+        """Every tile's number on a transparent picture, drawn again only for a new layout."""
+        m = self.mosaic
+        assert m is not None
+        layout = (m.count, m.tile, m.gap, m.columns, self.width(), self.height())
+        if self._numbers is None or layout != self._numbers_layout:
+            ratio = self.devicePixelRatioF()
+            numbers = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+            numbers.setDevicePixelRatio(ratio)
+            numbers.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(numbers)
+            font = QFont(self.font())
+            font.setPixelSize(11)
+            painter.setFont(font)
+            painter.setPen(QColor(240, 240, 240))
+            for c in range(m.count):
+                x, y = m.tile_origin(c)
+                label = str(c)
+                box = QRectF(x, y, 7 * len(label) + 6, 15)
+                painter.fillRect(box, QColor(0, 0, 0, 150))
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+            painter.end()
+            self._numbers, self._numbers_layout = numbers, layout
+        return self._numbers
 
     def sizeHint(self) -> QSize:
         return self.size()
@@ -82,20 +121,12 @@ class _Canvas(QWidget):
             return
         m = self.mosaic
         painter = QPainter(self)
-        painter.drawImage(0, 0, self._image)
-        font = QFont(self.font())
-        font.setPixelSize(11)
-        painter.setFont(font)
         visible = event.rect()
-        for c in range(m.count):
-            x, y = m.tile_origin(c)
-            if not visible.intersects(QRectF(x, y, m.tile, m.tile).toAlignedRect()):
-                continue
-            label = str(c)
-            box = QRectF(x, y, 7 * len(label) + 6, 15)
-            painter.fillRect(box, QColor(0, 0, 0, 150))
-            painter.setPen(QColor(240, 240, 240))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        painter.drawImage(visible, self._image, visible)
+        ratio = self.devicePixelRatioF()
+        painter.drawPixmap(QRectF(visible), self._tile_numbers(),
+                           QRectF(visible.x() * ratio, visible.y() * ratio,
+                                  visible.width() * ratio, visible.height() * ratio))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if self.selected is not None and self.selected < m.count:
             x, y = m.tile_origin(self.selected)

@@ -3,13 +3,20 @@
 The status bar's numbers can be long (a live source, every stage's size, timings); a plain
 label would make the window wider than a 1280-pixel screen. The whole text stays in the
 tooltip.
+
+A new text asks the layout for room only when it needs more, or much less, than the label
+asked for last time: a timing rewritten every live frame would otherwise lay out the whole
+window again each time (docs/architecture.md, "Speed"). The label fills its own background,
+so repainting it does not repaint the widgets behind it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+WIDTH_STEP_CHARS = 4  # the width asked for moves in steps of this many average characters
 
 
 class ElidedLabel(QWidget):
@@ -19,7 +26,9 @@ class ElidedLabel(QWidget):
         super().__init__(parent)
         self._text = ""
         self._minimum = minimum_chars
+        self._width = self._wanted_width()  # px asked of the layout
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setAutoFillBackground(True)
 
     def text(self) -> str:
         return self._text
@@ -28,15 +37,30 @@ class ElidedLabel(QWidget):
         if text != self._text:
             self._text = text
             self.setToolTip(text)
-            self.updateGeometry()
+            wanted = self._wanted_width()
+            step = self._step()
+            if wanted > self._width or wanted < self._width - 2 * step:
+                self._width = -(-wanted // step) * step
+                self.updateGeometry()
             self.update()
 
     def clear(self) -> None:
         self.setText("")
 
+    def _wanted_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance(self._text) + 8
+
+    def _step(self) -> int:
+        return max(self.fontMetrics().averageCharWidth() * WIDTH_STEP_CHARS, 1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._width = -(-self._wanted_width() // self._step()) * self._step()
+            self.updateGeometry()
+        super().changeEvent(event)
+
     def sizeHint(self) -> QSize:
-        metrics = self.fontMetrics()
-        return QSize(metrics.horizontalAdvance(self._text) + 8, metrics.height() + 2)
+        return QSize(self._width, self.fontMetrics().height() + 2)
 
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()

@@ -9,19 +9,25 @@ different. Cells large enough for a number show their values with row and column
 
 Dark pictures (the lecture's 6×6 of 10s and 0s) can be shown over their own range instead of
 0–255; the numbers written in the cells stay the picture's own.
+
+A live frame's picture arrives from the compute worker already at the pixels the view shows
+it with (:meth:`InputView.shown_tile`); only while zoomed in past that does the view make its
+pixels from the full picture itself (docs/architecture.md, "Speed").
 """
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
+from explorer.core.display import PictureDisplay, grey_levels, picture_levels
+from explorer.core.formulas import shape_text
 from explorer.core.padded import padded_view
 from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues
+from explorer.ui.widgets.map_image import MapImage
 
 __all__ = ["InputView", "padding_text"]
 
@@ -71,17 +77,21 @@ class InputView(pg.GraphicsLayoutWidget):
         self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, invertY=True,
                                        enableMenu=False)
         self.view.setDefaultPadding(0.01)
-        self.ring = pg.ImageItem()  # the padded picture, dimmed, under the picture itself
+        for holder in (self.ci, self.view, self.view.childGroup):  # they only hold items
+            holder.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.ring = MapImage()  # the padded picture, dimmed, under the picture itself
         self.ring.setOpacity(RING_OPACITY)
         self.ring.hide()
         self.view.addItem(self.ring, ignoreBounds=True)
-        self.image = pg.ImageItem()
+        self.image = MapImage()
         self.view.addItem(self.image)
         self.padding_frame = QGraphicsPathItem()
         self.padding_frame.setPen(_pen(PADDING, 1, Qt.PenStyle.DashLine))
         self.padding_frame.setBrush(QBrush(QColor(255, 170, 40, 110),
                                            Qt.BrushStyle.BDiagPattern))
         self.padding_frame.setZValue(5)
+        # a hatched fill costs a thread-pool round trip a paint; its picture is kept instead
+        self.padding_frame.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.padding_frame.hide()
         self.view.addItem(self.padding_frame, ignoreBounds=True)
         self.values = CellValues()
@@ -105,32 +115,34 @@ class InputView(pg.GraphicsLayoutWidget):
         self._pad: tuple[int, int, int, int] = (0, 0, 0, 0)
         self._pad_mode = "zeros"
         self._picture = np.zeros((0, 0), np.uint8)  # the layer's input as given
-        self._shown = np.zeros((0, 0), np.uint8)  # its grey levels on screen (uint8)
+        self._display: PictureDisplay | None = None  # the worker's pixels of it, shown size
         self._levels = (0.0, 255.0)  # the picture's values shown black and white
         self._own_range = False
         self._show_values = True
         self._padded: np.ndarray | None = None  # the padded picture, while the ring shows
-        self.view.sigRangeChanged.connect(self._refresh_overlays)
+        self.view.sigRangeChanged.connect(self._on_range_changed)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     # --- content ------------------------------------------------------------------------
     def set_image(self, image: np.ndarray, pad: tuple[int, int, int, int],
-                  pad_mode: str = "zeros") -> None:
+                  pad_mode: str = "zeros", shown: PictureDisplay | None = None) -> None:
         """Show the layer's input; ``pad`` = (top, bottom, left, right) the layer adds as
-        ``pad_mode`` fills it."""
+        ``pad_mode`` fills it; ``shown``: the worker's pixels of it at the size the view shows
+        it, when made for this view's levels."""
         img = np.asarray(image)
         if img.ndim == 3 and img.shape[2] == 1:
             img = img[:, :, 0]
         self._picture = img
-        self._levels = self._levels_of(img)
-        self._shown = self._grey_levels(img)
-        self.image.setImage(self._shown, autoLevels=False, levels=None)
+        usable = shown is not None and shown.full_shape == img.shape[:2] and \
+            shown.own_range == self._own_range
+        self._display = shown if usable else None
+        self._levels = shown.levels if usable else picture_levels(img, self._own_range)
         h, w = img.shape[:2]
         if (h, w) != self._shape or pad != self._pad or pad_mode != self._pad_mode:
             self._shape, self._pad, self._pad_mode = (h, w), pad, pad_mode
             top, bottom, left, right = pad
             note = f" · {padding_text(pad, pad_mode)}" if any(pad) else ""
-            self._title = f"input · {h}×{w}{note}"
+            self._title = f"input · {shape_text((h, w))}{note}"
             self._show_title()
             path = QPainterPath()
             path.addRect(QRectF(-left, -top, w + left + right, h + top + bottom))
@@ -139,6 +151,7 @@ class InputView(pg.GraphicsLayoutWidget):
             self.padding_frame.setVisible(any(pad))
             self.ring.setRect(QRectF(-left, -top, w + left + right, h + top + bottom))
             self.reset_view()
+        self._show_picture()
         self._refresh_overlays()
 
     def _show_title(self) -> None:
@@ -155,11 +168,27 @@ class InputView(pg.GraphicsLayoutWidget):
         if hasattr(self, "_title_metrics"):  # pyqtgraph resizes during __init__
             self._show_title()
 
+    def _show_picture(self) -> None:
+        """The worker's pixels while they are as fine as the screen shows the picture, else
+        pixels made here from the full picture (zoomed in)."""
+        display = self._display
+        if display is not None:
+            h, w = self._shape
+            ratio = self.devicePixelRatioF()
+            wanted = self.pixel_size() * ratio * max(h, w)  # device px of the longer side
+            if max(display.pixels.shape[:2]) + 1 >= min(wanted, max(h, w)):
+                ch, cw = display.covered
+                self.image.setImage(display.pixels)
+                self.image.setRect(QRectF(0, 0, cw, ch))
+                return
+        self.image.setImage(self.shown_image())
+        self.image.setRect(QRectF(0, 0, self._shape[1], self._shape[0]))
+
     def set_own_range(self, on: bool) -> None:
         """Show the picture over its own min–max (True) or over 0–255 (False)."""
         if on != self._own_range:
             self._own_range = on
-            if self._picture.size:
+            if self._picture.size:  # the worker's pixels have the other levels
                 self.set_image(self._picture, self._pad, self._pad_mode)
 
     def set_show_values(self, on: bool) -> None:
@@ -179,8 +208,24 @@ class InputView(pg.GraphicsLayoutWidget):
         return self._levels
 
     def shown_image(self) -> np.ndarray:
-        """The picture's grey levels as drawn (uint8, after the 0–255 or own-range choice)."""
-        return self._shown
+        """The picture's grey levels (uint8, after the 0–255 or own-range choice), full size."""
+        return grey_levels(self._picture, self._levels)
+
+    def shown_tile(self) -> tuple[int, int] | None:
+        """(rows, cols) of device pixels the whole picture is drawn at when the view shows
+        all of it (see :meth:`reset_view`): the size the worker makes its pixels. None
+        before the first picture."""
+        h, w = self._shape
+        size = self.view.size()
+        if not h or not w or size.width() <= 0 or size.height() <= 0:
+            return None
+        top, bottom, left, right = self._pad
+        rows, cols = h + top + bottom, w + left + right
+        m = self._index_margin(rows, cols)
+        pad = 1.0 if m else 1.02  # reset_view's padding of 1 % a side
+        scale = min(size.width() / ((cols + 2 * m) * pad),
+                    size.height() / ((rows + 2 * m) * pad)) * self.devicePixelRatioF()
+        return max(round(h * scale), 1), max(round(w * scale), 1)
 
     def ring_image(self) -> np.ndarray | None:
         """The padded picture as drawn round the picture; None while the ring is hidden."""
@@ -200,22 +245,14 @@ class InputView(pg.GraphicsLayoutWidget):
             return 0.0
         return min(self.view.width() / rect.width(), self.view.height() / rect.height())
 
-    def _levels_of(self, img: np.ndarray) -> tuple[float, float]:
-        if self._own_range and img.size:
-            lo, hi = float(np.min(img)), float(np.max(img))
-            return (lo, hi) if hi > lo else (lo, lo + 1.0)
-        if img.dtype != np.uint8 and img.size and float(np.max(img)) <= 1.0:
-            return 0.0, 1.0  # a picture scaled to 0..1
-        return 0.0, 255.0
-
     def _grey_levels(self, img: np.ndarray) -> np.ndarray:
         """The picture as uint8 grey levels for the screen (uint8 0–255 goes as it is)."""
-        lo, hi = self._levels
-        if img.dtype == np.uint8 and (lo, hi) == (0.0, 255.0):
-            return img
-        alpha = 255.0 / (hi - lo)
-        return cv2.convertScaleAbs(np.ascontiguousarray(img, np.float32), alpha=alpha,
-                                   beta=-lo * alpha)
+        return grey_levels(img, self._levels)
+
+    def _on_range_changed(self, *_: object) -> None:
+        if self._shape[0]:
+            self._show_picture()  # zoomed in: the full picture's pixels
+            self._refresh_overlays()
 
     def _refresh_overlays(self, *_: object) -> None:
         """The padded ring and the cell values, when pixels are large enough to see them."""
@@ -234,7 +271,7 @@ class InputView(pg.GraphicsLayoutWidget):
         padded = padded_view(self._picture, (top, bottom, left, right), self._pad_mode)
         self._padded = padded if ring else None
         if ring:
-            self.ring.setImage(self._grey_levels(padded), autoLevels=False, levels=None)
+            self.ring.setImage(self._grey_levels(padded))
             self.ring.show()
         else:
             self.ring.hide()
@@ -263,13 +300,18 @@ class InputView(pg.GraphicsLayoutWidget):
         h, w = self._shape
         top, bottom, left, right = self._pad
         rows, cols = h + top + bottom, w + left + right
-        m = 0.0
+        m = self._index_margin(rows, cols)
+        self.view.setRange(QRectF(-left - m, -top - m, cols + 2 * m, rows + 2 * m),
+                           padding=0 if m else 0.01)
+
+    def _index_margin(self, rows: int, cols: int) -> float:
+        """Room round the whole picture for row and column indices, when its pixels are
+        large enough on screen for their values."""
         size = self.view.size()
         if self._show_values and rows and cols and \
                 min(size.width() / (cols + 1), size.height() / (rows + 1)) >= MIN_CELL_PX:
-            m = INDEX_SHARE
-        self.view.setRange(QRectF(-left - m, -top - m, cols + 2 * m, rows + 2 * m),
-                           padding=0 if m else 0.01)
+            return INDEX_SHARE
+        return 0.0
 
     def show_field(self, extent: tuple[int, int, int, int], *, rows: np.ndarray | None = None,
                    cols: np.ndarray | None = None, in_padding: np.ndarray | None = None,

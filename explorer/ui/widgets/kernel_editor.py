@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from explorer.core import kernel_io, kernels, safe_files
 from explorer.state import MAX_FILTERS, Document, Filter, default_filter
 from explorer.ui.widgets.banner import capitalised
+from explorer.ui.widgets.blur_builder import BlurBuilder
 from explorer.ui.widgets.elided_combo import ElidedCombo
 from explorer.ui.widgets.kernel_slices import KernelSlices
 from explorer.ui.widgets.plain_text import plain_tooltip
@@ -102,6 +103,10 @@ class KernelEditor(QWidget):
         self._build_transform_buttons()
         self._tabs = QTabWidget()
         self._tabs.addTab(self._build_presets_tab(), "Presets")
+        self.blur = BlurBuilder()
+        self.blur.apply_one.connect(self.apply_kernel)
+        self.blur.apply_all.connect(self.apply_kernel_to_all)
+        self._tabs.addTab(self.blur, "Blur")
         self._tabs.addTab(self._build_library_tab(), "My kernels")
         self._tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         # messages quote kernel and file names: never read them as markup
@@ -434,14 +439,20 @@ class KernelEditor(QWidget):
 
     def apply_preset(self, name: str | None = None) -> None:
         """Give the selected filter a preset (the combo's when ``name`` is None)."""
-        preset = self._chosen_preset(name)
+        self.apply_kernel(self._chosen_preset(name))
+
+    def apply_preset_to_all(self, name: str | None = None) -> None:
+        """Give every filter the same preset; each keeps its bias."""
+        self.apply_kernel_to_all(self._chosen_preset(name))
+
+    def apply_kernel(self, preset: kernels.KernelPreset) -> None:
+        """Give the selected filter a named 2-D kernel (a preset, a blur from the Blur page)."""
         grown = self._make_room(preset.weights.shape[:2], preset.label)
         if self._set_weights(preset.weights, preset.name) and grown:
             self._say(grown)
 
-    def apply_preset_to_all(self, name: str | None = None) -> None:
-        """Give every filter the same preset; each keeps its bias."""
-        preset = self._chosen_preset(name)
+    def apply_kernel_to_all(self, preset: kernels.KernelPreset) -> None:
+        """Give every filter the same named 2-D kernel; each keeps its bias."""
         grown = self._make_room(preset.weights.shape[:2], preset.label)
         bank = self._document.filters
         # the bank spreads the 2-D preset over the channels

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from explorer.core.formulas import shape_text
 from explorer.core.network import LayerInfo
 from explorer.core.params import format_count
 
-COLUMNS = ("layer", "output H×W×C", "parameters", "MACs", "receptive field")
+COLUMNS = ("layer", "output W×H×C", "parameters", "MACs", "receptive field")
 TIPS = (
     "The stem, 16 blocks (each: widen, filter each channel, narrow) and the head",
-    "Size of the layer's output: rows × columns × channels (feature maps)",
+    "Size of the layer's output: width × height × channels (feature maps)",
     "Learned numbers: the kernels plus BatchNorm's scale and shift per channel",
     "Multiply-accumulates for one 224×224 picture: one per kernel weight per output value",
     "How many input pixels one unit of the layer sees (side of a square)",
@@ -66,9 +67,8 @@ class LayerTable(QTableWidget):
         self._names = [info.name for info in infos]
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, info in enumerate(infos):
-            h, w, c = info.shape
             rf = info.rf.size
-            cells = (info.name, f"{h}×{w}×{c}", format_count(info.parameters),
+            cells = (info.name, shape_text(info.shape), format_count(info.parameters),
                      format_macs(info.macs), f"{rf}×{rf}" + (" (> picture)" if rf > 224 else ""))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

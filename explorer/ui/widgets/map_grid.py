@@ -1,8 +1,9 @@
 """A grid of titled map tiles (feature maps or pooled maps) in one pyqtgraph scene.
 
-Built for the live loop: tiles and their ImageItems are made once and reused; a new frame only
-calls ``setImage`` with pictures the compute worker already shrank (by a whole factor, for the
-tile's size) and coloured. Each image keeps the full-resolution rectangle, so view coordinates
+Built for the live loop: tiles and their images are made once and reused; a new frame only
+hands each image the screen pixels the compute worker already shrank to the size the tile shows
+(:meth:`MapGrid.tile_pixels`) and coloured, and nothing is laid out or measured again unless a
+size or a title changed. Each image keeps the full-resolution rectangle, so view coordinates
 are always full-resolution map coordinates: hover positions and overlays need no conversion.
 When the tiles change size the grid says so (``resized``) and waits for maps shrunk for the new
 size; it never shrinks or colours maps itself. Tile view boxes ignore the mouse (no accidental
@@ -25,9 +26,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
-from explorer.core.display import DisplayPlanes
+from explorer.core.display import DisplayPlanes, rgb_view
 from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues, light_cells
-from explorer.ui.widgets.colormaps import colormap
+from explorer.ui.widgets.color_bar import ColorBar, compact_number
+from explorer.ui.widgets.colormaps import colormap, lookup_table
+from explorer.ui.widgets.map_image import MapImage
 from explorer.ui.widgets.plain_text import as_html, plain_tooltip
 
 __all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "title_height"]
@@ -39,9 +42,8 @@ SMALLER_TITLES = (8, 7)  # point sizes titles step down to before they are short
 CELL_MARGIN = 8  # px round each tile: layout margins and spacing
 COLORBAR_WIDTH = 84  # px of the colour bar with its numbers and label, beside the tiles
 COLORBAR_HEIGHT = 58  # px of the colour bar with its numbers and label, under the tiles
-BAR_BREADTH = 14  # px of the colour ramp itself
+VIEW_PADDING = 0.01  # of a map's size, left round it inside its view box (the frame's pen)
 ZERO_SHARE = 1e-6  # a value this small next to its map's levels is float rounding of 0
-BAR_TOLERANCE = 0.02  # level changes below this share of the bar's range are not redrawn
 SELECTED = QColor(255, 190, 40)  # the selected filter's frame and title
 WINDOW = QColor(255, 60, 200)  # a pooling window drawn on a feature map
 
@@ -81,8 +83,11 @@ class _Tile:
         self.label.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view = self.layout.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False,
                                            enableMenu=False, invertY=True)
-        self.view.setDefaultPadding(0.01)
-        self.image = pg.ImageItem()
+        self.view.setDefaultPadding(VIEW_PADDING)
+        # the layout and the view box only hold items: Qt need not prepare a paint for them
+        for holder in (self.layout, self.view, self.view.childGroup):
+            holder.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.image = MapImage()
         self.view.addItem(self.image)
         self.frame = QGraphicsRectItem()
         self.frame.setPen(_cosmetic(SELECTED, 3))
@@ -107,11 +112,11 @@ class _Tile:
         self.selected = False
         self.title_points = TITLE_POINTS
         self.full_shape = (0, 0)  # (rows, cols) of the map at full resolution
-        self.shown_shape = (0, 0)  # (rows, cols) of the image actually handed to pyqtgraph
+        self.shown_shape = (0, 0)  # (rows, cols) of the image shown
+        self.covered = (0, 0)  # (rows, cols) of the map the image spans
         self.levels = (0.0, 1.0)  # the map values shown at the colormap's two ends
         self.plane = np.zeros((0, 0), np.float32)  # the (shrunk) values behind the colours
         self.rgb = np.zeros((0, 0, 3), np.uint8)  # the colours shown
-        self.factor = 1
 
     def set_title(self, title: str, shown: str, selected: bool,
                   points: int = TITLE_POINTS) -> None:
@@ -128,23 +133,28 @@ class _Tile:
         self.frame.setVisible(selected)
 
     def set_image(self, plane: np.ndarray, full_shape: tuple[int, int],
-                  levels: tuple[float, float], rgb: np.ndarray, factor: int = 1) -> None:
-        """Show ``plane``, the map shrunk by a whole ``factor``, over its full-size extent.
+                  levels: tuple[float, float], pixels: np.ndarray,
+                  covered: tuple[int, int] | None = None) -> None:
+        """Show ``plane``, the map shrunk for the screen, over the ``covered`` (rows, cols) of
+        the map it spans (all of it by default).
 
-        ``rgb`` is the plane coloured with ``levels`` (by the compute worker).
+        ``pixels`` are the plane coloured with ``levels`` (by the compute worker).
         """
-        self.levels, self.plane, self.rgb, self.factor = levels, plane, rgb, factor
-        self.image.setImage(rgb, autoLevels=False)
-        if plane.shape != self.shown_shape or full_shape != self.full_shape:
+        covered = full_shape if covered is None else covered
+        self.levels, self.plane = levels, plane
+        self.image.setImage(pixels)
+        self.rgb = rgb_view(self.image.pixels)
+        if plane.shape != self.shown_shape or (full_shape, covered) != (self.full_shape,
+                                                                         self.covered):
             h, w = full_shape
-            # Each shown pixel covers factor × factor map pixels, so view coordinates stay
-            # map coordinates (the < factor rows and columns cut off are under a screen pixel).
-            self.image.setRect(QRectF(0, 0, plane.shape[1] * factor, plane.shape[0] * factor))
+            # view coordinates stay map coordinates (the rows and columns cut off by a whole
+            # shrink factor are under a screen pixel)
+            self.image.setRect(QRectF(0, 0, covered[1], covered[0]))
             self.frame.setRect(QRectF(0, 0, w, h))
             if full_shape != self.full_shape:
                 self.full_shape = full_shape
                 self.fit_view()
-            self.full_shape, self.shown_shape = full_shape, plane.shape
+            self.shown_shape, self.covered = plane.shape, covered
         if self.labelled:
             self.write_values()
 
@@ -152,7 +162,8 @@ class _Tile:
         """Show the whole map, with room above and left of it for indices when labelled."""
         h, w = self.full_shape
         m = INDEX_SHARE if self.labelled else 0.0
-        self.view.setRange(QRectF(-m, -m, w + 2 * m, h + 2 * m), padding=0 if m else 0.01)
+        self.view.setRange(QRectF(-m, -m, w + 2 * m, h + 2 * m),
+                           padding=0 if m else VIEW_PADDING)
 
     def set_labelled(self, on: bool) -> None:
         if on == self.labelled:
@@ -166,8 +177,7 @@ class _Tile:
 
     def write_values(self) -> None:
         """Hand the map's values and colours to the cell labels (a small map: cheap)."""
-        if self.factor != 1 or self.plane.shape != self.full_shape or \
-                self.rgb.shape[:2] != self.plane.shape:
+        if self.plane.shape != self.full_shape or self.rgb.shape[:2] != self.plane.shape:
             self.values.hide()
             return
         lo, hi = self.levels
@@ -291,11 +301,13 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self._columns = 0
         self._levels = np.zeros((0, 2))
         self._signed: bool | None = None
+        self._scheme = "auto"  # the document's colour map
         self._selected: int | None = None
-        self._bars: dict[bool, pg.ColorBarItem] = {}  # by "under the tiles"
+        self._bars: dict[bool, ColorBar] = {}  # by "under the tiles"
         self._with_bar = colorbar
         self._bar_below = False
         self._bar_levels = (0.0, 1.0)
+        self._bar_flat = False
         self._bar_label = ""
         self._title_height = title_height()
         self._title_lines = 1  # 2 when long names are broken in tiles with height to spare
@@ -326,7 +338,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
     def titles(self) -> list[str]:
         return [t.title for t in self._tiles]
 
-    def image_item(self, k: int) -> pg.ImageItem:
+    def image_item(self, k: int) -> MapImage:
         return self._tiles[k].image
 
     def tile_levels(self, k: int) -> tuple[float, float]:
@@ -339,12 +351,20 @@ class MapGrid(pg.GraphicsLayoutWidget):
 
     def colormap(self) -> pg.ColorMap:
         """The colormap every tile uses now (diverging for signed maps)."""
-        return colormap(bool(self._signed))
+        return colormap(bool(self._signed), self._scheme)
+
+    def set_colour_map(self, scheme: str) -> None:
+        """The document's colour map ("auto" or "grey") for the colour bar; the tiles come
+        coloured by the worker."""
+        if scheme != self._scheme:
+            self._scheme = scheme
+            for bar in self._bars.values():
+                bar.set_lookup(lookup_table(bool(self._signed), self._scheme))
 
     def view_box(self, k: int) -> pg.ViewBox:
         return self._tiles[k].view
 
-    def colorbar(self) -> pg.ColorBarItem | None:
+    def colorbar(self) -> ColorBar | None:
         """The colour bar on show (beside or under the tiles), None for a grid without one."""
         return self._bars.get(self._bar_below) if self._with_bar else None
 
@@ -395,7 +415,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
                  signed: bool) -> None:
         """Show K maps as the worker made them ready: shrunk planes, coloured, with (K, 2)
         levels and K titles."""
-        if display.rgb is None:
+        if display.pixels is None:
             raise ValueError("the maps must be coloured before they are shown")
         shape = display.full_shape
         count = len(display.planes)
@@ -404,12 +424,12 @@ class MapGrid(pg.GraphicsLayoutWidget):
         if signed != self._signed:
             self._signed = signed
             for bar in self._bars.values():
-                bar.setColorMap(colormap(signed))
+                bar.set_lookup(lookup_table(signed, self._scheme))
         self._levels = np.asarray(levels)
         self.set_titles(titles)
         for k, tile in enumerate(self._tiles):
             tile.set_image(display.planes[k], shape, (float(levels[k][0]), float(levels[k][1])),
-                           display.rgb[k], display.factor)
+                           display.pixels[k], display.extent)
 
     def set_titles(self, titles: Sequence[str]) -> None:
         full = [titles[k] if k < len(titles) else f"filter {k}" for k in range(len(self._tiles))]
@@ -436,35 +456,35 @@ class MapGrid(pg.GraphicsLayoutWidget):
         """The titles as the labels show them (shortened to fit narrow tiles)."""
         return [t.shown_title for t in self._tiles]
 
-    def set_colorbar(self, levels: tuple[float, float], label: str = "") -> None:
+    def set_colorbar(self, levels: tuple[float, float], label: str = "",
+                     flat: bool = False) -> None:
+        """The bar's range and caption; ``flat``: the map it serves is all zeros."""
         bar = self.colorbar()
         if bar is None:
             return
         lo, hi = float(levels[0]), float(levels[1])
-        self._bar_levels = (lo, hi)
+        self._bar_levels, self._bar_flat = (lo, hi), flat
         old_lo, old_hi = bar.levels()
-        # Redrawing the bar's axis costs ~3 ms; from one live frame to the next levels move by
-        # a percent to a percent or two, which the tick labels cannot show anyway.
-        span = max(abs(old_hi - old_lo), 1e-12)
-        if max(abs(lo - old_lo), abs(hi - old_hi)) > BAR_TOLERANCE * span:
-            bar.setLevels((lo, hi))
+        # live levels move a little every frame: the bar's cached picture is drawn again only
+        # when a number written at its ends would change
+        if flat != bar.flat or compact_number(lo) != compact_number(old_lo) or \
+                compact_number(hi) != compact_number(old_hi):
+            bar.setLevels((lo, hi), flat)
         if label != self._bar_label:
             self._bar_label = label
-            bar.setLabel("bottom" if self._bar_below else "right", as_html(label))
+            bar.set_label(label)
 
-    def _make_bar(self, below: bool) -> pg.ColorBarItem:
+    def _make_bar(self, below: bool) -> ColorBar:
         bar = self._bars.get(below)
         if bar is not None:
             return bar
-        bar = pg.ColorBarItem(values=(0, 1), width=BAR_BREADTH, interactive=False,
-                              colorMapMenu=False, colorMap=colormap(bool(self._signed)),
-                              orientation="horizontal" if below else "vertical")
+        bar = ColorBar(lookup_table(bool(self._signed), self._scheme), horizontal=below)
         if below:
-            bar.setFixedHeight(COLORBAR_HEIGHT - 4)
+            bar.setMinimumHeight(COLORBAR_HEIGHT - 4)
+            bar.setMaximumHeight(COLORBAR_HEIGHT - 4)
         else:
-            bar.setFixedWidth(COLORBAR_WIDTH - 4)
-        for axis in ("left", "right", "top", "bottom"):
-            bar.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            bar.setMinimumWidth(COLORBAR_WIDTH - 4)
+            bar.setMaximumWidth(COLORBAR_WIDTH - 4)
         self._bars[below] = bar
         return bar
 
@@ -474,8 +494,8 @@ class MapGrid(pg.GraphicsLayoutWidget):
             return
         self._bar_below = below
         bar = self._make_bar(below)
-        bar.setLevels(self._bar_levels)
-        bar.setLabel("bottom" if below else "right", as_html(self._bar_label))
+        bar.setLevels(self._bar_levels, self._bar_flat)
+        bar.set_label(self._bar_label)
 
     def show_window(self, k: int, extent: tuple[int, int, int, int],
                     marks: Sequence[tuple[int, int]] = ()) -> None:
@@ -603,11 +623,23 @@ class MapGrid(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(dx, dy, dx, dy)
 
     def tile_pixels(self) -> tuple[int, int] | None:
-        """(rows, cols) of device pixels a map tile has on screen; None before the first."""
+        """(rows, cols) of device pixels a map is drawn at in its tile: the size the worker
+        makes its pictures, so they are copied to the screen unscaled. None before the
+        first maps."""
         if not self._tiles or self._tile_size is None:
             return None
         ratio = self.devicePixelRatioF()
-        return (int(self._tile_size[1] * ratio), int(self._tile_size[0] * ratio))
+        width, height = self._tile_size
+        rows, cols = self._tiles[0].full_shape
+        if rows <= 0 or cols <= 0:
+            return (int(height * ratio), int(width * ratio))
+        # the view box shows the map with a margin (indices when labelled), aspect kept
+        if self._labelled:
+            span_r, span_c = rows + 2 * INDEX_SHARE, cols + 2 * INDEX_SHARE
+        else:
+            span_r, span_c = rows * (1 + 2 * VIEW_PADDING), cols * (1 + 2 * VIEW_PADDING)
+        scale = min(width / span_c, height / span_r) * ratio
+        return (max(round(rows * scale), 1), max(round(cols * scale), 1))
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)

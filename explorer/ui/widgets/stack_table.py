@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from explorer.core.formulas import shape_text
 from explorer.core.pipeline import LayerSpec
 from explorer.core.stack_info import StageInfo
 from explorer.ui.widgets.readout_view import activation_label
@@ -20,7 +21,7 @@ from explorer.ui.widgets.readout_view import activation_label
 COLUMNS = ("block", "output", "field", "jump")
 TIPS = (
     "The block: convolution (filters @ kernel size), activation and pooling",
-    "The block's output: rows × columns × maps (after its pooling)",
+    "The block's output: width × height × maps (after its pooling)",
     "Receptive field: how many input pixels (across) one output unit sees",
     "How many input pixels apart the fields of neighbouring output units are",
 )
@@ -77,7 +78,7 @@ class StackTable(QTableWidget):
                 field = info.output_field
                 cells = [
                     f"{i + 1} · {block_text(spec)}",
-                    "—" if out is None else f"{out[0]}×{out[1]}×{out[2]}",
+                    "—" if out is None else shape_text(out),
                     "—" if field is None else _pair_text(field[0].size, field[1].size),
                     "—" if field is None else _pair_text(field[0].jump, field[1].jump),
                 ]

@@ -18,6 +18,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from explorer.core.formulas import shape_text
 from explorer.core.pipeline import StageResult
 from explorer.ui.widgets.colormaps import lookup_table
 
@@ -72,18 +73,18 @@ class StageMapsView(QWidget):
     def set_stages(self, picture: np.ndarray, stages: Sequence[StageResult]) -> None:
         """Show ``picture`` (the network's 28×28 input) and what each stage made of it."""
         viridis = lookup_table(False)
-        h, w = picture.shape[:2]
-        rows = [_Row(f"input: {h}×{w} pixels", [plane_image(picture, 255.0)])]
+        rows = [_Row(f"input: {shape_text(picture.shape[:2])} pixels",
+                     [plane_image(picture, 255.0)])]
         for s in stages:
             i = s.index + 1
             maps = s.feature_maps
-            fh, fw, k = maps.shape
+            k = maps.shape[2]
             kh, kw = s.spec.kernel_shape
-            rows.append(_Row(f"conv {i} ({kh}×{kw}) + ReLU: {k} feature maps {fh}×{fw}",
+            rows.append(_Row(f"conv {i} ({kw}×{kh}) + ReLU: {k} feature maps "
+                             f"{shape_text(maps.shape[:2])}",
                              self._planes(maps, viridis)))
             if s.pooled is not None:
-                ph, pw = s.pooled.shape[:2]
-                rows.append(_Row(f"max pool 2×2: {k} maps {ph}×{pw}",
+                rows.append(_Row(f"max pool 2×2: {k} maps {shape_text(s.pooled.shape[:2])}",
                                  self._planes(s.pooled, viridis)))
         self._rows = rows
         self.update()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -40,10 +40,20 @@ class StripRow:
 
     index: int
     lines: tuple[str, ...]  # up to three short lines for the label column
-    mosaic: np.ndarray  # (h, K·(w + gap) − gap, 3) uint8
+    mosaic: np.ndarray  # (h, K·(w + gap) − gap, 4) uint8 screen pixels
     count: int  # maps in the mosaic
-    factor: int  # each mosaic pixel is factor × factor map pixels
+    covered: tuple[int, int]  # (rows, cols) of a map that one tile of the mosaic spans
     map_shape: tuple[int, int]  # (rows, cols) of one map at full size
+
+    def tile_shape(self) -> tuple[int, float]:
+        """(rows, cols) of mosaic pixels one map's tile takes."""
+        return self.mosaic.shape[0], (self.mosaic.shape[1] + MOSAIC_GAP) / max(self.count, 1) \
+            - MOSAIC_GAP
+
+    def map_per_pixel(self) -> tuple[float, float]:
+        """Map rows and columns under one mosaic pixel."""
+        rows, cols = self.tile_shape()
+        return self.covered[0] / max(rows, 1), self.covered[1] / max(cols, 1)
 
 
 class StageStrip(QWidget):
@@ -64,7 +74,10 @@ class StageStrip(QWidget):
         self._window: tuple[int, tuple[float, float, float, float]] | None = None
         self._font = QFont()
         self._font.setPointSizeF(max(self._font.pointSizeF() * 0.85, 7))
+        self._elided: dict[tuple[str, int], str] = {}  # (text, width) → the text as shown
         self.setMouseTracking(True)
+        # the strip paints every pixel of itself: Qt need not paint the panels behind it
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip("Every stage's output maps. Click a row to show that stage large "
                         "below; hover a map to see what a unit of that stage sees.")
@@ -114,15 +127,21 @@ class StageStrip(QWidget):
 
     # --- content -------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[StripRow]) -> None:
-        self._rows = list(rows)
+        old_sizes = [(image.width(), image.height()) for image in self._images]
+        self._rows = []
         self._images = []
-        for row in self._rows:
-            rgb = np.ascontiguousarray(row.mosaic)
-            h, w = rgb.shape[:2]
-            self._images.append(QImage(rgb.data, w, h, 3 * w,
-                                       QImage.Format.Format_RGB888).copy())
+        for row in rows:
+            pixels = np.ascontiguousarray(row.mosaic, np.uint8)
+            if pixels.ndim != 3 or pixels.shape[2] != 4:
+                raise ValueError(f"a strip row is (h, w, 4) screen pixels, not {pixels.shape}")
+            # the row keeps the mosaic alive for as long as its picture wraps it
+            self._rows.append(row if pixels is row.mosaic else replace(row, mosaic=pixels))
+            h, w = pixels.shape[:2]
+            self._images.append(QImage(pixels.data, w, h, pixels.strides[0],
+                                       QImage.Format.Format_RGB32))
         self._fit_height()
-        self._layout()
+        if [(image.width(), image.height()) for image in self._images] != old_sizes:
+            self._layout()
         self.update()
 
     def set_selected(self, index: int) -> None:
@@ -186,12 +205,13 @@ class StageStrip(QWidget):
             scale = target.width() / max(self._images[i].width(), 1)
             x = (pos.x() - target.left()) / scale
             y = (pos.y() - target.top()) / scale
-            tile_w = (row.mosaic.shape[1] + MOSAIC_GAP) / max(row.count, 1)
+            tile_w = row.tile_shape()[1] + MOSAIC_GAP
             k = int(x // tile_w)
             x_in = x - k * tile_w
             if not 0 <= k < row.count or x_in >= tile_w - MOSAIC_GAP:
                 return None
-            r, c = math.floor(y * row.factor), math.floor(x_in * row.factor)
+            per_r, per_c = row.map_per_pixel()
+            r, c = math.floor(y * per_r), math.floor(x_in * per_c)
             if 0 <= r < row.map_shape[0] and 0 <= c < row.map_shape[1]:
                 return (row.index, k, r, c)
             return None
@@ -219,26 +239,37 @@ class StageStrip(QWidget):
             painter.setPen(SELECTED if row.index == self._selected else TEXT)
             for j, text in enumerate(row.lines[:lines]):
                 rect = QRect(8, top + 2 + j * line, label - 12, line)
-                elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
-                                                          rect.width())
-                painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, elided)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignLeft,
+                                 self._elide(painter, text, rect.width()))
             painter.drawImage(self._targets[i], image)
             if self._window is not None and self._window[0] == row.index:
                 self._paint_window(painter, i, row)
         painter.end()
 
+    def _elide(self, painter: QPainter, text: str, width: int) -> str:
+        """``text`` shortened to ``width`` px, measured once (the lines stay while frames
+        change the maps)."""
+        shown = self._elided.get((text, width))
+        if shown is None:
+            if len(self._elided) > 64:
+                self._elided.clear()
+            shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+            self._elided[(text, width)] = shown
+        return shown
+
     def _paint_window(self, painter: QPainter, i: int, row: StripRow) -> None:
         target = self._targets[i]
         scale = target.width() / max(self._images[i].width(), 1)
-        tile_w = (row.mosaic.shape[1] + MOSAIC_GAP) / max(row.count, 1)
+        tile_w = row.tile_shape()[1] + MOSAIC_GAP
+        per_r, per_c = row.map_per_pixel()
         r0, r1, c0, c1 = self._window[1]  # type: ignore[index]
         painter.setPen(QPen(WINDOW, 1.5))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for k in range(row.count):
-            left = target.left() + (k * tile_w + c0 / row.factor) * scale
-            top = target.top() + r0 / row.factor * scale
-            painter.drawRect(QRectF(left, top, (c1 - c0) / row.factor * scale,
-                                    (r1 - r0) / row.factor * scale))
+            left = target.left() + (k * tile_w + c0 / per_c) * scale
+            top = target.top() + r0 / per_r * scale
+            painter.drawRect(QRectF(left, top, (c1 - c0) / per_c * scale,
+                                    (r1 - r0) / per_r * scale))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         hit = self.unit_at(event.position())

@@ -1,0 +1,153 @@
+"""What a live frame costs the GUI thread, by structure (the timings live in ``bench/``).
+
+Once the sizes have settled, a new live frame must only hand pictures to the views: nothing
+laid out, resized or measured again, every map and the input arriving from the worker as
+screen pixels at exactly the size they are drawn, and no numbers written in cells too small
+for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QGraphicsWidget, QHBoxLayout, QWidget
+
+from explorer.core.sources import SyntheticSource
+from explorer.state import Document
+from explorer.state.document import default_filter
+from explorer.state.presets import build_stack
+from explorer.ui import widgets
+from explorer.ui.controller import ExplorerController
+from explorer.ui.panels.maps_panel import MapsPanel
+from explorer.ui.widgets.elided_label import ElidedLabel
+
+
+class _LayoutWatch(QObject):
+    """Records every layout request and resize that reaches the panel or its scenes."""
+
+    def __init__(self, panel: MapsPanel) -> None:
+        super().__init__()
+        self.panel = panel
+        self.scenes = {v.scene() for v in (panel.feature_grid, panel.pooled_grid,
+                                           panel.input_view)}
+        self.seen: list[str] = []
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize,
+                            QEvent.Type.GraphicsSceneResize):
+            inside = (isinstance(obj, QWidget) and (obj is self.panel
+                                                    or self.panel.isAncestorOf(obj))) or \
+                (isinstance(obj, QGraphicsWidget) and obj.scene() in self.scenes)
+            if inside:
+                self.seen.append(f"{event.type().name} → {type(obj).__name__}")
+        return False
+
+
+@pytest.fixture(params=["one layer", "three stages"])
+def live_panel(request, qtbot):
+    doc = Document()
+    if request.param == "three stages":  # the stage strip shows too
+        doc.stack.replace(build_stack("tinyvgg", 3, default_filter))
+    else:
+        doc.layer.n_filters = 8
+    panel = MapsPanel(doc)
+    qtbot.addWidget(panel)
+    panel.resize(1150, 820)
+    panel.show()
+    qtbot.waitExposed(panel)
+    controller = ExplorerController(doc, panel)
+    controller.start_live(lambda: SyntheticSource(640, 480), "scene", "synthetic")
+    yield panel, controller
+    controller.shutdown()
+
+
+def _live_results(qtbot, controller: ExplorerController, n: int) -> list:
+    seen = []
+
+    def keep(result) -> None:
+        if result.request.live:
+            seen.append(result)
+
+    controller.result_shown.connect(keep)
+    qtbot.waitUntil(lambda: len(seen) >= n, timeout=30_000)
+    controller.result_shown.disconnect(keep)
+    return seen
+
+
+def test_a_live_frame_of_an_unchanged_size_lays_out_and_measures_nothing(
+        qtbot, live_panel, monkeypatch):
+    panel, controller = live_panel
+    _live_results(qtbot, controller, 6)  # the first frames settle every size
+    qtbot.wait(100)
+    measured: list[int] = []
+    real_fit = widgets.map_grid.fit_titles_sized
+    monkeypatch.setattr(widgets.map_grid, "fit_titles_sized",
+                        lambda *a, **k: measured.append(1) or real_fit(*a, **k))
+    watch = _LayoutWatch(panel)
+    QApplication.instance().installEventFilter(watch)
+    try:
+        results = _live_results(qtbot, controller, 3)
+        qtbot.wait(50)  # the last result painted
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert len({r.generation for r in results}) >= 3
+    assert watch.seen == []
+    assert measured == []
+
+
+def test_live_maps_and_input_arrive_as_screen_pixels_at_their_drawn_size(qtbot, live_panel):
+    panel, controller = live_panel
+    _live_results(qtbot, controller, 6)
+    qtbot.wait(100)
+    result = _live_results(qtbot, controller, 1)[0]
+    for grid in (panel.feature_grid, panel.pooled_grid):
+        rows, cols = grid.tile_pixels()
+        for k in range(grid.tile_count):
+            pixels = grid.image_item(k).pixels
+            # 32-bit screen pixels the painter copies as they are, one per screen pixel
+            assert pixels.dtype == np.uint8 and pixels.shape[2] == 4
+            assert abs(pixels.shape[0] - rows) <= 1 and abs(pixels.shape[1] - cols) <= 1
+        assert not grid.values_shown  # 100-pixel maps: no numbers in their cells
+    shown = result.display.input
+    assert shown is not None and shown.pixels.shape[2] == 4
+    assert panel.input_view.image.pixels is shown.pixels  # the worker's, not remade here
+    if len(result.stages) > 1:
+        assert all(row.mosaic.shape[2] == 4 for row in panel.strip.rows)
+
+
+class _LayoutRequests(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_a_timing_rewritten_every_frame_asks_for_no_new_layout(qtbot):
+    """The status bar's timings change every live frame; asking for room each time lays out
+    the whole window (and animates its docks) every frame."""
+    bar = QWidget()
+    layout = QHBoxLayout(bar)
+    label = ElidedLabel()
+    layout.addWidget(label)
+    layout.addStretch(1)
+    qtbot.addWidget(bar)
+    bar.show()
+    label.setText("layers 9.3 ms · total 15.2 ms")
+    qtbot.wait(10)
+    requests = _LayoutRequests()
+    bar.installEventFilter(requests)
+    for text in ("layers 9.8 ms · total 14.9 ms", "layers 10.1 ms · total 16.0 ms",
+                 "layers 9.5 ms · total 15.5 ms", "layers 8.7 ms · total 13.1 ms"):
+        label.setText(text)
+        QApplication.processEvents()
+        assert label.text() == text  # what is painted follows every frame
+    assert requests.count == 0
+    label.setText("input 720×1280 → 360×640×8 → 180×320×16 → 90×160×16 · much more to say")
+    QApplication.processEvents()
+    assert requests.count >= 1  # a text that needs more room still gets it
+    assert label.sizeHint().width() >= label.fontMetrics().horizontalAdvance(label.text())
