@@ -47,7 +47,7 @@ class TrainingSlide(QWidget):
         confusion_layout.addWidget(self.confusion, 1)
 
         row = QHBoxLayout()
-        row.addWidget(self.kernels_box, 3)
+        row.addWidget(self.kernels_box, 4)  # wide enough to show 28×28 weights at twice size
         row.addWidget(self.loss_plot, 4)
         row.addWidget(self.accuracy_plot, 4)
         row.addWidget(confusion_box, 4)
