@@ -31,9 +31,10 @@ system-libs:
 run: system-libs $(VENV)/.installed
 	$(VENV)/bin/cnn-explorer $(ARGS)
 
+# two test processes: the suite is mostly waiting on Qt and NumPy, one process a core
 test: system-libs $(VENV)/.installed-test
 	$(PY) -m ruff check explorer tests bench
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2
 
 bench: system-libs $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench

@@ -15,7 +15,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
-          "text", "training")
+          "text", "network", "training")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,9 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "numbers); input; kernels; layers; parameters (the Parameters tab's "
                        "chart, the picture its PNG export gives); text (the 1-D tab's teaching "
                        "picture: the sentence matrix, the filters' responses with their n-grams, "
-                       "max-over-time and the answer); training (the Training tab's teaching "
-                       "picture of the digit network trained with the session's settings: its "
-                       "curves, first layer and confusion matrix)")
+                       "max-over-time and the answer); network (the Network tab's page as a "
+                       "slide: the picture, its top-5 and a layer's maps, the learned filters, "
+                       "or a channel's top-9 patches, as --session sets it); training (the "
+                       "Training tab's teaching picture of the digit network trained with the "
+                       "session's settings: its curves, first layer and confusion matrix)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")
     batch.add_argument("--theme", choices=("dark", "light"), default="dark",

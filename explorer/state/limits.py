@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from explorer.core.network.architecture import LAYERS as NETWORK_LAYERS
 from explorer.core.network.architecture import STEM_CHANNELS
+from explorer.core.network.unit_filters import FILTER_LAYERS
 from explorer.core.params import PRESETS as PARAMS_PRESETS
 from explorer.core.stepthrough import EXAMPLE_NAMES, MAX_CROP
 from explorer.core.text.signal import SIGNALS
@@ -54,7 +55,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "TrainingSettings.test_source": ("draw", "picture"),
     "TrainingSettings.fit_target": FIT_TARGETS,
     "NetworkSettings.layer": tuple(layer.name for layer in NETWORK_LAYERS),
-    "NetworkSettings.page": ("maps", "kernels"),
+    "NetworkSettings.page": ("maps", "kernels", "filters", "patches"),
+    "NetworkSettings.filter_layer": FILTER_LAYERS,
     "TranslationSettings.stack": ("explorer", "pretrained"),
     "ParamsSettings.preset": (*PARAMS_PRESETS, "current", "custom"),
     "ParamsSettings.scope": ("layer", "network"),
@@ -93,7 +95,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "TrainingSettings.dream_digit": (0, 9),
     "TranslationSettings.shift": (0, 16),
     "PoolingSettings.zoom_row": (-1, 65535), "PoolingSettings.zoom_col": (-1, 65535),
-    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
+    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.patch_channel": (0, 1279),
+    "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
     "NetworkSettings.occlusion_square": (8, 224),
     "NetworkSettings.occlusion_step": (4, 112),
 }

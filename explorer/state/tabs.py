@@ -199,13 +199,16 @@ class PoolingSettings(Validated):
 @dataclass
 class NetworkSettings(Validated):
     """The pretrained network's layer and channel on show, the first-layer kernel whose
-    weights are shown, and the occlusion's square."""
+    weights are shown, the early layer whose learned filters are drawn, the channel whose
+    top-9 patches are shown, and the occlusion's square."""
 
     layer: str = "stem"  # one of the network's layer names
     channel: int = -1  # the map laid over the picture; -1: none
     per_channel: bool = False  # each map its own colour scale
-    page: str = "maps"  # "maps" or "kernels"
+    page: str = "maps"  # "maps", "kernels", "filters" or "patches"
     kernel: int = 0  # the first-layer kernel whose weights are shown
+    filter_layer: str = "block 2 depthwise"  # whose input-space filters the figure shows
+    patch_channel: int = 0  # the channel of ``layer`` whose top-9 patches are shown
     occlusion_square: int = 48  # px of the 224×224 picture
     occlusion_step: int = 16
 

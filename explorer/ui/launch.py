@@ -17,9 +17,11 @@ PANEL_TARGETS = {  # --panel → File > Export view's target (parameters: the ta
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
     "layers": "Layer controls", "parameters": "Current tab", "text": "Current tab",
-    "training": "Current tab",
+    "network": "Current tab", "training": "Current tab",
 }
-PANEL_TABS = {"parameters": "parameters", "text": "text", "training": "training"}  # --panel → tab
+# --panel → the tab it pictures
+PANEL_TABS = {"parameters": "parameters", "text": "text", "network": "network",
+              "training": "training"}
 TRAINING_TIMEOUT_MS = 900_000  # training the digit network for --panel training
 
 

@@ -149,15 +149,26 @@ def test_the_kept_session_skips_only_the_damaged_tab():
 def test_a_session_brings_back_the_network_tab_as_it_was():
     doc = Document()
     doc.network.update({"layer": "block 12", "channel": 30, "per_channel": True,
-                        "page": "kernels", "kernel": 17, "occlusion_square": 64,
-                        "occlusion_step": 8})
+                        "page": "patches", "kernel": 17, "filter_layer": "block 3 depthwise",
+                        "patch_channel": 41, "occlusion_square": 64, "occlusion_step": 8})
     back = round_trip(doc)
     assert back.network.as_dict() == {
-        "layer": "block 12", "channel": 30, "per_channel": True, "page": "kernels",
-        "kernel": 17, "occlusion_square": 64, "occlusion_step": 8}
+        "layer": "block 12", "channel": 30, "per_channel": True, "page": "patches",
+        "kernel": 17, "filter_layer": "block 3 depthwise", "patch_channel": 41,
+        "occlusion_square": 64, "occlusion_step": 8}
+    doc.network.page = "filters"
+    assert round_trip(doc).network.page == "filters"
     data = json.loads(session_text(doc))
     data["network"]["kernel"] = 32  # the stem has 32 kernels: 0 … 31
     with pytest.raises(SessionError, match="between 0 and 31"):
+        parse_session(data)
+    data = json.loads(session_text(doc))
+    data["network"]["filter_layer"] = "block 9"  # its units see too much for the figure
+    with pytest.raises(SessionError, match="block 9"):
+        parse_session(data)
+    data = json.loads(session_text(doc))
+    data["network"]["patch_channel"] = -1
+    with pytest.raises(SessionError, match="between 0 and 1279"):
         parse_session(data)
 
 

@@ -36,6 +36,10 @@ from explorer.core.network.preprocess import SCALE
 MAX_FIELD = 67  # block 5's field: deeper units see most of the picture (and cost more)
 SEEDS_PER_PASS = 64  # channels backpropagated together: bounds the memory of one pass
 RELU6_TOP = 6.0
+# the early convolutions and layers the Network tab draws as the lecture's filter figure,
+# from 7×7 to 19×19 pixels (block 2 depthwise: 96 filters of 11×11, as AlexNet's first layer)
+FILTER_LAYERS = ("block 1 depthwise", "block 2 depthwise", "block 2", "block 3 depthwise",
+                 "block 3")
 
 
 def _path(target: str) -> tuple[list[Layer], Conv, bool]:
@@ -53,6 +57,12 @@ def _path(target: str) -> tuple[list[Layer], Conv, bool]:
                 return [*path, cut], conv, False
         path.append(layer)
     raise NetworkError(f"the network has no layer or convolution called {target!r}")
+
+
+def filter_shape(target: str) -> tuple[int, int]:
+    """(channels, k): how many input-space filters ``target`` has, each k×k pixels."""
+    layers, last, _ = _path(target)
+    return last.out_channels, _field(layers)
 
 
 def _field(layers: list[Layer]) -> int:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from explorer.core.network.errors import NetworkError
-from explorer.core.network.preprocess import GREY
+from explorer.core.network.patch_pool import PatchPool, seen_picture
 from explorer.core.network.runtime import Network
-from explorer.core.top_patches import TopPatches, rank_patches, strongest_units
+from explorer.core.top_patches import TopPatches, best_first
 
 
 def top_patches(net: Network, pictures: Sequence[np.ndarray], layer: str, channel: int,
@@ -32,10 +32,8 @@ def top_patches(net: Network, pictures: Sequence[np.ndarray], layer: str, channe
         raise NetworkError(f"{layer} has channels 0 to {channels - 1}, not {channel!r}")
     if len(pictures) == 0:
         raise ValueError("there are no pictures to search")
-    seen, planes = [], []
+    best_first(np.zeros(1), k)  # a bad k is refused before the pictures are read
+    pool = PatchPool(max_frames=len(pictures))
     for picture in pictures:
-        prediction = net.run(picture, [layer])
-        seen.append(prediction.picture)
-        planes.append(prediction.maps[layer][:, :, channel])
-    values, rows, cols = strongest_units(np.stack(planes))
-    return rank_patches(values, rows, cols, seen, (info.rf, info.rf), k, fill=GREY)
+        pool.add(seen_picture(net.run(picture, [layer]), ""))
+    return pool.top(layer, channel, info.rf, k).top

@@ -14,7 +14,7 @@ import numpy as np
 
 from explorer.core.network.mosaic import Mosaic, channel_mosaic, overlay
 from explorer.core.network.preprocess import Crop
-from explorer.core.network.runtime import TOP_K, Network
+from explorer.core.network.runtime import TOP_K, Network, Prediction
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,10 +59,14 @@ class ViewResult:
         return self.request.generation
 
 
-def compute_view(net: Network, request: ViewRequest) -> ViewResult:
-    """Run the network on the request's picture and draw the layer's maps. Raises ValueError."""
-    t0 = time.perf_counter()
-    prediction = net.run(request.image, [request.layer])
+def compute_view(net: Network, request: ViewRequest, prediction: Prediction | None = None,
+                 network_ms: float = 0.0) -> ViewResult:
+    """Run the network on the request's picture and draw the layer's maps; ``prediction``:
+    the pass already made (with the request's layer among its maps), which took
+    ``network_ms``. Raises ValueError."""
+    t0 = time.perf_counter() - network_ms / 1e3
+    if prediction is None:
+        prediction = net.run(request.image, [request.layer])
     t1 = time.perf_counter()
     maps = prediction.maps[request.layer]
     mosaic = channel_mosaic(maps, request.tile, request.columns, per_channel=request.per_channel,

@@ -1,42 +1,51 @@
 """The Network tab's controller: the picture being explored through a pretrained CNN.
 
 Its model is ``document.network`` (the layer and channel on show, the colour scale, the page,
-the first-layer kernel, the occlusion's square and step); it also follows the picture. All the
-network's work is done by the tab's one :class:`Worker`, and the :class:`Network` is touched
-only on that worker's thread (:class:`NetworkOnWorker`):
+the first-layer kernel, the early layer of the learned-filter figure, the channel of the top-9
+patches, the occlusion's square and step); it also follows the picture. All the network's work
+is done by the tab's one :class:`Worker`, and the :class:`Network` is touched only on that
+worker's thread (:class:`NetworkOnWorker`):
 
 - loading the network is a request; what the view needs of it (layers, kernels, numbers)
   comes back as :class:`NetworkFacts`;
-- each picture or setting is a view request, the newest winning, so a live feed never builds
-  a backlog; the mosaic's tile size is worked out once per layer and view size, not per frame;
+- each picture or setting is one request (a :class:`TabJob`), the newest winning, so a live
+  feed never builds a backlog: the picture's view, its place among the pictures searched for
+  top patches, the chosen channel's top-9 (on the patches page, with every new picture) and
+  the learned-filter figure (on its page); the mosaic's tile size is worked out once per
+  layer and view size, not per frame;
 - occlusion is long work (``run_steps``): a row of squares at a time between view requests,
   each row's heat map already laid over the picture on the worker.
 
 What came from one picture goes with it: a new source clears the maps, the guesses, the
-hovered readout and the heat map; a heat map belongs to the one picture it was measured on,
-so any newer picture ends it.
+hovered readout, the heat map and the old source's pictures from the top patches (the
+bundled samples stay); a heat map belongs to the one picture it was measured on, so any
+newer picture ends it.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 
-from explorer.core.network import LayerInfo, Network, load_pretrained
-from explorer.core.network.architecture import classifier_parameters
-from explorer.core.network.mosaic import heat_overlay
-from explorer.core.network.occlusion import OcclusionStep, occlusion
-from explorer.core.network.preprocess import centre_crop
-from explorer.core.network.stem import stem_stack
-from explorer.core.network.view import ViewRequest, ViewResult, compute_view
-from explorer.core.pipeline import NamedStack
+from explorer.core import images
+from explorer.core.network import Network, load_pretrained
+from explorer.core.network.filter_figure import FilterFigure
+from explorer.core.network.patch_pool import PoolPatches
+from explorer.core.network.view import ViewRequest, ViewResult
 from explorer.state import Document
 from explorer.state.document import Picture
+from explorer.ui.controllers.network_jobs import (
+    NetworkFacts,
+    NetworkOnWorker,
+    OcclusionView,
+    PatchAsk,
+    Seen,
+    TabJob,
+    TabResult,
+)
 from explorer.ui.panels.network_panel import NetworkPanel
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.colormaps import lookup_table
@@ -46,66 +55,6 @@ RATE_WINDOW_S = 2.0  # pictures shown in this long are the rate in the status ba
 RESIZE_SETTLE_MS = 120  # a dragged splitter: one new layout when it stops
 
 
-@dataclass(frozen=True, eq=False)
-class NetworkFacts:
-    """What the view needs of the loaded network; plain data, safe on any thread."""
-
-    layers: tuple[LayerInfo, ...]
-    stem_kernels: np.ndarray  # (32, 3, 3, 3): the first layer's learned kernels, RGB
-    stem_stack: NamedStack  # those kernels as the explorer's layer
-    parameters: int  # learned numbers in all
-    classifier: int  # of them in the final fully connected layer
-    macs: int  # multiply-accumulates for one picture
-    notes: tuple[str, ...]  # what happened while loading
-
-    def layer(self, name: str) -> LayerInfo:
-        return next(info for info in self.layers if info.name == name)
-
-
-@dataclass(frozen=True, eq=False)
-class OcclusionView:
-    """One step of occlusion, made ready for the view on the worker."""
-
-    step: OcclusionStep
-    overlay: np.ndarray  # (224, 224, 3) uint8: the heat map so far over the picture
-    label: str  # the class whose probability is watched
-
-
-class NetworkOnWorker:
-    """The pretrained network, used only by jobs on the tab's worker thread."""
-
-    def __init__(self, loader: Callable[[], Network]) -> None:
-        self._loader = loader
-        self._net: Network | None = None
-
-    def load(self, _token: object = None) -> NetworkFacts:
-        net = self._net = self._loader()
-        layers = tuple(net.layers)
-        classifier = classifier_parameters()
-        return NetworkFacts(
-            layers, net.conv_weights("stem"), stem_stack(*net.folded_conv("stem")),
-            sum(info.parameters for info in layers) + classifier, classifier,
-            sum(info.macs for info in layers), tuple(net.notes))
-
-    def view(self, request: ViewRequest) -> ViewResult:
-        return compute_view(self._network(), request)
-
-    def occlusion(self, image: np.ndarray, square: int, step: int, lut: np.ndarray
-                  ) -> Iterator[OcclusionView]:
-        """Occlusion of the centre of ``image`` (what the network sees), row by row."""
-        net = self._network()
-        picture, _ = centre_crop(image)
-        for progress in occlusion(net.probabilities, picture, square, step):
-            limit = float(np.abs(progress.heat).max())
-            yield OcclusionView(progress, heat_overlay(picture, progress.heat, limit, lut),
-                                net.classes.label(progress.target))
-
-    def _network(self) -> Network:
-        if self._net is None:
-            raise ValueError("the network is not loaded")
-        return self._net
-
-
 class NetworkController(TabController):
     """See the module docstring; ``loader`` builds the network (tests and benches pass one)."""
 
@@ -113,6 +62,8 @@ class NetworkController(TabController):
     title = "Network"
     loaded = Signal()  # the network is ready (its facts are in ``facts``)
     result_shown = Signal(object)  # the ViewResult now on screen
+    patches_shown = Signal(object)  # the PoolPatches now on screen
+    figure_shown = Signal(object)  # the FilterFigure now on screen
     occlusion_shown = Signal(object)  # the finished OcclusionView
 
     def __init__(self, document: Document, loader: Callable[[], Network] | None = None,
@@ -134,6 +85,11 @@ class NetworkController(TabController):
         self._result_tag = 0  # the tag of the view on screen
         self._source_start = 0  # the first tag asked for the current source
         self._stale = True  # the model or picture changed since the last request
+        self._patches_stale = True  # the top patches to show changed since then
+        self._owed: set[str] = set()  # parts of the newest job not answered yet
+        self.patches: PoolPatches | None = None
+        self.figure: FilterFigure | None = None
+        self._patches_tag = 0  # the job whose patches are on screen
         self._arrived = 0.0  # when the newest picture came (a live frame's latency)
         self._layout: tuple[tuple[str, int, int], tuple[int, int]] | None = None
         self._hover: tuple[int, int, int] | None = None  # the unit under the mouse
@@ -151,13 +107,16 @@ class NetworkController(TabController):
         view.clear_occlusion.connect(self.clear_occlusion)
         view.use_kernels.connect(self.use_kernels)
         view.unit_hovered.connect(self._on_unit_hovered)
+        view.patch_chosen.connect(self.open_patch)
         view.maps_resized.connect(self._resize_timer.start)
         events = document.network.events
         self.connect_model(events.layer, self._on_layer_changed)
         for name in ("channel", "per_channel"):
             self.connect_model(getattr(events, name), self._on_view_setting_changed)
-        for name in ("page", "kernel", "occlusion_square", "occlusion_step"):
+        for name in ("kernel", "occlusion_square", "occlusion_step"):
             self.connect_model(getattr(events, name), self._on_setting_changed)
+        for name in ("page", "filter_layer", "patch_channel"):
+            self.connect_model(getattr(events, name), self._on_page_setting_changed)
 
     # --- the model ------------------------------------------------------------------------
     def _on_setting_changed(self, *_: object) -> None:
@@ -170,13 +129,25 @@ class NetworkController(TabController):
     def _on_layer_changed(self, *_: object) -> None:
         self._hover = None  # the unit under the mouse was one of the old layer's
         self.view.show_field(None)
+        self._patches_stale = True
+        if self.facts is not None:
+            self.view.show_patch_range(self._channels())
         self._on_view_setting_changed()
+
+    def _on_page_setting_changed(self, *_: object) -> None:
+        """The page, the figure's layer or the patches' channel: what the page needs."""
+        self._patches_stale = True
+        self.view.show_settings()
+        if self.facts is not None:
+            self.view.show_patch_range(self._channels())
+        if self._needs() and self.active:
+            self._timer.start()
 
     # --- loading --------------------------------------------------------------------------
     def activated(self) -> None:
         if self.facts is None:
             self.load()
-        elif self._stale:
+        elif self._needs():
             self._timer.start()
         if self.worker.paused:
             self.worker.resume()
@@ -195,10 +166,11 @@ class NetworkController(TabController):
         self.facts = facts
         self.view.show_network(list(facts.layers), facts.stem_kernels, facts.parameters,
                                facts.classifier, facts.macs, facts.notes)
+        self.view.show_patch_range(self._channels())
         self.loaded.emit()
-        if self.picture is None:
-            self.settled.emit()
         self.schedule()
+        if self.is_settled():
+            self.settled.emit()
 
     def _on_load_failed(self, message: str) -> None:
         self._load_error = message
@@ -220,26 +192,69 @@ class NetworkController(TabController):
             self._hover = None
             self._shown_at.clear()
             self.view.clear()
+            self.patches = None  # the old source's pictures leave the search
+            self._patches_tag = self._source_start - 1  # patches asked before are dropped
+            self.view.show_patches(None)
             self.status_changed.emit()
         if self._occluded is not None and picture is not self._occluded:
             self._end_occlusion("Occlusion cleared: the picture changed")
         self.schedule()
 
+    def _channels(self) -> int:
+        """Channels of the layer on show."""
+        return self.facts.layer(self.document.network.layer).shape[2] if self.facts else 1
+
+    def patch_channel(self) -> int:
+        """The channel whose top patches are shown: the model's, within the layer."""
+        return min(self.document.network.patch_channel, self._channels() - 1)
+
+    def _needs(self) -> set[str]:
+        """The parts the tab on show waits for: the view, the top patches, the figure."""
+        s = self.document.network
+        needs = set()
+        if self._stale and self.picture is not None:
+            needs.add("view")
+        if s.page == "patches" and (self._patches_stale or "view" in needs):
+            needs.add("patches")  # a new picture may join the top-9
+        if s.page == "filters" and (self.figure is None or self.figure.layer != s.filter_layer):
+            needs.add("figure")
+        return needs
+
     def request(self) -> int | None:
-        """Look at the newest picture with the current settings (on the worker)."""
+        """One job on the worker for every part the tab waits for (the newest picture's
+        view with the current settings, the top patches, the figure), with the parts of a
+        job still waiting, which this one replaces."""
+        if self.facts is None or not self.active:
+            return None
+        parts = self._needs() | self._owed
         picture = self.picture
-        if picture is None or self.facts is None or not self.active:
+        if picture is None:
+            parts.discard("view")
+        if not parts:
             return None
         s = self.document.network
-        count = self.facts.layer(s.layer).shape[2]
-        tile, columns = self._mosaic_layout(s.layer)
         tag = self.worker.newest + 1
-        request = ViewRequest(tag, picture.image, s.layer, tile, columns, *self._luts,
-                              per_channel=s.per_channel,
-                              channel=s.channel if 0 <= s.channel < count else None,
-                              frame_time=self._arrived)
-        self._stale = False
-        self._asked = self.worker.submit(lambda _token: self._network.view(request), tag=tag)
+        view = seen = patches = figure = None
+        if "view" in parts:
+            count = self.facts.layer(s.layer).shape[2]
+            tile, columns = self._mosaic_layout(s.layer)
+            view = ViewRequest(tag, picture.image, s.layer, tile, columns, *self._luts,
+                               per_channel=s.per_channel,
+                               channel=s.channel if 0 <= s.channel < count else None,
+                               frame_time=self._arrived)
+            path = None if picture.live else self.document.still.path
+            name = f"frame {picture.sequence}" if picture.live else picture.name
+            seen = Seen(picture.source, picture.sequence, name, path)
+        if "patches" in parts:
+            patches = PatchAsk(s.layer, self.patch_channel(),
+                               None if picture is None else picture.source)
+        if "figure" in parts:
+            figure = s.filter_layer
+        job = TabJob(view, seen, patches, figure)
+        self._stale = self._stale and view is None
+        self._patches_stale = self._patches_stale and patches is None
+        self._owed = parts
+        self._asked = self.worker.submit(lambda _token: self._network.run(job), tag=tag)
         return self._asked
 
     def _mosaic_layout(self, layer: str) -> tuple[int, int]:
@@ -265,19 +280,35 @@ class NetworkController(TabController):
             return True
         if self.facts is None:
             return False
-        if self.picture is None:
-            return True
-        return (not self._stale and not self._timer.isActive() and self.result is not None
-                and self._result_tag == self._asked)
+        if self._needs() or self._owed or self._timer.isActive():
+            return False
+        return self.picture is None or self.result is not None
 
     # --- results --------------------------------------------------------------------------
     def _on_done(self, tag: int, result: object) -> None:
         if tag == self._load_tag:
             self._on_loaded(result)  # type: ignore[arg-type]
-        elif tag > self._result_tag and tag >= self._source_start:
-            # newer than the view on screen and of this source: a live feed outruns the
-            # network, so waiting for the newest request's own answer would show nothing
-            self._on_view(result)  # type: ignore[arg-type]
+            return
+        if not isinstance(result, TabResult):
+            return
+        if tag == self._asked:
+            self._owed = set()
+        # newer than what is on screen and of this source: a live feed outruns the network,
+        # so waiting for the newest request's own answer would show nothing
+        if result.view is not None and tag > self._result_tag and tag >= self._source_start:
+            self._on_view(result.view)
+        if result.patches is not None and tag > self._patches_tag \
+                and tag >= self._source_start:
+            self._on_patches(tag, result.patches)
+        if result.figure is not None and result.figure.layer == \
+                self.document.network.filter_layer:
+            self.figure = result.figure
+            self.view.show_figure(result.figure)
+            self.figure_shown.emit(result.figure)
+        if self.is_settled():
+            self.settled.emit()
+        elif self._needs() and not self._timer.isActive():
+            self._timer.start()  # the settings moved on while this job ran
 
     def _on_view(self, result: ViewResult) -> None:
         self._result_tag = result.generation
@@ -287,9 +318,40 @@ class NetworkController(TabController):
         self._shown_at.append(time.perf_counter())
         self.status_changed.emit()
         self.result_shown.emit(result)
-        self.settled.emit()
+
+    def _on_patches(self, tag: int, patches: PoolPatches) -> None:
+        s = self.document.network
+        if (patches.layer, patches.channel) != (s.layer, self.patch_channel()):
+            return  # of a channel no longer chosen: the newer job brings the right ones
+        self._patches_tag = tag
+        self.patches = patches
+        self.view.show_patches(patches, self.facts.layer(patches.layer).rf.size)
+        self.patches_shown.emit(patches)
+
+    # --- a patch opens its picture ------------------------------------------------------------
+    def open_patch(self, index: int) -> None:
+        """Make the picture of patch ``index`` the still: a sample from its file, a frame
+        as the network saw it."""
+        patches = self.patches
+        if patches is None or not 0 <= index < len(patches.pictures):
+            return
+        seen = patches.pictures[index]
+        image = seen.picture
+        if seen.path is not None:
+            try:
+                image = images.load_image(seen.path)
+            except ValueError as exc:
+                self.error.emit(f"{seen.name} cannot be opened: {exc}")
+                return
+        name = seen.name if seen.path is not None else f"{seen.name} (the network's 224×224)"
+        self.document.set_still(image, name, seen.path)
+        if self.document.live.active:
+            self.message.emit(f"{name} is now the still picture: Live › Back to the still "
+                              "image shows it")
 
     def _on_failed(self, tag: int, message: str) -> None:
+        if tag == self._asked:
+            self._owed = set()
         if tag == self._load_tag:
             self._on_load_failed(message)
         elif tag == self._occlusion_tag:

@@ -3,7 +3,9 @@
 EfficientNet-Lite0, trained on ImageNet: what it sees (the centre 224×224), its five best
 guesses, every channel of the layer chosen along the network (hover a unit to see its
 receptive field on the picture, click a map to lay it over the picture), its 32 learned
-first-layer kernels, and occlusion (where does it look?).
+first-layer kernels, the lecture's AlexNet figure from its own weights (the learned filters
+of an early layer), the top-9 patches that excite a channel, and occlusion (where does it
+look?).
 
 The view writes the user's choices to ``document.network`` and draws what its controller
 (:mod:`explorer.ui.controllers.network`) hands it, all computed on the worker. Text that
@@ -12,6 +14,9 @@ without laying the window out again.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
@@ -30,10 +35,20 @@ from PySide6.QtWidgets import (
 
 from explorer.core.formulas import shape_text
 from explorer.core.network import LayerInfo
+from explorer.core.network.filter_figure import FilterFigure
 from explorer.core.network.occlusion import OcclusionStep
+from explorer.core.network.patch_pool import PoolPatches
 from explorer.core.network.view import ViewResult
 from explorer.core.params import format_count
 from explorer.state import Document
+from explorer.ui.panels.network_figure_page import FilterFigurePage
+from explorer.ui.panels.network_patches_page import SCORING, PatchesPage
+from explorer.ui.panels.network_slide import (
+    FiltersSlide,
+    MapsSlide,
+    NetworkSlideView,
+    PatchesSlide,
+)
 from explorer.ui.widgets.channel_mosaic import ChannelMosaic
 from explorer.ui.widgets.class_bars import ClassBars
 from explorer.ui.widgets.layer_table import LayerTable, format_macs
@@ -43,7 +58,7 @@ from explorer.ui.widgets.scroll_column import ScrollColumn
 from explorer.ui.widgets.steady_label import SteadyLabel
 from explorer.ui.widgets.stem_kernels import StemKernels
 
-PAGES = ("maps", "kernels")  # document.network.page, in the order of the page tabs
+PAGES = ("maps", "kernels", "filters", "patches")  # document.network.page, in tab order
 SEES = "What the network sees: the centre 224×224 of the picture"
 HOVER_PROMPT = ("Hover a feature map to see what one unit looks at; click a map to lay it "
                 "over the picture.")
@@ -80,12 +95,17 @@ class NetworkPanel(QWidget):
     clear_occlusion = Signal()
     use_kernels = Signal()
     unit_hovered = Signal(int, int, int)  # channel, row, col; channel −1 off the tiles
+    patch_chosen = Signal(int)  # a top patch clicked: open its picture
     maps_resized = Signal()  # the mosaic's view changed size: tiles may fit differently
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self._occlusion_overlay: np.ndarray | None = None  # the heat map over the picture
+        self._shown_rgb: np.ndarray | None = None  # the picture on show
+        self._result: ViewResult | None = None  # the maps and guesses on show
+        self._figure: FilterFigure | None = None
+        self._patches: PoolPatches | None = None
         self._build()
         self.set_ready(False)
         self.show_settings()
@@ -172,9 +192,17 @@ class NetworkPanel(QWidget):
         kernels_scroll.setWidget(kernels_page)
         kernels_scroll.setWidgetResizable(True)
 
+        # the lecture's AlexNet figure, and what excites a channel
+        self.figure_page = FilterFigurePage(self.document)
+        self.patches_page = PatchesPage(self.document)
+        self.patches_page.layer_chosen.connect(self._on_layer_chosen)
+        self.patches_page.patch_chosen.connect(self.patch_chosen)
+
         self.pages = QTabWidget()
         self.pages.addTab(maps_page, "Feature maps")
         self.pages.addTab(kernels_scroll, "First-layer kernels")
+        self.pages.addTab(self.figure_page, "Learned filters")
+        self.pages.addTab(self.patches_page, "Top-9 patches")
         self.pages.currentChanged.connect(self._on_page_chosen)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -192,7 +220,8 @@ class NetworkPanel(QWidget):
 
     def set_ready(self, ready: bool) -> None:
         """The controls that need the network work once it is loaded."""
-        for w in (self.layer_table, self.per_channel, self.occlusion_box, self.use_button):
+        for w in (self.layer_table, self.per_channel, self.occlusion_box, self.use_button,
+                  self.patches_page.layer_combo, self.patches_page.channel):
             w.setEnabled(ready)
 
     # --- the user's edits go to the model -------------------------------------------------
@@ -201,10 +230,13 @@ class NetworkPanel(QWidget):
         if name != settings.layer:
             settings.layer = name
             settings.channel = -1  # a map number of the old layer means nothing in the new
+            settings.patch_channel = 0
 
     def _on_channel_clicked(self, channel: int) -> None:
         settings = self.document.network
         settings.channel = -1 if channel == settings.channel else channel
+        if channel >= 0:
+            settings.patch_channel = channel  # its top-9 patches are one page away
 
     def _on_per_channel_toggled(self, on: bool) -> None:
         self.document.network.per_channel = bool(on)
@@ -233,6 +265,8 @@ class NetworkPanel(QWidget):
         with QSignalBlocker(self.pages):
             self.pages.setCurrentIndex(PAGES.index(s.page) if s.page in PAGES else 0)
         self.kernels.choose(s.kernel)
+        self.figure_page.show_settings()
+        self.patches_page.show_settings()
         self.occlusion_box.set_values(s.occlusion_square, s.occlusion_step)
         self.mosaic.set_selected(self._shown_channel())
 
@@ -268,14 +302,27 @@ class NetworkPanel(QWidget):
         self.set_ready(True)
         self.show_settings()
 
+    def show_patch_range(self, channels: int) -> None:
+        """The layer on show has ``channels`` channels to choose the patches' from."""
+        self.patches_page.set_channels(channels)
+
     # --- results --------------------------------------------------------------------------
+    def show_figure(self, figure: FilterFigure) -> None:
+        self._figure = figure
+        self.figure_page.show_figure(figure)
+
+    def show_patches(self, patches: PoolPatches | None, field: int = 0) -> None:
+        self._patches = patches
+        self.patches_page.show_patches(patches, field)
+
     def clear(self) -> None:
         """Nothing of an old picture stays: its maps, guesses, readout and heat map."""
+        self._result = None
         self.mosaic.set_mosaic(None)
         self.mosaic.clear_hover()
         self.bars.set_note("looking…")
         self._occlusion_overlay = None
-        self.picture.set_picture(None)
+        self._set_picture(None)
         self.picture.set_field(None)
         self.picture_title.setText(SEES)
         self.field_label.setText(HOVER_PROMPT)
@@ -284,6 +331,7 @@ class NetworkPanel(QWidget):
     def show_view(self, result: ViewResult) -> None:
         """One picture's maps, guesses and picture (every live frame: draws, lays out
         nothing)."""
+        self._result = result
         self.mosaic.set_mosaic(result.mosaic)
         self.mosaic.set_selected(self._shown_channel())
         self.bars.set_guesses(result.top)
@@ -293,12 +341,20 @@ class NetworkPanel(QWidget):
             return  # the heat map stays over this same picture
         channel = result.request.channel
         if result.overlay is not None and channel is not None:
-            self.picture.set_picture(result.overlay)
+            self._set_picture(result.overlay)
             self.picture_title.setText(f"{result.request.layer}, map {channel} over the "
                                        "picture (click the map again to hide it)")
         else:
-            self.picture.set_picture(result.picture)
+            self._set_picture(result.picture)
             self.picture_title.setText(SEES)
+
+    def _set_picture(self, rgb: np.ndarray | None) -> None:
+        self._shown_rgb = rgb
+        self.picture.set_picture(rgb)
+
+    def shown_picture(self) -> np.ndarray | None:
+        """The picture on show (the network's view, a map over it or a heat map)."""
+        return self._shown_rgb
 
     def show_field(self, field: QRectF | None, text: str = HOVER_PROMPT) -> None:
         """The receptive field of the unit under the mouse (picture pixels), and its readout."""
@@ -315,7 +371,7 @@ class NetworkPanel(QWidget):
                        finished: bool) -> None:
         """The heat map so far over the occluded picture; ``finished``: the whole of it."""
         self._occlusion_overlay = overlay
-        self.picture.set_picture(overlay)
+        self._set_picture(overlay)
         if not finished:
             self.occlusion_box.set_progress(step.done, step.total)
             self.picture_title.setText(f"Occlusion running: {step.done} of {step.total} places")
@@ -340,3 +396,41 @@ class NetworkPanel(QWidget):
 
     def has_occlusion(self) -> bool:
         return self._occlusion_overlay is not None
+
+    # --- the teaching picture -------------------------------------------------------------
+    @contextmanager
+    def teaching_picture(self) -> Iterator[QWidget]:
+        """The widget File › Export view › Current tab pictures, while the export runs: the
+        page on show as a slide (made for it, never on screen): the picture, its top-5 and
+        the layer's maps; the learned-filter figure; or the top-9 patches. Raises ValueError
+        when the page has nothing to show yet."""
+        slide = self._slide()
+        view = NetworkSlideView(slide)
+        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        view.show()
+        try:
+            yield view
+        finally:
+            view.close()
+            view.deleteLater()
+
+    def _slide(self) -> MapsSlide | FiltersSlide | PatchesSlide:
+        page = self.document.network.page
+        if page == "filters":
+            if self._figure is None:
+                raise ValueError("the Network tab is still working out the learned filters")
+            return FiltersSlide("The learned filters of EfficientNet-Lite0 (trained on "
+                                "ImageNet), drawn as the lecture draws AlexNet's", self._figure)
+        if page == "patches":
+            if self._patches is None:
+                raise ValueError("the Network tab is still searching for the top patches")
+            patches = self.patches_page
+            return PatchesSlide(patches.title.text(), self._patches,
+                                f"{patches.searched.text()} {SCORING}")
+        if self._result is None or self._shown_rgb is None:
+            raise ValueError("the Network tab shows no picture to export yet")
+        picture = self.document.picture
+        name = picture.name if picture is not None else "a picture"
+        return MapsSlide(f"EfficientNet-Lite0 (trained on ImageNet) looks at {name}",
+                         self._shown_rgb, self.picture_title.text(), tuple(self._result.top),
+                         self._result.mosaic.rgb, self.maps_title.text())
