@@ -32,6 +32,7 @@ from explorer.state.limits import int_range
 from explorer.ui.widgets.digit_gallery import DigitGallery
 from explorer.ui.widgets.digit_picture import DigitPicture
 from explorer.ui.widgets.probability_bars import ProbabilityBars
+from explorer.ui.widgets.steady_label import SteadyLabel
 
 TILE = 72
 DIGITS = 10
@@ -52,12 +53,12 @@ class DreamsPanel(QWidget):
         self.show_settings()
 
     def _build(self) -> None:
-        intro = QLabel(
-            "<b>What the network thinks each digit looks like.</b> Each dream starts from "
-            "faint noise; every step changes the pixels a little in the direction that raises "
-            "that digit's score the most (the gradient of the score with respect to the "
-            "picture), with a slight blur and decay that keep it a picture.", wordWrap=True)
-        intro.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # three steady lines: a wrapped label beside the large picture asks for odd heights
+        intro = SteadyLabel(
+            "What the network thinks each digit looks like. Each dream starts from faint "
+            "noise; every step changes the pixels a little in the direction that raises that "
+            "digit's score the most (the gradient of the score with respect to the picture), "
+            "with a slight blur and decay that keep it a picture.", lines=3)
         self.tiles = DigitGallery(tile=TILE)
         self.tiles.setFixedHeight(TILE + self.fontMetrics().height() + 8)
         self.tiles.selected.connect(self._on_tile_clicked)
