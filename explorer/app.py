@@ -15,7 +15,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
-          "text", "network", "step")
+          "text", "network", "training", "step")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,8 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "picture: the sentence matrix, the filters' responses with their n-grams, "
                        "max-over-time and the answer); network (the Network tab's page as a "
                        "slide: the picture, its top-5 and a layer's maps, the learned filters, "
-                       "or a channel's top-9 patches, as --session sets it); step (the "
-                       "step-through's step on show as a 1280×720 slide)")
+                       "or a channel's top-9 patches, as --session sets it); training (the "
+                       "Training tab's teaching picture of the digit network trained with the "
+                       "session's settings: its curves, first layer and confusion matrix); step "
+                       "(the step-through's step on show as a 1280×720 slide)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")
     batch.add_argument("--theme", choices=("dark", "light"),

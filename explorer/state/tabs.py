@@ -155,15 +155,20 @@ class TextSettings(Validated):
 @evented
 @dataclass
 class TrainingSettings(Validated):
-    """How the digit network is trained, the Training tab's page, the digit test's source and
-    the kernel fit's settings."""
+    """How the digit network is trained, the Training tab's page, the digit test's source, the
+    unit and digit whose pictures are shown, and the kernel fit's settings."""
 
     epochs: int = DEFAULT_EPOCHS
     learning_rate: float = DEFAULT_LEARNING_RATE
     batch_size: int = DEFAULT_BATCH_SIZE
     seed: int = 0
-    page: str = "network"  # "network", "watch", "test" or "fit"
+    model: str = "cnn"  # the network Start trains: "cnn" or "mlp"
+    shuffled: bool = False  # train it on digits with their pixels shuffled
+    page: str = "network"  # a key of the pages (limits: TrainingSettings.page)
     test_source: str = "draw"  # the digit tested: "draw" (the pad) or "picture" (the window's)
+    unit_layer: int = 0  # the conv layer (0 is the first) whose channel's pictures are shown
+    unit_channel: int = 0  # clamped to the network's channels by its controller
+    dream_digit: int = 3  # the digit whose dream is shown large
     fit_target: str = "sobel_x"  # the preset whose feature map the fitted kernel must give
     fit_colour: bool = False  # fit a kernel over the picture's colour channels (3×3×3)
     fit_momentum: float = 0.9

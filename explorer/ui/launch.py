@@ -17,12 +17,13 @@ PANEL_TARGETS = {  # --panel → File > Export view's target (parameters: the ta
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
     "layers": "Layer controls", "parameters": "Current tab", "text": "Current tab",
-    "network": "Current tab",
+    "network": "Current tab", "training": "Current tab",
 }
 STEP_PANEL = "step"  # the step-through's step on show, as the slide its export paints
 # --panel → the tab it pictures
 PANEL_TABS = {"parameters": "parameters", "text": "text", "network": "network",
-              STEP_PANEL: "step-through"}
+              "training": "training", STEP_PANEL: "step-through"}
+TRAINING_TIMEOUT_MS = 900_000  # training the digit network for --panel training
 
 
 def _fail(message: str) -> int:
@@ -449,7 +450,8 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     else:
         if args.panel in PANEL_TABS:
             window.document.display.tab = PANEL_TABS[args.panel]
-        problem = _wait_for_tab(app, window)
+        problem = _train_digits(app, window) if args.panel == "training" else ""
+        problem = problem or _wait_for_tab(app, window)
         if problem:
             window.shutdown()
             window.close()
@@ -563,6 +565,38 @@ def _wait_for_tab(app, window) -> str:
     if errors:
         return errors[0]
     return "" if tab.is_settled() else f"the {tab.title} tab did not finish in time"
+
+
+def _train_digits(app, window) -> str:
+    """Train the digit network with the document's training settings and run the event loop
+    until it is trained and evaluated. Returns what went wrong, or ''."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    tab = window.training_tab
+    errors: list[str] = []
+    tab.error.connect(errors.append)
+    if not tab.start():
+        return errors[0] if errors else "the digit network could not start training"
+    loop = QEventLoop()
+    timeout = QTimer(singleShot=True)
+    links = [(tab.worker.finished, loop.quit), (tab.error, loop.quit),
+             (timeout.timeout, loop.quit)]
+    for signal, slot in links:
+        signal.connect(slot)
+    try:
+        timeout.start(TRAINING_TIMEOUT_MS)
+        while tab.training and not errors and timeout.isActive():
+            loop.exec()
+            app.processEvents()
+    finally:
+        timeout.stop()
+        for signal, slot in links:
+            signal.disconnect(slot)
+        tab.error.disconnect(errors.append)
+    if errors:
+        return errors[0]
+    return f"training did not finish in {TRAINING_TIMEOUT_MS // 60_000} minutes" \
+        if tab.training else ""
 
 
 def _timeout_message(args: argparse.Namespace | None) -> str:

@@ -3,10 +3,12 @@ differences of a forward pass, and what the dreams achieve."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pytest
 
-from explorer.core.training.dream import centre_unit, dream_channel, dream_class
+from explorer.core.training.dream import centre_unit, dream_channel, dream_class, dream_digits
 from explorer.core.training.input_gradient import unit_gradient
 from explorer.core.training.model import forward
 from explorer.core.training.saliency import saliency_map
@@ -146,3 +148,34 @@ def test_dreams_of_things_the_network_lacks_are_refused_before_any_step():
         dream_channel(model, 1, 16)
     with pytest.raises(ValueError, match="28×28"):
         saliency_map(model, np.zeros((20, 20), np.uint8))
+
+
+@cache
+def trained_mlp(shuffled: bool):
+    from explorer.core.training import train_digits
+
+    *_, last = train_digits(seed=0, epochs=1, model="mlp", shuffled=shuffled)
+    return last.model
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_perceptron_dreams_of_digits_too_in_the_picture_s_own_layout(shuffled):
+    """A perceptron's class dream convinces it; for one trained on shuffled pixels the dream
+    is a picture it reads as given (it shuffles it itself), so reading it again agrees."""
+    model = trained_mlp(shuffled)
+    dreams = list(dream_digits(model, (3, 8)))
+    assert [d.digit for d in dreams] == [3] * 151 + [8] * 151
+    for last in (dreams[150], dreams[-1]):
+        assert last.dream.done
+        shown = model.probabilities(last.dream.picture)[0]
+        np.testing.assert_allclose(last.dream.probabilities, shown, atol=1e-5)
+        assert shown[last.digit] > 0.9
+
+
+def test_a_perceptron_has_no_channel_to_dream_of_and_bad_digits_are_refused():
+    with pytest.raises(ValueError, match="no channels"):
+        dream_channel(trained_mlp(False), 0, 0)
+    with pytest.raises(ValueError, match="0 to 9"):
+        dream_digits(trained_mlp(False), (3, 10))
+    with pytest.raises(ValueError, match="no digit"):
+        dream_digits(trained_mlp(False), ())

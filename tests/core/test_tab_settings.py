@@ -43,7 +43,9 @@ def lesson() -> Document:
     doc.training.seed = 1234
     doc.training.learning_rate = 0.01
     doc.training.update({"page": "fit", "test_source": "picture", "fit_target": "laplacian",
-                         "fit_colour": True, "fit_momentum": 0.5, "fit_steps": 400})
+                         "fit_colour": True, "fit_momentum": 0.5, "fit_steps": 400,
+                         "model": "mlp", "shuffled": True, "unit_layer": 1,
+                         "unit_channel": 13, "dream_digit": 7})
     doc.translation.shift = 11
     doc.translation.filter = 2
     doc.network.layer = "block 7"
@@ -80,6 +82,9 @@ def test_a_session_brings_back_every_tab():
     assert (back.training.page, back.training.test_source) == ("fit", "picture")
     assert (back.training.fit_target, back.training.fit_colour) == ("laplacian", True)
     assert (back.training.fit_momentum, back.training.fit_steps) == (0.5, 400)
+    assert (back.training.model, back.training.shuffled) == ("mlp", True)
+    assert (back.training.unit_layer, back.training.unit_channel) == (1, 13)
+    assert back.training.dream_digit == 7
     assert (back.translation.shift, back.translation.filter) == (11, 2)
     assert (back.network.layer, back.network.channel) == ("block 7", 12)
     assert back.display.tab == "network"
@@ -92,12 +97,17 @@ def test_a_session_brings_back_every_tab():
     ("translation", "shift", 17, "between 0 and 16"),
     ("training", "learning_rate", 0.5, "between"),
     ("training", "epochs", 2.5, "whole number"),
-    ("training", "page", "dreams", "dreams"),
+    ("training", "page", "nightmares", "nightmares"),
     ("training", "test_source", "microphone", "microphone"),
     ("training", "fit_target", "mystery", "mystery"),
     ("training", "fit_momentum", 1.0, "between 0 and 0.99"),
     ("training", "fit_steps", 5, "between 10 and 5000"),
     ("training", "fit_colour", "yes", "true or false"),
+    ("training", "model", "rnn", "rnn"),
+    ("training", "shuffled", 1, "true or false"),
+    ("training", "unit_layer", 4, "between 0 and 3"),
+    ("training", "unit_channel", -1, "between 0 and 127"),
+    ("training", "dream_digit", 10, "between 0 and 9"),
     ("text", "groups", [[9, 1]], "filter width"),
     ("text", "taps", [], "at least one tap"),
     ("text", "channels", 3, "between 1 and 2"),

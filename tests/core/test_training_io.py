@@ -188,3 +188,26 @@ def test_a_member_declaring_petabytes_is_refused_as_damaged(model, tmp_path):
         load_model(path)
     assert str(info.value) == ("huge.npz is damaged (its member format.npy): it declares an "
                                "array of 1125899906842624 numbers (8 PB) but holds 64 bytes")
+
+
+def test_a_perceptron_and_a_shuffled_network_keep_their_kind_and_pixel_order(tmp_path):
+    from explorer.core.training import DigitMLP, pixel_order
+    from explorer.core.training.mlp import init_mlp_params
+
+    images = load_digits()[1].images[:50]
+    for model in (DigitMLP(init_mlp_params(np.random.default_rng(1), 20)),
+                  DigitMLP(init_mlp_params(np.random.default_rng(2), 20), pixel_order()),
+                  DigitModel(init_params(np.random.default_rng(3)), pixel_order())):
+        loaded = load_model(save_model(model, tmp_path / "net.npz"))
+        assert type(loaded) is type(model) and loaded.shuffled == model.shuffled
+        if model.shuffled:
+            np.testing.assert_array_equal(loaded.pixel_order, pixel_order())
+        np.testing.assert_array_equal(loaded.logits(images), model.logits(images))
+
+
+def test_a_pixel_order_that_is_not_a_permutation_is_refused(tmp_path):
+    p = init_params(np.random.default_rng(4))
+    path = write_npz(tmp_path / "bad.npz", format=np.array(MODEL_FORMAT),
+                     version=np.array(MODEL_VERSION), pixel_order=np.zeros(784, np.int32), **p)
+    with pytest.raises(ValueError, match=r"bad\.npz does not hold a usable network.*once"):
+        load_model(path)

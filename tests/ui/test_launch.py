@@ -515,3 +515,39 @@ def test_export_code_writes_the_stack_as_pytorch_and_exits(tmp_path):
     assert "nn.Conv2d(3, 4, (3, 3)" in code  # sobel_x over RGB, four filters
     proc = run_batch("--export-code", str(out), cwd=tmp_path)
     assert proc.returncode == 2 and "--overwrite" in one_line(proc)
+
+
+def test_the_training_panel_is_the_teaching_picture_of_a_trained_network(qtbot, tmp_path,
+                                                                         monkeypatch):
+    from functools import partial
+
+    import numpy as np
+
+    from explorer.core.training import load_digits, train_digits
+    from explorer.ui.controllers import training as training_controller
+    from explorer.ui.panels.training_slide import SIZE
+    from explorer.ui.panels.training_watch_panel import TEST_COLOUR, TRAIN_COLOUR
+    from tests.ui.pictures import has_colour, load
+
+    train, test = load_digits()
+    few = train.subset(slice(0, 400)), test.subset(slice(0, 200))
+    monkeypatch.setattr(training_controller, "train_digits",
+                        partial(train_digits, train=few[0], test=few[1],
+                                evaluations_per_epoch=2))
+    monkeypatch.setattr(training_controller, "load_digits", lambda: few)
+    out = tmp_path / "training.png"
+    assert main(["--panel", "training", "--scale", "2", "--screenshot", str(out)]) == 0
+    picture = load(out)
+    assert picture.shape[:2] == (2 * SIZE[1], 2 * SIZE[0])
+    # the test points are drawn; the loss falls through the whole run, on the log axis as on
+    # screen: its curve reaches the last epochs (the right end of the loss plot, the second
+    # quarter of the slide), below the plot's legend
+    height, width = picture.shape[:2]
+    assert has_colour(picture, TEST_COLOUR, tolerance=8)
+    late_loss = picture[height * 2 // 5: height * 19 // 20, width * 45 // 100: width * 49 // 100]
+    assert has_colour(late_loss, TRAIN_COLOUR, tolerance=8)
+    # the confusion matrix in the right quarter: ten green diagonal cells of a network that
+    # reads most digits right (green where the true digit is read as itself)
+    right = picture[:, width * 3 // 4:].astype(int)
+    green = (right[..., 1] > right[..., 0] + 40) & (right[..., 1] > right[..., 2] + 30)
+    assert int(np.count_nonzero(green)) > 10 * 20 * 20

@@ -24,6 +24,7 @@ from explorer.core.sources import FrameSource
 from explorer.core.training import centre_box, load_digits, mnist_style, save_model
 from explorer.core.training import train_digits as real_train_digits
 from explorer.ui.controllers import training as training_controller
+from explorer.ui.panels.training_panel import PAGES
 
 TIMEOUT = 60_000
 
@@ -72,10 +73,13 @@ def click(qtbot, widget):
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def show_page(qtbot, tab, index):
+def show_page(qtbot, tab, page):
     """Click the page's tab, as a user does."""
     bar = tab.view.pages.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    index = PAGES.index(page)
+    rect = bar.tabRect(index)
+    assert bar.rect().contains(rect.center()), "the page's tab is out of sight"
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def load(qtbot, tab, monkeypatch, path):
@@ -113,7 +117,7 @@ def test_the_settings_typed_are_in_the_document_and_a_session_shows_in_the_contr
     type_into(qtbot, view.lr_spin, "0.02")
     assert (settings.epochs, settings.batch_size, settings.seed) == (3, 64, 77)
     assert settings.learning_rate == pytest.approx(0.02)
-    show_page(qtbot, tab, 3)
+    show_page(qtbot, tab, "fit")
     assert settings.page == "fit"
     view.fit_panel.target_combo.setFocus()
     qtbot.keyClick(view.fit_panel.target_combo, Qt.Key.Key_Down)
@@ -268,7 +272,7 @@ SEVEN = [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]]
 def test_a_drawn_digit_is_read_and_cleared_with_one_key(qtbot, tab, monkeypatch,
                                                         saved_networks):
     load(qtbot, tab, monkeypatch, saved_networks[0])
-    show_page(qtbot, tab, 2)
+    show_page(qtbot, tab, "test")
     panel = tab.view.test_panel
     qtbot.waitUntil(lambda: panel.pad.isVisible())
     draw(panel.pad, SEVEN)
@@ -341,7 +345,7 @@ def expected_reading(frame):
 def test_the_digit_test_reads_the_live_frame_in_its_centre_box(qtbot, window, tab, monkeypatch,
                                                               saved_networks):
     load(qtbot, tab, monkeypatch, saved_networks[0])
-    show_page(qtbot, tab, 2)
+    show_page(qtbot, tab, "test")
     panel = tab.view.test_panel
     click(qtbot, panel.camera_radio)
     assert tab.document.training.test_source == "picture"
@@ -371,7 +375,7 @@ def test_the_digit_test_reads_the_live_frame_in_its_centre_box(qtbot, window, ta
 def test_a_new_source_clears_the_old_reading_at_once(qtbot, window, tab, monkeypatch,
                                                      saved_networks):
     load(qtbot, tab, monkeypatch, saved_networks[0])
-    show_page(qtbot, tab, 2)
+    show_page(qtbot, tab, "test")
     panel = tab.view.test_panel
     click(qtbot, panel.camera_radio)
     window.set_image(paper("1"), "paper")
@@ -439,7 +443,7 @@ def test_a_loaded_network_clears_the_old_ones_results(qtbot, tab, tmp_path, monk
     load(qtbot, tab, monkeypatch, saved_networks[1])  # a network, a mistake picked, a reading
     click_first_mistake(qtbot, tab)
     qtbot.waitUntil(lambda: len(view.watch.picked_maps.row_titles()) == 5, timeout=TIMEOUT)
-    show_page(qtbot, tab, 2)
+    show_page(qtbot, tab, "test")
     draw(view.test_panel.pad, SEVEN)
     qtbot.waitUntil(lambda: view.test_panel.reading is not None and tab.is_settled(),
                     timeout=TIMEOUT)
@@ -506,7 +510,7 @@ def start_fit(qtbot, tab):
 def test_kernel_fitting_converges_towards_sobel(qtbot, window, tab):
     picture = np.random.default_rng(0).integers(0, 255, (60, 60), np.uint8)
     window.set_image(picture, "noise")
-    show_page(qtbot, tab, 3)
+    show_page(qtbot, tab, "fit")
     panel = tab.view.fit_panel
     type_into(qtbot, panel.steps_spin, "100")
     last, completed = start_fit(qtbot, tab)
@@ -526,16 +530,16 @@ def test_the_fit_shows_the_picture_it_computes_on(qtbot, window, tab):
     rng = np.random.default_rng(1)
     first = rng.integers(0, 255, (60, 60), np.uint8)
     window.set_image(first, "first")
-    show_page(qtbot, tab, 3)
+    show_page(qtbot, tab, "fit")
     panel = tab.view.fit_panel
     type_into(qtbot, panel.steps_spin, "20")
     start_fit(qtbot, tab)
-    show_page(qtbot, tab, 0)
+    show_page(qtbot, tab, "network")
     second = np.zeros((60, 60), np.uint8)
     second[:, 30:] = 200  # one vertical edge
     second[20:40, 10:20] = 90
     window.set_image(second, "second")
-    show_page(qtbot, tab, 3)
+    show_page(qtbot, tab, "fit")
     qtbot.waitUntil(tab.is_settled, timeout=TIMEOUT)
     # the picture on show is the new one, and nothing of the old fit stays
     np.testing.assert_array_equal(panel.picture_view.picture(), second)
@@ -556,7 +560,7 @@ def test_fitting_can_be_stopped(qtbot, tab, monkeypatch):
             yield step
 
     monkeypatch.setattr(training_controller, "descend", slowed)
-    show_page(qtbot, tab, 3)
+    show_page(qtbot, tab, "fit")
     panel = tab.view.fit_panel
     type_into(qtbot, panel.steps_spin, "5000")
     qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=TIMEOUT)

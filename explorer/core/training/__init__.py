@@ -4,7 +4,12 @@
 - :mod:`.layers`: conv (im2col), ReLU, max pooling, dense, softmax cross-entropy, each with
   its backward pass;
 - :mod:`.model`: the network as a frozen :class:`DigitModel`, and its explorer stack;
-- :mod:`.trainer`: :func:`train_digits`, a generator of :class:`TrainStep`;
+- :mod:`.mlp`: the multilayer perceptron beside it, :class:`DigitMLP`;
+- :mod:`.shuffle`: one fixed permutation of a digit's pixels;
+- :mod:`.trainer`: :func:`train_digits`, a generator of :class:`TrainStep` (a CNN or an MLP,
+  on plain or shuffled pixels);
+- :mod:`.comparison`: MLP against CNN on plain and shuffled pixels, a generator of
+  :class:`ComparisonStep`;
 - :mod:`.evaluation`: accuracy, confusion matrix and mistakes on a set of digits;
 - :mod:`.io`: saving and loading a model as ``.npz``;
 - :mod:`.preprocess`: any picture of a digit made to look like MNIST's;
@@ -16,8 +21,22 @@
   :class:`DreamStep`).
 """
 
+from explorer.core.training.comparison import (
+    RUNS,
+    ComparisonStep,
+    RunResult,
+    TableRow,
+    compare_networks,
+    table,
+)
 from explorer.core.training.data import Digits, load_digits
-from explorer.core.training.dream import DreamStep, dream_channel, dream_class
+from explorer.core.training.dream import (
+    DigitDream,
+    DreamStep,
+    dream_channel,
+    dream_class,
+    dream_digits,
+)
 from explorer.core.training.evaluation import Evaluation, evaluate
 from explorer.core.training.fitting import (
     FIT_TARGETS,
@@ -28,16 +47,20 @@ from explorer.core.training.fitting import (
     fit_problem,
 )
 from explorer.core.training.io import load_model, save_model
+from explorer.core.training.mlp import DigitMLP, mlp_architecture
 from explorer.core.training.model import ArchitectureRow, DigitModel, architecture
 from explorer.core.training.preprocess import centre_box, mnist_style
 from explorer.core.training.reading import Reading, read_frame, read_picture
 from explorer.core.training.saliency import Saliency, saliency_map
+from explorer.core.training.shuffle import pixel_order, shuffle_pixels, unshuffle_pixels
 from explorer.core.training.trainer import TrainStep, train_digits
 
 __all__ = [
-    "FIT_TARGETS", "ArchitectureRow", "DigitModel", "Digits", "DreamStep", "Evaluation",
-    "FitProblem", "FitStep", "Reading", "Saliency", "TrainStep", "architecture", "centre_box",
-    "descend", "dream_channel", "dream_class", "evaluate", "fit_kernel", "fit_problem",
-    "load_digits", "load_model", "mnist_style", "read_frame", "read_picture", "saliency_map",
-    "save_model", "train_digits",
+    "FIT_TARGETS", "RUNS", "ArchitectureRow", "ComparisonStep", "DigitDream", "DigitMLP",
+    "DigitModel", "Digits", "DreamStep", "Evaluation", "FitProblem", "FitStep", "Reading",
+    "RunResult", "Saliency", "TableRow", "TrainStep", "architecture", "centre_box",
+    "compare_networks", "descend", "dream_channel", "dream_class", "dream_digits", "evaluate",
+    "fit_kernel", "fit_problem", "load_digits", "load_model", "mlp_architecture", "mnist_style",
+    "pixel_order", "read_frame", "read_picture", "saliency_map", "save_model", "shuffle_pixels",
+    "table", "train_digits", "unshuffle_pixels",
 ]

@@ -64,6 +64,11 @@ def stratified_split(labels: np.ndarray, test_per_class: int,
     return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
 
 
+def every_digit() -> Digits:
+    """All 5,000 digits in the file's order (the pictures a unit's top patches are found in)."""
+    return _load_all()
+
+
 def load_digits() -> tuple[Digits, Digits]:
     """The 4,000 training digits and the 1,000 test digits (100 of each class)."""
     every = _load_all()

@@ -15,7 +15,7 @@ picture forming and stop it by closing the generator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -24,7 +24,9 @@ import numpy as np
 from explorer.core.training import layers
 from explorer.core.training.data import CLASSES, SIDE
 from explorer.core.training.input_gradient import class_score_gradient, unit_gradient
+from explorer.core.training.mlp import DigitMLP, mlp_class_score_gradient
 from explorer.core.training.model import INPUT_SCALE, DigitModel, forward
+from explorer.core.training.shuffle import shuffle_pixels, unshuffle_pixels
 from explorer.core.training.threads import one_blas_thread
 from explorer.core.training.units import check_unit
 
@@ -54,20 +56,61 @@ class DreamStep:
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray, np.ndarray]]
 
 
-def dream_class(model: DigitModel, digit: int, *, steps: int = STEPS, seed: int = 0
-                ) -> Iterator[DreamStep]:
-    """The picture that raises the score of ``digit`` from noise. ValueError for a digit
-    outside 0…9 or a number of steps below 1, before any step."""
+@dataclass(frozen=True, eq=False)
+class DigitDream:
+    """A step of the dream of ``digit``, one of several dreamed one after the other."""
+
+    digit: int
+    dream: DreamStep
+
+
+def _check_digit(digit: object) -> int:
     if isinstance(digit, bool) or not isinstance(digit, int | np.integer) \
             or not 0 <= digit < CLASSES:
         raise ValueError(f"the digit must be 0 to {CLASSES - 1}, not {digit!r}")
-    params = model.params
+    return int(digit)
+
+
+def _as_seen(model: DigitModel | DigitMLP, gradient: Objective) -> Objective:
+    """An objective of the network's input made one of the picture as given: a network
+    trained on shuffled pixels shuffles the picture first, and its gradient goes back to each
+    pixel's own place, so the dream is a picture that network reads (and blurs in it)."""
+    order = model.pixel_order
+    if order is None:
+        return gradient
 
     def objective(x):
-        logits, grad = class_score_gradient(params, x, int(digit))
+        value, grad, probabilities = gradient(shuffle_pixels(x, order))
+        return value, unshuffle_pixels(grad, order), probabilities
+
+    return objective
+
+
+def dream_class(model: DigitModel | DigitMLP, digit: int, *, steps: int = STEPS, seed: int = 0
+                ) -> Iterator[DreamStep]:
+    """The picture that raises the score of ``digit`` from noise, for a CNN or a perceptron.
+    ValueError for a digit outside 0…9 or a number of steps below 1, before any step."""
+    digit = _check_digit(digit)
+    params = model.params
+    gradient = mlp_class_score_gradient if model.kind == "mlp" else class_score_gradient
+
+    def objective(x):
+        logits, grad = gradient(params, x, digit)
         return float(logits[0, digit]), grad, layers.softmax(logits)[0]
 
-    return _ascend(objective, _check_steps(steps), seed)
+    return _ascend(_as_seen(model, objective), _check_steps(steps), seed)
+
+
+def dream_digits(model: DigitModel | DigitMLP, digits: Sequence[int] = tuple(range(CLASSES)),
+                 *, steps: int = STEPS, seed: int = 0) -> Iterator[DigitDream]:
+    """The dreams of ``digits`` (all ten by default), one after the other: "what the network
+    thinks each digit looks like". ValueError for a digit outside 0…9, before any step."""
+    chosen = [_check_digit(d) for d in digits]
+    if not chosen:
+        raise ValueError("there is no digit to dream of")
+    _check_steps(steps)
+    return (DigitDream(d, step) for d in chosen
+            for step in dream_class(model, d, steps=steps, seed=seed))
 
 
 def dream_channel(model: DigitModel, layer: int, channel: int, *, steps: int = STEPS,
@@ -75,7 +118,11 @@ def dream_channel(model: DigitModel, layer: int, channel: int, *, steps: int = S
     """The picture that raises the centre unit of ``channel``'s feature map of conv ``layer``
     (0 is the first layer) from noise, as the Deep Visualization Toolbox dreams a channel:
     the dream fills the unit's receptive field (see :func:`centre_unit`) and the L2 decay
-    leaves the rest black. ValueError for a unit the network lacks."""
+    leaves the rest black. ValueError for a unit the network lacks (a perceptron has no
+    channels)."""
+    if model.kind != "cnn":
+        raise ValueError("a perceptron has no channels to dream of: each hidden unit sees the "
+                         "whole digit")
     params = model.params
     check_unit(params, layer, channel)
     row, col = centre_unit(model, layer)
@@ -84,7 +131,7 @@ def dream_channel(model: DigitModel, layer: int, channel: int, *, steps: int = S
         value, grad = unit_gradient(params, x, layer, channel, row, col)
         return float(value[0]), grad, layers.softmax(forward(params, x)[0])[0]
 
-    return _ascend(objective, _check_steps(steps), seed)
+    return _ascend(_as_seen(model, objective), _check_steps(steps), seed)
 
 
 def centre_unit(model: DigitModel, layer: int) -> tuple[int, int]:

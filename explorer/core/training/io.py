@@ -1,7 +1,9 @@
 """Save and load a trained digit network as a NumPy ``.npz`` file.
 
-The file holds plain numeric arrays named after the weights (``conv1.weights``, ``conv1.bias``,
-…, ``dense.weights``, ``dense.bias``) plus ``format`` and ``version``. Loading never unpickles
+The file holds plain numeric arrays named after the weights (a CNN's ``conv1.weights``,
+``conv1.bias``, …, a perceptron's ``hidden.weights``, ``hidden.bias``; both end in
+``dense.weights``, ``dense.bias``), a network trained on shuffled pixels its ``pixel_order``,
+plus ``format`` and ``version``. Loading never unpickles
 (``allow_pickle=False``) and checks every size before reading an array, so a damaged or
 hostile file is refused with a sentence instead of running code or filling the memory.
 """
@@ -21,14 +23,17 @@ from explorer.core.safe_files import (
     read_npz_arrays,
     regular_file_size,
 )
+from explorer.core.training.mlp import DigitMLP, is_mlp
 from explorer.core.training.model import DigitModel
 
 MODEL_FORMAT = "cnn-explorer-digit-network"
 MODEL_VERSION = 1
+ORDER_KEY = "pixel_order"
 MAX_MODEL_BYTES = 32 * 1024 * 1024  # a digit network is a few hundred KB at most
 
 
-def save_model(model: DigitModel, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
+def save_model(model: DigitModel | DigitMLP, path: str | os.PathLike, *,
+               overwrite: bool = True) -> Path:
     """Write ``model`` to exactly ``path``, an ``.npz`` file; returns the path written.
 
     The name is never changed (``report.v2`` is refused, not saved as ``report.v2.npz``), and
@@ -38,6 +43,8 @@ def save_model(model: DigitModel, path: str | os.PathLike, *, overwrite: bool = 
     """
     target = check_target(path, (".npz",), what="a digit network", overwrite=overwrite)
     arrays = {name: np.asarray(a) for name, a in model.params.items()}
+    if model.pixel_order is not None:
+        arrays[ORDER_KEY] = np.asarray(model.pixel_order, np.int32)
 
     def write(fh: BinaryIO) -> None:
         np.savez(fh, format=np.array(MODEL_FORMAT), version=np.array(MODEL_VERSION), **arrays)
@@ -45,7 +52,7 @@ def save_model(model: DigitModel, path: str | os.PathLike, *, overwrite: bool = 
     return atomic_write(target, write, overwrite=overwrite)
 
 
-def load_model(path: str | os.PathLike) -> DigitModel:
+def load_model(path: str | os.PathLike) -> DigitModel | DigitMLP:
     """Read a network saved by :func:`save_model`. Raises ValueError saying what is wrong."""
     p = Path(path)
     name = p.name or str(p)
@@ -63,7 +70,8 @@ def load_model(path: str | os.PathLike) -> DigitModel:
         newer = " (written by a newer CNN Explorer)" if int(version) > MODEL_VERSION else ""
         raise ValueError(f"{name} has format version {int(version)}{newer}; this version "
                          f"reads version {MODEL_VERSION}")
+    order = arrays.pop(ORDER_KEY, None)
     try:
-        return DigitModel(arrays)
+        return (DigitMLP if is_mlp(arrays) else DigitModel)(arrays, order)
     except ValueError as exc:
         raise ValueError(f"{name} does not hold a usable network: {exc}") from None

@@ -27,6 +27,7 @@ from explorer.core.pipeline import LayerSpec, NamedStack, StageResult, run_stack
 from explorer.core.top_patches import TopPatches
 from explorer.core.training import layers, units
 from explorer.core.training.data import CLASSES, SIDE
+from explorer.core.training.shuffle import check_order, shuffle_pixels
 
 INPUT_SCALE = 255.0  # pixel value of full ink; the network sees pixels / INPUT_SCALE
 MAX_CONV_LAYERS = 4
@@ -165,13 +166,22 @@ def check_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
     return out
 
 
-def as_input(images: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) pixels 0…255 → (N, 28, 28) float32 0…1, the network's input."""
+def as_pictures(images: np.ndarray) -> np.ndarray:
+    """(N, 28, 28) or one (28, 28) picture → (N, 28, 28), or a ValueError for other shapes."""
     x = np.asarray(images)
     if x.ndim == 2:
         x = x[None]
     if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE):
         raise ValueError(f"the network reads {SIDE}×{SIDE} digit pictures, not shape {x.shape}")
+    return x
+
+
+def as_input(images: np.ndarray, pixel_order: np.ndarray | None = None) -> np.ndarray:
+    """(N, 28, 28) pixels 0…255 → (N, 28, 28) float32 0…1, the network's input; with a
+    ``pixel_order``, shuffled by it (see :mod:`.shuffle`)."""
+    x = as_pictures(images)
+    if pixel_order is not None:
+        x = shuffle_pixels(x, pixel_order)
     return x.astype(np.float32) * np.float32(1.0 / INPUT_SCALE)
 
 
@@ -214,15 +224,39 @@ def backward(caches: list, dlogits: np.ndarray) -> dict[str, np.ndarray]:
 
 
 class DigitModel:
-    """A trained (or training) digit network, frozen: its arrays are read-only copies."""
+    """A trained (or training) digit network, frozen: its arrays are read-only copies. With a
+    ``pixel_order`` (see :mod:`.shuffle`) it was trained on shuffled pixels and shuffles every
+    picture it is given the same way."""
 
-    def __init__(self, params: Mapping[str, object]) -> None:
+    kind = "cnn"
+
+    def __init__(self, params: Mapping[str, object], pixel_order: np.ndarray | None = None
+                 ) -> None:
         self._params = check_params(params)
+        self.pixel_order = None if pixel_order is None else check_order(pixel_order)
         self.conv_layers = sum(1 for key in self._params if key.endswith(".weights")) - 1
 
     def __reduce__(self) -> tuple:
         # unpickled (from a training process) through __init__: checked and read-only again
-        return (DigitModel, (self._params,))
+        return (DigitModel, (self._params, self.pixel_order))
+
+    @property
+    def shuffled(self) -> bool:
+        """Whether it was trained on shuffled pixels."""
+        return self.pixel_order is not None
+
+    def network_input(self, images: np.ndarray) -> np.ndarray:
+        """(N, 28, 28) pixels 0…255 → the network's input: 0…1, shuffled if it was trained so."""
+        return as_input(images, self.pixel_order)
+
+    def seen(self, images: np.ndarray) -> np.ndarray:
+        """The pictures (pixels 0…255) as the network sees them: shuffled if it was trained
+        so, else themselves."""
+        x = np.asarray(images)
+        return x if self.pixel_order is None else shuffle_pixels(x, self.pixel_order)
+
+    def parameter_count(self) -> int:
+        return sum(row.params for row in self.architecture())
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -246,7 +280,7 @@ class DigitModel:
     # --- batches (the training code's layers) ----------------------------------------------
     def logits(self, images: np.ndarray) -> np.ndarray:
         """(N, 10) scores for (N, 28, 28) pictures with pixels 0…255 (white ink on black)."""
-        x = as_input(images)
+        x = self.network_input(images)
         parts = [forward(self._params, x[s:s + PREDICT_CHUNK])[0]
                  for s in range(0, len(x), PREDICT_CHUNK)]
         return np.concatenate(parts) if parts else np.zeros((0, CLASSES), np.float32)
@@ -264,10 +298,12 @@ class DigitModel:
         """The ``k`` digits whose strongest unit of conv ``layer``'s ``channel`` (after the
         ReLU; ``layer`` 0 is the first, as in :meth:`conv_weights`) is largest, best first:
         their indices in ``images`` (N, 28, 28, pixels 0…255), each unit's value and (row,
-        column), and the receptive field's crop of each digit around it. ValueError for a
-        layer or channel the network lacks, or no digits."""
-        return units.top_patches(self._params, as_input(images), np.asarray(images), layer,
-                                 channel, k)
+        column), and the receptive field's crop of each digit around it (of the digit as the
+        network sees it: see :meth:`seen`). ValueError for a layer or channel the network
+        lacks, or no digits."""
+        pictures = as_pictures(images)
+        return units.top_patches(self._params, self.network_input(pictures),
+                                 self.seen(pictures), layer, channel, k)
 
     # --- one digit through the explorer's engine ---------------------------------------------
     def stack(self) -> tuple[LayerSpec, ...]:
@@ -289,12 +325,13 @@ class DigitModel:
 
     def stages(self, image: np.ndarray) -> tuple[list[StageResult], np.ndarray]:
         """One (28, 28) picture through :func:`run_stack`: every stage's maps, and the ten
-        probabilities the dense layer gives the last stage's output."""
+        probabilities the dense layer gives the last stage's output. The stages start from
+        the picture as the network sees it (:meth:`seen`)."""
         picture = np.asarray(image)
         if picture.shape != (SIDE, SIDE):
             raise ValueError(f"the network reads {SIDE}×{SIDE} digit pictures, "
                              f"not shape {picture.shape}")
-        results = run_stack(picture, self.stack())
+        results = run_stack(self.seen(picture), self.stack())
         features = results[-1].output.reshape(1, -1) * np.float32(1.0 / INPUT_SCALE)
         logits = features @ self._params["dense.weights"] + self._params["dense.bias"]
         return results, layers.softmax(logits)[0]

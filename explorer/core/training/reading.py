@@ -3,7 +3,8 @@ webcam in the middle of the picture.
 
 Either picture goes through the same MNIST-style preparation as the training digits
 (:mod:`explorer.core.training.preprocess`), then through the learned stack on the explorer's
-engine (:meth:`DigitModel.stages`).
+engine (:meth:`DigitModel.stages`; a perceptron has no stages, only its answer); its saliency
+map says which pixels the answer hangs on.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import numpy as np
 
 from explorer.core.images import resize_to_fit
 from explorer.core.pipeline import StageResult
+from explorer.core.training.mlp import DigitMLP
 from explorer.core.training.model import DigitModel
 from explorer.core.training.preprocess import centre_box, mnist_style
+from explorer.core.training.saliency import Saliency, saliency_map
 
 BOX_SHARE = 0.5  # the digit is looked for in the middle half of the camera picture
 PREVIEW_SIDE = 320  # the camera picture comes back this small, for the view
@@ -31,6 +34,8 @@ class Reading:
     preview: np.ndarray | None = None  # the camera picture, small, for the view
     box: tuple[int, int, int, int] | None = None  # the centre box in the preview
     problem: str = ""  # e.g. "there is no digit: …" (an empty box is normal, not a fault)
+    seen: np.ndarray | None = None  # the digit as the network sees it (shuffled, if so trained)
+    saliency: Saliency | None = None  # the gradient of the answer's score
 
     @property
     def answer(self) -> int | None:
@@ -38,14 +43,16 @@ class Reading:
         return None if self.probabilities is None else int(self.probabilities.argmax())
 
 
-def read_picture(model: DigitModel, picture: np.ndarray, ink: str) -> Reading:
-    """Prepare a picture of one digit as MNIST's and run it through the network."""
+def read_picture(model: DigitModel | DigitMLP, picture: np.ndarray, ink: str) -> Reading:
+    """Prepare a picture of one digit as MNIST's, run it through the network and find which
+    pixels its answer hangs on."""
     digit = mnist_style(picture, ink)
     stages, probabilities = model.stages(digit)
-    return Reading(digit, stages, probabilities)
+    return Reading(digit, stages, probabilities, seen=model.seen(digit),
+                   saliency=saliency_map(model, digit, int(probabilities.argmax())))
 
 
-def read_frame(model: DigitModel | None, frame: np.ndarray) -> Reading:
+def read_frame(model: DigitModel | DigitMLP | None, frame: np.ndarray) -> Reading:
     """The digit in the middle of a camera frame (or a still); the frame comes back small,
     boxed. Without a model only the preview comes back."""
     preview = resize_to_fit(frame, PREVIEW_SIDE)
@@ -57,4 +64,5 @@ def read_frame(model: DigitModel | None, frame: np.ndarray) -> Reading:
         reading = read_picture(model, crop, "auto")
     except ValueError as exc:
         return Reading(None, [], None, preview, box, str(exc))
-    return Reading(reading.digit, reading.stages, reading.probabilities, preview, box)
+    return Reading(reading.digit, reading.stages, reading.probabilities, preview, box,
+                   seen=reading.seen, saliency=reading.saliency)

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.core.training.data import CLASSES
 from explorer.core.training.input_gradient import class_score_gradient
 from explorer.core.training.layers import softmax
-from explorer.core.training.model import INPUT_SCALE, DigitModel, as_input, forward
+from explorer.core.training.mlp import DigitMLP, mlp_class_score_gradient, mlp_forward
+from explorer.core.training.model import INPUT_SCALE, DigitModel, forward
+from explorer.core.training.shuffle import unshuffle_pixels
 from explorer.core.training.threads import one_blas_thread
 
 
@@ -24,16 +27,27 @@ class Saliency:
     probabilities: np.ndarray  # (10,) what the network thinks the picture shows
 
 
-def saliency_map(model: DigitModel, image: np.ndarray, digit: int | None = None) -> Saliency:
+def saliency_map(model: DigitModel | DigitMLP, image: np.ndarray, digit: int | None = None
+                 ) -> Saliency:
     """The gradient of the score of ``digit`` (by default the digit the network sees) with
-    respect to each pixel of a (28, 28) picture of 0…255 values. ValueError for a picture of
-    another size or a digit outside 0…9."""
-    x = as_input(image)
+    respect to each pixel of a (28, 28) picture of 0…255 values, in the picture's own layout
+    (for a network trained on shuffled pixels, the gradient is moved back to where each pixel
+    came from). ValueError for a picture of another size or a digit outside 0…9."""
+    x = model.network_input(image)
     if len(x) != 1:
         raise ValueError("a saliency map is made for one digit picture at a time")
+    if digit is not None and (isinstance(digit, bool) or not isinstance(digit, int | np.integer)
+                              or not 0 <= digit < CLASSES):
+        raise ValueError(f"the digit must be 0 to {CLASSES - 1}, not {digit!r}")
     params = model.params
+    mlp = model.kind == "mlp"
     with one_blas_thread():  # small products: see explorer.core.training.threads
-        chosen = int(forward(params, x)[0].argmax()) if digit is None else digit
-        logits, grad = class_score_gradient(params, x, chosen)
-    return Saliency(int(chosen), (grad[0] / np.float32(INPUT_SCALE)).astype(np.float32),
-                    softmax(logits)[0].astype(np.float32))
+        if digit is None:
+            logits = (mlp_forward if mlp else forward)(params, x)[0]
+            digit = int(logits.argmax())
+        gradient = mlp_class_score_gradient if mlp else class_score_gradient
+        logits, grad = gradient(params, x, int(digit))
+    grad = grad[0] / np.float32(INPUT_SCALE)
+    if model.pixel_order is not None:
+        grad = unshuffle_pixels(grad, model.pixel_order)
+    return Saliency(int(digit), grad.astype(np.float32), softmax(logits)[0].astype(np.float32))

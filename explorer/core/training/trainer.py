@@ -17,13 +17,25 @@ import numpy as np
 
 from explorer.core.training import layers
 from explorer.core.training.data import Digits, load_digits
+from explorer.core.training.mlp import (
+    HIDDEN_UNITS,
+    DigitMLP,
+    init_mlp_params,
+    is_mlp,
+    mlp_backward,
+    mlp_forward,
+)
 from explorer.core.training.model import DigitModel, as_input, backward, forward, init_params
+from explorer.core.training.shuffle import pixel_order
 from explorer.core.training.threads import one_blas_thread
 
 DEFAULT_EPOCHS = 8
 DEFAULT_LEARNING_RATE = 0.004
 DEFAULT_BATCH_SIZE = 32
-DEFAULT_L2 = 1e-2  # on the first layer's kernels only: smooth, readable stroke detectors
+MODELS = ("cnn", "mlp")
+# on the first layer's weights only: smooth, readable stroke detectors (CNN) and weight
+# pictures (MLP: pixels black in every digit fade to 0 instead of keeping their random start)
+DEFAULT_L2 = {"cnn": 1e-2, "mlp": 1e-3}
 EVALUATIONS_PER_EPOCH = 4  # test accuracy points per epoch on the curves
 
 
@@ -40,7 +52,7 @@ class TrainStep:
     train_accuracy: float  # share of this epoch's training digits so far classified right
     test_accuracy: float | None  # on the test digits; None between evaluations
     seconds: float  # time spent computing so far (pauses between steps not counted)
-    model: DigitModel
+    model: DigitModel | DigitMLP
 
     @property
     def progress(self) -> float:
@@ -84,14 +96,20 @@ class Adam:
 
 def loss_and_grads(params: dict[str, np.ndarray], x: np.ndarray, labels: np.ndarray,
                    l2: float) -> tuple[float, np.ndarray, dict[str, np.ndarray]]:
-    """(loss, logits, gradients) of one batch, with ``l2/2 · ‖first-layer kernels‖²`` added."""
-    logits, caches = forward(params, x, keep=True)
+    """(loss, logits, gradients) of one batch of a CNN's or a perceptron's weights, with
+    ``l2/2 · ‖first-layer weights‖²`` added."""
+    mlp = is_mlp(params)
+    if mlp:
+        logits, caches = mlp_forward(params, x, keep=True)
+    else:
+        logits, caches = forward(params, x, keep=True)
     loss, dlogits = layers.cross_entropy(logits, labels)
-    grads = backward(caches, dlogits)
+    grads = mlp_backward(caches, dlogits) if mlp else backward(caches, dlogits)
     if l2:
-        w = params["conv1.weights"]
+        first = "hidden.weights" if mlp else "conv1.weights"
+        w = params[first]
         loss += 0.5 * l2 * float(np.sum(w * w))
-        grads["conv1.weights"] += l2 * w
+        grads[first] += l2 * w
     return loss, logits, grads
 
 
@@ -110,15 +128,25 @@ def train_digits(
     learning_rate: float = DEFAULT_LEARNING_RATE,
     batch_size: int = DEFAULT_BATCH_SIZE,
     *,
+    model: str = "cnn",
+    shuffled: bool = False,
     filters: tuple[int, ...] = (8, 16),
     kernel_size: int = 5,
-    l2: float = DEFAULT_L2,
+    hidden: int = HIDDEN_UNITS,
+    l2: float | None = None,
     first_scale: float = 0.1,
     train: Digits | None = None,
     test: Digits | None = None,
     evaluations_per_epoch: int = EVALUATIONS_PER_EPOCH,
 ) -> Iterator[TrainStep]:
     """Train a digit network with Adam on mini-batches; yield a :class:`TrainStep` per batch.
+
+    ``model`` is ``"cnn"`` (conv layers of ``filters`` kernels of ``kernel_size``, then a
+    dense layer) or ``"mlp"`` (a dense layer of ``hidden`` units, then a dense layer); ``l2``
+    weighs the penalty on its first layer's weights (by default :data:`DEFAULT_L2` of the
+    model). With ``shuffled``, every training and test digit has its pixels moved by the one
+    :func:`~explorer.core.training.shuffle.pixel_order`, and the model shuffles any picture
+    it is given the same way.
 
     ``train`` and ``test`` default to the 4,000 / 1,000 split of MNIST-5k. The same seed
     gives the same initial weights and the same batch order. Settings that cannot work raise
@@ -128,25 +156,35 @@ def train_digits(
     _check(epochs, "number of epochs", 1, 1000, whole=True)
     _check(learning_rate, "learning rate", 1e-6, 1.0)
     _check(batch_size, "batch size", 1, 4096, whole=True)
+    if model not in MODELS:
+        raise ValueError(f"the network is one of {', '.join(MODELS)}, not {model!r}")
+    if not isinstance(shuffled, bool | np.bool_):
+        raise ValueError(f"shuffled is true or false, not {shuffled!r}")
+    l2 = DEFAULT_L2[model] if l2 is None else l2
     _check(l2, "L2 weight", 0.0, 1.0)
     _check(evaluations_per_epoch, "number of evaluations per epoch", 1, 1000, whole=True)
     if train is not None and len(train) == 0:
         raise ValueError("there are no training digits")
     rng = np.random.default_rng(int(seed))
-    params = init_params(rng, tuple(filters), kernel_size, first_scale)
+    if model == "mlp":
+        params = init_mlp_params(rng, hidden)
+    else:
+        params = init_params(rng, tuple(filters), kernel_size, first_scale)
     return _steps(params, rng, train, test, int(epochs), float(learning_rate), int(batch_size),
-                  float(l2), evaluations_per_epoch)
+                  float(l2), evaluations_per_epoch, pixel_order() if shuffled else None)
 
 
 def _steps(params: dict[str, np.ndarray], rng: np.random.Generator, train: Digits | None,
            test: Digits | None, epochs: int, learning_rate: float, batch_size: int, l2: float,
-           evaluations_per_epoch: int) -> Iterator[TrainStep]:
+           evaluations_per_epoch: int, order: np.ndarray | None) -> Iterator[TrainStep]:
     if train is None or test is None:  # loaded here, by whoever runs the steps
         default_train, default_test = load_digits()
         train = default_train if train is None else train
         test = default_test if test is None else test
+    frozen = DigitMLP if is_mlp(params) else DigitModel
     optimiser = Adam(params, learning_rate)
-    x_train = as_input(train.images)
+    # the digits as the network sees them; the model shuffles the test digits itself
+    x_train = as_input(train.images, order)
     batches = math.ceil(len(train) / batch_size)
     total = epochs * batches
     # evenly spread over the epoch, always including its last batch
@@ -154,11 +192,11 @@ def _steps(params: dict[str, np.ndarray], rng: np.random.Generator, train: Digit
                    for j in range(evaluations_per_epoch)}
     spent, step = 0.0, 0
     for epoch in range(1, epochs + 1):
-        order = rng.permutation(len(train))
+        order_of_batches = rng.permutation(len(train))
         right = seen = 0
         for b in range(1, batches + 1):
             t0 = time.perf_counter()
-            idx = order[(b - 1) * batch_size:b * batch_size]
+            idx = order_of_batches[(b - 1) * batch_size:b * batch_size]
             labels = train.labels[idx]
             with one_blas_thread():
                 loss, logits, grads = loss_and_grads(params, x_train[idx], labels, l2)
@@ -166,7 +204,7 @@ def _steps(params: dict[str, np.ndarray], rng: np.random.Generator, train: Digit
                 right += int((logits.argmax(axis=1) == labels).sum())
                 seen += len(idx)
                 step += 1
-                model = DigitModel(params)  # a frozen copy: later steps never change it
+                model = frozen(params, order)  # a frozen copy: later steps never change it
                 test_accuracy = None
                 if b in evaluate_at and len(test):
                     test_accuracy = float((model.predict(test.images) == test.labels).mean())

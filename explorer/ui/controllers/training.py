@@ -1,23 +1,28 @@
 """The Training tab's controller: a digit network trained, evaluated, tested and explained.
 
-Its model is ``document.training`` (the training settings, the page on show, the digit test's
-source and the kernel fit's settings); it also follows the picture being explored. It owns the
-network on show and everything derived from it, and the work:
+Its model is ``document.training`` (the training settings with the network's kind and pixel
+order, the page on show, the digit test's source, the unit studied, the digit dreamed and the
+kernel fit's settings); it also follows the picture being explored. It owns the network on
+show and everything derived from it, and the work:
 
-- **training** is :func:`train_digits` pulled by the tab's :class:`Worker` in a child process
-  at a lower priority (``run_steps(…, in_process=True)``): thousands of small NumPy calls in
-  the window's process would make every paint wait. Its steps arrive ten times a second.
+- **long work** on the tab's :class:`Worker`, one job at a time (starting one is refused while
+  another runs): **training**, :func:`train_digits` pulled in a child process at a lower
+  priority (``run_steps(…, in_process=True)``: thousands of small NumPy calls in the window's
+  process would make every paint wait), its steps ten times a second; the **MLP against CNN**
+  experiment (:func:`compare_networks`), likewise; and a **dream** (of a channel, or of
+  digits), whose frames arrive while the picture forms.
 - **what the view lacks** (the evaluation of a finished network, a picked mistake's maps, the
-  reading of the drawn or filmed digit, the picture prepared for the kernel fit) is one
-  request on the same worker, computed from the model and picture as they are when it is
-  sent; one request is under way at a time, and when it is back whatever changed meanwhile is
-  asked for next. A result that no longer fits the network or the source is not shown.
+  reading of the drawn or filmed digit with its saliency, a unit's top-9 digits, the shuffled
+  samples, the picture prepared for the kernel fit) is one request on the same worker,
+  computed from the model and picture as they are when it is sent; one request is under way at
+  a time, and when it is back whatever changed meanwhile is asked for next. A result that no
+  longer fits the network or the source is not shown.
 - **the kernel fit's descent** is the long job of a second :class:`Worker`: a worker holds one
   long job, and a student may fit a kernel while the network trains.
 
 A new network (training started, a network loaded, Reset) clears what belonged to the old one:
-the evaluation, the picked mistake and the reading; a new source clears the reading and the
-fit made on the old picture.
+the evaluation, the picked mistake, the reading, the top-9 and the dreams; a new source clears
+the reading and the fit made on the old picture.
 """
 
 from __future__ import annotations
@@ -32,25 +37,39 @@ from PySide6.QtWidgets import QFileDialog
 
 from explorer.core.images import load_image
 from explorer.core.pipeline import StageResult
+from explorer.core.top_patches import TopPatches
 from explorer.core.training import (
+    RUNS,
+    ComparisonStep,
+    DigitMLP,
     DigitModel,
     Digits,
+    DreamStep,
     Evaluation,
     FitProblem,
     FitStep,
     Reading,
     TrainStep,
     architecture,
+    compare_networks,
     descend,
+    dream_channel,
+    dream_digits,
     evaluate,
     fit_problem,
     load_digits,
     load_model,
+    mlp_architecture,
+    pixel_order,
     read_frame,
     read_picture,
     save_model,
+    shuffle_pixels,
     train_digits,
 )
+from explorer.core.training.comparison import run_name
+from explorer.core.training.data import TEST_SIZE, TRAIN_SIZE, every_digit
+from explorer.core.training.units import receptive_field
 from explorer.resources import resource_path
 from explorer.state import Document
 from explorer.state.document import Picture
@@ -63,15 +82,41 @@ MODEL_FILTER = "Digit network (*.npz);;All files (*)"
 SAMPLE = ("samples", "coffee.png")  # the kernel fit's picture before any picture is opened
 TRAIN_INTERVAL = 0.1  # s between batches of training steps: ten redraws a second
 FIT_INTERVAL = 0.05  # s between batches of descent steps
+DREAM_INTERVAL = 0.05  # s between frames of a dream: it forms in a few seconds
 FIT_SETTINGS = ("fit_target", "fit_colour", "fit_momentum", "fit_steps")
 RUN_SETTINGS = ("epochs", "learning_rate", "batch_size", "seed")
+UNIT_SETTINGS = ("unit_layer", "unit_channel")
+SAMPLES = 5  # test digits shown plain and shuffled beside the experiment
+NO_UNITS = ("An MLP has no channels: each hidden unit sees the whole digit. Choose the CNN "
+            "as the network and train it.")
+Network = DigitModel | DigitMLP
+
+
+def filters_of(model: Network | None) -> tuple[int, ...]:
+    """The channels of each conv layer (the default CNN's without a network; none for a
+    perceptron)."""
+    if model is None:
+        return tuple(row.output[-1] for row in architecture() if row.name.startswith("conv"))
+    if model.kind != "cnn":
+        return ()
+    return tuple(model.conv_weights(i).shape[0] for i in range(model.conv_layers))
+
+
+def shuffled_samples() -> tuple[list[np.ndarray], list[str]]:
+    """A few test digits, each as it is and with its pixels shuffled as the experiment does."""
+    test = load_digits()[1]
+    plain = [test.images[i] for i in range(SAMPLES)]
+    order = pixel_order()
+    mixed = list(shuffle_pixels(np.stack(plain), order))
+    return [*plain, *mixed], [*(f"a {test.labels[i]}" for i in range(SAMPLES)),
+                              *(f"{test.labels[i]} shuffled" for i in range(SAMPLES))]
 
 
 @dataclass(frozen=True, eq=False)
 class Needs:
     """What the view lacks, as one request: each part None when nothing is wanted."""
 
-    model: DigitModel | None
+    model: Network | None
     network: int  # which network (see TrainingController._network)
     version: int  # which state of it (each training step is one)
     evaluate: bool = False
@@ -80,9 +125,13 @@ class Needs:
     read_key: tuple = ()
     fit: tuple[np.ndarray | None, str, bool] | None = None  # picture (None: sample), target, colour
     fit_key: tuple = ()
+    unit: tuple[int, int] | None = None  # (conv layer, channel) whose top-9 is wanted
+    unit_key: tuple = ()
+    samples: bool = False
 
     def empty(self) -> bool:
-        return not self.evaluate and self.pick is None and self.read is None and self.fit is None
+        return (not self.evaluate and self.pick is None and self.read is None
+                and self.fit is None and self.unit is None and not self.samples)
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,13 +141,15 @@ class Results:
     reading: Reading | None = None
     fit: FitProblem | str | None = None  # the prepared problem, or why it cannot be fitted
     seconds: float = 0.0
+    patches: TopPatches | None = None
+    samples: tuple[list[np.ndarray], list[str]] | None = None
 
 
 def bring_up_to_date(needs: Needs) -> Results:
     """The request, on the worker: every part the view lacks."""
     start = time.perf_counter()
     model = needs.model
-    evaluation = picked = reading = fit = None
+    evaluation = picked = reading = fit = patches = samples = None
     if needs.evaluate and model is not None:
         test = load_digits()[1]
         evaluation = (evaluate(model, test), test)
@@ -121,7 +172,12 @@ def bring_up_to_date(needs: Needs) -> Results:
             fit = fit_problem(picture, target, colour=colour)
         except ValueError as exc:  # e.g. a flat picture: nothing to fit on
             fit = str(exc)
-    return Results(evaluation, picked, reading, fit, time.perf_counter() - start)
+    if needs.unit is not None and model is not None:
+        patches = model.top_patches(*needs.unit, every_digit().images)
+    if needs.samples:
+        samples = shuffled_samples()
+    return Results(evaluation, picked, reading, fit, time.perf_counter() - start, patches,
+                   samples)
 
 
 class TrainingController(TabController):
@@ -136,7 +192,7 @@ class TrainingController(TabController):
         self.worker = Worker("training-worker", self)
         self.fit_worker = Worker("kernel-fit-worker", self)
         # the network on show and what was derived from it
-        self.model: DigitModel | None = None
+        self.model: Network | None = None
         self._network = 0  # a new network (trained, loaded, reset) gets a new number …
         self._version = 0  # … and so does each state of it (every training step)
         self.evaluation: Evaluation | None = None
@@ -150,6 +206,14 @@ class TrainingController(TabController):
         self._run: int | None = None  # the training run's tag
         self._finished: TrainStep | None = None  # the last run's last step
         self._read_seconds = 0.0  # how long the last reading's request took
+        # the unit studied, the dreams and the experiment
+        self._unit_shown: tuple = ()  # the top-9's key on show
+        self._samples_shown = False
+        self._dream_run: int | None = None
+        self._dream_what: tuple = ()  # ("channel", layer, channel) or ("digits",)
+        self._dreams: dict[int, DreamStep] = {}
+        self._compare_run: int | None = None
+        self._compare_step: ComparisonStep | None = None
         # the kernel fit
         self.fit_problem: FitProblem | None = None
         self._fit_shown: tuple = ()  # the key of the problem on show
@@ -164,17 +228,19 @@ class TrainingController(TabController):
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.request)
         self._connect()
-        self.view.show_architecture(architecture())
+        self._show_architecture(None)
         self._show_run()
         self._clear_fit()
         self._clear_reading()
+        self._clear_units()
+        self._clear_dreams()
 
     def _connect(self) -> None:
         view, worker = self.view, self.worker
         worker.done.connect(self._on_done)
         worker.failed.connect(self._on_failed)
-        worker.progress.connect(self._on_steps)
-        worker.finished.connect(self._on_finished)
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(self._on_long_finished)
         self.fit_worker.progress.connect(self._on_fit_steps)
         self.fit_worker.finished.connect(self._on_fit_finished)
         self.fit_worker.failed.connect(self._on_fit_failed)
@@ -187,6 +253,15 @@ class TrainingController(TabController):
         view.save_button.clicked.connect(self.save_dialog)
         view.load_button.clicked.connect(self.load_dialog)
         view.watch.mistake_picked.connect(self.pick)
+        view.units_panel.patch_picked.connect(self.test_patch)
+        view.units_panel.dream_button.clicked.connect(self.dream_unit)
+        view.units_panel.stop_button.clicked.connect(self.stop_dream)
+        view.dreams_panel.all_button.clicked.connect(lambda: self.dream_of(range(10)))
+        view.dreams_panel.one_button.clicked.connect(
+            lambda: self.dream_of((self.document.training.dream_digit,)))
+        view.dreams_panel.stop_button.clicked.connect(self.stop_dream)
+        view.compare_panel.run_button.clicked.connect(self.run_experiment)
+        view.compare_panel.stop_button.clicked.connect(self.stop_experiment)
         view.test_panel.pad.changed.connect(self._on_pad_changed)
         view.test_panel.pad.cleared.connect(self._on_pad_changed)
         view.fit_panel.start_button.clicked.connect(self.start_fit)
@@ -201,6 +276,10 @@ class TrainingController(TabController):
             self._clear_reading()
         elif name in FIT_SETTINGS:
             self._on_fit_settings_changed(name)
+        elif name in UNIT_SETTINGS:
+            self._on_unit_changed()
+        elif name in ("model", "shuffled") and self.model is None:
+            self._show_architecture(None)
         self.schedule()
 
     def show_picture(self, picture: Picture | None, new_source: bool) -> None:
@@ -241,8 +320,11 @@ class TrainingController(TabController):
             pick = (self.picked, self._test.images[self.picked])
         read, read_key = self._read_need()
         fit, fit_key = self._fit_need()
+        unit, unit_key = self._unit_need()
+        samples = (self.active and self.document.training.page == "compare"
+                   and not self._samples_shown)
         return Needs(model, self._network, version, evaluate_now, pick, read, read_key, fit,
-                     fit_key)
+                     fit_key, unit, unit_key, samples)
 
     def _reading_key(self) -> tuple:
         """(network, version, source): the reading on show must be of these."""
@@ -300,7 +382,8 @@ class TrainingController(TabController):
         if results.picked is not None and current and needs.pick is not None \
                 and needs.pick[0] == self.picked:
             self._picked_shown = (needs.version, self.picked)
-            self.view.watch.show_picked(self.picked, needs.pick[1], *results.picked)
+            self.view.watch.show_picked(self.picked, needs.model.seen(needs.pick[1]),
+                                        *results.picked)
         if results.reading is not None and self._same_reading(needs.read_key,
                                                                self._reading_key()):
             self._read_shown = needs.read_key
@@ -308,11 +391,17 @@ class TrainingController(TabController):
         if results.fit is not None and not self._fit_kept \
                 and self._same_fit(needs.fit_key, self._fit_key()):
             self._show_fit_problem(results.fit, needs.fit_key)
+        if results.patches is not None and needs.unit_key[:1] == (self._network,) \
+                and needs.unit_key[2:] == self._unit_key()[2:]:
+            self._show_patches(results.patches, needs.unit_key)
+        if results.samples is not None:
+            self._samples_shown = True
+            self.view.compare_panel.show_samples(*results.samples)
         self.status_changed.emit()
         self.request()  # whatever changed meanwhile
 
     def _on_failed(self, tag: int, message: str) -> None:
-        if tag == self._run:
+        if tag in (self._run, self._dream_run, self._compare_run):
             self.error.emit(sentence(message))
             return
         if self._in_flight is None or tag != self._in_flight[0]:
@@ -328,6 +417,10 @@ class TrainingController(TabController):
             self._read_shown = needs.read_key
         if needs.fit is not None:
             self._fit_shown = needs.fit_key
+        if needs.unit is not None:
+            self._unit_shown = needs.unit_key
+        if needs.samples:
+            self._samples_shown = True
         self.error.emit(sentence(message))
         self.request()
 
@@ -337,7 +430,13 @@ class TrainingController(TabController):
         """Whether a training run is under way (paused or not)."""
         return self._run is not None
 
-    def _new_network(self, model: DigitModel | None) -> None:
+    @property
+    def busy(self) -> bool:
+        """Whether the worker's long work is taken (training, the experiment or a dream)."""
+        return self._run is not None or self._dream_run is not None \
+            or self._compare_run is not None
+
+    def _new_network(self, model: Network | None) -> None:
         """Another network: nothing derived from the old one stays."""
         self._network += 1
         self._set_model(model)
@@ -348,10 +447,14 @@ class TrainingController(TabController):
         self.last_step = self._finished = None
         self.view.watch.clear()
         self._clear_reading()
+        self._cancel_dream()
+        self._clear_dreams()
+        self._clear_units()
+        self._show_picture_title()
         self.view.show_score("")
         self.status_changed.emit()
 
-    def _set_model(self, model: DigitModel | None) -> None:
+    def _set_model(self, model: Network | None) -> None:
         self.model = model
         self._version += 1
         self.schedule()
@@ -361,10 +464,11 @@ class TrainingController(TabController):
         if self.worker.paused and self.training:
             self.toggle_pause()
             return True
-        if self.training:
+        if self.busy:
             return False
         settings = self.document.training
         kwargs = {name: getattr(settings, name) for name in RUN_SETTINGS}
+        kwargs.update(model=settings.model, shuffled=settings.shuffled)
         try:
             train_digits(**kwargs).close()  # settings that cannot work are said here
         except ValueError as exc:
@@ -372,7 +476,7 @@ class TrainingController(TabController):
             return False
         self._new_network(None)
         self.view.watch.set_epochs(settings.epochs)
-        self.view.show_architecture(architecture())
+        self._show_architecture(None)
         self._run = self.worker.run_steps(train_digits, kwargs, in_process=True,
                                           interval=TRAIN_INTERVAL)
         if settings.page == "network":  # from the network's summary to its training
@@ -406,16 +510,50 @@ class TrainingController(TabController):
             self._run = None
         self._new_network(None)
         self.view.show_progress(0.0, "Not trained yet.")
-        self.view.show_architecture(architecture())
+        self._show_architecture(None)
         self._show_run()
 
-    def _show_run(self) -> None:
-        self.view.show_run(self.training, self.training and self.worker.paused,
-                           self.model is not None)
+    def _show_architecture(self, model: Network | None) -> None:
+        """The layers of the network on show, or of the kind Start would train."""
+        if model is not None:
+            self.view.show_architecture(model.architecture(), model.kind)
+        elif self.document.training.model == "mlp":
+            self.view.show_architecture(mlp_architecture(), "mlp")
+        else:
+            self.view.show_architecture(architecture(), "cnn")
 
-    def _on_steps(self, tag: int, steps: list[TrainStep]) -> None:
-        if tag != self._run:
-            return
+    def _show_run(self) -> None:
+        model = self.model
+        other = self.busy and not self.training  # the experiment or a dream holds the worker
+        self.view.show_run(self.training, self.training and self.worker.paused,
+                           model is not None, model is not None and model.kind == "cnn")
+        if other:
+            self.view.start_button.setEnabled(False)
+            self.view.load_button.setEnabled(False)
+        can_dream = model is not None and not self.busy
+        units = self.view.units_panel
+        units.show_running(self._dream_what[:1] == ("channel",),
+                           can_dream and model.kind == "cnn")
+        self.view.dreams_panel.show_running(self._dream_what[:1] == ("digits",), can_dream)
+        self.view.compare_panel.show_running(self._compare_run is not None, not self.busy)
+
+    def _on_progress(self, tag: int, steps: list) -> None:
+        if tag == self._run:
+            self._on_steps(steps)
+        elif tag == self._dream_run:
+            self._on_dream_steps(steps)
+        elif tag == self._compare_run:
+            self._on_compare_steps(steps)
+
+    def _on_long_finished(self, tag: int, last: object, completed: bool) -> None:
+        if tag == self._run:
+            self._on_finished(last, completed)
+        elif tag == self._dream_run:
+            self._on_dream_finished(last, completed)
+        elif tag == self._compare_run:
+            self._on_compare_finished(last, completed)
+
+    def _on_steps(self, steps: list[TrainStep]) -> None:
         last = steps[-1]
         self.last_step = last
         self._set_model(last.model)
@@ -432,14 +570,13 @@ class TrainingController(TabController):
         self._show_run()
         self.status_changed.emit()
 
-    def _on_finished(self, tag: int, last: TrainStep | None, completed: bool) -> None:
-        if tag != self._run:
-            return
+    def _on_finished(self, last: TrainStep | None, completed: bool) -> None:
         self._run = None
         self._finished = last
         if last is not None:
             self.last_step = last
             self._set_model(last.model)
+            self._show_picture_title()
             verb = "Trained" if completed else "Stopped"
             self.view.show_progress(last.progress, f"{verb} after {last.epoch_progress:.2f} "
                                     f"epochs in {last.seconds:.1f} s of computing.")
@@ -452,6 +589,7 @@ class TrainingController(TabController):
 
     def _show_evaluation(self, evaluation: Evaluation, test: Digits) -> None:
         self.evaluation, self._test = evaluation, test
+        self._show_picture_title()
         self.view.watch.show_evaluation(evaluation, test.images)
         self.view.show_score(f"Right on the {len(test):,} test digits: "
                              f"<b>{evaluation.accuracy:.1%}</b>")
@@ -465,7 +603,7 @@ class TrainingController(TabController):
 
     def use_kernels(self, layers: int | None) -> None:
         """Send the learned stack (or its first ``layers``) to the explorer."""
-        if self.model is None:
+        if self.model is None or self.model.kind != "cnn":
             return
         what = "first-layer kernels" if layers == 1 else "conv layers"
         self.send_to_explorer.emit(self.model.named_stack(
@@ -497,7 +635,7 @@ class TrainingController(TabController):
             self.load(path)
 
     def load(self, path: str | Path) -> bool:
-        if self.training:
+        if self.busy:
             return False
         try:
             model = load_model(path)
@@ -506,7 +644,8 @@ class TrainingController(TabController):
             return False
         name = Path(path).name
         self._new_network(model)
-        self.view.show_architecture(model.architecture())
+        self._show_architecture(model)
+        self._show_picture_title()
         self.view.watch.show_model(model, f"loaded from {name}")
         self.view.show_progress(0.0, f"Loaded {name}.")
         self.message.emit(f"Loaded the network {name}")
@@ -528,6 +667,211 @@ class TrainingController(TabController):
     def _clear_reading(self) -> None:
         self._read_shown = ()
         self.view.test_panel.clear(self._waiting_text())
+
+    # --- what a unit sees --------------------------------------------------------------------
+    def _unit_key(self) -> tuple:
+        """(network, version, layer, channel): the top-9 on show must be of these."""
+        settings = self.document.training
+        return (self._network, self._version, settings.unit_layer, settings.unit_channel)
+
+    def _unit_need(self) -> tuple[tuple[int, int] | None, tuple]:
+        model = self.model
+        if not self.active or self.document.training.page != "units" or model is None \
+                or model.kind != "cnn":
+            return None, ()
+        key = self._unit_key()
+        if key == self._unit_shown or not self._unit_exists():
+            return None, key
+        return key[2:], key
+
+    def _unit_exists(self) -> bool:
+        filters = filters_of(self.model)
+        settings = self.document.training
+        return settings.unit_layer < len(filters) \
+            and settings.unit_channel < filters[settings.unit_layer]
+
+    def _on_unit_changed(self) -> None:
+        """Another unit: the channel is kept within the layer's, its old dream goes."""
+        settings = self.document.training
+        filters = filters_of(self.model)
+        if filters and settings.unit_layer >= len(filters):
+            settings.unit_layer = len(filters) - 1
+            return  # the change comes back here
+        if filters and settings.unit_channel >= filters[settings.unit_layer]:
+            settings.unit_channel = filters[settings.unit_layer] - 1
+            return
+        if self._dream_what[:1] == ("channel",):
+            self._cancel_dream()
+        self._show_unit()
+
+    def _clear_units(self) -> None:
+        """A new network: its layers, no top-9 and no dream of a unit yet."""
+        self._unit_shown = ()
+        self.view.units_panel.set_layers(filters_of(self.model))
+        if self.model is not None and self.model.kind != "cnn":
+            self.view.units_panel.clear_unit()
+            self.view.units_panel.show_patches(None, NO_UNITS)
+            self.view.units_panel.show_dream(None, note=NO_UNITS)
+            return
+        self._on_unit_changed()
+
+    def _show_unit(self) -> None:
+        settings = self.document.training
+        units = self.view.units_panel
+        layer, channel = settings.unit_layer, settings.unit_channel
+        if self.model is None:
+            units.clear_unit()
+            units.show_patches(None, "Train the network (or load a saved one) to find the "
+                                     "digits that excite a unit.")
+            units.show_dream(None, note="A dream needs a trained network.")
+            self._show_run()
+            return
+        if self.model.kind != "cnn":
+            return
+        rows, _ = receptive_field(self.model.params, layer)
+        units.show_unit(layer, channel, rows.size, TRAIN_SIZE + TEST_SIZE)
+        if self._unit_shown[2:] != (layer, channel):
+            units.show_patches(None, "Looking through the 5,000 digits …")
+        units.show_dream(None, note="Press Dream to grow the picture that excites the unit in "
+                                    "the middle of the channel's map.")
+        self._show_run()
+
+    def _show_patches(self, patches: TopPatches, key: tuple) -> None:
+        self._unit_shown = key
+        self.view.units_panel.show_patches(patches)
+
+    def test_patch(self, position: int) -> None:
+        """Load the digit of a top-9 patch into the digit test, as if drawn on its pad."""
+        patches = self.view.units_panel.patches
+        if patches is None or not 0 <= position < len(patches):
+            return
+        index = int(patches.indices[position])
+        digits = every_digit()
+        settings = self.document.training
+        settings.test_source = "draw"
+        self.view.test_panel.pad.set_picture(digits.images[index])
+        settings.page = "test"
+        self.message.emit(f"Digit {index:,} of the 5,000 (a {digits.labels[index]}) is on the "
+                          "digit test's pad")
+
+    # --- dreams ----------------------------------------------------------------------------
+    def dream_unit(self) -> bool:
+        """Grow the dream of the chosen channel's centre unit, frame by frame."""
+        model = self.model
+        if self.busy or model is None or model.kind != "cnn" or not self._unit_exists():
+            return False
+        settings = self.document.training
+        what = ("channel", settings.unit_layer, settings.unit_channel)
+        return self._start_dream(dream_channel, {"model": model, "layer": what[1],
+                                                 "channel": what[2]}, what)
+
+    def dream_of(self, digits) -> bool:
+        """Grow the dreams of ``digits``, one after the other, frame by frame."""
+        if self.busy or self.model is None:
+            return False
+        return self._start_dream(dream_digits, {"model": self.model,
+                                                "digits": tuple(int(d) for d in digits)},
+                                 ("digits",))
+
+    def _start_dream(self, factory, kwargs: dict, what: tuple) -> bool:
+        self._dream_what = what
+        self._dream_run = self.worker.run_steps(factory, kwargs, interval=DREAM_INTERVAL)
+        self._show_run()
+        self.status_changed.emit()
+        return True
+
+    def stop_dream(self) -> None:
+        """Stop after the current step; the picture keeps what it reached."""
+        if self._dream_run is not None:
+            self.worker.stop_steps()
+
+    def _cancel_dream(self) -> None:
+        if self._dream_run is not None:
+            self.worker.cancel_steps()
+            self._dream_run = None
+            self._dream_what = ()
+            self._show_run()
+
+    def _on_dream_steps(self, steps: list) -> None:
+        if self._dream_what[0] == "channel":
+            _, layer, channel = self._dream_what
+            self.view.units_panel.show_dream(
+                steps[-1], f"Channel {channel + 1} of conv {layer + 1}")
+            return
+        for step in steps:  # DigitDream: a digit and its dream's step
+            self._dreams[step.digit] = step.dream
+        self.view.dreams_panel.show_dreams(self._dreams)
+
+    def _on_dream_finished(self, last: object, completed: bool) -> None:
+        self._dream_run = None
+        self._dream_what = ()
+        self._show_run()
+        self.status_changed.emit()
+        self.settled.emit()
+
+    def _clear_dreams(self) -> None:
+        self._dreams = {}
+        note = ("Train the network (or load a saved one), then ask for its dreams."
+                if self.model is None else "")
+        self.view.dreams_panel.show_dreams({}, note)
+
+    @property
+    def dreaming(self) -> bool:
+        return self._dream_run is not None
+
+    # --- MLP against CNN -------------------------------------------------------------------
+    def run_experiment(self) -> bool:
+        """Train the MLP and the CNN on plain and on shuffled digits, one after the other,
+        with the tab's settings."""
+        if self.busy:
+            return False
+        settings = self.document.training
+        kwargs = {name: getattr(settings, name) for name in RUN_SETTINGS}
+        try:
+            compare_networks(**kwargs).close()  # settings that cannot work are said here
+        except ValueError as exc:
+            self.error.emit(sentence(str(exc)))
+            return False
+        panel = self.view.compare_panel
+        panel.clear()
+        panel.set_epochs(settings.epochs)
+        panel.show_progress("Starting …")
+        self._compare_step = None
+        self._compare_run = self.worker.run_steps(compare_networks, kwargs, in_process=True,
+                                                  interval=TRAIN_INTERVAL)
+        self._show_run()
+        self.status_changed.emit()
+        return True
+
+    def stop_experiment(self) -> None:
+        """Stop after the current batch; what was measured stays in the table."""
+        if self._compare_run is not None:
+            self.worker.stop_steps()
+
+    def _on_compare_steps(self, steps: list[ComparisonStep]) -> None:
+        last = steps[-1]
+        self._compare_step = last
+        self.view.compare_panel.add_steps(steps)
+        self.view.compare_panel.show_progress(
+            f"{run_name(last.model, last.shuffled)} (training {last.run + 1} of {len(RUNS)}): "
+            f"epoch {last.epoch_progress:.1f} · {last.progress:.0%} of the experiment")
+        self.status_changed.emit()
+
+    @property
+    def comparing(self) -> bool:
+        return self._compare_run is not None
+
+    def _on_compare_finished(self, last: ComparisonStep | None, completed: bool) -> None:
+        self._compare_run = None
+        panel = self.view.compare_panel
+        if last is not None:
+            panel.show_table(last.results, running=False)
+        panel.show_progress("Done: the four networks are trained." if completed
+                            else "Stopped: the table keeps what was measured.")
+        self.message.emit("The experiment is done" if completed else "The experiment stopped")
+        self._show_run()
+        self.status_changed.emit()
+        self.settled.emit()
 
     # --- the kernel fit --------------------------------------------------------------------
     def _fit_key(self) -> tuple:
@@ -650,6 +994,25 @@ class TrainingController(TabController):
         self.view.fit_panel.show_running(self._fit_run is not None,
                                          self.fit_problem is not None)
 
+    # --- the teaching picture --------------------------------------------------------------
+    def _show_picture_title(self) -> None:
+        """What the tab's teaching picture says of the network on show."""
+        model = self.model
+        if model is None:
+            self.view.picture_title = ""
+            return
+        kind = "A CNN" if model.kind == "cnn" else "An MLP"
+        pixels = " on shuffled pixels" if model.shuffled else ""
+        title = f"{kind} of {model.parameter_count():,} parameters{pixels}"
+        if self.last_step is not None:
+            title += (f", trained {self.last_step.epoch_progress:.3g} epochs of "
+                      f"{self.last_step.batches * self.document.training.batch_size:,} "
+                      "digits")
+        if self.evaluation is not None:
+            title += (f": {self.evaluation.accuracy:.1%} of the {len(self.evaluation.labels):,}"
+                      " test digits read right")
+        self.view.picture_title = title
+
     # --- the status bar --------------------------------------------------------------------
     def status_text(self) -> str:
         parts = []
@@ -668,6 +1031,10 @@ class TrainingController(TabController):
         if self._read_seconds and self.model is not None \
                 and self.document.training.page == "test":
             parts.append(f"digit read in {self._read_seconds * 1000:.0f} ms")
+        if self._compare_step is not None and self._compare_run is not None:
+            parts.append(f"experiment {self._compare_step.progress:.0%} done")
+        if self._dream_run is not None:
+            parts.append("dreaming")
         return " · ".join(parts)
 
     def cleanup(self) -> None:

@@ -3,31 +3,41 @@
 The view writes the source chosen (``document.training.test_source``) and tells its controller
 when the drawing changes (``pad.changed``); the controller reads the digit on its worker
 (:mod:`explorer.core.training.reading`) and hands back a :class:`Reading`: the ten
-probabilities are shown as bars, and every stage's feature maps below them.
+probabilities are shown as bars, beside them the saliency map (the gradient of the answer's
+score with respect to each pixel: red pixels, brightened, would raise it, blue ones lower it),
+and every stage's feature maps below them.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from explorer.core.training import Reading
+from explorer.core.training import Reading, Saliency
+from explorer.core.training.data import SIDE
 from explorer.state import Document
 from explorer.ui.widgets.banner import sentence
 from explorer.ui.widgets.drawing_pad import DrawingPad
 from explorer.ui.widgets.frame_preview import FramePreview
+from explorer.ui.widgets.kernel_image import KernelImage
 from explorer.ui.widgets.probability_bars import ProbabilityBars
 from explorer.ui.widgets.stage_maps import StageMapsView
 
+NO_MAPS = ("An MLP has no feature maps: each of its hidden units sees all 784 pixels at once, "
+           "in no particular order.")
+SALIENCY_SIDE = 112
 NO_PICTURE = ("No picture yet: open one or start the webcam (Live menu), then hold a digit in "
               "the box.")
 
@@ -73,10 +83,25 @@ class DigitTestPanel(QWidget):
         font.setBold(True)
         self.answer.setFont(font)
         self.bars = ProbabilityBars()
+        self.saliency = KernelImage(side=SALIENCY_SIDE)
+        self.saliency.setMinimumSize(84, 84)
+        self.saliency.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.saliency_title = QLabel(wordWrap=True)
+        self.saliency_title.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                          QSizePolicy.Policy.Preferred)
+        saliency_box = QGroupBox("Saliency")
+        saliency_box.setToolTip("The gradient of the answer's score with respect to each pixel "
+                                "(Simonyan et al. 2014)")
+        saliency_layout = QHBoxLayout(saliency_box)
+        saliency_layout.addWidget(self.saliency, 2)
+        saliency_layout.addWidget(self.saliency_title, 3)
+        answers = QHBoxLayout()
+        answers.addWidget(self.bars, 1)
+        answers.addWidget(saliency_box, 1)
         self.maps = StageMapsView()
         right = QVBoxLayout()
         right.addWidget(self.answer)
-        right.addWidget(self.bars)
+        right.addLayout(answers)
         right.addWidget(self.maps, 1)
 
         layout = QHBoxLayout(self)
@@ -108,6 +133,7 @@ class DigitTestPanel(QWidget):
         self.reading = None
         self.answer.setText(waiting)
         self.bars.set_probabilities(None)
+        self.show_saliency(None)
         self.maps.clear()
 
     def show_no_picture(self) -> None:
@@ -129,4 +155,22 @@ class DigitTestPanel(QWidget):
         best = reading.answer
         self.answer.setText(f"It reads a {best} ({reading.probabilities[best]:.0%} sure)")
         self.bars.set_probabilities(reading.probabilities)
-        self.maps.set_stages(reading.digit, reading.stages)
+        self.show_saliency(reading.saliency)
+        if reading.stages:
+            seen = reading.digit if reading.seen is None else reading.seen
+            self.maps.set_stages(seen, reading.stages)
+        else:
+            self.maps.clear(NO_MAPS)
+
+    def show_saliency(self, saliency: Saliency | None) -> None:
+        """The gradient of a class score, zero white, on one symmetric scale (None: none)."""
+        if saliency is None:
+            self.saliency.set_kernel(np.zeros((SIDE, SIDE), np.float32), 1.0)
+            self.saliency_title.setText("Which pixels the answer hangs on, once it reads a "
+                                        "digit.")
+            return
+        limit = float(np.abs(saliency.gradient).max())
+        self.saliency.set_kernel(saliency.gradient, limit)
+        self.saliency_title.setText(
+            f"The score of {saliency.digit} rises where a pixel made brighter is red, and "
+            f"falls where it is blue (±{limit:.2g} per grey level at full colour).")

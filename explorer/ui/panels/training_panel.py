@@ -1,9 +1,12 @@
-"""The Training tab's view: train a small CNN on handwritten digits and use what it learned.
+"""The Training tab's view: train a small CNN (or a perceptron beside it) on handwritten
+digits and use what it learned.
 
-Across the top: the training settings; Start / Pause / Stop / Reset with a progress bar and the
-time left; "Use these kernels" (the learned stack goes to the explorer), saving and loading.
-Below, four pages: the network's layers with their sizes, parameters and multiply-accumulates;
-watch it learn; test it on a drawn or filmed digit; fit a single kernel by gradient descent.
+Across the top: the training settings (which network, plain or shuffled pixels); Start / Pause /
+Stop / Reset with a progress bar and the time left; "Use these kernels" (the learned stack goes
+to the explorer), saving and loading. Below, the pages: the network's layers with their sizes,
+parameters and multiply-accumulates; watch it learn; test it on a drawn or filmed digit (with
+its saliency map); what a unit sees (its top-9 digits and its dream); the dreams of the ten
+digits; MLP against CNN on plain and shuffled pixels; fit a single kernel by gradient descent.
 
 It writes the settings and the page on show to ``document.training`` and draws what its
 controller (:mod:`explorer.ui.controllers.training`) hands it; the controller also listens to
@@ -12,10 +15,13 @@ its buttons.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
@@ -33,15 +39,32 @@ from PySide6.QtWidgets import (
 
 from explorer.core import params as counts
 from explorer.core.formulas import shape_text
-from explorer.core.training import ArchitectureRow
+from explorer.core.training import ArchitectureRow, architecture, mlp_architecture
 from explorer.state import Document
 from explorer.state.limits import CHOICES, RANGES, int_range
+from explorer.ui.panels.comparison_panel import ComparisonPanel
 from explorer.ui.panels.digit_test_panel import DigitTestPanel
+from explorer.ui.panels.dream_panel import DreamsPanel
 from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
+from explorer.ui.panels.training_slide import TrainingSlide
+from explorer.ui.panels.training_units_panel import UnitsPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
 
 PAGES = CHOICES["TrainingSettings.page"]  # the pages' keys, in their order on screen
 SCOPE = "TrainingSettings"
+MODELS = CHOICES[f"{SCOPE}.model"]
+MODEL_NAMES = {"cnn": "CNN (conv layers)", "mlp": "MLP (one hidden layer)"}
+NOTES = {
+    "cnn": "The input is a 28×28 gray digit. Each conv layer slides its 5×5 kernels over "
+           "its input without padding (28 − 5 + 1 = 24), ReLU keeps the positive responses "
+           "and 2×2 max pooling halves the maps; the dense layer gives a score to each of "
+           "the ten digits, and softmax turns the scores into probabilities.",
+    "mlp": "The input is a 28×28 gray digit read as 784 numbers in a row. Every hidden unit "
+           "has its own weight for every pixel: it sees the whole digit at once and knows "
+           "nothing of which pixels are neighbours. ReLU keeps the positive responses; the "
+           "dense output layer gives a score to each of the ten digits, and softmax turns "
+           "the scores into probabilities.",
+}
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:
@@ -55,13 +78,21 @@ class TrainingPanel(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.picture_title = ""  # what the teaching picture says of the network ("": none)
         self.watch = TrainingWatchPanel()
         self.test_panel = DigitTestPanel(document)
+        self.units_panel = UnitsPanel(document)
+        self.dreams_panel = DreamsPanel(document)
+        self.compare_panel = ComparisonPanel()
         self.fit_panel = KernelFitPanel(document)
         self.pages = QTabWidget()
+        self.pages.setUsesScrollButtons(True)
         self.pages.addTab(self._network_page(), "The network")
         self.pages.addTab(self.watch, "Watch it learn")
         self.pages.addTab(self.test_panel, "Test it yourself")
+        self.pages.addTab(self.units_panel, "What a unit sees")
+        self.pages.addTab(self.dreams_panel, "Dreams")
+        self.pages.addTab(self.compare_panel, "MLP against CNN")
         self.pages.addTab(self.fit_panel, "Fit one kernel")
         self.pages.setCurrentIndex(PAGES.index(document.training.page))
         self.pages.currentChanged.connect(self._on_page_edited)
@@ -83,19 +114,11 @@ class TrainingPanel(QWidget):
         header = self.arch_table.horizontalHeader()
         for c in range(4):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        note = QLabel(
-            "The input is a 28×28 gray digit. Each conv layer slides its 5×5 kernels over "
-            "its input without padding (28 − 5 + 1 = 24), ReLU keeps the positive responses "
-            "and 2×2 max pooling halves the maps; the dense layer gives a score to each of "
-            "the ten digits, and softmax turns the scores into probabilities.<br><br>"
-            "<b>parameters</b>: weights + biases, all learned. <b>MACs</b>: "
-            "multiply-accumulates to read one digit. The conv layers hold few parameters but "
-            "do most of the work: their kernels are shared by every position.",
-            wordWrap=True)
+        self.arch_note = QLabel(wordWrap=True)
         page = QWidget()
         layout = QHBoxLayout(page)
         layout.addWidget(self.arch_table, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(note, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.arch_note, 1, Qt.AlignmentFlag.AlignTop)
         return page
 
     def _controls(self) -> QWidget:
@@ -113,6 +136,19 @@ class TrainingPanel(QWidget):
         self.seed_spin = QSpinBox(toolTip="The random start: the same seed gives the same "
                                           "network")
         self.seed_spin.setRange(*int_range("seed", SCOPE))
+        self.model_combo = QComboBox(toolTip="The network Start trains: the CNN, or a "
+                                             "multilayer perceptron with one hidden layer")
+        for model in MODELS:
+            self.model_combo.addItem(MODEL_NAMES[model], model)
+        self.model_combo.setCurrentIndex(MODELS.index(settings.model))
+        self.model_combo.currentIndexChanged.connect(
+            lambda i: self._on_setting_edited("model", MODELS[i]))
+        self.shuffled_check = QCheckBox(
+            "Shuffled pixels", toolTip="Train and test on digits whose 784 pixels are moved "
+                                       "by one fixed permutation")
+        self.shuffled_check.setChecked(settings.shuffled)
+        self.shuffled_check.toggled.connect(
+            lambda on: self._on_setting_edited("shuffled", on))
         self._spins = {"epochs": self.epochs_spin, "learning_rate": self.lr_spin,
                        "batch_size": self.batch_spin, "seed": self.seed_spin}
         for name, spin in self._spins.items():
@@ -153,6 +189,12 @@ class TrainingPanel(QWidget):
             top.addWidget(spin)
             top.addSpacing(12)
         top.addStretch(1)
+        network = QHBoxLayout()
+        network.addWidget(QLabel("Network:"))
+        network.addWidget(self.model_combo)
+        network.addSpacing(12)
+        network.addWidget(self.shuffled_check)
+        network.addStretch(1)
         run = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button,
                        self.reset_button):
@@ -166,12 +208,12 @@ class TrainingPanel(QWidget):
                        self.load_button):
             use.addWidget(button)
         use.addStretch(1)
-        for row in (top, run, said, use):
+        for row in (network, top, run, said, use):
             rows.addLayout(row)
         return box
 
     # --- the user's edits go to the model -------------------------------------------------
-    def _on_setting_edited(self, name: str, value: float) -> None:
+    def _on_setting_edited(self, name: str, value: object) -> None:
         setattr(self.document.training, name, value)
 
     def _on_page_edited(self, index: int) -> None:
@@ -184,28 +226,53 @@ class TrainingPanel(QWidget):
         for name, spin in self._spins.items():
             with QSignalBlocker(spin):
                 spin.setValue(getattr(settings, name))
+        with QSignalBlocker(self.model_combo):
+            self.model_combo.setCurrentIndex(MODELS.index(settings.model))
+        with QSignalBlocker(self.shuffled_check):
+            self.shuffled_check.setChecked(settings.shuffled)
         with QSignalBlocker(self.pages):
             self.pages.setCurrentIndex(PAGES.index(settings.page))
         self.test_panel.show_settings()
+        self.units_panel.show_settings()
+        self.dreams_panel.show_settings()
         self.fit_panel.show_settings()
+
+    @contextlib.contextmanager
+    def teaching_picture(self) -> Iterator[QWidget]:
+        """The widget an export of the tab pictures, while the export runs: a slide of the
+        curves, the first layer and the confusion matrix (made for it, never on screen), under
+        ``picture_title``. Raises ValueError when no network is on show."""
+        if not self.picture_title:
+            raise ValueError("the Training tab has no network to picture: train one or load "
+                             "one")
+        slide = TrainingSlide()
+        slide.show_training(self.watch, self.picture_title)
+        try:
+            yield slide
+        finally:
+            slide.close()
+            slide.deleteLater()
 
     @property
     def page(self) -> str:
         """The key of the page on show."""
         return PAGES[self.pages.currentIndex()]
 
-    def show_run(self, running: bool, paused: bool, has_model: bool) -> None:
-        """Which buttons and settings can be used while training runs, is paused or not."""
+    def show_run(self, running: bool, paused: bool, has_model: bool,
+                 has_kernels: bool = True) -> None:
+        """Which buttons and settings can be used while training runs, is paused or not
+        (``has_kernels``: the network has conv kernels to send to the explorer)."""
         self.start_button.setEnabled(not running or paused)
         self.start_button.setText("Resume" if paused else "Start")
         self.pause_button.setEnabled(running)
         self.pause_button.setText("Resume" if paused else "Pause")
         self.stop_button.setEnabled(running)
-        for button in (self.use_first_button, self.use_all_button, self.save_button):
-            button.setEnabled(has_model)
+        for button in (self.use_first_button, self.use_all_button):
+            button.setEnabled(has_model and has_kernels)
+        self.save_button.setEnabled(has_model)
         self.load_button.setEnabled(not running)
-        for spin in self._spins.values():
-            spin.setEnabled(not running)  # a run keeps the settings it started with
+        for widget in (*self._spins.values(), self.model_combo, self.shuffled_check):
+            widget.setEnabled(not running)  # a run keeps the settings it started with
 
     def show_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(round(1000 * fraction))
@@ -214,8 +281,18 @@ class TrainingPanel(QWidget):
     def show_score(self, text: str) -> None:
         self.score_label.setText(text)
 
-    def show_architecture(self, rows: Sequence[ArchitectureRow]) -> None:
-        """The network's layers with their outputs, parameters and multiply-accumulates."""
+    def show_architecture(self, rows: Sequence[ArchitectureRow], kind: str = "cnn") -> None:
+        """The network's layers (a ``kind`` of network) with their outputs, parameters and
+        multiply-accumulates; the note beside them counts both kinds' parameters."""
+        cnn = sum(row.params for row in architecture())
+        mlp = sum(row.params for row in mlp_architecture())
+        self.arch_note.setText(
+            f"{NOTES[kind]}<br><br><b>parameters</b>: weights + biases, all learned. "
+            "<b>MACs</b>: multiply-accumulates to read one digit.<br><br>"
+            f"The CNN learns {counts.format_count(cnn)} parameters, the MLP "
+            f"{counts.format_count(mlp)}: {mlp / cnn:.0f}× more. The conv layers hold few "
+            "parameters but do most of the work: their kernels are shared by every "
+            "position.")
         table = self.arch_table
         table.setRowCount(len(rows) + 1)
         total_params = total_macs = 0

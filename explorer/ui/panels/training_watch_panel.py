@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.pipeline import StageResult
-from explorer.core.training import DigitModel, Evaluation, TrainStep
+from explorer.core.training import DigitMLP, DigitModel, Evaluation, TrainStep
+from explorer.ui.panels.digit_test_panel import NO_MAPS
 from explorer.ui.widgets.confusion_view import ConfusionView
 from explorer.ui.widgets.digit_gallery import DigitGallery
 from explorer.ui.widgets.kernel_bank_view import KernelBankView
@@ -32,10 +33,12 @@ TRAIN_COLOUR = (67, 147, 195)
 TEST_COLOUR = (214, 96, 77)
 SMOOTHING = 0.9  # the loss curve's running average keeps this share of its last value
 MAX_MISTAKES = 120  # thumbnails shown at most
+HIDDEN_SHOWN = 8  # a perceptron's hidden units shown as weight pictures
 LOSS_RANGE = (0.01, 3.0)
 
 
-def _plot(title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
+def curve_plot(title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
+    """A white plot of curves against epochs, its legend at ``legend_offset``."""
     plot = pg.PlotWidget(title=title)
     plot.setBackground("w")
     plot.showGrid(x=True, y=True, alpha=0.3)
@@ -71,7 +74,7 @@ class TrainingWatchPanel(QWidget):
         kernels_layout.addWidget(self.kernels_title)
         kernels_layout.addWidget(self.kernels, 1)
 
-        self.loss_plot = _plot("Loss", "cross-entropy", (-10, 10))
+        self.loss_plot = curve_plot("Loss", "cross-entropy", (-10, 10))
         self.loss_plot.setLogMode(y=True)
         # from ln 10 ≈ 2.3 (a guess among ten digits) down to a confident 0.01, fixed: the
         # decades stay where they are while the curve falls through them
@@ -81,7 +84,7 @@ class TrainingWatchPanel(QWidget):
         self.batch_loss = self.loss_plot.plot(pen=pg.mkPen(light, width=1), name="each batch")
         self.mean_loss = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2),
                                              name="running mean")
-        self.accuracy_plot = _plot("Accuracy", "share right", (-10, -30))
+        self.accuracy_plot = curve_plot("Accuracy", "share right", (-10, -30))
         self.accuracy_plot.setYRange(0, 1, padding=0.02)
         self.accuracy_plot.enableAutoRange(y=False)
         self.train_accuracy = self.accuracy_plot.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2),
@@ -145,8 +148,9 @@ class TrainingWatchPanel(QWidget):
         self._test: list[float] = []
         for curve in (self.batch_loss, self.mean_loss, self.train_accuracy, self.test_accuracy):
             curve.setData([], [])
-        self.kernels.set_kernels(np.zeros((8, 5, 5, 1), np.float32))
-        self.kernels_title.setText("The kernels it learns appear here when training starts.")
+        self._set_weights(np.zeros((8, 5, 5, 1), np.float32))
+        self.kernels_box.setTitle("First layer")
+        self.kernels_title.setText("The weights it learns appear here when training starts.")
         self.show_evaluation(None, None)
 
     def set_epochs(self, epochs: int) -> None:
@@ -173,11 +177,32 @@ class TrainingWatchPanel(QWidget):
         self.test_accuracy.setData(np.array(self._test_x), np.array(self._test))
         self.show_model(steps[-1].model, f"after {steps[-1].step} batches")
 
-    def show_model(self, model: DigitModel, when: str = "") -> None:
+    def show_model(self, model: DigitModel | DigitMLP, when: str = "") -> None:
+        """The first layer's weights: a CNN's kernels, or some of a perceptron's hidden units
+        as pictures (one weight per pixel, each at its pixel's place in the digit)."""
+        after = f", {when}" if when else ""
+        if model.kind == "mlp":
+            pictures = model.weight_pictures()[:HIDDEN_SHOWN]
+            self._set_weights(pictures[..., None])
+            self.kernels_box.setTitle("Hidden layer")
+            moved = " (each back at its pixel's place)" if model.shuffled else ""
+            self.kernels_title.setText(
+                f"{len(pictures)} of its {model.hidden_units} hidden units: each one's 784 "
+                f"weights{moved}{after}")
+            return
         w = model.conv_weights(0)
         k, kh, kw, _ = w.shape
-        self.kernels.set_kernels(w)
-        self.kernels_title.setText(f"{k} kernels {kh}×{kw}" + (f", {when}" if when else ""))
+        self._set_weights(w)
+        self.kernels_box.setTitle("First layer")
+        self.kernels_title.setText(f"{k} kernels {kh}×{kw}{after}")
+
+    def _set_weights(self, weights: np.ndarray) -> None:
+        self._weights = np.asarray(weights, np.float32)
+        self.kernels.set_kernels(self._weights)
+
+    def shown_weights(self) -> np.ndarray:
+        """The first layer's weights on show, as (K, kh, kw, C)."""
+        return self._weights.copy()
 
     def test_accuracy_now(self) -> float | None:
         """The latest test accuracy on the curve, None before the first evaluation."""
@@ -229,7 +254,8 @@ class TrainingWatchPanel(QWidget):
     def show_picked(self, index: int | None, picture: np.ndarray | None = None,
                     stages: list[StageResult] | None = None,
                     probabilities: np.ndarray | None = None) -> None:
-        """A picked test digit's maps at each stage and its ten probabilities (None: none)."""
+        """A picked test digit's maps at each stage (from ``picture``, the digit as the network
+        sees it) and its ten probabilities (None: none)."""
         if index is None or self._evaluation is None or picture is None \
                 or probabilities is None:
             self.picked_title.setText("Click a digit it got wrong to see its maps.")
@@ -240,4 +266,7 @@ class TrainingWatchPanel(QWidget):
         self.picked_title.setText(f"Test digit {index}: a {true}, read as {read} "
                                   f"({probabilities[read]:.0%} sure)")
         self.picked_bars.set_probabilities(probabilities)
-        self.picked_maps.set_stages(picture, stages or [])
+        if stages:
+            self.picked_maps.set_stages(picture, stages)
+        else:
+            self.picked_maps.clear(NO_MAPS)

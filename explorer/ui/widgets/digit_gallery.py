@@ -20,8 +20,9 @@ class DigitGallery(QWidget):
 
     selected = Signal(int)  # index into the digits given to set_digits
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, tile: int = TILE) -> None:
         super().__init__(parent)
+        self._tile = tile
         self._images: list[QImage] = []
         self._captions: list[str] = []
         self._current = -1
@@ -47,15 +48,15 @@ class DigitGallery(QWidget):
         self.update()
 
     def _columns(self) -> int:
-        return max(1, (self.width() + GAP) // (TILE + GAP))
+        return max(1, (self.width() + GAP) // (self._tile + GAP))
 
     def _cell(self) -> tuple[int, int]:
-        return TILE + GAP, TILE + QFontMetrics(self.font()).height() + GAP
+        return self._tile + GAP, self._tile + QFontMetrics(self.font()).height() + GAP
 
     def tile_rect(self, i: int) -> QRect:
         cw, ch = self._cell()
         r, c = divmod(i, self._columns())
-        return QRect(c * cw, r * ch, TILE, TILE)
+        return QRect(c * cw, r * ch, self._tile, self._tile)
 
     def _fit_height(self) -> None:
         _, ch = self._cell()
@@ -67,7 +68,7 @@ class DigitGallery(QWidget):
         super().resizeEvent(event)
 
     def sizeHint(self) -> QSize:
-        return QSize(4 * (TILE + GAP), 2 * self._cell()[1])
+        return QSize(4 * (self._tile + GAP), 2 * self._cell()[1])
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
@@ -98,6 +99,7 @@ class DigitGallery(QWidget):
                     painter.drawRect(rect.adjusted(1, 1, -2, -2))
                 painter.setPen(self.palette().windowText().color())
                 painter.drawText(QRect(rect.left() - GAP // 2, rect.bottom() + 1,
-                                       TILE + GAP, line), Qt.AlignmentFlag.AlignCenter, caption)
+                                       self._tile + GAP, line), Qt.AlignmentFlag.AlignCenter,
+                                 caption)
         finally:
             painter.end()

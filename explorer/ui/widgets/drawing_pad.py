@@ -66,6 +66,23 @@ class DrawingPad(QWidget):
         data = np.frombuffer(bits, np.uint8, count=row * RESOLUTION).reshape(RESOLUTION, row)
         return data[:, :RESOLUTION].copy()
 
+    def set_picture(self, picture: np.ndarray) -> None:
+        """Put a gray picture (white ink on black, any size, such as a 28×28 digit) on the
+        pad, scaled to it, as if it had been drawn there."""
+        gray = np.ascontiguousarray(picture, np.uint8)
+        if gray.ndim != 2 or 0 in gray.shape:
+            raise ValueError(f"the pad shows one gray picture, not shape {gray.shape}")
+        image = QImage(gray.data, gray.shape[1], gray.shape[0], gray.strides[0],
+                       QImage.Format.Format_Grayscale8)
+        painter = QPainter(self._canvas)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(QRect(0, 0, RESOLUTION, RESOLUTION), image)
+        painter.end()
+        self._empty = not gray.any()
+        self._last = None
+        self.update()
+        self.changed.emit()
+
     def clear(self) -> None:
         self._canvas.fill(0)
         self._empty = True

@@ -1,0 +1,199 @@
+"""The multilayer perceptron beside the CNN: 784 pixels → dense hidden layer → ReLU → dense 10.
+
+Every hidden unit has a weight for every pixel of the digit: it sees the picture as a list of
+784 numbers, in whatever order they come (the lecture's "the MLP hidden layer ignores all the
+spatial structure"). It is trained by the same trainer, on the same digits, as the CNN
+(:func:`~explorer.core.training.trainer.train_digits` with ``model="mlp"``), and answers the
+same questions: :meth:`DigitMLP.predict` takes (N, 28, 28) pictures of 0…255 as
+:meth:`DigitModel.predict` does.
+
+The weights are ``hidden.weights`` (784, H) with the pixels in reading order, ``hidden.bias``
+(H,), ``dense.weights`` (H, 10) and ``dense.bias`` (10,).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from explorer.core import params as counts
+from explorer.core.training import layers
+from explorer.core.training.data import CLASSES, SIDE
+from explorer.core.training.model import PREDICT_CHUNK, ArchitectureRow, as_input
+from explorer.core.training.shuffle import PIXELS, check_order, shuffle_pixels, unshuffle_pixels
+
+HIDDEN_UNITS = 100
+MAX_HIDDEN_UNITS = 4096
+KEYS = ("hidden.weights", "hidden.bias", "dense.weights", "dense.bias")
+
+
+def mlp_architecture(hidden: int = HIDDEN_UNITS) -> list[ArchitectureRow]:
+    """Sizes, parameters and multiply-accumulates of every layer, as the CNN's summary."""
+    return [
+        ArchitectureRow(f"dense {hidden}", (hidden,), counts.dense_params((SIDE, SIDE, 1), hidden),
+                        counts.dense_macs((SIDE, SIDE, 1), hidden)),
+        ArchitectureRow("ReLU", (hidden,), 0, 0),
+        ArchitectureRow(f"dense {CLASSES}", (CLASSES,), counts.dense_params((1, hidden), CLASSES),
+                        counts.dense_macs((1, hidden), CLASSES)),
+    ]
+
+
+def init_mlp_params(rng: np.random.Generator, hidden: int = HIDDEN_UNITS
+                    ) -> dict[str, np.ndarray]:
+    """He-initialised float32 weights (std √(2 / fan_in)), zero biases."""
+    if isinstance(hidden, bool) or not isinstance(hidden, int | np.integer) \
+            or not 1 <= hidden <= MAX_HIDDEN_UNITS:
+        raise ValueError(f"the hidden layer has 1 to {MAX_HIDDEN_UNITS} units, not {hidden!r}")
+    return {
+        "hidden.weights": rng.normal(0, math.sqrt(2.0 / PIXELS), (PIXELS, hidden)
+                                     ).astype(np.float32),
+        "hidden.bias": np.zeros(hidden, np.float32),
+        "dense.weights": rng.normal(0, math.sqrt(2.0 / hidden), (hidden, CLASSES)
+                                    ).astype(np.float32),
+        "dense.bias": np.zeros(CLASSES, np.float32),
+    }
+
+
+def mlp_class_score_gradient(params: Mapping[str, np.ndarray], x: np.ndarray, digit: int
+                             ) -> tuple[np.ndarray, np.ndarray]:
+    """Every class score (N, 10 logits) of each network input (N, 28, 28), and the gradient
+    of the score of ``digit`` with respect to the input."""
+    logits, caches = mlp_forward(params, x, keep=True)
+    dlogits = np.zeros_like(logits)
+    dlogits[:, digit] = 1.0
+    return logits, mlp_backward(caches, dlogits, input_grad=True)["input"]
+
+
+def is_mlp(params: Mapping[str, object]) -> bool:
+    """Whether weights by these names are a perceptron's (rather than a CNN's)."""
+    return "hidden.weights" in params
+
+
+def check_mlp_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
+    """The weights as read-only float32 arrays, or a ValueError saying what does not fit."""
+    unknown = sorted(set(params) - set(KEYS))
+    if unknown:
+        raise ValueError(f"unknown weights {unknown[0]!r}: a perceptron has hidden and dense "
+                         "weights and biases")
+    out: dict[str, np.ndarray] = {}
+    for key in KEYS:
+        if key not in params:
+            raise ValueError(f"the weights {key!r} are missing")
+        a = np.asarray(params[key])
+        if a.dtype.kind not in "iuf":
+            raise ValueError(f"{key} must hold real numbers, not {a.dtype}")
+        a = np.array(a, np.float32)
+        if not np.isfinite(a).all():
+            raise ValueError(f"{key} contains NaN or infinite numbers")
+        a.flags.writeable = False
+        out[key] = a
+    w = out["hidden.weights"]
+    if w.ndim != 2 or w.shape[0] != PIXELS or not 1 <= w.shape[1] <= MAX_HIDDEN_UNITS:
+        raise ValueError(f"the hidden weights must be ({PIXELS}, units) with 1 to "
+                         f"{MAX_HIDDEN_UNITS} units, not of shape {w.shape}")
+    hidden = w.shape[1]
+    for key, shape in (("hidden.bias", (hidden,)), ("dense.weights", (hidden, CLASSES)),
+                       ("dense.bias", (CLASSES,))):
+        if out[key].shape != shape:
+            raise ValueError(f"{key} must be of shape {shape} for {hidden} hidden units, "
+                             f"not {out[key].shape}")
+    return out
+
+
+def mlp_forward(params: Mapping[str, np.ndarray], x: np.ndarray, keep: bool = False
+                ) -> tuple[np.ndarray, list]:
+    """Logits (N, 10) of an (N, 28, 28) float batch, and the caches backward needs."""
+    flat = x.reshape(len(x), PIXELS)
+    h, c_hidden = layers.dense_forward(flat, params["hidden.weights"], params["hidden.bias"])
+    a, positive = layers.relu_forward(h)
+    logits, c_dense = layers.dense_forward(a, params["dense.weights"], params["dense.bias"])
+    return logits, ([(c_hidden, positive, c_dense, x.shape)] if keep else [])
+
+
+def mlp_backward(caches: list, dlogits: np.ndarray, input_grad: bool = False
+                 ) -> dict[str, np.ndarray]:
+    """The gradient of every weight from the gradient of the logits (and, with
+    ``input_grad``, of the input as ``"input"``, (N, 28, 28))."""
+    c_hidden, positive, c_dense, x_shape = caches[0]
+    da, dw2, db2 = layers.dense_backward(dlogits, c_dense)
+    dh = layers.relu_backward(da, positive)
+    dx, dw1, db1 = layers.dense_backward(dh, c_hidden)
+    grads = {"hidden.weights": dw1, "hidden.bias": db1, "dense.weights": dw2,
+             "dense.bias": db2}
+    if input_grad:
+        grads["input"] = dx.reshape(x_shape)
+    return grads
+
+
+class DigitMLP:
+    """A trained (or training) perceptron, frozen: its arrays are read-only copies. With a
+    ``pixel_order`` (see :mod:`.shuffle`) it was trained on shuffled pixels and shuffles every
+    picture it is given the same way."""
+
+    kind = "mlp"
+    conv_layers = 0
+
+    def __init__(self, params: Mapping[str, object], pixel_order: np.ndarray | None = None
+                 ) -> None:
+        self._params = check_mlp_params(params)
+        self.pixel_order = None if pixel_order is None else check_order(pixel_order)
+        self.hidden_units = self._params["hidden.weights"].shape[1]
+
+    def __reduce__(self) -> tuple:
+        return (DigitMLP, (self._params, self.pixel_order))
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """Every weight array by name (read-only)."""
+        return dict(self._params)
+
+    @property
+    def shuffled(self) -> bool:
+        return self.pixel_order is not None
+
+    def architecture(self) -> list[ArchitectureRow]:
+        return mlp_architecture(self.hidden_units)
+
+    def parameter_count(self) -> int:
+        return sum(row.params for row in self.architecture())
+
+    def network_input(self, images: np.ndarray) -> np.ndarray:
+        """(N, 28, 28) pixels 0…255 → the network's input: 0…1, shuffled if it was trained so."""
+        return as_input(images, self.pixel_order)
+
+    def logits(self, images: np.ndarray) -> np.ndarray:
+        """(N, 10) scores for (N, 28, 28) pictures with pixels 0…255 (white ink on black)."""
+        x = self.network_input(images)
+        parts = [mlp_forward(self._params, x[s:s + PREDICT_CHUNK])[0]
+                 for s in range(0, len(x), PREDICT_CHUNK)]
+        return np.concatenate(parts) if parts else np.zeros((0, CLASSES), np.float32)
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        return layers.softmax(self.logits(images))
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """(N,) the digit each picture most likely shows."""
+        return self.logits(images).argmax(axis=1)
+
+    def seen(self, images: np.ndarray) -> np.ndarray:
+        """The pictures (pixels 0…255) as the network sees them: shuffled if it was trained
+        so, else themselves."""
+        x = np.asarray(images)
+        return x if self.pixel_order is None else shuffle_pixels(x, self.pixel_order)
+
+    def stages(self, image: np.ndarray) -> tuple[list, np.ndarray]:
+        """As :meth:`DigitModel.stages`: no feature maps (a perceptron has none), and the ten
+        probabilities for one (28, 28) picture."""
+        picture = np.asarray(image)
+        if picture.shape != (SIDE, SIDE):
+            raise ValueError(f"the network reads {SIDE}×{SIDE} digit pictures, "
+                             f"not shape {picture.shape}")
+        return [], self.probabilities(picture)[0]
+
+    def weight_pictures(self) -> np.ndarray:
+        """Each hidden unit's 784 weights as a (H, 28, 28) picture in the digit's own layout
+        (for a network trained on shuffled pixels, unshuffled): what the unit looks for."""
+        w = np.ascontiguousarray(self._params["hidden.weights"].T).reshape(-1, SIDE, SIDE)
+        return w if self.pixel_order is None else unshuffle_pixels(w, self.pixel_order)
