@@ -8,7 +8,7 @@ QT_LIBS := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbu
            libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
            libxcb-render-util0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
 
-.PHONY: run test bench lint system-libs clean
+.PHONY: run test bench lint mutants system-libs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,20 @@ test: system-libs $(VENV)/.installed-test
 bench: system-libs $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
+$(VENV)/.installed-mutants: $(VENV)/.installed-test
+	$(PIP) install -q -e '.[test,pretrained,mutants]'
+	touch $@
+
+# How many wrong programs the tests catch: run by hand (it takes a while), never in CI.
+# Each mutant changes one operator, number or name in the modules listed in pyproject.toml.
+mutants: system-libs $(VENV)/.installed-mutants
+	rm -rf mutants
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/mutmut run --max-children 2 || true
+	$(VENV)/bin/mutmut results --all true > mutants-results.txt || true
+	$(PY) scripts/mutant_score.py mutants-results.txt
+
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check explorer tests bench
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache mutants mutants-results.txt

@@ -130,16 +130,19 @@ def _live_case(app, net, layer: str, video: Path) -> dict[str, float]:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
     from explorer.core.sources import VideoFileSource
+    from explorer.state import Document
+    from explorer.ui.controllers.network import NetworkController
     from explorer.ui.live import LiveFeed
-    from explorer.ui.panels.network_panel import NetworkTab
 
-    tab = NetworkTab(loader=lambda: net)
-    tab.resize(1300, 900)
+    document = Document()
+    document.network.layer = layer
+    tab = NetworkController(document, loader=lambda: net)
+    tab.view.resize(1300, 900)
+    tab.view.show()
     loop = QEventLoop()
     tab.loaded.connect(loop.quit)
-    tab.show()
+    tab.set_active(True)  # the window shows the tab
     loop.exec()
-    tab.set_layer(layer)
     latencies: list[float] = []
     drawn_at: list[float] = []
 
@@ -147,7 +150,7 @@ def _live_case(app, net, layer: str, video: Path) -> dict[str, float]:
         painted = -1
 
         def eventFilter(self, obj, event) -> bool:
-            result = tab._result
+            result = tab.result
             if (event.type() == QEvent.Type.Paint and result is not None
                     and result.generation != self.painted):
                 self.painted = result.generation
@@ -157,10 +160,12 @@ def _live_case(app, net, layer: str, video: Path) -> dict[str, float]:
             return False
 
     watch = PaintWatch()
-    tab.mosaic.canvas.installEventFilter(watch)
+    tab.view.mosaic.canvas.installEventFilter(watch)
     feed = LiveFeed()
-    # what the window does with each live frame while the tab is on screen
-    feed.frame_ready.connect(lambda frame: tab.set_source(frame.image, "video", True))
+    # what the window does with each live frame: the document's picture, which the tab follows
+    document.live.name, document.live.active = video.name, True
+    feed.frame_ready.connect(lambda frame: document.show_frame(frame.image, feed.run,
+                                                               frame.sequence))
     feed.start(lambda: VideoFileSource(video, loop=True), video.name)
 
     def run(seconds: float) -> None:
@@ -176,8 +181,8 @@ def _live_case(app, net, layer: str, video: Path) -> dict[str, float]:
     busy, wall = time.thread_time() - cpu0, time.perf_counter() - t0
     feed.stop()
     tab.cleanup()
-    tab.close()
-    tab.deleteLater()
+    tab.view.close()
+    tab.view.deleteLater()
     app.processEvents()
     frames = len(drawn_at)
     if not frames:

@@ -81,31 +81,30 @@ def _longest_gap(app, seconds: float | None, done=None) -> tuple[float, float]:
 
 def window_run(app) -> dict[str, float | None]:
     from explorer.ui.main_window import MainWindow
-    from explorer.ui.panels.training_panel import TrainingTab
 
     with tempfile.TemporaryDirectory() as tmp:
         win = MainWindow(restore_settings=False, library_path=Path(tmp) / "kernels.json")
         win.resize(1600, 1000)
         win.show()
-        tab = next(t for t in win.extra_tabs if isinstance(t, TrainingTab))
-        win.tabs.setCurrentWidget(tab)
+        tab = win.training_tab
+        win.tabs.setCurrentWidget(tab.view)
         idle_max, idle_p99 = _longest_gap(app, 2.0)
         reached: list[float] = []
         finished: list[bool] = []
         start = [0.0]
 
-        def on_steps(steps) -> None:
+        def on_steps(_tag, steps) -> None:
             if not reached and any(s.test_accuracy is not None and s.test_accuracy >= 0.95
                                    for s in steps):
                 reached.append(time.perf_counter() - start[0])
 
-        tab._trainer.steps.connect(on_steps)
-        tab._trainer.finished_run.connect(lambda *_: finished.append(True))
+        tab.worker.progress.connect(on_steps)
+        tab.worker.finished.connect(lambda *_: finished.append(True))
         start[0] = time.perf_counter()
-        tab.start_button.click()
+        tab.view.start_button.click()
         busy_max, busy_p99 = _longest_gap(app, None, lambda: bool(finished))
         wall = time.perf_counter() - start[0]
-        final = tab.watch.test_accuracy_now()
+        final = tab.view.watch.test_accuracy_now()
         win.shutdown()
         win.close()
         win.deleteLater()

@@ -1,9 +1,11 @@
 """Write a sequence of RGB frames as an animation for slides: GIF, MP4, or numbered PNGs.
 
 :class:`AnimationFile` takes the frames one at a time, so a job can report progress between
-them and stop; :func:`save_animation` writes a whole sequence with it. Every file is written
-to a temporary file in the target's folder and then renamed over the target, so an existing
-file is replaced whole or not at all, never left half-written.
+them and stop; :func:`save_animation` writes a whole sequence with it. Every file goes through
+the atomic writer (:mod:`explorer.core.safe_files`): an existing file is replaced whole or not
+at all, never left half-written, and a killed export's temporary file is cleaned up by the
+next export to the same name. Without ``overwrite`` nothing existing is replaced, and for
+numbered PNGs that means none of the frames.
 GIF goes through Pillow (one 256-colour octree palette a frame; the durations are stored in
 hundredths of a second, hence the 20 ms floor browsers respect); MP4 through OpenCV's
 ``VideoWriter`` with the ``mp4v`` codec, which every OpenCV wheel carries.
@@ -13,13 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from explorer.core import safe_files
 
 FORMATS = (".gif", ".mp4", ".png")
 MIN_FRAME_MS = 20
@@ -27,28 +30,39 @@ MAX_FRAME_MS = 10_000
 MAX_FRAMES = 400  # a GIF keeps every frame in memory while it is written
 
 
-def _target(path: str | os.PathLike) -> Path:
-    p = Path(os.fsdecode(os.fspath(path)))
-    if p.suffix.lower() not in FORMATS:
-        raise ValueError(f"{p.name}: save an animation as .gif, .mp4 or .png (numbered "
-                         f"frames), not {p.suffix or 'no suffix'}")
-    return p
+def check_writable(path: str | os.PathLike, *, overwrite: bool = True,
+                   frames: int | None = None) -> Path:
+    """The path of an animation, checked before any frame is rendered; raises ValueError.
 
-
-def check_writable(path: str | os.PathLike) -> Path:
-    """Raise ValueError unless an animation can be written at ``path`` (suffix and folder)."""
-    p = _target(path)
+    Refused: a suffix other than .gif, .mp4 or .png, a missing or unwritable folder, a folder
+    or a pipe in the target's place, and — without ``overwrite``, when the number of
+    ``frames`` is known — a target that exists (for numbered PNGs: any of the frames).
+    """
+    p = safe_files.check_target(path, FORMATS, what="an animation")
     folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"cannot write {p.name}: the folder {folder} does not exist")
-    if p.is_dir():
-        raise ValueError(f"cannot write {p}: it is a folder")
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise ValueError(f"cannot write {p.name} in {folder} ({exc.strerror or exc})") from None
+        cause = safe_files.describe_os_error(exc, folder / p.name)
+        raise safe_files.WriteFailed(f"could not write {p.name}: {cause}", p, cause) from None
+    if not overwrite and frames is not None:
+        _refuse_existing(targets(p, frames))
     return p
+
+
+def targets(path: str | os.PathLike, frames: int) -> list[Path]:
+    """The files an animation of ``frames`` frames at ``path`` writes (one, or one a frame)."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    return frame_paths(p, frames) if p.suffix.lower() == ".png" else [p]
+
+
+def _refuse_existing(paths: list[Path]) -> None:
+    existing = [p for p in paths if os.path.lexists(p)]
+    if existing:
+        more = f" (and {len(existing) - 1} more of its frames)" if len(existing) > 1 else ""
+        raise safe_files.TargetExists(f"{existing[0].name} already exists{more}", existing[0],
+                                      "already exists")
 
 
 def check_frame_ms(frame_ms: int) -> int:
@@ -58,37 +72,6 @@ def check_frame_ms(frame_ms: int) -> int:
         raise ValueError(f"a frame lasts from {MIN_FRAME_MS} to {MAX_FRAME_MS} ms, "
                          f"not {frame_ms!r}")
     return int(frame_ms)
-
-
-def _temporary_beside(target: Path) -> Path:
-    """A new empty file in ``target``'s folder, with the permissions a new file gets there."""
-    for _ in range(100):
-        tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
-        try:
-            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        except FileExistsError:
-            continue
-        return tmp
-    raise OSError(f"no free temporary name beside {target.name}")
-
-
-@contextlib.contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed over it when the block succeeds."""
-    try:
-        tmp: Path | None = _temporary_beside(target)
-    except OSError as exc:
-        raise ValueError(f"could not write {target.name} ({exc.strerror or exc})") from None
-    try:
-        yield tmp
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise ValueError(f"could not write {target.name} ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def frame_paths(path: str | os.PathLike, count: int) -> list[Path]:
@@ -106,18 +89,23 @@ class AnimationFile:
     target); :meth:`finish` puts the file (or the numbered frames) in place. :meth:`close`
     without :meth:`finish` (a cancel, a fault) removes what was begun and leaves the target
     as it was. Raises ValueError with a sentence when the path, a frame or the duration does
-    not fit.
+    not fit; without ``overwrite``,
+    :class:`~explorer.core.safe_files.TargetExists` when a target (any frame) exists.
     """
 
-    def __init__(self, path: str | os.PathLike, frame_ms: int = 800) -> None:
+    def __init__(self, path: str | os.PathLike, frame_ms: int = 800, *,
+                 overwrite: bool = True) -> None:
         self.target = check_writable(path)
         self.frame_ms = check_frame_ms(frame_ms)
+        self.overwrite = overwrite
         self.count = 0
         self._format = self.target.suffix.lower()
         self._shape: tuple[int, ...] | None = None
         self._kept: list = []  # GIF: paletted frames; PNG: encoded frames
         self._video: cv2.VideoWriter | None = None
-        self._tmp: Path | None = None  # the MP4 being written
+        self._video_file = contextlib.ExitStack()  # the temporary MP4 while it is written
+        if not overwrite and self._format != ".png":
+            _refuse_existing([self.target])  # before any frame is rendered
 
     def __enter__(self) -> AnimationFile:
         return self
@@ -152,24 +140,20 @@ class AnimationFile:
         try:
             if self._format == ".gif":
                 first, *rest = self._kept
-                with _replacing(self.target) as tmp:
-                    first.save(tmp, format="GIF", save_all=True, append_images=rest,
-                               duration=self.frame_ms, loop=0, optimize=False)
+                safe_files.atomic_write(self.target, lambda fh: first.save(
+                    fh, format="GIF", save_all=True, append_images=rest,
+                    duration=self.frame_ms, loop=0, optimize=False), overwrite=self.overwrite)
                 return [self.target]
             if self._format == ".png":
                 paths = frame_paths(self.target, len(self._kept))
+                if not self.overwrite:
+                    _refuse_existing(paths)  # before the first frame: no half-replaced set
                 for out, data in zip(paths, self._kept, strict=True):
-                    with _replacing(out) as tmp:
-                        tmp.write_bytes(data)
+                    safe_files.atomic_write(out, data, overwrite=self.overwrite)
                 return paths
             self._video.release()
             self._video = None
-            try:
-                os.replace(self._tmp, self.target)
-            except OSError as exc:
-                raise ValueError(f"could not write {self.target.name} "
-                                 f"({exc.strerror or exc})") from None
-            self._tmp = None
+            self._video_file.close()  # the block ends normally: renamed over the target
             return [self.target]
         finally:
             self.close()
@@ -180,10 +164,8 @@ class AnimationFile:
         if self._video is not None:
             self._video.release()
             self._video = None
-        if self._tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self._tmp)
-            self._tmp = None
+        # leaving the temporary file's block with an error removes it, target untouched
+        self._video_file.__exit__(ValueError, ValueError("not finished"), None)
 
     def _checked(self, frame: np.ndarray) -> np.ndarray:
         f = np.asarray(frame)
@@ -201,26 +183,24 @@ class AnimationFile:
         return np.ascontiguousarray(f)
 
     def _open_video(self, width: int, height: int) -> None:
-        try:
-            self._tmp = _temporary_beside(self.target)
-        except OSError as exc:
-            raise ValueError(f"could not write {self.target.name} "
-                             f"({exc.strerror or exc})") from None
-        self._video = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter_fourcc(*"mp4v"),
+        tmp = self._video_file.enter_context(
+            safe_files.atomic_target(self.target, overwrite=self.overwrite))
+        self._video = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"),
                                       1000.0 / self.frame_ms, (width, height))
         if not self._video.isOpened():
             raise ValueError(f"OpenCV cannot write the video {self.target.name}")
 
 
 def save_animation(frames: Iterable[np.ndarray], path: str | os.PathLike,
-                   frame_ms: int = 800) -> list[Path]:
+                   frame_ms: int = 800, *, overwrite: bool = True) -> list[Path]:
     """Write RGB uint8 frames to ``path``; its suffix picks GIF, MP4 or numbered PNGs.
 
     Returns the files written (one, or one per frame for ``.png``). Raises ValueError with a
     sentence when the path, the frames or the duration do not fit; the target is then left as
-    it was.
+    it was. Without ``overwrite``, :class:`~explorer.core.safe_files.TargetExists` when a
+    target (any frame) exists.
     """
-    with AnimationFile(path, frame_ms) as out:
+    with AnimationFile(path, frame_ms, overwrite=overwrite) as out:
         for frame in frames:
             out.add(frame)
         return out.finish()

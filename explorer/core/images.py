@@ -4,13 +4,13 @@
 ``(H, W)`` for a gray file (kept gray, so a gray picture gives 1-channel kernels). On the way:
 
 - **Safety first.** The file is read as bytes by Python (so non-ASCII paths work on every OS)
-  and its header is parsed *before* decoding: a file over :data:`MAX_FILE_BYTES` or a picture
-  over :data:`MAX_PIXELS` is refused, so a decompression bomb (a tiny PNG claiming
-  40000×40000 pixels) never reaches the decoder. Only formats whose header we can read are
-  accepted: PNG, JPEG, BMP, GIF, TIFF, WebP and PNM/PFM.
-- **Truncation** is detected from the file's structure (PNG: the chunks reach ``IEND``; JPEG:
-  an end-of-image marker follows the scan; WebP: the RIFF size fits), because OpenCV may decode
-  a cut-off file partially with only a warning.
+  and its header is read *before* decoding (:mod:`explorer.core.image_probe`, on Pillow's lazy
+  open): a file over :data:`MAX_FILE_BYTES` or a picture over :data:`MAX_PIXELS` is refused, so
+  a decompression bomb (a tiny PNG claiming 40000×40000 pixels) never reaches the decoder.
+  Only formats whose header can be read are accepted: PNG, JPEG, BMP, GIF, TIFF, WebP and
+  PNM/PFM.
+- **Truncation** is detected from the file's structure before decoding, because OpenCV may
+  decode a cut-off file partially with only a warning.
 - **EXIF orientation** (JPEG, PNG, WebP) is applied, as a phone photo is meant to be seen.
   OpenCV applies it only when it also drops alpha and depth, so we decode everything unchanged
   and turn the picture ourselves.
@@ -27,16 +27,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from explorer.core import safe_files
+from explorer.core import image_probe, safe_files
 
 MAX_PIXELS = 100_000_000  # 100 megapixels: ~300 MB as RGB uint8, more while converting
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -47,23 +44,6 @@ FORMATS = "PNG, JPEG, BMP, GIF, TIFF, WebP or PNM"
 
 class ImageError(ValueError):
     """A picture file cannot be opened; the message names the file and says why."""
-
-
-@dataclass(frozen=True)
-class _Header:
-    """What the header says, read without decoding any pixel."""
-
-    format: str
-    width: int
-    height: int
-    exif: bytes | None = None  # a TIFF-structured EXIF block, for the orientation
-    truncated: bool = False
-    gray: bool = False  # a gray file OpenCV decodes as colour (PNG gray + alpha)
-    pixel_bytes: float = 0.0  # bytes a decoded pixel takes, where the header says (TIFF)
-
-
-class _Damaged(Exception):
-    """The header is unreadable; the text says how (e.g. "the IHDR chunk is missing")."""
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -94,8 +74,8 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
 def decode_image(data: bytes, name: str = "the picture") -> np.ndarray:
     """Like :func:`load_image`, for a file's bytes already in memory; ``name`` is for messages."""
     try:
-        header = _probe(data)
-    except _Damaged as exc:
+        header = image_probe.probe(data)
+    except image_probe.Damaged as exc:
         raise ImageError(f"{name} is a damaged image file: {exc}") from None
     if header is None:
         raise ImageError(f"{name} is not an image file CNN Explorer can read ({FORMATS})")
@@ -125,193 +105,7 @@ def decode_image(data: bytes, name: str = "the picture") -> np.ndarray:
     image = _to_app_layout(raw)
     if header.gray and image.ndim == 3:
         image = np.ascontiguousarray(image[:, :, 0])  # three equal channels
-    orientation = _exif_orientation(header.exif) if header.exif else 1
-    return _apply_orientation(image, orientation)
-
-
-# --- header probes: the size of the picture before any pixel is decoded -----------------------
-
-def _probe(data: bytes) -> _Header | None:
-    """The header of a supported format, or None when the bytes are no format we read."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return _probe_png(data)
-    if data.startswith(b"\xff\xd8\xff"):
-        return _probe_jpeg(data)
-    if data.startswith(b"BM"):
-        return _probe_bmp(data)
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return _probe_gif(data)
-    if data[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return _probe_tiff(data)
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return _probe_webp(data)
-    if len(data) >= 3 and data[:1] == b"P" and data[1:2] in b"123456fF" \
-            and data[2:3].isspace():
-        return _probe_pnm(data)
-    return None
-
-
-def _unpack(fmt: str, data: bytes, offset: int) -> tuple:
-    try:
-        return struct.unpack_from(fmt, data, offset)
-    except struct.error:
-        raise _Damaged("its header is cut short") from None
-
-
-def _probe_png(data: bytes) -> _Header:
-    length, kind = _unpack(">I4s", data, 8)
-    if kind != b"IHDR" or length != 13:
-        raise _Damaged("the PNG header (IHDR) is missing")
-    width, height, _depth, color_type = _unpack(">IIBB", data, 16)
-    gray = color_type in (0, 4)
-    exif = None
-    # walk the chunks to IEND: a cut-off file ends inside one
-    pos = 8
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack_from(">I4s", data, pos)
-        end = pos + 12 + length
-        if end > len(data):
-            break
-        if kind == b"eXIf":
-            exif = data[pos + 8:pos + 8 + length]
-        elif kind == b"IEND":
-            return _Header("PNG", width, height, exif, gray=gray)
-        pos = end
-    return _Header("PNG", width, height, exif, truncated=True)
-
-
-# SOF0…SOF15 carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
-_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-
-
-def _probe_jpeg(data: bytes) -> _Header:
-    width = height = None
-    exif = None
-    pos = 2
-    while True:
-        if pos + 4 > len(data):
-            return _Header("JPEG", width or 0, height or 0, exif, truncated=True)
-        if data[pos] != 0xFF:
-            raise _Damaged("a JPEG marker is missing where one should be")
-        marker = data[pos + 1]
-        if marker == 0xFF:
-            pos += 1  # a fill byte before the marker
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
-            pos += 2  # markers without a payload
-            continue
-        if marker == 0xD9:
-            raise _Damaged("the JPEG file ends before its picture data starts")
-        (length,) = struct.unpack_from(">H", data, pos + 2)
-        if length < 2:
-            raise _Damaged("a JPEG segment has an impossible length")
-        payload = data[pos + 4:pos + 2 + length]
-        if marker in _JPEG_SOF and len(payload) >= 5:
-            height, width = struct.unpack_from(">HH", payload, 1)
-        elif marker == 0xE1 and exif is None and payload.startswith(b"Exif\x00\x00"):
-            exif = payload[6:]
-        elif marker == 0xDA:  # start of scan: the compressed pixels follow
-            if width is None:
-                raise _Damaged("the JPEG frame header (SOF) is missing")
-            # Inside the scan every 0xFF byte is followed by 0x00 or a restart marker, so
-            # FF D9 can only be the end-of-image marker: without it the file was cut off.
-            truncated = data.find(b"\xff\xd9", pos + 2 + length) < 0
-            return _Header("JPEG", width, height, exif, truncated)
-        pos += 2 + length
-
-
-def _probe_bmp(data: bytes) -> _Header:
-    (info_size,) = _unpack("<I", data, 14)
-    if info_size == 12:  # the old OS/2 header has 16-bit sizes
-        width, height = _unpack("<HH", data, 18)
-    else:
-        width, height = _unpack("<ii", data, 18)
-    return _Header("BMP", width, abs(height))
-
-
-def _probe_gif(data: bytes) -> _Header:
-    width, height = _unpack("<HH", data, 6)
-    return _Header("GIF", width, height)
-
-
-_BITS_PER_SAMPLE = 258
-
-
-def _tiff_first_ifd(data: bytes) -> dict[int, int]:
-    """The integer tags of a TIFF structure's first directory (a TIFF file, or an EXIF block)."""
-    order = "<" if data[:2] == b"II" else ">"
-    (magic,) = _unpack(order + "H", data, 2)
-    if magic == 42:
-        (offset,) = _unpack(order + "I", data, 4)
-        count_fmt, entry_fmt, entry_size = "H", "HHI4s", 12
-    elif magic == 43:  # BigTIFF
-        (offset,) = _unpack(order + "Q", data, 8)
-        count_fmt, entry_fmt, entry_size = "Q", "HHQ8s", 20
-    else:
-        raise _Damaged("the TIFF header is not valid")
-    (count,) = _unpack(order + count_fmt, data, offset)
-    tags = {}
-    first = offset + struct.calcsize(order + count_fmt)
-    for i in range(min(count, 4096)):
-        tag, kind, n, value = _unpack(order + entry_fmt, data, first + i * entry_size)
-        fmt = {3: "H", 4: "I", 16: "Q"}.get(kind)  # SHORT, LONG, LONG8
-        if n == 1 and fmt and struct.calcsize(fmt) <= len(value):  # stored in the entry itself
-            tags[tag] = struct.unpack_from(order + fmt, value)[0]
-        elif tag == _BITS_PER_SAMPLE and n > 1 and kind == 3:  # one per channel: the first
-            if 2 * n <= len(value):
-                tags[tag] = struct.unpack_from(order + "H", value)[0]
-            else:
-                (where,) = struct.unpack_from(order + ("I" if len(value) == 4 else "Q"), value)
-                with contextlib.suppress(_Damaged):  # unknown: the decoder will tell
-                    tags[tag] = _unpack(order + "H", data, where)[0]
-    return tags
-
-
-def _probe_tiff(data: bytes) -> _Header:
-    tags = _tiff_first_ifd(data)
-    # BitsPerSample × SamplesPerPixel: a TIFF may hold 64-bit floats or many channels
-    sample_bits = tags.get(258, 8) * tags.get(277, 1)
-    return _Header("TIFF", tags.get(256, 0), tags.get(257, 0), pixel_bytes=sample_bits / 8)
-
-
-def _probe_webp(data: bytes) -> _Header:
-    (riff_size,) = _unpack("<I", data, 4)
-    truncated = len(data) < 8 + riff_size
-    width = height = 0
-    exif = None
-    pos = 12
-    while pos + 8 <= len(data):
-        kind, size = struct.unpack_from("<4sI", data, pos)
-        chunk = data[pos + 8:pos + 8 + size]
-        if kind == b"VP8X" and len(chunk) >= 10:
-            width = 1 + int.from_bytes(chunk[4:7], "little")
-            height = 1 + int.from_bytes(chunk[7:10], "little")
-        elif kind == b"VP8 " and len(chunk) >= 10 and width == 0:
-            if chunk[3:6] != b"\x9d\x01\x2a":
-                raise _Damaged("the WebP frame header is not valid")
-            w, h = struct.unpack_from("<HH", chunk, 6)
-            width, height = w & 0x3FFF, h & 0x3FFF
-        elif kind == b"VP8L" and len(chunk) >= 5 and width == 0:
-            (bits,) = struct.unpack_from("<I", chunk, 1)
-            width, height = (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-        elif kind == b"EXIF":
-            exif = chunk[6:] if chunk.startswith(b"Exif\x00\x00") else chunk
-        pos += 8 + size + (size & 1)  # chunks are padded to an even length
-    return _Header("WebP", width, height, exif, truncated)
-
-
-def _probe_pnm(data: bytes) -> _Header:
-    """PBM/PGM/PPM (P1…P6) and PFM (Pf, PF): the width and height are the first two numbers."""
-    numbers: list[int] = []
-    head = data[2:4096]
-    for line in head.split(b"\n"):
-        for token in line.split(b"#", 1)[0].split():
-            if not token.isdigit():
-                raise _Damaged("the PNM header is not valid")
-            numbers.append(int(token))
-            if len(numbers) == 2:
-                return _Header("PNM", numbers[0], numbers[1])
-    raise _Damaged("the PNM header is cut short")
+    return _apply_orientation(image, header.orientation)
 
 
 # --- conversions -------------------------------------------------------------------------------
@@ -371,15 +165,6 @@ def _to_app_layout(raw: np.ndarray) -> np.ndarray:
     else:
         image = _to_uint8(raw[:, :, :3])
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-
-
-def _exif_orientation(exif: bytes) -> int:
-    """The EXIF orientation tag (1…8), or 1 when it is missing or unreadable."""
-    try:
-        orientation = _tiff_first_ifd(exif).get(0x0112, 1)
-    except (_Damaged, IndexError):
-        return 1
-    return orientation if 1 <= orientation <= 8 else 1
 
 
 _ALL, _REVERSED = slice(None), slice(None, None, -1)

@@ -31,7 +31,13 @@ import numpy as np
 
 from explorer.core import kernels
 from explorer.core.pipeline import LayerSpec, NamedStack
-from explorer.core.safe_files import atomic_write, read_npz_arrays, regular_file_size
+from explorer.core.safe_files import (
+    atomic_write,
+    check_target,
+    read_npy_array,
+    read_npz_arrays,
+    regular_file_size,
+)
 
 MAX_FILTERS = 256
 MAX_FILE_BYTES = 64 * 1024 * 1024  # .npy, .npz, .json: a filter bank is kilobytes
@@ -122,7 +128,7 @@ def read_kernels(path: str | os.PathLike) -> KernelBank:
     regular_file_size(p, MAX_ONNX_BYTES if suffix == ".onnx" else MAX_FILE_BYTES)
     try:
         if suffix == ".npy":
-            return _bank_from_array(_load_npy(p), None, None, name)
+            return _bank_from_array(read_npy_array(p, MAX_FILE_BYTES), None, None, name)
         if suffix == ".npz":
             return _read_npz(p)
         if suffix == ".json":
@@ -131,25 +137,6 @@ def read_kernels(path: str | os.PathLike) -> KernelBank:
     except ValueError as exc:
         text = str(exc)
         raise ValueError(text if name in text else f"{name}: {text}") from None
-
-
-def _load_npy(p: Path) -> np.ndarray:
-    try:
-        with open(p, "rb") as fh:
-            magic = fh.read(6)
-    except OSError as exc:
-        raise ValueError(f"it could not be read ({exc.strerror or exc})") from None
-    if magic != b"\x93NUMPY":  # else np.load would take it for a pickle
-        raise ValueError("it is not a NumPy array file (.npy)")
-    try:
-        return np.load(p, allow_pickle=False)
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise ValueError("it holds Python objects, not plain numbers; it is not loaded, "
-                             "as opening it could run code") from None
-        raise ValueError(f"it is not a NumPy array file ({exc})") from None
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"it is damaged and cannot be read ({exc})") from None
 
 
 def _as_filters(a: np.ndarray) -> np.ndarray:
@@ -266,6 +253,11 @@ def read_onnx_kernels(path: str | os.PathLike) -> KernelBank:
     if len(conv.input) < 2:
         raise ValueError(f"{where} has no weights")
     w = tensor(conv.input[1], "weights")
+    if w.dtype.kind not in "iuf":
+        raise ValueError(f"{where}'s weights are {w.dtype.name} values, not numbers")
+    if w.ndim < 3:
+        raise ValueError(f"{where}'s weights have the shape {w.shape}; a convolution's have "
+                         "(filters, channels, height, width)")
     if w.ndim != 4:
         kind = {3: "1-D", 5: "3-D"}.get(w.ndim, f"{w.ndim - 2}-D")
         raise ValueError(f"{where} is a {kind} convolution (weights of shape {w.shape}); "
@@ -302,11 +294,8 @@ def write_kernels(path: str | os.PathLike, bank: KernelBank) -> Path:
     The file is written whole or not at all (a temporary file renamed into place).
     Raises ValueError saying why it could not be written.
     """
-    p = Path(path)
+    p = check_target(path, WRITABLE, what="a filter bank")  # a WriteFailed is a ValueError
     suffix = p.suffix.lower()
-    if suffix not in WRITABLE:
-        raise ValueError(f"{p.name}: kernels are saved as {', '.join(WRITABLE)}, not "
-                         f"{suffix or 'a file without a suffix'}")
 
     def write(fh) -> None:
         if suffix == ".npy":
@@ -317,8 +306,7 @@ def write_kernels(path: str | os.PathLike, bank: KernelBank) -> Path:
         else:
             fh.write(_library_json(bank).encode("utf-8"))
 
-    atomic_write(p, write)  # a WriteFailed (a ValueError) says the cause
-    return p
+    return atomic_write(p, write)  # a WriteFailed (a ValueError) says the cause
 
 
 def _checked(name: str, volume: np.ndarray, bias: float) -> kernels.UserKernel | _Deep:

@@ -3,9 +3,8 @@
 - :func:`atomic_write` writes a temporary file in the target's folder, flushes it to the disk
   and renames it over the target. A full disk, a crash or a kill leaves the previous file as
   it was; the target is never truncated in place.
-- :func:`file_lock` is a lock shared by every process on the machine (a lock file with
-  ``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows), for a read-modify-write save that
-  two windows could run at once.
+- :func:`file_lock` is a lock shared by every process on the machine (:mod:`filelock`), for a
+  read-modify-write save that two windows could run at once.
 - :func:`clean_stale_temp_files` removes the temporary files a killed process left behind.
 - :func:`read_bytes_limited` and :func:`read_json_limited` refuse what could hang or exhaust
   the app before reading it: named pipes, devices, sockets and folders (a pipe blocks
@@ -25,6 +24,7 @@ import glob
 import json
 import math
 import os
+import platform
 import re
 import secrets
 import stat
@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import filelock
 import numpy as np
 
 MAX_JSON_DEPTH = 32  # nesting of lists and objects; the app's own files need 5
@@ -162,6 +163,9 @@ def _kind_problem(mode: int) -> str | None:
 
 
 def _size_text(n: int) -> str:
+    for unit, power in (("PB", 50), ("TB", 40), ("GB", 30)):
+        if n >= 2**power:
+            return f"{n / 2**power:.0f} {unit}"
     if n >= 2**20:
         return f"{n / 2**20:.0f} MB"
     if n >= 2**10:
@@ -236,26 +240,60 @@ def read_bytes_limited(path: PathLike, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+def read_npy_array(path: PathLike, max_bytes: int) -> np.ndarray:
+    """The array in a NumPy .npy file of at most ``max_bytes``, read without unpickling;
+    raises :class:`ReadRefused`.
+
+    The header is checked before any memory is taken: a file of a few hundred bytes that
+    declares petabytes of numbers is refused as damaged, not handed to NumPy to allocate.
+    """
+    p = Path(os.fsdecode(os.fspath(path)))
+    size = regular_file_size(p, max_bytes)
+    try:
+        with open(p, "rb") as fh:
+            _check_npy_header(fh, size, p, p)
+            fh.seek(0)
+            return np.load(fh, allow_pickle=False)
+    except SafeFileError:
+        raise
+    except MemoryError:
+        raise ReadRefused(p, "is too large to be read (there is not enough memory)") from None
+    except ValueError as exc:
+        raise ReadRefused(p, f"is not a NumPy array file ({exc})") from None
+    except (OSError, EOFError) as exc:
+        raise ReadRefused(p, f"is damaged and cannot be read ({exc})") from None
+
+
 def read_npz_arrays(path: PathLike, max_unpacked: int) -> dict[str, np.ndarray]:
     """Every array of a NumPy .npz file, read without unpickling; raises :class:`ReadRefused`.
 
     A file whose members would unpack past ``max_unpacked`` (a zip bomb: kilobytes on disk,
-    gigabytes unpacked) is refused before anything is unpacked, and one holding Python objects
-    is refused rather than unpickled (opening it could run code).
+    gigabytes unpacked) is refused before anything is unpacked, and so is a member whose header
+    declares more numbers than it holds (a 192-byte member can claim petabytes); one holding
+    Python objects is refused rather than unpickled (opening it could run code).
     """
     p = Path(os.fsdecode(os.fspath(path)))
     try:
         with zipfile.ZipFile(p) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile):
+            members = archive.infolist()
+            unpacked = sum(info.file_size for info in members)
+            if unpacked > max_unpacked:
+                raise ReadRefused(p, f"unpacks to {_size_text(unpacked)}, more than the limit "
+                                     f"of {_size_text(max_unpacked)}: too large to be read")
+            for info in members:
+                if info.filename.endswith(".npy"):
+                    with archive.open(info) as member:
+                        _check_npy_header(member, info.file_size, p, info.filename)
+    except SafeFileError:
+        raise
+    except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, ValueError):
         raise ReadRefused(p, "is not a NumPy .npz file") from None
-    if unpacked > max_unpacked:
-        raise ReadRefused(p, f"unpacks to {_size_text(unpacked)}, more than the limit of "
-                             f"{_size_text(max_unpacked)}: too large to be read")
     try:
         with np.load(p, allow_pickle=False) as data:
             # a member that is not an .npy array comes back as bytes: asarray makes it text
             return {key: np.asarray(data[key]) for key in data.files}
+    except MemoryError:
+        raise ReadRefused(p, "is too large to be read (there is not enough memory)") from None
     except ValueError as exc:
         if "pickle" in str(exc):
             raise ReadRefused(p, "holds Python objects, not plain numbers; it is not loaded, "
@@ -263,6 +301,34 @@ def read_npz_arrays(path: PathLike, max_unpacked: int) -> dict[str, np.ndarray]:
         raise ReadRefused(p, f"is damaged ({exc})") from None
     except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
         raise ReadRefused(p, f"is damaged and cannot be read ({exc})") from None
+
+
+_NPY_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0,
+                       (3, 0): np.lib.format.read_array_header_2_0}  # 3.0: UTF-8 field names
+
+
+def _check_npy_header(fh: BinaryIO, stored: int, path: Path, member: Path | str) -> None:
+    """Refuse an .npy stream (at its start) whose header declares more bytes than the
+    ``stored`` bytes it has, or Python objects; leaves ``fh`` anywhere."""
+    where = "" if member == path else f" (its member {member})"
+    try:
+        version = np.lib.format.read_magic(fh)
+        reader = _NPY_HEADER_READERS.get(version)
+        if reader is None:
+            raise ValueError(f"NumPy file format version {version} is unknown")
+        shape, _fortran, dtype = reader(fh)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ReadRefused(path, f"is not a NumPy array file{where} ({exc})") from None
+    if dtype.hasobject:
+        raise ReadRefused(path, "holds Python objects, not plain numbers; it is not loaded, "
+                                "as opening it could run code")
+    declared = math.prod(shape) * dtype.itemsize
+    held = stored - fh.tell()
+    if declared > held:
+        dims = "×".join(str(n) for n in shape)
+        raise ReadRefused(path, f"is damaged{where}: it declares an array of {dims} numbers "
+                                f"({_size_text(declared)}) but holds {_size_text(max(held, 0))}")
 
 
 def _check_regular(p: Path, mode: int, size: int, max_bytes: int) -> None:
@@ -385,6 +451,24 @@ def atomic_write(path: PathLike, data_or_writer: bytes | Writer, *,
     the file system can link files. Other failures raise :class:`WriteFailed`, whose message
     says the cause (:func:`describe_os_error`).
     """
+    with atomic_target(path, overwrite=overwrite) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "wb") as fh:
+            if callable(data_or_writer):
+                data_or_writer(fh)
+            else:
+                fh.write(data_or_writer)
+    return Path(os.fsdecode(os.fspath(path)))
+
+
+@contextlib.contextmanager
+def atomic_target(path: PathLike, *, overwrite: bool = True) -> Iterator[Path]:
+    """A new empty temporary file beside ``path``, for a writer that needs a file name (a
+    video encoder); when the block ends normally it is flushed to the disk and renamed over
+    ``path``, as :func:`atomic_write` does. The temporary name keeps the target's suffix
+    (encoders pick the format by it). An exception in the block removes the temporary file,
+    leaves ``path`` as it was and passes on; an ``OSError`` becomes :class:`WriteFailed`.
+    """
     target = check_target(path, overwrite=overwrite)
     real = Path(os.path.realpath(target)) if target.is_symlink() else target
     name = _name(target)
@@ -395,20 +479,13 @@ def atomic_write(path: PathLike, data_or_writer: bytes | Writer, *,
     except OSError as exc:
         raise _write_failed(target, exc, False) from exc
     folder = real.parent
-    prefix = f".{real.name[:100]}."
-    # debris of an earlier save of this very file that was killed midway
-    clean_stale_temp_files(folder, glob.escape(prefix) + "?" * 8 + ".tmp", STALE_TEMP_SECONDS)
-    tmp: Path | None = folder / f"{prefix}{secrets.token_hex(4)}.tmp"
+    for pattern in _temp_patterns(real):  # debris of earlier saves of this file, killed midway
+        clean_stale_temp_files(folder, pattern, STALE_TEMP_SECONDS)
+    tmp: Path | None = None
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                     0o666)  # the umask applies, as for any new file
-        with os.fdopen(fd, "wb") as fh:
-            if callable(data_or_writer):
-                data_or_writer(fh)
-            else:
-                fh.write(data_or_writer)
-            fh.flush()
-            os.fsync(fh.fileno())
+        tmp = _new_temporary(real)
+        yield tmp
+        _flush_to_disk(tmp)
         if info is not None:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, stat.S_IMODE(info.st_mode))
@@ -426,7 +503,42 @@ def atomic_write(path: PathLike, data_or_writer: bytes | Writer, *,
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-    return target
+
+
+def _temporary_name(target: Path, token: str) -> str:
+    return f".{target.name[:100]}.{token}.tmp{target.suffix[:16]}"
+
+
+def _temp_patterns(target: Path) -> tuple[str, ...]:
+    """Glob patterns of the temporary files a save of ``target`` makes, and of those earlier
+    versions made (``.NAME.<hex>.tmp``; ``.STEM.<hex>.tmp.gif`` for an animation), so that
+    the debris of a killed save goes whichever version left it."""
+    token = "?" * 8
+    named = glob.escape(f".{target.name[:100]}.") + token
+    return (named + glob.escape(f".tmp{target.suffix[:16]}"), named + ".tmp",
+            glob.escape(f".{target.stem}.") + token + glob.escape(f".tmp{target.suffix}"))
+
+
+def _new_temporary(target: Path) -> Path:
+    """Create an empty file of a new temporary name beside ``target`` (the umask applies, as
+    for any new file)."""
+    for _ in range(100):
+        tmp = target.with_name(_temporary_name(target, secrets.token_hex(4)))
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_BINARY", 0), 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise OSError(errno.EEXIST, "no free temporary name", str(target))
+
+
+def _flush_to_disk(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a file",
@@ -446,6 +558,8 @@ def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a
         raise WriteFailed(f"{raw} names a folder; give a file name", Path(raw), "names a folder")
     target = Path(raw)
     name = _name(target)
+    if (problem := name_problem(target, SYSTEM)) is not None:
+        raise WriteFailed(f"{name} {problem}", target, problem)
     try:
         info = os.stat(target)
     except FileNotFoundError:
@@ -459,15 +573,51 @@ def check_target(path: PathLike, suffixes: Iterable[str] = (), *, what: str = "a
     allowed = sorted({s.lower() for s in suffixes})
     if allowed and target.suffix.lower() not in allowed:
         listed = ", ".join(allowed[:-1]) + (" or " if len(allowed) > 1 else "") + allowed[-1]
-        got = target.suffix or "no suffix"
-        raise WriteFailed(f"{name}: {what} is saved as {listed}, not {got}", target,
-                          f"has the suffix {got}")
+        if target.suffix:
+            raise WriteFailed(f"{name}: {what} is saved as {listed}, not {target.suffix}",
+                              target, f"has the suffix {target.suffix}")
+        raise WriteFailed(f"{name}: {what} is saved as {listed}; the name has no suffix",
+                          target, "has no suffix")
     if info is not None and not overwrite:
         raise TargetExists(f"{name} already exists", target, "already exists")
     if info is None and not target.parent.is_dir():
         cause = describe_os_error(FileNotFoundError(errno.ENOENT, "missing"), target)
         raise WriteFailed(f"could not write {name}: {cause}", target, cause)
     return target
+
+
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                              *(f"LPT{i}" for i in range(10)), "CONIN$", "CONOUT$"})
+_WINDOWS_FORBIDDEN = frozenset('<>:"|?*') | {chr(c) for c in range(32)}
+WINDOWS_MAX_PATH = 260  # with its folders and the ending null, unless long paths are enabled
+
+
+SYSTEM = platform.system()  # whose rules a name must follow: "Windows", "Darwin", "Linux"
+
+
+def name_problem(path: PathLike, system: str = SYSTEM) -> str | None:
+    """Why ``system`` ("Windows", "Darwin", "Linux") cannot make a file at ``path`` under that
+    name, said before any work is done; None when it can. Windows keeps device names (``CON``,
+    ``NUL``, ``COM1``… with any suffix), forbids ``< > : " | ? *``, drops a final space or dot
+    and, unless long paths are enabled, refuses paths of 260 characters; macOS shows a colon
+    as a slash and Finder cannot name such a file."""
+    p = Path(os.fsdecode(os.fspath(path)))
+    name = p.name
+    if system == "Windows":
+        device = name.split(".", 1)[0].rstrip(" ").upper()
+        if device in _WINDOWS_DEVICES:
+            return f"is a name Windows keeps for a device ({device}); choose another name"
+        if set(name) & _WINDOWS_FORBIDDEN:
+            return 'holds a character Windows does not allow in a file name (< > : " | ? *)'
+        if name.endswith((" ", ".")):
+            return "ends in a space or a dot, which Windows would drop"
+        length = len(os.path.abspath(p))
+        if length >= WINDOWS_MAX_PATH:
+            return (f"has a path of {length} characters with its folders; Windows allows "
+                    f"{WINDOWS_MAX_PATH - 1}: choose a shorter name or folder")
+    elif system == "Darwin" and ":" in name:
+        return "holds a colon, which macOS shows as a slash: choose another name"
+    return None
 
 
 def _write_failed(target: Path, exc: OSError, existed: bool) -> WriteFailed:
@@ -544,82 +694,43 @@ def file_lock(lock_path: PathLike, timeout: float = LOCK_TIMEOUT_S,
               what: str | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_path`` (created if needed) for the ``with`` block.
 
-    Every process (and thread) that locks the same path waits for the others; after
-    ``timeout`` seconds it gives up with :class:`LockTimeout`. ``what`` names the file the
-    lock protects in that message. The lock file itself stays: deleting it could let two
-    processes hold "the" lock at once.
+    The lock is :mod:`filelock`'s (``flock`` on POSIX, ``msvcrt.locking`` on Windows, a lock
+    file where the drive has no locks): every process (and thread) that locks the same path
+    waits for the others; after ``timeout`` seconds it gives up with :class:`LockTimeout`.
+    ``what`` names the file the lock protects in the messages. The lock file itself stays.
     """
     p = Path(os.fsdecode(os.fspath(lock_path)))
     guarded = what or _name(p)
+    lock = filelock.FileLock(p, timeout=timeout, thread_local=False, is_singleton=False)
     try:
-        fd = os.open(p, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+        lock.acquire(poll_interval=_LOCK_POLL_S)
+    except filelock.Timeout:
+        raise LockTimeout(f"{guarded} is being saved by another CNN Explorer window; nothing "
+                          f"was changed, try again in a moment", p,
+                          "is being saved by another window") from None
     except OSError as exc:
-        cause = describe_os_error(exc, p)
-        raise WriteFailed(f"could not lock {guarded} for saving: {cause}", p, cause) from exc
+        if exc.errno not in _NO_LOCKING:
+            # filelock makes missing folders: EEXIST means a file stands where one should be
+            code = errno.ENOTDIR if exc.errno == errno.EEXIST else exc.errno
+            cause = describe_os_error(OSError(code, exc.strerror), p)
+            raise WriteFailed(f"could not lock {guarded} for saving: {cause}", p, cause) from exc
+        # a network drive without locks: the write is still atomic, only two windows saving
+        # at the same moment could lose one's entry
+        yield
+        return
     try:
-        deadline = time.monotonic() + timeout
-        while not _locked_now(fd, p, guarded):
-            if time.monotonic() >= deadline:
-                raise LockTimeout(
-                    f"{guarded} is being saved by another CNN Explorer window; nothing was "
-                    f"changed, try again in a moment", p, "is being saved by another window")
-            time.sleep(_LOCK_POLL_S)
-        try:
-            yield
-        finally:
-            _unlock(fd)
+        yield
     finally:
-        os.close(fd)
+        lock.release()
 
 
-def _locked_now(fd: int, lock_path: Path, guarded: str) -> bool:
-    try:
-        return _try_lock(fd)
-    except OSError as exc:
-        cause = describe_os_error(exc, lock_path)
-        raise WriteFailed(f"could not lock {guarded} for saving: {cause}", lock_path,
-                          cause) from exc
-
-
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, 0, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        with contextlib.suppress(OSError):
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    _NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1)}
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        except OSError as exc:
-            if exc.errno in _NO_LOCKING:  # a network drive without locks: the write is
-                return True  # still atomic, only two windows at once could lose an entry
-            raise
-        return True
-
-    def _unlock(fd: int) -> None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
+_NO_LOCKING = {errno.ENOLCK, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1)}
 
 
 __all__ = [
     "MAX_INT_DIGITS", "MAX_JSON_DEPTH", "FileMissing", "LockTimeout", "ReadRefused",
-    "SafeFileError", "TargetExists", "WriteFailed", "atomic_write", "check_target",
-    "clean_stale_temp_files", "describe_os_error", "file_lock", "parse_json_limited",
-    "read_bytes_limited", "read_json_limited", "read_text_limited", "regular_file_problem",
+    "SafeFileError", "TargetExists", "WriteFailed", "atomic_target", "atomic_write",
+    "check_target", "clean_stale_temp_files", "describe_os_error", "file_lock", "name_problem",
+    "parse_json_limited", "read_bytes_limited", "read_json_limited", "read_npy_array",
+    "read_npz_arrays", "read_text_limited", "regular_file_problem", "regular_file_size",
 ]

@@ -2,9 +2,10 @@
 
 The history keeps snapshots of the stack (every layer's settings, filters, biases and names),
 the input's colour or gray, the selection, the numbers typed into the step-through's grids
-(with the example they belong to) and the 1-D tab's filters. The window records one after
-each burst of edits settles, so typing a weight or dragging a spin box is one step, not
-fifty. Undoing puts a snapshot back whole; nothing is recorded while that happens.
+(with the example they belong to) and the 1-D tab's edits (its filters and its signal). The
+window records one after each burst of edits settles, so typing a weight or dragging a spin
+box is one step, not fifty. Undoing puts a snapshot back whole; nothing is recorded while
+that happens.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from psygnal import Signal
 
 from explorer.state.document import Document
 from explorer.state.layer import Filter, Layer, LayerSettings
+from explorer.state.tabs import TextSettings
 
 MAX_STEPS = 200
 
@@ -29,14 +31,14 @@ class Snapshot:
                   ...]
     selection: tuple[int, int]
     typed: tuple  # the step-through's typed numbers (edits, example, seed)
-    filters_1d: tuple  # the 1-D tab's filters (groups, word filters, signal taps)
+    edits_1d: tuple  # the 1-D tab's edits (TextSettings.EDITS)
 
     def same_as(self, other: Snapshot) -> bool:
         """The same edits (a change of selection, or of example with nothing typed, is no
         edit)."""
         if (self.grayscale, len(self.layers)) != (other.grayscale, len(other.layers)):
             return False
-        if self.typed[0] != other.typed[0] or self.filters_1d != other.filters_1d:
+        if self.typed[0] != other.typed[0] or self.edits_1d != other.edits_1d:
             return False
         if self.typed[0] and self.typed != other.typed:
             return False
@@ -61,7 +63,7 @@ def take_snapshot(doc: Document) -> Snapshot:
     return Snapshot(doc.input.grayscale, tuple(layers),
                     (doc.selection.layer, doc.selection.filter),
                     (steps.edits, steps.example, steps.seed),
-                    (text.groups, text.word_filters, text.taps))
+                    tuple(getattr(text, name) for name in TextSettings.EDITS))
 
 
 class History:
@@ -145,8 +147,7 @@ class History:
             steps = doc.stepthrough
             if edits or steps.edits:  # the typed numbers come back with their example
                 steps.update({"example": example, "seed": seed, "edits": edits})
-            doc.text.update(dict(zip(("groups", "word_filters", "taps"), snap.filters_1d,
-                                     strict=True)))
+            doc.text.update(dict(zip(TextSettings.EDITS, snap.edits_1d, strict=True)))
         finally:
             self._restoring = False
         self.changed.emit()

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from explorer.core.network.architecture import LAYERS as NETWORK_LAYERS
+from explorer.core.network.architecture import STEM_CHANNELS
 from explorer.core.stepthrough import EXAMPLE_NAMES, MAX_CROP
 from explorer.core.text.signal import SIGNALS
+from explorer.core.training.fitting import FIT_TARGETS
 
 PADDINGS = ("valid", "same", "full", "custom")
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -43,6 +45,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "TextSettings.vocabulary": ("words", "characters"),
     "TextSettings.signal": (*SIGNALS, "drawn", "wav"),
     "TrainingSettings.page": ("network", "watch", "test", "fit"),
+    "TrainingSettings.test_source": ("draw", "picture"),
+    "TrainingSettings.fit_target": FIT_TARGETS,
     "NetworkSettings.layer": tuple(layer.name for layer in NETWORK_LAYERS),
     "NetworkSettings.page": ("maps", "kernels"),
     "TranslationSettings.stack": ("explorer", "pretrained"),
@@ -72,8 +76,10 @@ RANGES: dict[str, tuple[float, float]] = {
     "TextSettings.signal_padding": (0, 31), "TextSettings.signal_stride": (1, 16),
     "TrainingSettings.epochs": (1, 50), "TrainingSettings.learning_rate": (0.0001, 0.1),
     "TrainingSettings.batch_size": (1, 512), "TrainingSettings.seed": (0, 99999),
+    "TrainingSettings.fit_momentum": (0.0, 0.99), "TrainingSettings.fit_steps": (10, 5000),
     "TranslationSettings.shift": (0, 16),
-    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.occlusion_square": (8, 224),
+    "NetworkSettings.channel": (-1, 1279), "NetworkSettings.kernel": (0, STEM_CHANNELS - 1),
+    "NetworkSettings.occlusion_square": (8, 224),
     "NetworkSettings.occlusion_step": (4, 112),
 }
 

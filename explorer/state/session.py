@@ -321,7 +321,18 @@ def _still(value: object) -> Still:
 
 # --- session → document ----------------------------------------------------------------------
 def apply_session(doc: Document, session: Session) -> None:
-    """Put a checked session into the document (the stack first, then the settings)."""
+    """Put a checked session into the document (the stack first, then the settings): all of
+    it or, when the document refuses a value, none of it (the document is put back as it was
+    and the ValueError passes on)."""
+    backup = parse_session(session_dict(doc, embed_picture=False))  # the still stays as it is
+    try:
+        _apply(doc, session)
+    except ValueError:
+        _apply(doc, backup)
+        raise
+
+
+def _apply(doc: Document, session: Session) -> None:
     grayscale = session.sections.get("input", {}).get("grayscale")
     if grayscale is not None:
         doc.input.grayscale = bool(grayscale)
@@ -379,6 +390,10 @@ def read_session(path: str | Path) -> Session:
     except SafeFileError as exc:
         raise SessionError(f"{source.name} {exc.problem}") from None
     try:
-        return parse_session(load_json_text(text, source.name))
+        data = load_json_text(text, source.name)  # its messages name the file already
+    except SessionError as exc:
+        raise SessionError(f"{exc}; the file was left untouched") from None
+    try:
+        return parse_session(data)
     except SessionError as exc:
         raise SessionError(f"{source.name}: {exc}; the file was left untouched") from None

@@ -5,7 +5,8 @@ Each is an evented, validated dataclass in the document (``doc.stepthrough``, ``
 ``doc.training``, ``doc.translation``, ``doc.network``), saved with the session. A tab's
 controller turns their changes into work and its view writes the user's edits to them, so a
 lecturer can prepare every tab, save the session and reopen the lesson as it was. Numbers
-typed into the step-through's grids and the 1-D tab's filters are edits: undo takes them back.
+typed into the step-through's grids, the 1-D tab's filters and its signal (a drawing, a
+chosen signal, an opened WAV file) are edits: undo takes them back.
 """
 
 from __future__ import annotations
@@ -18,19 +19,18 @@ from typing import ClassVar
 from psygnal import evented
 
 from explorer.core.stepthrough import EDIT_BLOCKS, Edit
-from explorer.core.text.signal import KERNELS
+from explorer.core.text.signal import KERNELS, MAX_TAPS
 from explorer.core.training.trainer import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_EPOCHS,
     DEFAULT_LEARNING_RATE,
 )
-from explorer.state.limits import MAX_TEXT, Validated
+from explorer.state.limits import MAX_TEXT, RANGES, Validated
 
 EXAMPLE_SENTENCE = "The film was not good, but the music was wonderful."
 MAX_WIDTH_1D = 8  # the widest sentence filter, in tokens
 MAX_GROUP = 16  # filters of one width
 MAX_WORD_FILTERS = 16
-MAX_TAPS = 31  # a signal kernel's taps
 MAX_EDITS = 10_000  # numbers typed into one step-through example
 DEFAULT_SIGNAL_KERNEL = "central difference [−1, 0, 1] (edge)"
 
@@ -94,6 +94,12 @@ def check_phrases(value: object) -> tuple[str, ...]:
     return tuple(phrases)
 
 
+def check_drawn(value: object) -> tuple[float, ...]:
+    """The samples of a signal drawn with the mouse (none: a flat line)."""
+    most = int(RANGES["TextSettings.samples"][1])
+    return tuple(_number(v, "a drawn sample") for v in _sequence(value, "the drawing", most))
+
+
 def check_taps(value: object) -> tuple[float, ...]:
     """A signal kernel's taps, left to right."""
     taps = tuple(_number(v, "a kernel tap") for v in _sequence(value, "the kernel", MAX_TAPS))
@@ -132,25 +138,35 @@ class TextSettings(Validated):
     groups: tuple = ((2, 4), (3, 4), (4, 4))  # (width, count) of the learned filters
     word_filters: tuple = ()  # filters built from words: the phrase each detects
     signal: str = "noisy steps"  # a made-up signal, "drawn" or "wav"
-    samples: int = 60
+    samples: int = 60  # shown; a drawing is stretched to it, a WAV file shows this many
+    drawn: tuple = ()  # the samples drawn with the mouse, as drawn (none: a flat line)
+    wav_file: str = ""  # the WAV file opened last (its path)
     taps: tuple = KERNELS[DEFAULT_SIGNAL_KERNEL]
     signal_padding: int = 0
     signal_stride: int = 1
 
     checks: ClassVar = {"groups": check_groups, "word_filters": check_phrases,
-                        "taps": check_taps}
+                        "taps": check_taps, "drawn": check_drawn}
+    # the user's work on the tab, which undo takes back (the rest is how it is looked at)
+    EDITS: ClassVar = ("groups", "word_filters", "taps", "signal", "wav_file", "drawn")
 
 
 @evented
 @dataclass
 class TrainingSettings(Validated):
-    """How the digit network is trained, and the Training tab's page."""
+    """How the digit network is trained, the Training tab's page, the digit test's source and
+    the kernel fit's settings."""
 
     epochs: int = DEFAULT_EPOCHS
     learning_rate: float = DEFAULT_LEARNING_RATE
     batch_size: int = DEFAULT_BATCH_SIZE
     seed: int = 0
     page: str = "network"  # "network", "watch", "test" or "fit"
+    test_source: str = "draw"  # the digit tested: "draw" (the pad) or "picture" (the window's)
+    fit_target: str = "sobel_x"  # the preset whose feature map the fitted kernel must give
+    fit_colour: bool = False  # fit a kernel over the picture's colour channels (3×3×3)
+    fit_momentum: float = 0.9
+    fit_steps: int = 150
 
 
 @evented
@@ -166,18 +182,20 @@ class TranslationSettings(Validated):
 @evented
 @dataclass
 class NetworkSettings(Validated):
-    """The pretrained network's layer and channel on show, and the occlusion's square."""
+    """The pretrained network's layer and channel on show, the first-layer kernel whose
+    weights are shown, and the occlusion's square."""
 
     layer: str = "stem"  # one of the network's layer names
     channel: int = -1  # the map laid over the picture; -1: none
     per_channel: bool = False  # each map its own colour scale
     page: str = "maps"  # "maps" or "kernels"
+    kernel: int = 0  # the first-layer kernel whose weights are shown
     occlusion_square: int = 48  # px of the 224×224 picture
     occlusion_step: int = 16
 
 
 __all__ = [
     "EXAMPLE_SENTENCE", "MAX_TEXT", "NetworkSettings", "StepThroughSettings", "TextSettings",
-    "TrainingSettings", "TranslationSettings", "check_edits", "check_groups", "check_phrases",
-    "check_taps",
+    "TrainingSettings", "TranslationSettings", "check_drawn", "check_edits", "check_groups",
+    "check_phrases", "check_taps",
 ]

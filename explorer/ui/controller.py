@@ -60,6 +60,10 @@ class ExplorerController(QObject):
         self.worker.failed.connect(self._on_failed)
         self.worker.cancelled.connect(self._on_cancelled)
         self._waiting = False  # a still's request is computing (live frames never wait)
+        # after a Cancel the maps stay as they are until the next edit: nothing else (a new
+        # tile size, the explorer shown again) computes the stopped settings behind the
+        # user's back
+        self._held = False
         self.live = LiveFeed(lambda: document.live.frozen, self)
         self.live.frame_ready.connect(self._on_live_frame)
         self.live.failed.connect(self._on_live_failed)
@@ -108,7 +112,15 @@ class ExplorerController(QObject):
 
     # --- requests ------------------------------------------------------------------------
     def schedule(self, *_: object) -> None:
+        """An edit: compute the current settings soon (a burst of events makes one request)."""
+        self._held = False
         self._timer.start()
+
+    def _refresh(self) -> None:
+        """The same settings are wanted again (maps of a new size, the explorer shown again):
+        compute them soon, unless a Cancel holds the maps as they are."""
+        if not self._held:
+            self._timer.start()
 
     @property
     def explorer_visible(self) -> bool:
@@ -117,13 +129,14 @@ class ExplorerController(QObject):
 
     def _on_tab_changed(self, tab: str) -> None:
         if tab == "explorer":
-            self.schedule()
+            self._refresh()
 
     def request_compute(self, frame_time: float | None = None) -> int | None:
         """Send the current picture and stack to the worker; returns the generation."""
         image = self.source_image()
         if image is None:
             return None
+        self._held = False
         doc = self.document
         self._generation += 1
         live = doc.live.active and self._frame is not None
@@ -151,6 +164,7 @@ class ExplorerController(QObject):
         if not self._waiting:
             return
         self._timer.stop()
+        self._held = True
         self.worker.cancel_current()
         self._shown_generation = max(self._shown_generation, self._generation)
         self._set_waiting(False)
@@ -184,7 +198,7 @@ class ExplorerController(QObject):
 
     def _on_view_resized(self) -> None:
         self._fit_live_side()
-        self.schedule()
+        self._refresh()
 
     # --- results -------------------------------------------------------------------------
     def _on_done(self, generation: int, result: StackResult) -> None:

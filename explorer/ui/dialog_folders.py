@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from explorer.ui.settings_store import SettingsStore
+
 __all__ = ["DialogFolders", "default_folder"]
 
 MAX_PATH_CHARS = 4096
@@ -40,7 +42,7 @@ def _usable_folder(value: object) -> Path | None:
 class DialogFolders:
     """Start folders and remembered choices of the window's file dialogs."""
 
-    def __init__(self, store: QSettings | None) -> None:
+    def __init__(self, store: SettingsStore | QSettings | None) -> None:
         self._store = store
 
     @property

@@ -28,9 +28,9 @@ def _fail(message: str) -> int:
 def launch(args: argparse.Namespace) -> int:
     """Run the app for parsed options; returns the process exit code.
 
-    A batch run (``--screenshot`` or ``--save-animation``) exits with one line on stderr and a
-    non-zero code on every fault, never replaces a file without ``--overwrite``, and never
-    writes the user's settings.
+    A batch run (``--screenshot``, ``--save-animation`` or ``--export-code``) exits with one
+    line on stderr and a non-zero code on every fault, never replaces a file without
+    ``--overwrite``, and never writes the user's settings.
     """
     animation = args.save_animation is not None
     code = getattr(args, "export_code", None) is not None
@@ -41,8 +41,43 @@ def launch(args: argparse.Namespace) -> int:
         # FFmpeg's own notes on a damaged video ("moov atom not found") would add lines to the
         # one a script gets; OpenCV reads this when it first loads FFmpeg (-8: quiet)
         os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-    if animation:
-        return _save_animation(args)
+        with _libraries_quiet():
+            return _save_animation(args) if animation else _launch(args, batch)
+    return _launch(args, batch)
+
+
+@contextlib.contextmanager
+def _libraries_quiet():
+    """Batch: what libraries print to the process's stderr themselves (OpenCV's AVI reader
+    writes "Unexpected list type…" with the file's raw bytes) goes nowhere, while Python's
+    ``sys.stderr`` keeps the real one: a fault is the app's one line, nothing more."""
+    sys.stderr.flush()
+    try:
+        real = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no stderr to speak of: nothing to keep quiet
+        yield
+        return
+    try:
+        to_fd_2 = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):  # replaced by a caller (a test captures it)
+        to_fd_2 = False
+    os.dup2(null, 2)
+    os.close(null)
+    previous = sys.stderr
+    if to_fd_2:  # Python's own stderr keeps the real one
+        sys.stderr = open(real, "w", encoding=getattr(previous, "encoding", None) or "utf-8",  # noqa: SIM115
+                          errors="backslashreplace", closefd=False)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr = previous
+        os.dup2(real, 2)
+        os.close(real)
+
+
+def _launch(args: argparse.Namespace, batch: bool) -> int:
 
     # Check what the user typed before any window exists: a typo exits with one line.
     from explorer.core import images, safe_files
@@ -94,7 +129,7 @@ def launch(args: argparse.Namespace) -> int:
         except ValueError as exc:
             return _fail(str(exc))
 
-    if code:
+    if getattr(args, "export_code", None) is not None:
         return _export_code(args, options)
 
     import pyqtgraph as pg
@@ -113,9 +148,10 @@ def launch(args: argparse.Namespace) -> int:
 
     if batch:
         return _batch(app, args, overwrite, options)
-    settings_io.guard_settings_file()  # before Qt reads a huge settings file whole
+    settings_io.open_settings()  # before any window: a pipe or a loop there never blocks it
     window = MainWindow()
     _install_excepthook(window)  # a batch export reports errors through its exit code
+    _close_on_signals(app, window)
     # a damaged session is refused with the reason in the window; the rest still opens
     opened = session is not None and window.open_session(session)
     if not (opened and args.image is None and window.document.still.image is not None) \
@@ -138,7 +174,61 @@ def launch(args: argparse.Namespace) -> int:
         window.start_camera(args.camera)
     elif args.video:
         window.open_video(args.video)
-    return app.exec()
+    code = app.exec()
+    _tear_down(app, window)
+    return code
+
+
+def _close_on_signals(app, window) -> None:
+    """Close the window as a quit does (keeping the session) when the system ends the app:
+    SIGTERM at logout or shutdown, SIGHUP when its terminal goes, Ctrl+C (SIGINT).
+
+    Python runs a signal handler only between its own bytecodes, never while Qt's event loop
+    waits in C++; the signal's byte on a socket pair wakes the loop through a notifier."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
+              if hasattr(signal, name)]
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+
+    def ended(_signum, _frame) -> None:
+        window.close()  # closeEvent keeps the settings and the session
+        app.quit()
+
+    notifier.activated.connect(woken)
+    previous = {number: signal.signal(number, ended) for number in wanted}
+
+    def restore() -> None:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(-1)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        reader.close()
+        writer.close()
+
+    app.aboutToQuit.connect(restore)
+
+
+def _tear_down(app, window) -> None:
+    """Destroy the window while the application still runs: left to the interpreter's exit,
+    the order in which Qt objects and their Python wrappers go is arbitrary, and a pyqtgraph
+    item can be handed an event after its scene is gone (a segfault after a clean quit)."""
+    from PySide6.QtCore import QEvent
+
+    window.shutdown()
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _export_code(args: argparse.Namespace, options) -> int:
@@ -190,24 +280,24 @@ def _save_animation(args: argparse.Namespace) -> int:
         return _fail("--save-animation needs --step-through EXAMPLE")
     if not args.save_animation.strip():
         return _fail("--save-animation needs a file name, such as --save-animation edge.gif")
+    overwrite = bool(getattr(args, "overwrite", False))
     try:
         walkthrough = walk(example(args.step_through))
-        out = check_writable(args.save_animation)
+        check_writable(args.save_animation)
         frame_ms = check_frame_ms(args.frame_ms)
     except ValueError as exc:
         return _fail(str(exc))
-    if out.exists() and not getattr(args, "overwrite", False):
-        return _fail(f"{out} exists; add --overwrite to replace it")
 
     from PySide6.QtWidgets import QApplication
 
     QApplication.instance() or QApplication(sys.argv[:1])
     from explorer.ui.step_frames import write_animation
 
-    try:  # the slides the tab exports, from the same renderer
-        write_animation(walkthrough, out, frame_ms)
+    try:  # the slides the tab exports, from the same renderer; every numbered PNG frame
+        # counts: none is replaced without --overwrite
+        write_animation(walkthrough, args.save_animation, frame_ms, overwrite=overwrite)
     except ValueError as exc:
-        return _fail(str(exc))
+        return _fail(_with_overwrite_hint(exc))
     return 0
 
 
@@ -310,7 +400,7 @@ def _open_first_picture(window, args: argparse.Namespace) -> bool:
     # a damaged setting (a name too long for the system, a null character, a pipe) is skipped
     if last is not None and regular_file_problem(last) is None and window.open_image(last):
         return True
-    window.banner.dismiss()  # a vanished last picture is no error: fall back to a sample
+    window.show_startup_notes()  # a vanished last picture is no error: fall back to a sample
     return window.open_image(resource_path("samples", DEFAULT_SAMPLE))
 
 

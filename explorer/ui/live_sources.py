@@ -137,8 +137,8 @@ class LiveSourcesMixin:
         self._live_status_timer.stop()
         self.controller.stop_live()
         self.status_live.clear()
-        if was_live and self.banner.sticky:
-            self.banner.dismiss()  # the live fault is gone with the live source
+        if was_live:
+            self.banner.mend("live")  # the live fault is gone with the live source
         if was_live and self.document.still.image is not None:
             self.setWindowTitle(f"{self.document.still.name} — CNN Explorer")
 
@@ -162,7 +162,8 @@ class LiveSourcesMixin:
     def _on_live_failed(self, message: str) -> None:
         self._live_status_timer.stop()
         keep = " The last picture stays on screen." if self.last_result else ""
-        self.show_error(sentence(message) + keep, "Retry", self._retry_live, sticky=True)
+        self.show_error(sentence(message) + keep, "Retry", self._retry_live,
+                        mended_by="live")
 
     def _retry_live(self) -> None:
         if self.controller.restart_live():
@@ -179,12 +180,14 @@ class LiveSourcesMixin:
         controller = self.controller
         feed = controller.live
         word = KIND_WORDS.get(live.kind, "source")
-        dropped = feed.dropped + controller.worker.superseded
-        text = (f"{live.name}: {word} {feed.capture_fps:.0f} fps · processed "
-                f"{controller.processed_fps():.0f} fps · {controller.latency_ms:.0f} ms late"
-                f" · {dropped} dropped")
+        text = f"{live.name}: {word} {feed.capture_fps:.0f} fps"
+        explorer = self.current_tab == "explorer"  # another tab reports its own rate
+        if explorer:
+            dropped = feed.dropped + controller.worker.superseded
+            text += (f" · processed {controller.processed_fps():.0f} fps · "
+                     f"{controller.latency_ms:.0f} ms late · {dropped} dropped")
         result = self.last_result
-        if live.frame_height and result is not None:
+        if explorer and live.frame_height and result is not None:
             shown = result.picture.shape[:2]
             if shown != (live.frame_height, live.frame_width):
                 text += (f" · at {shown[0]}×{shown[1]} of {live.frame_height}×"

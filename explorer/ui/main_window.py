@@ -7,6 +7,7 @@ only talk to the document; the controller hands results to the maps panel.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSizePolicy,
-    QTabWidget,
-    QVBoxLayout,
+    QToolBar,
     QWidget,
 )
 
@@ -46,9 +46,11 @@ from explorer.state.session import (
 )
 from explorer.ui import settings_io
 from explorer.ui.controller import ExplorerController
+from explorer.ui.controllers.network import NetworkController
 from explorer.ui.controllers.stepthrough import StepThroughController
+from explorer.ui.controllers.text import TextController
+from explorer.ui.controllers.training import TrainingController
 from explorer.ui.controllers.translation import TranslationController
-from explorer.ui.controllers.widget_tab import WidgetTab
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.export import copy_widget, save_target
@@ -57,16 +59,17 @@ from explorer.ui.export_render import is_slide_target
 from explorer.ui.live_sources import LiveSourcesMixin
 from explorer.ui.panels.layer_panel import LayerPanel
 from explorer.ui.panels.maps_panel import MapsPanel
-from explorer.ui.panels.network_panel import NetworkTab
 from explorer.ui.panels.params_panel import ParamsPanel
-from explorer.ui.panels.text_panel import TextTab
-from explorer.ui.panels.training_panel import TrainingTab
 from explorer.ui.shortcuts import WindowShortcuts
 from explorer.ui.tab import TabController
 from explorer.ui.widgets.banner import Banner, sentence
 from explorer.ui.widgets.busy_bar import BusyBar
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.kernel_editor import KernelEditor
+from explorer.ui.widgets.overlay import BottomOverlay
+from explorer.ui.widgets.page_tabs import PageTabs
+from explorer.ui.widgets.screen_fit import ScreenFit, fit_on_screen, start_on_screen
+from explorer.ui.widgets.scroll_column import ScrollColumn
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm *.ppm);;All files (*)"
 SESSION_FILTER = "CNN Explorer sessions (*.json);;All files (*)"
@@ -75,6 +78,7 @@ KERNEL_FILTER = ("Kernels (*.npz *.npy *.json *.onnx);;NumPy (*.npz *.npy);;"
 KERNEL_SAVE_FILTER = "NumPy with biases and names (*.npz);;NumPy weights (*.npy);;" \
     "Kernel library (*.json)"
 HISTORY_SETTLE_MS = 400  # edits this close together are one undo step
+DOCK_SHARE = 0.25  # of the window's width, at most, for each dock at the start
 
 
 class MainWindow(LiveSourcesMixin, QMainWindow):
@@ -94,7 +98,9 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._persist = restore_settings  # a batch screenshot must not touch the user's settings
         # dialogs start in the last folder used, else Pictures; a batch run remembers nothing
         self.dialogs = DialogFolders(settings_io.settings() if restore_settings else None)
-        restore_notes = settings_io.restore_document(self.document) if restore_settings else []
+        # what went wrong while starting: shown together once the window is built
+        self.startup_notes = settings_io.restore_document(self.document) \
+            if restore_settings else []
         self._connected = True  # to the document; shutdown() disconnects once
 
         self._build_panels(library_path)
@@ -118,8 +124,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.document.display.events.tab.connect(self._show_tab)
         self._show_tab(self.document.display.tab)
         self._on_tab_changed(self.tabs.currentIndex())
-        for note in restore_notes:
-            self.show_message(sentence(note), 12_000)
+        self.show_startup_notes()
 
     # --- construction --------------------------------------------------------------------
     def _build_panels(self, library_path: Path | None) -> None:
@@ -131,36 +136,46 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.kernel_editor.message.connect(self.show_message)
         self.layer_panel.message.connect(self.show_message)
         if self.kernel_editor.status_text():  # e.g. a damaged library found while building
-            self.show_message(self.kernel_editor.status_text())
+            self.startup_notes.append(self.kernel_editor.status_text())
 
         self.banner = Banner()
         self.busy_bar = BusyBar()
-        self.tabs = QTabWidget(documentMode=True)
+        self.tabs = PageTabs()
         self.tabs.addTab(self.maps_panel, "Explorer")
         self.tabs.addTab(self.params_panel, "Parameters")
         self._tab_keys = ["explorer", "parameters"]
         self.tab_controllers: dict[str, TabController] = {}
         self.translation = self.add_tab(TranslationController(doc))
         self.stepthrough = self.add_tab(StepThroughController(doc))
-        self.text_tab = self.add_tab(WidgetTab(doc, TextTab(), "text")).view
-        self.network_tab = self.add_tab(WidgetTab(doc, NetworkTab(), "network")).view
-        self.training_tab = self.add_tab(WidgetTab(doc, TrainingTab(), "training")).view
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(4, 4, 4, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.busy_bar)
-        layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        self.text_tab = self.add_tab(TextController(doc))
+        self.network_tab = self.add_tab(NetworkController(doc))
+        self.training_tab = self.add_tab(TrainingController(doc))
+        self.tabs.setContentsMargins(4, 4, 4, 0)
+        self.setCentralWidget(self.tabs)
+        # messages and the busy bar float over the pages' bottom edge: showing one never
+        # resizes the maps (a resize would ask for new maps, whose result would hide it)
+        self.message_overlay = BottomOverlay(self.tabs, [self.busy_bar, self.banner])
+        self._place_tab_bar()
 
         self.layer_dock = self._dock("Layers", self.layer_panel,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.kernel_dock = self._dock("Kernels", self.kernel_editor,
+        self.kernel_dock = self._dock("Kernels", ScrollColumn(self.kernel_editor),
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self._docks_hidden: dict[QDockWidget, bool] = {}  # hidden for a tab, not by the user
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self._size_by_current_tab()
+
+    def _place_tab_bar(self) -> None:
+        """The tab bar spans the window's top, above the dock areas: docks that hide or show
+        with a tab move the pages, never the tabs."""
+        bar = QToolBar("Tabs", self, objectName="tabsToolbar", movable=False,
+                       floatable=False)
+        bar.toggleViewAction().setVisible(False)  # not something to close
+        tab_bar = self.tabs.tabBar()
+        tab_bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        bar.addWidget(tab_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # later toolbars go below it
+        self.tab_toolbar = bar
 
     def add_tab(self, tab: TabController) -> TabController:
         """Add a tab beside the explorer and wire it to the window (see ``explorer.ui.tab``)."""
@@ -201,7 +216,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         key = self._tab_keys[index] if 0 <= index < len(self._tab_keys) else "explorer"
-        self._size_by_current_tab()
         self.document.display.tab = key
         for tab in self.tab_controllers.values():
             if tab.key != key:
@@ -216,16 +230,6 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             current.set_active(True)
         self._show_status()
 
-    def _size_by_current_tab(self) -> None:
-        """The window's minimum width is the shown tab's, not the widest hidden tab's (a
-        stacked widget asks every page; an ignored size policy takes a page out of that)."""
-        current = self.tabs.currentWidget()
-        for i in range(self.tabs.count()):
-            page = self.tabs.widget(i)
-            policy = QSizePolicy.Policy.Preferred if page is current else \
-                QSizePolicy.Policy.Ignored
-            page.setSizePolicy(policy, policy)
-
     def _show_dock(self, dock: QDockWidget, wanted_here: bool) -> None:
         """Hide a dock for a tab that does not need it, and bring it back afterwards unless
         the user closed it."""
@@ -239,17 +243,14 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
             self._docks_hidden[dock] = True
 
     def _fit_to_screen(self) -> None:
-        """Start on most of the screen (a projector at 1920×1080 gets big maps)."""
-        screen = QGuiApplication.primaryScreen()
-        free = screen.availableGeometry() if screen else None
-        if free is None or free.width() < 200:  # no usable screen (offscreen, tests)
-            self.resize(1600, 1000)
-        else:
-            share = 1.0 if free.width() < 1500 else 0.96  # a small screen needs every pixel
-            self.resize(int(free.width() * share), int(free.height() * share))
-            self.move(free.center() - self.rect().center())
-        # docks wide enough for their controls; the maps take the rest
-        self.resizeDocks([self.layer_dock, self.kernel_dock], [300, 350],
+        """Start on most of the screen (a projector at 1920×1080 gets big maps), and keep to
+        the screen the window is moved to."""
+        start_on_screen(self)
+        self.screen_fit = ScreenFit(self)
+        # docks wide enough for their controls where there is room; the maps take the rest
+        width = self.width()
+        self.resizeDocks([self.layer_dock, self.kernel_dock],
+                         [min(300, int(width * DOCK_SHARE)), min(350, int(width * DOCK_SHARE))],
                          Qt.Orientation.Horizontal)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -428,8 +429,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         doc = self.document
         for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
                        doc.input.events.grayscale, doc.stepthrough.events.edits,
-                       doc.text.events.groups, doc.text.events.word_filters,
-                       doc.text.events.taps):
+                       *(getattr(doc.text.events, name) for name in doc.text.EDITS)):
             signal.connect(self._on_edit)
         self.history.changed.connect(self._update_undo_actions)
         self._update_undo_actions()
@@ -530,19 +530,19 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         return self.controller.last_result
 
     def _on_result_shown(self, result: StackResult) -> None:
-        if self.controller.is_newest(result) and not self.banner.sticky:
-            self.banner.hide()
+        if self.controller.is_newest(result):
+            self.banner.mend("result")
         self._show_status()
         self.result_shown.emit(result)
 
     def _on_cancelled(self) -> None:
         self.show_error("Stopped: the maps show the settings before your last change. Change a "
                         "setting, or compute these ones after all.", "Compute",
-                        self.controller.request_compute)
+                        self.controller.request_compute, mended_by="result")
 
     def _on_compute_failed(self, message: str) -> None:
         keep = " The last good result stays on screen." if self.last_result else ""
-        self.show_error(sentence(message) + keep)
+        self.show_error(sentence(message) + keep, mended_by="result")
 
     def _show_status(self) -> None:
         """The status bar speaks of the tab on show: the explorer's sizes and timings, or the
@@ -567,12 +567,26 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self.status_time.setText(
             f"layers {t.get('layers', 0):.1f} ms · total {result.total_ms:.1f} ms")
 
+    # --- start-up notes ------------------------------------------------------------------
+    def show_startup_notes(self) -> None:
+        """Every note from the start (a settings file left alone or set aside, a part of the
+        kept session skipped, a damaged kernel library) at once, in a banner that stays until
+        dismissed: one after another in the status bar, only the last could be read."""
+        notes = [sentence(note) for note in self.startup_notes]
+        if not notes:
+            self.banner.dismiss()
+        elif len(notes) == 1:
+            self.show_error(notes[0])
+        else:
+            self.show_error("While starting:\n" + "\n".join(f"• {note}" for note in notes))
+
     # --- messages ------------------------------------------------------------------------
     def show_error(self, message: str, action: str = "", callback=None,
-                   sticky: bool = False) -> None:
-        """A problem the user should see: a banner above the maps, kept until the next good
-        result, or (``sticky``) until dismissed or mended."""
-        self.banner.show_message(message, action, callback, sticky)
+                   mended_by: str = "") -> None:
+        """A problem the user should see: a banner over the pages, kept until dismissed, or
+        until what ``mended_by`` names happens ("result": a good result of newer settings;
+        "live": leaving the live source)."""
+        self.banner.show_message(message, action, callback, mended_by)
         self.error_shown.emit(message)
 
     def show_message(self, message: str, timeout_ms: int = 6000) -> None:
@@ -649,23 +663,26 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
     def _restore_geometry(self) -> None:
         store = settings_io.settings()
         geometry = store.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if isinstance(geometry, bytes):
+            self.restoreGeometry(QByteArray(geometry))
         state = store.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, bytes):
+            self.restoreState(QByteArray(state))
+        fit_on_screen(self)  # saved on a larger screen
 
     def save_settings(self) -> bool:
-        """Keep the window and the session for the next start; says so when it cannot."""
+        """Keep the window and the session for the next start. When the settings file cannot
+        be written (a full disk, a folder made read-only), the session goes to the fallback
+        file instead, and stderr names it: the window is closing, no banner would be seen."""
         store = settings_io.settings()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
-        saved = settings_io.save_document(self.document, store)
-        if not saved:
-            self.show_error(f"Your settings could not be saved to {store.fileName()} (the disk "
-                            "may be full or the folder read-only); use File > Save session to "
-                            "keep this work.", sticky=True)
-        return saved
+        store.update({"window/geometry": bytes(self.saveGeometry().data()),
+                      "window/state": bytes(self.saveState().data())})
+        if settings_io.save_document(self.document, store):
+            return True
+        kept = settings_io.keep_elsewhere(self.document)
+        print(f"cnn-explorer: the settings could not be saved to {store.fileName()} "
+              f"({store.error}); {kept}", file=sys.stderr)
+        return False
 
     def reset_to_defaults(self) -> None:
         if self._persist:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from explorer.core.animation import MAX_FRAMES, AnimationFile
+from explorer.core.animation import MAX_FRAMES, AnimationFile, check_writable
 from explorer.core.cancel import CancelToken
 from explorer.core.stepthrough import Walkthrough
 from explorer.ui.convert import qimage_to_array
@@ -62,14 +62,16 @@ def slide_frame(walkthrough: Walkthrough, index: int, scale: int = 1,
 
 def export_steps(walkthrough: Walkthrough, steps: list[int], path: str | os.PathLike,
                  frame_ms: int = 800, scale: int = 1, presentation: bool = False,
-                 token: CancelToken | None = None) -> Iterator[ExportProgress]:
+                 token: CancelToken | None = None, *,
+                 overwrite: bool = True) -> Iterator[ExportProgress]:
     """Render and write one frame a step in ``steps``, yielding after each; the last
     progress names the files written. Closed early (or cancelled through ``token``) it
     leaves the target as it was. Raises ValueError with a sentence for a bad path, duration
-    or scale before any frame is rendered."""
+    or scale before any frame is rendered; without ``overwrite``, TargetExists for a file
+    (any numbered frame) that exists."""
     check_scale(scale)
     total = len(steps)
-    with AnimationFile(path, frame_ms) as out:
+    with AnimationFile(path, frame_ms, overwrite=overwrite) as out:
         for i, index in enumerate(steps):
             if token is not None and token.cancelled:
                 return
@@ -82,10 +84,13 @@ def export_steps(walkthrough: Walkthrough, steps: list[int], path: str | os.Path
 
 
 def write_animation(walkthrough: Walkthrough, path: str | os.PathLike, frame_ms: int = 800,
-                    scale: int = 1, presentation: bool = False) -> list[Path]:
+                    scale: int = 1, presentation: bool = False, *,
+                    overwrite: bool = True) -> list[Path]:
     """The whole export at once (the batch's ``--save-animation``); returns the files."""
     steps = frame_steps(walkthrough)
+    check_writable(path, overwrite=overwrite, frames=len(steps))  # before any frame is painted
     written: tuple[Path, ...] = ()
-    for progress in export_steps(walkthrough, steps, path, frame_ms, scale, presentation):
+    for progress in export_steps(walkthrough, steps, path, frame_ms, scale, presentation,
+                                 overwrite=overwrite):
         written = progress.written
     return list(written)

@@ -265,7 +265,10 @@ def test_unreadable_exif_is_ignored(tmp_path, plain_jpeg):
     payload = b"Exif\x00\x00XX garbage"
     data = plain_jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload \
         + plain_jpeg[2:]
-    assert load_image(write(tmp_path, "o.jpg", data)).shape == (32, 48, 3)
+    out = load_image(write(tmp_path, "o.jpg", data))
+    stored = load_image(write(tmp_path, "plain.jpg", plain_jpeg))
+    np.testing.assert_array_equal(out, stored)  # as stored: not turned, not flipped
+    assert out[2, 2, 0] > 200 and out[2, 2, 1] < 60  # red still top left
 
 
 # --- paths ---------------------------------------------------------------------------------------

@@ -212,6 +212,7 @@ def test_an_onnx_conv_without_bias_gets_zero_biases(tmp_path):
     ({"weights": np.ones((2, 3, 21, 21))}, "too large"),
 ])
 def test_onnx_convs_that_do_not_fit_are_refused(tmp_path, kwargs, match):
+    kwargs = dict(kwargs)  # the parameters are shared by every run of the test
     weights = kwargs.pop("weights")
     if weights.ndim != 4:
         kwargs.setdefault("strides", (1,) * (weights.ndim - 2))
@@ -257,3 +258,19 @@ def test_a_deeper_layers_kernels_go_to_npz_and_back_but_not_to_the_library(tmp_p
     bad[0, 1, 1, 5] = np.nan
     with pytest.raises(ValueError, match="finite"):
         KernelBank(bad, np.zeros(1, np.float32), ("x",))
+
+
+@pytest.mark.parametrize(("tensor", "said"), [
+    (lambda: helper.make_tensor("W", TensorProto.STRING, [1], [b"weights"]),
+     "the first Conv (conv_a)'s weights are object values, not numbers"),
+    (lambda: numpy_helper.from_array(np.ones(3, np.float32), "W"),
+     "the first Conv (conv_a)'s weights have the shape (3,)"),
+])
+def test_onnx_weights_that_are_no_kernels_are_named_plainly(tmp_path, tensor, said):
+    path = onnx_model(tmp_path / "m.onnx", np.ones((2, 1, 3, 3)), first_op=None)
+    model = onnx.load(str(path))
+    model.graph.initializer[0].CopyFrom(tensor())
+    onnx.save(model, str(path))
+    with pytest.raises(ValueError) as info:
+        read_kernels(path)
+    assert said in str(info.value) and "-D convolution" not in str(info.value)

@@ -289,16 +289,25 @@ def test_layers_are_the_stem_the_blocks_and_the_head():
     assert net.layers[-1].shape == (7, 7, 1280)
 
 
+_ODD = np.random.default_rng(11)
+
+
 @needs_pretrained
-@pytest.mark.parametrize("image", [
-    np.zeros((50, 900), np.uint8),  # gray, a wide strip
-    np.full((3000, 40, 3), 200, np.uint8),  # a tall strip
-    np.zeros((1, 1, 3), np.uint8),
-    np.zeros((300, 400, 4), np.uint8),  # RGBA
+@pytest.mark.parametrize(("image", "as_rgb"), [
+    # gray, a wide strip: the same picture in three equal channels
+    (g := _ODD.integers(0, 256, (50, 900), dtype=np.uint8), np.dstack([g, g, g])),
+    (t := _ODD.integers(0, 256, (3000, 40, 3), dtype=np.uint8), t),  # a tall strip
+    (np.full((1, 1, 3), (200, 30, 90), np.uint8), np.full((1, 1, 3), (200, 30, 90), np.uint8)),
+    # RGBA with every channel different: the network sees red, green and blue, not alpha
+    (a := _ODD.integers(0, 256, (300, 400, 4), dtype=np.uint8),
+     np.ascontiguousarray(a[:, :, [0, 1, 2]])),
 ])
-def test_any_picture_size_and_layout_is_accepted(image):
-    maps = shared_network().activations(image, "block 3")
+def test_any_picture_size_and_layout_is_accepted(image, as_rgb):
+    net = shared_network()
+    maps = net.activations(image, "block 3")
     assert maps.shape == (56, 56, 24) and np.isfinite(maps).all()
+    np.testing.assert_array_equal(maps, net.activations(as_rgb, "block 3"))
+    assert np.abs(maps).max() > 0
 
 
 @needs_pretrained

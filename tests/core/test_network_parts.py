@@ -67,9 +67,19 @@ def test_the_crop_box_lies_where_the_crop_came_from():
 
 def test_gray_and_rgba_pictures_become_rgb():
     gray = np.arange(12, dtype=np.uint8).reshape(3, 4)
-    assert as_rgb(gray).shape == (3, 4, 3) and (as_rgb(gray)[:, :, 2] == gray).all()
-    rgba = np.zeros((2, 2, 4), np.uint8)
-    assert as_rgb(rgba).shape == (2, 2, 3)
+    rgb = as_rgb(gray)
+    assert rgb.shape == (3, 4, 3)
+    for y in range(3):
+        for x in range(4):
+            assert rgb[y, x].tolist() == [gray[y, x]] * 3
+    # every channel of every pixel a different number: a shifted or reordered channel shows
+    rgba = (np.arange(2 * 3 * 4).reshape(2, 3, 4) * 10 + 5).astype(np.uint8)
+    out = as_rgb(rgba)
+    assert out.shape == (2, 3, 3)
+    for y in range(2):
+        for x in range(3):
+            r, g, b, _alpha = (int(v) for v in rgba[y, x])
+            assert out[y, x].tolist() == [r, g, b]
 
 
 # --- the mosaic -------------------------------------------------------------------------------

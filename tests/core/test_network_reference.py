@@ -135,12 +135,31 @@ def reference_run(name: str):
     return crop, Reference(state_dict()).forward(crop)
 
 
-@pytest.mark.parametrize("name", list(pictures()))
-def test_the_preprocessing_follows_the_recipe(name):
+@pytest.mark.parametrize(("h", "w"), [(300, 600), (600, 300), (180, 320), (256, 256),
+                                    (1000, 700)])
+def test_the_preprocessing_is_the_centre_of_the_picture_scaled_to_256(h, w):
+    """Checked against where thin lines drawn on the picture land, not against a second copy
+    of the recipe: the shorter side becomes 256 and the middle 224×224 is kept."""
     from explorer.core.network.preprocess import centre_crop
 
-    crop, _ = centre_crop(pictures()[name])
-    np.testing.assert_array_equal(crop, recipe_crop(pictures()[name]))
+    scale = 256 / min(h, w)
+    for axis, size in ((1, w), (0, h)):
+        shown = size * scale
+        lines = [round(size * f) for f in (0.4, 0.5, 0.6)]
+        picture = np.zeros((h, w, 3), np.uint8)
+        for at in lines:
+            if axis == 1:
+                picture[:, at - 1:at + 2] = 255  # three pixels wide: seen at any scale
+            else:
+                picture[at - 1:at + 2, :] = 255
+        crop, _ = centre_crop(picture)
+        assert crop.shape == (224, 224, 3)
+        profile = (crop[112, :, 0] if axis == 1 else crop[:, 112, 0]).astype(float)
+        for at in lines:
+            want = (at + 0.5) * scale - 0.5 - (shown - 224) / 2  # in the crop's pixels
+            near = np.arange(max(0, round(want) - 6), min(224, round(want) + 7))
+            found = float((profile[near] * near).sum() / profile[near].sum())
+            assert abs(found - want) <= 0.75, (axis, at, found, want)
 
 
 @pytest.mark.parametrize("name", list(pictures()))

@@ -229,6 +229,8 @@ def test_format_power(n, text):
 @pytest.mark.parametrize(("n", "text"), [
     (0, "0 B"), (999, "999 B"), (1000, "1 KB"), (1120, "1.12 KB"), (139_776, "140 KB"),
     (999_999, "1 MB"), (786_432_000, "786 MB"), (4 * 10**12, "4 TB"), (12_345_678, "12.3 MB"),
+    (10**15, "1 PB"), (10**18, "1 EB"), (999_500, "1 MB"), (1_500, "1.5 KB"), (99_950, "100 KB"),
+    (10_000, "10 KB"),
 ])
 def test_format_bytes(n, text):
     assert format_bytes(n) == text
@@ -237,7 +239,8 @@ def test_format_bytes(n, text):
 @pytest.mark.parametrize(("a", "b", "text"), [
     (10**12, 10**8, "÷ 10⁴"), (10**8, 100, "÷ 10⁶"), (105_705_600, 34_944, "÷ 3,025"),
     (100, 10**4, "× 100"), (3, 2, "÷ 1.5"), (7, 7, "÷ 1"), (196_609_000, 7, "÷ 2.81 × 10⁷"),
-    (10**5 * 3, 1, "÷ 3.00 × 10⁵"),
+    (10**5 * 3, 1, "÷ 3.00 × 10⁵"), (2, 3, "× 1.5"), (1999, 1000, "÷ 2"),
+    (12_345, 1, "÷ 1.23 × 10⁴"), (10**4, 1, "÷ 10⁴"), (3, 7001, "× 2,334"),
 ])
 def test_format_ratio(a, b, text):
     assert format_ratio(a, b) == text
@@ -258,6 +261,8 @@ def test_format_ratio(a, b, text):
     (lambda: conv_params((3, 3, 3), 1, 1), "(height, width) pair"),
     (lambda: dense_params((4, 4), -2), "at least 1"),
     (lambda: format_bytes(-1), "at least 0"),
+    (lambda: format_ratio(1, 0), "the count must be at least 1, not 0"),
+    (lambda: format_ratio(0, 1), "the count must be at least 1, not 0"),
 ])
 def test_bad_input_raises_a_readable_value_error(call, words):
     with pytest.raises(ValueError, match=None) as info:

@@ -25,6 +25,7 @@ from explorer.core.safe_files import (
     clean_stale_temp_files,
     describe_os_error,
     file_lock,
+    name_problem,
     read_bytes_limited,
     read_json_limited,
 )
@@ -169,8 +170,9 @@ def test_check_target_keeps_the_path_and_names_the_suffixes(tmp_path):
     with pytest.raises(WriteFailed) as info:
         check_target(tmp_path / "report.v2", [".png", ".jpg"], what="a picture")
     assert str(info.value) == "report.v2: a picture is saved as .jpg or .png, not .v2"
-    with pytest.raises(WriteFailed, match="not no suffix"):
+    with pytest.raises(WriteFailed) as info:
         check_target(tmp_path / "report", [".png"])
+    assert str(info.value) == "report: a file is saved as .png; the name has no suffix"
     with pytest.raises(WriteFailed, match="the folder “no” does not exist"):
         check_target(tmp_path / "no" / "a.png", [".png"])
     assert folder_files(tmp_path) == []
@@ -362,10 +364,14 @@ def test_a_lock_held_by_another_process_times_out_with_a_message(tmp_path):
         pass
 
 
-def test_a_lock_in_a_missing_folder_says_so(tmp_path):
-    with pytest.raises(WriteFailed) as info, file_lock(tmp_path / "no" / ".lock", what="x"):
+def test_a_lock_where_no_folder_can_be_says_so(tmp_path):
+    with file_lock(tmp_path / "new" / ".lock", what="x"):  # a missing folder is made
+        assert (tmp_path / "new").is_dir()
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(WriteFailed) as info, file_lock(tmp_path / "file" / ".lock", what="x"):
         pass
-    assert str(info.value) == "could not lock x for saving: the folder “no” does not exist"
+    assert str(info.value) == ("could not lock x for saving: a part of the path is a file, "
+                               "not a folder")
 
 
 # --- names no file can have, file systems without locks, debris of killed saves ----------------
@@ -452,3 +458,44 @@ def test_read_text_limited(tmp_path):
         safe_files.read_text_limited(path, 100)
     with pytest.raises(ReadRefused, match="is a folder"):
         safe_files.read_text_limited(tmp_path, 100)
+
+
+# --- names other systems refuse (CI runs on Linux: their rules are simulated) ------------------
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("CON.png", "a name Windows keeps for a device (CON)"),
+    ("nul", "(NUL)"), ("Com1.json", "(COM1)"), ("lpt9.tar.gz", "(LPT9)"), ("aux .png", "(AUX)"),
+    ("a:b.png", "does not allow"), ("why?.png", "does not allow"), ("tab\there.png", "allow"),
+    ("slide.png.", "ends in a space or a dot"), ("slide.png ", "ends in a space or a dot"),
+])
+def test_names_windows_refuses_are_said_before_any_work(tmp_path, monkeypatch, name, words):
+    assert name_problem(tmp_path / name, "Linux") is None  # fine where the tests run
+    problem = name_problem(tmp_path / name, "Windows")
+    assert problem is not None and words in problem
+    monkeypatch.setattr(safe_files, "SYSTEM", "Windows")
+    with pytest.raises(WriteFailed) as info:
+        atomic_write(tmp_path / name, b"data")
+    assert str(info.value) == f"{name} {problem}"
+    assert folder_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["CONSOLE.png", "connect.json", "com10.txt", "nul_map.png",
+                                  "a.con", "report.v2"])
+def test_names_that_only_look_like_devices_are_fine_on_windows(tmp_path, name):
+    assert name_problem(tmp_path / name, "Windows") is None
+
+
+def test_a_path_windows_finds_too_long(tmp_path):
+    folder = "f" * 100
+    short = tmp_path / "a.png"
+    long = tmp_path / folder / folder / "a.png"
+    assert name_problem(short, "Windows") is None
+    problem = name_problem(long, "Windows")
+    assert problem is not None and "Windows allows 259" in problem
+    assert f"has a path of {len(str(long))} characters" in problem
+    assert name_problem(long, "Linux") is None
+
+
+def test_a_colon_on_macos(tmp_path):
+    assert "colon" in name_problem(tmp_path / "10:30.png", "Darwin")
+    assert name_problem(tmp_path / "10-30.png", "Darwin") is None

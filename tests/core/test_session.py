@@ -111,11 +111,28 @@ def test_a_damaged_session_is_refused_with_a_reason_and_left_untouched(tmp_path,
     doc = Document()
     snapshot = session_dict(doc)
     with pytest.raises(SessionError) as caught:
-        apply_session(doc, read_session(path))
+        read_session(path)
     message = str(caught.value)
     assert "damaged.json" in message and len(message) < 400
+    assert message.count("damaged.json") == 1  # not "damaged.json: damaged.json is …"
     assert path.read_bytes() == before
-    assert session_dict(doc) == snapshot  # nothing half applied
+    assert session_dict(doc) == snapshot
+
+
+def test_a_session_the_document_refuses_midway_is_not_half_applied():
+    """apply_session itself: a value the document refuses in the last section leaves the
+    stack, the input and every earlier section as they were."""
+    doc = Document()
+    snapshot = session_dict(doc)
+    theirs = parse_session(session_dict(_document()))
+    assert theirs.layers is not None and len(theirs.layers) == 2
+    theirs.sections["input"]["grayscale"] = True
+    theirs.sections["display"]["levels"] = "shared"
+    theirs.sections["selection"] = {"layer": 99}  # beyond any stack: the document refuses it
+    with pytest.raises(ValueError, match="layer"):
+        apply_session(doc, theirs)
+    assert session_dict(doc) == snapshot
+    assert len(doc.stack) == 1 and not doc.input.grayscale and doc.display.levels == "per_map"
 
 
 def test_the_saved_session_at_start_skips_only_its_bad_section():

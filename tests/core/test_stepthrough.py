@@ -13,6 +13,7 @@ from explorer.core.stepthrough import (
     INPUT,
     INSERTED,
     PADDING,
+    Example,
     apply_edits,
     example,
     fitting_edits,
@@ -287,3 +288,39 @@ def test_from_the_explorer_crops_at_the_edge_and_refuses_nonsense():
 def test_unknown_example_names_the_known_ones():
     with pytest.raises(ValueError, match="lecture-edge"):
         example("nope")
+
+
+def _small(**changes) -> Example:
+    settings = dict(name="t", title="t", caption="", operation="transpose",
+                    input=np.ones((2, 2, 1), np.float32), weights=np.ones((1, 3, 3, 1), np.float32),
+                    bias=np.zeros(1, np.float32))
+    settings.update(changes)
+    return Example(**settings)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"padding": ("same", "same")}, "a transposed convolution takes its padding as a number"),
+    ({"padding": (True, True)}, "a transposed convolution takes its padding as a number"),
+    ({"dilation": (2, 2)}, "the step-through shows transposed convolutions without dilation"),
+    ({"padding": (3, 3)}, "a padding above k − 1 = 2 crops the output: the step-through shows "
+                          "paddings up to k − 1"),
+    ({"operation": "conv", "pad_mode": "reflect", "padding": (2, 2)},
+     "reflect padding of 2 needs an input of more than 2 pixels (it has 2)"),
+    ({"operation": "conv", "pad_mode": "circular", "padding": (3, 3)},
+     "circular padding of 3 needs an input of at least 3 pixels (it has 2)"),
+])
+def test_settings_the_step_through_cannot_show_are_refused(changes, message):
+    with pytest.raises(ValueError) as info:
+        walk(_small(**changes))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("changes", "side"), [
+    # o = s·(i − 1) + k − 2p for a transposed convolution; o = i + 2p − k + 1 for a convolution
+    ({"input": np.ones((4, 4, 1), np.float32), "padding": (2, 2)}, 4 - 1 + 3 - 4),
+    ({"padding": (1, 1)}, 2 - 1 + 3 - 2),
+    ({"operation": "conv", "pad_mode": "reflect", "padding": (1, 1)}, 2 + 2 - 3 + 1),
+    ({"operation": "conv", "pad_mode": "circular", "padding": (2, 2)}, 2 + 4 - 3 + 1),
+])
+def test_the_largest_paddings_it_can_show_are_shown(changes, side):
+    assert walk(_small(**changes)).output_shape == (side, side, 1)

@@ -34,10 +34,15 @@ def lesson() -> Document:
     doc.text.groups = ((2, 3), (5, 1))
     doc.text.word_filters = ("not good",)
     doc.text.taps = (0.25, 0.5, 0.25)
+    doc.text.signal = "drawn"
+    doc.text.drawn = (0.0, 0.5, -0.25, 1.0)
+    doc.text.wav_file = "tone.wav"
     doc.training.epochs = 3
     doc.training.batch_size = 64
     doc.training.seed = 1234
     doc.training.learning_rate = 0.01
+    doc.training.update({"page": "fit", "test_source": "picture", "fit_target": "laplacian",
+                         "fit_colour": True, "fit_momentum": 0.5, "fit_steps": 400})
     doc.translation.shift = 11
     doc.translation.filter = 2
     doc.network.layer = "block 7"
@@ -65,8 +70,14 @@ def test_a_session_brings_back_every_tab():
     assert back.text.groups == ((2, 3), (5, 1))
     assert back.text.word_filters == ("not good",)
     assert back.text.taps == (0.25, 0.5, 0.25)
+    assert back.text.signal == "drawn"
+    assert back.text.drawn == (0.0, 0.5, -0.25, 1.0)
+    assert back.text.wav_file == "tone.wav"
     assert (back.training.epochs, back.training.batch_size, back.training.seed) == (3, 64, 1234)
     assert back.training.learning_rate == 0.01
+    assert (back.training.page, back.training.test_source) == ("fit", "picture")
+    assert (back.training.fit_target, back.training.fit_colour) == ("laplacian", True)
+    assert (back.training.fit_momentum, back.training.fit_steps) == (0.5, 400)
     assert (back.translation.shift, back.translation.filter) == (11, 2)
     assert (back.network.layer, back.network.channel) == ("block 7", 12)
     assert back.display.tab == "network"
@@ -79,9 +90,18 @@ def test_a_session_brings_back_every_tab():
     ("translation", "shift", 17, "between 0 and 16"),
     ("training", "learning_rate", 0.5, "between"),
     ("training", "epochs", 2.5, "whole number"),
+    ("training", "page", "dreams", "dreams"),
+    ("training", "test_source", "microphone", "microphone"),
+    ("training", "fit_target", "mystery", "mystery"),
+    ("training", "fit_momentum", 1.0, "between 0 and 0.99"),
+    ("training", "fit_steps", 5, "between 10 and 5000"),
+    ("training", "fit_colour", "yes", "true or false"),
     ("text", "groups", [[9, 1]], "filter width"),
     ("text", "taps", [], "at least one tap"),
     ("text", "taps", [1, "x"], "number"),
+    ("text", "drawn", [0.5, None], "number"),
+    ("text", "drawn", [0.0] * 2001, "more than 2000"),
+    ("text", "signal", "hum", "one of"),
     ("stepthrough", "edits", [["input", 0, 1, 2]], "typed number"),
     ("stepthrough", "edits", [["paint", 0, 1, 2, 0, 1]], "block one of"),
 ])
@@ -111,6 +131,21 @@ def test_the_kept_session_skips_only_the_damaged_tab():
     assert doc.network.layer == "stem"  # its default
     assert doc.translation.shift == 11 and doc.stepthrough.step == 5
     assert any("network" in note for note in session.notes)
+
+
+def test_a_session_brings_back_the_network_tab_as_it_was():
+    doc = Document()
+    doc.network.update({"layer": "block 12", "channel": 30, "per_channel": True,
+                        "page": "kernels", "kernel": 17, "occlusion_square": 64,
+                        "occlusion_step": 8})
+    back = round_trip(doc)
+    assert back.network.as_dict() == {
+        "layer": "block 12", "channel": 30, "per_channel": True, "page": "kernels",
+        "kernel": 17, "occlusion_square": 64, "occlusion_step": 8}
+    data = json.loads(session_text(doc))
+    data["network"]["kernel"] = 32  # the stem has 32 kernels: 0 … 31
+    with pytest.raises(SessionError, match="between 0 and 31"):
+        parse_session(data)
 
 
 def test_an_old_session_naming_the_1d_tab_by_its_title_opens_on_it():
@@ -151,6 +186,21 @@ def test_undo_takes_back_typed_numbers_with_their_example():
     assert doc.stepthrough.edits == (("input", 0, 0, 0, 0, 9.0),)
     assert history.redo()
     assert (doc.stepthrough.example, doc.stepthrough.edits) == ("dilation", ())
+
+
+def test_undo_takes_back_a_drawing_with_the_signal_under_it():
+    doc = Document()
+    history = History(doc)
+    doc.text.update({"signal": "drawn", "drawn": (0.0, 1.0, 0.0)})  # drawn over noisy steps
+    history.record()
+    doc.text.drawn = ()  # cleared
+    history.record()
+    assert history.undo()
+    assert (doc.text.signal, doc.text.drawn) == ("drawn", (0.0, 1.0, 0.0))
+    assert history.undo()
+    assert (doc.text.signal, doc.text.drawn) == ("noisy steps", ())
+    doc.text.sentence = "a new sentence"  # how it is looked at: no edit
+    assert not history.record()
 
 
 def test_changing_examples_with_nothing_typed_is_no_undo_step():

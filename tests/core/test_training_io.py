@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import zipfile
 
 import numpy as np
 import pytest
 
+from explorer.core.safe_files import TargetExists
 from explorer.core.training import DigitModel, load_digits, load_model, save_model
 from explorer.core.training.io import MODEL_FORMAT, MODEL_VERSION
 from explorer.core.training.model import init_params
+from tests.hostile import folder_files
 
 
 @pytest.fixture
@@ -27,8 +30,8 @@ def write_npz(path, **arrays):
 
 
 def test_round_trip_keeps_every_weight_and_every_answer(model, tmp_path):
-    saved = save_model(model, tmp_path / "digits")
-    assert saved.name == "digits.npz"
+    saved = save_model(model, tmp_path / "digits.npz")
+    assert saved == tmp_path / "digits.npz"
     loaded = load_model(saved)
     for key, a in model.params.items():
         np.testing.assert_array_equal(loaded.params[key], a)
@@ -114,5 +117,74 @@ def test_missing_files_and_folders_are_refused(tmp_path):
 
 
 def test_saving_where_it_cannot_be_written_says_so(model, tmp_path):
-    with pytest.raises(ValueError, match="could not be written"):
+    with pytest.raises(ValueError, match="the folder “no-such-folder” does not exist"):
         save_model(model, tmp_path / "no-such-folder" / "m.npz")
+
+
+def fill_disk_in_savez(monkeypatch):
+    """np.savez writes 24,576 bytes, then the disk is full (ENOSPC), as the probe saw."""
+
+    def savez(file, *args, **kwargs):
+        file.write(b"\x00" * 24_576)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", savez)
+
+
+def test_a_full_disk_leaves_the_saved_network_as_it_was(model, tmp_path, monkeypatch):
+    path = save_model(model, tmp_path / "digits.npz")
+    before = path.read_bytes()
+    fill_disk_in_savez(monkeypatch)
+    with pytest.raises(ValueError) as info:
+        save_model(model, path)
+    monkeypatch.undo()
+    assert str(info.value) == ("could not write digits.npz: the disk is full (the previous "
+                               "digits.npz is unchanged)")
+    assert path.read_bytes() == before
+    assert load_model(path).params.keys() == model.params.keys()
+    assert folder_files(tmp_path) == ["digits.npz"]
+
+
+def test_a_full_disk_leaves_no_empty_or_temporary_file(model, tmp_path, monkeypatch):
+    fill_disk_in_savez(monkeypatch)
+    with pytest.raises(ValueError, match="the disk is full"):
+        save_model(model, tmp_path / "new.npz")
+    assert folder_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("typed", ["report.v2", "digits", "digits.npz.bak"])
+def test_the_name_is_saved_as_typed_or_refused(model, tmp_path, typed):
+    with pytest.raises(ValueError, match=r"a digit network is saved as \.npz"):
+        save_model(model, tmp_path / typed)
+    assert folder_files(tmp_path) == []
+    assert save_model(model, tmp_path / "Digits.NPZ") == tmp_path / "Digits.NPZ"
+
+
+def test_without_overwrite_an_existing_network_is_kept(model, tmp_path):
+    path = tmp_path / "digits.npz"
+    path.write_bytes(b"someone else's file")
+    with pytest.raises(TargetExists):
+        save_model(model, path, overwrite=False)
+    assert path.read_bytes() == b"someone else's file"
+
+
+def npy_bytes(shape: tuple[int, ...], dtype: str = "<f8") -> bytes:
+    """An .npy header declaring ``shape``, followed by 64 bytes: a file of about 200 bytes."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buffer.getvalue() + bytes(64)
+
+
+def test_a_member_declaring_petabytes_is_refused_as_damaged(model, tmp_path):
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, a in model.params.items():
+            buffer = io.BytesIO()
+            np.save(buffer, a)
+            z.writestr(f"{name}.npy", buffer.getvalue())
+        z.writestr("format.npy", npy_bytes((2**50,)))  # 8 PB of float64 in 192 bytes
+    with pytest.raises(ValueError) as info:
+        load_model(path)
+    assert str(info.value) == ("huge.npz is damaged (its member format.npy): it declares an "
+                               "array of 1125899906842624 numbers (8 PB) but holds 64 bytes")

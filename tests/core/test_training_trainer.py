@@ -30,8 +30,10 @@ def test_a_short_training_learns_far_above_chance():
     assert last.done and last.step == last.total_steps == 25
     assert last.test_accuracy > 0.6  # chance is 0.1
     _, test = small_data()
-    accuracy = float((last.model.predict(test.images) == test.labels).mean())
-    assert accuracy == pytest.approx(last.test_accuracy)
+    right = 0
+    for image, label in zip(test.images, test.labels, strict=True):  # one digit at a time
+        right += int(last.model.predict(image[None])[0]) == int(label)
+    assert right / len(test.labels) == pytest.approx(last.test_accuracy)
     assert np.mean([s.loss for s in steps[-5:]]) < 0.6 * np.mean([s.loss for s in steps[:5]])
 
 
@@ -74,16 +76,17 @@ def test_a_paused_run_continues_exactly_where_it_stopped():
 def test_stopping_keeps_the_last_finished_step_s_model():
     run = short_run(seed=1)
     steps = [next(run) for _ in range(6)]
+    kept = steps[-1].model
+    as_yielded = {name: np.array(a, copy=True) for name, a in kept.params.items()}
+    later = [next(run) for _ in range(3)]  # training goes on after the step was handed out
     run.close()  # what Stop does
     with pytest.raises(StopIteration):
         next(run)
-    kept = steps[-1].model
-    # its weights are its own: earlier snapshots differ, and it still classifies
+    # its weights are its own: the steps after it changed the network, not this snapshot
+    for name, a in kept.params.items():
+        np.testing.assert_array_equal(a, as_yielded[name])
+    assert not np.array_equal(later[-1].model.conv_weights(0), kept.conv_weights(0))
     assert not np.array_equal(kept.conv_weights(0), steps[-2].model.conv_weights(0))
-    _, test = small_data()
-    predictions = kept.predict(test.images[:20])
-    assert predictions.shape == (20,) and set(predictions) <= set(range(10))
-    np.testing.assert_array_equal(kept.predict(test.images[:20]), predictions)
 
 
 @pytest.mark.parametrize("bad,match", [

@@ -21,3 +21,7 @@ def failing(after: int):
 def dying(after: int):
     yield from range(after)
     os._exit(3)  # the process vanishes without a word, as a crash would
+
+
+def niceness():
+    yield os.nice(0) if hasattr(os, "nice") else 0  # this process's priority (higher: lower)

@@ -337,3 +337,93 @@ def test_a_damaged_last_picture_setting_falls_back_to_a_sample(qtbot, window, la
         store.remove("source/last")
     assert window.document.source_name == DEFAULT_SAMPLE
     assert not window.banner.isVisible()
+
+
+def _petabyte_npy() -> bytes:
+    """192 bytes whose header declares 2⁵⁰ float64 numbers (8 PB)."""
+    import io
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": "<f8", "fortran_order": False, "shape": (2**50,)})
+    return buffer.getvalue() + bytes(64)
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_import_kernels_refuses_a_file_declaring_petabytes(window, tmp_path, suffix):
+    import zipfile
+
+    path = tmp_path / f"huge{suffix}"
+    if suffix == ".npy":
+        path.write_bytes(_petabyte_npy())
+    else:
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("weights.npy", _petabyte_npy())
+    assert path.stat().st_size < 400
+    before = window.document.filters.weights()
+    assert not window.kernel_editor.import_kernels(path)
+    text = window.kernel_editor.status_text()
+    assert f"huge{suffix} is damaged" in text and "(8 PB) but holds 64 bytes" in text
+    np.testing.assert_array_equal(window.document.filters.weights(), before)
+
+
+def test_training_load_refuses_a_network_declaring_petabytes(qtbot, window, tmp_path):
+    import zipfile
+
+    tab = window.training_tab
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("conv1.weights.npy", _petabyte_npy())
+    with qtbot.waitSignal(window.error_shown) as said:
+        assert not tab.load(path)
+    assert said.args[0].startswith("huge.npz is damaged (its member conv1.weights.npy)")
+    assert tab.model is None
+
+
+@needs_fifo
+def test_a_session_whose_picture_is_now_a_pipe_says_so(qtbot, window, tmp_path):
+    import json
+
+    from explorer.state.session import session_dict
+
+    session = session_dict(window.document, embed_picture=False)
+    session["still"] = {"name": "photo.png", "path": str(tmp_path / "photo.png")}
+    path = tmp_path / "lesson.json"
+    path.write_text(json.dumps(session))
+    with named_pipe(tmp_path / "photo.png"), qtbot.waitSignal(window.error_shown) as said:
+        assert window.open_session(path)
+    assert said.args[0] == (f"The session's picture {tmp_path / 'photo.png'} is a named pipe "
+                            "(FIFO), not a regular file. The current picture stays.")
+    assert window.document.source_name == "coffee.png"
+
+
+def test_the_animation_dialog_asks_about_the_frames_it_would_replace(qtbot, tmp_path,
+                                                                     monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from explorer.ui.widgets.animation_dialog import AnimationDialog
+
+    (tmp_path / "steps_002.png").write_bytes(OLD)
+    (tmp_path / "steps_003.png").write_bytes(OLD)
+    asked = []
+
+    def answer(reply):
+        def question(_parent, _title, text, *_args):
+            asked.append(text)
+            return reply
+        return question
+
+    dialog = AnimationDialog(800, 3)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.clear()
+    qtbot.keyClicks(dialog.path_edit, str(tmp_path / "steps.png"))
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert asked == [f"steps_002.png … steps_003.png (2 files) already exist in "
+                     f"{tmp_path.name}. Replace them?"]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert (tmp_path / "steps_002.png").read_bytes() == OLD  # the dialog itself writes nothing

@@ -368,6 +368,22 @@ def test_every_option_is_in_the_help_and_the_readme():
         assert key in helptext and key in readme
 
 
+def test_a_broken_video_is_one_line_without_the_readers_own_noise(tmp_path):
+    """OpenCV's AVI reader prints the file's raw bytes to stderr itself; a script gets only
+    the app's line."""
+    import struct
+
+    broken = tmp_path / "broken.avi"
+    broken.write_bytes(b"RIFF" + struct.pack("<I", 400) + b"AVI LIST" + struct.pack("<I", 100)
+                       + b"\xfa\xfb\xfc\xfd" + bytes(range(96)) + bytes(200))
+    proc = subprocess.run([sys.executable, "-m", "explorer", "--video", str(broken),
+                           "--screenshot", str(tmp_path / "x.png")], capture_output=True,
+                          timeout=120, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == ("cnn-explorer: broken.avi cannot be read: it is not a "
+                                    "video OpenCV can decode (or it is damaged)\n")
+
+
 # --- a prepared lesson: --session and --tab ------------------------------------------------------
 
 def _lesson_file(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import cv2
@@ -81,10 +82,17 @@ def test_synthetic_source_drives_the_whole_explorer(qtbot, window):
     results = _results(qtbot, window, 5)
     feed = window.controller.live
     assert feed.running and window.document.live.active
-    generations = [r.generation for r in results]
-    assert generations == sorted(generations)  # shown in order, never an older one after
     assert results[-1].request.image.shape == (480, 640, 3)  # the synthetic scene's frames
     assert window.maps_panel.result.generation >= results[-1].generation
+    # an older frame's result that the worker delivers late is never shown over a newer one
+    late = dataclasses.replace(results[0], stages=())  # borrows no buffers
+    shown_before = window.maps_panel.result
+    assert late.generation < shown_before.generation
+    spied = []
+    window.result_shown.connect(spied.append)
+    window.controller.worker.done.emit(late.generation, late)
+    window.result_shown.disconnect(spied.append)
+    assert late not in spied and window.maps_panel.result is not late
     window._show_live_status()
     assert "processed" in window.status_live.text() and "scene" in window.status_live.text()
     window.stop_live()

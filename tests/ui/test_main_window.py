@@ -89,15 +89,26 @@ def test_layer_settings_change_the_output_shape_as_the_lecture_says(qtbot, windo
     h, w = stage.input.shape[:2]
     pad = layer.conv_padding()
     ph, pw = (pad, pad) if isinstance(pad, str) else pad
-    span_h, span_w = (layer.kernel_h - 1) * layer.dilation + 1, (layer.kernel_w - 1) * \
-        layer.dilation + 1
-    oh = (h + sum(pads_by_definition(h, layer.kernel_h, layer.stride, layer.dilation, ph))
-          - span_h) // layer.stride + 1
-    ow = (w + sum(pads_by_definition(w, layer.kernel_w, layer.stride, layer.dilation, pw))
-          - span_w) // layer.stride + 1
+
+    def windows(n: int, padding: int, taps: int, step: int) -> int:
+        """Slow reference: slide a window of ``taps`` along the padded axis and count."""
+        covered = sum(pads_by_definition(n, taps, step, layer.dilation, padding)) + n
+        reach = (taps - 1) * layer.dilation + 1
+        count, start = 0, 0
+        while start + reach <= covered:
+            count, start = count + 1, start + step
+        return count
+
+    oh = windows(h, ph, layer.kernel_h, layer.stride)
+    ow = windows(w, pw, layer.kernel_w, layer.stride)
     assert stage.feature_maps.shape == (oh, ow, layer.n_filters)
-    assert stage.pooled.shape[:2] == ((oh - layer.pool_size) // layer.pool_stride + 1,
-                                      (ow - layer.pool_size) // layer.pool_stride + 1)
+    pooled = []
+    for n in (oh, ow):  # the pooling window does not dilate
+        count, start = 0, 0
+        while start + layer.pool_size <= n:
+            count, start = count + 1, start + layer.pool_stride
+        pooled.append(count)
+    assert stage.pooled.shape[:2] == tuple(pooled)
 
 
 def test_absurd_settings_show_a_message_and_keep_the_last_result(qtbot, window, tmp_path):
@@ -276,7 +287,7 @@ def test_a_damaged_saved_session_starts_the_app_with_defaults_for_that_part(qtbo
     qtbot.addWidget(win)
     assert win.document.layer.stride == 2  # the good part is back
     assert win.document.display.levels == "per_map"
-    assert "display" in win.statusBar().currentMessage()
+    assert "display" in win.banner.text() and not win.banner.isHidden()
     win.shutdown()
     store.setValue("session", "[" * 50_000)  # hostile: nested far too deep
     win = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
@@ -414,7 +425,7 @@ def test_each_tab_keeps_only_the_docks_it_uses(qtbot, window):
     assert window.layer_dock.isVisible() and window.kernel_dock.isVisible()
     window.kernel_dock.toggleViewAction().trigger()  # closed by the user (View menu): a tab
     assert not window.kernel_dock.isVisible()  # round trip does not bring it back
-    tabs.setCurrentWidget(window.text_tab)
+    tabs.setCurrentWidget(window.text_tab.view)
     tabs.setCurrentWidget(window.maps_panel)
     assert not window.kernel_dock.isVisible()
 
@@ -447,24 +458,24 @@ def test_the_window_fits_a_1280_pixel_screen_on_every_tab(qtbot, window):
     window.stop_live()
 
 
-def test_a_huge_settings_file_is_set_aside_and_the_app_starts(qtbot, tmp_path):
-    from explorer.ui import settings_io
+def test_a_huge_settings_file_is_set_aside_and_the_app_starts(qtbot, tmp_path, monkeypatch):
+    from explorer.ui import settings_io, settings_store
     from explorer.ui.main_window import MainWindow
 
     path = settings_io.settings_file()
-    if path is None:
-        pytest.skip("the settings live in a system store here, not in a file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:  # a 17 MB value: far beyond anything the app writes
-        fh.write(b"[General]\nsession=" + b"x" * (settings_io.MAX_SETTINGS_FILE + 2**20) + b"\n")
-    note = settings_io.guard_settings_file()
-    assert note is not None and "set aside" in note
+    monkeypatch.setattr(settings_store, "MAX_BYTES", 2**20)
+    with open(path, "wb") as fh:  # far beyond anything the app writes
+        fh.write(b'{"format": "cnn-explorer-settings", "values": {"session": "'
+                 + b"x" * (2 * 2**20) + b'"}}')
+    notes = settings_io.open_settings()
+    assert len(notes) == 1 and "set aside" in notes[0] and "limit of 1 MB" in notes[0]
     assert not path.exists()
-    aside = list(path.parent.glob(f"{path.name}.too-large-*"))
-    assert len(aside) == 1 and aside[0].stat().st_size > settings_io.MAX_SETTINGS_FILE
+    aside = list(path.parent.glob(f"{path.name}.unreadable-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size > 2 * 2**20
     win = MainWindow(restore_settings=True, library_path=tmp_path / "k.json")
     qtbot.addWidget(win)
-    assert "set aside" in win.statusBar().currentMessage()
+    assert "set aside" in win.banner.text()
     assert len(win.document.stack) == 1
     win.shutdown()
     aside[0].unlink()

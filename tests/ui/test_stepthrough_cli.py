@@ -88,3 +88,38 @@ def test_an_existing_file_is_replaced_whole_only_with_overwrite(tmp_path):
     with Image.open(out) as gif:
         assert gif.n_frames == 4
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "config") == ["a.gif"]
+
+
+def test_numbered_frames_are_not_replaced_without_overwrite(tmp_path):
+    old = tmp_path / "frames_003.png"
+    old.write_bytes(b"a frame of another lesson")
+    proc = run(tmp_path, "--step-through", "strides", "--save-animation",
+               str(tmp_path / "frames.png"))
+    assert proc.returncode == 2
+    assert proc.stderr == ("cnn-explorer: frames_003.png already exists; add --overwrite to "
+                           "replace it\n")
+    assert old.read_bytes() == b"a frame of another lesson"
+    assert sorted(p.name for p in tmp_path.glob("frames*")) == ["frames_003.png"]
+    proc = run(tmp_path, "--step-through", "strides", "--save-animation",
+               str(tmp_path / "frames.png"), "--overwrite")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.glob("frames*")) == [
+        f"frames_00{i}.png" for i in range(1, 5)]
+    assert old.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_killed_exports_temporary_file_is_cleaned_by_the_next_export(tmp_path):
+    debris = tmp_path / ".edge.1a2b3c4d.tmp.gif"  # what a killed export left behind
+    debris.write_bytes(b"half a GIF")
+    os.utime(debris, (1_000_000_000, 1_000_000_000))
+    proc = run(tmp_path, "--step-through", "strides", "--save-animation",
+               str(tmp_path / "edge.gif"))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "config") == ["edge.gif"]
+
+
+def test_a_name_without_a_suffix_is_said_plainly(tmp_path):
+    proc = run(tmp_path, "--step-through", "strides", "--save-animation", "frames")
+    assert proc.returncode == 2
+    assert proc.stderr == ("cnn-explorer: frames: an animation is saved as .gif, .mp4 or "
+                           ".png; the name has no suffix\n")

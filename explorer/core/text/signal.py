@@ -4,18 +4,26 @@ A signal is a sequence of single numbers, so it is :func:`conv1d` with D = 1: th
 window, padding and stride as for a sentence or, one dimension up, an image. A box or Gaussian
 kernel smooths it; a difference kernel ([−1, 0, 1]) answers where it rises or falls, as the
 image edge kernels do across a row of pixels.
+
+The signal is made up (:data:`SIGNALS`), drawn by the user (its samples, stretched to the
+length shown) or a stretch of a WAV file; :func:`study_signal` runs a kernel over it.
 """
 
 from __future__ import annotations
 
+import os
 import wave
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from explorer.core.text.conv1d import conv1d
+from explorer.core.text.conv1d import conv1d, output_length
 
-__all__ = ["KERNELS", "SIGNALS", "convolve_signal", "excerpt", "read_wav", "synthetic"]
+__all__ = ["DRAWN", "KERNELS", "MAX_TAPS", "SIGNALS", "WAV", "SignalStudy", "convolve_signal",
+           "excerpt", "format_taps", "parse_taps", "read_wav", "signal_samples", "stretch",
+           "study_signal", "synthetic"]
 
 # name → taps, as the engine applies them (cross-correlation: no flip)
 KERNELS: dict[str, tuple[float, ...]] = {
@@ -29,6 +37,35 @@ KERNELS: dict[str, tuple[float, ...]] = {
 }
 
 SIGNALS = ("steps", "sine", "square wave", "chirp", "noisy steps", "spikes")
+DRAWN, WAV = "drawn", "wav"  # the signal drawn with the mouse; a stretch of a WAV file
+MAX_TAPS = 31
+
+
+def format_taps(taps) -> str:
+    return ", ".join(f"{t:.4g}" for t in taps)
+
+
+def parse_taps(text: str) -> tuple[float, ...]:
+    """Kernel taps typed as numbers separated by commas or spaces (fractions like 1/3 too)."""
+    parts = [p for p in text.replace(",", " ").replace("−", "-").split() if p]
+    if not parts:
+        raise ValueError("type the kernel's taps, e.g. -1, 0, 1")
+    if len(parts) > MAX_TAPS:
+        raise ValueError(f"a kernel here has at most {MAX_TAPS} taps")
+    taps = []
+    for p in parts:
+        try:
+            if "/" in p:
+                num, den = p.split("/", 1)
+                taps.append(float(num) / float(den))
+            else:
+                taps.append(float(p))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"“{p}” is not a number: type taps like -1, 0, 1 or 1/3") \
+                from None
+    if not np.isfinite(taps).all() or max(abs(t) for t in taps) > 1e9:
+        raise ValueError("every tap must be a finite number below 10⁹ in size")
+    return tuple(taps)
 
 
 def synthetic(kind: str, length: int = 200, seed: int = 0) -> np.ndarray:
@@ -118,3 +155,92 @@ def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
         dtype = np.dtype("<i2") if width == 2 else np.dtype("<i4")
         x = np.frombuffer(raw, dtype).astype(np.float32) / 2 ** (8 * width - 1)
     return x.reshape(-1, channels).mean(axis=1).astype(np.float32), rate
+
+
+def stretch(samples: np.ndarray, length: int) -> np.ndarray:
+    """``samples`` stretched or shrunk to ``length`` by linear interpolation (none: zeros), so
+    a drawing keeps its shape when the length shown changes."""
+    x = np.asarray(samples, np.float64).reshape(-1)
+    if x.size == 0:
+        return np.zeros(length, np.float32)
+    if x.size == length:
+        return x.astype(np.float32)
+    return np.interp(np.linspace(0, x.size - 1, length), np.arange(x.size), x) \
+        .astype(np.float32)
+
+
+@lru_cache(maxsize=2)
+def _wav_file(path: str, _stamp: tuple[int, int]) -> tuple[np.ndarray, int]:
+    return read_wav(path)
+
+
+def _read_wav_once(path: str) -> tuple[np.ndarray, int]:
+    """A WAV file read again only when it changed on disk (a kernel edit re-reads nothing)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ValueError(f"there is no file {Path(path).name}") from None
+    except OSError as exc:
+        raise ValueError(f"{Path(path).name} cannot be read: {exc.strerror}") from None
+    return _wav_file(path, (info.st_mtime_ns, info.st_size))
+
+
+def signal_samples(kind: str, length: int, drawn: np.ndarray, wav_file: str
+                   ) -> tuple[np.ndarray, str]:
+    """The signal a setting names, ``length`` samples, and a sentence saying what it is.
+
+    Raises ValueError when a WAV file cannot be read.
+    """
+    if kind == DRAWN:
+        return stretch(drawn, length), f"{length} samples drawn"
+    if kind == WAV:
+        if not wav_file:
+            raise ValueError("open a WAV file to see its samples")
+        samples, rate = _read_wav_once(wav_file)
+        shown, start = excerpt(samples, length)
+        return shown, (f"{Path(wav_file).name}: samples {start}–{start + shown.size - 1} of "
+                       f"{samples.size} ({shown.size / rate * 1000:.1f} ms at {rate} Hz)")
+    return synthetic(kind, length), f"{length} samples"
+
+
+@dataclass(frozen=True, eq=False)
+class SignalStudy:
+    """A kernel run over a signal, or why it cannot be."""
+
+    signal: np.ndarray  # (n,) float32
+    note: str  # what the signal is
+    taps: np.ndarray  # (w,)
+    padding: int
+    stride: int
+    output: np.ndarray  # (⌊(n + 2p − w)/s⌋ + 1,) float32; empty when it does not fit
+    problem: str = ""  # why there is no output
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Where each output sample stands on the input's scale: its window's middle."""
+        return np.arange(self.output.size) * self.stride - self.padding \
+            + (self.taps.size - 1) / 2
+
+    def window(self, j: int) -> tuple[int, int]:
+        """Input indices of output ``j``'s first and last taps (beyond the ends: padding)."""
+        start = j * self.stride - self.padding
+        return start, start + self.taps.size - 1
+
+    def output_at_input(self, i: int) -> int:
+        """The first output whose window covers input sample ``i`` (clamped)."""
+        w = self.taps.size
+        j = int(np.ceil((i + self.padding - w + 1) / self.stride))
+        return min(max(j, 0), self.output.size - 1)
+
+
+def study_signal(signal: np.ndarray, note: str, taps, padding: int, stride: int) -> SignalStudy:
+    """The kernel ``taps`` slid along ``signal``; a kernel that does not fit is no output and
+    a problem saying why, not an error."""
+    x = np.asarray(signal, np.float32).reshape(-1)
+    k = np.asarray(taps, np.float64).reshape(-1)
+    try:
+        output_length(x.size, k.size, stride, padding)
+        out = convolve_signal(x, k, stride=stride, padding=padding)
+    except ValueError as exc:
+        return SignalStudy(x, note, k, padding, stride, np.zeros(0, np.float32), str(exc))
+    return SignalStudy(x, note, k, padding, stride, out)

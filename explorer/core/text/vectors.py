@@ -29,6 +29,7 @@ __all__ = [
     "filter_from_words",
     "glove_vectors",
     "load_word_vectors",
+    "vocabulary",
 ]
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 .,;:!?'\"-()"
@@ -120,6 +121,15 @@ def character_vectors() -> Vocabulary:
     """One-hot vectors over :data:`ALPHABET`: characters as tokens, D = len(ALPHABET)."""
     return Vocabulary("one-hot characters", tuple(ALPHABET),
                       np.eye(len(ALPHABET), dtype=np.float32), split=characters)
+
+
+def vocabulary(key: str) -> Vocabulary:
+    """The vocabulary a setting names: "words" (GloVe) or "characters" (one-hot)."""
+    if key == "words":
+        return glove_vectors()
+    if key == "characters":
+        return character_vectors()
+    raise ValueError(f"unknown vocabulary {key!r}: choose words or characters")
 
 
 def filter_from_words(vocabulary: Vocabulary, words: Sequence[str]) -> np.ndarray:

@@ -25,6 +25,9 @@ from explorer.core.images import resize_to_fit, to_gray
 from explorer.core.training.layers import im2col
 
 FIT_SIDE = 96  # the picture is shrunk to this: a few thousand windows pin 27 weights down
+# the presets a kernel is fitted to in the Training tab (each a lecture kernel with a clear map)
+FIT_TARGETS = ("sobel_x", "sobel_y", "scharr_x", "vertical_edge", "laplacian", "gaussian_blur",
+               "sharpen", "emboss", "diagonal_edge")
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,6 +40,19 @@ class FitStep:
     target: np.ndarray  # the kernel it is fitted to
     feature_map: np.ndarray  # (H', W') what the kernel makes of the standardised picture now
     target_map: np.ndarray  # (H', W') what the target kernel makes of it
+
+
+@dataclass(frozen=True, eq=False)
+class FitProblem:
+    """One picture and one target, ready for descent: what a view shows before the first step
+    is exactly what the steps compute on."""
+
+    picture: np.ndarray  # (h, w) or (h, w, 3) uint8: the picture as the fit sees it, shrunk
+    target: np.ndarray  # the kernel it is fitted to, the shape the fitted kernel takes
+    target_map: np.ndarray  # (H', W') what the target makes of the standardised picture
+    x: np.ndarray  # (h, w, C) float32, the standardised picture
+    windows: np.ndarray  # (M, kh·kw·C) every window, its taps in the kernel's order
+    learning_rate: float  # the largest safe step (half of 2 / the steepest curvature)
 
 
 def _target_kernel(target: str | np.ndarray, channels: int) -> np.ndarray:
@@ -61,23 +77,13 @@ def _target_kernel(target: str | np.ndarray, channels: int) -> np.ndarray:
     return k
 
 
-def fit_kernel(
-    picture: np.ndarray,
-    target: str | np.ndarray = "sobel_x",
-    *,
-    colour: bool = False,
-    steps: int = 150,
-    learning_rate: float | None = None,
-    momentum: float = 0.9,
-    seed: int = 0,
-) -> Iterator[FitStep]:
-    """Descend from a small random kernel towards the one that reproduces ``target``'s maps.
+def fit_problem(picture: np.ndarray, target: str | np.ndarray = "sobel_x", *,
+                colour: bool = False) -> FitProblem:
+    """Prepare ``picture`` and ``target`` for :func:`descend` (ValueError for what cannot work).
 
     ``picture``: gray (H, W) or RGB (H, W, 3); with ``colour`` the kernel spans its three
     channels (3×3×3 for a 3×3 target), else it sees the gray picture. ``target``: a preset name
-    or weights. ``learning_rate`` None picks the largest safe step for this picture (half of
-    2 / the bowl's steepest curvature). Yields one :class:`FitStep` per step, the start
-    (step 0) first. Raises ValueError for what cannot work.
+    or weights.
     """
     img = np.asarray(picture)
     if img.ndim not in (2, 3) or img.size == 0 or img.dtype.kind not in "buif":
@@ -85,18 +91,16 @@ def fit_kernel(
                          f"{img.dtype}")
     if img.ndim == 3 and img.shape[2] not in (1, 3, 4):
         raise ValueError(f"a picture has 1 or 3 colour channels, not {img.shape[2]}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"the momentum must be from 0 up to (not including) 1, not {momentum}")
-    if not 1 <= steps <= 100_000:
-        raise ValueError(f"the number of steps must be from 1 to 100000, not {steps}")
     img = resize_to_fit(img, FIT_SIDE)
     if img.ndim == 3 and img.shape[2] == 4:
         img = img[:, :, :3]
-    if colour and img.ndim == 3 and img.shape[2] == 3:
-        x = img.astype(np.float32)
-    else:
-        x = to_gray(img).astype(np.float32)[:, :, None] if img.ndim == 3 else \
-            img.astype(np.float32)[:, :, None]
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[:, :, 0]
+    if not (colour and img.ndim == 3):
+        img = to_gray(img) if img.ndim == 3 else img
+    shown = np.clip(img, 0, 255).astype(np.uint8) if img.dtype != np.uint8 else img
+    x = img.astype(np.float32)
+    x = x if x.ndim == 3 else x[:, :, None]
     channels = x.shape[2]
     goal = _target_kernel(target, channels)
     kh, kw = goal.shape[:2]
@@ -114,13 +118,54 @@ def fit_kernel(
     windows = np.ascontiguousarray(windows.transpose(3, 1, 2, 0).reshape(-1, kh * kw * channels))
     # the loss is ‖windows·k − wanted‖² / M, whose curvature is 2·windowsᵀ·windows / M
     curvature = 2.0 * float(np.linalg.eigvalsh(windows.T @ windows / len(windows))[-1])
-    lr = 1.0 / curvature if learning_rate is None else float(learning_rate)
-    if not (np.isfinite(lr) and lr > 0):
+    return FitProblem(shown, goal, wanted, x, windows, 1.0 / curvature)
+
+
+def fit_kernel(
+    picture: np.ndarray,
+    target: str | np.ndarray = "sobel_x",
+    *,
+    colour: bool = False,
+    steps: int = 150,
+    learning_rate: float | None = None,
+    momentum: float = 0.9,
+    seed: int = 0,
+) -> Iterator[FitStep]:
+    """Descend from a small random kernel towards the one that reproduces ``target``'s maps.
+
+    See :func:`fit_problem` for ``picture``, ``target`` and ``colour``, and :func:`descend`
+    for the rest. Yields one :class:`FitStep` per step, the start (step 0) first. Raises
+    ValueError for what cannot work.
+    """
+    _check_descent(steps, momentum, learning_rate)
+    return descend(fit_problem(picture, target, colour=colour), steps=steps,
+                   learning_rate=learning_rate, momentum=momentum, seed=seed)
+
+
+def _check_descent(steps: int, momentum: float, learning_rate: float | None) -> None:
+    if not 0 <= momentum < 1:
+        raise ValueError(f"the momentum must be from 0 up to (not including) 1, not {momentum}")
+    if not 1 <= steps <= 100_000:
+        raise ValueError(f"the number of steps must be from 1 to 100000, not {steps}")
+    if learning_rate is not None and not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"the learning rate must be a positive number, not {learning_rate}")
+
+
+def descend(problem: FitProblem, *, steps: int = 150, learning_rate: float | None = None,
+            momentum: float = 0.9, seed: int = 0) -> Iterator[FitStep]:
+    """Gradient descent on ``problem`` from a small random kernel (``seed``).
+
+    ``learning_rate`` None takes the problem's largest safe step. ``momentum`` 0 is plain
+    gradient descent; more keeps part of the previous step (the heavy ball).
+    """
+    _check_descent(steps, momentum, learning_rate)
+    lr = problem.learning_rate if learning_rate is None else float(learning_rate)
+    goal = problem.target
     rng = np.random.default_rng(seed)
     k = rng.normal(0, 0.1, goal.shape).astype(np.float32)
     velocity = np.zeros(k.size, np.float32)
-    return _descend(x, k, goal, wanted, windows, lr, momentum, steps, velocity)
+    return _descend(problem.x, k, goal, problem.target_map, problem.windows, lr, momentum,
+                    steps, velocity)
 
 
 def _descend(x: np.ndarray, k: np.ndarray, goal: np.ndarray, wanted: np.ndarray,

@@ -11,10 +11,16 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from explorer.core.safe_files import read_npz_arrays, regular_file_size
+from explorer.core.safe_files import (
+    atomic_write,
+    check_target,
+    read_npz_arrays,
+    regular_file_size,
+)
 from explorer.core.training.model import DigitModel
 
 MODEL_FORMAT = "cnn-explorer-digit-network"
@@ -22,19 +28,21 @@ MODEL_VERSION = 1
 MAX_MODEL_BYTES = 32 * 1024 * 1024  # a digit network is a few hundred KB at most
 
 
-def save_model(model: DigitModel, path: str | os.PathLike) -> Path:
-    """Write ``model`` to ``path`` (".npz" is added if missing); returns the path written."""
-    p = Path(path)
-    if p.suffix.lower() != ".npz":
-        p = p.with_name(p.name + ".npz")
+def save_model(model: DigitModel, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
+    """Write ``model`` to exactly ``path``, an ``.npz`` file; returns the path written.
+
+    The name is never changed (``report.v2`` is refused, not saved as ``report.v2.npz``), and
+    the file is written whole or not at all (:func:`~explorer.core.safe_files.atomic_write`):
+    a full disk leaves an existing network as it was and no partial file behind. Raises
+    ValueError (:class:`~explorer.core.safe_files.WriteFailed`) saying the cause.
+    """
+    target = check_target(path, (".npz",), what="a digit network", overwrite=overwrite)
     arrays = {name: np.asarray(a) for name, a in model.params.items()}
-    try:
-        with open(p, "wb") as fh:
-            np.savez(fh, format=np.array(MODEL_FORMAT), version=np.array(MODEL_VERSION),
-                     **arrays)
-    except OSError as exc:
-        raise ValueError(f"{p.name} could not be written ({exc.strerror or exc})") from None
-    return p
+
+    def write(fh: BinaryIO) -> None:
+        np.savez(fh, format=np.array(MODEL_FORMAT), version=np.array(MODEL_VERSION), **arrays)
+
+    return atomic_write(target, write, overwrite=overwrite)
 
 
 def load_model(path: str | os.PathLike) -> DigitModel:

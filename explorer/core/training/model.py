@@ -24,7 +24,8 @@ from explorer.core import params as counts
 from explorer.core import shapes
 from explorer.core.kernels import MAX_KERNEL_SIDE
 from explorer.core.pipeline import LayerSpec, NamedStack, StageResult, run_stack
-from explorer.core.training import layers
+from explorer.core.top_patches import TopPatches
+from explorer.core.training import layers, units
 from explorer.core.training.data import CLASSES, SIDE
 
 INPUT_SCALE = 255.0  # pixel value of full ink; the network sees pixels / INPUT_SCALE
@@ -257,6 +258,16 @@ class DigitModel:
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(N,) the digit each picture most likely shows."""
         return self.logits(images).argmax(axis=1)
+
+    def top_patches(self, layer: int, channel: int, images: np.ndarray, k: int = 9
+                    ) -> TopPatches:
+        """The ``k`` digits whose strongest unit of conv ``layer``'s ``channel`` (after the
+        ReLU; ``layer`` 0 is the first, as in :meth:`conv_weights`) is largest, best first:
+        their indices in ``images`` (N, 28, 28, pixels 0…255), each unit's value and (row,
+        column), and the receptive field's crop of each digit around it. ValueError for a
+        layer or channel the network lacks, or no digits."""
+        return units.top_patches(self._params, as_input(images), np.asarray(images), layer,
+                                 channel, k)
 
     # --- one digit through the explorer's engine ---------------------------------------------
     def stack(self) -> tuple[LayerSpec, ...]:

@@ -4,13 +4,20 @@ The smallest lesson in training. The picture is the window's (or a sample photo)
 is a preset's feature map of it. Starting from random weights, each step of gradient descent
 moves the kernel so its feature map comes closer to the target's; the weights' curves settle
 on the target's values (dashed) and the loss falls by orders of magnitude.
+
+The view writes the target, colour, momentum and steps to ``document.training``; its
+controller prepares the picture on its worker (:func:`explorer.core.training.fit_problem`) and
+hands over that :class:`FitProblem`, then the steps of its descent, so the picture shown is
+the one the kernel is fitted on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,17 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import kernels
-from explorer.core.images import load_image
-from explorer.core.training import FitStep, fit_kernel
-from explorer.resources import resource_path
+from explorer.core.training import FIT_TARGETS, FitProblem, FitStep
+from explorer.state import Document
+from explorer.state.limits import RANGES, int_range
 from explorer.ui.widgets.frame_preview import FramePreview
 from explorer.ui.widgets.matrix_view import MatrixView
-from explorer.ui.workers.generator import GeneratorWorker
 
-DEFAULT_SAMPLE = ("samples", "coffee.png")
-FIT_TARGETS = ("sobel_x", "sobel_y", "scharr_x", "vertical_edge", "laplacian", "gaussian_blur",
-               "sharpen", "emboss", "diagonal_edge")
 CHANNELS = "RGB"
+SCOPE = "TrainingSettings"
 
 
 def _map_picture(plane: np.ndarray, limit: float) -> np.ndarray:
@@ -48,32 +52,21 @@ def _map_picture(plane: np.ndarray, limit: float) -> np.ndarray:
 class KernelFitPanel(QWidget):
     """Controls, the kernel now and the target, the pictures, the weights' and loss curves."""
 
-    message = Signal(str)
-    error = Signal(str)
-    fit_finished = Signal(object, bool)  # the last step (None if none), True if run to the end
-
-    REDRAW_MS = 50  # steps come far faster than a screen needs them: drawn in batches
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._picture: np.ndarray | None = None
-        self._picture_name = ""
-        self._worker: GeneratorWorker | None = None
-        self._pending: list[FitStep] = []
-        self._stopped = False
-        self._redraw = QTimer(self, interval=self.REDRAW_MS)
-        self._redraw.timeout.connect(self._draw_pending)
+        self.document = document
+        self.problem: FitProblem | None = None  # the picture and target on show
+        self.last_step: FitStep | None = None
         self._history_steps: list[int] = []
         self._history_loss: list[float] = []
         self._history_weights: list[np.ndarray] = []
-        self.last_step: FitStep | None = None
         self._build()
+        self.show_settings()
 
     # --- construction ----------------------------------------------------------------------
     def _build(self) -> None:
         self.target_combo = QComboBox(toolTip="The kernel whose feature map the descent must "
                                               "reproduce")
-        self.target_combo.currentIndexChanged.connect(self._show_idle)
         for name in FIT_TARGETS:
             self.target_combo.addItem(kernels.get(name).label, name)
             self.target_combo.setItemData(self.target_combo.count() - 1,
@@ -81,19 +74,22 @@ class KernelFitPanel(QWidget):
                                           Qt.ItemDataRole.ToolTipRole)
         self.colour_check = QCheckBox("colour kernel (3×3×3)", toolTip="Fit a kernel over the "
                                       "picture's three colour channels instead of its gray")
-        self.momentum_spin = QDoubleSpinBox(minimum=0.0, maximum=0.99, singleStep=0.1,
-                                            decimals=2, value=0.9, toolTip=(
+        low, high = RANGES[f"{SCOPE}.fit_momentum"]
+        self.momentum_spin = QDoubleSpinBox(minimum=low, maximum=high, singleStep=0.1,
+                                            decimals=2, toolTip=(
                                                 "0: plain gradient descent. Higher values keep "
                                                 "part of the previous step (a heavy ball), "
                                                 "which crosses long flat valleys much faster."))
-        self.steps_spin = QSpinBox(minimum=10, maximum=5000, singleStep=50, value=150,
-                                   toolTip="How many steps of gradient descent")
+        self.steps_spin = QSpinBox(singleStep=50, toolTip="How many steps of gradient descent")
+        self.steps_spin.setRange(*int_range("fit_steps", SCOPE))
         for spin in (self.momentum_spin, self.steps_spin):
             spin.setKeyboardTracking(False)
+        self.target_combo.currentIndexChanged.connect(self._on_target_edited)
+        self.colour_check.toggled.connect(self._on_colour_edited)
+        self.momentum_spin.valueChanged.connect(self._on_momentum_edited)
+        self.steps_spin.valueChanged.connect(self._on_steps_edited)
         self.start_button = QPushButton("Start fitting")
-        self.start_button.clicked.connect(self.start)
         self.stop_button = QPushButton("Stop", enabled=False)
-        self.stop_button.clicked.connect(self.stop)
         self.status = QLabel(wordWrap=True)
 
         controls = QGridLayout()
@@ -113,7 +109,7 @@ class KernelFitPanel(QWidget):
         self.current_view = FramePreview()
         pictures = QGroupBox("Feature maps")
         grid = QGridLayout(pictures)
-        for col, (title, view) in enumerate((("picture", self.picture_view),
+        for col, (title, view) in enumerate((("picture (as the fit sees it)", self.picture_view),
                                              ("target's", self.target_view),
                                              ("this kernel's", self.current_view))):
             grid.addWidget(QLabel(title, alignment=Qt.AlignmentFlag.AlignCenter), 0, col)
@@ -160,79 +156,76 @@ class KernelFitPanel(QWidget):
         layout.addWidget(self.status)
         layout.addLayout(top, 2)
         layout.addLayout(curves, 3)
-        self._show_idle()
 
-    # --- the picture -----------------------------------------------------------------------
-    def set_picture(self, picture: np.ndarray, name: str) -> None:
-        """The picture the next fit uses (the window's source)."""
-        self._picture, self._picture_name = picture, name
-        if not self.running:
-            self._show_idle()
+    # --- the user's edits go to the model -------------------------------------------------
+    def _on_target_edited(self, index: int) -> None:
+        self.document.training.fit_target = FIT_TARGETS[index]
 
-    def picture(self) -> tuple[np.ndarray, str]:
-        if self._picture is None:
-            self._picture = load_image(resource_path(*DEFAULT_SAMPLE))
-            self._picture_name = DEFAULT_SAMPLE[1]
-        return self._picture, self._picture_name
+    def _on_colour_edited(self, checked: bool) -> None:
+        self.document.training.fit_colour = bool(checked)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self.running and self.last_step is None:
-            self._show_idle()
+    def _on_momentum_edited(self, value: float) -> None:
+        self.document.training.fit_momentum = value
 
-    def _show_idle(self) -> None:
-        """Before a run: the picture and the target kernel the next run will use."""
-        if not hasattr(self, "status") or self.running:
-            return
-        picture, name = self.picture() if self.isVisible() else (None, self._picture_name)
-        if picture is not None:
-            self.picture_view.set_frame(picture)
-        target = kernels.get(self.target_combo.currentData()).weights
-        self.target_view_matrix.set_values(target)
+    def _on_steps_edited(self, value: int) -> None:
+        self.document.training.fit_steps = value
+
+    # --- the model is shown ---------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Put the fit's settings into the controls (without echoing them back)."""
+        settings = self.document.training
+        with QSignalBlocker(self.target_combo):
+            self.target_combo.setCurrentIndex(FIT_TARGETS.index(settings.fit_target))
+        with QSignalBlocker(self.colour_check):
+            self.colour_check.setChecked(settings.fit_colour)
+        with QSignalBlocker(self.momentum_spin):
+            self.momentum_spin.setValue(settings.fit_momentum)
+        with QSignalBlocker(self.steps_spin):
+            self.steps_spin.setValue(settings.fit_steps)
+
+    def show_running(self, running: bool, ready: bool) -> None:
+        """Start needs a prepared picture and no fit under way; Stop needs one under way."""
+        self.start_button.setEnabled(ready and not running)
+        self.stop_button.setEnabled(running)
+        for control in (self.target_combo, self.colour_check, self.momentum_spin,
+                        self.steps_spin):
+            control.setEnabled(not running)
+
+    def clear(self, status: str) -> None:
+        """Nothing of an earlier picture or fit stays; ``status`` says what comes."""
+        self.problem = None
+        self.last_step = None
+        self._reset_curves()
+        for view in (self.picture_view, self.target_view, self.current_view):
+            view.set_note("")
+        for view, title in zip(self.kernel_views, self.kernel_titles, strict=True):
+            view.setVisible(False)  # no kernel yet: the descent has not started
+            title.setVisible(False)
+        target = kernels.get(self.document.training.fit_target).weights
+        self.target_view_matrix.set_values(target if target.ndim == 2 else target[:, :, 0])
+        self.status.setText(status)
+
+    def show_problem(self, problem: FitProblem, name: str) -> None:
+        """Before a run: the picture as the fit sees it, the target and its feature map."""
+        self.clear("")
+        self.problem = problem
+        self.picture_view.set_frame(problem.picture)
+        target = problem.target if problem.target.ndim == 3 else problem.target[:, :, None]
+        self.target_view_matrix.set_values(target[:, :, 0])
+        limit = float(np.abs(problem.target_map).max())
+        self.target_view.set_frame(_map_picture(problem.target_map, limit))
+        label = kernels.get(self.document.training.fit_target).label
         self.status.setText(
             f"Press Start: a kernel starts from random weights and learns, by gradient descent "
-            f"on {name or 'a sample photo'}, to give the same feature map as the target "
-            "kernel.")
+            f"on {name}, to give the same feature map as {label}.")
 
-    # --- running ---------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self._worker is not None
-
-    def start(self) -> bool:
-        if self.running:
-            return False
-        picture, name = self.picture()
-        target = self.target_combo.currentData()
-        try:
-            steps = fit_kernel(picture, target, colour=self.colour_check.isChecked(),
-                               steps=self.steps_spin.value(),
-                               momentum=self.momentum_spin.value())
-        except ValueError as exc:
-            self.error.emit(str(exc))
-            return False
+    def show_started(self, name: str) -> None:
+        label = kernels.get(self.document.training.fit_target).label
         self._reset_curves()
         self.last_step = None
-        self.picture_view.set_frame(picture)
-        self._worker = GeneratorWorker(lambda: steps, self)
-        self._worker.step.connect(self._on_step)
-        self._worker.failed.connect(self.error)
-        self._worker.finished_steps.connect(self._on_finished_steps)
-        self._worker.finished.connect(self._on_worker_finished)
-        self._stopped = False
-        self._worker.start()
-        self._redraw.start()
-        self.start_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self.status.setText(f"Fitting a kernel to {kernels.get(target).label}'s feature map "
-                            f"of {name} …")
-        return True
+        self.status.setText(f"Fitting a kernel to {label}'s feature map of {name} …")
 
-    def stop(self) -> None:
-        """Stop after the current step; the kernel keeps what it learned."""
-        if self._worker is not None:
-            self._worker.stop()
-
+    # --- results --------------------------------------------------------------------------
     def _reset_curves(self) -> None:
         self._history_steps, self._history_loss, self._history_weights = [], [], []
         for item in (*self._weight_curves, *self._target_lines):
@@ -240,11 +233,8 @@ class KernelFitPanel(QWidget):
         self._weight_curves, self._target_lines = [], []
         self.loss_curve.setData([], [])
 
-    def _on_step(self, step: FitStep) -> None:
-        self._pending.append(step)
-
-    def _draw_pending(self) -> None:
-        steps, self._pending = self._pending, []
+    def add_steps(self, steps: Sequence[FitStep]) -> None:
+        """A batch of descent steps: the curves grow, the newest kernel and map are shown."""
         if not steps:
             return
         for s in steps:
@@ -293,27 +283,6 @@ class KernelFitPanel(QWidget):
         self.status.setText(f"Step {step.step}: loss {step.loss:.3g}, the largest weight is "
                             f"{error:.3g} from the target's.")
 
-    def _on_finished_steps(self, stopped: bool) -> None:
-        self._stopped = stopped
-
-    def _on_worker_finished(self) -> None:
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
-        self._redraw.stop()
-        self._draw_pending()
-        self.start_button.setEnabled(True)
-        self.stop_button.setEnabled(False)
-        last = self.last_step
-        completed = last is not None and not self._stopped and \
-            last.step == self.steps_spin.value()
-        if last is not None:
-            done = "Done" if completed else "Stopped"
-            self.message.emit(f"{done} after {last.step} steps: loss {last.loss:.3g}")
-        self.fit_finished.emit(last, completed)
-
-    def cleanup(self) -> None:
-        self._redraw.stop()
-        if self._worker is not None:
-            self._worker.stop()
+    def curve_points(self) -> int:
+        """How many steps the curves hold."""
+        return len(self._history_steps)

@@ -20,12 +20,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,12 +36,14 @@ from explorer.state.document import default_filter
 from explorer.state.presets import STACK_PRESETS, build_stack
 from explorer.ui.widgets.formula_label import FormulaLabel
 from explorer.ui.widgets.parameter_box import ParameterBox
+from explorer.ui.widgets.scroll_column import ScrollColumn
 from explorer.ui.widgets.stack_table import StackTable
 
 SIZE_CHOICES = (160, 240, 320, 480, 640, 960, 1280)
 # Until a picture arrives, the formulas use a webcam's 4:3 frame.
 ASSUMED_FRAME = (480, 640)
 AS_SHOWN = -1  # the live size choice "compute at the size the input is shown"
+COMBO_CHARS = 12  # characters a combo box shows at the least
 
 PADDING_CHOICES = (
     ("valid", "valid (no padding)", "No padding: the window stays inside the picture and the "
@@ -89,6 +89,14 @@ def _combo(choices: tuple[tuple[object, str, str], ...], tip: str) -> QComboBox:
     for value, text, item_tip in choices:
         combo.addItem(text, value)
         combo.setItemData(combo.count() - 1, item_tip, Qt.ItemDataRole.ToolTipRole)
+    return combo
+
+
+def _narrow(combo: QComboBox) -> QComboBox:
+    """A combo box whose longest item does not set the dock's width (a list that grows):
+    a narrow dock shows the start of the chosen text, the list shows every item whole."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(COMBO_CHARS)
     return combo
 
 
@@ -162,14 +170,10 @@ class LayerPanel(QWidget):
         column.addWidget(self.parameter_box)
         column.addStretch(1)
 
-        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
+        scroll = ScrollColumn(content)  # never narrower than the controls: it scrolls down
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self._content = content
-        self._scroll = scroll
 
         self.square_check.setChecked(document.layer.kernel_h == document.layer.kernel_w)
         self._connect_widgets()
@@ -185,11 +189,6 @@ class LayerPanel(QWidget):
             signal.connect(slot)
         self._sync_input()
         self._sync_layer()
-
-    def minimumSizeHint(self) -> QSize:
-        # Never narrower than the controls: the scroll area scrolls down, never sideways.
-        scrollbar = self._scroll.verticalScrollBar().sizeHint().width()
-        return QSize(self._content.minimumSizeHint().width() + scrollbar, 160)
 
     def sizeHint(self) -> QSize:
         return QSize(max(300, self.minimumSizeHint().width()), 640)
@@ -224,7 +223,7 @@ class LayerPanel(QWidget):
         column = QVBoxLayout(group)
         column.setContentsMargins(6, 4, 6, 6)
         column.setSpacing(4)
-        self.stack_preset_combo = QComboBox(toolTip="Start from a ready-made stack")
+        self.stack_preset_combo = _narrow(QComboBox(toolTip="Start from a ready-made stack"))
         self.stack_preset_combo.addItem("Start from…", None)
         for preset in STACK_PRESETS.values():
             self.stack_preset_combo.addItem(preset.label, preset.key)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QToolButton,
@@ -40,6 +39,7 @@ from explorer.core.stack_info import StageInfo, field_extent, stage_infos
 from explorer.state import LEVEL_MODES, Document
 from explorer.ui.widgets.colormaps import lookup_table
 from explorer.ui.widgets.elided_label import ElidedLabel
+from explorer.ui.widgets.flow_row import flow_row, side_by_side
 from explorer.ui.widgets.input_view import InputView
 from explorer.ui.widgets.kernel_editor import display_name
 from explorer.ui.widgets.map_grid import MapGrid
@@ -66,11 +66,12 @@ READOUT_MIN_HEIGHT = 240
 QWIDGETSIZE_MAX = 16777215  # Qt's "no maximum"
 LEFT_SPACING = 2  # px between the input and the readout
 HOVER_REFRESH_MS = 100
-LEFT_MIN_WIDTH = 280
+LEFT_MIN_WIDTH = 200
 LEFT_WANTED = 336  # px the readout needs for a 3×3 RGB dot product with every number written
 LEFT_SHARE = 0.36  # of the panel's width for the input and readout, until the user drags
 LEFT_MAX_SHARE = 0.5
 STRIP_DEFAULT_TILE = (64, 64)
+STRIP_MIN_WIDTH = 160
 STRIP_SHARE = 0.2  # of the maps column's height, at most, for every stage's row
 FEATURE_SHARE = 0.6  # of the grids' height for the feature maps; the pooled maps get the rest
 
@@ -122,6 +123,9 @@ class MapsPanel(QWidget):
         self.input_view = InputView()
         self.readout = ReadoutView()
         self.strip = StageStrip()
+        # narrower than its own wish on a small screen, so that the maps column and both
+        # docks fit 1024 pixels; the rows' text keeps its width and the maps shrink
+        self.strip.setMinimumWidth(STRIP_MIN_WIDTH)
         self.feature_grid = MapGrid(colorbar=True)
         self.pooled_grid = MapGrid()
         # one line each, never wider than the maps: the whole text is in the tooltip
@@ -188,18 +192,11 @@ class MapsPanel(QWidget):
                                           toolTip=STRETCH_TIP)
         self.stretch_button.toggled.connect(self._on_stretch_button)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(4)
-        bar.addWidget(QLabel("Levels:", toolTip="How feature-map values become colours"))
-        for button in self.level_buttons.values():
-            bar.addWidget(button)
-        bar.addWidget(self.limit_spin)
-        bar.addWidget(self.clipped_label)
-        bar.addStretch(1)
-        bar.addWidget(self.stretch_button)
-        bar.addWidget(self.values_check)
-        bar.addWidget(self.pooled_check)
+        bar = flow_row(  # wraps when the panel is narrow (both docks on a 1024-pixel screen)
+            side_by_side(QLabel("Levels:", toolTip="How feature-map values become colours"),
+                         *self.level_buttons.values()),
+            side_by_side(self.limit_spin, self.clipped_label),
+            side_by_side(self.stretch_button, self.values_check, self.pooled_check))
         self._toolbar = bar
 
     def _build_layout(self) -> None:

@@ -1,24 +1,23 @@
-"""The Network tab: the photo or the live feed through a real pretrained CNN.
+"""The Network tab's view: the photo or the live feed through a real pretrained CNN.
 
 EfficientNet-Lite0, trained on ImageNet: what it sees (the centre 224×224), its five best
 guesses, every channel of the layer chosen along the network (hover a unit to see its
 receptive field on the picture, click a map to lay it over the picture), its 32 learned
-first-layer kernels, and occlusion (where does it look?). All computing happens on the tab's
-worker thread; the newest picture wins, so the window never waits for the network.
+first-layer kernels, and occlusion (where does it look?).
+
+The view writes the user's choices to ``document.network`` and draws what its controller
+(:mod:`explorer.ui.controllers.network`) hands it, all computed on the worker. Text that
+changes with every live frame sits in :class:`SteadyLabel`s, so a frame repaints the tab
+without laying the window out again.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from collections.abc import Callable
-
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -29,25 +28,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.network import Network, load_pretrained
-from explorer.core.network.architecture import classifier_parameters
-from explorer.core.network.mosaic import heat_overlay
+from explorer.core.network import LayerInfo
 from explorer.core.network.occlusion import OcclusionStep
-from explorer.core.network.stem import stem_stack
-from explorer.core.network.view import ViewRequest, ViewResult
+from explorer.core.network.view import ViewResult
 from explorer.core.params import format_count
-from explorer.ui.controllers.widget_tab import Tab
+from explorer.state import Document
 from explorer.ui.widgets.channel_mosaic import ChannelMosaic
 from explorer.ui.widgets.class_bars import ClassBars
-from explorer.ui.widgets.colormaps import lookup_table
 from explorer.ui.widgets.layer_table import LayerTable, format_macs
 from explorer.ui.widgets.occlusion_box import OcclusionBox
 from explorer.ui.widgets.picture_view import PictureView
+from explorer.ui.widgets.scroll_column import ScrollColumn
+from explorer.ui.widgets.steady_label import SteadyLabel
 from explorer.ui.widgets.stem_kernels import StemKernels
-from explorer.ui.workers.network import NetworkWorker
 
-DEFAULT_LAYER = "stem"
+PAGES = ("maps", "kernels")  # document.network.page, in the order of the page tabs
 SEES = "What the network sees: the centre 224×224 of the picture"
+HOVER_PROMPT = ("Hover a feature map to see what one unit looks at; click a map to lay it "
+                "over the picture.")
+NOT_LOADED = "The pretrained network loads when this tab is first shown."
 USE_TIP = ("Put the 32 kernels into the explorer as its layer (stride 2, TensorFlow 'same' "
            "padding), rescaled for the explorer's 0…255 pixels, with BatchNorm folded in: its "
            "feature maps are then the network's own first-layer maps. The explorer has no "
@@ -62,67 +61,50 @@ def _bold(text: str) -> QLabel:
     return label
 
 
-class NetworkTab(Tab):
-    """See the module docstring; ``loader`` builds the network (tests and benches pass one)."""
+def maps_caption(layer: str, maps_shape: tuple[int, int, int], levels, per_channel: bool
+                 ) -> str:
+    """What the mosaic shows: the layer, its maps, their kind and colour scale."""
+    h, w, c = maps_shape
+    scale = ("each its own colour scale" if per_channel else
+             f"one colour scale {levels.levels[0][0]:.3g} … {levels.levels[0][1]:.3g}")
+    kind = "signed: no activation ends the block" if levels.signed else "after ReLU6"
+    return f"{layer}: {c} feature maps of {h}×{w} ({kind}; {scale})"
 
-    title = "Network"
-    loaded = Signal(object)  # the Network, once it is ready
-    result_shown = Signal(object)  # the ViewResult now on screen
-    occlusion_shown = Signal(object)  # the finished OcclusionStep
 
-    def __init__(self, loader: Callable[[], Network] = load_pretrained,
-                 parent: QWidget | None = None) -> None:
+class NetworkPanel(QWidget):
+    """See the module docstring. Signals are the user's actions that are not settings."""
+
+    run_occlusion = Signal()
+    cancel_occlusion = Signal()
+    clear_occlusion = Signal()
+    use_kernels = Signal()
+    unit_hovered = Signal(int, int, int)  # channel, row, col; channel −1 off the tiles
+    maps_resized = Signal()  # the mosaic's view changed size: tiles may fit differently
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.net: Network | None = None
-        self._image: np.ndarray | None = None
-        self._live = False
-        self._layer = DEFAULT_LAYER
-        self._channel: int | None = None
-        self._generation = 0
-        self._shown_generation = -1
-        self._result: ViewResult | None = None
-        self._heat: OcclusionStep | None = None
-        self._heat_picture: np.ndarray | None = None
-        self._occlusion_job: int | None = None
-        self._hover: tuple[int, int, int] | None = None  # the unit under the mouse
-        self._shown_at: deque[float] = deque(maxlen=30)
-        self._closed = False
-
-        self._worker = NetworkWorker(loader, self)
-        self._worker.loaded.connect(self._on_loaded)
-        self._worker.load_failed.connect(self._on_load_failed)
-        self._worker.view_ready.connect(self._on_view)
-        self._worker.view_failed.connect(self._on_view_failed)
-        self._worker.occlusion_progress.connect(self._on_occlusion_progress)
-        self._worker.occlusion_finished.connect(self._on_occlusion_finished)
-        self._worker.occlusion_failed.connect(self._on_occlusion_failed)
-        # one request for a burst of changes (a layer click and a resize in one go)
-        self._request_timer = QTimer(self, singleShot=True, interval=0)
-        self._request_timer.timeout.connect(self.request)
-        self._resize_timer = QTimer(self, singleShot=True, interval=120)
-        self._resize_timer.timeout.connect(self._on_resized)
+        self.document = document
+        self._occlusion_overlay: np.ndarray | None = None  # the heat map over the picture
         self._build()
-        self._set_ready(False)
+        self.set_ready(False)
+        self.show_settings()
 
     # --- construction --------------------------------------------------------------------
     def _build(self) -> None:
-        self.status = QLabel("The pretrained network loads when this tab is first shown.")
+        self.status = QLabel(NOT_LOADED)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.picture_title = QLabel(SEES)
-        self.picture_title.setWordWrap(True)
+        self.picture_title = SteadyLabel(SEES, lines=3)
         self.picture = PictureView()
-        self.field_label = QLabel("Hover a feature map to see what one unit looks at.")
-        self.field_label.setWordWrap(True)
-        for label in (self.picture_title, self.field_label):  # no jumps as the text changes
-            label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 4)
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.field_label = SteadyLabel(HOVER_PROMPT, lines=3)
         self.bars = ClassBars()
         self.bars.set_note("no guesses yet")
         self.occlusion_box = OcclusionBox()
-        self.occlusion_box.run_requested.connect(self.start_occlusion)
+        self.occlusion_box.run_requested.connect(self.run_occlusion)
         self.occlusion_box.cancel_requested.connect(self.cancel_occlusion)
         self.occlusion_box.clear_requested.connect(self.clear_occlusion)
+        self.occlusion_box.square_chosen.connect(self._on_square_chosen)
+        self.occlusion_box.step_chosen.connect(self._on_step_chosen)
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -135,39 +117,37 @@ class NetworkTab(Tab):
         lv.addWidget(self.bars)
         lv.addWidget(self.occlusion_box)
         lv.addStretch(1)  # spare height below, not between the parts
-        left_scroll = QScrollArea()
-        left_scroll.setWidget(left)
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setMinimumWidth(270)
+        left_scroll = ScrollColumn(left)  # as wide as its controls, scrolled down
+        # the picture is as tall as it is wide: a scroll bar that came and went would change
+        # its width, hence the column's height, hence the scroll bar, without end
+        left_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
         # feature maps: the layer picker above the tiled channels
         self.layer_table = LayerTable()
-        self.layer_table.layer_chosen.connect(self.set_layer)
+        self.layer_table.layer_chosen.connect(self._on_layer_chosen)
         self.totals = QLabel()
         self.totals.setWordWrap(True)
-        self.maps_title = QLabel()
-        self.maps_title.setWordWrap(True)
+        self.maps_title = SteadyLabel(lines=2)
         self.per_channel = QCheckBox("each map its own colour scale")
         self.per_channel.setToolTip("Off: one scale for the whole layer, so strong and weak "
                                     "channels compare. On: every map stretched to its range.")
-        self.per_channel.toggled.connect(lambda _on: self.schedule_request())
+        self.per_channel.toggled.connect(self._on_per_channel_toggled)
         self.mosaic = ChannelMosaic()
-        self.mosaic.hovered.connect(self._on_unit_hovered)
+        self.mosaic.hovered.connect(self.unit_hovered)
         self.mosaic.clicked.connect(self._on_channel_clicked)
-        self.mosaic.resized.connect(self._resize_timer.start)
+        self.mosaic.resized.connect(self.maps_resized)
         maps_page = QWidget()
         mv = QVBoxLayout(maps_page)
         mv.setContentsMargins(0, 4, 0, 0)
         mv.addWidget(self.layer_table)
         mv.addWidget(self.totals)
-        head = QHBoxLayout()
-        head.addWidget(self.maps_title, 1)
-        head.addWidget(self.per_channel)
-        mv.addLayout(head)
+        mv.addWidget(self.per_channel)
+        mv.addWidget(self.maps_title)
         mv.addWidget(self.mosaic, 1)
 
         # the learned first-layer kernels
         self.kernels = StemKernels()
+        self.kernels.swatches.chosen.connect(self._on_kernel_chosen)
         self.use_button = QPushButton("Use these kernels in the explorer")
         self.use_button.setToolTip(USE_TIP)
         self.use_button.clicked.connect(self.use_kernels)
@@ -194,6 +174,7 @@ class NetworkTab(Tab):
         self.pages = QTabWidget()
         self.pages.addTab(maps_page, "Feature maps")
         self.pages.addTab(kernels_scroll, "First-layer kernels")
+        self.pages.currentChanged.connect(self._on_page_chosen)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left_scroll)
@@ -208,243 +189,153 @@ class NetworkTab(Tab):
         layout.addWidget(splitter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def _set_ready(self, ready: bool) -> None:
+    def set_ready(self, ready: bool) -> None:
+        """The controls that need the network work once it is loaded."""
         for w in (self.layer_table, self.per_channel, self.occlusion_box, self.use_button):
             w.setEnabled(ready)
 
-    # --- the tab contract ----------------------------------------------------------------
-    def set_source(self, image: np.ndarray, name: str, live: bool) -> None:
-        self._image, self._live = image, live
-        self.load()
-        self.schedule_request()
+    # --- the user's edits go to the model -------------------------------------------------
+    def _on_layer_chosen(self, name: str) -> None:
+        settings = self.document.network
+        if name != settings.layer:
+            settings.layer = name
+            settings.channel = -1  # a map number of the old layer means nothing in the new
 
-    def cleanup(self) -> None:
-        self._closed = True
-        self._request_timer.stop()
-        self._resize_timer.stop()
-        self._worker.stop()
+    def _on_channel_clicked(self, channel: int) -> None:
+        settings = self.document.network
+        settings.channel = -1 if channel == settings.channel else channel
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.load()
+    def _on_per_channel_toggled(self, on: bool) -> None:
+        self.document.network.per_channel = bool(on)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._resize_timer.start()
+    def _on_page_chosen(self, index: int) -> None:
+        if 0 <= index < len(PAGES):
+            self.document.network.page = PAGES[index]
 
-    # --- loading -------------------------------------------------------------------------
-    def load(self) -> None:
-        """Start loading the network (once, on the worker thread)."""
-        if self.net is None and not self._closed and not self._worker.isRunning() \
-                and not self._worker.isFinished():
-            self.status.setText("Loading the pretrained network (EfficientNet-Lite0)…")
-            self._worker.begin()
+    def _on_kernel_chosen(self, index: int) -> None:
+        self.document.network.kernel = index
 
-    def _on_loaded(self, net: Network) -> None:
-        self.net = net
-        self.layer_table.set_layers(net.layers)
-        self.layer_table.select_layer(self._layer)
-        fc = classifier_parameters()
-        total = sum(i.parameters for i in net.layers) + fc
-        macs = sum(i.macs for i in net.layers)
-        self.totals.setText(
-            f"In all {format_count(total)} learned parameters ({format_count(fc)} of them in "
-            f"the final fully connected layer) and {format_macs(macs)} MACs for one 224×224 "
-            "picture.")
-        self.kernels.set_kernels(net.conv_weights("stem"))
-        self.status.setText(
-            "EfficientNet-Lite0, trained on the 1000 classes of ImageNet. "
-            + " ".join(net.notes))
-        self._set_ready(True)
-        self.loaded.emit(net)
-        self.schedule_request()
+    def _on_square_chosen(self, square: int) -> None:
+        self.document.network.occlusion_square = square
 
-    def _on_load_failed(self, message: str) -> None:
+    def _on_step_chosen(self, step: int) -> None:
+        self.document.network.occlusion_step = step
+
+    # --- the model is shown ---------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Put ``document.network`` into the controls (without echoing it back)."""
+        s = self.document.network
+        with QSignalBlocker(self.layer_table):
+            self.layer_table.select_layer(s.layer)
+        with QSignalBlocker(self.per_channel):
+            self.per_channel.setChecked(s.per_channel)
+        with QSignalBlocker(self.pages):
+            self.pages.setCurrentIndex(PAGES.index(s.page) if s.page in PAGES else 0)
+        self.kernels.choose(s.kernel)
+        self.occlusion_box.set_values(s.occlusion_square, s.occlusion_step)
+        self.mosaic.set_selected(self._shown_channel())
+
+    def _shown_channel(self) -> int | None:
+        """The model's channel, if the maps on screen have it."""
+        channel = self.document.network.channel
+        mosaic = self.mosaic.mosaic()
+        if channel < 0 or (mosaic is not None and channel >= mosaic.count):
+            return None
+        return channel
+
+    # --- the network ----------------------------------------------------------------------
+    def show_loading(self) -> None:
+        self.status.setText("Loading the pretrained network (EfficientNet-Lite0)…")
+
+    def show_load_failed(self, message: str) -> None:
         text = message[:1].upper() + message[1:]
         self.status.setText(f"<b>The Network tab cannot run.</b> {text}.")
         self.bars.set_note("no network")
-        self.message.emit(f"Network tab: {message}")
+        self.set_ready(False)
 
-    # --- requests and results ------------------------------------------------------------
-    def schedule_request(self) -> None:
-        self._request_timer.start()
+    def show_network(self, layers: list[LayerInfo], stem_kernels: np.ndarray, parameters: int,
+                     classifier: int, macs: int, notes: tuple[str, ...]) -> None:
+        """The network is loaded: its layers, its numbers and its first-layer kernels."""
+        self.layer_table.set_layers(layers)
+        self.totals.setText(
+            f"In all {format_count(parameters)} learned parameters ({format_count(classifier)} "
+            f"of them in the final fully connected layer) and {format_macs(macs)} MACs for "
+            "one 224×224 picture.")
+        self.kernels.set_kernels(stem_kernels)
+        self.status.setText("EfficientNet-Lite0, trained on the 1000 classes of ImageNet. "
+                            + " ".join(notes))
+        self.set_ready(True)
+        self.show_settings()
 
-    def request(self) -> int | None:
-        """Send the newest picture to the worker; returns the generation, or None."""
-        if self.net is None or self._image is None or self._closed:
-            return None
-        c = self.net.layer_info(self._layer).shape
-        tile, columns = self.mosaic.layout_for(c[2], c[0])
-        self._generation += 1
-        self._worker.submit(ViewRequest(
-            self._generation, self._image, self._layer, tile, columns,
-            lookup_table(True), lookup_table(False), self.per_channel.isChecked(),
-            self._channel, time.perf_counter()))
-        return self._generation
+    # --- results --------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Nothing of an old picture stays: its maps, guesses, readout and heat map."""
+        self.mosaic.set_mosaic(None)
+        self.mosaic.clear_hover()
+        self.bars.set_note("looking…")
+        self._occlusion_overlay = None
+        self.picture.set_picture(None)
+        self.picture.set_field(None)
+        self.picture_title.setText(SEES)
+        self.field_label.setText(HOVER_PROMPT)
+        self.maps_title.setText("")
 
-    def _on_view(self, result: ViewResult) -> None:
-        if result.generation <= self._shown_generation or self._closed:
-            return
-        self._shown_generation = result.generation
-        self._result = result
+    def show_view(self, result: ViewResult) -> None:
+        """One picture's maps, guesses and picture (every live frame: draws, lays out
+        nothing)."""
         self.mosaic.set_mosaic(result.mosaic)
-        self.mosaic.set_selected(self._channel)
+        self.mosaic.set_selected(self._shown_channel())
         self.bars.set_guesses(result.top)
-        self._show_picture()
-        self._describe_maps(result)
-        if self._hover is not None:  # a live frame: the hovered unit has a new value
-            self._on_unit_hovered(*self._hover)
-        self._shown_at.append(time.perf_counter())
-        self.result_shown.emit(result)
-
-    def _on_view_failed(self, generation: int, message: str) -> None:
-        if generation >= self._generation:
-            self.error.emit(f"The network could not look at this picture: {message}")
-
-    def _describe_maps(self, result: ViewResult) -> None:
-        h, w, c = result.maps.shape
-        levels = result.mosaic.levels
-        scale = ("each its own colour scale" if self.per_channel.isChecked() else
-                 f"one colour scale {levels.levels[0][0]:.3g} … {levels.levels[0][1]:.3g}")
-        kind = ("signed: the block ends without an activation" if levels.signed
-                else "after ReLU6")
-        timing = ""
-        if self._live and len(self._shown_at) > 1:
-            span = self._shown_at[-1] - self._shown_at[0]
-            if span > 0:
-                timing = f" · {(len(self._shown_at) - 1) / span:.0f} pictures/s"
-        t = result.timings_ms
-        self.maps_title.setText(
-            f"<b>{result.request.layer}</b>: {c} feature maps of {h}×{w} ({kind}; {scale}). "
-            f"Hover a unit for its receptive field, click a map to lay it over the picture. "
-            f"<span style='color:gray'>network {t.get('network', 0):.0f} ms{timing}</span>")
-
-    def _show_picture(self) -> None:
-        if self._heat is not None and self._heat_picture is not None:
-            limit = float(np.abs(self._heat.heat).max())
-            self.picture.set_picture(heat_overlay(self._heat_picture, self._heat.heat, limit,
-                                                  lookup_table(True)))
-            return
-        result = self._result
-        if result is None:
-            return
-        if result.overlay is not None and self._channel is not None:
+        self.maps_title.setText(maps_caption(result.request.layer, result.maps.shape,
+                                             result.mosaic.levels, result.request.per_channel))
+        if self._occlusion_overlay is not None:
+            return  # the heat map stays over this same picture
+        channel = result.request.channel
+        if result.overlay is not None and channel is not None:
             self.picture.set_picture(result.overlay)
-            self.picture_title.setText(f"{result.request.layer}, map {self._channel} over the "
+            self.picture_title.setText(f"{result.request.layer}, map {channel} over the "
                                        "picture (click the map again to hide it)")
         else:
             self.picture.set_picture(result.picture)
             self.picture_title.setText(SEES)
 
-    # --- user actions --------------------------------------------------------------------
-    def set_layer(self, name: str) -> None:
-        """Show the channels of layer ``name`` ("stem", "block 1" … "head")."""
-        if self.net is not None:
-            self.net.layer_info(name)  # raises for an unknown name
-        if name != self._layer:
-            self._layer = name
-            self._channel = None
-            self._hover = None
-            self.picture.set_field(None)
-            self.layer_table.select_layer(name)
-            self.schedule_request()
+    def show_field(self, field: QRectF | None, text: str = HOVER_PROMPT) -> None:
+        """The receptive field of the unit under the mouse (picture pixels), and its readout."""
+        self.picture.set_field(field)
+        self.field_label.setText(text)
 
-    def layer(self) -> str:
-        return self._layer
+    # --- occlusion ------------------------------------------------------------------------
+    def set_occlusion_running(self, running: bool) -> None:
+        self.occlusion_box.set_running(running)
+        if running:
+            self.occlusion_box.clear_button.setEnabled(False)
 
-    def _on_channel_clicked(self, channel: int) -> None:
-        self._channel = None if channel == self._channel else channel
-        self.mosaic.set_selected(self._channel)
-        self.schedule_request()
-
-    def _on_unit_hovered(self, channel: int, row: int, col: int) -> None:
-        result = self._result
-        self._hover = (channel, row, col) if channel >= 0 else None
-        if self._hover is None or result is None or self.net is None:
-            self.picture.set_field(None)
+    def show_occlusion(self, step: OcclusionStep, overlay: np.ndarray, label: str,
+                       finished: bool) -> None:
+        """The heat map so far over the occluded picture; ``finished``: the whole of it."""
+        self._occlusion_overlay = overlay
+        self.picture.set_picture(overlay)
+        if not finished:
+            self.occlusion_box.set_progress(step.done, step.total)
+            self.picture_title.setText(f"Occlusion running: {step.done} of {step.total} places")
             return
-        h, w, c = result.maps.shape
-        if channel >= c or row >= h or col >= w:  # the grid of an older layer
-            return
-        info = self.net.layer_info(result.request.layer)
-        rf = info.rf
-        cy, cx = rf.start + row * rf.jump, rf.start + col * rf.jump
-        half = (rf.size - 1) / 2
-        # pixel i spans [i, i + 1): the field's edges are half a pixel beyond its centres
-        self.picture.set_field(QRectF(cx - half, cy - half, rf.size, rf.size))
-        value = float(result.maps[row, col, channel])
-        beyond = " — more than the whole picture" if rf.size > 224 else ""
-        self.field_label.setText(
-            f"{info.name}, map {channel}, unit (row {row}, col {col}) = {value:.3g}: it sees "
-            f"{rf.size}×{rf.size} input pixels{beyond} (neighbouring units are {rf.jump} px "
-            "apart).")
-
-    def use_kernels(self) -> None:
-        if self.net is None:
-            return
-        stack = stem_stack(*self.net.folded_conv("stem"))
-        self.send_to_explorer.emit(stack)
-
-    # --- occlusion -----------------------------------------------------------------------
-    def start_occlusion(self, square: int, step: int) -> int | None:
-        """Slide a grey ``square`` over the picture now on screen; returns the job number."""
-        if self._result is None:
-            self.message.emit("Occlusion needs a picture on screen first")
-            return None
-        self._heat_picture = self._result.picture
-        self._heat = None
-        self._occlusion_job = self._worker.start_occlusion(self._heat_picture, square, step)
-        self.occlusion_box.set_running(True)
-        return self._occlusion_job
-
-    def cancel_occlusion(self) -> None:
-        self._worker.cancel_occlusion()
-        self._occlusion_job = None
-        self.occlusion_box.set_running(False)
-        self.clear_occlusion()
-        self.message.emit("Occlusion cancelled")
-
-    def clear_occlusion(self) -> None:
-        self._heat = None
-        self._heat_picture = None
-        self.occlusion_box.clear_button.setEnabled(False)
-        self._show_picture()
-
-    def _on_occlusion_progress(self, job: int, step: OcclusionStep) -> None:
-        if job != self._occlusion_job:
-            return
-        self.occlusion_box.set_progress(step.done, step.total)
-        self._heat = step  # the map fills in row by row
-        self._show_picture()
-        self.picture_title.setText(f"Occlusion running: {step.done} of {step.total} places")
-
-    def _on_occlusion_finished(self, job: int, step: OcclusionStep) -> None:
-        if job != self._occlusion_job:
-            return
-        self._occlusion_job = None
-        self._heat = step
         self.occlusion_box.set_running(False)
         self.occlusion_box.clear_button.setEnabled(True)
-        self._show_picture()
-        name = self.net.classes.label(step.target) if self.net is not None else str(step.target)
         peak = float(step.heat.max())
         self.picture_title.setText(
-            f"Occlusion of this picture: red where the grey square lowers p({name}) = "
+            f"Occlusion of this picture: red where the grey square lowers p({label}) = "
             f"{100 * step.base:.1f} % (by up to {100 * peak:.1f} points), blue where it "
             "raises it.")
-        self.occlusion_shown.emit(step)
 
-    def _on_occlusion_failed(self, job: int, message: str) -> None:
-        if job != self._occlusion_job:
-            return
-        self._occlusion_job = None
+    def remove_occlusion(self, result: ViewResult | None) -> None:
+        """No heat map any more: the picture of ``result`` (if any) shows again."""
+        self._occlusion_overlay = None
         self.occlusion_box.set_running(False)
-        self.error.emit(f"Occlusion stopped: {message}")
+        self.occlusion_box.clear_button.setEnabled(False)
+        if result is not None:
+            self.show_view(result)
+        else:
+            self.picture_title.setText(SEES)
 
-    def _on_resized(self) -> None:
-        mosaic = self.mosaic.mosaic()
-        if self.net is None or mosaic is None:
-            return
-        if self.mosaic.layout_for(mosaic.count, mosaic.map_shape[0]) != (mosaic.tile,
-                                                                        mosaic.columns):
-            self.schedule_request()
+    def has_occlusion(self) -> bool:
+        return self._occlusion_overlay is not None

@@ -4,16 +4,17 @@ Left, the sentence as the network sees it: a column of tokens and their vectors 
 Middle, each filter's response along the sentence, under the tokens; hovering a bar frames
 its window and writes out the dot product. Right, max-over-time pooling (each filter's
 winning n-gram highlighted in the sentence, the pooled vector) and the classifier's answer,
-with a Train button that trains on a worker thread.
+with a Train button.
 
-The sentence is tiny (tens of tokens, a dozen filters): it is recomputed on the GUI thread at
-each keystroke, well under a millisecond. Training takes seconds and runs on a worker.
+The page writes the sentence, the vocabulary, the padding and the filter groups to
+``document.text``; "Add filter", Train and Stop go to the controller. It draws the
+:class:`Reading` the controller hands it: nothing is computed here but the products under
+the hovered window (w × D numbers).
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -36,115 +37,65 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.text.classifier import Prediction, TextCNN, TrainStep, train
-from explorer.core.text.phrases import LABELS, Phrase, default_sets
-from explorer.core.text.tokens import Token
-from explorer.core.text.vectors import (
-    Embedded,
-    Vocabulary,
-    character_vectors,
-    filter_from_words,
-    glove_vectors,
-)
-from explorer.resources import resource_path
+from explorer.core.text.phrases import LABELS
+from explorer.core.text.sentence import PAD, Reading
+from explorer.state import Document
+from explorer.state.limits import CHOICES, MAX_TEXT, int_range
+from explorer.state.tabs import MAX_GROUP, MAX_WIDTH_1D
 from explorer.ui.widgets.matrix_view import MatrixView
 from explorer.ui.widgets.response_chart import FilterRow, ResponseChart
-from explorer.ui.widgets.token_matrix import RowKind, TokenMatrix
-from explorer.ui.workers.generator import GeneratorWorker
+from explorer.ui.widgets.token_matrix import TokenMatrix
 
-__all__ = ["GROUP_DEFAULTS", "SentencePanel"]
+__all__ = ["GROUPS", "SentencePanel"]
 
-EXAMPLE = "The film was not good, but the music was wonderful."
-GROUP_DEFAULTS = ((2, 4), (3, 4), (4, 4))  # (width, count) of the learned filters
-MAX_FILTERS_A_GROUP = 16
-MAX_WIDTH = 8
-PAD = "⟨pad⟩"
+GROUPS = 3  # pairs of width and count spin boxes
 HIGHLIGHT = "#ffc46b"
 VOCABULARIES = {
     "words": "words: GloVe, 50-d",
     "characters": "characters: one-hot",
 }
+PLACEHOLDERS = {"words": "e.g. not good", "characters": "e.g. ing"}
 WIDE = 1100  # narrower than this, pooling and the classifier go below the maps
 CONTEXT = 2  # tokens of context shown either side of a winning n-gram
-HINT = ("Hover a bar to see its window in the sentence and the dot product behind it.")
-
-
-@dataclass(eq=False)
-class BankFilter:
-    """One filter of the bank: where it came from, and its name on screen."""
-
-    name: str
-    group: int  # index into the width groups, or -1 for a filter built from words
-
-
-def _token_label(token: Token) -> str:
-    return "␣" if token.text == " " else token.text
+HINT = "Hover a bar to see its window in the sentence and the dot product behind it."
+EMPTY = "Type a sentence to see its vectors and the filters' responses."
 
 
 class SentencePanel(QWidget):
     """The text half of the 1-D tab."""
 
     message = Signal(str)  # a note for the status bar
-    training_finished = Signal()
+    words_entered = Signal(str)  # "Add filter": the words typed
+    train_clicked = Signal()
+    stop_clicked = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._vocab: Vocabulary = glove_vectors()
-        self._bank: list[BankFilter] = []
-        self._model: TextCNN = self._default_model()
-        self._changed_since_training = False
-        self._embedded: Embedded | None = None
-        self._columns: list[str] = []
-        self._column_kinds: list[str] = []
-        self._x = np.zeros((0, self._vocab.dim), np.float32)
-        self._prediction: Prediction | None = None
-        self._worker: GeneratorWorker | None = None
-        self._data: tuple[list[Phrase], list[Phrase]] | None = None  # made on first Train
+        self.document = document
+        self.reading: Reading | None = None
+        self._training = False  # the filters cannot be edited while a training runs
         self._build()
-        self.sentence_edit.setText(EXAMPLE)
 
     # --- construction ---------------------------------------------------------------------
-    def _default_model(self) -> TextCNN:
-        """The shipped classifier for words, random filters for characters; names the bank."""
-        model = None
-        if self._vocab is glove_vectors():
-            try:
-                model = TextCNN.load(resource_path("text", "textcnn_glove50.npz"))
-            except (ValueError, FileNotFoundError):
-                model = None  # the tab still works, untrained
-        if model is None or model.dim != self._vocab.dim:
-            widths = [w for w, n in GROUP_DEFAULTS for _ in range(n)]
-            model = TextCNN.random(widths, self._vocab.dim, seed=0)
-        order = sorted(set(model.widths))
-        self._bank = [BankFilter("", order.index(w)) for w in model.widths]
-        self._model = model
-        self._rename()
-        return model
-
-    def _rename(self) -> None:
-        number = 0
-        for f, w in zip(self._bank, self._model.widths, strict=True):
-            if f.group >= 0:
-                number += 1
-                f.name = f"F{number} · w{w}"
-
     def _build(self) -> None:
         self.sentence_edit = QLineEdit(placeholderText="Type or paste a sentence")
         self.sentence_edit.setClearButtonEnabled(True)
-        self.sentence_edit.textChanged.connect(self._on_sentence_changed)
+        self.sentence_edit.setMaxLength(MAX_TEXT)
+        self.sentence_edit.textChanged.connect(self._on_sentence_edited)
         self.vocab_combo = QComboBox()
-        for key, text in VOCABULARIES.items():
-            self.vocab_combo.addItem(text, key)
+        for key in CHOICES["TextSettings.vocabulary"]:
+            self.vocab_combo.addItem(VOCABULARIES[key], key)
         self.vocab_combo.setToolTip(
             "Words: each word is its 50-number GloVe vector, learned from Wikipedia text, so "
             "words used alike point alike. Characters: each letter is a one-hot vector.")
-        self.vocab_combo.currentIndexChanged.connect(self._on_vocab_changed)
-        self.padding_spin = QSpinBox(minimum=0, maximum=MAX_WIDTH - 1)
+        self.vocab_combo.currentIndexChanged.connect(self._on_vocabulary_edited)
+        low, high = int_range("padding", "TextSettings")
+        self.padding_spin = QSpinBox(minimum=low, maximum=high, keyboardTracking=False)
         self.padding_spin.setToolTip("Zero vectors added at each end of the sentence")
-        self.padding_spin.setKeyboardTracking(False)
-        self.padding_spin.valueChanged.connect(self.refresh)
-        self.unknown_label = QLabel(wordWrap=True)
+        self.padding_spin.valueChanged.connect(self._on_padding_edited)
+        self.unknown_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.unknown_label.setStyleSheet("color: #a02020;")
+        self.unknown_label.hide()
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Sentence:"))
@@ -169,29 +120,30 @@ class SentencePanel(QWidget):
             bank_layout.addLayout(row)
         self.width_spins: list[QSpinBox] = []
         self.count_spins: list[QSpinBox] = []
-        for w, n in GROUP_DEFAULTS:
-            width = QSpinBox(minimum=1, maximum=MAX_WIDTH, value=w)
+        for _ in range(GROUPS):
+            width = QSpinBox(minimum=1, maximum=MAX_WIDTH_1D, keyboardTracking=False)
             width.setToolTip("How many tokens each filter of this group spans")
-            count = QSpinBox(minimum=0, maximum=MAX_FILTERS_A_GROUP, value=n, prefix="× ")
+            count = QSpinBox(minimum=0, maximum=MAX_GROUP, prefix="× ",
+                             keyboardTracking=False)
             count.setToolTip("How many filters of this width")
             for spin in (width, count):
-                spin.setKeyboardTracking(False)
-                spin.valueChanged.connect(self._on_groups_changed)
+                spin.valueChanged.connect(self._on_groups_edited)
             self.width_spins.append(width)
             self.count_spins.append(count)
             bank_row.addWidget(width)
             bank_row.addWidget(count)
             bank_row.addSpacing(8)
         bank_row.addStretch(1)
-        self.words_edit = QLineEdit(placeholderText="e.g. not good")
+        self.words_edit = QLineEdit(placeholderText=PLACEHOLDERS["words"])
+        self.words_edit.setMaxLength(200)
         self.words_edit.setToolTip("A filter whose rows are these words' vectors (scaled to "
                                    "length 1): it answers most where they stand in a row")
-        self.words_edit.returnPressed.connect(self.add_word_filter)
+        self.words_edit.returnPressed.connect(self._on_add_clicked)
         self.add_words_button = QPushButton("Add filter")
         self.add_words_button.setToolTip("Add a filter built from the words typed beside")
-        self.add_words_button.clicked.connect(self.add_word_filter)
+        self.add_words_button.clicked.connect(self._on_add_clicked)
         self.remove_words_button = QPushButton("Remove word filters")
-        self.remove_words_button.clicked.connect(self.remove_word_filters)
+        self.remove_words_button.clicked.connect(self._on_remove_clicked)
         words_row.addWidget(QLabel("Detect words:"))
         words_row.addWidget(self.words_edit, 1)
         words_row.addWidget(self.add_words_button)
@@ -255,10 +207,11 @@ class SentencePanel(QWidget):
         self.train_button = QPushButton("Train")
         self.train_button.setToolTip("Learn the filters and the last layer from short labelled "
                                      "phrases made from a sentiment lexicon (a few seconds)")
-        self.train_button.clicked.connect(self.start_training)
+        self.train_button.clicked.connect(self.train_clicked)
         self.stop_button = QPushButton("Stop", enabled=False)
-        self.stop_button.clicked.connect(self.stop_training)
-        self.train_status = QLabel(wordWrap=True)
+        self.stop_button.setToolTip("End the training after this epoch; what it learnt stays")
+        self.stop_button.clicked.connect(self.stop_clicked)
+        self.train_status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         cg.addWidget(self.train_button, 2, 0)
         cg.addWidget(self.stop_button, 2, 1)
         cg.addWidget(self.train_status, 3, 0, 1, 2)
@@ -295,7 +248,6 @@ class SentencePanel(QWidget):
         layout.addWidget(self.unknown_label)
         layout.addWidget(bank)
         layout.addWidget(self.splitter, 1)
-        self._show_training_state()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Wide: pooling and classifier in a third column. Narrow: in a row below the maps."""
@@ -310,150 +262,98 @@ class SentencePanel(QWidget):
             self.splitter.setSizes([int(total * 0.72), int(total * 0.28)] if wide
                                    else [int(total * 0.66), int(total * 0.34)])
 
-    # --- the model ------------------------------------------------------------------------
-    @property
-    def model(self) -> TextCNN:
-        return self._model
+    # --- the user's edits go to the model -------------------------------------------------
+    def _on_sentence_edited(self, text: str) -> None:
+        self.document.text.sentence = text
 
-    @property
-    def vocabulary(self) -> Vocabulary:
-        return self._vocab
+    def _on_vocabulary_edited(self) -> None:
+        self.document.text.vocabulary = self.vocab_combo.currentData()
 
-    def filter_names(self) -> list[str]:
-        return [f.name for f in self._bank]
+    def _on_padding_edited(self, value: int) -> None:
+        self.document.text.padding = int(value)
 
-    def _on_vocab_changed(self) -> None:
-        key = self.vocab_combo.currentData()
-        self._vocab = glove_vectors() if key == "words" else character_vectors()
-        self._default_model()
-        self._sync_group_spins()
-        self._changed_since_training = False
-        self.words_edit.setPlaceholderText("e.g. not good" if key == "words" else "e.g. ing")
-        self._show_training_state()
-        self.refresh()
+    def _on_groups_edited(self) -> None:
+        """A width or count edited: the groups as the spin boxes show them."""
+        settings = self.document.text
+        groups = tuple((w.value(), n.value())
+                       for w, n in zip(self.width_spins, self.count_spins, strict=True))
+        if not any(n for _, n in groups) and not settings.word_filters:
+            self.message.emit("Keep at least one filter")
+            self.show_settings()
+            return
+        settings.groups = groups
 
-    def _sync_group_spins(self) -> None:
-        widths = self._model.widths
-        for g, (wspin, nspin) in enumerate(zip(self.width_spins, self.count_spins,
-                                                strict=True)):
-            members = [w for f, w in zip(self._bank, widths, strict=True) if f.group == g]
+    def _on_add_clicked(self) -> None:
+        self.words_entered.emit(self.words_edit.text())
+
+    def _on_remove_clicked(self) -> None:
+        settings = self.document.text
+        if not settings.word_filters:
+            return
+        if not any(n for _, n in settings.groups):
+            self.message.emit("Keep at least one filter")
+            return
+        settings.word_filters = ()
+
+    # --- the model is shown ---------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Put ``document.text`` into the controls (without echoing it back)."""
+        s = self.document.text
+        if self.sentence_edit.text() != s.sentence:  # the cursor stays while typing
+            with QSignalBlocker(self.sentence_edit):
+                self.sentence_edit.setText(s.sentence)
+        with QSignalBlocker(self.vocab_combo):
+            self.vocab_combo.setCurrentIndex(self.vocab_combo.findData(s.vocabulary))
+        self.words_edit.setPlaceholderText(PLACEHOLDERS[s.vocabulary])
+        with QSignalBlocker(self.padding_spin):
+            self.padding_spin.setValue(s.padding)
+        groups = list(s.groups)[:GROUPS]
+        # a model with fewer groups shows the rest empty, one width wider than the last
+        while len(groups) < GROUPS:
+            groups.append((min((groups[-1][0] + 1) if groups else 2, MAX_WIDTH_1D), 0))
+        for (width, count), wspin, nspin in zip(groups, self.width_spins, self.count_spins,
+                                                strict=True):
             with QSignalBlocker(wspin), QSignalBlocker(nspin):
-                if members:
-                    wspin.setValue(members[0])
-                nspin.setValue(len(members))
+                wspin.setValue(width)
+                nspin.setValue(count)
+        self.remove_words_button.setEnabled(bool(s.word_filters) and not self._training)
 
-    def _on_groups_changed(self) -> None:
-        """Rebuild the learned filters after a width or count edit, keeping what fits."""
-        old = self._model
-        rng = np.random.default_rng(len(self._bank) + 1)
-        filters, biases, rows, bank = [], [], [], []
-        for g, (wspin, nspin) in enumerate(zip(self.width_spins, self.count_spins,
-                                                strict=True)):
-            width, count = wspin.value(), nspin.value()
-            kept = [i for i, f in enumerate(self._bank)
-                    if f.group == g and old.widths[i] == width][:count]
-            for i in kept:
-                filters.append(old.filters[i])
-                biases.append(old.biases[i])
-                rows.append(old.weights[i])
-                bank.append(BankFilter("", g))
-            for _ in range(count - len(kept)):
-                filters.append(rng.normal(0, 1 / np.sqrt(width * old.dim),
-                                          (width, old.dim)).astype(np.float32))
-                biases.append(0.0)
-                rows.append(np.zeros(len(LABELS)))
-                bank.append(BankFilter("", g))
-        for i, f in enumerate(self._bank):  # filters built from words stay
-            if f.group < 0:
-                filters.append(old.filters[i])
-                biases.append(old.biases[i])
-                rows.append(old.weights[i])
-                bank.append(f)
-        if not filters:
-            self.message.emit("Keep at least one filter")
-            self._sync_group_spins()
+    def show_words_problem(self, text: str) -> None:
+        """Why the words typed make no filter (shown until the next reading)."""
+        self.unknown_label.setText(text)
+        self.unknown_label.show()
+
+    def words_added(self) -> None:
+        self.words_edit.clear()
+
+    # --- results --------------------------------------------------------------------------
+    def show_reading(self, reading: Reading) -> None:
+        """Draw the sentence's matrix, maps, pooled vector and the classifier's answer."""
+        self.reading = reading
+        bank = reading.bank
+        notes = []
+        if reading.unknown:
+            notes.append(f"Not in the vocabulary of {reading.vocabulary}, shown as zero "
+                         "vectors: " + ", ".join(f"“{w}”" for w in reading.unknown))
+        notes += [f"A filter built from words is left out: {why}" for why in bank.skipped]
+        self.unknown_label.setText("\n".join(notes))
+        self.unknown_label.setVisible(bool(notes))
+        pred = reading.prediction
+        if pred is None:
+            self._clear(EMPTY)
             return
-        self._bank = bank
-        self._model = TextCNN(filters, np.array(biases), np.array(rows), old.out_bias,
-                              old.labels, old.trained)
-        self._rename()
-        self._changed_since_training = True
-        self._show_training_state()
-        self.refresh()
-
-    def add_word_filter(self) -> None:
-        """Add a filter whose rows are the vectors of the words typed in the field."""
-        words = [t.text for t in self._vocab.split(self.words_edit.text())]
-        try:
-            f = filter_from_words(self._vocab, words)
-        except ValueError as exc:
-            self.unknown_label.setText(str(exc))
-            self.unknown_label.show()
-            return
-        old = self._model
-        # a zero row in the last layer: the classifier's answer is unchanged until training
-        self._model = TextCNN([*old.filters, f], np.append(old.biases, 0.0),
-                              np.vstack([old.weights, np.zeros(len(LABELS))]), old.out_bias,
-                              old.labels, old.trained)
-        shown = "".join(words) if self._vocab is character_vectors() else " ".join(words)
-        self._bank.append(BankFilter(f"“{shown}” · w{len(words)}", -1))
-        self.message.emit(f"Added a filter that detects “{shown}”")
-        self.refresh()
-
-    def remove_word_filters(self) -> None:
-        keep = [i for i, f in enumerate(self._bank) if f.group >= 0]
-        if len(keep) == len(self._bank):
-            return
-        if not keep:
-            self.message.emit("Keep at least one filter")
-            return
-        old = self._model
-        self._model = TextCNN([old.filters[i] for i in keep], old.biases[keep],
-                              old.weights[keep], old.out_bias, old.labels, old.trained)
-        self._bank = [self._bank[i] for i in keep]
-        self.refresh()
-
-    # --- computing and showing -------------------------------------------------------------
-    def _on_sentence_changed(self) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Embed the sentence, run the filters, pool and classify; show it all."""
-        text = self.sentence_edit.text()
-        embedded = self._vocab.embed(text)
-        self._embedded = embedded
-        unknown = embedded.unknown
-        self.unknown_label.setText(
-            (f"Not in the vocabulary of {self._vocab.name}, shown as zero vectors: "
-             + ", ".join(f"“{w}”" for w in unknown)) if unknown else "")
-        self.unknown_label.setVisible(bool(unknown))
-        if not embedded.tokens:
-            self._clear("Type a sentence to see its vectors and the filters' responses.")
-            return
-        p = self.padding_spin.value()
-        t = len(embedded.tokens)
-        extra = max(0, self._model.min_length - (t + 2 * p))  # so the widest filter fits
-        columns = [PAD] * p + [_token_label(tok) for tok in embedded.tokens] \
-            + [PAD] * (extra + p)
-        kinds = [RowKind.PADDING] * p \
-            + [RowKind.KNOWN if k else RowKind.UNKNOWN for k in embedded.known] \
-            + [RowKind.PADDING] * (extra + p)
-        x = np.zeros((len(columns), self._vocab.dim), np.float32)
-        x[p:p + t] = embedded.vectors
-        self._columns, self._column_kinds, self._x = columns, kinds, x
-        self._prediction = pred = self._model.predict(x)
-
-        self.matrix.set_rows(columns, x, kinds)
+        self.matrix.set_rows(reading.labels, reading.x, reading.kinds)
+        t = len(reading.tokens)
         self.matrix_title.setText(
-            f"<b>Sentence matrix</b> {len(columns)} × {self._vocab.dim}")
+            f"<b>Sentence matrix</b> {len(reading.labels)} × {reading.x.shape[1]}")
         self.matrix_title.setToolTip(
-            f"{t} {'token' if t == 1 else 'tokens'}, each a row of {self._vocab.dim} numbers "
-            f"(plus any padding rows). Colours: red positive, blue negative, white zero, full "
-            f"colour at ±{self.matrix.limit():.2f}.")
-        rows = [FilterRow(f.name, w, m, int(pos)) for f, w, m, pos in
-                zip(self._bank, self._model.widths, pred.maps, pred.positions, strict=True)]
-        self.chart.set_content(columns, [k == RowKind.PADDING for k in kinds], rows)
-        self._show_winners(pred)
+            f"{t} {'token' if t == 1 else 'tokens'}, each a row of {reading.x.shape[1]} "
+            f"numbers (plus any padding rows). Colours: red positive, blue negative, white "
+            f"zero, full colour at ±{self.matrix.limit():.2f}.")
+        rows = [FilterRow(name, w, m, int(pos)) for name, w, m, pos in
+                zip(bank.names, bank.network.widths, pred.maps, pred.positions, strict=True)]
+        self.chart.set_content(reading.labels, [k == "padding" for k in reading.kinds], rows)
+        self._show_winners(reading)
         self.pooled_view.set_values(pred.pooled[None, :])
         self.pooled_title.setText(f"<b>Pooled vector</b> ({len(pred.pooled)} numbers, one per "
                                   "filter, whatever the sentence length)")
@@ -461,10 +361,13 @@ class SentencePanel(QWidget):
             bar.setValue(round(float(prob) * 1000))
         self._on_bar_hovered(-1, -1)
 
+    def show_problem(self, text: str) -> None:
+        """The model describes no bank that can read a sentence (e.g. no filters)."""
+        self.reading = None
+        self._clear(html.escape(text))
+
     def _clear(self, hint: str) -> None:
-        self._prediction = None
-        self._columns, self._column_kinds = [], []
-        self.matrix.set_rows([], np.zeros((0, self._vocab.dim)), [])
+        self.matrix.set_rows([], np.zeros((0, 1)), [])
         self.matrix_title.setText(hint)
         self.chart.set_content([], [], [])
         self.winners.setText("")
@@ -474,31 +377,14 @@ class SentencePanel(QWidget):
             bar.setValue(0)
         self._on_bar_hovered(-1, -1)
 
-    def window_text(self, k: int, t: int) -> str:
-        """The n-gram under filter ``k`` at position ``t``, as typed (padding as ⟨pad⟩)."""
-        w = self._model.widths[k]
-        p = self.padding_spin.value()
-        tokens = self._embedded.tokens if self._embedded else []
-        parts: list[str] = []
-        real = [j - p for j in range(t, t + w) if 0 <= j - p < len(tokens)]
-        if real:
-            text = self.sentence_edit.text()
-            parts.append(text[tokens[real[0]].start:tokens[real[-1]].end])
-        n_pad = w - len(real)
-        if n_pad:
-            parts.append(" ".join([PAD] * n_pad))
-        return " ".join(parts)
-
-    def _show_winners(self, pred: Prediction) -> None:
+    def _show_winners(self, reading: Reading) -> None:
         """Per filter: its pooled value and its winning n-gram highlighted in context."""
-        text = self.sentence_edit.text()
-        tokens = self._embedded.tokens
-        p = self.padding_spin.value()
+        pred = reading.prediction
+        assert pred is not None
+        text, tokens = reading.text, reading.tokens
         lines = []
-        for k, (f, w) in enumerate(zip(self._bank, self._model.widths, strict=True)):
-            t = int(pred.positions[k])
-            real = [j - p for j in range(t, t + w) if 0 <= j - p < len(tokens)]
-            pads = w - len(real)
+        for k, name in enumerate(reading.bank.names):
+            real, pads = reading.window_tokens(k, int(pred.positions[k]))
             if real:
                 first, last = real[0], real[-1]
                 a, b = tokens[first].start, tokens[last].end
@@ -509,110 +395,44 @@ class SentencePanel(QWidget):
                     + (f" {PAD}" * pads) + "</b></span>" + html.escape(text[b:hi]) \
                     + (" …" if last + CONTEXT < len(tokens) - 1 else "")
             else:
-                shown = f'<span style="background:{HIGHLIGHT}">{" ".join([PAD] * w)}</span>'
-            lines.append(f"<tr><td><b>{html.escape(f.name)}</b></td>"
+                shown = f'<span style="background:{HIGHLIGHT}">{" ".join([PAD] * pads)}</span>'
+            lines.append(f"<tr><td><b>{html.escape(name)}</b></td>"
                          f"<td align=right>&nbsp;{pred.pooled[k]:.2f}&nbsp;</td>"
                          f"<td>{shown}</td></tr>")
         self.winners.setText("<table cellspacing=1>" + "".join(lines) + "</table>")
 
     def _on_bar_hovered(self, k: int, t: int) -> None:
-        if k < 0 or self._prediction is None:
+        reading = self.reading
+        if k < 0 or reading is None or reading.prediction is None:
             self.matrix.set_marked(None)
             self.readout.setText(HINT)
-            self.products.set_rows([], np.zeros((0, self._vocab.dim)), [])
+            self.products.set_rows([], np.zeros((0, 1)), [])
             return
-        w = self._model.widths[k]
-        f = self._model.filters[k]
-        window = self._x[t:t + w]
-        products = window * f
+        network = reading.bank.network
+        w = network.widths[k]
+        products = reading.x[t:t + w] * network.filters[k]
         per_token = products.sum(axis=1)
-        bias = float(self._model.biases[k])
-        value = float(self._prediction.maps[k][t])
+        bias = float(network.biases[k])
+        value = float(reading.prediction.maps[k][t])
         self.matrix.set_marked((t, t + w))
-        labels = self._columns[t:t + w]
+        labels = reading.labels[t:t + w]
         terms = " + ".join(f"{html.escape(lab)}·row{i + 1} ({v:+.2f})"
                            for i, (lab, v) in enumerate(zip(labels, per_token, strict=True)))
         self.readout.setText(
-            f"<b>{html.escape(self._bank[k].name)}</b> at position {t}, window "
-            f"“{html.escape(self.window_text(k, t))}”:<br>{terms} + bias ({bias:+.2f}) "
+            f"<b>{html.escape(reading.bank.names[k])}</b> at position {t}, window "
+            f"“{html.escape(reading.window_text(k, t))}”:<br>{terms} + bias ({bias:+.2f}) "
             f"= <b>{value:.3f}</b>")
         self.products.set_rows([f"{lab} ⊙ row{i + 1}" for i, lab in enumerate(labels)],
-                               products, self._column_kinds[t:t + w])
+                               products, reading.kinds[t:t + w])
 
     # --- training --------------------------------------------------------------------------
-    def _training_data(self) -> tuple[list[Phrase], list[Phrase]]:
-        if self._data is None:  # the same phrases serve words and characters
-            self._data = default_sets()
-        return self._data
-
-    def is_training(self) -> bool:
-        return self._worker is not None
-
-    def start_training(self) -> None:
-        if self._worker is not None:
-            return
-        try:
-            phrases, held_out = self._training_data()
-        except (ValueError, FileNotFoundError) as exc:
-            self.train_status.setText(str(exc))
-            return
-        model, vocab = self._model.copy(), self._vocab
-        self._worker = GeneratorWorker(
-            lambda: train(model, vocab, phrases, held_out, seed=len(self._bank)), self)
-        self._worker.step.connect(self._on_train_step)
-        self._worker.failed.connect(self._on_train_failed)
-        self._worker.finished.connect(self._on_worker_finished)
-        self._set_editing_enabled(False)
-        self.train_status.setText(f"Training on {len(phrases)} phrases …")
-        self._worker.start()
-
-    def stop_training(self) -> None:
-        if self._worker is not None:
-            self._worker.stop()
-
-    def _on_train_step(self, step: TrainStep) -> None:
-        if len(step.model.filters) != len(self._bank):
-            return
-        self._model = step.model
-        self._changed_since_training = False
-        self.train_status.setText(
-            f"Epoch {step.epoch}/{step.epochs}: loss {step.loss:.3f}, accuracy "
-            f"{step.accuracy:.0%} on the training phrases, {step.held_out_accuracy:.0%} on "
-            "phrases around words it never saw")
-        self.refresh()
-
-    def _on_train_failed(self, message: str) -> None:
-        self.train_status.setText(message)
-
-    def _on_worker_finished(self) -> None:
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
-        self._set_editing_enabled(True)
-        self.training_finished.emit()
-
-    def _set_editing_enabled(self, enabled: bool) -> None:
+    def show_training(self, text: str, running: bool) -> None:
+        """The classifier's state; while a training runs, the filters cannot be edited."""
+        self._training = running
+        self.train_status.setText(text)
         for w in (*self.width_spins, *self.count_spins, self.vocab_combo, self.train_button,
-                  self.add_words_button, self.remove_words_button, self.words_edit):
-            w.setEnabled(enabled)
-        self.stop_button.setEnabled(not enabled)
-
-    def _show_training_state(self) -> None:
-        if not self._model.trained:
-            self.train_status.setText("Untrained: the filters are random and the last layer "
-                                      "is zero. Press Train.")
-        elif self._changed_since_training:
-            self.train_status.setText("The filters changed since training: press Train to "
-                                      "teach the last layer the new ones.")
-        else:
-            self.train_status.setText("Trained on short phrases made from a sentiment "
-                                      "lexicon (e.g. “the food was not good”).")
-
-    def cleanup(self) -> None:
-        """Stop a running training and join its thread."""
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.step.disconnect()
-            worker.stop()
-            worker.deleteLater()
+                  self.add_words_button, self.words_edit):
+            w.setEnabled(not running)
+        self.remove_words_button.setEnabled(not running
+                                            and bool(self.document.text.word_filters))
+        self.stop_button.setEnabled(running)

@@ -3,8 +3,10 @@
 The student draws a waveform with the mouse, picks a made-up signal or opens a WAV file, and
 chooses a smoothing or edge kernel (or types its taps), the padding and the stride. Input and
 output are plotted one above the other on one scale; hovering either shows the window and the
-weighted sum behind the output sample. The work is :func:`conv1d` with D = 1, microseconds for
-the few hundred samples shown, so it runs on the GUI thread.
+weighted sum behind the output sample.
+
+The page writes every choice, and the drawn samples, to ``document.text``; it draws the
+:class:`SignalStudy` its controller hands it (made on the worker).
 """
 
 from __future__ import annotations
@@ -26,102 +28,72 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.text.conv1d import output_length
 from explorer.core.text.signal import (
+    DRAWN,
     KERNELS,
     SIGNALS,
-    convolve_signal,
-    excerpt,
-    read_wav,
-    synthetic,
+    WAV,
+    SignalStudy,
+    format_taps,
+    parse_taps,
 )
+from explorer.state import Document
+from explorer.state.limits import int_range
 from explorer.ui import settings_io
 from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.widgets.signal_plot import SignalPlot
 
-__all__ = ["DRAW", "WAV", "SignalPanel", "format_taps", "parse_taps"]
+__all__ = ["CUSTOM", "SOURCES", "SignalPanel"]
 
-DRAW = "Draw with the mouse"
-WAV = "WAV file…"
-DEFAULT_KERNEL = "central difference [−1, 0, 1] (edge)"
-MAX_TAPS = 31
-MAX_SAMPLES = 2000
-
-
-def format_taps(taps) -> str:
-    return ", ".join(f"{t:.4g}" for t in taps)
-
-
-def parse_taps(text: str) -> np.ndarray:
-    """Kernel taps typed as numbers separated by commas or spaces (fractions like 1/3 too)."""
-    parts = [p for p in text.replace(",", " ").replace("−", "-").split() if p]
-    if not parts:
-        raise ValueError("type the kernel's taps, e.g. -1, 0, 1")
-    if len(parts) > MAX_TAPS:
-        raise ValueError(f"a kernel here has at most {MAX_TAPS} taps")
-    taps = []
-    for p in parts:
-        try:
-            if "/" in p:
-                num, den = p.split("/", 1)
-                taps.append(float(num) / float(den))
-            else:
-                taps.append(float(p))
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"“{p}” is not a number: type taps like -1, 0, 1 or 1/3") \
-                from None
-    arr = np.array(taps)
-    if not np.isfinite(arr).all():
-        raise ValueError("every tap must be a finite number")
-    return arr
+# the signal combo's items: what it shows → the model's value
+SOURCES = {"Draw with the mouse": DRAWN, **{name: name for name in SIGNALS}, "WAV file…": WAV}
+CUSTOM = "typed taps"  # the kernel combo's item for taps that are no preset
+HOVER_HINT = "Hover a sample to see its window and the weighted sum."
 
 
 class SignalPanel(QWidget):
     """The signal half of the 1-D tab."""
 
-    error = Signal(str)
-    message = Signal(str)
+    message = Signal(str)  # a note for the status bar
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._signal = synthetic("noisy steps", 60, seed=0)
-        self._kernel = np.array(KERNELS[DEFAULT_KERNEL])
-        self._output = np.zeros(0, np.float32)
-        self._wav: tuple[np.ndarray, int, str] | None = None
-        self._wav_note = ""
+        self.document = document
+        self.study: SignalStudy | None = None
         self._build()
-        self.refresh()
 
     def _build(self) -> None:
         self.source_combo = QComboBox()
-        self.source_combo.addItems([DRAW, *SIGNALS, WAV])
-        self.source_combo.setCurrentText("noisy steps")
-        self.source_combo.currentTextChanged.connect(self._on_source_changed)
-        self.length_spin = QSpinBox(minimum=8, maximum=MAX_SAMPLES, value=60, suffix=" samples")
-        self.length_spin.setToolTip("Samples shown; a WAV file shows this many at its own rate")
-        self.length_spin.setKeyboardTracking(False)
-        self.length_spin.valueChanged.connect(self._on_length_changed)
+        for text, value in SOURCES.items():
+            self.source_combo.addItem(text, value)
+        self.source_combo.activated.connect(self._on_source_chosen)
+        low, high = int_range("samples", "TextSettings")
+        self.length_spin = QSpinBox(minimum=low, maximum=high, suffix=" samples",
+                                    keyboardTracking=False)
+        self.length_spin.setToolTip("Samples shown; a drawing is stretched to this many, a "
+                                    "WAV file shows this many at its own rate")
+        self.length_spin.valueChanged.connect(self._on_length_edited)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Start a drawing from a flat line")
-        self.clear_button.clicked.connect(self.clear_drawing)
+        self.clear_button.clicked.connect(self._on_clear_clicked)
         self.kernel_combo = QComboBox()
-        self.kernel_combo.addItems(list(KERNELS))
-        self.kernel_combo.setCurrentText(DEFAULT_KERNEL)
-        self.kernel_combo.currentTextChanged.connect(self._on_kernel_preset)
-        self.taps_edit = QLineEdit(format_taps(self._kernel))
+        self.kernel_combo.addItems([*KERNELS, CUSTOM])
+        self.kernel_combo.activated.connect(self._on_kernel_chosen)
+        self.taps_edit = QLineEdit()
         self.taps_edit.setToolTip("The kernel's taps, left to right; applied without flipping "
                                   "(cross-correlation), as CNN layers do")
         self.taps_edit.editingFinished.connect(self._on_taps_edited)
-        self.padding_spin = QSpinBox(minimum=0, maximum=MAX_TAPS)
-        self.stride_spin = QSpinBox(minimum=1, maximum=16)
-        for spin in (self.padding_spin, self.stride_spin):
-            spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(self.refresh)
+        p_low, p_high = int_range("signal_padding", "TextSettings")
+        s_low, s_high = int_range("signal_stride", "TextSettings")
+        self.padding_spin = QSpinBox(minimum=p_low, maximum=p_high, keyboardTracking=False)
+        self.padding_spin.setToolTip("Zeros added at each end of the signal")
+        self.padding_spin.valueChanged.connect(self._on_padding_edited)
+        self.stride_spin = QSpinBox(minimum=s_low, maximum=s_high, keyboardTracking=False)
+        self.stride_spin.valueChanged.connect(self._on_stride_edited)
         self.formula = QLabel(wordWrap=True)
-        self.note = QLabel(wordWrap=True)
+        self.note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.note.setStyleSheet("color: #a02020;")
-        self.readout = QLabel("Hover a sample to see its window and the weighted sum.",
-                              wordWrap=True)
+        self.readout = QLabel(HOVER_HINT, wordWrap=True)
         self.readout.setTextFormat(Qt.TextFormat.RichText)
 
         form = QFormLayout()
@@ -132,7 +104,6 @@ class SignalPanel(QWidget):
         form.addRow("Length:", self.length_spin)
         form.addRow("Kernel:", self.kernel_combo)
         form.addRow("Taps:", self.taps_edit)
-        self.padding_spin.setToolTip("Zeros added at each end of the signal")
         form.addRow("Padding:", self.padding_spin)
         form.addRow("Stride:", self.stride_spin)
         controls = QWidget()
@@ -163,85 +134,45 @@ class SignalPanel(QWidget):
         layout.addWidget(controls)
         layout.addLayout(plots, 1)
 
-    # --- sources --------------------------------------------------------------------------
-    def signal(self) -> np.ndarray:
-        return self._signal.copy()
-
-    def output(self) -> np.ndarray:
-        return self._output.copy()
-
-    def _on_source_changed(self, name: str) -> None:
-        self.clear_button.setEnabled(name == DRAW)
-        if name == WAV:
-            folders = DialogFolders(settings_io.settings())
-            path, _ = QFileDialog.getOpenFileName(self, "Open a WAV file",
-                                                  str(folders.folder("sound")),
-                                                  "WAV files (*.wav *.wave);;All files (*)")
-            if path:
-                folders.remember("sound", path)
-            if not path or not self.open_wav(path):
-                with QSignalBlocker(self.source_combo):
-                    self.source_combo.setCurrentText(DRAW if self._wav is None else WAV)
+    # --- the user's edits go to the model -------------------------------------------------
+    def _on_source_chosen(self, index: int) -> None:
+        value = self.source_combo.itemData(index)
+        if value != WAV:
+            self.document.text.signal = value
             return
-        self._make_source()
+        folders = DialogFolders(settings_io.settings())
+        path, _ = QFileDialog.getOpenFileName(self, "Open a WAV file",
+                                              str(folders.folder("sound")),
+                                              "WAV files (*.wav *.wave);;All files (*)")
+        if path:
+            folders.remember("sound", path)
+            self.open_wav(path)
+        else:
+            self.show_settings()  # cancelled: the combo shows the signal still on show
 
-    def _on_length_changed(self) -> None:
-        self._make_source()
+    def open_wav(self, path: str | Path) -> None:
+        """Show a stretch of a WAV file (read on the worker; a faulty file is refused there
+        with a message, and undo goes back to the signal before)."""
+        self.document.text.update({"wav_file": str(path), "signal": WAV})
 
-    def _make_source(self) -> None:
-        name, n = self.source_combo.currentText(), self.length_spin.value()
-        if name == DRAW:
-            old = self._signal
-            # keep the drawing, stretched or shrunk to the new length
-            self._signal = np.interp(np.linspace(0, max(old.size - 1, 0), n),
-                                     np.arange(old.size), old).astype(np.float32) \
-                if old.size else np.zeros(n, np.float32)
-        elif name == WAV and self._wav is not None:
-            samples, rate, file = self._wav
-            self._signal, start = excerpt(samples, n)
-            self._wav_note = (f"{file}: samples {start}–{start + self._signal.size - 1} of "
-                              f"{samples.size} ({self._signal.size / rate * 1000:.1f} ms at "
-                              f"{rate} Hz)")
-            self.message.emit(self._wav_note)
-        elif name in SIGNALS:
-            self._signal = synthetic(name, n)
-        self.refresh()
+    def _on_length_edited(self, value: int) -> None:
+        self.document.text.samples = int(value)
 
-    def open_wav(self, path: str | Path) -> bool:
-        """Read a WAV file as the signal; a faulty file is refused with a message."""
-        try:
-            samples, rate = read_wav(path)
-        except ValueError as exc:
-            self.note.setText(str(exc))
-            self.error.emit(str(exc))
-            return False
-        self._wav = (samples, rate, Path(path).name)
-        with QSignalBlocker(self.source_combo):
-            self.source_combo.setCurrentText(WAV)
-        self.clear_button.setEnabled(False)
-        self._make_source()
-        return True
-
-    def clear_drawing(self) -> None:
-        with QSignalBlocker(self.source_combo):
-            self.source_combo.setCurrentText(DRAW)
-        self.clear_button.setEnabled(True)
-        self._signal = np.zeros(self.length_spin.value(), np.float32)
-        self.refresh()
+    def _on_clear_clicked(self) -> None:
+        self.document.text.update({"signal": DRAWN, "drawn": ()})
 
     def _on_drawn(self) -> None:
-        if self.source_combo.currentText() != DRAW:
-            with QSignalBlocker(self.source_combo):
-                self.source_combo.setCurrentText(DRAW)
-            self.clear_button.setEnabled(True)
-        self._signal = self.input_plot.values()
-        self.refresh()
+        """A stroke on the input: the samples as drawn become the signal (a drawing over a
+        made-up signal or a WAV file starts from it)."""
+        drawn = tuple(round(float(v), 4) for v in self.input_plot.values())
+        self.document.text.update({"signal": DRAWN, "drawn": drawn})
 
-    # --- kernel ---------------------------------------------------------------------------
-    def _on_kernel_preset(self, name: str) -> None:
-        self._kernel = np.array(KERNELS[name])
-        self.taps_edit.setText(format_taps(self._kernel))
-        self.refresh()
+    def _on_kernel_chosen(self, index: int) -> None:
+        name = self.kernel_combo.itemText(index)
+        if name in KERNELS:
+            self.document.text.taps = KERNELS[name]
+        else:  # "typed taps" names what is typed; it is no kernel to choose
+            self.show_settings()
 
     def _on_taps_edited(self) -> None:
         try:
@@ -249,79 +180,104 @@ class SignalPanel(QWidget):
         except ValueError as exc:
             self.note.setText(str(exc))
             return
-        self._kernel = taps
-        match = [n for n, k in KERNELS.items()
-                 if len(k) == taps.size and np.allclose(k, taps, atol=5e-5)]
+        self.note.setText("")
+        self.taps_edit.setModified(False)
+        self.document.text.taps = taps
+
+    def _on_padding_edited(self, value: int) -> None:
+        self.document.text.signal_padding = int(value)
+
+    def _on_stride_edited(self, value: int) -> None:
+        self.document.text.signal_stride = int(value)
+
+    # --- the model is shown ---------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Put ``document.text`` into the controls (without echoing it back)."""
+        s = self.document.text
+        with QSignalBlocker(self.source_combo):
+            self.source_combo.setCurrentIndex(self.source_combo.findData(s.signal))
+        preset = next((name for name, taps in KERNELS.items()
+                       if len(taps) == len(s.taps) and np.allclose(taps, s.taps, atol=5e-5)),
+                      CUSTOM)
         with QSignalBlocker(self.kernel_combo):
-            if match:
-                self.kernel_combo.setCurrentText(match[0])
-        self.refresh()
+            self.kernel_combo.setCurrentText(preset)
+        try:
+            typed = parse_taps(self.taps_edit.text())
+        except ValueError:
+            typed = None
+        typing = self.taps_edit.hasFocus() and self.taps_edit.isModified()
+        if typed != s.taps and not typing:  # "1/3, 1/3, 1/3" stays as typed
+            self.taps_edit.setText(format_taps(s.taps))
+        for spin, value in ((self.length_spin, s.samples), (self.padding_spin, s.signal_padding),
+                            (self.stride_spin, s.signal_stride)):
+            with QSignalBlocker(spin):
+                spin.setValue(value)
 
-    def kernel(self) -> np.ndarray:
-        return self._kernel.copy()
-
-    # --- computing ------------------------------------------------------------------------
-    def _output_positions(self) -> np.ndarray:
-        """Where each output sample stands on the input's scale: its window's middle."""
-        s, p, w = self.stride_spin.value(), self.padding_spin.value(), self._kernel.size
-        return np.arange(self._output.size) * s - p + (w - 1) / 2
-
-    def refresh(self) -> None:
-        n, w = self._signal.size, self._kernel.size
-        s, p = self.stride_spin.value(), self.padding_spin.value()
+    # --- results --------------------------------------------------------------------------
+    def show_study(self, study: SignalStudy) -> None:
+        """Draw the signal, the kernel's output under it, and the output-size formula."""
+        self.study = study
+        n, w, p, s = study.signal.size, study.taps.size, study.padding, study.stride
         x_range = (-p - 0.5, n + p - 0.5)
         zones = [(-p - 0.5, -0.5), (n - 0.5, n + p - 0.5)] if p else []
-        self.input_plot.set_signal(self._signal, x_range=x_range, padding_zones=zones)
-        wav = self.source_combo.currentText() == WAV and self._wav is not None
-        self.input_title.setText(f"<b>Input</b>: {self._wav_note if wav else f'{n} samples'}" +
+        self.input_plot.set_signal(study.signal, x_range=x_range, padding_zones=zones)
+        self.input_title.setText(f"<b>Input</b>: {study.note}" +
                                  (f", {p} zero{'s' if p > 1 else ''} of padding at each end "
                                   "(hatched)" if p else ""))
-        try:
-            out_n = output_length(n, w, s, p)
-            self._output = convolve_signal(self._signal, self._kernel, stride=s, padding=p)
-        except ValueError as exc:
-            self._output = np.zeros(0, np.float32)
-            self.note.setText(str(exc))
+        self.note.setText(study.problem)
+        if study.problem:
             self.formula.setText("")
-            self.output_plot.set_signal(self._output, x_range=x_range)
+            self.output_plot.set_signal(study.output, x_range=x_range)
             self.output_title.setText("<b>Output</b>: none")
-            return
-        self.note.setText("")
-        self.formula.setText(
-            f"Output length = ⌊(T + 2p − w)/s⌋ + 1 = ⌊({n} + 2·{p} − {w})/{s}⌋ + 1 = "
-            f"<b>{out_n}</b>")
-        self.output_plot.set_signal(self._output, self._output_positions(), x_range, zones)
-        self.output_title.setText(
-            f"<b>Output</b>: {out_n} samples, each under the middle of its window "
-            f"(kernel {format_taps(self._kernel)}, stride {s})")
-        self.input_plot.set_window(None)
-        self.output_plot.set_window(None)
+        else:
+            out_n = study.output.size
+            self.formula.setText(
+                f"Output length = ⌊(T + 2p − w)/s⌋ + 1 = ⌊({n} + 2·{p} − {w})/{s}⌋ + 1 = "
+                f"<b>{out_n}</b>")
+            self.output_plot.set_signal(study.output, study.positions, x_range, zones)
+            self.output_title.setText(
+                f"<b>Output</b>: {out_n} samples, each under the middle of its window "
+                f"(kernel {format_taps(study.taps)}, stride {s})")
+        self._on_output_hovered(-1)
+
+    def show_problem(self, text: str) -> None:
+        """No signal to show (a WAV file that cannot be read)."""
+        self.study = None
+        empty = np.zeros(0, np.float32)
+        self.input_plot.set_signal(empty, x_range=(-0.5, 0.5))
+        self.output_plot.set_signal(empty, x_range=(-0.5, 0.5))
+        self.input_title.setText("<b>Input</b>: none")
+        self.output_title.setText("<b>Output</b>: none")
+        self.formula.setText("")
+        self.note.setText(text)
+        self._on_output_hovered(-1)
 
     # --- hover ----------------------------------------------------------------------------
     def _on_input_hovered(self, i: int) -> None:
         """Hovering the input shows the first output whose window covers that sample."""
-        if i < 0 or self._output.size == 0:
+        study = self.study
+        if i < 0 or study is None or study.output.size == 0:
             self._on_output_hovered(-1)
             return
-        s, p, w = self.stride_spin.value(), self.padding_spin.value(), self._kernel.size
-        j = int(np.clip(np.ceil((i + p - w + 1) / s), 0, self._output.size - 1))
-        self._on_output_hovered(j)
+        self._on_output_hovered(study.output_at_input(i))
 
     def _on_output_hovered(self, j: int) -> None:
-        if j < 0 or j >= self._output.size:
+        study = self.study
+        if study is None or not 0 <= j < study.output.size:
             self.input_plot.set_window(None)
             self.output_plot.set_window(None)
+            self.readout.setText(HOVER_HINT)
             return
-        s, p, w = self.stride_spin.value(), self.padding_spin.value(), self._kernel.size
-        start = j * s - p  # input index of the window's first tap (negative: padding)
-        self.input_plot.set_window((start, start + w - 1))
-        centre = float(self._output_positions()[j])
+        start, end = study.window(j)
+        self.input_plot.set_window((start, end))
+        centre = float(study.positions[j])
         self.output_plot.set_window((centre, centre), mark=j)
         terms = []
-        for t, tap in enumerate(self._kernel):
+        for t, tap in enumerate(study.taps):
             i = start + t
-            value = float(self._signal[i]) if 0 <= i < self._signal.size else 0.0
-            where = f"x[{i}]" if 0 <= i < self._signal.size else "pad"
-            terms.append(f"{tap:.3g}×{value:.3g} <small>({where})</small>")
+            inside = 0 <= i < study.signal.size
+            value = float(study.signal[i]) if inside else 0.0
+            terms.append(f"{tap:.3g}×{value:.3g} <small>({f'x[{i}]' if inside else 'pad'})"
+                         "</small>")
         self.readout.setText(f"<b>output[{j}]</b> = " + " + ".join(terms)
-                             + f" = <b>{float(self._output[j]):.4g}</b>")
+                             + f" = <b>{float(study.output[j]):.4g}</b>")

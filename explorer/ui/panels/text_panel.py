@@ -1,12 +1,14 @@
-"""The 1-D tab: convolution beyond images, over a sentence (Kim, 2014) or a signal.
+"""The 1-D tab's view: convolution beyond images, over a sentence (Kim, 2014) or a signal.
 
 Two pages behind a switch: *Sentence* (word vectors, filters of widths 2–4, max-over-time
 pooling and a small classifier) and *Signal* (a waveform with smoothing and edge kernels,
-padding and stride). Neither uses the window's source picture.
+padding and stride). The switch writes ``document.text.page``; the pages write their own
+settings; the controller (:mod:`explorer.ui.controllers.text`) hands them what to draw.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -17,27 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.ui.controllers.widget_tab import Tab
+from explorer.state import Document
 from explorer.ui.panels.sentence_panel import SentencePanel
 from explorer.ui.panels.signal_panel import SignalPanel
 
-__all__ = ["TextTab"]
+__all__ = ["PAGES", "TextPanel"]
 
 INTRO = "The same sliding window, along one axis: over a sentence's word vectors or a signal."
+PAGES = ("sentence", "signal")
 
 
-class TextTab(Tab):
+class TextPanel(QWidget):
     """Sentence and signal pages of 1-D convolution."""
 
-    title = "1-D: text and signals"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sentence = SentencePanel()
-        self.signal = SignalPanel()
-        self.sentence.message.connect(self.message)
-        self.signal.message.connect(self.message)
-        self.signal.error.connect(self.error)
+        self.document = document
+        self.sentence = SentencePanel(document)
+        self.signal = SignalPanel(document)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sentence)
         self.pages.addWidget(self.signal)
@@ -45,10 +44,10 @@ class TextTab(Tab):
         self.mode_buttons = QButtonGroup(self)
         switch = QHBoxLayout()
         for i, text in enumerate(("Sentence", "Signal")):
-            button = QPushButton(text, checkable=True, checked=i == 0)
+            button = QPushButton(text, checkable=True)
             self.mode_buttons.addButton(button, i)
             switch.addWidget(button)
-        self.mode_buttons.idClicked.connect(self.pages.setCurrentIndex)
+        self.mode_buttons.idClicked.connect(self._on_page_clicked)
         intro = QLabel(INTRO, wordWrap=True)
         switch.addWidget(intro, 1)
 
@@ -57,9 +56,14 @@ class TextTab(Tab):
         layout.addLayout(switch)
         layout.addWidget(self.pages, 1)
 
-    def show_mode(self, index: int) -> None:
-        """0 sentence, 1 signal."""
-        self.mode_buttons.button(index).click()
+    def _on_page_clicked(self, index: int) -> None:
+        self.document.text.page = PAGES[index]
 
-    def cleanup(self) -> None:
-        self.sentence.cleanup()
+    def show_settings(self) -> None:
+        """Put ``document.text`` into the switch and both pages' controls."""
+        index = PAGES.index(self.document.text.page)
+        with QSignalBlocker(self.mode_buttons):
+            self.mode_buttons.button(index).setChecked(True)
+        self.pages.setCurrentIndex(index)
+        self.sentence.show_settings()
+        self.signal.show_settings()

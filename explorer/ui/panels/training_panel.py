@@ -1,24 +1,22 @@
-"""The Training tab: train a small CNN on handwritten digits and use what it learned.
+"""The Training tab's view: train a small CNN on handwritten digits and use what it learned.
 
 Across the top: the training settings; Start / Pause / Stop / Reset with a progress bar and the
 time left; "Use these kernels" (the learned stack goes to the explorer), saving and loading.
 Below, four pages: the network's layers with their sizes, parameters and multiply-accumulates;
 watch it learn; test it on a drawn or filmed digit; fit a single kernel by gradient descent.
 
-Training is a generator in the core (:func:`explorer.core.training.train_digits`) pulled in a
-child process (see :mod:`explorer.ui.workers.process_worker`); the steps arrive here in batches
-at most ten times a second, so the window stays responsive while it trains.
+It writes the settings and the page on show to ``document.training`` and draws what its
+controller (:mod:`explorer.ui.controllers.training`) hands it; the controller also listens to
+its buttons.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
 
-import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,82 +32,44 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import params as counts
-from explorer.core.training import (
-    DigitModel,
-    Digits,
-    Evaluation,
-    TrainStep,
-    architecture,
-    evaluate,
-    load_digits,
-    load_model,
-    save_model,
-    train_digits,
-)
-from explorer.core.training.trainer import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_EPOCHS,
-    DEFAULT_LEARNING_RATE,
-)
-from explorer.ui.controllers.widget_tab import Tab
+from explorer.core.training import ArchitectureRow
+from explorer.state import Document
+from explorer.state.limits import CHOICES, RANGES, int_range
 from explorer.ui.panels.digit_test_panel import DigitTestPanel
 from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
-from explorer.ui.workers.latest import LatestJobWorker
-from explorer.ui.workers.process_worker import ProcessWorker
 
-MODEL_FILTER = "Digit network (*.npz);;All files (*)"
+PAGES = CHOICES["TrainingSettings.page"]  # the pages' keys, in their order on screen
+SCOPE = "TrainingSettings"
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape)
 
 
-class TrainingTab(Tab):
+class TrainingPanel(QWidget):
     """See the module docstring."""
 
-    title = "Training"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model: DigitModel | None = None
-        self.evaluation: Evaluation | None = None
-        self._test: Digits | None = None
-        self._last_step: TrainStep | None = None
-        self._source: tuple[np.ndarray, str, bool] | None = None
-        self._trainer = ProcessWorker(self, interval=0.1)
-        self._trainer.steps.connect(self._on_steps)
-        self._trainer.finished_run.connect(self._on_finished)
-        self._trainer.failed.connect(self._on_failed)
-        # the evaluation of a finished network, and a picked mistake's maps
-        self._jobs = LatestJobWorker("training-results", self)
-        self._jobs.done.connect(self._on_job_done)
-        self._jobs.failed.connect(self._on_job_failed)
-        self._evaluate_tag = self._pick_tag = -1
-        self._build()
-        self._show_architecture(architecture())
-        self._update_buttons()
-
-    # --- construction ----------------------------------------------------------------------
-    def _build(self) -> None:
+        self.document = document
         self.watch = TrainingWatchPanel()
-        self.watch.mistake_picked.connect(self._on_mistake_picked)
-        self.test_panel = DigitTestPanel()
-        self.fit_panel = KernelFitPanel()
-        self.fit_panel.message.connect(self.message)
-        self.fit_panel.error.connect(self.error)
+        self.test_panel = DigitTestPanel(document)
+        self.fit_panel = KernelFitPanel(document)
         self.pages = QTabWidget()
         self.pages.addTab(self._network_page(), "The network")
         self.pages.addTab(self.watch, "Watch it learn")
         self.pages.addTab(self.test_panel, "Test it yourself")
         self.pages.addTab(self.fit_panel, "Fit one kernel")
-        self.pages.currentChanged.connect(self._on_page_changed)
+        self.pages.setCurrentIndex(PAGES.index(document.training.page))
+        self.pages.currentChanged.connect(self._on_page_edited)
         # the controls run across the top: beside the explorer's docks the tab is narrow
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._controls())
         layout.addWidget(self.pages, 1)
 
+    # --- construction ----------------------------------------------------------------------
     def _network_page(self) -> QWidget:
         self.arch_table = QTableWidget(0, 4)
         self.arch_table.setHorizontalHeaderLabels(["layer", "output (H×W×K)", "parameters",
@@ -137,30 +97,32 @@ class TrainingTab(Tab):
         return page
 
     def _controls(self) -> QWidget:
-        self.epochs_spin = QSpinBox(minimum=1, maximum=50, value=DEFAULT_EPOCHS,
-                                    toolTip="How many times it goes through the 4,000 "
+        settings = self.document.training
+        self.epochs_spin = QSpinBox(toolTip="How many times it goes through the 4,000 "
                                             "training digits")
-        self.lr_spin = QDoubleSpinBox(minimum=0.0001, maximum=0.1, singleStep=0.001,
-                                      decimals=4, value=DEFAULT_LEARNING_RATE,
+        self.epochs_spin.setRange(*int_range("epochs", SCOPE))
+        low, high = RANGES[f"{SCOPE}.learning_rate"]
+        self.lr_spin = QDoubleSpinBox(minimum=low, maximum=high, singleStep=0.001, decimals=4,
                                       toolTip="Adam's step size: too small learns slowly, "
                                               "too large jumps about")
-        self.batch_spin = QSpinBox(minimum=1, maximum=512, value=DEFAULT_BATCH_SIZE,
-                                   toolTip="Digits per step: the gradient is averaged over "
+        self.batch_spin = QSpinBox(toolTip="Digits per step: the gradient is averaged over "
                                            "them")
-        self.seed_spin = QSpinBox(minimum=0, maximum=99999, value=0,
-                                  toolTip="The random start: the same seed gives the same "
+        self.batch_spin.setRange(*int_range("batch_size", SCOPE))
+        self.seed_spin = QSpinBox(toolTip="The random start: the same seed gives the same "
                                           "network")
-        for spin in (self.epochs_spin, self.lr_spin, self.batch_spin, self.seed_spin):
-            spin.setKeyboardTracking(False)
+        self.seed_spin.setRange(*int_range("seed", SCOPE))
+        self._spins = {"epochs": self.epochs_spin, "learning_rate": self.lr_spin,
+                       "batch_size": self.batch_spin, "seed": self.seed_spin}
+        for name, spin in self._spins.items():
+            spin.setKeyboardTracking(False)  # "12" arrives as 12, not as 1 on the way
+            spin.setValue(getattr(settings, name))
+            spin.valueChanged.connect(lambda value, name=name: self._on_setting_edited(
+                name, value))
 
         self.start_button = QPushButton("Start")
-        self.start_button.clicked.connect(self.start)
         self.pause_button = QPushButton("Pause")
-        self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button = QPushButton("Stop")
-        self.stop_button.clicked.connect(self.stop)
         self.reset_button = QPushButton("Reset")
-        self.reset_button.clicked.connect(self.reset)
         self.progress = QProgressBar(minimum=0, maximum=1000, value=0)
         self.progress.setTextVisible(False)
         self.progress_label = QLabel("Not trained yet.")
@@ -172,160 +134,66 @@ class TrainingTab(Tab):
         self.use_first_button = QPushButton("Use the first-layer kernels")
         self.use_first_button.setToolTip("The explorer runs the learned 5×5 kernels on your "
                                          "picture or webcam")
-        self.use_first_button.clicked.connect(lambda: self.use_kernels(1))
         self.use_all_button = QPushButton("Use the whole stack")
         self.use_all_button.setToolTip("Both learned conv layers, with their ReLU and pooling, "
                                        "go to the explorer")
-        self.use_all_button.clicked.connect(lambda: self.use_kernels(None))
         self.save_button = QPushButton("Save model…")
-        self.save_button.clicked.connect(self.save_dialog)
         self.load_button = QPushButton("Load model…")
-        self.load_button.clicked.connect(self.load_dialog)
 
         box = QWidget()
         rows = QVBoxLayout(box)
         rows.setContentsMargins(6, 4, 6, 4)
-        settings = QHBoxLayout()
+        # short rows rather than one long one: the tab fits a 1024-pixel projector
+        top = QHBoxLayout()
         for text, spin in (("Epochs:", self.epochs_spin), ("Learning rate:", self.lr_spin),
                            ("Batch size:", self.batch_spin), ("Seed:", self.seed_spin)):
-            settings.addWidget(QLabel(text))
-            settings.addWidget(spin)
-            settings.addSpacing(12)
-        settings.addStretch(1)
-        for button in (self.use_first_button, self.use_all_button, self.save_button,
-                       self.load_button):
-            settings.addWidget(button)
+            top.addWidget(QLabel(text))
+            top.addWidget(spin)
+            top.addSpacing(12)
+        top.addStretch(1)
         run = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button,
                        self.reset_button):
             run.addWidget(button)
-        run.addWidget(self.progress, 2)
-        run.addWidget(self.progress_label, 3)
-        for row in (settings, run):
+        run.addWidget(self.progress, 1)
+        said = QHBoxLayout()
+        said.addWidget(self.progress_label, 1)
+        said.addWidget(self.score_label, 1)
+        use = QHBoxLayout()
+        for button in (self.use_first_button, self.use_all_button, self.save_button,
+                       self.load_button):
+            use.addWidget(button)
+        use.addStretch(1)
+        for row in (top, run, said, use):
             rows.addLayout(row)
-        rows.addWidget(self.score_label)
         return box
 
-    def _show_architecture(self, rows) -> None:
-        self.arch_table.setRowCount(len(rows) + 1)
-        total_params = total_macs = 0
-        for r, row in enumerate(rows):
-            cells = (row.name, _format_shape(row.output),
-                     counts.format_count(row.params) if row.params else "–",
-                     counts.format_count(row.macs) if row.macs else "–")
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.arch_table.setItem(r, c, item)
-            total_params += row.params
-            total_macs += row.macs
-        for c, text in enumerate(("total", "", counts.format_count(total_params),
-                                  counts.format_count(total_macs))):
-            item = QTableWidgetItem(text)
-            font = item.font()
-            font.setBold(True)
-            item.setFont(font)
-            if c:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.arch_table.setItem(len(rows), c, item)
-        self.arch_table.resizeRowsToContents()
-        self.arch_table.resizeColumnsToContents()
-        width = (sum(self.arch_table.columnWidth(c) for c in range(4))
-                 + 2 * self.arch_table.frameWidth() + 2)
-        height = (self.arch_table.horizontalHeader().height()
-                  + sum(self.arch_table.rowHeight(r) for r in range(len(rows) + 1))
-                  + 2 * self.arch_table.frameWidth() + 2)
-        self.arch_table.setFixedSize(width, height)
+    # --- the user's edits go to the model -------------------------------------------------
+    def _on_setting_edited(self, name: str, value: float) -> None:
+        setattr(self.document.training, name, value)
 
-    # --- the tab contract ------------------------------------------------------------------
-    def set_source(self, image: np.ndarray, name: str, live: bool) -> None:
-        self._source = (image, name, live)
-        if self.pages.currentWidget() is self.test_panel:
-            self.test_panel.set_frame(image)
-        if not live:
-            self.fit_panel.set_picture(image, name)
+    def _on_page_edited(self, index: int) -> None:
+        self.document.training.page = PAGES[index]
 
-    def _on_page_changed(self, _index: int) -> None:
-        if self.pages.currentWidget() is self.test_panel and self._source is not None:
-            self.test_panel.set_frame(self._source[0])
-        if self.model is not None and self.pages.currentWidget() is self.test_panel:
-            self.test_panel.set_model(self.model)
+    # --- the model is shown ---------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Put ``document.training`` into the controls (without echoing it back)."""
+        settings = self.document.training
+        for name, spin in self._spins.items():
+            with QSignalBlocker(spin):
+                spin.setValue(getattr(settings, name))
+        with QSignalBlocker(self.pages):
+            self.pages.setCurrentIndex(PAGES.index(settings.page))
+        self.test_panel.show_settings()
+        self.fit_panel.show_settings()
 
-    def cleanup(self) -> None:
-        self._trainer.stop()
-        self._jobs.stop()
-        self.fit_panel.cleanup()
-        self.test_panel.cleanup()
-
-    # --- training --------------------------------------------------------------------------
     @property
-    def training(self) -> bool:
-        return self._trainer.running
+    def page(self) -> str:
+        """The key of the page on show."""
+        return PAGES[self.pages.currentIndex()]
 
-    def start(self) -> bool:
-        """Start training a new network (or resume a paused one)."""
-        if self._trainer.paused:
-            self.toggle_pause()
-            return True
-        if self.training:
-            return False
-        settings = dict(seed=self.seed_spin.value(), epochs=self.epochs_spin.value(),
-                        learning_rate=self.lr_spin.value(), batch_size=self.batch_spin.value())
-        try:
-            train_digits(**settings).close()  # settings that cannot work are said here
-        except ValueError as exc:
-            self.error.emit(str(exc))
-            return False
-        self.watch.clear()
-        self.watch.set_epochs(self.epochs_spin.value())
-        self.evaluation = None
-        self._last_step = None
-        self._show_architecture(architecture())
-        self._trainer.start_run(train_digits, settings)  # in a child process
-        if self.pages.currentIndex() == 0:  # from the network's summary to its training
-            self.pages.setCurrentWidget(self.watch)
-        self.progress.setValue(0)
-        self.progress_label.setText("Starting …")
-        self.score_label.setText("")
-        self._update_buttons()
-        return True
-
-    def toggle_pause(self) -> None:
-        if not self.training:
-            return
-        if self._trainer.paused:
-            self._trainer.resume()
-            self.progress_label.setText("Resumed …")
-        else:
-            self._trainer.pause()
-            self.progress_label.setText("Paused: Resume goes on where it stopped.")
-        self._update_buttons()
-
-    def stop(self) -> None:
-        """Stop after the current batch; the network keeps what it learned so far."""
-        if self.training:
-            self._trainer.request_stop()
-            self.progress_label.setText("Stopping after this batch …")
-
-    def reset(self) -> None:
-        """Forget the network: stop training, clear the curves and the results."""
-        self._trainer.stop()
-        self.model = None
-        self.evaluation = None
-        self._last_step = None
-        self.watch.clear()
-        self.test_panel.set_model(None)
-        self.progress.setValue(0)
-        self.progress_label.setText("Not trained yet.")
-        self.score_label.setText("")
-        self._show_architecture(architecture())
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        running, paused = self.training, self._trainer.paused
-        has_model = self.model is not None
+    def show_run(self, running: bool, paused: bool, has_model: bool) -> None:
+        """Which buttons and settings can be used while training runs, is paused or not."""
         self.start_button.setEnabled(not running or paused)
         self.start_button.setText("Resume" if paused else "Start")
         self.pause_button.setEnabled(running)
@@ -334,132 +202,47 @@ class TrainingTab(Tab):
         for button in (self.use_first_button, self.use_all_button, self.save_button):
             button.setEnabled(has_model)
         self.load_button.setEnabled(not running)
-        for spin in (self.epochs_spin, self.lr_spin, self.batch_spin, self.seed_spin):
-            spin.setEnabled(not running)
+        for spin in self._spins.values():
+            spin.setEnabled(not running)  # a run keeps the settings it started with
 
-    def _on_steps(self, steps: list[TrainStep]) -> None:
-        last = steps[-1]
-        self._last_step = last
-        self.model = last.model
-        self.watch.add_steps(steps)
-        self.progress.setValue(round(1000 * last.progress))
-        left = last.seconds / last.progress * (1 - last.progress)
-        paused = " (paused)" if self._trainer.paused else ""
-        self.progress_label.setText(f"Epoch {last.epoch} of {last.total_steps // last.batches}"
-                                    f", batch {last.batch} of {last.batches}{paused} · about "
-                                    f"{left:.0f} s left")
-        self._show_scores()
-        if self.pages.currentWidget() is self.test_panel:
-            self.test_panel.set_model(self.model)
-        self._update_buttons()
+    def show_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(round(1000 * fraction))
+        self.progress_label.setText(text)
 
-    def _show_scores(self) -> None:
-        steps = self._last_step
-        if steps is None:
-            return
-        test = self.watch.test_accuracy_now()
-        text = f"Right on the training digits (this epoch): {steps.train_accuracy:.1%}"
-        if test is not None:
-            text += f" · on the 1,000 test digits: <b>{test:.1%}</b>"
+    def show_score(self, text: str) -> None:
         self.score_label.setText(text)
 
-    def _on_finished(self, last: TrainStep | None, completed: bool) -> None:
-        if last is not None:
-            self.model = last.model
-            verb = "Trained" if completed else "Stopped"
-            self.progress_label.setText(
-                f"{verb} after {last.epoch_progress:.2f} epochs in {last.seconds:.1f} s of "
-                "computing.")
-            accuracy = self.watch.test_accuracy_now()
-            self.message.emit(f"{verb}: the network reads {accuracy:.1%} of the test digits"
-                              if accuracy is not None else f"{verb}.")
-            self._evaluate()
-        self._update_buttons()
+    def show_architecture(self, rows: Sequence[ArchitectureRow]) -> None:
+        """The network's layers with their outputs, parameters and multiply-accumulates."""
+        table = self.arch_table
+        table.setRowCount(len(rows) + 1)
+        total_params = total_macs = 0
+        for r, row in enumerate(rows):
+            cells = (row.name, _format_shape(row.output),
+                     counts.format_count(row.params) if row.params else "–",
+                     counts.format_count(row.macs) if row.macs else "–")
+            for c, text in enumerate(cells):
+                table.setItem(r, c, self._cell(text, c))
+            total_params += row.params
+            total_macs += row.macs
+        for c, text in enumerate(("total", "", counts.format_count(total_params),
+                                  counts.format_count(total_macs))):
+            item = self._cell(text, c)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            table.setItem(len(rows), c, item)
+        table.resizeRowsToContents()
+        table.resizeColumnsToContents()
+        width = sum(table.columnWidth(c) for c in range(4)) + 2 * table.frameWidth() + 2
+        height = (table.horizontalHeader().height()
+                  + sum(table.rowHeight(r) for r in range(len(rows) + 1))
+                  + 2 * table.frameWidth() + 2)
+        table.setFixedSize(width, height)
 
-    def _on_failed(self, message: str) -> None:
-        self.error.emit(message)
-
-    # --- the finished model ----------------------------------------------------------------
-    def _evaluate(self) -> None:
-        model = self.model
-        if model is None:
-            return
-        if self._test is None:
-            self._test = load_digits()[1]
-        test = self._test
-        self._evaluate_tag = self._jobs.submit(lambda _token: evaluate(model, test))
-        self.test_panel.set_model(model)
-
-    def _on_job_done(self, tag: int, result: object) -> None:
-        if tag == self._evaluate_tag:
-            assert self._test is not None
-            self.evaluation = result
-            self.watch.show_evaluation(result, self._test.images)
-            self.score_label.setText(f"Right on the 1,000 test digits: "
-                                     f"<b>{result.accuracy:.1%}</b>")
-        elif tag == self._pick_tag:
-            index, picture, (stages, probabilities) = result
-            self.watch.show_picked(index, picture, stages, probabilities)
-
-    def _on_job_failed(self, _tag: int, message: str) -> None:
-        self.error.emit(message)
-
-    def _on_mistake_picked(self, index: int) -> None:
-        model, test = self.model, self._test
-        if model is None or test is None:
-            return
-        picture = test.images[index]
-        self._pick_tag = self._jobs.submit(lambda _token: (index, picture,
-                                                           model.stages(picture)))
-
-    def use_kernels(self, layers: int | None) -> None:
-        """Send the learned stack (or its first ``layers``) to the explorer."""
-        if self.model is None:
-            return
-        what = "first-layer kernels" if layers == 1 else "conv layers"
-        self.send_to_explorer.emit(self.model.named_stack(
-            layers, f"the {what} learned on MNIST"))
-
-    def save_dialog(self) -> None:
-        if self.model is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Save the digit network", "digits.npz",
-                                              MODEL_FILTER)
-        if path:
-            self.save(path)
-
-    def save(self, path: str | Path) -> bool:
-        if self.model is None:
-            return False
-        try:
-            saved = save_model(self.model, path)
-        except ValueError as exc:
-            self.error.emit(str(exc))
-            return False
-        self.message.emit(f"Saved the network as {saved.name}")
-        return True
-
-    def load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load a digit network", "", MODEL_FILTER)
-        if path:
-            self.load(path)
-
-    def load(self, path: str | Path) -> bool:
-        if self.training:
-            return False
-        try:
-            model = load_model(path)
-        except ValueError as exc:
-            self.error.emit(str(exc))
-            return False
-        self.watch.clear()
-        self.model = model
-        self._last_step = None
-        self._show_architecture(model.architecture())
-        self.watch.show_model(model, f"loaded from {Path(path).name}")
-        self.progress.setValue(0)
-        self.progress_label.setText(f"Loaded {Path(path).name}.")
-        self.message.emit(f"Loaded the network {Path(path).name}")
-        self._evaluate()
-        self._update_buttons()
-        return True
+    @staticmethod
+    def _cell(text: str, column: int) -> QTableWidgetItem:
+        item = QTableWidgetItem(text)
+        if column:
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item

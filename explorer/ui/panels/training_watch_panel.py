@@ -1,7 +1,8 @@
 """Watch it learn: the first layer's kernels, the loss and accuracy curves, and at the end the
 confusion matrix and the test digits it gets wrong (click one to see its maps at each stage).
 
-The panel draws what it is given; the training tab feeds it steps and evaluations.
+The panel draws what it is given: the Training tab's controller feeds it steps, evaluations
+and a picked mistake's maps, and hears which mistake was clicked (``mistake_picked``).
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class TrainingWatchPanel(QWidget):
         mistakes_layout.addWidget(self.mistakes_title)
         mistakes_layout.addWidget(scroll, 1)
 
-        self.picked_title = QLabel("Click a digit it got wrong to see its maps.", wordWrap=True)
+        self.picked_title = QLabel(wordWrap=True)
         self.picked_bars = ProbabilityBars()
         self.picked_bars.setMinimumHeight(80)
         self.picked_bars.setMaximumHeight(110)
@@ -190,8 +191,7 @@ class TrainingWatchPanel(QWidget):
     def show_evaluation(self, evaluation: Evaluation | None, images: np.ndarray | None) -> None:
         """The confusion matrix and the mistakes of a finished model (None: nothing yet)."""
         self._evaluation, self._images = evaluation, images
-        self.picked_bars.set_probabilities(None)
-        self.picked_maps.clear("Click a digit it got wrong.")
+        self.show_picked(None)
         if evaluation is None:
             self.confusion.set_matrix(None)
             self._mistakes = np.zeros(0, np.int64)
@@ -226,12 +226,18 @@ class TrainingWatchPanel(QWidget):
     def _on_thumbnail(self, position: int) -> None:
         self.mistake_picked.emit(int(self._mistakes[position]))
 
-    def show_picked(self, index: int, picture: np.ndarray, stages: list[StageResult],
-                    probabilities: np.ndarray) -> None:
-        """A picked test digit's maps at each stage and its ten probabilities."""
-        assert self._evaluation is not None
+    def show_picked(self, index: int | None, picture: np.ndarray | None = None,
+                    stages: list[StageResult] | None = None,
+                    probabilities: np.ndarray | None = None) -> None:
+        """A picked test digit's maps at each stage and its ten probabilities (None: none)."""
+        if index is None or self._evaluation is None or picture is None \
+                or probabilities is None:
+            self.picked_title.setText("Click a digit it got wrong to see its maps.")
+            self.picked_bars.set_probabilities(None)
+            self.picked_maps.clear("Click a digit it got wrong.")
+            return
         true, read = self._evaluation.labels[index], int(probabilities.argmax())
         self.picked_title.setText(f"Test digit {index}: a {true}, read as {read} "
                                   f"({probabilities[read]:.0%} sure)")
         self.picked_bars.set_probabilities(probabilities)
-        self.picked_maps.set_stages(picture, stages)
+        self.picked_maps.set_stages(picture, stages or [])

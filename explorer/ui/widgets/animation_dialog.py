@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
-from explorer.core.animation import MAX_FRAME_MS, MIN_FRAME_MS
+from explorer.core.animation import FORMATS, MAX_FRAME_MS, MIN_FRAME_MS, targets
 from explorer.ui import settings_io
 from explorer.ui.dialog_folders import DialogFolders
 from explorer.ui.step_frames import ANIMATION_SCALES, SLIDE_SIZE
@@ -34,6 +35,7 @@ class AnimationDialog(QDialog):
     def __init__(self, frame_ms: int, steps: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export animation")
+        self._steps = steps
         self._folders = DialogFolders(settings_io.settings())
         self.path_edit = QLineEdit(self._folders.path("animation", "step-through.gif"))
         self.path_edit.setMinimumWidth(360)
@@ -65,9 +67,32 @@ class AnimationDialog(QDialog):
         form.addRow(note)
         form.addRow(buttons)
 
+    def accept(self) -> None:
+        """Save, after asking about the files that would be replaced: for numbered PNGs the
+        frames themselves (``step-through_001.png`` …), not the name typed."""
+        existing = self.replaced_files()
+        if existing:
+            listed = existing[0].name if len(existing) == 1 else \
+                f"{existing[0].name} … {existing[-1].name} ({len(existing)} files)"
+            answer = QMessageBox.question(
+                self, "Replace files?", f"{listed} already exist{'s' if len(existing) == 1 else ''}"
+                f" in {existing[0].parent.name or existing[0].parent}. Replace "
+                f"{'it' if len(existing) == 1 else 'them'}?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().accept()
+
+    def replaced_files(self) -> list[Path]:
+        """The files the export would replace, as named on the disk."""
+        if not self.path or Path(self.path).suffix.lower() not in FORMATS:
+            return []  # refused with a message when the export starts
+        return [p for p in targets(self.path, self._steps) if p.is_file()]
+
     def _browse(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(self, "Export animation",
-                                                   self.path_edit.text(), FILE_FILTER)
+        # no question here: accept() asks about the files really replaced (the frames)
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export animation", self.path_edit.text(), FILE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite)
         if path:
             self._folders.remember("animation", path)
             if not Path(path).suffix:

@@ -1,4 +1,10 @@
-"""A message strip above the maps: what went wrong, and a way to try again."""
+"""A message strip over the maps: what went wrong, and a way to try again.
+
+A message stays until the user dismisses it, or until what it is about is mended: a
+computation that failed or was stopped is mended by a good result of newer settings, a live
+source's fault by leaving the live source. A file that could not be read is mended by
+nothing: its message stays until read and dismissed.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,19 @@ STYLE = (
 )
 
 
+def capitalised(message: str) -> str:
+    """A core message with a capital first letter, unless it starts with a file name (the
+    kernel… → The kernel…, but never photo.png → Photo.png, another file's name)."""
+    if message.split(" ", 1)[0].isalpha():
+        return message[:1].upper() + message[1:]
+    return message
+
+
 def sentence(message: str) -> str:
     """A core message as a sentence: capital first letter, closing full stop."""
-    message = message.strip()
+    message = capitalised(message.strip())
     if not message:
         return message
-    if message.split(" ", 1)[0].isalpha():  # "the kernel…", never "Photo.png …"
-        message = message[0].upper() + message[1:]
     return message if message[-1] in ".!?" else message + "."
 
 
@@ -34,7 +46,7 @@ class Banner(QFrame):
         self._action = QPushButton()
         self._action.hide()
         self._callback: Callable[[], object] | None = None
-        self.sticky = False  # a fault that stays until dismissed or mended, not until a result
+        self.mended_by = ""  # what makes the message out of date; "" for nothing
         self._action.clicked.connect(self._on_action_clicked)
         close = QPushButton("Dismiss", flat=True)
         close.clicked.connect(self.dismiss)
@@ -46,8 +58,10 @@ class Banner(QFrame):
         self.hide()
 
     def show_message(self, text: str, action: str = "",
-                     callback: Callable[[], object] | None = None, sticky: bool = False) -> None:
-        self.sticky = sticky
+                     callback: Callable[[], object] | None = None, mended_by: str = "") -> None:
+        """Show ``text`` (and a button ``action`` that calls ``callback``) until dismissed,
+        or until :meth:`mend` is called with ``mended_by``."""
+        self.mended_by = mended_by
         self._label.setText(text)
         self._callback = callback
         self._action.setText(action)
@@ -55,8 +69,13 @@ class Banner(QFrame):
         self.show()
 
     def dismiss(self) -> None:
-        self.sticky = False
+        self.mended_by = ""
         self.hide()
+
+    def mend(self, what: str) -> None:
+        """``what`` happened (e.g. "result"): take away a message it makes out of date."""
+        if what and self.mended_by == what:
+            self.dismiss()
 
     def text(self) -> str:
         return self._label.text()

@@ -23,7 +23,7 @@ class BusyBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._since: float | None = None
-        self.label = QLabel()
+        self.label = QLabel(wordWrap=True)
         self.spinner = QProgressBar(minimum=0, maximum=0, textVisible=False)  # busy, no %
         self.spinner.setFixedWidth(120)
         self.spinner.setFixedHeight(12)
@@ -35,6 +35,7 @@ class BusyBar(QWidget):
         layout.addWidget(self.spinner)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.cancel_button)
+        self.setAutoFillBackground(True)  # it floats over the maps
         self._timer = QTimer(self, interval=TICK_MS)
         self._timer.timeout.connect(self._tick)
         self.hide()
@@ -67,5 +68,5 @@ class BusyBar(QWidget):
         if seconds * 1000 < SHOW_AFTER_MS:
             return
         self.label.setText(f"Computing the maps for the new settings… {seconds:.1f} s "
-                           "(the maps below still show the previous ones)")
+                           "(the maps still show the previous ones)")
         self.show()

@@ -199,8 +199,15 @@ class ChannelMosaic(QScrollArea):
         return self.canvas.mosaic
 
     def set_selected(self, channel: int | None) -> None:
-        self.canvas.selected = channel
-        self.canvas.update()
+        if channel != self.canvas.selected:
+            self.canvas.selected = channel
+            self.canvas.update()
+
+    def clear_hover(self) -> None:
+        """Forget the unit under the mouse (a new picture: its readout went with the old)."""
+        if self.canvas.hover is not None:
+            self.canvas.hover = None
+            self.canvas.update()
 
     def tile_centre(self, channel: int) -> tuple[int, int]:
         """Canvas pixel at the middle of a channel's tile (for tests and scrolling)."""

@@ -14,6 +14,7 @@ class FramePreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image: QImage | None = None
+        self._picture: np.ndarray | None = None
         self._box: tuple[int, int, int, int] | None = None
         self._note = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -27,9 +28,13 @@ class FramePreview(QWidget):
     def has_picture(self) -> bool:
         return self._image is not None
 
+    def picture(self) -> np.ndarray | None:
+        """The picture on show (None: the note)."""
+        return self._picture
+
     def set_note(self, note: str) -> None:
         self._note = note
-        self._image = None
+        self._image = self._picture = None
         self.update()
 
     def set_frame(self, picture: np.ndarray,
@@ -41,6 +46,7 @@ class FramePreview(QWidget):
         else:
             image = QImage(a.data, w, h, 3 * w, QImage.Format.Format_RGB888)
         self._image = image.copy()
+        self._picture = a
         self._box = box
         self.update()
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
 from explorer.core.display import PictureDisplay, grey_levels, picture_levels
@@ -37,6 +37,8 @@ POOL_FIELD = QColor(255, 60, 200)  # the receptive field of a pooled pixel (its 
 DEEP_FIELD = QColor(40, 200, 255)  # the receptive field of a unit of a deeper layer
 PADDING = QColor(255, 170, 40)  # taps and frame on the padding
 TITLE_HEIGHT = 24  # px of the title above the picture
+TITLE_POINTS = 9
+VIEW_TIP = "Wheel: zoom · drag: pan · double-click: the whole picture"
 RING_MIN_PX = 3.0  # screen px a picture pixel needs before the padded ring's values show
 RING_OPACITY = 0.45  # the padded ring is drawn dimmed: it is not part of the picture
 BACKGROUND = 30  # the view's grey, under the dimmed ring
@@ -66,7 +68,11 @@ class InputView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground(pg.mkColor(BACKGROUND, BACKGROUND, BACKGROUND))
         self.ci.setContentsMargins(2, 2, 2, 2)
-        self.title = self.ci.addLabel("input", row=0, col=0, size="9pt")
+        self.title = self.ci.addLabel("input", row=0, col=0, size=f"{TITLE_POINTS}pt")
+        self._title = "input"
+        font = QFont(self.font())
+        font.setPointSize(TITLE_POINTS)
+        self._title_metrics = QFontMetrics(font)
         self.view = self.ci.addViewBox(row=1, col=0, lockAspect=True, invertY=True,
                                        enableMenu=False)
         self.view.setDefaultPadding(0.01)
@@ -103,7 +109,7 @@ class InputView(pg.GraphicsLayoutWidget):
         self.taps.hide()  # empty scatter items still cost a repaint: hidden until used
         self.locator.hide()
         self.view.addItem(self.locator, ignoreBounds=True)
-        self.setToolTip("Wheel: zoom · drag: pan · double-click: the whole picture")
+        self.setToolTip(VIEW_TIP)
         self._shape: tuple[int, int] = (0, 0)
         self._pad: tuple[int, int, int, int] = (0, 0, 0, 0)
         self._pad_mode = "zeros"
@@ -135,7 +141,8 @@ class InputView(pg.GraphicsLayoutWidget):
             self._shape, self._pad, self._pad_mode = (h, w), pad, pad_mode
             top, bottom, left, right = pad
             note = f" · {padding_text(pad, pad_mode)}" if any(pad) else ""
-            self.title.setText(f"input · {h}×{w}{note}")
+            self._title = f"input · {h}×{w}{note}"
+            self._show_title()
             path = QPainterPath()
             path.addRect(QRectF(-left, -top, w + left + right, h + top + bottom))
             path.addRect(QRectF(0, 0, w, h))  # the odd-even fill leaves the picture clear
@@ -161,6 +168,20 @@ class InputView(pg.GraphicsLayoutWidget):
                 return
         self.image.setImage(self.shown_image())
         self.image.setRect(QRectF(0, 0, self._shape[1], self._shape[0]))
+
+    def _show_title(self) -> None:
+        """The title, shortened with "…" to fit a narrow column; the whole of it in the
+        tooltip."""
+        shown = self._title_metrics.elidedText(self._title, Qt.TextElideMode.ElideRight,
+                                               max(self.width() - 12, 40))
+        if shown != self.title.text:
+            self.title.setText(shown)
+        self.setToolTip(VIEW_TIP if shown == self._title else f"{self._title}\n{VIEW_TIP}")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "_title_metrics"):  # pyqtgraph resizes during __init__
+            self._show_title()
 
     def set_own_range(self, on: bool) -> None:
         """Show the picture over its own min–max (True) or over 0–255 (False)."""

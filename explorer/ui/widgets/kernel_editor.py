@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 
 from explorer.core import kernel_io, kernels, safe_files
 from explorer.state import MAX_FILTERS, Document, Filter, default_filter
+from explorer.ui.widgets.banner import capitalised
+from explorer.ui.widgets.elided_combo import ElidedCombo
 from explorer.ui.widgets.kernel_slices import KernelSlices
 from explorer.ui.widgets.plain_text import plain_tooltip
 
@@ -134,11 +136,8 @@ class KernelEditor(QWidget):
 
     # --- construction --------------------------------------------------------------------
     def _build_filter_row(self) -> None:
-        self._filter_combo = QComboBox()
+        self._filter_combo = ElidedCombo(minimum_chars=8)  # names can be long
         self._filter_combo.setToolTip("The filter to edit (its feature map is highlighted)")
-        self._filter_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self._filter_combo.setMinimumContentsLength(8)
         self._filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
         self._bias = QDoubleSpinBox(decimals=2, singleStep=1.0, keyboardTracking=False)
         self._bias.setRange(-BIAS_LIMIT, BIAS_LIMIT)
@@ -382,7 +381,7 @@ class KernelEditor(QWidget):
         self._status.hide()
 
     def _say(self, text: str, error: bool = False) -> None:
-        text = text[:1].upper() + text[1:]
+        text = capitalised(text)
         self._status.setText(text)
         self._status.setStyleSheet(ERROR_STYLE if error else "")
         self._status.show()

@@ -14,9 +14,8 @@ for the map chosen (click a picture, or pick the map's name).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.widgets.elided_combo import ElidedCombo
 from explorer.ui.widgets.kernel_grid import WHEEL_HELP, KernelGrid, WeightCell, format_weight
 from explorer.ui.widgets.kernel_image import KernelImage
 
 CHANNEL_NAMES: dict[int, tuple[str, ...]] = {1: ("gray",), 3: ("R", "G", "B")}
 MAX_GRIDS = 3  # more input maps than this: one grid for the chosen map, pictures for all
-PICTURES_PER_ROW = 8
+PICTURES_PER_ROW = 6  # as wide as an RGB filter's four pictures: the dock keeps its width
 CHANNEL_COLOURS = {"R": "#c62828", "G": "#2e7d32", "B": "#1565c0"}
 
 
@@ -96,7 +96,8 @@ class KernelSlices(QWidget):
         self._names: tuple[str, ...] = ()
         self._chosen = 0  # the input map whose grid is shown (deep filters)
         self._weights = np.zeros((1, 1, 1), np.float32)
-        self._map_combo = QComboBox(toolTip="The input map whose weights the grid shows")
+        self._map_combo = ElidedCombo(minimum_chars=12)  # "map 3 · " and a name, maybe long
+        self._map_combo.setToolTip("The input map whose weights the grid shows")
         self._map_combo.currentIndexChanged.connect(self._on_map_chosen)
         self._map_combo.hide()
         self._grids: list[KernelGrid] = []
@@ -110,6 +111,11 @@ class KernelSlices(QWidget):
         self._grid_layout.setContentsMargins(0, 2, 0, 2)
         self._grid_layout.setHorizontalSpacing(3)
         self._grid_layout.setVerticalSpacing(6)
+        self._grid_layout.setColumnStretch(0, 1)
+        self._grid_layout.setColumnStretch(3, 1)
+        # spare height goes below the last slice, never into gaps between the slices
+        self._grid_layout.setRowStretch(MAX_GRIDS, 1)
+        self._grid_box.installEventFilter(self)
         self._scroll = QScrollArea()
         self._scroll.setWidget(self._grid_box)
         self._scroll.setWidgetResizable(True)
@@ -245,10 +251,12 @@ class KernelSlices(QWidget):
             # centred between two stretching columns; the label hugs its grid
             self._grid_layout.addWidget(label, ch, 1, Qt.AlignmentFlag.AlignTop)
             self._grid_layout.addWidget(grid, ch, 2, Qt.AlignmentFlag.AlignTop)
+            for widget in (label, grid):
+                widget.show()  # now, not by the layout's posted call: sizes must count it
             self._labels.append(label)
             self._grids.append(grid)
-        self._grid_layout.setColumnStretch(0, 1)
-        self._grid_layout.setColumnStretch(3, 1)
+        for widget in (*self._grids, *self._labels):
+            widget.updateGeometry()  # a kept grid's cached size is still its old shape's
         names = self._names
         self._shape = (kernel_h, kernel_w, channels)
         if deep:
@@ -310,8 +318,16 @@ class KernelSlices(QWidget):
     def _fit_scroll_height(self) -> None:
         """No taller than the grids: spare height goes below the editor's controls instead."""
         self._grid_layout.activate()  # the size hint of the grids as they are now
-        self._scroll.setMaximumHeight(self._grid_box.sizeHint().height()
-                                      + 2 * self._scroll.frameWidth())
+        height = self._grid_box.sizeHint().height() + 2 * self._scroll.frameWidth()
+        if self._scroll.maximumHeight() != height:
+            self._scroll.setMaximumHeight(height)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # the grids' layout has just been redone (new cells shown, new cell sizes): its
+        # height is known only now
+        if obj is self._grid_box and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_scroll_height()
+        return super().eventFilter(obj, event)
 
     def _add_picture(self, image: KernelImage, name: str) -> None:
         column = QVBoxLayout()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -16,10 +16,27 @@ SQUARES = (32, 48, 64, 96)  # px of the 224×224 picture
 STEPS = (8, 16, 32)
 
 
-class OcclusionBox(QGroupBox):
-    """Asks for an occlusion run; shows its progress. The tab does the work."""
+def _choose(combo: QComboBox, value: int, text: str) -> None:
+    """Select ``value`` in ``combo``, adding it in order when a session or script set a size
+    the list does not offer."""
+    with QSignalBlocker(combo):
+        index = combo.findData(value)
+        if index < 0:
+            index = sum(1 for i in range(combo.count()) if combo.itemData(i) < value)
+            combo.insertItem(index, text, value)
+        combo.setCurrentIndex(index)
 
-    run_requested = Signal(int, int)  # square size, step (px)
+
+class OcclusionBox(QGroupBox):
+    """Asks for an occlusion run and shows its progress; the tab's controller does the work.
+
+    ``square_chosen``/``step_chosen`` are the user's choices (px), ``run_requested``,
+    ``cancel_requested`` and ``clear_requested`` the buttons.
+    """
+
+    square_chosen = Signal(int)
+    step_chosen = Signal(int)
+    run_requested = Signal()
     cancel_requested = Signal()
     clear_requested = Signal()
 
@@ -32,13 +49,13 @@ class OcclusionBox(QGroupBox):
         self.square = QComboBox()
         for s in SQUARES:
             self.square.addItem(f"{s}×{s} px", s)
-        self.square.setCurrentIndex(SQUARES.index(48))
         self.step = QComboBox()
         for s in STEPS:
             self.step.addItem(f"{s} px", s)
-        self.step.setCurrentIndex(STEPS.index(16))
+        self.set_values(48, 16)
         self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Slide the square over the picture now on screen")
+        self.run_button.setToolTip("Slide the square over the picture now on screen (a live "
+                                   "feed is frozen on its frame first)")
         self.cancel_button = QPushButton("Cancel")
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Show the picture without the heat map")
@@ -53,12 +70,20 @@ class OcclusionBox(QGroupBox):
         grid.addWidget(self.cancel_button, 1, 1)
         grid.addWidget(self.clear_button, 1, 2, 1, 2)
         grid.addWidget(self.progress, 2, 0, 1, 4)
-        self.run_button.clicked.connect(
-            lambda: self.run_requested.emit(self.square.currentData(), self.step.currentData()))
+        self.square.currentIndexChanged.connect(
+            lambda i: self.square_chosen.emit(self.square.itemData(i)))
+        self.step.currentIndexChanged.connect(
+            lambda i: self.step_chosen.emit(self.step.itemData(i)))
+        self.run_button.clicked.connect(self.run_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.clear_button.clicked.connect(self.clear_requested)
         self.set_running(False)
         self.clear_button.setEnabled(False)
+
+    def set_values(self, square: int, step: int) -> None:
+        """Show the square and step of the model (without echoing them back)."""
+        _choose(self.square, square, f"{square}×{square} px")
+        _choose(self.step, step, f"{step} px")
 
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)

@@ -1,4 +1,5 @@
-"""The child-process side of :class:`~explorer.ui.workers.process_worker.ProcessWorker`.
+"""The child-process side of a long job run by :class:`~explorer.ui.workers.worker.Worker`
+with ``in_process=True`` (started by :mod:`explorer.ui.workers.child`).
 
 Qt-free on purpose: the child imports only this module, NumPy and the core, not the GUI.
 It builds the generator, pulls its steps and sends them through a pipe in batches, waits
