@@ -165,6 +165,42 @@ def test_live_maps_and_input_arrive_as_screen_pixels_at_their_drawn_size(qtbot, 
         assert all(row.mosaic.shape[2] == 4 for row in panel.strip.rows)
 
 
+class _WindowWatch(QObject):
+    """Records every layout request and resize anywhere in the application."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize,
+                            QEvent.Type.GraphicsSceneResize):
+            self.seen.append(f"{event.type().name} → {type(obj).__name__}")
+        return False
+
+
+def test_a_live_frame_lays_out_nothing_anywhere_in_the_window(qtbot, window):
+    """The whole window as the app shows it (status bar timings, messages over the pages,
+    docks, the tab bar): once the sizes have settled, live frames only repaint."""
+    window.document.layer.n_filters = 8
+    seen = []
+    window.result_shown.connect(
+        lambda result: seen.append(result) if result.request.live else None)
+    window.start_live(lambda: SyntheticSource(640, 480), "scene", "synthetic")
+    qtbot.waitUntil(lambda: len(seen) >= 8, timeout=30_000)
+    qtbot.wait(200)
+    watch = _WindowWatch()
+    QApplication.instance().installEventFilter(watch)
+    first = len(seen)
+    try:
+        qtbot.waitUntil(lambda: len(seen) >= first + 4, timeout=30_000)
+        qtbot.wait(50)
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert len({r.generation for r in seen[first:]}) >= 4
+    assert watch.seen == []
+
+
 class _LayoutRequests(QObject):
     def __init__(self) -> None:
         super().__init__()
