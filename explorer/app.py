@@ -14,7 +14,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters")
+PANELS = ("window", "maps", "pooled", "stages", "input", "kernels", "layers", "parameters",
+          "text")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--panel", choices=PANELS, default="window",
                        help="what --screenshot pictures: the whole window (default); maps, "
                        "pooled or stages (a slide: every map with a colour bar and its "
-                       "numbers); input; kernels; layers; parameters (the Parameters tab)")
+                       "numbers); input; kernels; layers; parameters (the Parameters tab's "
+                       "chart, the picture its PNG export gives); text (the 1-D tab's teaching "
+                       "picture: the sentence matrix, the filters' responses with their n-grams, "
+                       "max-over-time and the answer)")
     batch.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
                        help="resolution of --screenshot: 1 (as on screen), 2 or 3 (slides)")
     batch.add_argument("--theme", choices=("dark", "light"), default="dark",

@@ -36,8 +36,11 @@ __all__ = [
     "format_bytes",
     "format_count",
     "format_exact",
+    "format_headline",
+    "format_magnitude",
     "format_power",
     "format_ratio",
+    "format_total",
     "locally_connected_macs",
     "locally_connected_params",
 ]
@@ -123,6 +126,7 @@ def feature_map_size(
     ph, pw = _axis_paddings(padding)
     # "same" and "full" always fit; a fixed padding may leave the window hanging over the edge
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    ph, pw = (0 if p == "valid" else p for p in (ph, pw))
     if isinstance(ph, int) and isinstance(pw, int) and (span_h > h + 2 * ph or
                                                          span_w > w + 2 * pw):
         window = f"the {kh}×{kw} kernel"
@@ -239,11 +243,14 @@ def compare(
     padding: Padding = 0,
     bias: bool = True,
     dilation: IntPair = 1,
+    more_filters: int = 0,
 ) -> dict[str, LayerCounts]:
     """Counts of a "dense", a "local" and a "conv" layer on the same input.
 
     ``units`` are the dense layer's hidden units; by default as many as the convolution's
-    outputs H'·W'·K, so that all three layers produce the same number of values.
+    outputs H'·W'·K, so that all three layers produce the same number of values. With
+    ``more_filters``, a fourth entry "more": the same convolution with that many filters (the
+    lecture's next step, "learn multiple filters": 100 shared 10×10 filters, 10⁴).
     """
     h, w, c = _input_dims(input_shape)
     kh, kw = _pair(kernel_size, "kernel size")
@@ -261,12 +268,12 @@ def compare(
     def counts(weights: int, biases: int, macs: int, formula: str, outs: int) -> LayerCounts:
         params = weights + biases
         return LayerCounts(params, weights, biases, macs, float32_bytes(params),
-                           f"{formula} = {_total(params)}", outs)
+                           f"{formula} = {format_total(params)}", outs)
 
     units_text = maps if units is None else format_exact(n_units)
     dense_factor = f"({image}{one})" if bias else image
     local_factor = f"({window}{one})" if bias else window
-    return {
+    result = {
         "dense": counts(h * w * c * n_units, n_units if bias else 0, h * w * c * n_units,
                         f"{dense_factor} × {units_text}", n_units),
         "local": counts(outputs * fan_in, outputs if bias else 0, outputs * fan_in,
@@ -274,6 +281,12 @@ def compare(
         "conv": counts(fan_in * k, k if bias else 0, outputs * fan_in,
                        f"{local_factor} × {format_exact(k)}", outputs),
     }
+    more = _whole(more_filters, "number of filters", minimum=0)
+    if more:
+        more_outputs = out_h * out_w * more
+        result["more"] = counts(fan_in * more, more if bias else 0, more_outputs * fan_in,
+                                f"{local_factor} × {format_exact(more)}", more_outputs)
+    return result
 
 
 def _dims(h: int, w: int, c: int) -> str:
@@ -286,7 +299,7 @@ def _is_power_of_ten(n: int) -> bool:
     return s[0] == "1" and s[1:] == "0" * (len(s) - 1)
 
 
-def _total(n: int) -> str:
+def format_total(n: int) -> str:
     """The result of a formula: exact, with its order of magnitude when that helps."""
     if n >= 10**6 and not _is_power_of_ten(n):
         return f"{format_count(n)} ≈ {format_power(n)}"
@@ -307,6 +320,13 @@ def format_exact(n: int) -> str:
     return str(n) if n < 10**4 else format_count(n)
 
 
+def format_headline(n: int) -> str:
+    """A count in large type beside the chart: a power of ten as the deck writes it
+    (``"10²"``, ``"10⁴"``, ``"10¹²"``), any other count exact (``"34,944"``)."""
+    n = _whole(n, "count", minimum=0)
+    return format_power(n) if n >= 100 and _is_power_of_ten(n) else format_exact(n)
+
+
 def format_power(n: int) -> str:
     """``10**12`` → ``"10¹²"``; any other count as ``"1.97 × 10⁸"`` (three significant digits)."""
     n = _whole(n, "count", minimum=0)
@@ -317,13 +337,27 @@ def format_power(n: int) -> str:
     return _scientific(n)
 
 
-def _scientific(x: float) -> str:
-    """``196608000`` → ``"1.97 × 10⁸"``, exponents from exact digits for ints."""
+def format_magnitude(n: int) -> str:
+    """A count as a bar of the log chart shows it, in powers of ten as the slides write them:
+    ``100`` → ``"10²"``, ``280`` → ``"2.8 × 10²"``, ``196608000`` → ``"1.97 × 10⁸"`` (three
+    significant digits at most, no trailing zeros)."""
+    n = _whole(n, "count", minimum=0)
+    if n == 0 or _is_power_of_ten(n):
+        return format_power(n)
+    return _scientific(n, trim=True)
+
+
+def _scientific(x: float, trim: bool = False) -> str:
+    """``196608000`` → ``"1.97 × 10⁸"``, exponents from exact digits for ints; ``trim`` drops
+    the mantissa's trailing zeros (``"2.8 × 10²"``, ``"8 × 10¹"``)."""
     exponent = len(str(x)) - 1 if isinstance(x, int) else math.floor(math.log10(x))
     mantissa = round(x / 10**exponent, 2)
     if mantissa >= 10:  # 9.996 rounds up to the next power
         mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{mantissa:.2f} × 10" + str(exponent).translate(_SUPERSCRIPT)
+    text = f"{mantissa:.2f}"
+    if trim:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} × 10" + str(exponent).translate(_SUPERSCRIPT)
 
 
 _BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
@@ -383,11 +417,19 @@ class Setup:
     bias: bool = True
     dilation: IntPair = 1
     note: str = ""
+    more_filters: int = 0  # a fourth bar: the same window with this many filters (0: none)
+    # the whole-network comparison (explorer.core.mlp_vs_cnn): hidden layers of ``units``
+    # units, the classes both networks end in, conv → pool stages and the pooling window
+    hidden_layers: int = 2
+    classes: int = 10
+    stages: int = 3
+    pool: int = 2
+    scope: str | None = None  # "network": an example about whole networks opens that view
 
     def counts(self) -> dict[str, LayerCounts]:
         return compare(self.input_shape, self.kernel_size, self.filters, units=self.units,
                        stride=self.stride, padding=self.padding, bias=self.bias,
-                       dilation=self.dilation)
+                       dilation=self.dilation, more_filters=self.more_filters)
 
 
 PRESETS: dict[str, Setup] = {
@@ -400,9 +442,10 @@ PRESETS: dict[str, Setup] = {
     ),
     "lecture_1000": Setup(
         "Lecture: 1000×1000 image → 10⁶ units, 10×10 windows",
-        (1000, 1000, 1), 10, 1, units=10**6, padding="same", bias=False,
+        (1000, 1000, 1), 10, 1, units=10**6, padding="same", bias=False, more_filters=100,
         note="The slides count weights only (biases off): fully connected 10⁶ × 10⁶ = 10¹², "
-        "locally connected 10⁶ × 10 × 10 = 10⁸, one shared 10×10 filter 10².",
+        "locally connected 10⁶ × 10 × 10 = 10⁸, one shared 10×10 filter 10², "
+        "100 shared filters 10⁴.",
     ),
     "lecture_1000_100": Setup(
         "Lecture: 1000×1000 image, 100 shared 10×10 filters",
@@ -410,6 +453,13 @@ PRESETS: dict[str, Setup] = {
         note="100 shared filters need 100 × 10·10 = 10,000 weights (the slide's number). "
         "The same 100 feature maps without sharing cost 10¹⁰, and a dense layer with as many "
         "outputs 10¹⁴.",
+    ),
+    "lecture_multi": Setup(
+        "Lecture: multi-layers? 1000×1000 → 10⁶ → 10⁶ → 10 classes",
+        (1000, 1000, 1), 10, 100, units=10**6, padding="same", bias=False, scope="network",
+        note="“Multi-layers?” Each hidden layer of 10⁶ units costs 10¹² more weights and "
+        "ignores the spatial structure; three stages of 100 shared 10×10 filters, pooled 2×2, "
+        "cost 10⁴ + 10⁶ + 10⁶ (weights only, as the slides).",
     ),
     "alexnet_conv1": Setup(
         "AlexNet conv1: 96 filters 11×11×3, stride 4 on 227×227×3",

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from explorer.core.network.architecture import LAYERS as NETWORK_LAYERS
 from explorer.core.network.architecture import STEM_CHANNELS
+from explorer.core.params import PRESETS as PARAMS_PRESETS
 from explorer.core.stepthrough import EXAMPLE_NAMES, MAX_CROP
 from explorer.core.text.signal import SIGNALS
 from explorer.core.training.fitting import FIT_TARGETS
@@ -50,6 +51,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "NetworkSettings.layer": tuple(layer.name for layer in NETWORK_LAYERS),
     "NetworkSettings.page": ("maps", "kernels"),
     "TranslationSettings.stack": ("explorer", "pretrained"),
+    "ParamsSettings.preset": (*PARAMS_PRESETS, "current", "custom"),
+    "ParamsSettings.scope": ("layer", "network"),
 }
 
 # inclusive (low, high) of every number field, by field name
@@ -67,12 +70,16 @@ RANGES: dict[str, tuple[float, float]] = {
     "ParamsSettings.dilation": (1, 32), "ParamsSettings.pad_h": (0, 65536),
     "ParamsSettings.pad_w": (0, 65536), "ParamsSettings.filters": (1, 4096),
     "ParamsSettings.units": (0, 10**7), "ParamsSettings.stage": (-1, MAX_LAYERS - 1),
+    "ParamsSettings.more_filters": (0, 4096), "ParamsSettings.hidden_layers": (1, 4),
+    "ParamsSettings.classes": (1, 100_000), "ParamsSettings.stages": (1, 4),
+    "ParamsSettings.pool": (1, 8),
     # the tabs beside the explorer
     "StepThroughSettings.step": (0, 100_000), "StepThroughSettings.speed_ms": (100, 10_000),
     "StepThroughSettings.crop_size": (3, MAX_CROP),
     "StepThroughSettings.crop_row": (0, 65535), "StepThroughSettings.crop_col": (0, 65535),
     "StepThroughSettings.seed": (0, 2**31 - 1),
     "TextSettings.padding": (0, 7), "TextSettings.samples": (8, 2000),
+    "TextSettings.channels": (1, 2),
     "TextSettings.signal_padding": (0, 31), "TextSettings.signal_stride": (1, 16),
     "TrainingSettings.epochs": (1, 50), "TrainingSettings.learning_rate": (0.0001, 0.1),
     "TrainingSettings.batch_size": (1, 512), "TrainingSettings.seed": (0, 99999),

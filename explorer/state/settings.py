@@ -68,9 +68,14 @@ class Selection(Validated):
 @evented
 @dataclass
 class ParamsSettings(Validated):
-    """The Parameters tab's comparison: an example, the explorer's layer, or own numbers."""
+    """The Parameters tab's comparison: an example, the explorer's layer, or own numbers.
+
+    ``scope`` says what is compared: one layer of each kind ("layer"), or a whole multilayer
+    perceptron against a convolutional network on the same input ("network").
+    """
 
     preset: str = "lecture_1000"  # a key of explorer.core.params.PRESETS, "current" or "custom"
+    scope: str = "layer"
     stage: int = -1  # "current": the explorer layer it follows; -1 follows the selection
     height: int = 1000
     width: int = 1000
@@ -85,3 +90,10 @@ class ParamsSettings(Validated):
     pad_h: int = 0
     pad_w: int = 0
     bias: bool = False
+    more_filters: int = 100  # a fourth bar: the same window with this many filters (0: none)
+    # the whole networks: hidden layers of ``units`` units, the classes both end in, and the
+    # convolutional network's conv → pool stages and pooling window (1: no pooling)
+    hidden_layers: int = 2
+    classes: int = 10
+    stages: int = 3
+    pool: int = 2

@@ -134,6 +134,7 @@ class TextSettings(Validated):
     page: str = "sentence"  # or "signal"
     sentence: str = EXAMPLE_SENTENCE
     vocabulary: str = "words"  # "words" (GloVe) or "characters" (one-hot)
+    channels: int = 1  # 1: static vectors; 2: static and a fine-tuned copy (Kim's two)
     padding: int = 0  # zero vectors at each end of the sentence
     groups: tuple = ((2, 4), (3, 4), (4, 4))  # (width, count) of the learned filters
     word_filters: tuple = ()  # filters built from words: the phrase each detects

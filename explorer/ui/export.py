@@ -65,8 +65,9 @@ def save_widget(widget: QWidget, path: str | os.PathLike, scale: int = 1, *,
 def save_target(widget: QWidget, path: str | os.PathLike, scale: int = 1, *,
                 theme: str = "dark", panel=None, overwrite: bool = True) -> Path:
     """Export one target of File > Export view: maps (with ``panel``, the maps panel) as a
-    slide picture with a colour bar under every map, in the ``dark`` or ``light`` theme; any
-    other part of the window as it looks on screen."""
+    slide picture with a colour bar under every map, in the ``dark`` or ``light`` theme; a
+    view with a ``teaching_picture()`` (a tab's view) as that picture; any other part of the
+    window as it looks on screen."""
     from explorer.ui.export_render import save_slide, slide_for
 
     target = check_export_path(path, overwrite=overwrite)
@@ -76,6 +77,10 @@ def save_target(widget: QWidget, path: str | os.PathLike, scale: int = 1, *,
     if theme != "dark":
         raise ValueError("the light theme is for pictures of maps (feature maps, pooled maps "
                          "or every stage); other parts are exported as they look")
+    teaching = getattr(widget, "teaching_picture", None)
+    if teaching is not None:  # a tab's view: its teaching picture, without the editing widgets
+        with teaching() as picture:
+            return save_widget(picture, target, scale, overwrite=overwrite)
     return save_widget(widget, target, scale, overwrite=overwrite)
 
 

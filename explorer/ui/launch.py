@@ -13,11 +13,12 @@ SCREENSHOT_SIZE = (1440, 900)
 SCREENSHOT_TIMEOUT_MS = 60_000
 LIVE_TIMEOUT_MS = 30_000  # a camera or video that gives no picture in this time has failed
 SLIDE_PANELS = ("maps", "pooled", "stages")
-PANEL_TARGETS = {  # --panel → File > Export view's target
+PANEL_TARGETS = {  # --panel → File > Export view's target (parameters: the tab's chart)
     "window": "Whole window", "maps": "Feature maps", "pooled": "Pooled maps",
     "stages": "Every stage", "input": "Input and receptive field", "kernels": "Kernel editor",
-    "layers": "Layer controls", "parameters": "Current tab",
+    "layers": "Layer controls", "parameters": "Current tab", "text": "Current tab",
 }
+PANEL_TABS = {"parameters": "parameters", "text": "text"}  # --panel → the tab it pictures
 
 
 def _fail(message: str) -> int:
@@ -413,8 +414,8 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
     if problem:
         code = _fail(problem)
     else:
-        if args.panel == "parameters":
-            window.document.display.tab = "parameters"
+        if args.panel in PANEL_TABS:
+            window.document.display.tab = PANEL_TABS[args.panel]
         problem = _wait_for_tab(app, window)
         if problem:
             window.shutdown()
@@ -423,8 +424,12 @@ def _screenshot(app, window, args: argparse.Namespace, overwrite: bool) -> int:
         for _ in range(5):  # let layouts settle and tiles paint
             app.processEvents()
         try:
-            window.export_view(Path(args.screenshot), PANEL_TARGETS[args.panel], args.scale,
-                               args.theme, overwrite=overwrite)
+            if args.panel == "parameters":  # the chart, as the tab's own "PNG ×2" gives it
+                window.params_panel.export_chart(Path(args.screenshot), args.scale,
+                                                 overwrite=overwrite)
+            else:
+                window.export_view(Path(args.screenshot), PANEL_TARGETS[args.panel],
+                                   args.scale, args.theme, overwrite=overwrite)
         except ValueError as exc:  # e.g. a file made there while the layer was computed
             code = _fail(_with_overwrite_hint(exc))
     window.shutdown()

@@ -224,6 +224,7 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         # the kernel editor belongs to the explorer, the layer controls to the tabs that work
         # on the stack; the other tabs get the width, and the docks come back with their tab
         self._show_dock(self.kernel_dock, key == "explorer")
+        self.busy_bar.set_on_page(key == "explorer")
         self._show_dock(self.layer_dock, key in ("explorer", "parameters")
                         or (current is not None and current.uses_layers))
         if current is not None:

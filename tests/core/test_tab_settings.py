@@ -33,6 +33,7 @@ def lesson() -> Document:
     doc.text.sentence = "not good at all, but the ending was wonderful"
     doc.text.groups = ((2, 3), (5, 1))
     doc.text.word_filters = ("not good",)
+    doc.text.channels = 2
     doc.text.taps = (0.25, 0.5, 0.25)
     doc.text.signal = "drawn"
     doc.text.drawn = (0.0, 0.5, -0.25, 1.0)
@@ -69,6 +70,7 @@ def test_a_session_brings_back_every_tab():
     assert back.text.sentence == "not good at all, but the ending was wonderful"
     assert back.text.groups == ((2, 3), (5, 1))
     assert back.text.word_filters == ("not good",)
+    assert back.text.channels == 2
     assert back.text.taps == (0.25, 0.5, 0.25)
     assert back.text.signal == "drawn"
     assert back.text.drawn == (0.0, 0.5, -0.25, 1.0)
@@ -98,6 +100,7 @@ def test_a_session_brings_back_every_tab():
     ("training", "fit_colour", "yes", "true or false"),
     ("text", "groups", [[9, 1]], "filter width"),
     ("text", "taps", [], "at least one tap"),
+    ("text", "channels", 3, "between 1 and 2"),
     ("text", "taps", [1, "x"], "number"),
     ("text", "drawn", [0.5, None], "number"),
     ("text", "drawn", [0.0] * 2001, "more than 2000"),

@@ -160,7 +160,7 @@ def test_gradients_match_finite_differences():
     model.out_bias = model.out_bias.astype(np.float64)
     x = rng.normal(size=(4, 6, 3))
     y = np.array([0, 1, 1, 0])
-    _, grads, _ = loss_and_gradients(model, x, y, 0.01)
+    _, grads, _, _ = loss_and_gradients(model, x, y, 0.01)
     params = [*model.filters, model.biases, model.weights, model.out_bias]
     for i in range(len(params)):
         np.testing.assert_allclose(grads[i], numeric_gradient(model, x, y, params, i),

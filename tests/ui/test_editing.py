@@ -156,6 +156,42 @@ def test_a_slow_computation_shows_the_busy_bar_and_cancel_stops_it(qtbot, window
     assert blocker.args[0].stages[0].spec.stride == (2, 2)
 
 
+def test_the_busy_bar_speaks_of_the_maps_only_over_the_explorer(qtbot, window):
+    """A slow explorer computation on another tab shows no "Computing the maps" strip there;
+    back on the explorer the strip is shown with its elapsed time."""
+    worker = window.controller.worker
+    computer = worker._computer
+    real = computer.compute
+    entered = threading.Event()
+
+    def slow(request, token=None):
+        entered.set()
+        while not token.cancelled:
+            threading.Event().wait(0.01)
+        raise Cancelled()
+
+    computer.compute = slow
+    bar = window.tabs.tabBar()
+    keys = list(window.tab_controllers)
+    try:
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                         pos=bar.tabRect(window._tab_keys.index("translation")).center())
+        assert window.document.display.tab == "translation" and "translation" in keys
+        window.document.layer.stride = 2
+        qtbot.waitUntil(entered.is_set, timeout=10_000)
+        qtbot.waitUntil(lambda: window.busy_bar.elapsed() > 0.6, timeout=5_000)
+        qtbot.wait(200)  # a few ticks of the strip's timer
+        assert not window.busy_bar.isVisible()
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                         pos=bar.tabRect(window._tab_keys.index("explorer")).center())
+        qtbot.waitUntil(window.busy_bar.isVisible, timeout=5_000)
+        assert "Computing the maps" in window.busy_bar.label.text()
+        qtbot.mouseClick(window.busy_bar.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.busy_bar.isVisible(), timeout=5_000)
+    finally:
+        computer.compute = real
+
+
 def test_the_engine_stops_between_pieces_when_cancelled():
     from explorer.core.cancel import CancelToken
     from explorer.core.convolution import convolve

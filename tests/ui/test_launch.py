@@ -225,6 +225,77 @@ def test_the_parameters_panel_shows_the_comparison(qtbot, tmp_path):
     assert picture.shape[1] > 800
 
 
+# Okabe–Ito colours of the chart's bars: fully connected, locally connected, one shared filter,
+# 100 shared filters (the deck's 10¹², 10⁸, 10², 10⁴)
+BAR_COLOURS = ((0xD5, 0x5E, 0x00), (0xE6, 0x9F, 0x00), (0x00, 0x72, 0xB2), (0x56, 0xB4, 0xE9))
+
+
+def bar_columns(picture, rgb) -> tuple[int, int]:
+    """(first, last) column of the bar in colour ``rgb``, read where it is widest."""
+    import numpy as np
+
+    from tests.ui.pictures import near
+
+    columns = np.flatnonzero(near(picture, rgb, tolerance=6).sum(axis=0) >= 20)
+    assert columns.size, f"no bar in the colour {rgb}"
+    return int(columns[0]), int(columns[-1])
+
+
+def parameters_tab_export(qtbot, path, scale: int):
+    """What a user gets from the Parameters tab's own chart export: the window at the batch
+    run's size on the same picture, the tab clicked, its layout settled by one more resize."""
+    from PySide6.QtCore import Qt
+
+    from explorer.resources import resource_path
+    from explorer.ui.launch import DEFAULT_SAMPLE, SCREENSHOT_SIZE
+    from explorer.ui.main_window import MainWindow
+
+    window = MainWindow(restore_settings=False, library_path=path.parent / "kernels.json")
+    qtbot.addWidget(window)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.result_shown, timeout=20_000):
+            window.open_image(resource_path("samples", DEFAULT_SAMPLE))
+        bar = window.tabs.tabBar()
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                         pos=bar.tabRect(window.tabs.indexOf(window.params_panel)).center())
+        qtbot.waitUntil(lambda: window.params_panel.isVisible())
+        for size in ((SCREENSHOT_SIZE[0] + 1, SCREENSHOT_SIZE[1]), SCREENSHOT_SIZE):
+            window.resize(*size)
+            qtbot.wait(50)
+        window.params_panel.export_chart_png(path, scale)
+    finally:
+        window.shutdown()
+
+
+@pytest.mark.parametrize("scale", [1, 2, 3])
+def test_the_parameters_panel_is_the_tabs_own_chart_export(qtbot, tmp_path, scale):
+    """The batch picture is the chart as the tab exports it, pixel for pixel, and nothing of
+    it is cut: the title ends before the right edge, every bar is whole."""
+    import numpy as np
+
+    from tests.ui.pictures import load, near
+
+    batch, own = tmp_path / "batch.png", tmp_path / "own.png"
+    assert main(["--panel", "parameters", "--scale", str(scale),
+                 "--screenshot", str(batch)]) == 0
+    parameters_tab_export(qtbot, own, scale)
+    picture, reference = load(batch), load(own)
+    assert picture.shape == reference.shape
+    assert np.array_equal(picture, reference)
+
+    height, width = picture.shape[:2]
+    spans = [bar_columns(picture, rgb) for rgb in BAR_COLOURS]  # the deck's four bars
+    widths = [last - first + 1 for first, last in spans]
+    assert max(widths) - min(widths) <= 2 * scale, widths  # none cut at an edge
+    assert [first for first, _ in spans] == sorted(first for first, _ in spans)
+    assert spans[-1][1] < width - 20 * scale  # room after the last bar
+    ink = near(picture[: height // 20], (0x20, 0x20, 0x20), tolerance=90)  # the title's line
+    columns = np.flatnonzero(ink.any(axis=0))
+    assert columns.size and columns[-1] < width - 3 * scale  # its last word whole
+
+
 def test_every_stage_of_a_stack_preset_as_a_light_slide(qtbot, tmp_path):
     from explorer.ui.widgets.colormaps import lookup_table
     from tests.ui.pictures import colour_bars, load

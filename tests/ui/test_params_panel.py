@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import itertools
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
-from explorer.core.params import PRESETS, format_exact, format_ratio
+from explorer.core.params import (
+    PRESETS,
+    format_exact,
+    format_headline,
+    format_magnitude,
+    format_ratio,
+)
 from explorer.state import Document
-from explorer.ui.panels.params_panel import CURRENT, CUSTOM, NumberField, ParamsPanel
+from explorer.ui.panels.params_panel import (
+    CURRENT,
+    CUSTOM,
+    LAYER,
+    NETWORK,
+    NumberField,
+    ParamsPanel,
+)
+from tests.conftest import SCREEN_SIZES
 from tests.reference import pads_by_definition
 
 KINDS = ("dense", "local", "conv")
@@ -72,7 +88,11 @@ EXPECTED = {
     "mlp_256": {**_three(256 * 256 * 3, 256 * 256 * 2, 3 * 3 * 3, 2),  # "same": 256×256×2
                 "dense": (256 * 256 * 3 * 1000 + 1000, 256 * 256 * 3 * 1000)},  # 1000 units
     "lecture_1000": {**_three(1000 * 1000, 1000 * 1000, 10 * 10, 1, bias=False),
-                     "dense": (10**12, 10**12)},
+                     "dense": (10**12, 10**12),
+                     # the deck's next slide: 100 shared filters
+                     "more": (100 * 10 * 10, 1000 * 1000 * 100 * 10 * 10)},
+    "lecture_multi": {**_three(1000 * 1000, 1000 * 1000 * 100, 10 * 10, 100, bias=False),
+                      "dense": (10**12, 10**12)},
     "lecture_1000_100": _three(1000 * 1000, 1000 * 1000 * 100, 10 * 10, 100, bias=False),
     "alexnet_conv1": _three(227 * 227 * 3, 55 * 55 * 96, 11 * 11 * 3, 96),  # stride 4, valid
     "tinyvgg_conv1": _three(64 * 64 * 3, 62 * 62 * 10, 3 * 3 * 3, 10),
@@ -90,23 +110,31 @@ def test_every_preset_shows_its_numbers(panel, key):
     expected = EXPECTED[key]
     assert panel.preset == key
     assert panel.preset_combo.currentData() == key
-    assert {k: (panel.counts[k].params, panel.counts[k].macs) for k in KINDS} == \
-        {k: expected[k] for k in KINDS}
-    values = [expected[k][0] for k in KINDS]
-    assert panel.chart.value_labels == [format_exact(n) for n in values]
-    assert panel.chart.ratio_labels == [format_ratio(values[0], values[1]),
-                                        format_ratio(values[1], values[2])]
-    for kind, params in zip(KINDS, values, strict=True):
-        assert panel.cards[kind].count.text() == format_exact(params)
+    panel.set_scope(LAYER)
+    kinds = [k for k in (*KINDS, "more") if k in expected]
+    assert {k: (panel.counts[k].params, panel.counts[k].macs) for k in panel.counts} == \
+        {k: expected[k] for k in kinds}
+    values = [expected[k][0] for k in kinds]
+    assert panel.chart.value_labels == [format_magnitude(n) for n in values]
+    assert panel.chart.ratio_labels == [format_ratio(a, b) for a, b in itertools.pairwise(values)]
+    for kind, params in zip(KINDS, values, strict=False):
+        assert panel.cards[kind].count.text() == format_headline(params)
         assert shown(panel.cards[kind].formula).split(" = ")[-1].startswith(format_exact(params))
     assert panel.note_label.text() == PRESETS[key].note
 
 
 def test_the_lectures_numbers_on_the_chart(panel):
+    """The deck's four numbers in one chart, in its own terms: powers of ten on every bar."""
     panel.set_preset("lecture_1000")
     assert params_of(panel) == [10**12, 10**8, 10**2]
-    assert panel.chart.value_labels == ["10¹²", "10⁸", "100"]
-    assert panel.chart.ratio_labels == ["÷ 10⁴", "÷ 10⁶"]
+    assert panel.counts["more"].params == 10**4
+    assert panel.chart.value_labels == ["10¹²", "10⁸", "10²", "10⁴"]
+    assert panel.chart.ratio_labels == ["÷ 10⁴", "÷ 10⁶", "× 100"]
+    assert panel.chart.bar_names == \
+        ["fully connected", "locally connected", "convolution", "100 filters"]
+    assert "with 100 filters: 10·10 × 100 = 10,000" in shown(panel.cards["conv"].more)
+    # the cards' large numbers in the same terms as the bars
+    assert [panel.cards[k].count.text() for k in KINDS] == ["10¹²", "10⁸", "10²"]
     assert panel.chart.tick_labels[:7] == ["10⁰", "10²", "10⁴", "10⁶", "10⁸", "10¹⁰", "10¹²"]
     panel.set_preset("alexnet_conv1")
     assert params_of(panel)[1:] == [105_705_600, 34_944]
@@ -126,7 +154,7 @@ def test_chart_text_is_legible_on_a_projector(panel):
     for name in ("left", "bottom"):
         assert item.getAxis(name).style["tickFont"].pointSize() >= 14
     labels = [i for i in panel.chart.getPlotItem().items if isinstance(i, pg.TextItem)]
-    assert len(labels) == 5  # three counts, two ratios
+    assert len(labels) == 7  # four counts, three ratios
     assert all(label.textItem.font().pointSize() >= 16 for label in labels)
 
 
@@ -340,7 +368,7 @@ def test_chart_svg_is_a_drawing_with_the_counts(panel, tmp_path):
     root = ET.parse(path).getroot()
     assert root.tag.endswith("svg")
     text = path.read_text(encoding="utf-8")
-    assert "34,944" in text
+    assert "3.49 × 10⁴" in text  # the shared bar, in powers of ten
     assert "3,025" in text
     renderer = QSvgRenderer(str(path))  # Qt reads it back and draws the bars
     assert renderer.isValid()
@@ -422,38 +450,87 @@ def test_the_controls_follow_the_width_until_the_student_chooses(panel, qapp):
     assert panel.controls_visible()
 
 
-@pytest.mark.parametrize("key", [CURRENT, *sorted(PRESETS)])
-def test_nothing_is_clipped_or_overlapping_at_1280x720(compact_panel, qapp, key):
-    panel = compact_panel
-    panel.set_preset(key)
-    settle(qapp)
-    for card in panel.cards.values():
-        assert card.heightForWidth(card.width()) <= card.height()
-        for label in card.findChildren(QLabel):
-            if label.wordWrap():
-                assert label.heightForWidth(label.width()) <= label.height(), label.text()
-            else:
-                assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
-        assert card.count.font().pointSize() >= 16  # the big number stays big
-        assert card.formula.font().pointSize() >= 11
+def chart_problems(chart) -> list[str]:
+    """What a reader would find wrong in the chart on screen: a label outside the plot (under
+    the title, over the bar names, cut at an edge), two labels on top of each other, bar names
+    wider than their bars' spacing, y axis numbers touching, the title over the plot."""
+    from PySide6.QtGui import QFontMetricsF
 
-    item = panel.chart.getPlotItem()
+    item = chart.getPlotItem()
     view = item.getViewBox()
     plot = view.sceneBoundingRect()
-    assert plot.height() >= 200  # the chart gets the height
+    problems = []
     texts = [i for i in item.items if isinstance(i, pg.TextItem)]
-    counts = [scene_rect(t, view) for t in texts if t.textItem.toPlainText()
-              in panel.chart.value_labels]
-    ratios = [scene_rect(t, view) for t in texts if t.textItem.toPlainText()
-              in panel.chart.ratio_labels]
-    assert len(counts) == 3 and len(ratios) == 2
-    for rect in counts + ratios:  # inside the plot: under the title, above the bar names
-        assert plot.contains(rect), rect
-    for ratio in ratios:
-        assert not any(ratio.intersects(count) for count in counts)
-    assert not item.titleLabel.sceneBoundingRect().intersects(plot)
+    rects = [(t.textItem.toPlainText(), scene_rect(t, view)) for t in texts]
+    for text, rect in rects:
+        if not plot.contains(rect):
+            problems.append(f"{text!r} is not inside the plot")
+    for (a, ra), (b, rb) in itertools.combinations(rects, 2):
+        if ra.intersects(rb):
+            problems.append(f"{a!r} overlaps {b!r}")
+    if item.titleLabel.sceneBoundingRect().intersects(plot):
+        problems.append("the title covers the plot")
+    if not chart.rect().contains(item.titleLabel.sceneBoundingRect().toRect()):
+        problems.append("the title is cut")
+    if not QRectF(chart.rect()).contains(item.sceneBoundingRect()):
+        problems.append("the chart is laid out wider or taller than its place")
+    x0, x1 = view.viewRange()[0]
+    pixels_per_x = plot.width() / (x1 - x0)
+    axis = item.getAxis("bottom")
+    names = QFontMetricsF(axis.style["tickFont"])
+    for name in chart.bar_names:
+        if names.horizontalAdvance(name) > pixels_per_x:
+            problems.append(f"the bar name {name!r} is wider than its bar's place")
+    y0, y1 = view.viewRange()[1]
+    powers = chart.tick_powers
+    numbers = QFontMetricsF(item.getAxis("left").style["tickFont"])
+    if len(powers) > 1 and (powers[1] - powers[0]) * plot.height() / (y1 - y0) \
+            < numbers.height():
+        problems.append("the y axis' numbers touch")
     axis_title = item.getAxis("left").label.boundingRect()  # drawn turned by 90°
-    assert axis_title.width() <= plot.height()
+    if axis_title.width() > plot.height():
+        problems.append("the y axis' title is longer than the axis")
+    return problems
+
+
+def card_problems(panel) -> list[str]:
+    """Labels of the cards on show that are cut: wrapped text taller than its label, one line
+    wider than it."""
+    problems = []
+    for card in (*panel.cards.values(), *panel.net_cards.values()):
+        if not card.isVisibleTo(panel):
+            continue
+        if card.heightForWidth(card.width()) > card.height():
+            problems.append(f"the card {card.title.text()!r} is cut")
+        for label in card.findChildren(QLabel):
+            if not label.isVisibleTo(card) or not label.text():
+                continue
+            if label.wordWrap():
+                if label.heightForWidth(label.width()) > label.height():
+                    problems.append(f"{label.text()!r} is cut")
+            elif label.fontMetrics().horizontalAdvance(label.text()) > label.width():
+                problems.append(f"{label.text()!r} is cut")
+    return problems
+
+
+@pytest.mark.parametrize("scope", [LAYER, NETWORK])
+@pytest.mark.parametrize("key", [CURRENT, *sorted(PRESETS)])
+def test_nothing_is_clipped_or_overlapping_at_1280x720(compact_panel, qapp, key, scope):
+    panel = compact_panel
+    panel.set_preset(key)
+    panel.set_scope(scope)
+    settle(qapp)
+    assert panel.error == ""
+    assert card_problems(panel) == []
+    for card in panel.cards.values():
+        assert card.count.font().pointSize() >= 16  # the big number stays big
+        assert card.formula.font().pointSize() >= 11
+    assert chart_problems(panel.chart) == []
+    plot = panel.chart.getPlotItem().getViewBox().sceneBoundingRect()
+    assert plot.height() >= (200 if scope == LAYER else 150)  # the chart gets the height
+    bars = 3 + ("more" in (panel.counts or {})) if scope == LAYER else \
+        sum(len(net.with_params()) for net in panel.nets)
+    assert len(panel.chart.value_labels) == bars
 
 
 def test_current_follows_any_layer_of_the_stack_on_the_maps_it_sees(panel, document):
@@ -473,3 +550,158 @@ def test_current_follows_any_layer_of_the_stack_on_the_maps_it_sees(panel, docum
     combo.setCurrentIndex(combo.findData(2))  # layer 3, whatever is selected
     assert panel.setup().input_shape == (120, 160, 16)
     assert document.params.stage == 2 and panel.preset == CURRENT
+
+
+# --- in the window, on each screen --------------------------------------------------------------
+@pytest.fixture(params=SCREEN_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def params_window(request, qtbot, tmp_path):
+    """The main window filling a screen of each size (a 1024×768 projector, a 1280×800
+    laptop, a 1600×1000 desktop), a picture open, the Parameters tab clicked."""
+    from explorer.resources import resource_path
+    from explorer.ui.main_window import MainWindow
+
+    win = MainWindow(restore_settings=False, library_path=tmp_path / "kernels.json")
+    qtbot.addWidget(win)
+    win.show()
+    screen = next(s for s in QGuiApplication.screens() if s.size() == QSize(*request.param))
+    free = screen.availableGeometry()
+    win.move(free.topLeft())
+    qtbot.waitUntil(lambda: win.screen() is screen)
+    win.resize(free.size() - (win.frameGeometry().size() - win.size()))
+    with qtbot.waitSignal(win.result_shown, timeout=20_000):
+        win.open_image(resource_path("samples", "coffee.png"))
+    bar = win.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.tabRect(win.tabs.indexOf(win.params_panel)).center())
+    qtbot.waitUntil(win.params_panel.isVisible)
+    yield win
+    win.shutdown()
+
+
+def settled_problems(panel, qtbot) -> list[str]:
+    """What is cut or overlapping once the tab has settled: the cards fit their type to their
+    width as they are resized, which lays the tab out again a few times."""
+    def problems() -> list[str]:
+        return chart_problems(panel.chart) + card_problems(panel)
+
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(lambda: not problems(), timeout=3000)
+    return problems()
+
+
+def test_no_label_is_cut_on_any_screen(params_window, qtbot):
+    """The deck's four bars, then the multi-layer networks, as chosen by a user, on each
+    screen: every label of the chart and the cards whole, the window on its screen, also
+    once the student opens the controls beside the chart."""
+    window = params_window
+    panel = window.params_panel
+    free = window.screen().availableGeometry()
+    size = window.size()
+    combo = panel.preset_combo
+    examples = (("lecture_1000", panel.layer_button), ("lecture_multi", panel.network_button))
+
+    def check_examples() -> None:
+        for key, button in examples:
+            combo.setCurrentIndex(combo.findData(key))  # the example chosen from the list
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            assert window.document.params.preset == key
+            assert window.document.params.scope == (
+                NETWORK if button is panel.network_button else LAYER)
+            assert settled_problems(panel, qtbot) == [], key
+            chart = panel.chart
+            where = QRectF(chart.mapTo(window, chart.rect().topLeft()), chart.size().toSizeF())
+            assert QRectF(window.rect()).contains(where), key
+            assert chart.getPlotItem().getViewBox().sceneBoundingRect().height() >= 150, key
+            assert window.size() == size, key  # the window neither grew nor left its screen
+            assert free.contains(window.frameGeometry()), key
+
+    check_examples()
+    if not panel.controls_visible():  # folded for a narrow window: the student opens them
+        qtbot.mouseClick(panel.controls_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(50)
+    assert panel.controls_visible()
+    assert window.size() == size
+    assert free.contains(window.frameGeometry())
+    if free.width() >= 1280:  # on a 1024-pixel projector the chart needs the controls folded
+        check_examples()
+
+
+def test_a_tab_shown_by_the_document_is_laid_out_as_a_clicked_one(params_window, qtbot):
+    """A session or ``--tab parameters`` shows the tab through the document, as the batch
+    export does: the chart takes its new place at once, not the layout it had hidden."""
+    window = params_window
+    panel = window.params_panel
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.tabRect(window.tabs.indexOf(window.maps_panel)).center())
+    window.resize(window.width() - 40, window.height())  # the chart, hidden, keeps its size
+    qtbot.wait(50)
+    window.document.display.tab = "parameters"
+    for _ in range(5):
+        QApplication.processEvents()
+    assert window.tabs.currentWidget() is panel
+    assert chart_problems(panel.chart) == []
+
+
+# --- whole networks: "Multi-layers?" --------------------------------------------------------------
+def test_the_multi_layer_lecture_as_whole_networks(panel, qtbot):
+    """1000×1000 into 10⁶ units, again 10⁶, then 10 classes, against three stages of 100
+    shared 10×10 filters ("same" padding, pooled 2×2), then 10 classes; weights only."""
+    combo = panel.preset_combo
+    combo.setCurrentIndex(combo.findData("lecture_multi"))  # the example opens the networks
+    assert panel.document.params.scope == NETWORK
+    assert panel.network_cards.isVisibleTo(panel) and not panel.layer_cards.isVisibleTo(panel)
+    pixels, units = 1000 * 1000, 10**6
+    perceptron = [pixels * units, units * units, units * 10]
+    side = 1000  # "same" keeps 1000, each 2×2 pooling halves it: 500, 250, 125
+    convolutional = [10 * 10 * 1 * 100, 10 * 10 * 100 * 100, 10 * 10 * 100 * 100]
+    convolutional.append((side // 8) * (side // 8) * 100 * 10)
+    chart = panel.chart
+    assert chart.bar_names == ["hidden 1", "hidden 2", "classes",
+                               "conv 1", "conv 2", "conv 3", "classes"]
+    assert chart.value_labels == ["10¹²", "10¹²", "10⁷", "10⁴", "10⁶", "10⁶", "1.56 × 10⁷"]
+    assert panel.net_cards["mlp"].count.text() == format_exact(sum(perceptron))
+    assert panel.net_cards["cnn"].count.text() == format_exact(sum(convolutional))
+    assert "2 × 10¹² in all" in chart.title_text
+    assert "1.76 × 10⁷ in all" in chart.title_text  # 17,635,000
+    lines = panel.net_cards["cnn"].lines
+    assert lines[0] == "conv 1: 10·10 × 100 = 10,000 → 1000×1000×100, pooled 500×500×100"
+    assert lines[-1].startswith("classes: 125·125·100 × 10 = 15,625,000")
+
+    spin = panel.hidden_field.spin  # a third hidden layer, typed
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    assert panel.document.params.hidden_layers == 3
+    assert panel.preset == CUSTOM
+    assert chart.bar_names[:4] == ["hidden 1", "hidden 2", "hidden 3", "classes"]
+    assert panel.net_cards["mlp"].count.text() == \
+        format_exact(pixels * units + 2 * units * units + units * 10)
+
+    qtbot.mouseClick(panel.layer_button, Qt.MouseButton.LeftButton)  # back to one layer
+    assert panel.document.params.scope == LAYER
+    assert panel.layer_cards.isVisibleTo(panel)
+    assert chart.bar_names[:3] == ["fully connected", "locally connected", "convolution"]
+
+
+def test_a_session_opens_the_networks_it_saved(panel, document):
+    """The tab's settings live in the document: a session written from one document and
+    opened into the panel's shows the same networks and controls."""
+    from explorer.state.session import apply_session, parse_session, session_dict
+
+    lesson = Document()
+    lesson.params.update({"preset": "custom", "scope": "network", "height": 28, "width": 28,
+                          "channels": 1, "kernel_h": 3, "kernel_w": 3, "filters": 8,
+                          "padding": "valid", "units": 100, "hidden_layers": 2,
+                          "classes": 10, "stages": 2, "pool": 2, "bias": True})
+    apply_session(document, parse_session(session_dict(lesson, embed_picture=False)))
+    assert document.params.as_dict() == lesson.params.as_dict()
+    assert panel.network_button.isChecked()
+    assert panel.hidden_field.value() == 2 and panel.stages_field.value() == 2
+    # 28 → 26 (valid 3×3) → 13 (pool) → 13 (later stages "same") → 6 (pool); biases on
+    assert panel.chart.bar_names == ["hidden 1", "hidden 2", "classes",
+                                     "conv 1", "conv 2", "classes"]
+    assert panel.net_cards["mlp"].count.text() == \
+        format_exact((28 * 28 + 1) * 100 + (100 + 1) * 100 + (100 + 1) * 10)
+    assert panel.net_cards["cnn"].count.text() == \
+        format_exact((3 * 3 + 1) * 8 + (3 * 3 * 8 + 1) * 8 + (6 * 6 * 8 + 1) * 10)

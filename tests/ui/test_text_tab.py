@@ -92,7 +92,7 @@ def test_typing_a_sentence_shows_tokens_vectors_and_maps(qtbot, tab):
     # the pooled vector shown is each map's maximum
     np.testing.assert_allclose(page.pooled_view.values()[0],
                                [max(r.responses) for r in rows], rtol=1e-6)
-    probs = [bar.value() / 1000 for bar in page.probability_bars]
+    probs = list(page.answer.probabilities())
     assert sum(probs) == pytest.approx(1, abs=0.002)
     assert probs[0] > probs[1]  # the shipped classifier reads "not good" as negative
     assert "Trained on short phrases" in page.train_status.text()

@@ -10,6 +10,11 @@ filter the trained network does not have starts from fixed random numbers (the s
 same key, so a session or an undo gives back the same bank) or from its words' vectors, with
 no weight in the last layer. The bank counts its new filters and the trained ones it leaves
 out: a classifier trained for other filters is never passed off as trained for these.
+
+With two channels (static and fine-tuned vectors) a filter has rows over both. A filter made
+for one channel is spread over the two, half in each: while the fine-tuned copy still equals
+the static vectors, the two-channel filter answers exactly as the one-channel filter did, so
+what training then changes is what the second channel brings.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from explorer.core.text.phrases import LABELS, Phrase, default_sets
 from explorer.core.text.vectors import Vocabulary, filter_from_words, glove_vectors
 from explorer.resources import resource_path
 
-__all__ = ["MAX_PHRASE_TOKENS", "Bank", "Key", "Trained", "build_bank", "default_training",
-           "phrase_tokens", "shipped_network", "train_bank", "training_phrases"]
+__all__ = ["CHANNELS", "MAX_PHRASE_TOKENS", "Bank", "Key", "Trained", "build_bank",
+           "default_training", "phrase_tokens", "shipped_network", "spread", "train_bank",
+           "training_phrases"]
 
 Key = tuple  # ("group", g, width, slot) or ("words", phrase, n-th filter of that phrase)
 MAX_PHRASE_TOKENS = 20  # the widest filter built from words
+CHANNELS = ("static", "fine-tuned")  # the names of the input channels, in their order
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +82,12 @@ def phrase_tokens(vocabulary: Vocabulary, phrase: str) -> list[str]:
     return tokens
 
 
+def spread(one_channel: np.ndarray, channels: int) -> np.ndarray:
+    """A (w, D) filter as a filter of ``channels`` channels (w, channels·D): an equal share
+    of it in each, so over equal channels it answers as it did over one."""
+    return np.concatenate([one_channel / channels] * channels, axis=1).astype(np.float32)
+
+
 def _fresh(key: Key, dim: int) -> np.ndarray:
     """Small random numbers scaled to the fan-in, the same for the same key and size."""
     _, group, width, slot = key
@@ -83,15 +96,21 @@ def _fresh(key: Key, dim: int) -> np.ndarray:
 
 
 def build_bank(groups: Sequence[tuple[int, int]], phrases: Sequence[str],
-               vocabulary: Vocabulary, trained: Trained | None) -> Bank:
-    """The bank the document describes, with ``trained``'s weights where its keys match.
+               vocabulary: Vocabulary, trained: Trained | None, channels: int = 1) -> Bank:
+    """The bank the document describes, over ``channels`` channels (1: static vectors,
+    2: static and fine-tuned), with ``trained``'s weights where its keys match.
 
     Raises ValueError when the description makes no filter at all.
     """
     dim = vocabulary.dim
+    if channels not in (1, 2):
+        raise ValueError(f"a sentence has one or two channels, not {channels}")
     if trained is not None and trained.network.dim != dim:
         raise ValueError(f"the trained filters are {trained.network.dim} numbers a row but the "
                          f"vectors of {vocabulary.name} have {dim}")
+    if trained is not None and trained.network.channels != channels:
+        raise ValueError(f"the trained filters have {trained.network.channels} channels, not "
+                         f"{channels}")
     index = {} if trained is None else {k: i for i, k in enumerate(trained.keys)}
     net = trained.network if trained is not None else None
     keys: list[Key] = []
@@ -126,11 +145,16 @@ def build_bank(groups: Sequence[tuple[int, int]], phrases: Sequence[str],
             biases[k], rows[k] = net.biases[i], net.weights[i]
             continue
         new += 1
-        filters.append(filter_from_words(vocabulary, words[key]) if key in words
-                       else _fresh(key, dim))
+        made = filter_from_words(vocabulary, words[key]) if key in words else _fresh(key, dim)
+        filters.append(spread(made, channels))
     used = sum(1 for key in keys if key in index)
     out_bias = net.out_bias.copy() if net is not None else np.zeros(len(LABELS), np.float32)
-    network = TextCNN(filters, biases, rows, out_bias, LABELS, trained=net is not None)
+    tuned = None
+    if channels == 2:  # the fine-tuned copy starts as the static vectors
+        tuned = (net.tuned if net is not None and net.tuned is not None
+                 else vocabulary.vectors).copy()
+    network = TextCNN(filters, biases, rows, out_bias, LABELS, trained=net is not None,
+                      tuned=tuned)
     return Bank(network, tuple(keys), tuple(names), trained, new,
                 len(index) - used, tuple(skipped))
 
@@ -154,10 +178,26 @@ def shipped_network() -> Trained | None:
     return Trained(network, tuple(keys), "shipped")
 
 
-def default_training(vocabulary: Vocabulary) -> Trained | None:
+def default_training(vocabulary: Vocabulary, channels: int = 1) -> Trained | None:
     """What a bank starts from before the user trains: the shipped network for the shipped
-    word vectors; nothing (random filters, a zero last layer) for any other vocabulary."""
-    return shipped_network() if vocabulary is glove_vectors() else None
+    word vectors (with two channels, its filters spread over both and the fine-tuned copy
+    equal to the static vectors); nothing (random filters, a zero last layer) for any other
+    vocabulary."""
+    if vocabulary is not glove_vectors():
+        return None
+    return shipped_network() if channels == 1 else _shipped_two_channels()
+
+
+@cache
+def _shipped_two_channels() -> Trained | None:
+    shipped = shipped_network()
+    if shipped is None:
+        return None
+    net = shipped.network
+    network = TextCNN([spread(f, 2) for f in net.filters], net.biases, net.weights,
+                      net.out_bias, net.labels, trained=True,
+                      tuned=glove_vectors().vectors.copy())
+    return Trained(network, shipped.keys, "shipped")
 
 
 @cache
@@ -168,10 +208,10 @@ def training_phrases() -> tuple[list[Phrase], list[Phrase]]:
 
 def train_bank(groups: Sequence[tuple[int, int]], phrases: Sequence[str],
                vocabulary: Vocabulary, trained: Trained | None,
-               epochs: int | None = None) -> Iterator[Trained]:
+               epochs: int | None = None, channels: int = 1) -> Iterator[Trained]:
     """Train the bank the document describes (from ``trained``'s weights where they match);
     yield the network after each epoch, with the keys of its filters."""
-    bank = build_bank(groups, phrases, vocabulary, trained)
+    bank = build_bank(groups, phrases, vocabulary, trained, channels)
     examples, held_out = training_phrases()
     options = {} if epochs is None else {"epochs": epochs}
     for step in train(bank.network.copy(), vocabulary, examples, held_out,

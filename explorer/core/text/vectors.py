@@ -42,6 +42,7 @@ class Embedded:
     tokens: list[Token]
     vectors: np.ndarray  # (T, D) float32; zeros for unknown tokens
     known: np.ndarray  # (T,) bool
+    rows: np.ndarray  # (T,) each token's row in the vocabulary; −1 for unknown ones
 
     @property
     def unknown(self) -> list[str]:
@@ -87,16 +88,7 @@ class Vocabulary:
         known = rows >= 0
         out = np.zeros((len(tokens), self.dim), np.float32)
         out[known] = self.vectors[rows[known]]
-        return Embedded(tokens, out, known)
-
-    def embed_tokens(self, words: Sequence[str]) -> np.ndarray:
-        """(T, D) vectors of already cut tokens; unknown ones are zeros (training data)."""
-        out = np.zeros((len(words), self.dim), np.float32)
-        for r, w in enumerate(words):
-            i = self.index.get(w)
-            if i is not None:
-                out[r] = self.vectors[i]
-        return out
+        return Embedded(tokens, out, known, rows)
 
 
 def load_word_vectors(path: str | Path, name: str) -> Vocabulary:

@@ -6,8 +6,9 @@ sentence with it (:mod:`explorer.core.text.bank`, :mod:`explorer.core.text.sente
 make the signal and slide the kernel along it (:mod:`explorer.core.text.signal`). The view
 only draws the result and writes the user's edits to the model.
 
-The filters' weights are a result, not a setting: the tab keeps, for each vocabulary, the
-newest trained network (the one shipped with the app until the user trains), and every bank
+The filters' weights are a result, not a setting: the tab keeps, for each vocabulary and
+number of channels (static vectors, or static and fine-tuned), the newest trained network (the
+one shipped with the app until the user trains), and every bank
 is built from it by matching filter keys, whatever changed the model (an edit, undo, a
 session). A training runs as long work on the same worker; each epoch becomes the trained
 network and the sentence is read again. A change of the filters during a training ends it
@@ -41,8 +42,8 @@ from explorer.ui.panels.text_panel import TextPanel
 from explorer.ui.tab import TabController
 from explorer.ui.workers.worker import Worker
 
-SENTENCE = ("sentence", "vocabulary", "padding", "groups", "word_filters")
-FILTERS = ("vocabulary", "groups", "word_filters")  # a change ends a training
+SENTENCE = ("sentence", "vocabulary", "channels", "padding", "groups", "word_filters")
+FILTERS = ("vocabulary", "channels", "groups", "word_filters")  # a change ends a training
 SIGNAL = ("signal", "samples", "drawn", "wav_file", "taps", "signal_padding", "signal_stride")
 
 
@@ -55,12 +56,13 @@ class Timed:
 
 
 def read_job(text: str, padding: int, vocabulary_key: str, groups: Sequence[tuple[int, int]],
-             phrases: Sequence[str], trained: Trained | None) -> Timed:
+             phrases: Sequence[str], trained: Trained | None, channels: int = 1) -> Timed:
     """The sentence page's request, on the worker: the bank, then the sentence through it."""
     start = time.perf_counter()
     vocab = vocabulary(vocabulary_key)
     bank = build_bank(groups, phrases, vocab,
-                       trained if trained is not None else default_training(vocab))
+                      trained if trained is not None else default_training(vocab, channels),
+                      channels)
     return Timed(read_sentence(text, padding, bank, vocab), time.perf_counter() - start)
 
 
@@ -74,11 +76,13 @@ def signal_job(kind: str, samples: int, drawn: tuple[float, ...], wav_file: str,
 
 
 def train_steps(groups: Sequence[tuple[int, int]], phrases: Sequence[str],
-                vocabulary_key: str, trained: Trained | None) -> Iterator[Trained]:
+                vocabulary_key: str, trained: Trained | None,
+                channels: int = 1) -> Iterator[Trained]:
     """Training as long work: the vocabulary and the phrases are loaded on the worker."""
     vocab = vocabulary(vocabulary_key)
     yield from train_bank(groups, phrases, vocab,
-                          trained if trained is not None else default_training(vocab))
+                          trained if trained is not None else default_training(vocab, channels),
+                          channels=channels)
 
 
 def training_text(bank: Bank) -> str:
@@ -97,6 +101,9 @@ def training_text(bank: Bank) -> str:
         return (f"The filters changed since training ({', '.join(parts)}): press Train to "
                 "teach the last layer these filters.")
     if trained.by == "shipped" or trained.step is None:
+        if bank.network.channels == 2:
+            return ("Shipped filters, half in each channel; the fine-tuned copy equals the "
+                    "static vectors until you press Train.")
         return ("Trained on short phrases made from a sentiment lexicon (e.g. “the food was "
                 "not good”).")
     return "Trained by you. " + epoch_text(trained)
@@ -128,9 +135,10 @@ class TextController(TabController):
         self.reading: Reading | None = None
         self.study: SignalStudy | None = None
         self._seconds = {"sentence": 0.0, "signal": 0.0}
-        self._trained: dict[str, Trained] = {}  # by vocabulary; none yet: the default
+        # by vocabulary and channels; none yet: the default
+        self._trained: dict[tuple[str, int], Trained] = {}
         self._training: int | None = None  # the tag of the training under way
-        self._training_vocabulary = ""
+        self._training_key: tuple[str, int] = ("", 0)  # its vocabulary and channels
         self._training_problem = ""  # why the last training stopped early
         self._stale = {"sentence": True, "signal": True}
         self._asked = {"sentence": 0, "signal": 0}  # the newest request of each page
@@ -199,7 +207,7 @@ class TextController(TabController):
         s = self.document.text
         if page == "sentence":
             args = (s.sentence, s.padding, s.vocabulary, s.groups, s.word_filters,
-                    self._trained.get(s.vocabulary))
+                    self._trained.get((s.vocabulary, s.channels)), s.channels)
             job = partial(read_job, *args)
         else:
             args = (s.signal, s.samples, s.drawn, s.wav_file, s.taps, s.signal_padding,
@@ -286,12 +294,13 @@ class TextController(TabController):
         if self._training is not None:
             return
         s = self.document.text
-        self._training_vocabulary = s.vocabulary
+        self._training_key = (s.vocabulary, s.channels)
         self._training_problem = ""
         self._training = self.worker.run_steps(
             train_steps, {"groups": s.groups, "phrases": s.word_filters,
                           "vocabulary_key": s.vocabulary,
-                          "trained": self._trained.get(s.vocabulary)})
+                          "trained": self._trained.get(self._training_key),
+                          "channels": s.channels})
         self.view.sentence.show_training("Training on short labelled phrases …", True)
 
     def stop_training(self) -> None:
@@ -303,9 +312,10 @@ class TextController(TabController):
         if tag != self._training:
             return
         trained: Trained = steps[-1]
-        self._trained[self._training_vocabulary] = trained
+        self._trained[self._training_key] = trained
         self.view.sentence.show_training(epoch_text(trained), True)
-        if self._training_vocabulary == self.document.text.vocabulary:
+        s = self.document.text
+        if self._training_key == (s.vocabulary, s.channels):
             self._stale["sentence"] = True
             self.schedule()
 
@@ -318,7 +328,7 @@ class TextController(TabController):
 
     def _show_training_state(self) -> None:
         if self._training is not None:
-            trained = self._trained.get(self._training_vocabulary)
+            trained = self._trained.get(self._training_key)
             if trained is not None and trained.by == "you":
                 self.view.sentence.show_training(epoch_text(trained), True)
             return

@@ -16,12 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import math
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QFontMetricsF, QResizeEvent, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSlider,
     QSpinBox,
     QSplitter,
     QToolButton,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import safe_files
+from explorer.core.mlp_vs_cnn import ConvStage, Network, networks
 from explorer.core.params import (
     PRESETS,
     LayerCounts,
@@ -51,20 +51,30 @@ from explorer.core.params import (
     format_bytes,
     format_count,
     format_exact,
-    format_power,
+    format_magnitude,
     format_ratio,
 )
 from explorer.core.stack_info import stage_infos
 from explorer.state import Document
+from explorer.state.limits import int_range
 from explorer.ui import settings_io
 from explorer.ui.dialog_folders import DialogFolders
-from explorer.ui.widgets.log_bar_chart import LogBarChart, fitting_points
+from explorer.ui.widgets.count_cards import (
+    SMALL_PT,
+    LayerCard,
+    NetworkCard,
+    font,
+)
+from explorer.ui.widgets.elided_combo import ElidedCombo
+from explorer.ui.widgets.log_bar_chart import LogBarChart
+from explorer.ui.widgets.number_field import NumberField
 
-__all__ = ["CURRENT", "CUSTOM", "ParamsPanel"]
+__all__ = ["CURRENT", "CUSTOM", "LAYER", "NETWORK", "NumberField", "ParamsPanel"]
 
 CURRENT = "current"  # follows the explorer's layer live
 CUSTOM = "custom"  # the student's own numbers
 DEFAULT_PRESET = "lecture_1000"
+LAYER, NETWORK = "layer", "network"  # what is compared: one layer of each kind, or networks
 
 # (key, name, what it means, colour): Okabe–Ito colours, distinct for colour-blind viewers too
 LAYERS = (
@@ -72,16 +82,23 @@ LAYERS = (
     ("local", "locally connected", "each unit its own window and weights", "#E69F00"),
     ("conv", "convolution", "one window per filter, shared", "#0072B2"),
 )
+MORE_COLOUR = "#56B4E9"  # the fourth bar: the same shared window with more filters
+NETWORKS = (
+    ("mlp", "fully connected network",
+     "every unit of a layer sees all of the layer before: the picture's spatial structure is "
+     "not used", "#D55E00"),
+    ("cnn", "convolutional network",
+     "shared kernels, pooled between stages, then one dense layer to the classes", "#0072B2"),
+)
+EXPLORER_CNN = ("the explorer's stack",
+                "its layers with their pooling, then one dense layer from its last maps to "
+                "the classes")
+NETWORK_GAP = 0.6  # extra space on the x axis between the two networks' bars
 PADDING_CHOICES = ("valid", "same", "full", "custom")
-MAX_SIDE = 65536  # the explorer processes pictures up to this size ("full size")
-MAX_KERNEL = 4096
-MAX_UNITS = 10**7
 NO_PICTURE = (480, 640)  # what "current explorer layer" assumes before a picture is open
 FOOTNOTE = "MACs: multiply-accumulates per image · float32: 4 bytes a parameter, 1 MB = 10⁶ bytes"
 FOOTNOTE_DETAIL = ("A MAC is one multiplication and one addition: one per weight per output "
                    "value. Memory is the float32 size of the parameters alone.")
-NBSP = "\u00a0"  # a space where a label must not wrap
-SMALL_PT = 11  # the smallest type on the panel, still legible from the middle of a room
 CONTROLS_WIDTH = (256, 380)  # the controls column: narrow in a 1280×720 window, never wider
 # narrower than this (a 1280×720 window beside the layer dock), the panel opens with the
 # controls folded away: the chart and the three cards need the width more
@@ -90,183 +107,28 @@ CSV_COLUMNS = (
     "layer", "setup", "parameters", "weights", "biases", "formula", "float32 bytes",
     "float32 memory", "multiply-accumulates per image", "outputs",
 )
+NETWORK_CSV_COLUMNS = (
+    "network", "layer", "setup", "parameters", "weights", "biases", "formula", "output shape",
+    "float32 bytes", "multiply-accumulates per image",
+)
 
 
-def _font(points: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
-
-
-class NumberField(QWidget):
-    """A spin box and a slider for one whole number; the slider is logarithmic on big ranges.
-
-    With ``special_text`` the minimum 0 means "automatic" and the spin box shows that text.
-    """
-
-    valueChanged = Signal(int)
-
-    STEPS = 1000  # slider positions on a logarithmic range
-
-    def __init__(self, minimum: int, maximum: int, value: int, log: bool = False,
-                 special_text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._min, self._max, self._log = minimum, maximum, log
-        self._special = bool(special_text)
-        self.spin = QSpinBox(minimum=minimum, maximum=maximum, value=value)
-        self.spin.setKeyboardTracking(True)  # the counts follow each digit typed
-        self.spin.setGroupSeparatorShown(True)  # 10,000,000 reads better than 10000000
-        self.spin.setAccelerated(True)
-        if special_text:
-            self.spin.setSpecialValueText(special_text)
-        self.spin.setMinimumWidth(104)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        if log:
-            self.slider.setRange(0, self.STEPS)
-        else:
-            self.slider.setRange(minimum, maximum)
-        self.slider.setValue(self._position(value))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.spin)
-        layout.addWidget(self.slider, 1)
-        self.spin.valueChanged.connect(self._on_spin_changed)
-        self.slider.valueChanged.connect(self._on_slider_moved)
-
-    def value(self) -> int:
-        return self.spin.value()
-
-    def set_value(self, value: int) -> None:
-        """Show ``value`` without emitting ``valueChanged`` (the panel is pushing state in)."""
-        value = max(self._min, min(self._max, int(value)))
-        for widget in (self.spin, self.slider):
-            widget.blockSignals(True)
-        try:
-            self.spin.setValue(value)
-            self.slider.setValue(self._position(value))
-        finally:
-            for widget in (self.spin, self.slider):
-                widget.blockSignals(False)
-
-    # --- the logarithmic slider ----------------------------------------------------------
-    def _position(self, value: int) -> int:
-        if not self._log:
-            return value
-        low = max(1, self._min)
-        if self._special and value <= 0:
-            return 0
-        first = 1 if self._special else 0  # position 0 is "automatic"
-        t = math.log(max(value, low) / low) / math.log(self._max / low)
-        return first + round(t * (self.STEPS - first))
-
-    def _value_at(self, position: int) -> int:
-        if not self._log:
-            return position
-        if self._special and position == 0:
-            return 0
-        low = max(1, self._min)
-        first = 1 if self._special else 0
-        t = (position - first) / (self.STEPS - first)
-        return max(low, min(self._max, round(low * (self._max / low) ** t)))
-
-    def _on_slider_moved(self, position: int) -> None:
-        value = self._value_at(position)
-        if value != self.spin.value():
-            self.spin.setValue(value)  # emits through _on_spin_changed
-
-    def _on_spin_changed(self, value: int) -> None:
-        if self._value_at(self.slider.value()) != value:  # leave a dragged slider alone
-            self.slider.blockSignals(True)
-            self.slider.setValue(self._position(value))
-            self.slider.blockSignals(False)
-        self.valueChanged.emit(value)
-
-
-class _LayerCard(QFrame):
-    """One layer's numbers: its count, its formula, its memory and its work per image.
-
-    Compact enough for three side by side under the chart in a 1280×720 window: the count
-    and the formula stay large and on one line, the explanations wrap in smaller type.
-    """
-
-    def __init__(self, name: str, meaning: str, colour: str) -> None:
-        super().__init__(frameShape=QFrame.Shape.StyledPanel)
-        self.setStyleSheet(f"_LayerCard {{ border-top: 6px solid {colour}; }}")
-        self.setFont(_font(SMALL_PT))
-        self.title = QLabel(name)
-        self.title.setStyleSheet(f"color: {colour};")
-        subtitle = QLabel(meaning, wordWrap=True)
-        self.count = QLabel()
-        self.split = QLabel(wordWrap=True)  # weights + biases: the exact numbers
-        self.formula = QLabel(wordWrap=True)  # wraps only where the smallest type is too wide
-        self.details = QLabel(wordWrap=True)
-        labels = (self.title, subtitle, self.count, self.split, self.formula, self.details)
-        for label in labels:
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            # the three cards share the width equally, whatever their text
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 6)
-        layout.setSpacing(1)
-        for label in labels:
-            layout.addWidget(label)
-        layout.addStretch(1)
-        self._fit_text()
-
-    def show_counts(self, counts: LayerCounts, outputs_text: str) -> None:
-        self.count.setText(format_exact(counts.params))  # 10¹² as a power, as on the chart
-        if counts.biases:
-            split = (f"= {format_count(counts.weights)} weights + "
-                     f"{format_count(counts.biases)} biases")
-        else:
-            split = f"= {format_count(counts.weights)} weights, no biases"
-        self.split.setText(_breaking_before(split, ("+", "no")))
-        exact, _, rounded = counts.formula.partition(" ≈ ")  # "≈ 1.97 × 10⁸" stays whole
-        self.formula.setText(_breaking_before(exact, ("×", "="))
-                             + (f" {_breaking_before('≈ ' + rounded, ())}" if rounded else ""))
-        memory = f"float32: {format_bytes(counts.bytes)} · MACs: {format_power(counts.macs)}"
-        outputs = f"outputs: {outputs_text}"
-        self.details.setText(_breaking_before(memory, ("MACs:",)) + "\n"
-                             + _breaking_before(outputs, ("=",)))
-        self._fit_text()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_text()
-
-    def _fit_text(self) -> None:
-        """Name, count and formula in the largest type that fits: digits should not wrap.
-
-        The formula takes as few lines as it can, in the largest type that gives that few (the
-        smallest if it needs three); it breaks before its ×, = or ≈ only.
-        """
-        width = self.contentsRect().width() - 20
-        self.title.setFont(_font(fitting_points(self.title.text(), width, 15,
-                                                smallest=SMALL_PT), bold=True))
-        self.count.setFont(_font(fitting_points(self.count.text(), width, 22, smallest=9),
-                                 bold=True))
-        pieces = self.formula.text().split(" ")
-        # fewest lines first, then the largest type (range: from 14 points down)
-        points = min(range(14, SMALL_PT - 1, -1),
-                     key=lambda pt: (_lines_needed(pieces, _font(pt), width), -pt))
-        if _lines_needed(pieces, _font(points), width) > 2:
-            points = SMALL_PT  # three lines or more: small type keeps the card short
-        self.formula.setFont(_font(points))
-
-    def show_nothing(self) -> None:
-        self.count.setText("—")
-        for label in (self.split, self.formula, self.details):
-            label.clear()
+def _field(name: str, log: bool = False, special_text: str = "") -> NumberField:
+    """A number field with the document's range for ``document.params.<name>``."""
+    low, high = int_range(name, "ParamsSettings")
+    return NumberField(low, high, low, log=log, special_text=special_text)
 
 
 class ParamsPanel(QWidget):
-    """Three layers on the same input, counted side by side; a tab of the main window."""
+    """Layers, or whole networks, on the same input, counted side by side; a tab of the main
+    window."""
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.counts: dict[str, LayerCounts] | None = None  # None while the settings cannot work
+        # what is shown; None while the settings cannot work (``error`` says why)
+        self.counts: dict[str, LayerCounts] | None = None
+        self.nets: tuple[Network, Network] | None = None
         self.error = ""
         self._applying = False  # writing a preset into the document: not the student's edit
         self._build()
@@ -285,32 +147,39 @@ class ParamsPanel(QWidget):
 
     # --- construction --------------------------------------------------------------------
     def _build(self) -> None:
-        self.preset_combo = QComboBox()
+        # the examples' names are long: elided in a narrow window (a 1024-pixel screen beside
+        # the layer dock), never widening the window past the screen
+        self.preset_combo = ElidedCombo(minimum_chars=10)
         self.preset_combo.addItem("Current explorer layer (follows it live)", CURRENT)
         for key, setup in PRESETS.items():
             self.preset_combo.addItem(setup.label, key)
         self.preset_combo.addItem("Custom", CUSTOM)
-        self.preset_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preset_combo.setMinimumContentsLength(20)
         self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
 
-        self.height_field = NumberField(1, MAX_SIDE, 256, log=True)
-        self.width_field = NumberField(1, MAX_SIDE, 256, log=True)
-        self.channels_field = NumberField(1, 1024, 3, log=True)
-        self.kernel_h_field = NumberField(1, MAX_KERNEL, 3, log=True)
-        self.kernel_w_field = NumberField(1, MAX_KERNEL, 3, log=True)
-        self.stride_field = NumberField(1, 64, 1)
-        self.dilation_field = NumberField(1, 32, 1)
+        self.height_field = _field("height", log=True)
+        self.width_field = _field("width", log=True)
+        self.channels_field = _field("channels", log=True)
+        self.kernel_h_field = _field("kernel_h", log=True)
+        self.kernel_w_field = _field("kernel_w", log=True)
+        self.stride_field = _field("stride")
+        self.dilation_field = _field("dilation")
         self.padding_combo = QComboBox()
         self.padding_combo.addItems(PADDING_CHOICES)
-        self.pad_h_spin = QSpinBox(minimum=0, maximum=MAX_SIDE, keyboardTracking=True)
-        self.pad_w_spin = QSpinBox(minimum=0, maximum=MAX_SIDE, keyboardTracking=True)
-        self.filters_field = NumberField(1, 4096, 1, log=True)
-        self.units_field = NumberField(0, MAX_UNITS, 0, log=True, special_text="auto")
+        self.pad_h_spin = QSpinBox(keyboardTracking=True)
+        self.pad_w_spin = QSpinBox(keyboardTracking=True)
+        for spin, name in ((self.pad_h_spin, "pad_h"), (self.pad_w_spin, "pad_w")):
+            spin.setRange(*int_range(name, "ParamsSettings"))
+        self.filters_field = _field("filters", log=True)
+        self.more_field = _field("more_filters", log=True, special_text="none")
+        self.more_field.spin.setSuffix(" filters")
+        self.more_field.setToolTip(
+            "A fourth bar: the same shared window with this many filters, as the lecture's "
+            "“learn multiple filters” (100 filters 10×10: 10⁴ parameters).")
+        self.units_field = _field("units", log=True, special_text="auto")
         self.units_field.setToolTip(
-            "Hidden units of the fully connected layer. “auto”: as many as the convolution's "
-            "outputs H'·W'·K, so that all three layers produce the same output.")
+            "Hidden units of the fully connected layer (of each hidden layer of the network). "
+            "“auto”: as many as the convolution's outputs H'·W'·K, so that all three layers "
+            "produce the same output.")
         self.bias_check = QCheckBox("biases", toolTip="one per unit, per window, per filter")
         bias_hint = QLabel("one per unit, per window, per filter", wordWrap=True,
                            enabled=False)  # greyed: an explanation, not a control
@@ -330,7 +199,7 @@ class ParamsPanel(QWidget):
         image_form.addRow("width", self.width_field)
         image_form.addRow("channels", self.channels_field)
         layer_box = QGroupBox("Window (kernel) and filters")
-        layer_form = QFormLayout(layer_box)
+        self.layer_form = layer_form = QFormLayout(layer_box)
         layer_form.addRow("kernel h", self.kernel_h_field)
         layer_form.addRow("kernel w", self.kernel_w_field)
         layer_form.addRow("stride", self.stride_field)
@@ -338,20 +207,38 @@ class ParamsPanel(QWidget):
         layer_form.addRow("padding", self.padding_combo)
         layer_form.addRow("pad h × w", pads)
         layer_form.addRow("filters", self.filters_field)
+        layer_form.addRow("4th bar", self.more_field)
         layer_form.addRow(bias_row)
         dense_box = QGroupBox("Fully connected layer")
+        self.dense_box = dense_box
         dense_form = QFormLayout(dense_box)
         dense_form.addRow("units", self.units_field)
         # what "auto" means, next to the field that sets it
         self.units_label = QLabel(wordWrap=True)
         dense_form.addRow(self.units_label)
-        for form in (image_form, layer_form, dense_form):
+
+        # the whole networks: the perceptron's depth, the classes, the convolutional stages
+        self.hidden_field = _field("hidden_layers")
+        self.classes_field = _field("classes", log=True)
+        self.stages_field = _field("stages")
+        self.pool_field = _field("pool", special_text="none")
+        self.pool_field.setToolTip("Max pooling after each convolution: 2 halves each side "
+                                   "(window 2×2, stride 2); “none” keeps the maps' size.")
+        self.network_box = QGroupBox("Whole networks")
+        network_form = QFormLayout(self.network_box)
+        network_form.addRow("hidden layers", self.hidden_field)
+        network_form.addRow("classes", self.classes_field)
+        network_form.addRow("conv stages", self.stages_field)
+        network_form.addRow("pooling", self.pool_field)
+        self.network_label = QLabel(wordWrap=True)
+        network_form.addRow(self.network_label)
+        for form in (image_form, layer_form, dense_form, network_form):
             form.setContentsMargins(6, 4, 6, 4)
             form.setVerticalSpacing(3)
 
         self.png_button = QPushButton("PNG ×2…", toolTip="the chart at twice its size")
         self.svg_button = QPushButton("SVG…", toolTip="the chart as a vector drawing")
-        self.csv_button = QPushButton("CSV…", toolTip="the three layers' numbers as a table")
+        self.csv_button = QPushButton("CSV…", toolTip="the numbers as a table")
         self.png_button.clicked.connect(self._on_png_clicked)
         self.svg_button.clicked.connect(self._on_svg_clicked)
         self.csv_button.clicked.connect(self._on_csv_clicked)
@@ -365,44 +252,73 @@ class ParamsPanel(QWidget):
         controls = QWidget()
         column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 6, 0)
-        for widget in (image_box, layer_box, dense_box, export_box):
+        for widget in (image_box, layer_box, dense_box, self.network_box, export_box):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setWidget(controls)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(CONTROLS_WIDTH[0])
+        # no minimum width: a splitter counts a folded column's minimum too, and the
+        # controls beside the chart would widen a window on a 1024-pixel screen past it; the
+        # column is given its width when shown (``_fit_controls``)
 
-        # the example and the button that gives the chart the whole width stay in view
+        # the example, what is compared and the button that gives the chart the whole width
+        # stay in view
         self.controls_button = QToolButton(checkable=True, checked=True)
         self.controls_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.controls_button.toggled.connect(self.set_controls_visible)
-        self.follow_combo = QComboBox(toolTip="Which layer of the explorer's stack to count")
+        self.layer_button = QToolButton(text="One layer", checkable=True, checked=True,
+                                        toolTip="one fully connected, one locally connected and "
+                                        "one convolution layer on the same input")
+        self.network_button = QToolButton(text="Whole networks", checkable=True,
+                                          toolTip="a multilayer perceptron against a "
+                                          "convolutional network, layer by layer, to the "
+                                          "classes")
+        self.scope_buttons = QButtonGroup(self)
+        self.scope_buttons.setExclusive(True)
+        for button in (self.layer_button, self.network_button):
+            self.scope_buttons.addButton(button)
+        self.scope_buttons.buttonToggled.connect(self._on_scope_chosen)
+        self.follow_combo = ElidedCombo(minimum_chars=7)
+        self.follow_combo.setToolTip("Which layer of the explorer's stack to count")
         self.follow_combo.currentIndexChanged.connect(self._on_follow_chosen)
         self.follow_combo.hide()
         example_row = QHBoxLayout()
         example_row.addWidget(self.controls_button)
+        example_row.addWidget(self.layer_button)
+        example_row.addWidget(self.network_button)
         example_row.addWidget(QLabel("Example"))
         example_row.addWidget(self.preset_combo, 1)
         example_row.addWidget(self.follow_combo)
 
         self.note_label = QLabel(wordWrap=True)
-        self.note_label.setFont(_font(12))
+        self.note_label.setFont(font(12))
         self.error_label = QLabel(wordWrap=True)
-        self.error_label.setFont(_font(14, bold=True))
+        self.error_label.setFont(font(14, bold=True))
         self.error_label.setStyleSheet("color: #A01010;")
         self.error_label.hide()
         self.chart = LogBarChart()
         self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.chart.setMinimumHeight(240)
-        self.cards = {key: _LayerCard(name, meaning, colour)
+        self.cards = {key: LayerCard(name, meaning, colour)
                       for key, name, meaning, colour in LAYERS}
-        cards = QHBoxLayout()
+        self.layer_cards = QWidget()
+        cards = QHBoxLayout(self.layer_cards)
+        cards.setContentsMargins(0, 0, 0, 0)
         cards.setSpacing(6)
         for card in self.cards.values():
             cards.addWidget(card, 1)
+        self.net_cards = {key: NetworkCard(name, meaning, colour)
+                          for key, name, meaning, colour in NETWORKS}
+        self.network_cards = QWidget()
+        net_row = QHBoxLayout(self.network_cards)
+        net_row.setContentsMargins(0, 0, 0, 0)
+        net_row.setSpacing(6)
+        for card in self.net_cards.values():
+            net_row.addWidget(card, 1)
+        self.network_cards.hide()
         footnote = QLabel(FOOTNOTE, wordWrap=True, toolTip=FOOTNOTE_DETAIL)
-        footnote.setFont(_font(SMALL_PT))
+        footnote.setFont(font(SMALL_PT))
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
@@ -411,7 +327,8 @@ class ParamsPanel(QWidget):
         right.addWidget(self.note_label)
         right.addWidget(self.error_label)
         right.addWidget(self.chart, 1)
-        right.addLayout(cards)
+        right.addWidget(self.layer_cards)
+        right.addWidget(self.network_cards)
         right.addWidget(footnote)
         content = QWidget()
         content.setLayout(right)
@@ -434,12 +351,16 @@ class ParamsPanel(QWidget):
 
         for field in (self.height_field, self.width_field, self.channels_field,
                       self.kernel_h_field, self.kernel_w_field, self.stride_field,
-                      self.dilation_field, self.filters_field, self.units_field):
+                      self.dilation_field, self.filters_field, self.more_field,
+                      self.units_field):
             field.valueChanged.connect(self._on_control_changed)
         for spin in (self.pad_h_spin, self.pad_w_spin):
             spin.valueChanged.connect(self._on_control_changed)
         self.padding_combo.currentIndexChanged.connect(self._on_control_changed)
         self.bias_check.toggled.connect(self._on_control_changed)
+        for field in (self.hidden_field, self.classes_field, self.stages_field,
+                      self.pool_field):
+            field.valueChanged.connect(self._on_network_control_changed)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -508,6 +429,15 @@ class ParamsPanel(QWidget):
         """A key of ``PRESETS``, ``CURRENT`` or ``CUSTOM``."""
         return self.document.params.preset
 
+    @property
+    def scope(self) -> str:
+        """``LAYER`` (one layer of each kind) or ``NETWORK`` (whole networks)."""
+        return self.document.params.scope
+
+    def set_scope(self, scope: str) -> None:
+        """Compare one layer of each kind, or a whole perceptron against a convolutional net."""
+        self.document.params.scope = scope  # the document refuses anything else
+
     def set_preset(self, key: str) -> None:
         """Show a lecture example, follow the explorer layer (``CURRENT``) or keep ``CUSTOM``."""
         if self.preset_combo.findData(key) < 0:
@@ -520,12 +450,16 @@ class ParamsPanel(QWidget):
             self._apply(key, None)
 
     def _apply(self, key: str, setup: Setup | None) -> None:
-        """Write a preset's setup into the document (the panel then shows it)."""
+        """Write a preset's setup into the document (the panel then shows it).
+
+        Following the explorer writes its layer only: the networks' depth and classes stay
+        the student's.
+        """
         self._applying = True
         try:
             values: dict[str, object] = {"preset": key}
             if setup is not None:
-                values.update(_setup_fields(setup))
+                values.update(_setup_fields(setup, networks=key != CURRENT))
             self.document.params.update(values)
         finally:
             self._applying = False
@@ -548,6 +482,11 @@ class ParamsPanel(QWidget):
             bias=p.bias,
             dilation=p.dilation,
             note=self._note_for(p.preset),
+            more_filters=p.more_filters,
+            hidden_layers=p.hidden_layers,
+            classes=p.classes,
+            stages=p.stages,
+            pool=p.pool,
         )
 
     def followed_layer(self) -> int:
@@ -556,10 +495,12 @@ class ParamsPanel(QWidget):
         count = len(self.document.stack)
         return self.document.selected_index if stage < 0 else min(stage, count - 1)
 
-    def explorer_setup(self) -> Setup:
-        """A layer of the explorer's stack on the input it really sees."""
+    def explorer_setup(self, index: int | None = None) -> Setup:
+        """A layer of the explorer's stack (the followed one by default) on the input it
+        really sees."""
         doc = self.document
-        index = self.followed_layer()
+        if index is None:
+            index = self.followed_layer()
         lay = doc.stack[index].settings
         h, w = doc.processing_shape()
         c = doc.channels
@@ -581,6 +522,31 @@ class ParamsPanel(QWidget):
             dilation=lay.dilation,
         )
 
+    def explorer_stages(self) -> list[ConvStage]:
+        """The explorer's stack as convolution stages, each with its own pooling."""
+        stages = []
+        for layer in self.document.stack:
+            lay = layer.settings
+            pooled = lay.pool_mode != "none"
+            stages.append(ConvStage(
+                (lay.kernel_h, lay.kernel_w), lay.n_filters, lay.stride, lay.conv_padding(),
+                lay.dilation, pool=lay.pool_size if pooled else 1,
+                pool_stride=lay.pool_stride if pooled else None))
+        return stages
+
+    def network_setup(self) -> tuple[Setup, list[ConvStage] | None]:
+        """What the networks are built from: the document's setup, or while following the
+        explorer its first layer on the picture and its whole stack."""
+        setup = self.setup()
+        if self.preset != CURRENT:
+            return setup, None
+        first = self.explorer_setup(0)
+        p = self.document.params
+        return Setup(first.label, first.input_shape, first.kernel_size, first.filters,
+                     units=p.units or None, stride=first.stride, padding=first.padding,
+                     bias=True, dilation=first.dilation, note=setup.note,
+                     hidden_layers=p.hidden_layers, classes=p.classes), self.explorer_stages()
+
     def _show_document(self) -> None:
         """Push the document's setup into the controls without triggering their handlers."""
         p = self.document.params
@@ -588,16 +554,19 @@ class ParamsPanel(QWidget):
         self.preset_combo.blockSignals(True)
         self.preset_combo.setCurrentIndex(index)
         self.preset_combo.blockSignals(False)
+        self.scope_buttons.blockSignals(True)
+        (self.network_button if p.scope == NETWORK else self.layer_button).setChecked(True)
+        self.scope_buttons.blockSignals(False)
         self._fill_follow_combo()
-        self.height_field.set_value(p.height)
-        self.width_field.set_value(p.width)
-        self.channels_field.set_value(p.channels)
-        self.kernel_h_field.set_value(p.kernel_h)
-        self.kernel_w_field.set_value(p.kernel_w)
-        self.stride_field.set_value(p.stride)
-        self.dilation_field.set_value(p.dilation)
-        self.filters_field.set_value(p.filters)
-        self.units_field.set_value(p.units)
+        fields = ((self.height_field, p.height), (self.width_field, p.width),
+                  (self.channels_field, p.channels), (self.kernel_h_field, p.kernel_h),
+                  (self.kernel_w_field, p.kernel_w), (self.stride_field, p.stride),
+                  (self.dilation_field, p.dilation), (self.filters_field, p.filters),
+                  (self.more_field, p.more_filters), (self.units_field, p.units),
+                  (self.hidden_field, p.hidden_layers), (self.classes_field, p.classes),
+                  (self.stages_field, p.stages), (self.pool_field, p.pool))
+        for field, value in fields:
+            field.set_value(value)
         quiet = (self.padding_combo, self.pad_h_spin, self.pad_w_spin, self.bias_check)
         for widget in quiet:
             widget.blockSignals(True)
@@ -609,7 +578,24 @@ class ParamsPanel(QWidget):
         finally:
             for widget in quiet:
                 widget.blockSignals(False)
+        self._show_scope()
         self._recompute()
+
+    def _show_scope(self) -> None:
+        """The controls, cards and note of what is compared."""
+        network = self.scope == NETWORK
+        following = self.preset == CURRENT
+        self.layer_form.setRowVisible(self.more_field, not network)
+        self.dense_box.setTitle("Hidden layers of the perceptron" if network
+                                else "Fully connected layer")
+        self.network_box.setVisible(network)
+        form = self.network_box.layout()
+        for field in (self.stages_field, self.pool_field):
+            form.setRowVisible(field, not following)  # the explorer's stack decides them
+        self.layer_cards.setVisible(not network)
+        self.network_cards.setVisible(network)
+        name, meaning = EXPLORER_CNN if following else NETWORKS[1][1:3]
+        self.net_cards["cnn"].describe(name, meaning)
 
     def _fill_follow_combo(self) -> None:
         combo = self.follow_combo
@@ -622,11 +608,16 @@ class ParamsPanel(QWidget):
         stage = self.document.params.stage
         combo.setCurrentIndex(max(0, combo.findData(stage if stage < count else -1)))
         combo.blockSignals(False)
-        combo.setVisible(self.preset == CURRENT and count > 1)
+        # whole networks follow every layer of the stack: no single layer to choose
+        combo.setVisible(self.preset == CURRENT and count > 1 and self.scope == LAYER)
 
     # --- reactions -----------------------------------------------------------------------
     def _on_preset_chosen(self, index: int) -> None:
         self.set_preset(self.preset_combo.itemData(index))
+
+    def _on_scope_chosen(self, button, checked: bool) -> None:
+        if checked:
+            self.set_scope(NETWORK if button is self.network_button else LAYER)
 
     def _on_follow_chosen(self, index: int) -> None:
         self.document.params.stage = int(self.follow_combo.itemData(index))
@@ -641,10 +632,25 @@ class ParamsPanel(QWidget):
             "kernel_h": self.kernel_h_field.value(), "kernel_w": self.kernel_w_field.value(),
             "stride": self.stride_field.value(), "dilation": self.dilation_field.value(),
             "filters": self.filters_field.value(), "units": self.units_field.value(),
+            "more_filters": self.more_field.value(),
             "padding": self.padding_combo.currentText(),
             "pad_h": self.pad_h_spin.value(), "pad_w": self.pad_w_spin.value(),
             "bias": self.bias_check.isChecked(),
         }
+        self._write(values)
+
+    def _on_network_control_changed(self, *_: object) -> None:
+        """The networks' depth, classes and pooling; an example becomes "custom", while
+        following the explorer they are the student's own beside its stack."""
+        values: dict[str, object] = {
+            "hidden_layers": self.hidden_field.value(), "classes": self.classes_field.value(),
+        }
+        if self.preset != CURRENT:
+            values.update(preset=CUSTOM, stages=self.stages_field.value(),
+                          pool=self.pool_field.value())
+        self._write(values)
+
+    def _write(self, values: dict[str, object]) -> None:
         self._applying = True
         try:
             self.document.params.update(values)
@@ -668,21 +674,30 @@ class ParamsPanel(QWidget):
         setup = self.setup()
         self.note_label.setText(setup.note)
         try:
-            counts = setup.counts()
-            out_h, out_w = feature_map_size(setup.input_shape, setup.kernel_size, setup.stride,
-                                            setup.padding, setup.dilation)
+            if self.scope == NETWORK:
+                self._show_networks(setup)
+            else:
+                self._show_layers(setup)
         except ValueError as err:
             self._show_error(str(err))
             return
-        self.counts, self.error = counts, ""
+        self.error = ""
         self.error_label.hide()
         for button in (self.png_button, self.svg_button, self.csv_button):
             button.setEnabled(True)
+
+    def _show_layers(self, setup: Setup) -> None:
+        """Three layers (and the fourth bar) on the same input: counts, cards and chart."""
+        counts = setup.counts()
+        out_h, out_w = feature_map_size(setup.input_shape, setup.kernel_size, setup.stride,
+                                        setup.padding, setup.dilation)
+        self.counts, self.nets = counts, None
         maps = f"{out_h}×{out_w}×{setup.filters} = {format_count(out_h * out_w * setup.filters)}"
         dense = counts["dense"]
         self.cards["dense"].show_counts(dense, f"{format_count(dense.outputs)} hidden units")
         self.cards["local"].show_counts(counts["local"], maps)
-        self.cards["conv"].show_counts(counts["conv"], maps)
+        more = (setup.more_filters, counts["more"]) if "more" in counts else None
+        self.cards["conv"].show_counts(counts["conv"], maps, more)
         if setup.units is None:
             self.units_label.setText(
                 f"“auto”: H'·W'·K = {maps} units, as many as the convolution has outputs, so "
@@ -691,23 +706,76 @@ class ParamsPanel(QWidget):
             self.units_label.setText(
                 f"The other two layers produce {maps} values; “auto” gives all three the "
                 "same output.")
-        params = [counts[key].params for key, *_ in LAYERS]
+        keys = [key for key, *_ in LAYERS] + (["more"] if more else [])
+        names = [name for _, name, _, _ in LAYERS]
+        colours = [colour for *_, colour in LAYERS]
+        if more:
+            names.append(f"{format_count(setup.more_filters)} filters")
+            colours.append(MORE_COLOUR)
+        params = [counts[key].params for key in keys]
         self.chart.set_bars(
-            names=[name for _, name, _, _ in LAYERS],
+            names=names,
             counts=params,
-            value_labels=[format_exact(n) for n in params],
+            value_labels=[format_magnitude(n) for n in params],  # the deck's terms: 10², 10⁴
             ratio_labels=[format_ratio(a, b) for a, b in itertools.pairwise(params)],
-            colors=[colour for *_, colour in LAYERS],
+            colors=colours,
             title=describe(setup),
             y_label="parameters (log scale)",
         )
 
+    def _show_networks(self, setup: Setup) -> None:
+        """A perceptron and a convolutional network to the same classes: every layer with
+        parameters a bar, each network's total in the legend, every layer on its card."""
+        built, stack = self.network_setup()
+        mlp, cnn = networks(built, stack)
+        self.counts, self.nets = None, (mlp, cnn)
+        for key, net in zip(("mlp", "cnn"), (mlp, cnn), strict=True):
+            self.net_cards[key].show_network(net)
+        units = mlp.layers[0].output_shape[0]
+        if built.units is None:
+            self.units_label.setText(
+                f"“auto”: {format_count(units)} units a hidden layer, as many as the first "
+                "convolution has outputs.")
+        else:
+            self.units_label.setText("Units in each hidden layer; “auto”: as many as the "
+                                     "first convolution has outputs.")
+        if stack is None:
+            self.network_label.setText(
+                "Convolutional network: the layer above, then the same window and filters "
+                "at stride 1 with “same” padding; each stage pooled, then one dense layer to "
+                "the classes.")
+        else:
+            self.network_label.setText(
+                f"Convolutional network: the explorer's {len(stack)} "
+                f"layer{'s' if len(stack) != 1 else ''} as set up in the Layers dock, then "
+                "one dense layer to the classes.")
+        mlp_bars, cnn_bars = mlp.with_params(), cnn.with_params()
+        counts = [layer.counts.params for layer in (*mlp_bars, *cnn_bars)]
+        gap = [0.0] * len(mlp_bars) + [NETWORK_GAP] * len(cnn_bars)
+        (*_, mlp_colour), (*_, cnn_colour) = NETWORKS
+        cnn_name = EXPLORER_CNN[0] if stack is not None else "convolutional"
+        self.chart.set_bars(
+            names=[layer.name for layer in (*mlp_bars, *cnn_bars)],
+            counts=counts,
+            value_labels=[format_magnitude(n) for n in counts],
+            ratio_labels=[""] * (len(counts) - 1),
+            colors=[mlp_colour] * len(mlp_bars) + [cnn_colour] * len(cnn_bars),
+            title=describe_networks(built, mlp, cnn, stack is not None),
+            y_label="parameters (log scale)",
+            positions=[i + g for i, g in enumerate(gap)],
+            legend=[(f"fully connected: {format_magnitude(mlp.params)} in all", mlp_colour),
+                    (f"{cnn_name}: {format_magnitude(cnn.params)} in all, "
+                     f"{format_ratio(mlp.params, cnn.params)}", cnn_colour)],
+        )
+
     def _show_error(self, message: str) -> None:
-        self.counts, self.error = None, message
-        self.error_label.setText(f"These settings do not make a layer: {message}.")
+        self.counts, self.nets, self.error = None, None, message
+        what = "a network" if self.scope == NETWORK else "a layer"
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setText(f"These settings do not make {what}: {message}.")
         self.error_label.show()
         self.chart.clear_bars()
-        for card in self.cards.values():
+        for card in (*self.cards.values(), *self.net_cards.values()):
             card.show_nothing()
         self.units_label.clear()
         for button in (self.png_button, self.svg_button, self.csv_button):
@@ -717,6 +785,9 @@ class ParamsPanel(QWidget):
         if key in PRESETS:
             return PRESETS[key].note
         if key == CURRENT:
+            if self.scope == NETWORK:
+                return ("Follows the explorer as you change it: its picture at its processing "
+                        "size, and every layer of its stack.")
             index = self.followed_layer()
             if index > 0:
                 where = f"the maps of layer {index} that it sees"
@@ -730,33 +801,62 @@ class ParamsPanel(QWidget):
 
     # --- export --------------------------------------------------------------------------
     def export_csv(self, path: str | Path) -> Path:
-        """The three layers' numbers as a CSV table (UTF-8 with a BOM, for spreadsheets)."""
-        counts = self._require_counts()
-        setup_text = describe(self.setup())
+        """The numbers on show as a CSV table (UTF-8 with a BOM, for spreadsheets): the
+        layers compared, or every layer of both networks with their totals."""
+        self._require_counts()
         path = safe_files.check_target(path, (".csv",), what="a CSV table")
-        names = {key: name for key, name, *_ in LAYERS}
         table = io.StringIO(newline="")
         writer = csv.writer(table)
-        writer.writerow(CSV_COLUMNS)
-        for key, c in counts.items():
-            writer.writerow([names[key], setup_text, c.params, c.weights, c.biases,
-                             c.formula, c.bytes, format_bytes(c.bytes), c.macs, c.outputs])
+        if self.nets is not None:
+            self._write_network_rows(writer)
+        else:
+            self._write_layer_rows(writer)
         # whole or not at all: a full disk leaves an older table as it was
         return safe_files.atomic_write(path, table.getvalue().encode("utf-8-sig"))
+
+    def _write_layer_rows(self, writer) -> None:
+        setup = self.setup()
+        setup_text = describe(setup)
+        names = {key: name for key, name, *_ in LAYERS}
+        names["more"] = f"convolution, {format_count(setup.more_filters)} filters"
+        writer.writerow(CSV_COLUMNS)
+        for key, c in (self.counts or {}).items():
+            writer.writerow([names[key], setup_text, c.params, c.weights, c.biases,
+                             c.formula, c.bytes, format_bytes(c.bytes), c.macs, c.outputs])
+
+    def _write_network_rows(self, writer) -> None:
+        built, stack = self.network_setup()
+        mlp, cnn = self.nets  # type: ignore[misc]
+        setup_text = describe_networks(built, mlp, cnn, stack is not None)
+        writer.writerow(NETWORK_CSV_COLUMNS)
+        for (_, name, _, _), net in zip(NETWORKS, (mlp, cnn), strict=True):
+            for layer in net.layers:
+                c = layer.counts
+                writer.writerow([name, layer.name, setup_text, c.params, c.weights, c.biases,
+                                 c.formula, "×".join(map(str, layer.output_shape)), c.bytes,
+                                 c.macs])
+            writer.writerow([name, "total", setup_text, net.params, net.weights, net.biases,
+                             "", "", net.bytes, net.macs])
 
     def export_chart_png(self, path: str | Path, scale: float = 2) -> Path:
         """The chart as a PNG at ``scale`` × its size on screen."""
         self._require_counts()
         return self.chart.save_png(path, scale)
 
+    def export_chart(self, path: str | Path, scale: float = 2, *,
+                     overwrite: bool = True) -> Path:
+        """The chart at ``scale`` × its size on screen, in the picture format the suffix
+        names: the same pixels as :meth:`export_chart_png`."""
+        self._require_counts()
+        return self.chart.save_picture(path, scale, overwrite=overwrite)
+
     def export_chart_svg(self, path: str | Path) -> Path:
         self._require_counts()
         return self.chart.save_svg(path)
 
-    def _require_counts(self) -> dict[str, LayerCounts]:
-        if self.counts is None:
+    def _require_counts(self) -> None:
+        if self.counts is None and self.nets is None:
             raise ValueError(f"there is nothing to export: {self.error}")
-        return self.counts
 
     def _on_png_clicked(self) -> None:
         self._export_with_dialog("Save the chart as PNG", "PNG image (*.png)", ".png",
@@ -799,36 +899,13 @@ class ParamsPanel(QWidget):
         super().closeEvent(event)
 
 
-def _breaking_before(text: str, words: tuple[str, ...]) -> str:
-    """``text`` that wraps only before one of ``words``: its other spaces do not break.
-
-    A narrow card then wraps "(227·227·3 + 1) × 55·55·96 = 44,892,355,200" between its
-    factors, never inside a number or a bracket.
-    """
-    pieces = text.split(" ")
-    return pieces[0] + "".join(
-        (" " if piece in words else NBSP) + piece for piece in pieces[1:])
-
-
-def _lines_needed(pieces: list[str], font: QFont, width: float) -> int:
-    """How many lines a label wrapping between ``pieces`` (joined by spaces) takes."""
-    metrics = QFontMetricsF(font)
-    lines, line = 1, ""
-    for piece in pieces:
-        joined = f"{line} {piece}" if line else piece
-        if line and metrics.horizontalAdvance(joined) + 8 > width:
-            lines, line = lines + 1, piece
-        else:
-            line = joined
-    return lines
-
-
 def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
     return (value[0], value[1]) if isinstance(value, tuple | list) else (value, value)
 
 
-def _setup_fields(setup: Setup) -> dict[str, object]:
-    """A setup as the fields of ``document.params``."""
+def _setup_fields(setup: Setup, networks: bool = True) -> dict[str, object]:
+    """A setup as the fields of ``document.params`` (with ``networks``, the networks' depth,
+    classes, stages and pooling too; an example about networks also opens that view)."""
     h, w, *rest = setup.input_shape
     kh, kw = _pair(setup.kernel_size)
     if isinstance(setup.padding, str):
@@ -837,13 +914,19 @@ def _setup_fields(setup: Setup) -> dict[str, object]:
         padding, pads = "valid", (0, 0)
     else:
         padding, pads = "custom", _pair(setup.padding)
-    return {
+    fields: dict[str, object] = {
         "height": h, "width": w, "channels": rest[0] if rest else 1,
         "kernel_h": kh, "kernel_w": kw, "stride": _pair(setup.stride)[0],
         "dilation": _pair(setup.dilation)[0], "filters": setup.filters,
         "units": setup.units or 0, "padding": padding, "pad_h": pads[0], "pad_w": pads[1],
-        "bias": setup.bias,
+        "bias": setup.bias, "more_filters": setup.more_filters,
     }
+    if networks:
+        fields.update(hidden_layers=setup.hidden_layers, classes=setup.classes,
+                      stages=setup.stages, pool=setup.pool)
+    if setup.scope is not None:
+        fields["scope"] = setup.scope
+    return fields
 
 
 def describe(setup: Setup) -> str:
@@ -864,6 +947,28 @@ def describe(setup: Setup) -> str:
         parts.append(f"padding {ph}" if ph == pw else f"padding {ph}×{pw}")
     if setup.units is not None:
         parts.append(f"{format_exact(setup.units)} hidden units")
+    if not setup.bias:
+        parts.append("no biases")
+    return " · ".join(parts)
+
+
+def describe_networks(setup: Setup, mlp: Network, cnn: Network, explorer: bool) -> str:
+    """One line for the networks' chart title: ``"1000×1000×1 input · 2 hidden layers of 10⁶
+    units · 3 stages of 100 filters 10×10 · 10 classes"``."""
+    h, w, *rest = setup.input_shape
+    hidden = len(mlp.layers) - 1
+    units = mlp.layers[0].output_shape[0]
+    parts = [f"{h}×{w}×{rest[0] if rest else 1} input",
+             f"{hidden} hidden layer{'s' if hidden != 1 else ''} of {format_exact(units)} units"]
+    if explorer:
+        convs = sum(layer.kind == "conv" for layer in cnn.layers)
+        parts.append(f"the explorer's {convs} layer{'s' if convs != 1 else ''}")
+    else:
+        kh, kw = _pair(setup.kernel_size)
+        parts.append(f"{setup.stages} stage{'s' if setup.stages != 1 else ''} of "
+                     f"{setup.filters} filter{'s' if setup.filters != 1 else ''} {kh}×{kw}")
+    classes = cnn.layers[-1].output_shape[0]
+    parts.append(f"{format_count(classes)} class{'es' if classes != 1 else ''}")
     if not setup.bias:
         parts.append("no biases")
     return " · ".join(parts)

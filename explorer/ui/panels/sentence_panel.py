@@ -1,13 +1,14 @@
 """Kim's sentence CNN, live: type a sentence and watch filters of widths 2–4 answer.
 
-Left, the sentence as the network sees it: a column of tokens and their vectors (T × D).
+Left, the sentence as the network sees it: a column of tokens and their vectors (T × D), in
+one band (static vectors) or two (static and a fine-tuned copy, Kim's two channels).
 Middle, each filter's response along the sentence, under the tokens; hovering a bar frames
 its window and writes out the dot product. Right, max-over-time pooling (each filter's
 winning n-gram highlighted in the sentence, the pooled vector) and the classifier's answer,
 with a Train button.
 
-The page writes the sentence, the vocabulary, the padding and the filter groups to
-``document.text``; "Add filter", Train and Stop go to the controller. It draws the
+The page writes the sentence, the vocabulary, the channels, the padding and the filter groups
+to ``document.text``; "Add filter", Train and Stop go to the controller. It draws the
 :class:`Reading` the controller hands it: nothing is computed here but the products under
 the hovered window (w × D numbers).
 """
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -42,6 +42,7 @@ from explorer.core.text.sentence import PAD, Reading
 from explorer.state import Document
 from explorer.state.limits import CHOICES, MAX_TEXT, int_range
 from explorer.state.tabs import MAX_GROUP, MAX_WIDTH_1D
+from explorer.ui.widgets.answer_bars import AnswerBars
 from explorer.ui.widgets.matrix_view import MatrixView
 from explorer.ui.widgets.response_chart import FilterRow, ResponseChart
 from explorer.ui.widgets.token_matrix import TokenMatrix
@@ -54,11 +55,74 @@ VOCABULARIES = {
     "words": "words: GloVe, 50-d",
     "characters": "characters: one-hot",
 }
+CHANNELS = {1: "one: static", 2: "two: static + fine-tuned"}
 PLACEHOLDERS = {"words": "e.g. not good", "characters": "e.g. ing"}
 WIDE = 1100  # narrower than this, pooling and the classifier go below the maps
 CONTEXT = 2  # tokens of context shown either side of a winning n-gram
 HINT = "Hover a bar to see its window in the sentence and the dot product behind it."
 EMPTY = "Type a sentence to see its vectors and the filters' responses."
+
+
+def matrix_title(reading: Reading) -> str:
+    """"Sentence matrix 12 × 50", with " × 2 channels" for two."""
+    channels = len(reading.channels)
+    return (f"<b>Sentence matrix</b> {len(reading.labels)} × {reading.bank.network.dim}"
+            + (f" × {channels} channels" if channels > 1 else ""))
+
+
+def moved_text(reading: Reading, most: int = 4) -> str:
+    """Which words of the sentence training moved in the fine-tuned channel, farthest first;
+    '' with one channel."""
+    moved = reading.moved()
+    if moved is None:
+        return ""
+    farthest: dict[str, float] = {}
+    for label, kind, distance in zip(reading.labels, reading.kinds, moved, strict=True):
+        if kind == "known" and distance > 0:
+            farthest[label] = max(distance, farthest.get(label, 0.0))
+    if not farthest:
+        return "Fine-tuned copy: these words' vectors are still the static ones."
+    ranked = sorted(farthest.items(), key=lambda item: -item[1])
+    shown = ", ".join(f"“{w}” {v:.2f}" for w, v in ranked[:most])
+    return (f"Fine-tuned copy, moved by training: {shown}"
+            + (f" and {len(ranked) - most} more" if len(ranked) > most else "")
+            + " (distance from the static vector).")
+
+
+def filter_rows(reading: Reading) -> list[FilterRow]:
+    """What the response chart draws of each filter, its winning n-gram named."""
+    pred = reading.prediction
+    assert pred is not None
+    bank = reading.bank
+    return [FilterRow(name, w, m, int(pos), reading.window_text(k, int(pos)))
+            for k, (name, w, m, pos) in enumerate(zip(bank.names, bank.network.widths,
+                                                      pred.maps, pred.positions, strict=True))]
+
+
+def winners_html(reading: Reading, context: int = CONTEXT) -> str:
+    """Max-over-time pooling as a table: per filter its pooled value and its winning n-gram,
+    highlighted among ``context`` tokens either side."""
+    pred = reading.prediction
+    assert pred is not None
+    text, tokens = reading.text, reading.tokens
+    lines = []
+    for k, name in enumerate(reading.bank.names):
+        real, pads = reading.window_tokens(k, int(pred.positions[k]))
+        if real:
+            first, last = real[0], real[-1]
+            a, b = tokens[first].start, tokens[last].end
+            lo = tokens[max(first - context, 0)].start
+            hi = tokens[min(last + context, len(tokens) - 1)].end
+            shown = ("… " if first - context > 0 else "") + html.escape(text[lo:a]) \
+                + f'<span style="background:{HIGHLIGHT}; color:#141414">' \
+                + f"<b>{html.escape(text[a:b])}" + (f" {PAD}" * pads) + "</b></span>" \
+                + html.escape(text[b:hi]) + (" …" if last + context < len(tokens) - 1 else "")
+        else:
+            shown = f'<span style="background:{HIGHLIGHT}">{" ".join([PAD] * pads)}</span>'
+        lines.append(f"<tr><td><b>{html.escape(name)}</b></td>"
+                     f"<td align=right>&nbsp;{pred.pooled[k]:.2f}&nbsp;</td>"
+                     f"<td>{shown}</td></tr>")
+    return "<table cellspacing=1>" + "".join(lines) + "</table>"
 
 
 class SentencePanel(QWidget):
@@ -89,6 +153,14 @@ class SentencePanel(QWidget):
             "Words: each word is its 50-number GloVe vector, learned from Wikipedia text, so "
             "words used alike point alike. Characters: each letter is a one-hot vector.")
         self.vocab_combo.currentIndexChanged.connect(self._on_vocabulary_edited)
+        self.channels_combo = QComboBox()
+        for count, text in CHANNELS.items():
+            self.channels_combo.addItem(text, count)
+        self.channels_combo.setToolTip(
+            "Kim's two channels: the word vectors as they are (static), and a copy of them that "
+            "training moves (fine-tuned). Each filter has rows over both and adds up both "
+            "channels' products.")
+        self.channels_combo.currentIndexChanged.connect(self._on_channels_edited)
         low, high = int_range("padding", "TextSettings")
         self.padding_spin = QSpinBox(minimum=low, maximum=high, keyboardTracking=False)
         self.padding_spin.setToolTip("Zero vectors added at each end of the sentence")
@@ -109,6 +181,9 @@ class SentencePanel(QWidget):
         vectors_row = QHBoxLayout()
         vectors_row.addWidget(QLabel("Vectors:"))
         vectors_row.addWidget(self.vocab_combo)
+        vectors_row.addSpacing(12)
+        vectors_row.addWidget(QLabel("Channels:"))
+        vectors_row.addWidget(self.channels_combo)
         vectors_row.addSpacing(12)
         vectors_row.addWidget(QLabel("Padding:"))
         vectors_row.addWidget(self.padding_spin)
@@ -153,11 +228,14 @@ class SentencePanel(QWidget):
         self.matrix = TokenMatrix()
         self.matrix_title = QLabel()
         self.matrix_title.setWordWrap(True)
+        self.moved_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.moved_label.hide()
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.matrix_title)
         lv.addWidget(self.matrix, 1)
+        lv.addWidget(self.moved_label)
 
         # middle: responses and the hover readout
         self.chart = ResponseChart()
@@ -198,12 +276,9 @@ class SentencePanel(QWidget):
         self.pooled_title = QLabel(wordWrap=True)
         classifier = QGroupBox("Classifier: pooled vector → fully connected → softmax")
         cg = QGridLayout(classifier)
-        self.probability_bars: list[QProgressBar] = []
-        for i, name in enumerate(LABELS):
-            bar = QProgressBar(minimum=0, maximum=1000, textVisible=True)
-            bar.setFormat(f"{name}: %p %")
-            self.probability_bars.append(bar)
-            cg.addWidget(bar, i, 0, 1, 2)
+        self.answer = AnswerBars()
+        self.answer.set_answer(LABELS, None)
+        cg.addWidget(self.answer, 0, 0, 2, 2)
         self.train_button = QPushButton("Train")
         self.train_button.setToolTip("Learn the filters and the last layer from short labelled "
                                      "phrases made from a sentiment lexicon (a few seconds)")
@@ -269,6 +344,9 @@ class SentencePanel(QWidget):
     def _on_vocabulary_edited(self) -> None:
         self.document.text.vocabulary = self.vocab_combo.currentData()
 
+    def _on_channels_edited(self) -> None:
+        self.document.text.channels = self.channels_combo.currentData()
+
     def _on_padding_edited(self, value: int) -> None:
         self.document.text.padding = int(value)
 
@@ -304,6 +382,8 @@ class SentencePanel(QWidget):
                 self.sentence_edit.setText(s.sentence)
         with QSignalBlocker(self.vocab_combo):
             self.vocab_combo.setCurrentIndex(self.vocab_combo.findData(s.vocabulary))
+        with QSignalBlocker(self.channels_combo):
+            self.channels_combo.setCurrentIndex(self.channels_combo.findData(s.channels))
         self.words_edit.setPlaceholderText(PLACEHOLDERS[s.vocabulary])
         with QSignalBlocker(self.padding_spin):
             self.padding_spin.setValue(s.padding)
@@ -342,23 +422,28 @@ class SentencePanel(QWidget):
         if pred is None:
             self._clear(EMPTY)
             return
-        self.matrix.set_rows(reading.labels, reading.x, reading.kinds)
+        self.matrix.set_rows(reading.labels, reading.x, reading.kinds, bands=reading.channels)
         t = len(reading.tokens)
-        self.matrix_title.setText(
-            f"<b>Sentence matrix</b> {len(reading.labels)} × {reading.x.shape[1]}")
+        dim = reading.bank.network.dim
+        channels = len(reading.channels)
+        self.matrix_title.setText(matrix_title(reading))
         self.matrix_title.setToolTip(
-            f"{t} {'token' if t == 1 else 'tokens'}, each a row of {reading.x.shape[1]} "
-            f"numbers (plus any padding rows). Colours: red positive, blue negative, white "
-            f"zero, full colour at ±{self.matrix.limit():.2f}.")
-        rows = [FilterRow(name, w, m, int(pos)) for name, w, m, pos in
-                zip(bank.names, bank.network.widths, pred.maps, pred.positions, strict=True)]
-        self.chart.set_content(reading.labels, [k == "padding" for k in reading.kinds], rows)
-        self._show_winners(reading)
+            f"{t} {'token' if t == 1 else 'tokens'}, each a row of {dim} numbers (plus any "
+            "padding rows)"
+            + (": on the left the static vectors, on the right the fine-tuned copy that "
+               "training moves" if channels > 1 else "")
+            + f". Colours: red positive, blue negative, white zero, full colour at "
+            f"±{self.matrix.limit():.2f}.")
+        moved = moved_text(reading)
+        self.moved_label.setText(moved)
+        self.moved_label.setVisible(bool(moved))
+        self.chart.set_content(reading.labels, [k == "padding" for k in reading.kinds],
+                               filter_rows(reading))
+        self.winners.setText(winners_html(reading))
         self.pooled_view.set_values(pred.pooled[None, :])
         self.pooled_title.setText(f"<b>Pooled vector</b> ({len(pred.pooled)} numbers, one per "
                                   "filter, whatever the sentence length)")
-        for bar, prob in zip(self.probability_bars, pred.probabilities, strict=True):
-            bar.setValue(round(float(prob) * 1000))
+        self.answer.set_answer(reading.bank.network.labels, pred.probabilities)
         self._on_bar_hovered(-1, -1)
 
     def show_problem(self, text: str) -> None:
@@ -369,37 +454,13 @@ class SentencePanel(QWidget):
     def _clear(self, hint: str) -> None:
         self.matrix.set_rows([], np.zeros((0, 1)), [])
         self.matrix_title.setText(hint)
+        self.moved_label.hide()
         self.chart.set_content([], [], [])
         self.winners.setText("")
         self.pooled_view.set_values(np.zeros((0, 0)))
         self.pooled_title.setText("")
-        for bar in self.probability_bars:
-            bar.setValue(0)
+        self.answer.set_answer(LABELS, None)
         self._on_bar_hovered(-1, -1)
-
-    def _show_winners(self, reading: Reading) -> None:
-        """Per filter: its pooled value and its winning n-gram highlighted in context."""
-        pred = reading.prediction
-        assert pred is not None
-        text, tokens = reading.text, reading.tokens
-        lines = []
-        for k, name in enumerate(reading.bank.names):
-            real, pads = reading.window_tokens(k, int(pred.positions[k]))
-            if real:
-                first, last = real[0], real[-1]
-                a, b = tokens[first].start, tokens[last].end
-                lo = tokens[max(first - CONTEXT, 0)].start
-                hi = tokens[min(last + CONTEXT, len(tokens) - 1)].end
-                shown = ("… " if first - CONTEXT > 0 else "") + html.escape(text[lo:a]) \
-                    + f'<span style="background:{HIGHLIGHT}"><b>{html.escape(text[a:b])}' \
-                    + (f" {PAD}" * pads) + "</b></span>" + html.escape(text[b:hi]) \
-                    + (" …" if last + CONTEXT < len(tokens) - 1 else "")
-            else:
-                shown = f'<span style="background:{HIGHLIGHT}">{" ".join([PAD] * pads)}</span>'
-            lines.append(f"<tr><td><b>{html.escape(name)}</b></td>"
-                         f"<td align=right>&nbsp;{pred.pooled[k]:.2f}&nbsp;</td>"
-                         f"<td>{shown}</td></tr>")
-        self.winners.setText("<table cellspacing=1>" + "".join(lines) + "</table>")
 
     def _on_bar_hovered(self, k: int, t: int) -> None:
         reading = self.reading
@@ -418,20 +479,25 @@ class SentencePanel(QWidget):
         labels = reading.labels[t:t + w]
         terms = " + ".join(f"{html.escape(lab)}·row{i + 1} ({v:+.2f})"
                            for i, (lab, v) in enumerate(zip(labels, per_token, strict=True)))
+        by_channel = ""
+        if len(reading.channels) > 1:  # what each channel adds to the sum
+            parts = products.reshape(w, len(reading.channels), network.dim).sum(axis=(0, 2))
+            by_channel = "<br>of which " + ", ".join(
+                f"{name} {v:+.2f}" for name, v in zip(reading.channels, parts, strict=True))
         self.readout.setText(
             f"<b>{html.escape(reading.bank.names[k])}</b> at position {t}, window "
             f"“{html.escape(reading.window_text(k, t))}”:<br>{terms} + bias ({bias:+.2f}) "
-            f"= <b>{value:.3f}</b>")
+            f"= <b>{value:.3f}</b>{by_channel}")
         self.products.set_rows([f"{lab} ⊙ row{i + 1}" for i, lab in enumerate(labels)],
-                               products, reading.kinds[t:t + w])
+                               products, reading.kinds[t:t + w], bands=reading.channels)
 
     # --- training --------------------------------------------------------------------------
     def show_training(self, text: str, running: bool) -> None:
         """The classifier's state; while a training runs, the filters cannot be edited."""
         self._training = running
         self.train_status.setText(text)
-        for w in (*self.width_spins, *self.count_spins, self.vocab_combo, self.train_button,
-                  self.add_words_button, self.words_edit):
+        for w in (*self.width_spins, *self.count_spins, self.vocab_combo, self.channels_combo,
+                  self.train_button, self.add_words_button, self.words_edit):
             w.setEnabled(not running)
         self.remove_words_button.setEnabled(not running
                                             and bool(self.document.text.word_filters))

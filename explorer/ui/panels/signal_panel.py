@@ -123,7 +123,9 @@ class SignalPanel(QWidget):
         self.output_plot.hovered.connect(self._on_output_hovered)
         self.input_title = QLabel(wordWrap=True)
         self.output_title = QLabel(wordWrap=True)
-        plots = QVBoxLayout()
+        self.plots = QWidget()  # the page's teaching picture: what an export shows
+        plots = QVBoxLayout(self.plots)
+        plots.setContentsMargins(0, 0, 0, 0)
         plots.addWidget(self.input_title)
         plots.addWidget(self.input_plot, 1)
         plots.addWidget(self.output_title)
@@ -132,7 +134,7 @@ class SignalPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(controls)
-        layout.addLayout(plots, 1)
+        layout.addWidget(self.plots, 1)
 
     # --- the user's edits go to the model -------------------------------------------------
     def _on_source_chosen(self, index: int) -> None:

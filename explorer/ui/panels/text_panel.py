@@ -4,11 +4,17 @@ Two pages behind a switch: *Sentence* (word vectors, filters of widths 2–4, ma
 pooling and a small classifier) and *Signal* (a waveform with smoothing and edge kernels,
 padding and stride). The switch writes ``document.text.page``; the pages write their own
 settings; the controller (:mod:`explorer.ui.controllers.text`) hands them what to draw.
+
+An export of the tab pictures the page's teaching picture, without the controls that edit it:
+the sentence read by the network as one slide, or the signal and its output.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker
+import contextlib
+from collections.abc import Iterator
+
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -21,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from explorer.state import Document
 from explorer.ui.panels.sentence_panel import SentencePanel
+from explorer.ui.panels.sentence_slide import SentenceSlide
 from explorer.ui.panels.signal_panel import SignalPanel
 
 __all__ = ["PAGES", "TextPanel"]
@@ -67,3 +74,23 @@ class TextPanel(QWidget):
         self.pages.setCurrentIndex(index)
         self.sentence.show_settings()
         self.signal.show_settings()
+
+    @contextlib.contextmanager
+    def teaching_picture(self) -> Iterator[QWidget]:
+        """The widget an export of the tab pictures, while the export runs: a slide of the
+        sentence (made for it, never on screen) or the signal page's plots. Raises
+        ValueError when the sentence page has nothing to show."""
+        if self.document.text.page == "signal":
+            yield self.signal.plots
+            return
+        reading = self.sentence.reading
+        if reading is None or reading.prediction is None:
+            raise ValueError("the 1-D tab shows no sentence to picture: type one")
+        slide = SentenceSlide(reading)
+        slide.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        slide.show()  # laid out and polished, as a picture of it needs
+        try:
+            yield slide
+        finally:
+            slide.close()
+            slide.deleteLater()

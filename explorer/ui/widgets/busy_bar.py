@@ -23,6 +23,7 @@ class BusyBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._since: float | None = None
+        self._on_page = True  # the explorer's page is on show: elsewhere it would mislead
         self.label = QLabel(wordWrap=True)
         self.spinner = QProgressBar(minimum=0, maximum=0, textVisible=False)  # busy, no %
         self.spinner.setFixedWidth(120)
@@ -60,12 +61,20 @@ class BusyBar(QWidget):
         self._timer.stop()
         self.hide()
 
+    def set_on_page(self, on_page: bool) -> None:
+        """Show the strip only over the explorer's page; it keeps counting elsewhere."""
+        self._on_page = on_page
+        if not on_page:
+            self.hide()
+        elif self._since is not None:
+            self._tick()
+
     def elapsed(self) -> float:
         return 0.0 if self._since is None else time.perf_counter() - self._since
 
     def _tick(self) -> None:
         seconds = self.elapsed()
-        if seconds * 1000 < SHOW_AFTER_MS:
+        if seconds * 1000 < SHOW_AFTER_MS or not self._on_page:
             return
         self.label.setText(f"Computing the maps for the new settings… {seconds:.1f} s "
                            "(the maps still show the previous ones)")
