@@ -1,7 +1,9 @@
 """Targets and their one-line verdicts: met, or missed by how much.
 
 A benchmark's ``main()`` returns the :class:`Target`\\ s it measured; ``python -m bench`` prints
-each module's verdicts after its table, and all of them again at the end.
+each module's verdicts after its table, and all of them again at the end. Each verdict also
+gives the number as a ratio to the bare-OpenCV floor measured in the same run, so a slower
+machine, which moves the fps, does not hide a regression, which moves the ratio.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ class Target:
     unit: str  # "fps", "ms", "×" …
     at_least: bool  # True: the goal is a floor (fps); False: a ceiling (ms, ratios)
     note: str = ""  # e.g. "aim 50"
+    # the same work's cost over the bare-OpenCV floor's, from the same run: a frame time
+    # (1000 / fps), a latency or GUI milliseconds over the floor's milliseconds a frame
+    floor_ratio: float = math.nan
 
     @property
     def met(self) -> bool:
@@ -39,8 +44,10 @@ class Target:
     def line(self) -> str:
         sign = "≥" if self.at_least else "≤"
         aim = f", {self.note}" if self.note else ""
-        return (f"{self.name:<46} {self.measured:8.2f} {self.unit:<6} target {sign} "
-                f"{self.goal:g}{aim}: {self.verdict()}")
+        floor = (f"{self.floor_ratio:5.2f}× floor" if math.isfinite(self.floor_ratio)
+                 else "  no floor")
+        return (f"{self.name:<46} {self.measured:8.2f} {self.unit:<6} {floor}  target "
+                f"{sign} {self.goal:g}{aim}: {self.verdict()}")
 
 
 def print_verdicts(targets: list[Target], title: str = "verdicts") -> None:

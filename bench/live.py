@@ -213,11 +213,13 @@ def main() -> list:
                   flush=True)
             label = f"{name} {size[0]}×{size[1]} {'full frame' if full else 'shown size'}"
             if goal:
-                targets.append(Target(f"{label}, fps", r["fps"], goal[0], "fps", True, goal[1]))
+                targets.append(Target(f"{label}, fps", r["fps"], goal[0], "fps", True, goal[1],
+                                      times_floor))
             if not stack and full and size == SIZES[1]:
                 targets.append(Target(f"{label}, p50 latency", r["p50"], LATENCY_TARGET_MS,
-                                      "ms", False))
-            gui.append(Target(f"{label}, GUI", r["gui_ms"], GUI_TARGET_MS, "ms/fr", False))
+                                      "ms", False, floor_ratio=r["p50"] / floor))
+            gui.append(Target(f"{label}, GUI", r["gui_ms"], GUI_TARGET_MS, "ms/fr", False,
+                              floor_ratio=r["gui_ms"] / floor))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of this process): {peak_mb:.0f} MB")
     targets += gui

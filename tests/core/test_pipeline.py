@@ -117,6 +117,41 @@ def test_live_frames_match_plain_loops_stage_by_stage(threads, monkeypatch):
         checked += 1
 
 
+@pytest.mark.parametrize("pooling", [(2, 2), (3, 2), (2, 3), (3, 3), (1, 1)])
+@pytest.mark.parametrize("layer", ["stride 2", "one filter", "circular", "valid",
+                                   "whole maps"])
+def test_live_frames_made_in_thin_bands_match_plain_loops(layer, pooling, monkeypatch):
+    """Every way the engine splits a live layer between threads (thin bands of rows, or
+    whole maps each), then activated and pooled into borrowed buffers, pooling windows that
+    overlap, leave gaps or tile the map."""
+    import explorer.core.convolution as engine
+
+    monkeypatch.setattr(engine, "_PARALLEL_MIN_WORK", 1)
+    monkeypatch.setattr(engine, "_BAND_BYTES", 1)  # as many bands as the rows allow
+    rng = np.random.default_rng(5)
+    n, stride, padding, pad_mode = 4, 1, "same", "zeros"
+    if layer == "stride 2":
+        stride = 2
+    elif layer == "one filter":
+        n = 1
+    elif layer == "circular":
+        pad_mode = "circular"
+    elif layer == "valid":
+        padding = "valid"
+    spec = LayerSpec(rng.normal(size=(n, 3, 3, 3)).astype(np.float32),
+                     rng.normal(size=n).astype(np.float32), (stride, stride), padding,
+                     pad_mode, activation="leaky_relu", pool_mode="max",
+                     pool_size=pooling[0], pool_stride=pooling[1])
+    picture = rng.integers(0, 256, (61, 47, 3), dtype=np.uint8)
+    buffers = BufferPool()
+    for _ in range(2):  # the second frame into the first frame's buffers
+        (stage,) = run_stack(picture, [spec], buffers)
+        ((maps, pooled),) = _reference(picture, [spec])
+        np.testing.assert_allclose(stage.feature_maps, maps, rtol=1e-4, atol=1e-2)
+        np.testing.assert_allclose(stage.pooled, pooled, rtol=1e-4, atol=1e-2)
+        buffers.release(stage.borrowed)
+
+
 def test_a_stage_that_does_not_fit_names_its_layer():
     rng = np.random.default_rng(0)
     first = LayerSpec(rng.normal(size=(2, 3, 3, 1)).astype(np.float32), np.zeros(2, np.float32),

@@ -248,6 +248,16 @@ def test_synthetic_frames_depend_on_the_index_alone(pattern):
     assert a.size == (160, 120) and a.nominal_fps == 30.0
 
 
+@pytest.mark.parametrize("size", [(16, 16), (20, 48), (48, 20), (35, 35), (36, 40)])
+def test_synthetic_frames_of_the_smallest_sizes_are_drawn(size):
+    """Every size the source accepts draws its scene, however little of its checkerboard
+    fits; a picture no taller than the patch once stopped the feed."""
+    w, h = size
+    frame = SyntheticSource(w, h).frame(20)
+    assert frame.shape == (h, w, 3) and frame.dtype == np.uint8
+    assert len(np.unique(frame.reshape(-1, 3), axis=0)) > 2  # a scene, not a flat fill
+
+
 def test_synthetic_source_ends_after_n_frames_and_rewinds_on_open():
     src = SyntheticSource(64, 48, n_frames=2)
     src.open()

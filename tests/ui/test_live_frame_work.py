@@ -20,6 +20,7 @@ from explorer.state.presets import build_stack
 from explorer.ui import widgets
 from explorer.ui.controller import ExplorerController
 from explorer.ui.panels.maps_panel import MapsPanel
+from explorer.ui.widgets.cell_values import CellValues
 from explorer.ui.widgets.elided_label import ElidedLabel
 
 
@@ -84,6 +85,7 @@ def test_a_live_frame_of_an_unchanged_size_lays_out_and_measures_nothing(
     real_fit = widgets.map_grid.fit_titles_sized
     monkeypatch.setattr(widgets.map_grid, "fit_titles_sized",
                         lambda *a, **k: measured.append(1) or real_fit(*a, **k))
+    numbers = _count_numbers(monkeypatch)
     watch = _LayoutWatch(panel)
     QApplication.instance().installEventFilter(watch)
     try:
@@ -94,6 +96,53 @@ def test_a_live_frame_of_an_unchanged_size_lays_out_and_measures_nothing(
     assert len({r.generation for r in results}) >= 3
     assert watch.seen == []
     assert measured == []
+    assert numbers == []  # maps this large show colours only: no numbers worked out
+    for grid in (panel.feature_grid, panel.pooled_grid):
+        assert not any(grid.cell_labels(k).isVisible() for k in range(grid.tile_count))
+
+
+def _count_numbers(monkeypatch) -> list[tuple[CellValues, tuple[int, ...]]]:
+    """The cell-number items handed values, and the values' shapes, call by call."""
+    handed: list[tuple[CellValues, tuple[int, ...]]] = []
+    real_set = CellValues.set_cells
+
+    def set_cells(self, values, *args, **kwargs) -> None:
+        handed.append((self, np.shape(values)))
+        real_set(self, values, *args, **kwargs)
+
+    monkeypatch.setattr(CellValues, "set_cells", set_cells)
+    return handed
+
+
+def test_live_frames_of_maps_small_enough_write_their_numbers(qtbot, monkeypatch):
+    """The other side of the rule above: a tiny live picture's maps get numbers, frame after
+    frame (so the count above would see numbers if large maps were given them)."""
+    doc = Document()
+    doc.layer.n_filters = 1
+    doc.layer.pool_mode = "none"
+    panel = MapsPanel(doc)
+    qtbot.addWidget(panel)
+    panel.resize(1150, 820)
+    panel.show()
+    qtbot.waitExposed(panel)
+    controller = ExplorerController(doc, panel)
+    controller.start_live(lambda: SyntheticSource(16, 16), "tiny scene", "synthetic")
+    try:
+        _live_results(qtbot, controller, 4)
+        qtbot.wait(100)
+        numbers = _count_numbers(monkeypatch)
+        results = _live_results(qtbot, controller, 3)
+        qtbot.wait(50)
+        grid = panel.feature_grid
+        assert grid.values_shown
+        first_tile = [shape for item, shape in numbers if item is grid.cell_labels(0)]
+        assert first_tile == [(16, 16)] * len(first_tile)
+        assert len(first_tile) >= len(results)  # the numbers of each new frame
+        assert len(grid.cell_texts(0)) == 16
+        panel.grab()  # paint: the numbers are really written
+        assert grid.cell_labels(0).drawn == 16 * 16
+    finally:
+        controller.shutdown()
 
 
 def test_live_maps_and_input_arrive_as_screen_pixels_at_their_drawn_size(qtbot, live_panel):
@@ -114,6 +163,42 @@ def test_live_maps_and_input_arrive_as_screen_pixels_at_their_drawn_size(qtbot, 
     assert panel.input_view.image.pixels is shown.pixels  # the worker's, not remade here
     if len(result.stages) > 1:
         assert all(row.mosaic.shape[2] == 4 for row in panel.strip.rows)
+
+
+class _WindowWatch(QObject):
+    """Records every layout request and resize anywhere in the application."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize,
+                            QEvent.Type.GraphicsSceneResize):
+            self.seen.append(f"{event.type().name} → {type(obj).__name__}")
+        return False
+
+
+def test_a_live_frame_lays_out_nothing_anywhere_in_the_window(qtbot, window):
+    """The whole window as the app shows it (status bar timings, messages over the pages,
+    docks, the tab bar): once the sizes have settled, live frames only repaint."""
+    window.document.layer.n_filters = 8
+    seen = []
+    window.result_shown.connect(
+        lambda result: seen.append(result) if result.request.live else None)
+    window.start_live(lambda: SyntheticSource(640, 480), "scene", "synthetic")
+    qtbot.waitUntil(lambda: len(seen) >= 8, timeout=30_000)
+    qtbot.wait(200)
+    watch = _WindowWatch()
+    QApplication.instance().installEventFilter(watch)
+    first = len(seen)
+    try:
+        qtbot.waitUntil(lambda: len(seen) >= first + 4, timeout=30_000)
+        qtbot.wait(50)
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert len({r.generation for r in seen[first:]}) >= 4
+    assert watch.seen == []
 
 
 class _LayoutRequests(QObject):

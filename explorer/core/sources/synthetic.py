@@ -96,10 +96,11 @@ class SyntheticSource(FrameSource):
         cv2.line(img, (w // 2 - c, h // 2 - sn), (w // 2 + c, h // 2 + sn), (250, 250, 250),
                  max(2, s // 60), cv2.LINE_AA)
         cell = max(4, s // 40)
-        y0, x0 = h - 8 * cell - cell, cell
-        yy, xx = np.mgrid[0:8 * cell, 0:8 * cell]
+        side = min(8 * cell, h, w)  # a picture smaller than the patch gets what fits
+        y0, x0 = max(0, h - 8 * cell - cell), min(cell, w - side)
+        yy, xx = np.mgrid[0:side, 0:side]
         checker = ((yy // cell + xx // cell + t // 15) % 2 * 255).astype(np.uint8)
-        img[y0:y0 + 8 * cell, x0:x0 + 8 * cell] = checker[:, :, None]
+        img[y0:y0 + side, x0:x0 + side] = checker[:, :, None]
         cv2.putText(img, f"frame {t}", (w // 2, h - cell), cv2.FONT_HERSHEY_SIMPLEX,
                     s / 480, (255, 255, 0), max(1, s // 240), cv2.LINE_AA)
         return img

@@ -17,10 +17,12 @@ MARK_RADIUS = 12  # px: a field smaller than this on screen also gets a ring rou
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
-    """An (H, W, 3) uint8 array as a QImage that owns its pixels."""
+    """An (H, W, 3) uint8 array as a QImage that owns its pixels, in the screen's 32-bit
+    format: converted once here, not again (on a thread pool) at every paint."""
     rgb = np.ascontiguousarray(rgb, np.uint8)
     h, w = rgb.shape[:2]
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    return QImage(rgb.data, w, h, 3 * w,
+                  QImage.Format.Format_RGB888).convertToFormat(QImage.Format.Format_RGB32)
 
 
 class PictureView(QWidget):
