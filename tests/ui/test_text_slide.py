@@ -90,7 +90,10 @@ def test_export_of_the_tab_is_its_teaching_picture(qtbot, window, tmp_path):
 
     QTimer.singleShot(0, fill_in)
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    assert window.statusBar().currentMessage() == "Saved slide.png"
+    message = window.statusBar().currentMessage()  # the path written and its size
+    assert message.startswith(f"Saved {out} (") and message.endswith(" KB)")
+    assert float(message[len(f"Saved {out} ("):-len(" KB)")]) == pytest.approx(
+        out.stat().st_size / 1000, rel=0.01)
     picture = load(out)
     # a 16:9 slide of its own, not the tab as it stands in the window
     assert picture.shape[:2] == (2 * SLIDE_SIZE.height(), 2 * SLIDE_SIZE.width())

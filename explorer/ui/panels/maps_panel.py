@@ -137,7 +137,7 @@ class MapsPanel(QWidget):
         # one line each, never wider than the maps: the whole text is in the tooltip
         self.fm_caption = ElidedLabel(minimum_chars=8)
         self.fm_caption.setText("feature maps")
-        self.pooled_caption = ElidedLabel(minimum_chars=8)
+        self.pooled_caption = ElidedLabel(minimum_chars=0)  # shares its row with a button
         self._build_toolbar()
         self._build_layout()
 
