@@ -14,17 +14,16 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from explorer.core.cancel import CancelToken
 from explorer.core.pipeline import LayerSpec, fit_input
 from explorer.core.pooling_study import PoolingStudy, pooling_study
 from explorer.state import Document
 from explorer.state.document import Picture
+from explorer.ui.controllers.study import Job, StudyController
 from explorer.ui.panels.pooling_panel import PoolingPanel
-from explorer.ui.tab import TabController
 from explorer.ui.widgets.colormaps import lookup_table
-from explorer.ui.workers.worker import Worker
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,25 +57,16 @@ def study_request(request: PoolingRequest, token: CancelToken) -> PoolingResult:
     return PoolingResult(study, time.perf_counter() - start)
 
 
-class PoolingController(TabController):
+class PoolingController(StudyController):
     """See the module docstring."""
 
     key = "pooling"
     title = "Pooling"
     uses_layers = True  # pooling is set in the Layers dock
+    study_name = "pooling study"
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
-        super().__init__(document, parent)
-        self.view = PoolingPanel(document)
-        self.worker = Worker("pooling-worker", self)
-        self.worker.done.connect(self._on_done)
-        self.worker.failed.connect(self._on_failed)
-        self.result: PoolingResult | None = None
-        self._asked = 0
-        self._shown_tag = 0
-        self._stale = True
-        self._timer = QTimer(self, singleShot=True, interval=0)  # a burst of edits: one request
-        self._timer.timeout.connect(self.request)
+        super().__init__(document, PoolingPanel(document), parent)
         doc = document
         for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
                        doc.selection.events.all):
@@ -90,36 +80,17 @@ class PoolingController(TabController):
         self.view.show_settings()
         self.schedule()
 
-    # --- requests --------------------------------------------------------------------------
-    def schedule(self, *_: object) -> None:
-        self._stale = True
-        if self.active:
-            self._timer.start()
-
-    def show_picture(self, picture: Picture | None, new_source: bool) -> None:
-        if new_source:
-            self.result = None
-            self.view.clear()
-        self.schedule()
-
     def activated(self) -> None:
         self.view.show_settings()
-        if self._stale:
-            self._timer.start()
+        super().activated()
 
-    def request(self) -> int | None:
-        """Study the selected layer's pooling on the current picture (on the worker)."""
-        picture = self.picture
-        if picture is None or not self.active:
-            return None
+    def make_job(self, picture: Picture) -> Job | None:
+        """Study the selected layer's pooling on the current picture."""
         doc = self.document
-        self._stale = False
         index = doc.selected_index
         if doc.stack[index].settings.pool_mode == "none":
-            self._asked = 0
             self.view.show_note(f"Layer {index + 1} has no pooling: choose max or average "
                                 "pooling for it in the Layers panel, or another layer above.")
-            self.settled.emit()
             return None
         scheme = doc.display.colour_map
         request = PoolingRequest(
@@ -127,39 +98,10 @@ class PoolingController(TabController):
             doc.selected_filter(), (doc.pooling.zoom_row, doc.pooling.zoom_col),
             doc.display.levels, float(doc.display.fixed_limit),
             (lookup_table(True, scheme), lookup_table(False, scheme)))
-        self._asked = self.worker.submit(lambda token: study_request(request, token),
-                                         supersede=True)
-        self.view.set_working(True)
-        return self._asked
+        return lambda token: study_request(request, token)
 
-    def is_settled(self) -> bool:
-        if self._stale or self._timer.isActive():
-            return False
-        return self._asked == 0 or (self.result is not None and self._shown_tag == self._asked)
-
-    # --- results ---------------------------------------------------------------------------
-    def _on_done(self, tag: int, result: PoolingResult) -> None:
-        if tag != self._asked:
-            return  # a newer request is on its way
-        self._shown_tag = tag
-        self.result = result
+    def show_result(self, result: PoolingResult) -> None:
         self.view.show_result(result.study)
-        self.status_changed.emit()
-        self.settled.emit()
 
-    def _on_failed(self, tag: int, message: str) -> None:
-        if tag != self._asked:
-            return
-        self.view.set_working(False)
-        self.view.show_note(message[:1].upper() + message[1:])
-        self.settled.emit()
-
-    def status_text(self) -> str:
-        if self.result is None:
-            return ""
-        return f"pooling study {self.result.seconds * 1000:.0f} ms"
-
-    def cleanup(self) -> None:
-        super().cleanup()
-        self._timer.stop()
-        self.worker.stop()
+    def report_failure(self, text: str) -> None:
+        self.view.show_note(text)  # in the tab, where the maps would be

@@ -15,17 +15,16 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from explorer.core.invariance import TranslationStudy, coloured_planes, translation_study
 from explorer.core.pipeline import LayerSpec, NamedStack, fit_input
 from explorer.state import Document
 from explorer.state.document import Picture
 from explorer.state.limits import int_range
+from explorer.ui.controllers.study import Job, StudyController
 from explorer.ui.panels.translation_panel import TranslationPanel
-from explorer.ui.tab import TabController
 from explorer.ui.widgets.colormaps import lookup_table
-from explorer.ui.workers.worker import Worker
 
 CROP = 128  # the side of the crop that moves
 
@@ -68,25 +67,16 @@ def study_picture(image: np.ndarray, side: int, layers: tuple[LayerSpec, ...] | 
     return TranslationResult(study, pictures, time.perf_counter() - start)
 
 
-class TranslationController(TabController):
+class TranslationController(StudyController):
     """See the module docstring."""
 
     key = "translation"
     title = "Translation"
     uses_layers = True  # the study runs the explorer's own stack
+    study_name = "translation study"
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
-        super().__init__(document, parent)
-        self.view = TranslationPanel(document, CROP)
-        self.worker = Worker("translation-worker", self)
-        self.worker.done.connect(self._on_done)
-        self.worker.failed.connect(self._on_failed)
-        self.result: TranslationResult | None = None
-        self._asked = 0  # the tag of the newest request
-        self._shown_tag = 0  # the tag of the result on screen
-        self._stale = True  # the model or picture changed since the last request
-        self._timer = QTimer(self, singleShot=True, interval=0)  # a burst of edits: one request
-        self._timer.timeout.connect(self.request)
+        super().__init__(document, TranslationPanel(document, CROP), parent)
         doc = document
         self.connect_model(doc.translation.events.all, self._on_settings_changed)
         self.view.show_settings()
@@ -98,27 +88,7 @@ class TranslationController(TabController):
         self.view.show_settings()
         self.schedule()
 
-    # --- requests --------------------------------------------------------------------------
-    def schedule(self, *_: object) -> None:
-        self._stale = True
-        if self.active:
-            self._timer.start()
-
-    def show_picture(self, picture: Picture | None, new_source: bool) -> None:
-        if new_source:  # nothing of the old picture stays on screen
-            self.result = None
-            self.view.clear()
-        self.schedule()
-
-    def activated(self) -> None:
-        if self._stale:
-            self._timer.start()
-
-    def request(self) -> int | None:
-        """Study the current picture and stack again (on the worker)."""
-        picture = self.picture
-        if picture is None or not self.active:
-            return None
+    def make_job(self, picture: Picture) -> Job:
         doc = self.document
         learned = doc.translation.stack == "pretrained"
         layers = None if learned else doc.stack_specs()
@@ -126,37 +96,7 @@ class TranslationController(TabController):
         args = (picture.image, doc.processing_side(), layers, random,
                 doc.translation.shift, doc.translation.filter,
                 (lookup_table(True), lookup_table(False)))
-        self._stale = False
-        self._asked = self.worker.submit(lambda _token: study_picture(*args), supersede=True)
-        self.view.set_working(True)
-        return self._asked
+        return lambda _token: study_picture(*args)
 
-    def is_settled(self) -> bool:
-        return not self._stale and not self._timer.isActive() and self.result is not None \
-            and self._shown_tag == self._asked
-
-    # --- results ---------------------------------------------------------------------------
-    def _on_done(self, tag: int, result: TranslationResult) -> None:
-        if tag != self._asked:
-            return  # a newer request is on its way
-        self._shown_tag = tag
-        self.result = result
+    def show_result(self, result: TranslationResult) -> None:
         self.view.show_result(result.study, result.pictures)
-        self.status_changed.emit()
-        self.settled.emit()
-
-    def _on_failed(self, tag: int, message: str) -> None:
-        if tag != self._asked:
-            return
-        self.view.set_working(False)
-        self.error.emit(message[:1].upper() + message[1:])
-
-    def status_text(self) -> str:
-        if self.result is None:
-            return ""
-        return f"translation study {self.result.seconds * 1000:.0f} ms"
-
-    def cleanup(self) -> None:
-        super().cleanup()
-        self._timer.stop()
-        self.worker.stop()
