@@ -376,9 +376,10 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
 
     def _build_status_bar(self) -> None:
         # elided, never widening the window; the whole text in each tooltip
-        self.status_sizes = ElidedLabel()
-        self.status_time = ElidedLabel()
-        self.status_live = ElidedLabel(minimum_chars=24)
+        # they want fixed room and share the rest by stretch: a longer timing moves nothing
+        self.status_sizes = ElidedLabel(steady=30)
+        self.status_time = ElidedLabel(steady=24)
+        self.status_live = ElidedLabel(minimum_chars=24, steady=40)
         self.statusBar().addPermanentWidget(self.status_live, 3)
         self.statusBar().addPermanentWidget(self.status_sizes, 2)
         self.statusBar().addPermanentWidget(self.status_time, 1)

@@ -236,3 +236,24 @@ def test_a_timing_rewritten_every_frame_asks_for_no_new_layout(qtbot):
     QApplication.processEvents()
     assert requests.count >= 1  # a text that needs more room still gets it
     assert label.sizeHint().width() >= label.fontMetrics().horizontalAdvance(label.text())
+
+
+def test_a_steady_label_asks_for_no_layout_however_long_its_text(qtbot):
+    """The status bar's labels: a timing that grows under load ("9.8 ms" → "1234.5 ms")
+    must not lay out the window again."""
+    bar = QWidget()
+    layout = QHBoxLayout(bar)
+    label = ElidedLabel(steady=20)
+    layout.addWidget(label, 1)
+    qtbot.addWidget(bar)
+    bar.show()
+    label.setText("layers 9.8 ms")
+    qtbot.wait(10)
+    width = label.width()
+    requests = _LayoutRequests()
+    bar.installEventFilter(requests)
+    for text in ("layers 1234.5 ms · total 2345.6 ms", "", "layers 9.8 ms · total 15.0 ms"):
+        label.setText(text)
+        QApplication.processEvents()
+    assert requests.count == 0 and label.width() == width
+    assert label.text() == "layers 9.8 ms · total 15.0 ms"

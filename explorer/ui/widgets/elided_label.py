@@ -7,7 +7,10 @@ tooltip.
 A new text asks the layout for room only when it needs more, or much less, than the label
 asked for last time: a timing rewritten every live frame would otherwise lay out the whole
 window again each time (docs/architecture.md, "Speed"). The label fills its own background,
-so repainting it does not repaint the widgets behind it.
+so repainting it does not repaint the widgets behind it. A ``steady`` label never asks: it
+wants room for ``steady`` characters whatever it shows, for a place such as the status bar
+where the layout's stretch shares the width and a longer timing under load must not move
+anything.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ WIDTH_STEP_CHARS = 4  # the width asked for moves in steps of this many average 
 class ElidedLabel(QWidget):
     """Plain text on one line, elided at the right when the room is short."""
 
-    def __init__(self, parent: QWidget | None = None, minimum_chars: int = 12) -> None:
+    def __init__(self, parent: QWidget | None = None, minimum_chars: int = 12,
+                 steady: int = 0) -> None:
         super().__init__(parent)
         self._text = ""
         self._minimum = minimum_chars
+        self._steady = steady  # characters of room wanted whatever the text; 0: follow it
         self._width = self._wanted_width()  # px asked of the layout
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setAutoFillBackground(True)
@@ -37,17 +42,19 @@ class ElidedLabel(QWidget):
         if text != self._text:
             self._text = text
             self.setToolTip(text)
-            wanted = self._wanted_width()
-            step = self._step()
-            if wanted > self._width or wanted < self._width - 2 * step:
-                self._width = -(-wanted // step) * step
-                self.updateGeometry()
+            if not self._steady:  # a steady label's room does not depend on its text
+                wanted, step = self._wanted_width(), self._step()
+                if wanted > self._width or wanted < self._width - 2 * step:
+                    self._width = -(-wanted // step) * step
+                    self.updateGeometry()
             self.update()
 
     def clear(self) -> None:
         self.setText("")
 
     def _wanted_width(self) -> int:
+        if self._steady:
+            return self.fontMetrics().averageCharWidth() * self._steady + 8
         return self.fontMetrics().horizontalAdvance(self._text) + 8
 
     def _step(self) -> int:
