@@ -21,8 +21,8 @@ import numpy as np
 from explorer.core import params as counts
 from explorer.core.training import layers
 from explorer.core.training.data import CLASSES, SIDE
-from explorer.core.training.model import PREDICT_CHUNK, ArchitectureRow, as_input
-from explorer.core.training.shuffle import PIXELS, check_order, shuffle_pixels, unshuffle_pixels
+from explorer.core.training.model import ArchitectureRow, DigitNetwork
+from explorer.core.training.shuffle import PIXELS, unshuffle_pixels
 
 HIDDEN_UNITS = 100
 MAX_HIDDEN_UNITS = 4096
@@ -127,61 +127,20 @@ def mlp_backward(caches: list, dlogits: np.ndarray, input_grad: bool = False
     return grads
 
 
-class DigitMLP:
-    """A trained (or training) perceptron, frozen: its arrays are read-only copies. With a
-    ``pixel_order`` (see :mod:`.shuffle`) it was trained on shuffled pixels and shuffles every
-    picture it is given the same way."""
+class DigitMLP(DigitNetwork):
+    """A trained (or training) perceptron; see :class:`DigitNetwork`."""
 
     kind = "mlp"
     conv_layers = 0
+    _forward = staticmethod(mlp_forward)
 
     def __init__(self, params: Mapping[str, object], pixel_order: np.ndarray | None = None
                  ) -> None:
-        self._params = check_mlp_params(params)
-        self.pixel_order = None if pixel_order is None else check_order(pixel_order)
+        super().__init__(check_mlp_params(params), pixel_order)
         self.hidden_units = self._params["hidden.weights"].shape[1]
-
-    def __reduce__(self) -> tuple:
-        return (DigitMLP, (self._params, self.pixel_order))
-
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        """Every weight array by name (read-only)."""
-        return dict(self._params)
-
-    @property
-    def shuffled(self) -> bool:
-        return self.pixel_order is not None
 
     def architecture(self) -> list[ArchitectureRow]:
         return mlp_architecture(self.hidden_units)
-
-    def parameter_count(self) -> int:
-        return sum(row.params for row in self.architecture())
-
-    def network_input(self, images: np.ndarray) -> np.ndarray:
-        """(N, 28, 28) pixels 0…255 → the network's input: 0…1, shuffled if it was trained so."""
-        return as_input(images, self.pixel_order)
-
-    def logits(self, images: np.ndarray) -> np.ndarray:
-        """(N, 10) scores for (N, 28, 28) pictures with pixels 0…255 (white ink on black)."""
-        x = self.network_input(images)
-        parts = [mlp_forward(self._params, x[s:s + PREDICT_CHUNK])[0]
-                 for s in range(0, len(x), PREDICT_CHUNK)]
-        return np.concatenate(parts) if parts else np.zeros((0, CLASSES), np.float32)
-
-    def probabilities(self, images: np.ndarray) -> np.ndarray:
-        return layers.softmax(self.logits(images))
-
-    def predict(self, images: np.ndarray) -> np.ndarray:
-        """(N,) the digit each picture most likely shows."""
-        return self.logits(images).argmax(axis=1)
-
-    def seen(self, images: np.ndarray) -> np.ndarray:
-        """The pictures (pixels 0…255) as the network sees them: shuffled if it was trained
-        so, else themselves."""
-        x = np.asarray(images)
-        return x if self.pixel_order is None else shuffle_pixels(x, self.pixel_order)
 
     def stages(self, image: np.ndarray) -> tuple[list, np.ndarray]:
         """As :meth:`DigitModel.stages`: no feature maps (a perceptron has none), and the ten

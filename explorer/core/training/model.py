@@ -223,27 +223,41 @@ def backward(caches: list, dlogits: np.ndarray) -> dict[str, np.ndarray]:
     return grads
 
 
-class DigitModel:
-    """A trained (or training) digit network, frozen: its arrays are read-only copies. With a
-    ``pixel_order`` (see :mod:`.shuffle`) it was trained on shuffled pixels and shuffles every
-    picture it is given the same way."""
+class DigitNetwork:
+    """What the digit CNN and the perceptron share: frozen, checked weights (read-only
+    copies), an optional ``pixel_order`` (see :mod:`.shuffle`: trained on shuffled pixels, it
+    shuffles every picture it is given the same way) and predictions in chunks. A subclass
+    gives its ``kind``, its ``architecture()`` and its batch ``_forward``."""
 
-    kind = "cnn"
+    kind = ""
 
-    def __init__(self, params: Mapping[str, object], pixel_order: np.ndarray | None = None
-                 ) -> None:
-        self._params = check_params(params)
+    def __init__(self, params: dict[str, np.ndarray], pixel_order: np.ndarray | None) -> None:
+        self._params = params
         self.pixel_order = None if pixel_order is None else check_order(pixel_order)
-        self.conv_layers = sum(1 for key in self._params if key.endswith(".weights")) - 1
 
     def __reduce__(self) -> tuple:
         # unpickled (from a training process) through __init__: checked and read-only again
-        return (DigitModel, (self._params, self.pixel_order))
+        return (type(self), (self._params, self.pixel_order))
+
+    @staticmethod
+    def _forward(params: Mapping[str, np.ndarray], x: np.ndarray) -> tuple:
+        raise NotImplementedError
+
+    def architecture(self) -> list[ArchitectureRow]:
+        raise NotImplementedError
 
     @property
     def shuffled(self) -> bool:
         """Whether it was trained on shuffled pixels."""
         return self.pixel_order is not None
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """Every weight array by name (read-only)."""
+        return dict(self._params)
+
+    def parameter_count(self) -> int:
+        return sum(row.params for row in self.architecture())
 
     def network_input(self, images: np.ndarray) -> np.ndarray:
         """(N, 28, 28) pixels 0…255 → the network's input: 0…1, shuffled if it was trained so."""
@@ -255,13 +269,32 @@ class DigitModel:
         x = np.asarray(images)
         return x if self.pixel_order is None else shuffle_pixels(x, self.pixel_order)
 
-    def parameter_count(self) -> int:
-        return sum(row.params for row in self.architecture())
+    def logits(self, images: np.ndarray) -> np.ndarray:
+        """(N, 10) scores for (N, 28, 28) pictures with pixels 0…255 (white ink on black)."""
+        x = self.network_input(images)
+        parts = [self._forward(self._params, x[s:s + PREDICT_CHUNK])[0]
+                 for s in range(0, len(x), PREDICT_CHUNK)]
+        return np.concatenate(parts) if parts else np.zeros((0, CLASSES), np.float32)
 
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        """Every weight array by name (read-only)."""
-        return dict(self._params)
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """(N, 10) softmax probabilities."""
+        return layers.softmax(self.logits(images))
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """(N,) the digit each picture most likely shows."""
+        return self.logits(images).argmax(axis=1)
+
+
+class DigitModel(DigitNetwork):
+    """A trained (or training) digit CNN; see :class:`DigitNetwork`."""
+
+    kind = "cnn"
+    _forward = staticmethod(forward)
+
+    def __init__(self, params: Mapping[str, object], pixel_order: np.ndarray | None = None
+                 ) -> None:
+        super().__init__(check_params(params), pixel_order)
+        self.conv_layers = sum(1 for key in self._params if key.endswith(".weights")) - 1
 
     def conv_weights(self, i: int) -> np.ndarray:
         """Conv layer ``i``'s kernels (0 is the first layer), (K, kh, kw, C) float32."""
@@ -276,22 +309,6 @@ class DigitModel:
     def architecture(self) -> list[ArchitectureRow]:
         filters = tuple(self.conv_weights(i).shape[0] for i in range(self.conv_layers))
         return architecture(filters, self.conv_weights(0).shape[1])
-
-    # --- batches (the training code's layers) ----------------------------------------------
-    def logits(self, images: np.ndarray) -> np.ndarray:
-        """(N, 10) scores for (N, 28, 28) pictures with pixels 0…255 (white ink on black)."""
-        x = self.network_input(images)
-        parts = [forward(self._params, x[s:s + PREDICT_CHUNK])[0]
-                 for s in range(0, len(x), PREDICT_CHUNK)]
-        return np.concatenate(parts) if parts else np.zeros((0, CLASSES), np.float32)
-
-    def probabilities(self, images: np.ndarray) -> np.ndarray:
-        """(N, 10) softmax probabilities."""
-        return layers.softmax(self.logits(images))
-
-    def predict(self, images: np.ndarray) -> np.ndarray:
-        """(N,) the digit each picture most likely shows."""
-        return self.logits(images).argmax(axis=1)
 
     def top_patches(self, layer: int, channel: int, images: np.ndarray, k: int = 9
                     ) -> TopPatches:
