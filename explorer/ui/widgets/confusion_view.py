@@ -12,6 +12,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from explorer.ui.widgets.placeholder import draw_placeholder
+
 RIGHT = QColor(70, 160, 90)
 WRONG = QColor(214, 96, 77)
 
@@ -100,10 +102,8 @@ class ConfusionView(QWidget):
                 painter.drawText(QRectF(fm.height(), y0 + i * side, fm.height() + 4, side),
                                  Qt.AlignmentFlag.AlignCenter, str(i))
             if self._m is None:
-                painter.setPen(self.palette().placeholderText().color())
-                painter.drawText(QRectF(x0, y0, side * n, side * n),
-                                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                                 "The confusion matrix appears when training ends.")
+                draw_placeholder(painter, self, "The confusion matrix appears when training ends.",
+                                 QRectF(x0, y0, side * n, side * n))
                 return
             # counts up to three digits must fit their cell; too small cells keep the colour
             # and the tooltip only

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from explorer.ui.widgets.placeholder import draw_placeholder
 from explorer.ui.widgets.stage_maps import plane_image
 
 TILE = 56
@@ -83,9 +84,7 @@ class DigitGallery(QWidget):
         painter = QPainter(self)
         try:
             if not self._images:
-                painter.setPen(self.palette().placeholderText().color())
-                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter
-                                 | Qt.TextFlag.TextWordWrap, self._note)
+                draw_placeholder(painter, self, self._note)
                 return
             line = QFontMetrics(self.font()).height()
             for i, (image, caption) in enumerate(zip(self._images, self._captions,

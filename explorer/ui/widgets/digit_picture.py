@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from explorer.ui.widgets.picture_view import FIELD
+from explorer.ui.widgets.placeholder import draw_placeholder
 from explorer.ui.widgets.stage_maps import plane_image
 
 
@@ -58,9 +59,7 @@ class DigitPicture(QWidget):
         painter = QPainter(self)
         try:
             if self._image is None:
-                painter.setPen(self.palette().placeholderText().color())
-                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter
-                                 | Qt.TextFlag.TextWordWrap, self._note)
+                draw_placeholder(painter, self, self._note)
                 return
             target = self.target()
             painter.drawImage(target, self._image)  # no smoothing: a block per pixel

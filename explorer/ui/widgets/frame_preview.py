@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from explorer.ui.widgets.placeholder import draw_placeholder
 
 
 class FramePreview(QWidget):
@@ -61,9 +63,7 @@ class FramePreview(QWidget):
         painter = QPainter(self)
         try:
             if self._image is None:
-                painter.setPen(self.palette().placeholderText().color())
-                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter
-                                 | Qt.TextFlag.TextWordWrap, self._note)
+                draw_placeholder(painter, self, self._note)
                 return
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             target = self._target()

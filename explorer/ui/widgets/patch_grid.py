@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEve
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from explorer.ui.widgets.picture_view import to_qimage
+from explorer.ui.widgets.placeholder import draw_placeholder
 
 COLUMNS = 3
 GAP = 8
@@ -80,9 +81,7 @@ class PatchGrid(QWidget):
         painter = QPainter(self)
         try:
             if not self._images:
-                painter.setPen(self.palette().placeholderText().color())
-                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter
-                                 | Qt.TextFlag.TextWordWrap, self._note)
+                draw_placeholder(painter, self, self._note)
                 return
             metrics = QFontMetrics(self.font())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from explorer.core.formulas import shape_text
 from explorer.core.pipeline import StageResult
 from explorer.ui.widgets.colormaps import lookup_table
+from explorer.ui.widgets.placeholder import draw_placeholder
 
 GAP = 3
 MIN_TILE = 6
@@ -121,9 +122,7 @@ class StageMapsView(QWidget):
         painter = QPainter(self)
         try:
             if not self._rows:
-                painter.setPen(self.palette().placeholderText().color())
-                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter
-                                 | Qt.TextFlag.TextWordWrap, self._note)
+                draw_placeholder(painter, self, self._note)
                 return
             side = self.tile_side()
             _, columns = self._layout(side)
