@@ -38,6 +38,7 @@ os.environ["XDG_STATE_HOME"] = os.path.join(_HOME, "state")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QThread  # noqa: E402
+from PySide6.QtGui import QCursor, QGuiApplication  # noqa: E402
 
 import explorer.core.convolution  # noqa: E402, F401  (starts the engine's pool before any test)
 
@@ -128,3 +129,17 @@ def _no_leftover_threads():
         children = _child_processes() - children_before
     assert not children, \
         f"child processes left running after the test: {[_command(p) for p in children]}"
+
+
+# A corner of the last screen, off every window a test opens: Qt sends no move event when
+# the pointer is already where a test moves it, and every test window opens at the same
+# place, so a hover an earlier test ended on would silently do nothing.
+_POINTER_REST = (_x - 1, max(h for _w, h in SCREEN_SIZES) - 1)
+
+
+@pytest.fixture(autouse=True)
+def _pointer_at_rest():
+    """Every test starts with the pointer away from its windows."""
+    if QGuiApplication.instance() is not None:
+        QCursor.setPos(*_POINTER_REST)
+    yield
