@@ -10,7 +10,7 @@ generation is older than the newest one it has shown.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from explorer.core.cancel import CancelToken
 from explorer.core.memory import check_fits
 from explorer.core.pipeline import BufferPool, LayerSpec, StageResult, fit_input, run_stack
 from explorer.core.render import RenderRequest, RenderResult, render
+from explorer.core.sources import Frame
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class StackRequest:
     frame_time: float = 0.0  # time.perf_counter() when the picture was captured (live only)
     live: bool = False  # a live frame: compute into recycled buffers (see BufferPool)
     render: RenderRequest | None = None  # what of the maps the screen shows
+
+    def with_frame(self, frame: Frame) -> StackRequest:
+        """The same request for another live frame (the newest when it starts)."""
+        return replace(self, image=frame.image, source_key=("live", frame.sequence, id(frame)),
+                       frame_time=frame.timestamp)
 
 
 @dataclass(frozen=True, eq=False)

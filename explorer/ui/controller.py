@@ -147,7 +147,7 @@ class ExplorerController(QObject):
             self._generation, image, self._stack_specs(), source_key=source_key,
             stack_key=self._stack_key, max_side=doc.processing_side(),
             grayscale=doc.input.grayscale, frame_time=stamp, live=live,
-            render=self._render_request()))
+            render=self._render_request()), self._newest_frame if live else None)
         self._set_waiting(not live)
         return self._generation
 
@@ -307,8 +307,15 @@ class ExplorerController(QObject):
             live.frame_height, live.frame_width = h, w  # sizes in panels follow
             self._fit_live_side()
         self.document.show_frame(frame.image, self.live.run, frame.sequence)
-        if self.explorer_visible:
+        # While a live request still waits for the worker, a new frame needs no request of
+        # its own: the waiting one takes the newest frame when it starts (_newest_frame), so
+        # a camera faster than the maps costs no requests built to be thrown away.
+        if self.explorer_visible and not self.worker.has_waiting:
             self.request_compute(frame.timestamp)
+
+    def _newest_frame(self) -> Frame | None:
+        """The newest live frame (asked for on the worker's thread as a request starts)."""
+        return self._frame
 
     def _fit_live_side(self) -> None:
         """Compute live frames at the size they are shown (the live Size, never the still's)."""

@@ -8,11 +8,14 @@ for them.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QGraphicsWidget, QHBoxLayout, QWidget
 
+from explorer.core.computer import StackComputer
 from explorer.core.sources import SyntheticSource
 from explorer.state import Document
 from explorer.state.document import default_filter
@@ -99,6 +102,53 @@ def test_a_live_frame_of_an_unchanged_size_lays_out_and_measures_nothing(
     assert numbers == []  # maps this large show colours only: no numbers worked out
     for grid in (panel.feature_grid, panel.pooled_grid):
         assert not any(grid.cell_labels(k).isVisible() for k in range(grid.tile_count))
+
+
+def test_frames_that_come_while_a_request_waits_make_no_request_and_the_last_is_computed(
+        qtbot, monkeypatch):
+    """A camera faster than the maps: while the worker is busy and the next request already
+    waits, new frames only become the document's picture; no request is built for them. The
+    waiting request computes the newest frame when it starts, even when no more come."""
+    gate = threading.Event()
+    real_compute = StackComputer.compute
+
+    def held(self, request, token):
+        gate.wait(20)  # the worker is busy with the first frame until the test lets it go
+        return real_compute(self, request, token)
+
+    monkeypatch.setattr(StackComputer, "compute", held)
+    doc = Document()
+    panel = MapsPanel(doc)
+    qtbot.addWidget(panel)
+    panel.resize(900, 700)
+    panel.show()
+    controller = ExplorerController(doc, panel)
+    built: list[int] = []
+    real_submit = controller.worker.compute
+    controller.worker.compute = lambda request, newest=None: built.append(
+        request.source_key[1]) or real_submit(request, newest)
+    pictures: list[int] = []
+    doc.picture_changed.connect(lambda picture: pictures.append(picture.sequence))
+    ended: list[bool] = []
+    controller.live_ended.connect(lambda: ended.append(True))  # after the clip's last frame
+    frames = 12
+    controller.start_live(lambda: SyntheticSource(64, 48, fps=200, n_frames=frames),
+                          "clip", "video")
+    try:
+        qtbot.waitUntil(lambda: len(pictures) >= 6, timeout=20_000)
+        # the frame being computed, and one waiting (a settings change, such as the size the
+        # first frame sets, may renew it with the newest frame); the other frames made none
+        assert len(set(built)) <= 2
+        gate.set()
+        qtbot.waitUntil(lambda: bool(ended), timeout=20_000)
+        last = pictures[-1]
+        qtbot.waitUntil(lambda: controller.last_result is not None
+                        and controller.last_result.request.source_key[1] == last,
+                        timeout=20_000)
+        assert len(built) < len(pictures)
+    finally:
+        gate.set()
+        controller.shutdown()
 
 
 def _count_numbers(monkeypatch) -> list[tuple[CellValues, tuple[int, ...]]]:

@@ -8,8 +8,12 @@ A still's request stops a still's request still running; live frames never stop 
 
 from __future__ import annotations
 
-from explorer.core.computer import StackComputer, StackRequest
+from collections.abc import Callable
+
+from explorer.core.cancel import CancelToken
+from explorer.core.computer import StackComputer, StackRequest, StackResult
 from explorer.core.pipeline import BufferPool
+from explorer.core.sources import Frame
 from explorer.ui.workers.worker import Worker
 
 
@@ -27,8 +31,18 @@ class ComputeWorker(Worker):
         """Live frames borrow their maps from here; the window hands them back."""
         return self._computer.buffers
 
-    def compute(self, request: StackRequest) -> int:
-        """Compute ``request`` next, replacing any request that has not started yet."""
+    def compute(self, request: StackRequest,
+                newest_frame: Callable[[], Frame | None] | None = None) -> int:
+        """Compute ``request`` next, replacing any request that has not started yet.
+
+        ``newest_frame`` (live requests): asked for when the request starts, so a request
+        that waited while newer frames came computes the newest of them.
+        """
         computer = self._computer
-        return self.submit(lambda token: computer.compute(request, token),
-                           tag=request.generation, supersede=not request.live)
+
+        def job(token: CancelToken) -> StackResult:
+            frame = newest_frame() if newest_frame is not None else None
+            return computer.compute(request if frame is None else request.with_frame(frame),
+                                    token)
+
+        return self.submit(job, tag=request.generation, supersede=not request.live)

@@ -110,6 +110,12 @@ class Worker(QObject):
         self._ensure_thread()
         return queued
 
+    @property
+    def has_waiting(self) -> bool:
+        """Whether a request waits for the thread (given, not started yet)."""
+        with self._cond:
+            return self._pending is not None
+
     def cancel_current(self) -> None:
         """Stop the running request and drop the waiting one (a Cancel button)."""
         with self._cond:
