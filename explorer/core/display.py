@@ -114,30 +114,46 @@ class MapStyle:
     sequential_lut: np.ndarray  # (256, 3) uint8, for non-negative maps
 
 
-def display_planes(maps: np.ndarray, tile: tuple[int, int] | None) -> DisplayPlanes:
+def map_planes(maps: np.ndarray) -> list[np.ndarray]:
+    """(H, W, K) maps as K C-contiguous float32 (H, W) planes.
+
+    The engine writes maps channel-last, so one plane is every K-th value: copying planes one
+    by one reads the whole stack K times over. One transpose of the (H·W, K) matrix reads it
+    once (about half the time for 8 maps of 640×480).
+    """
+    maps = np.asarray(maps, dtype=np.float32)
+    h, w, k = maps.shape
+    if k == 1:
+        return [np.ascontiguousarray(maps[:, :, 0])]
+    if h * w == 0:
+        return [np.zeros((h, w), np.float32) for _ in range(k)]
+    stack = cv2.transpose(np.ascontiguousarray(maps).reshape(h * w, k)).reshape(k, h, w)
+    return list(stack)
+
+
+def display_planes(maps: np.ndarray, tile: tuple[int, int] | None,
+                   planes: list[np.ndarray] | None = None) -> DisplayPlanes:
     """(H, W, K) maps as K planes shrunk to the pixels tiles of ``tile`` (rows, cols) screen
-    pixels show them at: by a whole factor, then (if still larger) to the exact size."""
+    pixels show them at: by a whole factor, then (if still larger) to the exact size.
+    ``planes``: the maps' :func:`map_planes`, when the caller has them already."""
     h, w, k = maps.shape
     factor = shrink_factor((h, w), tile)
     covered = (h // factor * factor, w // factor * factor)
     exact = shown_size((h, w), tile)
-    planes: list[np.ndarray] = [np.empty(0, np.float32)] * k
+    if factor == 1 and exact == (h, w):
+        return DisplayPlanes(1, (h, w), planes or map_planes(maps), covered=covered)
+    full = planes or map_planes(maps)
+    shown: list[np.ndarray] = [np.empty(0, np.float32)] * k
 
     def work(indices: range) -> None:
         for i in indices:
-            plane = maps[:, :, i]
-            if not plane.flags.c_contiguous:
-                plane = np.ascontiguousarray(plane)
-            small = shrink(plane, factor)
+            small = shrink(full[i], factor)
             if small.shape[0] > exact[0] or small.shape[1] > exact[1]:
                 small = cv2.resize(small, (exact[1], exact[0]), interpolation=cv2.INTER_AREA)
-            planes[i] = small
+            shown[i] = small
 
-    if factor > 1:
-        share_out(work, k, h * w * k)  # OpenCV releases the GIL: both cores shrink
-    else:
-        work(range(k))
-    return DisplayPlanes(factor, (h, w), planes, covered=covered)
+    share_out(work, k, h * w * k)  # OpenCV releases the GIL: both cores shrink
+    return DisplayPlanes(factor, (h, w), shown, covered=covered)
 
 
 def picture_levels(image: np.ndarray, own_range: bool) -> tuple[float, float]:

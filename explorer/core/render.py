@@ -20,6 +20,7 @@ from explorer.core.display import (
     MapStyle,
     PictureDisplay,
     display_planes,
+    map_planes,
     picture_display,
     screen_pixels,
 )
@@ -77,15 +78,6 @@ class RenderResult:
     input: PictureDisplay | None = None  # the input picture at the size it is shown
 
 
-def full_planes(maps: np.ndarray) -> list[np.ndarray]:
-    """(H, W, K) maps as K C-contiguous float32 planes (views when the layout allows)."""
-    maps = np.asarray(maps, dtype=np.float32)
-    planes = [maps[:, :, k] for k in range(maps.shape[2])]
-    if all(p.flags.c_contiguous for p in planes):
-        return planes
-    return [np.ascontiguousarray(p) for p in planes]
-
-
 STRIP_SAMPLE = 2048  # values a small map's colour levels are estimated from
 
 
@@ -100,10 +92,12 @@ def paint(planes: DisplayPlanes, levels: MapLevels, style: MapStyle) -> DisplayP
 
 
 def stage_levels(feature_maps: np.ndarray, style: MapStyle, border: Border | None = None,
-                 sample: int = SAMPLE_SIZE) -> MapLevels:
+                 sample: int = SAMPLE_SIZE, planes: list[np.ndarray] | None = None
+                 ) -> MapLevels:
     """The colour levels of a stage's full-size feature maps, taken over the units that see
-    no zero padding (``border``), so a frame of padding stripes cannot set them."""
-    planes = full_planes(feature_maps)
+    no zero padding (``border``), so a frame of padding stripes cannot set them.
+    ``planes``: the maps' :func:`map_planes`, when the caller has them already."""
+    planes = planes or map_planes(feature_maps)
     box = None if border is None else \
         interior_box(feature_maps.shape, border.feature_rows, border.feature_cols)
     if box is None or border is None:
@@ -116,13 +110,16 @@ def stage_levels(feature_maps: np.ndarray, style: MapStyle, border: Border | Non
 
 def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | None,
                   feature_tile: Tile | None, pooled_tile: Tile | None,
-                  style: MapStyle, levels: MapLevels | None = None) -> StageDisplay:
+                  style: MapStyle, levels: MapLevels | None = None,
+                  planes: list[np.ndarray] | None = None) -> StageDisplay:
     """A stage's feature maps (and pooled maps, which share their levels) for the screen.
 
-    ``levels``: colour levels already taken (else from the full-size feature maps)."""
+    ``levels``: colour levels already taken (else from the full-size feature maps);
+    ``planes``: the feature maps' :func:`map_planes`, when the caller has them already."""
+    planes = planes or map_planes(feature_maps)
     if levels is None:
-        levels = stage_levels(feature_maps, style)
-    feature = paint(display_planes(feature_maps, feature_tile), levels, style)
+        levels = stage_levels(feature_maps, style, planes=planes)
+    feature = paint(display_planes(feature_maps, feature_tile, planes), levels, style)
     shown_pooled = None
     if pooled is not None:
         # pooled values lie within their feature map's range: same colours, same bar
@@ -139,9 +136,12 @@ def render(stages: Sequence[StageMaps], request: RenderRequest,
         else []
     if 0 <= request.stage < len(stages):
         stage = stages[request.stage]
-        levels = stage_levels(stage.feature_maps, request.style, borders[request.stage])
+        planes = map_planes(stage.feature_maps)  # one copy for the levels and the tiles
+        levels = stage_levels(stage.feature_maps, request.style, borders[request.stage],
+                              planes=planes)
         large = stage_display(request.stage, stage.feature_maps, stage.pooled,
-                              request.feature_tile, request.pooled_tile, request.style, levels)
+                              request.feature_tile, request.pooled_tile, request.style, levels,
+                              planes)
     strip: list[StageDisplay] = []
     if request.strip_tiles is not None:
         style = request.style

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -119,6 +119,8 @@ class ColorBar(pg.GraphicsWidget):
         self._flat = False
         self._label = ""
         self._ramp = QImage()
+        self._ramp_shown = QImage()  # the ramp at the size last drawn: drawn unscaled
+        self._values: tuple[tuple, list[tuple[float, str]]] = ((), [])
         self._font = QFont()
         self._font.setPointSizeF(max(self._font.pointSizeF() * 0.85, 7))
         self._texts: dict[tuple[str, float], QStaticText] = {}  # laid out once each
@@ -166,6 +168,7 @@ class ColorBar(pg.GraphicsWidget):
             ramp = np.ascontiguousarray(table[::-1, np.newaxis, :])  # high values on top
         h, w = ramp.shape[:2]
         self._ramp = QImage(ramp.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        self._ramp_shown = QImage()
         self.update()
 
     @property
@@ -190,7 +193,10 @@ class ColorBar(pg.GraphicsWidget):
             return []
         ramp = self.ramp_rect()
         length = ramp.width() if self._horizontal else ramp.height()
-        return bar_values(*self._levels, length, MIN_TICK_SPACING[self._horizontal])
+        key = (*self._levels, length)
+        if self._values[0] != key:  # worked out once a range and length, not once a paint
+            self._values = (key, bar_values(*key, MIN_TICK_SPACING[self._horizontal]))
+        return list(self._values[1])
 
     def ticks(self) -> list[float]:
         """The values numbered beside the ramp now."""
@@ -222,11 +228,23 @@ class ColorBar(pg.GraphicsWidget):
             font.setPointSizeF(font.pointSizeF() - 0.5)
         return font
 
+    def _ramp_at(self, rect: QRectF) -> QImage:
+        """The ramp scaled to ``rect`` once per size, in the screen's pixel format: a live
+        map's levels change every frame, and scaling 256 colours for each paint cost more
+        than everything else the bar draws."""
+        size = QSize(max(round(rect.width()), 1), max(round(rect.height()), 1))
+        if self._ramp_shown.size() != size:
+            self._ramp_shown = self._ramp.scaled(
+                size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.FastTransformation).convertToFormat(
+                QImage.Format.Format_RGB32)
+        return self._ramp_shown
+
     # --- painting ------------------------------------------------------------------------
     def paint(self, painter: QPainter, *_: object) -> None:
         ramp = self.ramp_rect()
         r = self.rect()
-        painter.drawImage(ramp, self._ramp)
+        painter.drawImage(ramp.topLeft(), self._ramp_at(ramp))
         painter.setPen(QPen(TEXT, 1))
         metrics = QFontMetricsF(self._font)
         caption_h = metrics.height() if self._label else 0.0
