@@ -117,14 +117,18 @@ class MapStyle:
 def map_planes(maps: np.ndarray) -> list[np.ndarray]:
     """(H, W, K) maps as K C-contiguous float32 (H, W) planes.
 
-    The engine writes maps channel-last, so one plane is every K-th value: copying planes one
-    by one reads the whole stack K times over. One transpose of the (H·W, K) matrix reads it
-    once (about half the time for 8 maps of 640×480).
+    The engine lays its maps out map by map (``convolution.empty_feature_maps``): the planes
+    are then views, nothing is copied. Maps stored channel-last hold one plane in every K-th
+    value: copying planes one by one would read the whole stack K times over, so one
+    transpose of the (H·W, K) matrix reads it once.
     """
     maps = np.asarray(maps, dtype=np.float32)
     h, w, k = maps.shape
+    planes = [maps[:, :, i] for i in range(k)]
+    if all(p.flags.c_contiguous for p in planes):
+        return planes
     if k == 1:
-        return [np.ascontiguousarray(maps[:, :, 0])]
+        return [np.ascontiguousarray(planes[0])]
     if h * w == 0:
         return [np.zeros((h, w), np.float32) for _ in range(k)]
     stack = cv2.transpose(np.ascontiguousarray(maps).reshape(h * w, k)).reshape(k, h, w)

@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from explorer.core.convolution import empty_feature_maps
 from explorer.core.display import (
     display_planes,
+    map_planes,
     picture_display,
     rgb_view,
     screen_pixels,
@@ -140,3 +142,21 @@ def test_picture_display_shrinks_the_input_to_its_view_in_its_grey_levels():
     own = picture_display(dark, (60, 60), own_range=True)
     assert own.levels == (0.0, 10.0) and own.own_range
     assert (rgb_view(own.pixels)[:, :3] == 255).all() and (rgb_view(own.pixels)[:, 3:] == 0).all()
+
+
+@pytest.mark.parametrize("k", [1, 5])
+def test_map_planes_are_views_of_planar_maps_and_copies_of_channel_last_ones(k):
+    rng = np.random.default_rng(k)
+    planar = empty_feature_maps(7, 9, k)
+    planar[...] = rng.normal(size=(7, 9, k))
+    channel_last = np.ascontiguousarray(rng.normal(size=(7, 9, k)).astype(np.float32))
+    # one channel-last map is a plane already; more are every k-th value: copied
+    for maps, shared in ((planar, True), (channel_last, k == 1)):
+        planes = map_planes(maps)
+        assert len(planes) == k
+        for i, plane in enumerate(planes):
+            assert plane.shape == (7, 9) and plane.flags.c_contiguous
+            assert np.shares_memory(plane, maps) == shared
+            for r in range(7):
+                for c in range(9):
+                    assert plane[r, c] == maps[r, c, i]
