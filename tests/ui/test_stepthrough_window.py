@@ -138,28 +138,17 @@ def test_presentation_mode_with_f11_and_esc_keeps_the_keys(qtbot, window):
     assert not view.presenting and not window.presentation_action.isChecked()
 
 
-def on_projector(qtbot, window) -> None:
-    """The window dragged onto the 1280×720 projector, where presentation mode opens."""
-    from PySide6.QtCore import QSize
-    from PySide6.QtGui import QGuiApplication
-
-    from tests.conftest import PROJECTOR_SIZE
-
-    screen = next(s for s in QGuiApplication.screens() if s.size() == QSize(*PROJECTOR_SIZE))
-    window.move(screen.availableGeometry().topLeft())
-    qtbot.waitUntil(lambda: window.screen() is screen)
-
-
 def shown_grids(view) -> list[tuple[str, int]]:
     board = view.canvas.renderer.board
     return [(s.block, s.index) for block in board._blocks for s in block.slices]
 
 
-def test_presentation_goes_through_a_volume_channel_by_channel_with_the_keys(qtbot, window):
+def test_presentation_goes_through_a_volume_channel_by_channel_with_the_keys(
+        qtbot, projector_window):
     """The lecture's 7×7×3 volume on a 1280×720 projector: ↓ and ↑ go from channel to
     channel and on to their sum, each with numbers of 36 pixels or more; → keeps the channel,
     and the channel is the lesson's, kept when presentation mode ends and begins again."""
-    on_projector(qtbot, window)
+    window = projector_window
     tab = show_tab(qtbot, window)
     view = tab.view
     view.picker.setCurrentIndex(view.picker.findData("lecture-volume"))

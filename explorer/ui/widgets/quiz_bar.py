@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from explorer.ui.presentation_type import as_caption, as_heading
+
 # (on the app's light background, on the presentation's black one)
 RIGHT_COLOURS = ("#1a7f37", "#5fd35f")
 WRONG_COLOURS = ("#c62828", "#ff7070")
@@ -22,15 +24,15 @@ class QuizBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # long questions and verdicts wrap: they never widen the window
-        self.prompt = QLabel(wordWrap=True)
-        self.answer = QLineEdit(placeholderText="your prediction")
+        self.prompt = as_heading(QLabel(wordWrap=True))
+        self.answer = as_caption(QLineEdit(placeholderText="your prediction"))
         self.answer.setMaximumWidth(160)
         self.answer.setMinimumWidth(90)
         self.answer.returnPressed.connect(self._submit)
         self.check = QPushButton("Check")
         self.check.clicked.connect(self._submit)
-        self.verdict = QLabel(wordWrap=True)
-        self.score = QLabel()
+        self.verdict = as_caption(QLabel(wordWrap=True))
+        self.score = as_caption(QLabel())
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 2, 8, 2)
         row.addWidget(self.prompt)
