@@ -13,10 +13,10 @@ back after; a widget that draws its own type can enlarge it when the tab is told
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from explorer.ui.presentation_type import PageType, text_px
+from explorer.ui.presentation_type import PageType
 
 HINT_MS = 4000  # how long the keys are shown at the top of the screen
 STYLE = "background: black; color: white"
@@ -117,9 +117,6 @@ class PresentationWindow(QWidget):
         height = screen.geometry().height() if screen is not None else 720
         if screen is not None:  # the whole screen even where no window manager helps
             self.setGeometry(screen.geometry())
-        font = QFont(self.hint.font())
-        font.setPixelSize(text_px(height))
-        self.hint.setFont(font)
         self._type = PageType(page, height)
         self._type.apply()  # headings and captions for the room
         self.showFullScreen()

@@ -17,6 +17,8 @@ fits a marked label's type to its width asks :func:`least_px` for the least it m
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontInfo
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,24 +27,24 @@ from shiboken6 import isValid
 ROLE = "presentationRole"  # "heading", "caption" or "explanation"
 LEAST = "presentationLeastPx"  # set on a marked widget while it is presented
 HEADING_LINES = 720 / 28  # a heading is 28 pixels on a 720-line projector
-TEXT_LINES = 720 / 20  # the presentation window's own text (its hint) 20
+W = TypeVar("W", bound=QWidget)
 
 
-def as_heading(widget: QWidget) -> QWidget:
+def as_heading(widget: W) -> W:
     """Mark ``widget`` (a label, a group box) as naming a picture or a part of the page: in
     presentation mode its type reads from the back of a room. Returns the widget."""
     widget.setProperty(ROLE, "heading")
     return widget
 
 
-def as_caption(widget: QWidget) -> QWidget:
+def as_caption(widget: W) -> W:
     """Mark ``widget`` as a sentence that explains a picture: in presentation mode its type
     reads from the back of a room. Returns the widget."""
     widget.setProperty(ROLE, "caption")
     return widget
 
 
-def as_explanation(widget: QWidget) -> QWidget:
+def as_explanation(widget: W) -> W:
     """Mark ``widget`` as a tab's paragraph of explanation: hidden in presentation mode,
     where the lecturer says it. Returns the widget."""
     widget.setProperty(ROLE, "explanation")
@@ -52,11 +54,6 @@ def as_explanation(widget: QWidget) -> QWidget:
 def heading_px(screen_height: int) -> int:
     """The least type of headings and captions on a screen this many pixels tall."""
     return max(28, round(screen_height / HEADING_LINES))
-
-
-def text_px(screen_height: int) -> int:
-    """The least type of the presentation window's own text."""
-    return max(20, round(screen_height / TEXT_LINES))
 
 
 def for_the_room(widget: QWidget) -> bool:

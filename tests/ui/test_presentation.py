@@ -1,5 +1,6 @@
 """Presentation mode on every tab: F11 shows the tab's page full screen and Esc or F11 gives it
-back in its place, with the same tab on show."""
+back in its place, with the same tab on show; on a 1280×720 projector its headings and
+captions read from the back of a room, and the window gets its own fonts back."""
 
 from __future__ import annotations
 
