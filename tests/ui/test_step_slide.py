@@ -27,9 +27,9 @@ def views(name: str) -> list[int | None]:
     """What presentation mode shows of an example: a volume one channel at a time and then
     the channels' sum, anything else whole."""
     walkthrough = walk(example(name))
-    if walkthrough.kernels is None or walkthrough.channels == 1:
+    if walkthrough.kernels is None or walkthrough.grid.shape[2] == 1:
         return [None]
-    return list(range(walkthrough.channels + 1))
+    return list(range(walkthrough.grid.shape[2] + 1))
 
 
 def presentation(name: str, index: int = 1, size=PROJECTOR,
@@ -37,8 +37,15 @@ def presentation(name: str, index: int = 1, size=PROJECTOR,
     painter = SlidePainter()
     painter.layout(QRectF(0, 0, *size))
     painter.set_presentation(True)
-    painter.set_slide(StepSlide(walk(example(name)), index, channel=channel))
+    painter.set_slide(slide(walk(example(name)), index, channel))
     return painter
+
+
+def slide(walkthrough, index: int, channel: int | None = None) -> StepSlide:
+    """Step ``index``, a volume's channel ``channel`` alone (None: every channel)."""
+    if channel is None:
+        return StepSlide(walkthrough, index)
+    return StepSlide(walkthrough, index, channel=channel)
 
 
 def grids(painter: SlidePainter):
@@ -64,7 +71,7 @@ def test_a_projector_at_1280x720_gets_36_pixel_numbers_and_28_pixel_headings(qtb
     for channel in views(name):
         painter = presentation(name, 0, channel=channel)
         for index in range(steps):
-            painter.set_slide(StepSlide(painter.slide.walkthrough, index, channel=channel))
+            painter.set_slide(slide(painter.slide.walkthrough, index, channel))
             board = painter.board
             for s in grids(painter):
                 assert board.digit_px(s.block, s.index) >= 36, (index, channel, s.block)
