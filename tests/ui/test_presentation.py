@@ -70,7 +70,7 @@ HEADINGS = {
     "pooling": ("Layer 1, filter 1", "Rows "),
     "translation": ("Compared where",),
     "text": ("<b>Feature maps</b>", "<b>Max-over-time pooling</b>", "<b>Pooled vector</b>"),
-    "network": ("What the network sees", "Hover a feature map", "Top-5 guesses"),
+    "network": ("feature maps of", "Top-5 guesses"),
     "training": ("Not trained yet.", "The input is a 28×28"),
 }
 # a tab's paragraph of explanation: the lecturer says it, and it leaves the pictures its room

@@ -49,7 +49,7 @@ from explorer.ui.panels.network_slide import (
     NetworkSlideView,
     PatchesSlide,
 )
-from explorer.ui.presentation_type import as_caption, as_explanation, as_heading
+from explorer.ui.presentation_type import as_explanation, as_heading
 from explorer.ui.widgets.channel_mosaic import ChannelMosaic
 from explorer.ui.widgets.class_bars import ClassBars
 from explorer.ui.widgets.layer_table import LayerTable, format_macs
@@ -116,9 +116,9 @@ class NetworkPanel(QWidget):
         self.status = QLabel(NOT_LOADED)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.picture_title = as_heading(SteadyLabel(SEES, lines=3))
+        self.picture_title = SteadyLabel(SEES, lines=3)
         self.picture = PictureView()
-        self.field_label = as_caption(SteadyLabel(HOVER_PROMPT, lines=3))
+        self.field_label = SteadyLabel(HOVER_PROMPT, lines=3)
         self.bars = ClassBars()
         self.bars.set_note("no guesses yet")
         self.occlusion_box = OcclusionBox()
