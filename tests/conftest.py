@@ -18,11 +18,12 @@ _HOME = tempfile.mkdtemp(prefix="cnn-explorer-tests-")
 # The offscreen platform's own 800×800 screen, still the primary one (screens are made in
 # the order of their names), then screens of the sizes the window must fit (a classroom
 # projector, a laptop, a desktop) side by side: a test moves the window onto one as a user
-# drags it there.
+# drags it there. Presentation mode is measured on a 16:9 projector of its own.
 SCREEN_SIZES = ((1024, 768), (1280, 800), (1600, 1000))
+PROJECTOR_SIZE = (1280, 720)
 _screens = [{"name": "0 default", "x": 0, "y": 0, "width": 800, "height": 800}]
 _x = 800
-for _w, _h in SCREEN_SIZES:
+for _w, _h in (*SCREEN_SIZES, PROJECTOR_SIZE):
     _screens.append({"name": f"{_w}x{_h}", "x": _x, "y": 0, "width": _w, "height": _h})
     _x += _w
 for _screen in _screens:

@@ -82,6 +82,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "ParamsSettings.pool": (1, 8),
     # the tabs beside the explorer
     "StepThroughSettings.step": (0, 100_000), "StepThroughSettings.speed_ms": (100, 10_000),
+    "StepThroughSettings.channel": (0, 4096),
     "StepThroughSettings.crop_size": (3, MAX_CROP),
     "StepThroughSettings.crop_row": (0, 65535), "StepThroughSettings.crop_col": (0, 65535),
     "StepThroughSettings.seed": (0, 2**31 - 1),

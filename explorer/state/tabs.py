@@ -115,6 +115,9 @@ class StepThroughSettings(Validated):
 
     example: str = "lecture-edge"  # a name of EXAMPLE_NAMES, or "explorer" (a crop of yours)
     step: int = 0  # clamped to the example's steps by its controller
+    # presentation mode shows a volume one channel at a time: the input channel on show, or
+    # (one past the last, as the controller clamps it) the channels' sum
+    channel: int = 0
     quiz: bool = False
     speed_ms: int = 800  # how long a step shows while playing
     crop_size: int = 8  # "explorer": the crop of the picture

@@ -4,15 +4,19 @@ One :class:`PresentationWindow` per main window borrows a page (the part of a ta
 teaches: the maps, the parameter chart, the step-through's slide) into a full-screen,
 high-contrast window with large type, and gives it back where it was when it leaves (Esc or
 F11). A page borrowed from the window's stack of pages leaves a placeholder in its place, so
-the window's tabs and the document's tab on show stay as they were. The tab itself can
-enlarge its own type (``TabController.set_presentation``).
+the window's tabs and the document's tab on show stay as they were. The page's headings and
+captions get type for the room (:mod:`explorer.ui.presentation_type`) and their own fonts
+back after; a widget that draws its own type can enlarge it when the tab is told
+(``TabController.set_presentation``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from explorer.ui.presentation_type import PageType
 
 HINT_MS = 4000  # how long the keys are shown at the top of the screen
 STYLE = "background: black; color: white"
@@ -81,6 +85,7 @@ class PresentationWindow(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._slot: _Slot | None = None
+        self._type: PageType | None = None
         self.hint = QLabel(self)
         self.hint.setStyleSheet("background: rgba(40, 40, 40, 220); color: #dddddd; "
                                 "padding: 6px 12px; border-radius: 6px")
@@ -109,11 +114,11 @@ class PresentationWindow(QWidget):
         page.show()
         screen = self.parentWidget().screen() if self.parentWidget() else None
         screen = screen or QGuiApplication.primaryScreen()
+        height = screen.geometry().height() if screen is not None else 720
         if screen is not None:  # the whole screen even where no window manager helps
             self.setGeometry(screen.geometry())
-            font = QFont(self.font())
-            font.setPixelSize(max(18, round(screen.geometry().height() / 36)))
-            self.setFont(font)  # large type for every widget that does not set its own
+        self._type = PageType(page, height)
+        self._type.apply()  # headings and captions for the room
         self.showFullScreen()
         self.activateWindow()
         # the keys follow the page: to its own focus widget, or to this window (Esc, F11)
@@ -133,6 +138,9 @@ class PresentationWindow(QWidget):
             return
         self._layout.removeWidget(slot.page)
         slot.give_back()
+        if self._type is not None:  # back in the window: the fonts it had there
+            self._type.restore()
+            self._type = None
         self._hint_timer.stop()
         self.hint.hide()
         self.hide()

@@ -87,3 +87,22 @@ def test_a_large_kernel_is_summed_without_listing_every_product():
     assert lines[1] == "window ⊙ kernel: the sum of 36 products = 72"
     assert lines[2] == "+ bias b0 = −1: 72 + (−1) = 71"
     assert lines[3] == "ReLU: max(0, 71) = 71"
+
+
+def test_a_volume_one_channel_at_a_time_keeps_a_running_sum_then_adds_the_bias():
+    """Presentation mode's channel by channel: the same products as above (step 1 of the
+    lecture's volume: channel sums 1, 0 and −1), summed as they come."""
+    walkthrough = walk(example("lecture-volume"))
+    whole = EXPECTED["lecture-volume", 0]
+    headline, products, total = whole[0], whole[1:4], whole[4:]
+    assert describe(walkthrough, 0, channel=0) == [
+        headline, products[0], "running sum, channel 0 of 3: 1"]
+    assert describe(walkthrough, 0, channel=1) == [
+        headline, products[1], "running sum, channels 0–1 of 3: 1 + 0 = 1"]
+    assert describe(walkthrough, 0, channel=2) == [
+        headline, products[2], "running sum, channels 0–2 of 3: 1 + 0 + (−1) = 0"]
+    assert describe(walkthrough, 0, channel=3) == [headline, *total]  # the sum: no products
+    assert describe(walkthrough, 0, hide_value=True, channel=1) == describe(
+        walkthrough, 0, hide_value=True)  # the quiz asks the same question
+    # one channel has nothing to go through
+    assert describe(walk(example("lecture-edge")), 1, channel=0) == EXPECTED["lecture-edge", 1]

@@ -22,3 +22,17 @@ def window(qtbot, tmp_path):
         win.open_image(resource_path("samples", "coffee.png"))
     yield win
     win.shutdown()
+
+
+@pytest.fixture
+def projector_window(qtbot, window):
+    """The window dragged onto the 1280×720 projector, where presentation mode opens."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.conftest import PROJECTOR_SIZE
+
+    screen = next(s for s in QGuiApplication.screens() if s.size() == QSize(*PROJECTOR_SIZE))
+    window.move(screen.availableGeometry().topLeft())
+    qtbot.waitUntil(lambda: window.screen() is screen)
+    return window

@@ -8,25 +8,44 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
 
-from explorer.core.stepthrough import EXAMPLE_NAMES, PADDING, cell_text, example, walk
+from explorer.core.stepthrough import (
+    EXAMPLE_NAMES,
+    INPUT,
+    PADDING,
+    cell_text,
+    example,
+    walk,
+)
 from explorer.ui.convert import qimage_to_array
 from explorer.ui.step_frames import slide_frame
 from explorer.ui.widgets.step_slide import SlidePainter, StepSlide, render_slide
 
 PROJECTOR = (1280, 720)
-# the examples whose grids fit a 1280×720 projector with 36-pixel numbers; the lecture's
-# volume (three 7×7 slices beside three kernel slices) and the means of nine numbers ("6.56",
-# four characters a cell) do not, and get the largest type their cells allow
-TOO_MANY_CELLS = ("lecture-volume", "avg-pool-overlap")
-READ_FROM_THE_BACK = [n for n in EXAMPLE_NAMES if n not in TOO_MANY_CELLS]
 
 
-def presentation(name: str, index: int = 1, size=PROJECTOR) -> SlidePainter:
+def views(name: str) -> list[int | None]:
+    """What presentation mode shows of an example: a volume one channel at a time and then
+    the channels' sum, anything else whole."""
+    walkthrough = walk(example(name))
+    if walkthrough.kernels is None or walkthrough.grid.shape[2] == 1:
+        return [None]
+    return list(range(walkthrough.grid.shape[2] + 1))
+
+
+def presentation(name: str, index: int = 1, size=PROJECTOR,
+                 channel: int | None = None) -> SlidePainter:
     painter = SlidePainter()
     painter.layout(QRectF(0, 0, *size))
     painter.set_presentation(True)
-    painter.set_slide(StepSlide(walk(example(name)), index))
+    painter.set_slide(slide(walk(example(name)), index, channel))
     return painter
+
+
+def slide(walkthrough, index: int, channel: int | None = None) -> StepSlide:
+    """Step ``index``, a volume's channel ``channel`` alone (None: every channel)."""
+    if channel is None:
+        return StepSlide(walkthrough, index)
+    return StepSlide(walkthrough, index, channel=channel)
 
 
 def grids(painter: SlidePainter):
@@ -43,44 +62,97 @@ def ink_rows(rgb: np.ndarray, rect: QRectF, ink, tolerance=60) -> int:
     return 0 if rows.size == 0 else int(rows[-1] - rows[0] + 1)
 
 
-@pytest.mark.parametrize("name", READ_FROM_THE_BACK)
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_a_projector_at_1280x720_gets_36_pixel_numbers_and_28_pixel_headings(qtbot, name):
-    painter = presentation(name)
-    board = painter.board
-    for s in grids(painter):
-        assert board.digit_px(s.block, s.index) >= 36, (s.block, s.index)
-    assert board.title_font().pixelSize() >= 28  # "Input 6×6", "Kernel 3×3", …
-    assert painter.title_font.pixelSize() >= 28
-    assert painter.text_font.pixelSize() >= 24  # the arithmetic
+    """Every step of every example, as presentation mode shows it: each grid's numbers in
+    type of 36 pixels or more, every heading (the slide's title, the blocks' titles, the
+    names over the slices) 28 or more."""
+    steps = len(walk(example(name)).steps)
+    for channel in views(name):
+        painter = presentation(name, 0, channel=channel)
+        for index in range(steps):
+            painter.set_slide(slide(painter.slide.walkthrough, index, channel))
+            board = painter.board
+            for s in grids(painter):
+                assert board.digit_px(s.block, s.index) >= 36, (index, channel, s.block)
+            assert board.title_font().pixelSize() >= 28  # "Input 6×6", "Kernel 3×3", …
+            if any(s.title for s in grids(painter)):  # x[:,:,0], o[:,:,1]
+                assert board.subtitle_font().pixelSize() >= 28
+            assert painter.title_font.pixelSize() >= 28
+            assert painter.text_font.pixelSize() >= 24  # the arithmetic
 
 
-def test_the_painted_digits_are_as_tall_as_the_type_says(qtbot):
+def number_cells(painter: SlidePainter, block: str, index: int):
+    """The cells of a grid that hold a number in white on the projector's black: not under
+    the window's tint nor its frame, no padding's pattern, nothing hidden."""
+    s = painter.board.slice(block, index)
+    rows, cols = s.values.shape
+    for r in range(rows):
+        for c in range(cols):
+            if (r, c) in s.taps or (r, c) == s.landing or not np.isfinite(s.values[r, c]) \
+                    or (s.kinds is not None and s.kinds[r, c] != INPUT):
+                continue
+            yield r, c
+
+
+@pytest.mark.parametrize(("name", "index", "channel", "blocks"), [
+    ("lecture-edge", 1, None, (("input", 0), ("kernel", 0))),
+    ("lecture-volume", 1, 1, (("input", 1), ("kernel", 1))),  # −1 in the kernel
+    ("lecture-volume", 1, 3, (("sums", 0), ("output", 0))),  # the channels' sum
+    ("avg-pool-overlap", 3, None, (("output", 0),)),  # means: 6.56, 6, 5.11
+    ("arbitrary-padding", 12, None, (("output", 0),)),  # 12, 11, 10
+])
+def test_the_painted_digits_are_as_tall_as_the_type_says(qtbot, name, index, channel,
+                                                          blocks):
     """The glyphs on the projector, found in the picture: a digit's ink is about 0.73 of the
     type's pixel size (DejaVu Sans and most sans fonts), so 36-pixel type paints digits of
     26 pixels and more."""
-    name = "lecture-edge"
-    painter = presentation(name)
+    painter = presentation(name, index, channel=channel)
     image = render_slide(painter.slide, PROJECTOR, 1, presentation=True)
     rgb = qimage_to_array(image)
     white = (255, 255, 255)
-    for block, index in (("input", 0), ("kernel", 0)):
-        s = painter.board.slice(block, index)
-        rows, cols = s.values.shape
-        for r in range(rows):
-            for c in range(cols):
-                if (r, c) in s.taps:  # the window's cells are tinted: skip them
-                    continue
-                height = ink_rows(rgb, painter.board.cell_rect(block, index, r, c), white)
-                assert height >= 26, (block, r, c, height)
+    checked = 0
+    for block, grid in blocks:
+        for r, c in number_cells(painter, block, grid):
+            height = ink_rows(rgb, painter.board.cell_rect(block, grid, r, c), white)
+            assert height >= 26, (block, r, c, height)
+            checked += 1
+    assert checked >= 3
 
 
-@pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_every_heading_reads_from_the_back_even_where_the_grids_cannot(qtbot, name):
-    painter = presentation(name)
-    assert painter.board.title_font().pixelSize() >= 28
-    assert painter.title_font.pixelSize() >= 28
-    smallest = min(painter.board.digit_px(s.block, s.index) for s in grids(painter))
-    assert smallest >= (20 if name in TOO_MANY_CELLS else 36)
+def test_a_volume_on_a_projector_shows_one_channel_then_their_sum(qtbot):
+    """Channel 1 of the lecture's volume: its input slice beside its kernel slice, the
+    channel sums of channels 0 and 1 (the products summed by hand from the example's
+    numbers), and the output as it was before this step; then the sum and the bias."""
+    ex = example("lecture-volume")
+    padded = np.zeros((7, 7, 3))
+    padded[1:6, 1:6] = ex.input
+    w0 = ex.weights[0]
+
+    def channel_sum(c):  # step 2: o[0, 1, 0], rows 0–2 and columns 2–4 of the padded input
+        total = 0.0
+        for i in range(3):
+            for j in range(3):
+                total += padded[i, 2 + j, c] * w0[i, j, c]
+        return total
+
+    painter = presentation("lecture-volume", 1, channel=1)
+    board = painter.board
+    assert [s.block for s in grids(painter)] == ["input", "kernel", "sums", "output"]
+    np.testing.assert_array_equal(board.slice("input", 1).values[1:6, 1:6], ex.input[:, :, 1])
+    np.testing.assert_array_equal(board.slice("kernel", 1).values, w0[:, :, 1])
+    sums = board.slice("sums", 0).values[0]
+    np.testing.assert_allclose(sums[:2], [channel_sum(0), channel_sum(1)])
+    assert np.isnan(sums[2])  # channel 2 is still to come
+    output = board.slice("output", 0).values
+    assert np.isfinite(output[0, 0]) and np.isnan(output[0, 1])  # lands with the sum
+    painter = presentation("lecture-volume", 1, channel=3)
+    board = painter.board
+    assert [s.block for s in grids(painter)] == ["sums", "bias", "output", "output"]
+    np.testing.assert_allclose(board.slice("sums", 0).values[0],
+                               [channel_sum(c) for c in range(3)])
+    expected = sum(channel_sum(c) for c in range(3)) + float(ex.bias[0])
+    assert board.slice("output", 0).values[0, 1] == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("presenting", [False, True])

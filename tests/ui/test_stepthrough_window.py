@@ -138,6 +138,65 @@ def test_presentation_mode_with_f11_and_esc_keeps_the_keys(qtbot, window):
     assert not view.presenting and not window.presentation_action.isChecked()
 
 
+def shown_grids(view) -> list[tuple[str, int]]:
+    board = view.canvas.renderer.board
+    return [(s.block, s.index) for block in board._blocks for s in block.slices]
+
+
+def test_presentation_goes_through_a_volume_channel_by_channel_with_the_keys(
+        qtbot, projector_window):
+    """The lecture's 7×7×3 volume on a 1280×720 projector: ↓ and ↑ go from channel to
+    channel and on to their sum, each with numbers of 36 pixels or more; → keeps the channel,
+    and the channel is the lesson's, kept when presentation mode ends and begins again."""
+    window = projector_window
+    tab = show_tab(qtbot, window)
+    view = tab.view
+    view.picker.setCurrentIndex(view.picker.findData("lecture-volume"))
+    qtbot.waitUntil(lambda: tab.is_settled() and tab.walkthrough.example.name
+                    == "lecture-volume")
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert [g for g in shown_grids(view) if g[0] == "input"] == [
+        ("input", 0), ("input", 1), ("input", 2)]  # the window shows the whole volume
+
+    press(qtbot, window, Qt.Key.Key_F11)
+    canvas = view.canvas
+    assert canvas.window() is window.presentation and canvas.size().toTuple() == (1280, 720)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is canvas)
+    board = canvas.renderer.board
+
+    def check_numbers():
+        for block, index in shown_grids(view):
+            assert board.digit_px(block, index) >= 36, (block, index)
+        assert board.title_font().pixelSize() >= 28
+
+    assert shown_grids(view) == [("input", 0), ("kernel", 0), ("sums", 0), ("output", 0)]
+    check_numbers()
+    press(qtbot, window, Qt.Key.Key_Down)
+    assert shown_grids(view) == [("input", 1), ("kernel", 1), ("sums", 0), ("output", 0)]
+    assert window.document.stepthrough.channel == 1
+    assert canvas.lines()[-1].startswith("running sum, channels 0–1 of 3: ")
+    check_numbers()
+    press(qtbot, window, Qt.Key.Key_Down)
+    press(qtbot, window, Qt.Key.Key_Down)  # after the last channel: their sum
+    assert shown_grids(view) == [("sums", 0), ("bias", 0), ("output", 0), ("output", 1)]
+    assert canvas.lines()[1] == "sum over the 3 channels: 2 + (−2) + 1 = 1"
+    check_numbers()
+    press(qtbot, window, Qt.Key.Key_Down)  # nothing after the sum
+    assert window.document.stepthrough.channel == 3
+    press(qtbot, window, Qt.Key.Key_Right)  # the next step, at its sum too
+    assert tab.index == 2 and shown_grids(view)[0] == ("sums", 0)
+    press(qtbot, window, Qt.Key.Key_Up)
+    assert shown_grids(view)[:2] == [("input", 2), ("kernel", 2)]
+
+    press(qtbot, window, Qt.Key.Key_F11)  # back in the window: every channel again
+    assert not view.presenting and len(shown_grids(view)) == 3 + 3 + 1 + 2
+    assert window.document.stepthrough.channel == 2
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is canvas)
+    press(qtbot, window, Qt.Key.Key_F11)  # and on the projector, the channel it was on
+    assert view.presenting and shown_grids(view)[:2] == [("input", 2), ("kernel", 2)]
+    press(qtbot, window, Qt.Key.Key_Escape)
+
+
 def present_button(view):
     return next(b for b in view.findChildren(QPushButton) if b.text() == "Present")
 

@@ -51,8 +51,12 @@ def headline(walkthrough: Walkthrough, index: int) -> str:
     return text
 
 
-def describe(walkthrough: Walkthrough, index: int, hide_value: bool = False) -> list[str]:
-    """The lines under the grids for step ``index``; with ``hide_value`` only the question."""
+def describe(walkthrough: Walkthrough, index: int, hide_value: bool = False,
+             channel: int | None = None) -> list[str]:
+    """The lines under the grids for step ``index``; with ``hide_value`` only the question.
+    ``channel`` (a convolution over a volume, one channel at a time): that channel's
+    products and the channels' sum so far; one past the last channel, their sum, the bias
+    and the value."""
     step = walkthrough.steps[index]
     ex = walkthrough.example
     target = cell_name("o", *step.out, step.map)
@@ -61,7 +65,18 @@ def describe(walkthrough: Walkthrough, index: int, hide_value: bool = False) -> 
         return [*lines, f"Your turn: what lands in {target}? Type it and press Enter."]
     if step.weights is None:
         return lines + _pooling(step, ex.operation, target)
-    return lines + _convolution(walkthrough, step, target)
+    channels = step.taps.shape[2]
+    if channel is None or channels < 2:
+        return lines + _convolution(walkthrough, step, target)
+    if channel >= channels:
+        return lines + _convolution(walkthrough, step, target, products=False)
+    sums = [float(step.products[:, :, c].sum(dtype="float64")) for c in range(channel + 1)]
+    so_far = cell_text(sum(sums))
+    if channel == 0:
+        running = f"running sum, channel 0 of {channels}: {so_far}"
+    else:
+        running = f"running sum, channels 0–{channel} of {channels}: {_sum(sums)} = {so_far}"
+    return [*lines, _products(walkthrough, step, channel), running]
 
 
 def _pooling(step: Step, operation: str, target: str) -> list[str]:
@@ -75,24 +90,30 @@ def _pooling(step: Step, operation: str, target: str) -> list[str]:
             f"{target} = {cell_text(step.value)}"]
 
 
-def _convolution(walkthrough: Walkthrough, step: Step, target: str) -> list[str]:
-    ex = walkthrough.example
+def _products(walkthrough: Walkthrough, step: Step, c: int) -> str:
+    """Channel ``c``'s products written out and summed."""
     channels = step.taps.shape[2]
     turned = " (turned 180°)" if walkthrough.turned else ""
-    lines, sums = [], []
-    for c in range(channels):
-        taps = step.taps[:, :, c].ravel()
-        weights = step.weights[:, :, c].ravel()
-        part = float(step.products[:, :, c].sum(dtype="float64"))
-        sums.append(part)
-        name = f"x[:,:,{c}] ⊙ w{step.map}[:,:,{c}]{turned}" if channels > 1 \
-            else f"window ⊙ kernel{turned}"
-        if taps.size <= MAX_TERMS:
-            products = " + ".join(f"{_term(t)}·{_term(w)}" for t, w in
-                                  zip(taps, weights, strict=True))
-            lines.append(f"{name}: {products} = {cell_text(part)}")
-        else:
-            lines.append(f"{name}: the sum of {taps.size} products = {cell_text(part)}")
+    taps = step.taps[:, :, c].ravel()
+    weights = step.weights[:, :, c].ravel()
+    part = float(step.products[:, :, c].sum(dtype="float64"))
+    name = f"x[:,:,{c}] ⊙ w{step.map}[:,:,{c}]{turned}" if channels > 1 \
+        else f"window ⊙ kernel{turned}"
+    if taps.size <= MAX_TERMS:
+        products = " + ".join(f"{_term(t)}·{_term(w)}" for t, w in
+                              zip(taps, weights, strict=True))
+        return f"{name}: {products} = {cell_text(part)}"
+    return f"{name}: the sum of {taps.size} products = {cell_text(part)}"
+
+
+def _convolution(walkthrough: Walkthrough, step: Step, target: str,
+                 products: bool = True) -> list[str]:
+    """The products channel by channel (unless ``products`` is False), their sum over the
+    channels, the bias, the activation and the value."""
+    ex = walkthrough.example
+    channels = step.taps.shape[2]
+    sums = [float(step.products[:, :, c].sum(dtype="float64")) for c in range(channels)]
+    lines = [_products(walkthrough, step, c) for c in range(channels)] if products else []
     if channels > 1:
         lines.append(f"sum over the {channels} channels: {_sum(sums)} = "
                      f"{cell_text(step.total)}")

@@ -130,6 +130,11 @@ class Walkthrough:
         return self.rows.out, self.cols.out, int(maps)
 
     @property
+    def channels(self) -> int:
+        """The input's channels (a convolution sums over them, pooling keeps them apart)."""
+        return int(self.grid.shape[2])
+
+    @property
     def turned(self) -> bool:
         """Whether the kernel is slid turned by 180° (true or transposed convolution)."""
         return self.example.flip or self.example.operation == "transpose"

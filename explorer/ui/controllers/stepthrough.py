@@ -5,10 +5,11 @@ Its model is ``document.stepthrough``. The example's steps are built on the tab'
 the example, its seed, its typed numbers or its crop change, and — for "From the explorer" —
 when the explorer's first layer or the picture's source changes (live frames of one feed
 only replace the picture the next crop is taken from, so the numbers being read hold still).
-The step, the quiz and the playing only redraw. The quiz's round (what was shown, the score,
-an open size question) is kept here; the view writes the user's edits to the model and asks
-for the rest through its signals. An export renders and writes its frames as a long job on
-the same worker (:func:`~explorer.ui.step_frames.export_steps`).
+The step, the quiz, the playing and the channel presentation mode shows of a volume (one at a
+time, so that its numbers read from the back of a room) only redraw. The quiz's round (what
+was shown, the score, an open size question) is kept here; the view writes the user's edits
+to the model and asks for the rest through its signals. An export renders and writes its
+frames as a long job on the same worker (:func:`~explorer.ui.step_frames.export_steps`).
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class StepThroughController(TabController):
         for name in ("seed", "edits", "crop_size", "crop_row", "crop_col"):
             self.connect_model(getattr(events, name), self._on_numbers_changed)
         self.connect_model(events.step, self._on_step_changed)
+        self.connect_model(events.channel, self._on_step_changed)
         self.connect_model(events.quiz, self._on_quiz_changed)
         self.connect_model(events.speed_ms, self._on_speed_changed)
         doc = document
@@ -157,9 +159,41 @@ class StepThroughController(TabController):
 
     def set_presentation(self, on: bool) -> None:
         self.view.set_presentation(on)
+        self._show()  # a volume: one channel at a time, or every channel again
 
     def presentation_keys(self) -> str:
-        return "→ next   ← back   Space play/pause   Home/End first/last"
+        keys = "→ next   ← back   Space play/pause   Home/End first/last"
+        if self._volume_channels():
+            keys += "   ↓ ↑ channel by channel, then their sum"
+        return keys
+
+    def _volume_channels(self) -> int:
+        """The channels a convolution of the example sums over, when more than one."""
+        w = self.walkthrough
+        if w is None or w.kernels is None or w.channels < 2:
+            return 0
+        return w.channels
+
+    def shown_channel(self, presentation: bool | None = None) -> int | None:
+        """The channel of a volume that presentation mode shows (``presentation`` None:
+        whether it is on now): input channel c, the number of channels for their sum, or
+        None for every channel at once (not presenting, or no volume)."""
+        channels = self._volume_channels()
+        presenting = self.view.presenting if presentation is None else presentation
+        if not presenting or not channels:
+            return None
+        return min(self.document.stepthrough.channel, channels)
+
+    def next_channel(self) -> None:
+        """Presentation of a volume: the next input channel, after the last their sum."""
+        shown = self.shown_channel()
+        if shown is not None:
+            self.document.stepthrough.channel = min(shown + 1, self._volume_channels())
+
+    def previous_channel(self) -> None:
+        shown = self.shown_channel()
+        if shown is not None:
+            self.document.stepthrough.channel = max(shown - 1, 0)
 
     @property
     def index(self) -> int:
@@ -177,8 +211,9 @@ class StepThroughController(TabController):
         if scale not in (1, 2, 3):
             raise ValueError(f"a slide is rendered at 1×, 2× or 3×, not {scale}×")
         target = images.check_save_path(path, overwrite=overwrite)
-        image = render_slide(StepSlide(self.walkthrough, self.index), SLIDE_SIZE, scale,
-                             presentation)
+        slide = StepSlide(self.walkthrough, self.index,
+                          channel=self.shown_channel(presentation))
+        image = render_slide(slide, SLIDE_SIZE, scale, presentation)
         return images.save_image(target, qimage_to_array(image), overwrite=overwrite)
 
     @property
@@ -325,7 +360,7 @@ class StepThroughController(TabController):
         quiz = self.document.stepthrough.quiz
         index = self.index
         hidden = quiz and self.quiz.hides(index)
-        self.view.show_step(w, index, hidden)
+        self.view.show_step(w, index, hidden, self.shown_channel())
         if not quiz:
             return
         bar = self.view.quiz_bar
@@ -341,7 +376,8 @@ class StepThroughController(TabController):
     # --- stepping --------------------------------------------------------------------------
     def _on_command(self, name: str) -> None:
         {"forward": self.step_forward, "back": self.step_back, "first": self.first,
-         "last": self.last, "play": self.toggle_play}[name]()
+         "last": self.last, "play": self.toggle_play, "next channel": self.next_channel,
+         "previous channel": self.previous_channel}[name]()
 
     def step_forward(self) -> None:
         w = self.walkthrough

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from explorer.core import params as counts
 from explorer.core.training import RUNS, ComparisonStep, TableRow, table
 from explorer.core.training.comparison import NAMES, run_name
+from explorer.ui.presentation_type import as_heading
 from explorer.ui.widgets.digit_gallery import DigitGallery
 from explorer.ui.widgets.steady_label import SteadyLabel
 
@@ -111,7 +112,7 @@ class ComparisonPanel(QWidget):
         self.verdict = QLabel(wordWrap=True)
         self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.samples = DigitGallery(tile=64)
-        samples_box = QGroupBox("What the networks see")
+        samples_box = as_heading(QGroupBox("What the networks see"))
         samples_layout = QVBoxLayout(samples_box)
         samples_layout.addWidget(self.samples)
         right = QVBoxLayout()

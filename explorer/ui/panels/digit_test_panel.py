@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from explorer.core.training import Reading, Saliency
 from explorer.core.training.data import SIDE
 from explorer.state import Document
+from explorer.ui.presentation_type import as_heading
 from explorer.ui.widgets.banner import sentence
 from explorer.ui.widgets.drawing_pad import DrawingPad
 from explorer.ui.widgets.frame_preview import FramePreview
@@ -89,7 +90,7 @@ class DigitTestPanel(QWidget):
         self.saliency_title = QLabel(wordWrap=True)
         self.saliency_title.setSizePolicy(QSizePolicy.Policy.Ignored,
                                           QSizePolicy.Policy.Preferred)
-        saliency_box = QGroupBox("Saliency")
+        saliency_box = as_heading(QGroupBox("Saliency"))
         saliency_box.setToolTip("The gradient of the answer's score with respect to each pixel "
                                 "(Simonyan et al. 2014)")
         saliency_layout = QHBoxLayout(saliency_box)

@@ -29,6 +29,7 @@ from explorer.core.training import DreamStep
 from explorer.core.training.data import SIDE
 from explorer.state import Document
 from explorer.state.limits import int_range
+from explorer.ui.presentation_type import as_heading
 from explorer.ui.widgets.digit_gallery import DigitGallery
 from explorer.ui.widgets.digit_picture import DigitPicture
 from explorer.ui.widgets.probability_bars import ProbabilityBars
@@ -84,7 +85,7 @@ class DreamsPanel(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.bars = ProbabilityBars()
         self.bars.setMaximumHeight(170)
-        reads = QGroupBox("What the network reads in it")
+        reads = as_heading(QGroupBox("What the network reads in it"))
         reads_layout = QVBoxLayout(reads)
         reads_layout.addWidget(self.title)
         reads_layout.addWidget(self.bars)

@@ -36,6 +36,7 @@ from explorer.core import kernels
 from explorer.core.training import FIT_TARGETS, FitProblem, FitStep
 from explorer.state import Document
 from explorer.state.limits import RANGES, int_range
+from explorer.ui.presentation_type import as_heading
 from explorer.ui.widgets.frame_preview import FramePreview
 from explorer.ui.widgets.matrix_view import MatrixView
 
@@ -107,7 +108,7 @@ class KernelFitPanel(QWidget):
         self.picture_view = FramePreview()
         self.target_view = FramePreview()
         self.current_view = FramePreview()
-        pictures = QGroupBox("Feature maps")
+        pictures = as_heading(QGroupBox("Feature maps"))
         grid = QGridLayout(pictures)
         for col, (title, view) in enumerate((("picture (as the fit sees it)", self.picture_view),
                                              ("target's", self.target_view),
@@ -115,7 +116,7 @@ class KernelFitPanel(QWidget):
             grid.addWidget(QLabel(title, alignment=Qt.AlignmentFlag.AlignCenter), 0, col)
             grid.addWidget(view, 1, col)
 
-        kernels_box = QGroupBox("Kernel → target")
+        kernels_box = as_heading(QGroupBox("Kernel → target"))
         self.kernel_views = [MatrixView("signed") for _ in range(3)]
         self.kernel_titles = [QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(3)]
         self.target_view_matrix = MatrixView("signed")

@@ -39,6 +39,7 @@ from explorer.core.readout import explain_pixel, explain_pooled, layer_padding
 from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos
 from explorer.state import LEVEL_MODES, Document
+from explorer.ui.presentation_type import as_heading
 from explorer.ui.widgets.colormaps import lookup_table
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.flow_row import flow_row, side_by_side
@@ -135,9 +136,9 @@ class MapsPanel(QWidget):
         self.feature_grid = MapGrid(colorbar=True)
         self.pooled_grid = MapGrid()
         # one line each, never wider than the maps: the whole text is in the tooltip
-        self.fm_caption = ElidedLabel(minimum_chars=8)
+        self.fm_caption = as_heading(ElidedLabel(minimum_chars=8))
         self.fm_caption.setText("feature maps")
-        self.pooled_caption = ElidedLabel(minimum_chars=0)  # shares its row with a button
+        self.pooled_caption = as_heading(ElidedLabel(minimum_chars=0))  # beside a button
         self._build_toolbar()
         self._build_layout()
 

@@ -49,6 +49,7 @@ from explorer.ui.panels.network_slide import (
     NetworkSlideView,
     PatchesSlide,
 )
+from explorer.ui.presentation_type import as_explanation, as_heading
 from explorer.ui.widgets.channel_mosaic import ChannelMosaic
 from explorer.ui.widgets.class_bars import ClassBars
 from explorer.ui.widgets.layer_table import LayerTable, format_macs
@@ -134,7 +135,9 @@ class NetworkPanel(QWidget):
         lv.addWidget(self.picture_title)
         lv.addWidget(self.picture, 1)
         lv.addWidget(self.field_label)
-        lv.addWidget(_bold("Top-5 guesses (ImageNet classes)"))
+        top5 = as_heading(_bold("Top-5 guesses (ImageNet classes)"))
+        top5.setWordWrap(True)  # large type in presentation mode: the column keeps its width
+        lv.addWidget(top5)
         lv.addWidget(self.bars)
         lv.addWidget(self.occlusion_box)
         lv.addStretch(1)  # spare height below, not between the parts
@@ -148,7 +151,7 @@ class NetworkPanel(QWidget):
         self.layer_table.layer_chosen.connect(self._on_layer_chosen)
         self.totals = QLabel()
         self.totals.setWordWrap(True)
-        self.maps_title = SteadyLabel(lines=2)
+        self.maps_title = as_heading(SteadyLabel(lines=2))
         self.per_channel = QCheckBox("each map its own colour scale")
         self.per_channel.setToolTip("Off: one scale for the whole layer, so strong and weak "
                                     "channels compare. On: every map stretched to its range.")
@@ -172,11 +175,11 @@ class NetworkPanel(QWidget):
         self.use_button = QPushButton("Use these kernels in the explorer")
         self.use_button.setToolTip(USE_TIP)
         self.use_button.clicked.connect(self.use_kernels)
-        intro = QLabel(
+        intro = as_explanation(QLabel(
             "The 32 kernels of the network's first layer (3×3 over R, G and B, stride 2), "
             "learned from ImageNet as AlexNet's were: each shown as a tiny colour picture "
             "(grey is 0; a colour means the kernel looks for it, its opposite colour that it "
-            "looks for its absence). Click one to see its 27 weights.")
+            "looks for its absence). Click one to see its 27 weights."))
         intro.setWordWrap(True)
         use_note = QLabel("The explorer runs them with ReLU: it has no ReLU6, which also "
                           "caps values at 6.")

@@ -60,6 +60,7 @@ from explorer.state import Document
 from explorer.state.limits import int_range
 from explorer.ui import settings_io
 from explorer.ui.dialog_folders import DialogFolders
+from explorer.ui.presentation_type import as_caption
 from explorer.ui.widgets.count_cards import (
     SMALL_PT,
     LayerCard,
@@ -292,9 +293,9 @@ class ParamsPanel(QWidget):
         example_row.addWidget(self.preset_combo, 1)
         example_row.addWidget(self.follow_combo)
 
-        self.note_label = QLabel(wordWrap=True)
+        self.note_label = as_caption(QLabel(wordWrap=True))
         self.note_label.setFont(font(12))
-        self.error_label = QLabel(wordWrap=True)
+        self.error_label = as_caption(QLabel(wordWrap=True))
         self.error_label.setFont(font(14, bold=True))
         self.error_label.setStyleSheet("color: #A01010;")
         self.error_label.hide()

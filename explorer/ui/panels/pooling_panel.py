@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.pooling_study import BYTES_PER_VALUE, TIMING_REPEATS, PoolingStudy
 from explorer.state import Document
+from explorer.ui.presentation_type import as_caption, as_explanation
 from explorer.ui.widgets.elided_combo import ElidedCombo
 from explorer.ui.widgets.kernel_editor import display_name
 from explorer.ui.widgets.pooling_pair import PoolingPair
@@ -79,7 +80,7 @@ class PoolingPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self.study: PoolingStudy | None = None
-        intro = QLabel(EXPLANATION, wordWrap=True)
+        intro = as_explanation(QLabel(EXPLANATION, wordWrap=True))
         self.layer_combo = QComboBox(toolTip="The layer whose pooling is studied (the "
                                              "explorer's selected layer)")
         self.layer_combo.activated.connect(self._on_layer_chosen)
@@ -87,7 +88,7 @@ class PoolingPanel(QWidget):
         self.filter_combo.setToolTip("The filter whose map is shown (the explorer's selected "
                                      "filter)")
         self.filter_combo.activated.connect(self._on_filter_chosen)
-        self.caption = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.caption = as_caption(QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True))
         self.note = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
         self.note.setStyleSheet("color: #b71c1c;")
         self.note.hide()
@@ -103,7 +104,8 @@ class PoolingPanel(QWidget):
         self.pair = PoolingPair()
         self.pair.zoom_moved.connect(self._on_zoom_moved)
         self.zoom_view = PoolingZoomView()
-        self.zoom_caption = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.zoom_caption = as_caption(QLabel(textFormat=Qt.TextFormat.PlainText,
+                                           wordWrap=True))
         self.storage = QLabel(textFormat=Qt.TextFormat.RichText, wordWrap=True)
         self.storage.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.storage.setMinimumWidth(STORAGE_MIN_WIDTH)

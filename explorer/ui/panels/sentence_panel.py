@@ -42,6 +42,7 @@ from explorer.core.text.sentence import PAD, Reading
 from explorer.state import Document
 from explorer.state.limits import CHOICES, MAX_TEXT, int_range
 from explorer.state.tabs import MAX_GROUP, MAX_WIDTH_1D
+from explorer.ui.presentation_type import as_heading
 from explorer.ui.widgets.answer_bars import AnswerBars
 from explorer.ui.widgets.matrix_view import MatrixView
 from explorer.ui.widgets.response_chart import FilterRow, ResponseChart
@@ -254,8 +255,8 @@ class SentencePanel(QWidget):
         middle = QWidget()
         mv = QVBoxLayout(middle)
         mv.setContentsMargins(0, 0, 0, 0)
-        maps_title = QLabel("<b>Feature maps</b>: window · filter + bias at each position; "
-                            "orange frame = maximum", wordWrap=True)
+        maps_title = as_heading(QLabel("<b>Feature maps</b>: window · filter + bias at each "
+                                       "position; orange frame = maximum", wordWrap=True))
         maps_title.setToolTip("One row per filter: F1 · w2 is filter 1, two tokens wide. Each "
                               "bar stands under the middle of the n-gram it covers.")
         mv.addWidget(maps_title)
@@ -273,7 +274,7 @@ class SentencePanel(QWidget):
         winners_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.pooled_view = MatrixView("signed")
         self.pooled_view.setMinimumHeight(26)
-        self.pooled_title = QLabel(wordWrap=True)
+        self.pooled_title = as_heading(QLabel(wordWrap=True))
         classifier = QGroupBox("Classifier: pooled vector → fully connected → softmax")
         cg = QGridLayout(classifier)
         self.answer = AnswerBars()
@@ -293,8 +294,8 @@ class SentencePanel(QWidget):
         pooling = QWidget()
         pv = QVBoxLayout(pooling)
         pv.setContentsMargins(0, 0, 0, 0)
-        pv.addWidget(QLabel("<b>Max-over-time pooling</b>: each filter's best n-gram",
-                            wordWrap=True))
+        pv.addWidget(as_heading(QLabel("<b>Max-over-time pooling</b>: each filter's best "
+                                       "n-gram", wordWrap=True)))
         pv.addWidget(winners_scroll, 1)
         pv.addWidget(self.pooled_title)
         pv.addWidget(self.pooled_view)

@@ -41,6 +41,7 @@ from explorer.state import Document
 from explorer.state.limits import int_range
 from explorer.ui import settings_io
 from explorer.ui.dialog_folders import DialogFolders
+from explorer.ui.presentation_type import as_caption, as_heading
 from explorer.ui.widgets.signal_plot import SignalPlot
 
 __all__ = ["CUSTOM", "SOURCES", "SignalPanel"]
@@ -90,10 +91,10 @@ class SignalPanel(QWidget):
         self.padding_spin.valueChanged.connect(self._on_padding_edited)
         self.stride_spin = QSpinBox(minimum=s_low, maximum=s_high, keyboardTracking=False)
         self.stride_spin.valueChanged.connect(self._on_stride_edited)
-        self.formula = QLabel(wordWrap=True)
+        self.formula = as_caption(QLabel(wordWrap=True))
         self.note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.note.setStyleSheet("color: #a02020;")
-        self.readout = QLabel(HOVER_HINT, wordWrap=True)
+        self.readout = as_caption(QLabel(HOVER_HINT, wordWrap=True))
         self.readout.setTextFormat(Qt.TextFormat.RichText)
 
         form = QFormLayout()
@@ -121,8 +122,8 @@ class SignalPanel(QWidget):
         self.input_plot.edited.connect(self._on_drawn)
         self.input_plot.hovered.connect(self._on_input_hovered)
         self.output_plot.hovered.connect(self._on_output_hovered)
-        self.input_title = QLabel(wordWrap=True)
-        self.output_title = QLabel(wordWrap=True)
+        self.input_title = as_heading(QLabel(wordWrap=True))
+        self.output_title = as_heading(QLabel(wordWrap=True))
         self.plots = QWidget()  # the page's teaching picture: what an export shows
         plots = QVBoxLayout(self.plots)
         plots.setContentsMargins(0, 0, 0, 0)

@@ -11,7 +11,8 @@ through the quiz): → / Page Down forward, ← / Page Up back (what a presentat
 sends), Space play or pause, Home the first step (and a new round of the quiz), End the last.
 In the quiz, a number typed on the grids goes into the answer box and Enter checks it.
 In presentation mode (the window's F11, or Present) the window borrows the ``stage`` (the
-slide and the quiz line) and the keys go on working there.
+slide and the quiz line) and the keys go on working there; ↓ and ↑ go through a volume's
+channels one at a time, then to their sum.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class ExportChoice:
 class StepThroughPanel(QWidget):
     """Pick an example, step through it, quiz yourself, present it, export it."""
 
-    command = Signal(str)  # "forward", "back", "first", "last" or "play"
+    command = Signal(str)  # forward, back, first, last, play, next channel, previous channel
     answered = Signal(str)  # the text in the quiz's answer box, Enter or Check
     size_question = Signal()
     export_clicked = Signal()
@@ -206,7 +207,7 @@ class StepThroughPanel(QWidget):
     # --- the user's edits go to the model -------------------------------------------------
     def _on_picked(self, _index: int) -> None:
         name = str(self.picker.currentData())
-        values: dict[str, object] = {"example": name, "edits": (), "step": 0}
+        values: dict[str, object] = {"example": name, "edits": (), "step": 0, "channel": 0}
         picture = self.document.picture
         if name == EXPLORER_EXAMPLE and picture is not None:  # a crop at the centre
             h, w = picture.image.shape[:2]
@@ -316,10 +317,12 @@ class StepThroughPanel(QWidget):
                     spin.setMaximum(max(n - 1, 0))
                     spin.setValue(value)
 
-    def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool) -> None:
-        """Step ``index`` of ``walkthrough`` on the canvas, the slider and the position."""
+    def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool,
+                  channel: int | None = None) -> None:
+        """Step ``index`` of ``walkthrough`` on the canvas (a volume's channel ``channel``
+        alone, or all of them), the slider and the position."""
         self.walkthrough, self.index = walkthrough, index
-        self.canvas.show_step(walkthrough, index, hide_value)
+        self.canvas.show_step(walkthrough, index, hide_value, channel)
         last = len(walkthrough.steps) - 1
         with QSignalBlocker(self.slider):
             self.slider.setMaximum(last)
@@ -383,6 +386,9 @@ class StepThroughPanel(QWidget):
         Qt.Key.Key_Space: "play", Qt.Key.Key_Home: "first", Qt.Key.Key_End: "last",
     }
     _CLICKER = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
+    # presentation mode only: in the window they stay the lists' and the slider's
+    _CHANNEL_KEYS: ClassVar[dict[Qt.Key, str]] = {
+        Qt.Key.Key_Down: "next channel", Qt.Key.Key_Up: "previous channel"}
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -442,6 +448,8 @@ class StepThroughPanel(QWidget):
             return False  # the cell being typed into keeps its cursor keys
         if mods == Qt.KeyboardModifier.NoModifier:
             name = self._KEYS.get(key)
+            if name is None and self.presenting:
+                name = self._CHANNEL_KEYS.get(key)
             if name is not None:
                 self.command.emit(name)
                 return True

@@ -29,6 +29,7 @@ from explorer.state import Document
 from explorer.ui.panels.sentence_panel import SentencePanel
 from explorer.ui.panels.sentence_slide import SentenceSlide
 from explorer.ui.panels.signal_panel import SignalPanel
+from explorer.ui.presentation_type import as_explanation
 
 __all__ = ["PAGES", "TextPanel"]
 
@@ -55,7 +56,7 @@ class TextPanel(QWidget):
             self.mode_buttons.addButton(button, i)
             switch.addWidget(button)
         self.mode_buttons.idClicked.connect(self._on_page_clicked)
-        intro = QLabel(INTRO, wordWrap=True)
+        intro = as_explanation(QLabel(INTRO, wordWrap=True))
         switch.addWidget(intro, 1)
 
         layout = QVBoxLayout(self)

@@ -49,6 +49,7 @@ from explorer.ui.panels.kernel_fit_panel import KernelFitPanel
 from explorer.ui.panels.training_slide import TrainingSlide
 from explorer.ui.panels.training_units_panel import UnitsPanel
 from explorer.ui.panels.training_watch_panel import TrainingWatchPanel
+from explorer.ui.presentation_type import as_caption
 
 PAGES = CHOICES["TrainingSettings.page"]  # the pages' keys, in their order on screen
 SCOPE = "TrainingSettings"
@@ -114,7 +115,7 @@ class TrainingPanel(QWidget):
         header = self.arch_table.horizontalHeader()
         for c in range(4):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.arch_note = QLabel(wordWrap=True)
+        self.arch_note = as_caption(QLabel(wordWrap=True))
         page = QWidget()
         layout = QHBoxLayout(page)
         layout.addWidget(self.arch_table, 0, Qt.AlignmentFlag.AlignTop)
@@ -163,8 +164,8 @@ class TrainingPanel(QWidget):
         self.reset_button = QPushButton("Reset")
         self.progress = QProgressBar(minimum=0, maximum=1000, value=0)
         self.progress.setTextVisible(False)
-        self.progress_label = QLabel("Not trained yet.")
-        self.score_label = QLabel()
+        self.progress_label = as_caption(QLabel("Not trained yet."))
+        self.score_label = as_caption(QLabel())
         for label in (self.progress_label, self.score_label):
             # changing text must not resize the tab (and shift the window's docks)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from explorer.core.top_patches import TopPatches
 from explorer.core.training import DreamStep
 from explorer.state import Document
+from explorer.ui.presentation_type import as_heading
 from explorer.ui.widgets.digit_gallery import DigitGallery
 from explorer.ui.widgets.digit_picture import DigitPicture
 
@@ -76,7 +77,7 @@ class UnitsPanel(QWidget):
         self.gallery.setFixedWidth(3 * (PATCH_TILE + 6))
         self.gallery.selected.connect(self.patch_picked)
         self.patches_title = _label()
-        top_box = QGroupBox("The 9 digits that excite it most")
+        top_box = as_heading(QGroupBox("The 9 digits that excite it most"))
         top_layout = QVBoxLayout(top_box)
         top_layout.addWidget(self.patches_title)
         top_layout.addWidget(self.gallery, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -88,7 +89,7 @@ class UnitsPanel(QWidget):
         self.dream_button.setToolTip("From faint noise, change the picture step by step to "
                                      "excite the unit in the middle of the channel's map")
         self.stop_button = QPushButton("Stop")
-        dream_box = QGroupBox("Its dream")
+        dream_box = as_heading(QGroupBox("Its dream"))
         dream_layout = QVBoxLayout(dream_box)
         dream_layout.addWidget(self.dream_title)
         dream_layout.addWidget(self.dream, 1)

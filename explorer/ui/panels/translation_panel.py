@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from explorer.core.invariance import DENSE, PIXELS, TranslationStudy
 from explorer.state import Document
 from explorer.state.limits import int_range
+from explorer.ui.presentation_type import as_caption, as_explanation
 
 EXPLANATION = (
     "Move the picture sideways. A convolution's maps move with it: moved back, they match "
@@ -53,7 +54,7 @@ class TranslationPanel(QWidget):
 
         settings = document.translation
         low, high = int_range("shift", "TranslationSettings")
-        intro = QLabel(EXPLANATION, wordWrap=True)
+        intro = as_explanation(QLabel(EXPLANATION, wordWrap=True))
         self.shift_slider = QSlider(Qt.Orientation.Horizontal, minimum=low, maximum=high,
                                     value=settings.shift,
                                     toolTip="How many pixels the picture moves right")
@@ -80,7 +81,7 @@ class TranslationPanel(QWidget):
         self.stack_combo.setMinimumContentsLength(18)
         self.stack_combo.currentIndexChanged.connect(self._on_stack_edited)
         self.status = QLabel(textFormat=Qt.TextFormat.PlainText)
-        self.caption = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.caption = as_caption(QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText))
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Shift"))
         controls.addWidget(self.shift_slider, 1)

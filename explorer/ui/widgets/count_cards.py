@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtGui import QFont, QFontInfo, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout
 
 from explorer.core.mlp_vs_cnn import Network
@@ -23,6 +23,7 @@ from explorer.core.params import (
     format_headline,
     format_power,
 )
+from explorer.ui.presentation_type import as_heading, least_px
 from explorer.ui.widgets.log_bar_chart import fitting_points
 
 __all__ = ["NBSP", "SMALL_PT", "LayerCard", "NetworkCard", "font"]
@@ -46,7 +47,7 @@ class _Card(QFrame):
         self.setObjectName("countCard")
         self.setStyleSheet(f"#countCard {{ border-top: 6px solid {colour}; }}")
         self.setFont(font(SMALL_PT))
-        self.title = QLabel(name)
+        self.title = as_heading(QLabel(name))
         self.title.setStyleSheet(f"color: {colour};")
         self.subtitle = QLabel(meaning, wordWrap=True)
         self.count = QLabel()
@@ -76,10 +77,15 @@ class _Card(QFrame):
         self._fit_text()
 
     def _fit_text(self) -> None:
-        """Name and count in the largest type that fits: digits should not wrap."""
+        """Name and count in the largest type that fits: digits should not wrap (the name
+        no smaller than presentation mode's headings)."""
         width = self.contentsRect().width() - 20
-        self.title.setFont(font(fitting_points(self.title.text(), width, 15,
-                                               smallest=SMALL_PT), bold=True))
+        title = font(fitting_points(self.title.text(), width, 15, smallest=SMALL_PT),
+                     bold=True)
+        least = least_px(self.title)
+        if least and QFontInfo(title).pixelSize() < least:
+            title.setPixelSize(least)
+        self.title.setFont(title)
         self.count.setFont(font(fitting_points(self.count.text(), width, 22, smallest=9),
                                 bold=True))
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from explorer.ui.presentation_type import as_caption, as_heading
+
 # (on the app's light background, on the presentation's black one)
 RIGHT_COLOURS = ("#1a7f37", "#5fd35f")
 WRONG_COLOURS = ("#c62828", "#ff7070")
+ANSWER_WIDTH = {False: 160, True: 280}  # px: in the window, in presentation mode's type
 
 
 class QuizBar(QWidget):
@@ -22,15 +25,15 @@ class QuizBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # long questions and verdicts wrap: they never widen the window
-        self.prompt = QLabel(wordWrap=True)
-        self.answer = QLineEdit(placeholderText="your prediction")
-        self.answer.setMaximumWidth(160)
+        self.prompt = as_heading(QLabel(wordWrap=True))
+        self.answer = as_caption(QLineEdit(placeholderText="your prediction"))
+        self.answer.setMaximumWidth(ANSWER_WIDTH[False])
         self.answer.setMinimumWidth(90)
         self.answer.returnPressed.connect(self._submit)
         self.check = QPushButton("Check")
         self.check.clicked.connect(self._submit)
-        self.verdict = QLabel(wordWrap=True)
-        self.score = QLabel()
+        self.verdict = as_caption(QLabel(wordWrap=True))
+        self.score = as_caption(QLabel())
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 2, 8, 2)
         row.addWidget(self.prompt)
@@ -42,8 +45,10 @@ class QuizBar(QWidget):
         self.close_question()
 
     def set_presentation(self, on: bool) -> None:
-        """Brighter right/wrong colours on the presentation's black background."""
+        """Brighter right/wrong colours on the presentation's black background, and room
+        for the answer in its large type."""
         self._dark = on
+        self.answer.setMaximumWidth(ANSWER_WIDTH[on])
 
     def _submit(self) -> None:
         if self.asking:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.readout import PixelExplanation, PooledExplanation
+from explorer.ui.presentation_type import as_caption, as_heading
 from explorer.ui.widgets.matrix_view import MatrixView, format_cell
 
 __all__ = ["ReadoutView", "activation_label", "format_value", "settle_zero"]
@@ -97,7 +98,7 @@ class ReadoutView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.explanation: PixelExplanation | PooledExplanation | None = None
-        self.headline = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.headline = as_heading(QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText))
         font = self.headline.font()
         font.setBold(True)
         self.headline.setFont(font)
@@ -109,7 +110,8 @@ class ReadoutView(QWidget):
         self.formula.setFont(big)
 
         self._stack = QStackedWidget()
-        self._hint = QLabel(HINT, wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
+        self._hint = as_caption(QLabel(HINT, wordWrap=True,
+                                    alignment=Qt.AlignmentFlag.AlignCenter))
         self._hint.setEnabled(False)
         self._pixel_page = QWidget()
         self._pixel_grid = QGridLayout(self._pixel_page)

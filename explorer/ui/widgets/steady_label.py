@@ -9,7 +9,7 @@ fit, and keeps the whole text in its tooltip.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QTextLayout
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -50,8 +50,16 @@ class SteadyLabel(QWidget):
         self._text = ""
         self._lines = max(1, lines)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(self._lines * self.fontMetrics().lineSpacing() + 2 * MARGIN)
+        self._fit_height()
         self.setText(text)
+
+    def _fit_height(self) -> None:
+        self.setFixedHeight(self._lines * self.fontMetrics().lineSpacing() + 2 * MARGIN)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # larger type: taller lines
+            self._fit_height()
+        super().changeEvent(event)
 
     def text(self) -> str:
         return self._text

@@ -5,6 +5,11 @@ there is (every slice of a 7×7×3 volume stays legible at 1280×800) and paints
 ``QPainter``. It is no widget: the same board paints the canvas on screen and, on the
 worker's thread, every frame of an exported animation (``QImage``, ``QPainter`` and ``QFont``
 work off the GUI thread; widgets and pixmaps do not).
+
+A volume can be shown one channel at a time (presentation mode, where three 7×7 slices and
+their kernels cannot all have numbers that read from the back of a room): input channel c
+beside its kernel slice, the channels' sums so far and the output map being filled; one
+past the last channel, the channels' sums, the bias and the output.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ SLICE_GAP = 0.5  # between slices of a block, in cells
 SUBTITLE = 0.9  # a slice's subtitle row, in cells
 BLOCK_GAP = 1.3  # between blocks, where the ⊙, + and = go, in cells
 MAX_OUTPUT_SLICES = 2  # more output maps than this: only the current one is shown
+NARROW_TITLE = 2.4  # a one-cell block's title may use this many cells ("Bias b0" on one line)
 
 
 @dataclass(frozen=True)
@@ -66,15 +72,17 @@ CONTRAST = BoardTheme(
     previous=QColor(170, 170, 170), landing=QColor(120, 80, 0), winner=QColor(0, 255, 255),
     positive=QColor(255, 110, 90), negative=QColor(90, 180, 255), accent=QColor(255, 220, 0),
     line_scale=1.6,
-    legend_px=20, title_px=(28.0, 40.0), digit_share=(0.8, 0.62))
+    # the block titles keep to their least, so that their band never takes the grids' room;
+    # a number of any length gets 0.8 of its cell, or what 0.9 of the cell's width allows
+    legend_px=20, title_px=(28.0, 28.0), digit_share=(0.8, 0.8))
 
 
 @dataclass
 class _Slice:
     """One 2-D grid on the board and where it was last laid out."""
 
-    block: str  # "input", "kernel" or "output"
-    index: int  # channel (input, kernel) or map (output)
+    block: str  # "input", "kernel", "bias", "window", "sums" (of the channels) or "output"
+    index: int  # channel (input, kernel) or map (output, bias)
     title: str
     values: np.ndarray  # (rows, cols), NaN for an empty cell
     kinds: np.ndarray | None = None  # INPUT / PADDING / INSERTED per cell
@@ -130,6 +138,8 @@ class Board:
         self._lines_cache: dict[tuple[str, int, int], int] = {}
         self._arranged: list | None = None
         self._legend_type = 0
+        self._heading_type = 0
+        self.show_legend = True  # a slide may leave the legend out to give the grids room
         self._widths: dict[str, float] = {}
         self._grids_bottom = 0.0
         self.chosen: tuple[str, int, int, int] | None = None  # the cell a paste goes to
@@ -143,45 +153,41 @@ class Board:
         self._theme = theme
         self._layout()  # the legend's type differs
 
-    def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool = False) -> None:
-        """Show step ``index``: its window on the input, its kernel, the output so far."""
+    def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool = False,
+                  channel: int | None = None) -> None:
+        """Show step ``index``: its window on the input, its kernel, the output so far.
+        ``channel`` shows a convolution over a volume one channel at a time: input channel
+        ``channel`` (one past the last: the channels' sum); None shows every channel."""
+        self._steps = len(walkthrough.steps)
+        channels = walkthrough.grid.shape[2]
+        if channel is not None and walkthrough.kernels is not None and channels > 1:
+            self._show_channel(walkthrough, index, hide_value, min(max(channel, 0), channels))
+        else:
+            self._show_all(walkthrough, index, hide_value)
+        self._arranged = None
+        self._layout()
+
+    def _input_slice(self, walkthrough: Walkthrough, index: int, c: int, title: str) -> _Slice:
         step = walkthrough.steps[index]
         ex = walkthrough.example
-        self._steps = len(walkthrough.steps)
         previous = None
         if index > 0 and walkthrough.steps[index - 1].map == step.map:
             before = walkthrough.steps[index - 1]
             previous = _span(before.rows, before.cols)
-        taps = set(itertools.product(step.rows, step.cols))
-        channels = walkthrough.grid.shape[2]
-        shown_channels = [step.map] if ex.is_pooling else list(range(channels))
-        inputs = []
-        for c in shown_channels:
-            inputs.append(_Slice(
-                "input", c, f"x[:,:,{c}]" if channels > 1 else "", walkthrough.grid[:, :, c],
-                walkthrough.kinds, taps=taps, window=_span(step.rows, step.cols),
-                previous=previous, editable=True, gaps=ex.dilation != (1, 1),
-                winner=None if step.winner is None else (step.rows[step.winner[0]],
-                                                         step.cols[step.winner[1]])))
-        self._blocks = [_Block(self._input_title(walkthrough), inputs)]
-        if walkthrough.kernels is not None:
-            kernel = walkthrough.kernels[step.map]
-            self._blocks.append(_Block(
-                self._kernel_title(walkthrough, step.map),
-                [_Slice("kernel", c, f"w{step.map}[:,:,{c}]" if channels > 1 else "",
-                        kernel[:, :, c], signed=True, editable=True)
-                 for c in range(channels)]))
-            bias = np.array([[ex.bias[step.map]]], np.float64)
-            self._blocks.append(_Block(f"Bias b{step.map}", [
-                _Slice("bias", step.map, "", bias, signed=True, editable=True)]))
-            self._operators = ["⊙", "+", "="]
-        else:
-            window = step.taps[:, :, 0]
-            op = "max" if ex.operation == "max" else "mean"
-            self._blocks.append(_Block(
-                f"{op} of the {window.shape[0]}×{window.shape[1]} window",
-                [_Slice("window", 0, "", window, winner=step.winner)]))
-            self._operators = ["→", "="]
+        return _Slice(
+            "input", c, title, walkthrough.grid[:, :, c], walkthrough.kinds,
+            taps=set(itertools.product(step.rows, step.cols)),
+            window=_span(step.rows, step.cols), previous=previous, editable=True,
+            gaps=ex.dilation != (1, 1),
+            winner=None if step.winner is None else (step.rows[step.winner[0]],
+                                                     step.cols[step.winner[1]]))
+
+    def _bias_block(self, walkthrough: Walkthrough, k: int) -> _Block:
+        bias = np.array([[walkthrough.example.bias[k]]], np.float64)
+        return _Block(f"Bias b{k}", [_Slice("bias", k, "", bias, signed=True, editable=True)])
+
+    def _output_block(self, walkthrough: Walkthrough, index: int, hide_value: bool) -> _Block:
+        step = walkthrough.steps[index]
         out = walkthrough.output(index)
         maps = out.shape[2]
         shown_maps = list(range(maps)) if maps <= MAX_OUTPUT_SLICES else [step.map]
@@ -196,10 +202,64 @@ class Board:
                 landing=step.out if is_current else None,
                 hidden=step.out if is_current and hide_value else None))
         h, w, _ = walkthrough.output_shape
-        self._blocks.append(_Block(f"Output {h}×{w}" + (f"×{maps}" if maps > 1 else ""),
-                                   outputs))
-        self._arranged = None
-        self._layout()
+        return _Block(f"Output {h}×{w}" + (f"×{maps}" if maps > 1 else ""), outputs)
+
+    def _show_all(self, walkthrough: Walkthrough, index: int, hide_value: bool) -> None:
+        step = walkthrough.steps[index]
+        ex = walkthrough.example
+        channels = walkthrough.grid.shape[2]
+        shown_channels = [step.map] if ex.is_pooling else list(range(channels))
+        inputs = [self._input_slice(walkthrough, index, c,
+                                    f"x[:,:,{c}]" if channels > 1 else "")
+                  for c in shown_channels]
+        self._blocks = [_Block(self._input_title(walkthrough), inputs)]
+        if walkthrough.kernels is not None:
+            kernel = walkthrough.kernels[step.map]
+            self._blocks.append(_Block(
+                self._kernel_title(walkthrough, step.map),
+                [_Slice("kernel", c, f"w{step.map}[:,:,{c}]" if channels > 1 else "",
+                        kernel[:, :, c], signed=True, editable=True)
+                 for c in range(channels)]))
+            self._blocks.append(self._bias_block(walkthrough, step.map))
+            self._operators = ["⊙", "+", "="]
+        else:
+            window = step.taps[:, :, 0]
+            op = "max" if ex.operation == "max" else "mean"
+            self._blocks.append(_Block(
+                f"{op} of the {window.shape[0]}×{window.shape[1]} window",
+                [_Slice("window", 0, "", window, winner=step.winner)]))
+            self._operators = ["→", "="]
+        self._blocks.append(self._output_block(walkthrough, index, hide_value))
+
+    def _show_channel(self, walkthrough: Walkthrough, index: int, hide_value: bool,
+                      c: int) -> None:
+        """One channel of a volume (``c`` one past the last: the channels' sum)."""
+        step = walkthrough.steps[index]
+        k = step.map
+        channels = walkthrough.grid.shape[2]
+        sums = np.full((1, channels), np.nan)  # each channel's products summed, so far
+        if not hide_value:
+            done = min(c + 1, channels)
+            sums[0, :done] = step.products.sum(axis=(0, 1), dtype=np.float64)[:done]
+        if c == channels:
+            self._blocks = [_Block("Channel sums", [_Slice("sums", k, "", sums, signed=True)]),
+                            self._bias_block(walkthrough, k),
+                            self._output_block(walkthrough, index, hide_value)]
+            self._operators = ["+", "="]
+            return
+        turned = " turned" if walkthrough.turned else ""
+        before = walkthrough.output(index - 1)  # the value lands once the channels are summed
+        self._blocks = [
+            _Block(f"Input x[:,:,{c}] ({c + 1} of {channels})",
+                   [self._input_slice(walkthrough, index, c, "")]),
+            _Block(f"w{k}[:,:,{c}]{turned}", [_Slice(
+                "kernel", c, "", walkthrough.kernels[k][:, :, c], signed=True,
+                editable=True)]),
+            _Block("Channel sums", [_Slice("sums", k, "", sums, signed=True,
+                                           landing=(0, c))]),
+            _Block(f"Output o[:,:,{k}]", [_Slice("output", k, "", before[:, :, k],
+                                                 signed=True, landing=step.out)])]
+        self._operators = ["⊙", "=", "→"]
 
     @staticmethod
     def _input_title(walkthrough: Walkthrough) -> str:
@@ -242,7 +302,13 @@ class Board:
 
     def _title_font_px(self, cell: float) -> float:
         low, high = self._theme.title_px
+        low = max(low, self._heading_type)
         return max(low, min(cell * 0.42, high))
+
+    @staticmethod
+    def _title_span(width: float) -> float:
+        """The cells a block's title may use: its block and most of the gaps beside it."""
+        return max(width + BLOCK_GAP * 0.9, NARROW_TITLE if width <= 1 else 0.0)
 
     def _metrics(self, px: int, bold: bool) -> QFontMetricsF:
         key = (px, bold)
@@ -260,7 +326,7 @@ class Board:
         """Height of the band above the grids for the block titles, wrapped to their blocks'
         widths at their type."""
         px = max(7, round(self._title_font_px(cell)))
-        lines = max(self._title_lines(b.title, px, int((size[0] + BLOCK_GAP * 0.9) * cell))
+        lines = max(self._title_lines(b.title, px, int(self._title_span(size[0]) * cell))
                     for b, size in zip(self._blocks, sizes, strict=True))
         return lines * self._metrics(px, True).lineSpacing() + px * 0.3
 
@@ -394,15 +460,15 @@ class Board:
         for block in self._blocks:
             sh, sw = block.slices[0].values.shape
             width = (block.columns * sw + (block.columns - 1) * SLICE_GAP) * cell
-            left = block.origin.x() - cell * BLOCK_GAP * 0.45
-            span = width + cell * BLOCK_GAP * 0.9
+            span = self._title_span(width / cell) * cell
+            left = block.origin.x() - (span - width) / 2
             p.setFont(title_font)
             y = block.origin.y()
             for line in wrap(block.title, metrics, span):
                 p.drawText(QRectF(left, y, span, metrics.lineSpacing()),
                            Qt.AlignmentFlag.AlignCenter, line)
                 y += metrics.lineSpacing()
-            p.setFont(self.font(min(cell * 0.45, t.title_px[1])))
+            p.setFont(self.subtitle_font())
             for s in block.slices:
                 if s.title:
                     p.drawText(QRectF(s.origin.x() - cell, s.origin.y() - SUBTITLE * cell,
@@ -422,6 +488,12 @@ class Board:
         """The block titles' type as laid out."""
         return self.font(self._title_font_px(self._cell), bold=True)
 
+    def subtitle_font(self) -> QFont:
+        """The type of the slices' names over their grids (x[:,:,0], o[:,:,1]) as laid out:
+        a share of the cell, and on a projector no less than the block titles' least."""
+        return self.font(max(self._heading_type,
+                             min(self._cell * 0.45, self._theme.title_px[1])))
+
     @property
     def legend_px(self) -> int:
         """The legend's type: the theme's, or larger on a slide with larger type."""
@@ -431,12 +503,24 @@ class Board:
     def legend_px(self, px: int) -> None:
         self._legend_type = int(px)
 
+    @property
+    def heading_px(self) -> int:
+        """The block titles' least type beyond the theme's (0: the theme's own)."""
+        return self._heading_type
+
+    @heading_px.setter
+    def heading_px(self, px: int) -> None:
+        self._heading_type = int(px)
+
     def _legend_px(self) -> float:
         return 1.8 * self.legend_px if self._legend() else 0.0
 
     def _legend(self) -> list[tuple[str, str]]:
         """(swatch, words) for what the input's cells can be, when it is not obvious."""
-        kinds = self._blocks[0].slices[0].kinds if self._blocks else None
+        if not self.show_legend or not self._blocks \
+                or self._blocks[0].slices[0].block != "input":
+            return []
+        kinds = self._blocks[0].slices[0].kinds
         items = [("window", "the window's taps")]
         if kinds is not None and (kinds == PADDING).any():
             items.append(("padding", "padding"))
@@ -618,6 +702,8 @@ class Board:
             note = " (a zero put between pixels)"
         if s.block == "bias":
             return f"b{s.index} = {text} (the bias of filter {s.index})"
+        if s.block == "sums":
+            return f"x[:,:,{c}] ⊙ w{s.index}[:,:,{c}], summed = {text}"
         return f"{names[s.block]}[{r}, {c}, {s.index}] = {text}{note}"
 
     @staticmethod
@@ -625,6 +711,8 @@ class Board:
         """How the arithmetic names a grid: x[:,:,0], w1[:,:,2], b1, o[:,:,0]."""
         if s.block == "bias":
             return f"b{s.index}"
+        if s.block == "sums":
+            return "the channel sums"
         if s.block == "kernel":
             return f"w{k}[:,:,{s.index}]"
         prefix = {"input": "x", "output": "o"}.get(s.block, s.block)

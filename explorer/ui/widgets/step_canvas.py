@@ -57,9 +57,11 @@ class StepCanvas(QWidget):
         self.setMouseTracking(True)  # every number is one hover away, even in tiny cells
 
     # --- what is shown ---------------------------------------------------------------------
-    def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool = False) -> None:
+    def show_step(self, walkthrough: Walkthrough, index: int, hide_value: bool = False,
+                  channel: int | None = None) -> None:
+        """Step ``index``; ``channel``: a volume one channel at a time (see ``StepSlide``)."""
         self._cancel_edit()
-        self.renderer.set_slide(StepSlide(walkthrough, index, hide_value))
+        self.renderer.set_slide(StepSlide(walkthrough, index, hide_value, channel))
         board = self.renderer.board
         chosen = board.chosen
         if chosen is not None:  # the grid may be gone or smaller (another example, a map)

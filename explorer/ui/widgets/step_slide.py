@@ -11,9 +11,10 @@ The layout, top to bottom: the title (one line, elided), the caption (wrapped), 
 first in bold, the last in bold in the accent colour, wrapped only between terms). The cells
 come first: the type is the smallest that reads well from where the slide is seen, and grows
 while the cells keep their size; what room is left goes evenly between the parts, so a slide
-has no empty band. In presentation mode the caption is left out when it would cost the grids
-room (the lecturer says it), and the type reads from the back of a room: headings from 28
-pixels, the grids' numbers up to 0.8 of a cell.
+has no empty band. In presentation mode the caption, and then the legend, are left out when
+they would cost the grids room (the lecturer says them), and the type reads from the back of
+a room: headings from 28 pixels, the grids' numbers up to 0.8 of a cell. A volume is shown
+there one channel at a time (``StepSlide.channel``), so that its numbers are as large.
 """
 
 from __future__ import annotations
@@ -35,18 +36,23 @@ MIN_TEXT_PX = 9
 HEADING_PX = {False: 14, True: 28}  # the least type of the slide's title
 TEXT_GROWTH = 1.6  # the type may grow to this many times its least while the cells keep
 _LINE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class StepSlide:
-    """What one slide shows: step ``index`` of ``walkthrough``, its value hidden or not."""
+    """What one slide shows: step ``index`` of ``walkthrough``, its value hidden or not, and
+    a volume's channels all at once (``channel`` None) or one at a time: input channel
+    ``channel``, or (one past the last) the channels' sum."""
 
     walkthrough: Walkthrough
     index: int
     hide_value: bool = False
+    channel: int | None = None
     lines: list[str] = field(init=False)  # the arithmetic, as plain text lines
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lines", describe(self.walkthrough, self.index,
-                                                   self.hide_value))
+                                                   self.hide_value, self.channel))
 
     @property
     def title(self) -> str:
@@ -71,6 +77,7 @@ class _Plan:
 
     px: int
     caption: list[str]
+    legend: bool
     lines: list[tuple[str, bool, bool]]  # visual lines: text, bold, accent
     title_h: float
     line_h: float
@@ -102,7 +109,8 @@ class SlidePainter:
     def set_slide(self, slide: StepSlide | None) -> None:
         self.slide = slide
         if slide is not None:
-            self.board.show_step(slide.walkthrough, slide.index, slide.hide_value)
+            self.board.show_step(slide.walkthrough, slide.index, slide.hide_value,
+                                 slide.channel)
         self.layout(self._rect)
 
     def set_presentation(self, on: bool) -> None:
@@ -115,7 +123,11 @@ class SlidePainter:
     def _title_px(self, px: int) -> int:
         return max(HEADING_PX[self.presentation], round(px * 1.35))
 
-    def _plan(self, px: int, with_caption: bool) -> _Plan:
+    def _heading_px(self, px: int) -> int:
+        """The block titles' least type: the arithmetic's on a projector, else the theme's."""
+        return max(px, HEADING_PX[True]) if self.presentation else 0
+
+    def _plan(self, px: int, with_caption: bool, with_legend: bool = True) -> _Plan:
         """The slide at type ``px``: its lines and the cells the board gets."""
         slide, rect = self.slide, self._rect
         width = max(rect.width() - 2 * MARGIN_X, 10.0)
@@ -134,29 +146,38 @@ class SlidePainter:
         parts = 3 if caption else 2  # spaces between the parts
         room = (rect.height() - 2 * MARGIN_Y - title_h - len(caption) * plain.lineSpacing()
                 - text_h - parts * SPACING)
-        self.board.legend_px = round(px * 0.8)
+        self._type_board(px, with_legend)
         fit = self.board.measure(rect.width(), max(room, 10.0))
-        return _Plan(px, caption, lines, title_h, plain.lineSpacing(), bold.lineSpacing(),
-                     fit.cell, fit.height, room)
+        return _Plan(px, caption, with_legend, lines, title_h, plain.lineSpacing(),
+                     bold.lineSpacing(), fit.cell, fit.height, room)
+
+    def _type_board(self, px: int, with_legend: bool) -> None:
+        board = self.board
+        board.legend_px = round(px * 0.8)
+        board.heading_px = self._heading_px(px)
+        board.show_legend = with_legend
 
     def _best_plan(self) -> _Plan:
-        """The largest cells first; then the caption (left out in presentation mode only
-        when it costs the grids room); then the largest type that keeps the cells."""
+        """The largest cells first; then the caption and the legend (left out in
+        presentation mode only when they cost the grids room, the caption first); then the
+        largest type that keeps the cells."""
         rect = self._rect
         least = text_px(rect.width(), rect.height(), self.presentation)
         most = round(least * TEXT_GROWTH)
         best: _Plan | None = None
-        for with_caption in ((True, False) if self.presentation else (True,)):
-            plan = self._plan(least, with_caption)
+        parts = ((True, True), (False, True), (False, False)) if self.presentation \
+            else ((True, True),)
+        for with_caption, with_legend in parts:
+            plan = self._plan(least, with_caption, with_legend)
             low, high = least, most  # the largest type whose cells are as large
             while low < high:
                 mid = (low + high + 1) // 2
-                if self._plan(mid, with_caption).cell >= plan.cell - 0.25:
+                if self._plan(mid, with_caption, with_legend).cell >= plan.cell - 0.25:
                     low = mid
                 else:
                     high = mid - 1
             if low > least:
-                plan = self._plan(low, with_caption)
+                plan = self._plan(low, with_caption, with_legend)
             if best is None or plan.cell > best.cell + 0.5:
                 best = plan
         assert best is not None
@@ -184,7 +205,7 @@ class SlidePainter:
             y += plan.line_h
         if plan.caption:
             y += SPACING + spare
-        self.board.legend_px = round(px * 0.8)
+        self._type_board(px, plan.legend)
         self.board.set_rect(QRectF(rect.left(), y, rect.width(), plan.board_h))
         y += plan.board_h + SPACING + spare
         self._lines = []
@@ -245,6 +266,10 @@ class SlidePainter:
     @property
     def caption_shown(self) -> bool:
         return bool(self._caption)
+
+    @property
+    def legend_shown(self) -> bool:
+        return self.board.show_legend
 
     def arithmetic_lines(self) -> list[str]:
         """The arithmetic as painted: one entry a line on the slide, after wrapping."""
