@@ -26,6 +26,9 @@ _x = 800
 for _w, _h in (*SCREEN_SIZES, PROJECTOR_SIZE):
     _screens.append({"name": f"{_w}x{_h}", "x": _x, "y": 0, "width": _w, "height": _h})
     _x += _w
+# a small screen no window goes to, where each test starts with the pointer (see below)
+_screens.append({"name": "z pointer rest", "x": _x, "y": 0, "width": 32, "height": 32})
+_POINTER_REST = (_x + 16, 16)
 for _screen in _screens:
     _screen.update(logicalDpi=96, dpr=1)
 _SCREEN_FILE = os.path.join(_HOME, "screens.json")
@@ -132,10 +135,9 @@ def _no_leftover_threads():
         f"child processes left running after the test: {[_command(p) for p in children]}"
 
 
-# A corner of the last screen, off every window a test opens: Qt sends no move event when
-# the pointer is already where a test moves it, and every test window opens at the same
-# place, so a hover an earlier test ended on would silently do nothing.
-_POINTER_REST = (_x - 1, max(h for _w, h in SCREEN_SIZES) - 1)
+# Off every window a test opens: Qt sends no move event when the pointer is already where
+# a test moves it, and every test window opens at the same place, so a hover an earlier
+# test ended on would silently do nothing.
 
 
 @pytest.fixture(autouse=True)
