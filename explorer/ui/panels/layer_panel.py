@@ -257,7 +257,9 @@ class LayerPanel(QWidget):
             spin.setKeyboardTracking(False)  # commit on Enter, focus-out or an arrow step
         self.head_seed_spin.setMaximum(9999)  # wide enough to read; any seed comes from a file
         self.head_classes_spin.setSuffix(" classes")
-        column.addWidget(_row(self.head_check, self.head_classes_spin, self.head_seed_spin))
+        column.addWidget(_row(self.head_check, self.head_classes_spin))
+        self.head_seed_label = QLabel("random weights,")
+        column.addWidget(_row(self.head_seed_label, self.head_seed_spin))
         self.stack_total = _note("")
         column.addWidget(self.stack_total)
         return group
@@ -613,8 +615,8 @@ class LayerPanel(QWidget):
             if head.seed > self.head_seed_spin.maximum():
                 self.head_seed_spin.setMaximum(head.seed)
             self.head_seed_spin.setValue(head.seed)
-        self.head_classes_spin.setEnabled(head.on)
-        self.head_seed_spin.setEnabled(head.on)
+        for widget in (self.head_classes_spin, self.head_seed_spin, self.head_seed_label):
+            widget.setEnabled(head.on)
 
     def _update_stack(self) -> None:
         doc = self.document
