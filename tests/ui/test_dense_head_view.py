@@ -98,3 +98,16 @@ def test_live_frames_get_the_head_without_making_its_weights_again(qtbot, window
     made = window.controller.worker._computer.heads.made
     assert made <= 1 + len(shapes)  # once per size (the still's and the frames'), not per frame
     assert window.maps_panel.class_scores.probabilities is not None
+
+
+def test_a_head_too_large_is_refused_in_words_and_the_maps_stay(qtbot, window, monkeypatch):
+    import explorer.core.dense_head as dense_head
+
+    monkeypatch.setattr(dense_head, "MAX_HEAD_WEIGHTS", 1000)
+    _click(qtbot, window.layer_panel.head_check)
+    result = _newest_with(qtbot, window, lambda r: r.request.head is not None)
+    scores = window.maps_panel.class_scores
+    assert result.head is None and result.stages  # the maps are there all the same
+    assert scores.isVisible() and scores.probabilities is None
+    assert scores.text().startswith("Dense head refused: a dense head on ")
+    assert "at most 1,000 are made" in scores.text()
