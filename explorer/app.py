@@ -48,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     layer = p.add_argument_group("the first layer (as in the Layers dock)")
     layer.add_argument("--stack", metavar="PRESET",
                        help="start from a stack preset: single, lecture_x2 (conv → ReLU → pool "
-                       "twice) or tinyvgg (three stages); the options below change its first "
-                       "layer")
+                       "twice), tinyvgg (three stages) or lecture_fc (conv → ReLU → pool twice, "
+                       "then a dense head with class scores); the options below change its "
+                       "first layer")
     layer.add_argument("--preset", metavar="NAME[,NAME…]",
                        help="kernel presets: one name for every filter, or a comma list with "
                        "one per filter (sets the number of filters); the kernel grows to fit "

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from explorer.core.cancel import CancelToken
+from explorer.core.dense_head import HeadCache, HeadResult, HeadSpec, run_head
 from explorer.core.memory import check_fits
 from explorer.core.pipeline import BufferPool, LayerSpec, StageResult, fit_input, run_stack
 from explorer.core.render import RenderRequest, RenderResult, render
@@ -35,6 +36,7 @@ class StackRequest:
     frame_time: float = 0.0  # time.perf_counter() when the picture was captured (live only)
     live: bool = False  # a live frame: compute into recycled buffers (see BufferPool)
     render: RenderRequest | None = None  # what of the maps the screen shows
+    head: HeadSpec | None = None  # a dense head after the last stage (None: the stack ends)
 
     def with_frame(self, frame: Frame) -> StackRequest:
         """The same request for another live frame (the newest when it starts)."""
@@ -52,6 +54,8 @@ class StackResult:
     stages: tuple[StageResult, ...]
     timings_ms: dict[str, float] = field(default_factory=dict)
     display: RenderResult | None = None
+    head: HeadResult | None = None  # the dense head's class scores, when the request has one
+    head_problem: str = ""  # why the head was not computed (too many weights), else ""
 
     @property
     def total_ms(self) -> float:
@@ -80,6 +84,7 @@ class StackComputer:
         self._stages_key: object = None
         self._stages: tuple[StageResult, ...] | None = None
         self._stages_ms = 0.0  # what computing the cached stages took
+        self.heads = HeadCache()  # the dense head's weights, made once per size and seed
 
     def compute(self, request: StackRequest, cancel: CancelToken | None = None) -> StackResult:
         """The stack's maps for ``request``, rendered as asked. Raises ValueError, or
@@ -98,9 +103,26 @@ class StackComputer:
                     self.buffers.release(tuple(b for s in stages for b in s.borrowed))
                 raise
         t3 = time.perf_counter()
+        head, head_problem = self._head(request, stages)
+        t4 = time.perf_counter()
         # a cached stack reports what computing it took, not the ~0 ms of looking it up
         timings = {"input": (t1 - t0) * 1e3, "layers": layers_ms, "display": (t3 - t2) * 1e3}
-        return StackResult(request.generation, request, picture, stages, timings, display)
+        if request.head is not None:
+            timings["head"] = (t4 - t3) * 1e3
+        return StackResult(request.generation, request, picture, stages, timings, display,
+                           head, head_problem)
+
+    def _head(self, request: StackRequest, stages: tuple[StageResult, ...]
+              ) -> tuple[HeadResult | None, str]:
+        """The dense head on the last stage's output; a head too large for memory is
+        refused with the reason, and the maps are shown all the same."""
+        if request.head is None or not stages:
+            return None, ""
+        maps = stages[-1].output
+        try:
+            return run_head(maps, self.heads.weights(maps.shape, request.head)), ""
+        except ValueError as exc:
+            return None, str(exc)
 
     def _picture(self, request: StackRequest) -> np.ndarray:
         key = (request.source_key, request.max_side, request.grayscale)

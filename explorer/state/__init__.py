@@ -32,12 +32,12 @@ from explorer.state.settings import (
     ParamsSettings,
     Selection,
 )
-from explorer.state.stack import Stack
+from explorer.state.stack import HeadSettings, Stack
 
 __all__ = [
     "ACTIVATIONS", "DEFAULT_PRESETS", "LEVEL_MODES", "MAX_FILTERS", "MAX_KERNEL", "MAX_LAYERS",
     "NO_PICTURE", "PADDINGS", "PAD_MODES", "POOL_MODES",
-    "DisplaySettings", "Document", "Filter", "FilterBank", "InputSettings", "Layer",
+    "DisplaySettings", "Document", "Filter", "FilterBank", "HeadSettings", "InputSettings", "Layer",
     "LayerSettings", "LiveSettings", "LiveState", "ParamsSettings", "Selection", "Stack",
     "Still", "default_filter", "fit_kernel", "int_range", "spread_over_channels",
 ]

@@ -270,7 +270,7 @@ class Document:
     def reset(self) -> None:
         """Back to the settings a new installation starts with (the picture stays)."""
         for settings in (self.display, self.input, self.selection, self.params,
-                         self.live_settings, *self.tab_settings().values()):
+                         self.live_settings, self.stack.head, *self.tab_settings().values()):
             settings.reset()
         self.stack.replace([Layer(channels=self.channels, make=default_filter)])
         if self.still.image is not None:

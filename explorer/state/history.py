@@ -1,6 +1,7 @@
 """Undo and redo for every kernel and layer edit, and the tabs' typed numbers.
 
-The history keeps snapshots of the stack (every layer's settings, filters, biases and names),
+The history keeps snapshots of the stack (every layer's settings, filters, biases and names,
+and its dense head),
 the input's colour or gray, the selection, the numbers typed into the step-through's grids
 (with the example they belong to) and the 1-D tab's edits (its filters and its signal). The
 window records one after each burst of edits settles, so typing a weight or dragging a spin
@@ -32,11 +33,13 @@ class Snapshot:
     selection: tuple[int, int]
     typed: tuple  # the step-through's typed numbers (edits, example, seed)
     edits_1d: tuple  # the 1-D tab's edits (TextSettings.EDITS)
+    head: tuple = ()  # the dense head's settings as (name, value) pairs
 
     def same_as(self, other: Snapshot) -> bool:
         """The same edits (a change of selection, or of example with nothing typed, is no
         edit)."""
-        if (self.grayscale, len(self.layers)) != (other.grayscale, len(other.layers)):
+        if (self.grayscale, len(self.layers), self.head) != (
+                other.grayscale, len(other.layers), other.head):
             return False
         if self.typed[0] != other.typed[0] or self.edits_1d != other.edits_1d:
             return False
@@ -63,7 +66,8 @@ def take_snapshot(doc: Document) -> Snapshot:
     return Snapshot(doc.input.grayscale, tuple(layers),
                     (doc.selection.layer, doc.selection.filter),
                     (steps.edits, steps.example, steps.seed),
-                    tuple(getattr(text, name) for name in TextSettings.EDITS))
+                    tuple(getattr(text, name) for name in TextSettings.EDITS),
+                    tuple(doc.stack.head.as_dict().items()))
 
 
 class History:
@@ -141,6 +145,7 @@ class History:
             if doc.input.grayscale != snap.grayscale:
                 doc.input.grayscale = snap.grayscale
             doc.stack.replace(layers)
+            doc.stack.head.update(dict(snap.head))
             doc.selection.layer, doc.selection.filter = snap.selection
             doc.clamp_selection()
             edits, example, seed = snap.typed

@@ -80,6 +80,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "ParamsSettings.more_filters": (0, 4096), "ParamsSettings.hidden_layers": (1, 4),
     "ParamsSettings.classes": (1, 100_000), "ParamsSettings.stages": (1, 4),
     "ParamsSettings.pool": (1, 8),
+    # a dense head's classes stay few (a bar each on screen); its seed is any 31-bit number
+    "HeadSettings.classes": (2, 100), "HeadSettings.seed": (0, 2**31 - 1),
     # the tabs beside the explorer
     "StepThroughSettings.step": (0, 100_000), "StepThroughSettings.speed_ms": (100, 10_000),
     "StepThroughSettings.channel": (0, 4096),

@@ -1,7 +1,8 @@
 """Stacks to start from: the single layer of the first lectures, and deeper ones.
 
 Deeper layers start from random weights (He initialisation, a fixed seed), as a network does
-before training: their maps mix the first layer's edges in ways no preset names.
+before training: their maps mix the first layer's edges in ways no preset names. A preset says
+whether the stack ends in a dense head (the lecture's figure ends in fully connected layers).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.state.layer import Layer, LayerSettings
-from explorer.state.stack import random_filters
+from explorer.state.stack import Stack, random_filters
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class StackPreset:
     label: str
     description: str
     blocks: tuple[dict[str, object], ...]  # LayerSettings fields of each block
+    head: bool = False  # ends in a dense head with class scores
 
 
 STACK_PRESETS: dict[str, StackPreset] = {p.key: p for p in (
@@ -35,7 +37,19 @@ STACK_PRESETS: dict[str, StackPreset] = {p.key: p for p in (
         "Three stages of 3×3 convolutions with 8, 16 and 16 filters, each followed by ReLU "
         "and 2×2 max pooling: the receptive field grows from 3 to 4, 8, 10, 18 and 22 pixels.",
         ({"n_filters": 8}, {"n_filters": 16}, {"n_filters": 16})),
+    StackPreset(
+        "lecture_fc", "Lecture figure: (conv → ReLU → pool) ×2 → FC",
+        "The lecture's alternating figure: two conv → ReLU → pool stages, then a fully "
+        "connected layer from every pooled value to 10 class scores. Its weights are random: "
+        "it shows how many weights a dense layer on a picture needs.",
+        ({"n_filters": 4}, {"n_filters": 8}), head=True),
 )}
+
+
+def use_stack_preset(stack: Stack, key: str, input_channels: int, first_filter) -> None:
+    """Put preset ``key`` into ``stack``: its layers, and its dense head on or off."""
+    stack.replace(build_stack(key, input_channels, first_filter))
+    stack.head.on = STACK_PRESETS[key].head
 
 
 def build_stack(key: str, input_channels: int, first_filter) -> list[Layer]:

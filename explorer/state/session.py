@@ -1,6 +1,7 @@
 """A document as plain JSON data, and back, with every value checked.
 
-A session holds the stack (settings, weights, biases and names of every filter), the input,
+A session holds the stack (settings, weights, biases and names of every filter, and its dense
+head: on or off, classes, seed), the input,
 display, selection and parameter settings, every tab's settings (step-through, 1-D, training,
 translation, network, pooling), the live feed's lasting choices, and the still picture: by its path,
 or embedded as a PNG when it came from no file (pasted, captured).
@@ -42,6 +43,7 @@ from explorer.state.settings import (
     ParamsSettings,
     Selection,
 )
+from explorer.state.stack import HeadSettings
 from explorer.state.tabs import (
     NetworkSettings,
     PoolingSettings,
@@ -59,7 +61,7 @@ SECTIONS: dict[str, type] = {
     "input": InputSettings, "live": LiveSettings, "display": DisplaySettings,
     "selection": Selection, "params": ParamsSettings, "stepthrough": StepThroughSettings,
     "text": TextSettings, "training": TrainingSettings, "translation": TranslationSettings,
-    "network": NetworkSettings, "pooling": PoolingSettings,
+    "network": NetworkSettings, "pooling": PoolingSettings, "head": HeadSettings,
 }
 OLD_TAB_KEYS = {"1-d: text and signals": "text"}  # sessions that named tabs by their titles
 
@@ -87,6 +89,7 @@ def session_dict(doc: Document, embed_picture: bool = True) -> dict[str, object]
     data["display"] = doc.display.as_dict()
     data["selection"] = doc.selection.as_dict()
     data["params"] = doc.params.as_dict()
+    data["head"] = doc.stack.head.as_dict()
     for name, settings in doc.tab_settings().items():
         data[name] = _plain(settings.as_dict())
     data["stack"] = [
@@ -173,6 +176,9 @@ def _parse(data: object, strict: bool) -> Session:
         session.layers = part(_stack, data["stack"], 1 if grayscale else 3)
         if session.layers is None:  # the gray setting belongs with the stack it came with
             session.sections.get("input", {}).pop("grayscale", None)
+            session.sections.pop("head", None)  # and so does the head
+        elif "head" not in data:  # a session from before dense heads: its stack ends there
+            session.sections["head"] = HeadSettings().as_dict()
     if strict and "still" in data:
         session.still = _still(data["still"])
     return session
@@ -340,7 +346,8 @@ def _apply(doc: Document, session: Session) -> None:
     if session.layers is not None:
         doc.stack.replace(session.layers)
     targets = {"input": doc.input, "live": doc.live_settings, "display": doc.display,
-               "selection": doc.selection, "params": doc.params, **doc.tab_settings()}
+               "selection": doc.selection, "params": doc.params, "head": doc.stack.head,
+               **doc.tab_settings()}
     for name, values in session.sections.items():
         targets[name].update(values)
     if session.still is not None and session.still.image is not None:

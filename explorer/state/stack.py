@@ -4,19 +4,39 @@ Layer n + 1's input channels are layer n's filters, so a change of layer n's fil
 reshapes layer n + 1's kernels (keeping the slices that still fit). Views listen to the
 stack's own signals, which name the layer by its position, rather than to one layer's events:
 the layer a panel shows changes with the selection.
+
+The stack may end in a dense head (:class:`HeadSettings`, ``stack.head``): the last stage's
+maps flattened into N class scores, as the lecture's figure ends in fully connected layers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from psygnal import Signal
+from psygnal import Signal, evented
 
+from explorer.core.dense_head import HeadSpec
 from explorer.core.kernels import randomize
 from explorer.core.pipeline import LayerSpec
 from explorer.state.layer import Filter, FilterBank, FilterMaker, Layer, LayerSettings
-from explorer.state.limits import MAX_LAYERS
+from explorer.state.limits import MAX_LAYERS, Validated
+
+
+@evented
+@dataclass
+class HeadSettings(Validated):
+    """A dense (fully connected) head after the last stage: on or off, its classes, and the
+    seed of its random weights (no network was trained for it)."""
+
+    on: bool = False
+    classes: int = 10
+    seed: int = 0
+
+    def spec(self) -> HeadSpec | None:
+        """The head as a request carries it (None when the stack ends in its last stage)."""
+        return HeadSpec(self.classes, self.seed) if self.on else None
 
 
 class Stack:
@@ -30,6 +50,7 @@ class Stack:
         self._input_channels = input_channels
         self._first_filter = first_filter
         self._layers: list[Layer] = []
+        self.head = HeadSettings()  # its events are its own: head.events.all
         self._wiring: dict[int, list[tuple[object, Callable]]] = {}
         self._append(Layer(channels=input_channels, make=first_filter))
 

@@ -137,10 +137,10 @@ def apply_layer_options(options: LayerOptions, document) -> None:
     preset given, so no preset is cut to its centre."""
     from explorer.state import default_filter
     from explorer.state.layer import Filter
-    from explorer.state.presets import build_stack
+    from explorer.state.presets import use_stack_preset
 
     if options.stack is not None:
-        document.stack.replace(build_stack(options.stack, document.channels, default_filter))
+        use_stack_preset(document.stack, options.stack, document.channels, default_filter)
         document.selection.layer = 0
         document.selection.filter = 0
     layer = document.stack[0]

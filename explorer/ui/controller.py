@@ -77,6 +77,7 @@ class ExplorerController(QObject):
             (doc.stack.changed, self._on_stack_changed),
             (doc.stack.layer_changed, self._on_stack_changed),
             (doc.stack.filters_changed, self._on_stack_changed),
+            (doc.stack.head.events.all, self.schedule),  # the maps' cache stays: same stack
             (doc.input.events.all, self.schedule),
             (doc.display.events.levels, self.schedule),
             (doc.display.events.fixed_limit, self.schedule),
@@ -147,7 +148,8 @@ class ExplorerController(QObject):
             self._generation, image, self._stack_specs(), source_key=source_key,
             stack_key=self._stack_key, max_side=doc.processing_side(),
             grayscale=doc.input.grayscale, frame_time=stamp, live=live,
-            render=self._render_request()), self._newest_frame if live else None)
+            render=self._render_request(), head=doc.stack.head.spec()),
+            self._newest_frame if live else None)
         self._set_waiting(not live)
         return self._generation
 

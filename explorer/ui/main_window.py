@@ -503,7 +503,8 @@ class MainWindow(LiveSourcesMixin, QMainWindow):
         self._history_timer.timeout.connect(self.history.record)
         doc = self.document
         for signal in (doc.stack.changed, doc.stack.layer_changed, doc.stack.filters_changed,
-                       doc.input.events.grayscale, doc.stepthrough.events.edits,
+                       doc.input.events.grayscale, doc.stack.head.events.all,
+                       doc.stepthrough.events.edits,
                        *(getattr(doc.text.events, name) for name in doc.text.EDITS)):
             signal.connect(self._on_edit)
         self.history.changed.connect(self._update_undo_actions)

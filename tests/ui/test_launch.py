@@ -390,7 +390,8 @@ def test_one_preset_goes_to_every_filter_of_a_stack_preset(qtbot, tmp_path, spy)
     (["--pool", "min"], "--pool takes none, max or avg, not 'min'"),
     (["--activation", "softmax"], "--activation takes relu, leaky_relu, tanh, sigmoid, abs or "
                                   "identity, not 'softmax'"),
-    (["--stack", "resnet"], "--stack takes single, lecture_x2 or tinyvgg, not 'resnet'"),
+    (["--stack", "resnet"], "--stack takes single, lecture_x2, tinyvgg or lecture_fc, "
+                            "not 'resnet'"),
     (["--preset", "sobel_x,,laplacian"], "--preset takes preset names separated by commas, "
                                          "not 'sobel_x,,laplacian'"),
     (["--preset", "sobel_x,sobel_y", "--filters", "3"],

@@ -12,6 +12,7 @@ a locally connected layer.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
@@ -30,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import activations, formulas, shapes
+from explorer.core.dense_head import head_parameters
 from explorer.core.stack_info import StageInfo, stage_infos
 from explorer.state import ACTIVATIONS, MAX_LAYERS, PAD_MODES, Document, int_range
 from explorer.state.document import default_filter
-from explorer.state.presets import STACK_PRESETS, build_stack
+from explorer.state.presets import STACK_PRESETS, use_stack_preset
 from explorer.ui.widgets.formula_label import FormulaLabel
 from explorer.ui.widgets.parameter_box import ParameterBox
 from explorer.ui.widgets.scroll_column import ScrollColumn
@@ -181,6 +183,7 @@ class LayerPanel(QWidget):
             (document.stack.layer_changed, self._on_layer_changed),
             (document.stack.filters_changed, self._on_filters_changed),
             (document.stack.changed, self._on_stack_changed),
+            (document.stack.head.events.all, self._on_head_changed),
             (document.selection.events.layer, self._on_selection_changed),
             (document.input.events.all, self._on_input_changed),
             (document.source_changed, self._on_input_changed),
@@ -189,6 +192,7 @@ class LayerPanel(QWidget):
             signal.connect(slot)
         self._sync_input()
         self._sync_layer()
+        self._sync_head()
 
     def sizeHint(self) -> QSize:
         return QSize(max(300, self.minimumSizeHint().width()), 640)
@@ -242,6 +246,20 @@ class LayerPanel(QWidget):
             button.setFixedWidth(button.fontMetrics().horizontalAdvance("↑") + 24)
         column.addWidget(_row(self.add_button, self.remove_button, self.up_button,
                               self.down_button))
+        self.head_check = QCheckBox("Dense head", toolTip=(
+            "End the stack in a fully connected layer: every value of the last stage's "
+            "output joined to every class score (random weights: the point is the count)"))
+        self.head_classes_spin = QSpinBox(toolTip="How many class scores the dense head gives")
+        self.head_seed_spin = QSpinBox(prefix="seed ", toolTip=(
+            "The seed of the head's random weights (normal, σ = 1/√inputs)"))
+        for spin, field in ((self.head_classes_spin, "classes"), (self.head_seed_spin, "seed")):
+            spin.setRange(*int_range(field, "HeadSettings"))
+            spin.setKeyboardTracking(False)  # commit on Enter, focus-out or an arrow step
+        self.head_seed_spin.setMaximum(9999)  # wide enough to read; any seed comes from a file
+        self.head_classes_spin.setSuffix(" classes")
+        column.addWidget(_row(self.head_check, self.head_classes_spin))
+        self.head_seed_label = QLabel("random weights,")
+        column.addWidget(_row(self.head_seed_label, self.head_seed_spin))
         self.stack_total = _note("")
         column.addWidget(self.stack_total)
         return group
@@ -333,6 +351,9 @@ class LayerPanel(QWidget):
         self.remove_button.clicked.connect(self.remove_layer)
         self.up_button.clicked.connect(lambda: self.move_layer(-1))
         self.down_button.clicked.connect(lambda: self.move_layer(1))
+        self.head_check.toggled.connect(self._on_head_check)
+        self.head_classes_spin.valueChanged.connect(self._on_head_classes)
+        self.head_seed_spin.valueChanged.connect(self._on_head_seed)
         self.channels_combo.currentIndexChanged.connect(self._on_channels_chosen)
         self.size_combo.activated.connect(self._on_size_chosen)
         self.kernel_h_spin.valueChanged.connect(self._on_kernel_h_changed)
@@ -355,6 +376,15 @@ class LayerPanel(QWidget):
             combo.currentIndexChanged.connect(partial(self._on_layer_choice_changed, field))
 
     # --- widgets → document --------------------------------------------------------------
+    def _on_head_check(self, on: bool) -> None:
+        self.document.stack.head.on = on
+
+    def _on_head_classes(self, value: int) -> None:
+        self.document.stack.head.classes = value
+
+    def _on_head_seed(self, value: int) -> None:
+        self.document.stack.head.seed = value
+
     def _on_layer_value_changed(self, field: str, value: int) -> None:
         setattr(self.document.layer, field, value)
 
@@ -417,7 +447,7 @@ class LayerPanel(QWidget):
 
     def use_stack_preset(self, key: str) -> None:
         doc = self.document
-        doc.stack.replace(build_stack(key, doc.channels, default_filter))
+        use_stack_preset(doc.stack, key, doc.channels, default_filter)
         doc.selection.layer = 0
         doc.selection.filter = 0
 
@@ -572,6 +602,22 @@ class LayerPanel(QWidget):
         h, w = self._processing_size()
         return h, w, self.document.channels
 
+    def _on_head_changed(self, *_: object) -> None:
+        self._sync_head()
+        self._update_stack()
+
+    def _sync_head(self) -> None:
+        head = self.document.stack.head
+        with QSignalBlocker(self.head_check), QSignalBlocker(self.head_classes_spin), \
+                QSignalBlocker(self.head_seed_spin):
+            self.head_check.setChecked(head.on)
+            self.head_classes_spin.setValue(head.classes)
+            if head.seed > self.head_seed_spin.maximum():
+                self.head_seed_spin.setMaximum(head.seed)
+            self.head_seed_spin.setValue(head.seed)
+        for widget in (self.head_classes_spin, self.head_seed_spin, self.head_seed_label):
+            widget.setEnabled(head.on)
+
     def _update_stack(self) -> None:
         doc = self.document
         specs = doc.stack_specs()
@@ -581,9 +627,14 @@ class LayerPanel(QWidget):
         total = sum(i.params for i in self._infos)
         macs = sum(i.macs for i in self._infos)
         count = len(specs)
-        self.stack_total.setText(
-            f"{count} layer{'s' if count > 1 else ''}: {formulas.short_count(total)} "
-            f"parameters, {formulas.short_count(macs)} multiply-accumulates a picture")
+        text = (f"{count} layer{'s' if count > 1 else ''}: {formulas.short_count(total)} "
+                f"parameters, {formulas.short_count(macs)} multiply-accumulates a picture")
+        head = doc.stack.head
+        last = self._infos[-1].output_shape if self._infos else None
+        if head.on and last is not None:
+            weights = head_parameters(math.prod(last), head.classes)
+            text += f"; the dense head adds {formulas.short_count(weights)} weights"
+        self.stack_total.setText(text)
 
     def _update_results(self) -> None:
         """Rework the stack table, the size caption, the formulas and the parameter counts."""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from superqt.utils import qthrottled
 
 from explorer.core.computer import StackResult
+from explorer.core.dense_head import conv_stage_parameters, head_count_lines
 from explorer.core.display import MapStyle
 from explorer.core.formulas import shape_text
 from explorer.core.levels import MapLevels
@@ -40,6 +41,7 @@ from explorer.core.render import StageDisplay
 from explorer.core.stack_info import StageInfo, field_extent, stage_infos
 from explorer.state import LEVEL_MODES, Document
 from explorer.ui.presentation_type import as_heading
+from explorer.ui.widgets.class_scores import ClassScores
 from explorer.ui.widgets.colormaps import lookup_table
 from explorer.ui.widgets.elided_label import ElidedLabel
 from explorer.ui.widgets.flow_row import flow_row, side_by_side
@@ -139,6 +141,7 @@ class MapsPanel(QWidget):
         self.fm_caption = as_heading(ElidedLabel(minimum_chars=8))
         self.fm_caption.setText("feature maps")
         self.pooled_caption = as_heading(ElidedLabel(minimum_chars=0))  # beside a button
+        self.class_scores = ClassScores()
         self._build_toolbar()
         self._build_layout()
 
@@ -271,6 +274,10 @@ class MapsPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(self._toolbar)
         layout.addWidget(self.splitter, 1)
+        # the dense head's scores across the panel's foot, at a fixed height, only when the
+        # stack ends in one
+        layout.addWidget(self.class_scores, 0)
+        self.class_scores.hide()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -416,9 +423,28 @@ class MapsPanel(QWidget):
         if large is not None:
             self._show_large(result.stages[large.index], large)
         self._show_strip(result)
+        self._show_head(result)
         self._update_pooled_visibility()
         if self._hover is not None:
             self._refresh_hover_soon()
+
+    def _show_head(self, result: StackResult) -> None:
+        spec = result.request.head
+        self.class_scores.setVisible(spec is not None)
+        if spec is None:
+            return
+        out = result.stages[-1].output.shape
+        conv = conv_stage_parameters([s.spec.weights.shape for s in result.stages])
+        head_line, conv_line = head_count_lines(out, spec.classes, conv)
+        size = shape_text(result.picture.shape[:2])
+        if result.head is None:
+            lines = [f"Dense head refused: {result.head_problem}", conv_line]
+        else:
+            lines = [f"{head_line} (its inputs grow with the picture: {size} here)", conv_line,
+                     f"Random weights (normal, σ = 1/√inputs, seed {spec.seed}), never "
+                     "trained: these scores mean nothing; the point is the count."]
+        self.class_scores.set_scores(
+            lines, None if result.head is None else result.head.probabilities)
 
     def _show_large(self, stage: StageResult, large: StageDisplay) -> None:
         h, w, k = stage.feature_maps.shape
