@@ -20,6 +20,11 @@ def window(qtbot, tmp_path):
     win.show()
     with qtbot.waitSignal(win.result_shown, timeout=20_000):
         win.open_image(resource_path("samples", "coffee.png"))
+    # and whatever the first maps set off (new tile sizes) is on screen too: a test's own
+    # wait for maps must not catch one of these
+    qtbot.waitUntil(lambda: not win.controller.scheduled
+                    and win.last_result.generation >= win.controller.generation,
+                    timeout=20_000)
     yield win
     win.shutdown()
 

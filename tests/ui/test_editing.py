@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from explorer.core.cancel import Cancelled
+from tests.ui.results import wait_result
 
 
 def _type_in_spin(qtbot, spin, text: str) -> None:
@@ -151,9 +152,8 @@ def test_a_slow_computation_shows_the_busy_bar_and_cancel_stops_it(qtbot, window
         assert "Stopped" in window.banner.text()
     finally:
         computer.compute = real
-    with qtbot.waitSignal(window.result_shown, timeout=20_000) as blocker:
-        window.banner.trigger()  # "Compute" after all
-    assert blocker.args[0].stages[0].spec.stride == (2, 2)
+    result = wait_result(qtbot, window, window.banner.trigger)  # "Compute" after all
+    assert result.stages[0].spec.stride == (2, 2)
 
 
 def test_the_busy_bar_speaks_of_the_maps_only_over_the_explorer(qtbot, window):

@@ -15,17 +15,7 @@ from explorer.core.computer import StackRequest, StackResult
 from explorer.resources import sample_images
 from explorer.ui.convert import array_to_qimage, qimage_to_array
 from tests.reference import conv_loops, pads_by_definition
-
-
-def _wait_result(qtbot, win, action) -> StackResult:
-    """Do ``action`` and wait for the result of the request it caused (or a newer one)."""
-    action()
-    controller = win.controller
-    qtbot.waitUntil(lambda: not controller.scheduled, timeout=5_000)
-    target = controller.generation
-    qtbot.waitUntil(lambda: win.last_result is not None
-                    and win.last_result.generation >= target, timeout=20_000)
-    return win.last_result
+from tests.ui.results import wait_result
 
 
 def _first(result: StackResult):
@@ -34,7 +24,7 @@ def _first(result: StackResult):
 
 @pytest.mark.parametrize("path", sample_images(), ids=lambda p: p.name)
 def test_every_sample_opens_and_is_computed(qtbot, window, path):
-    result = _wait_result(qtbot, window, lambda: window.open_image(path))
+    result = wait_result(qtbot, window, lambda: window.open_image(path))
     side = max(result.picture.shape[:2])
     assert side <= window.document.input.max_side
     assert _first(result).feature_maps.shape[2] == window.document.layer.n_filters
@@ -45,7 +35,7 @@ def test_a_generated_file_and_a_gray_picture(qtbot, window, tmp_path):
     gray = np.tile(np.arange(64, dtype=np.uint8) * 4, (48, 1))
     path = tmp_path / "ramp.png"
     cv2.imwrite(str(path), gray)
-    result = _wait_result(qtbot, window, lambda: window.open_image(path))
+    result = wait_result(qtbot, window, lambda: window.open_image(path))
     assert window.document.input.grayscale  # a gray picture gives 1-channel kernels
     assert _first(result).spec.channels == 1
     assert result.picture.shape == (48, 64)
@@ -57,13 +47,13 @@ def small_picture(qtbot, window, tmp_path):
     picture = np.random.default_rng(5).integers(0, 256, (14, 18, 3), dtype=np.uint8)
     path = tmp_path / "small.png"
     cv2.imwrite(str(path), picture[:, :, ::-1])
-    _wait_result(qtbot, window, lambda: window.open_image(path))
+    wait_result(qtbot, window, lambda: window.open_image(path))
     return picture
 
 
 @pytest.mark.parametrize("name", kernels.names())
 def test_every_preset_computes_what_the_loops_compute(qtbot, window, small_picture, name):
-    result = _wait_result(qtbot, window, lambda: window.kernel_editor.apply_preset_to_all(name))
+    result = wait_result(qtbot, window, lambda: window.kernel_editor.apply_preset_to_all(name))
     stage = _first(result)
     assert stage.spec.weights.shape[0] == window.document.layer.n_filters
     spec = stage.spec
@@ -85,7 +75,7 @@ def test_layer_settings_change_the_output_shape_as_the_lecture_says(qtbot, windo
         for name, value in changes.items():
             setattr(layer, name, value)
 
-    stage = _first(_wait_result(qtbot, window, apply))
+    stage = _first(wait_result(qtbot, window, apply))
     h, w = stage.input.shape[:2]
     pad = layer.conv_padding()
     ph, pw = (pad, pad) if isinstance(pad, str) else pad
@@ -114,7 +104,7 @@ def test_layer_settings_change_the_output_shape_as_the_lecture_says(qtbot, windo
 def test_absurd_settings_show_a_message_and_keep_the_last_result(qtbot, window, tmp_path):
     tiny = tmp_path / "tiny.png"
     cv2.imwrite(str(tiny), np.zeros((6, 6, 3), np.uint8))
-    _wait_result(qtbot, window, lambda: window.open_image(tiny))
+    wait_result(qtbot, window, lambda: window.open_image(tiny))
     # the tiles' first layout may ask for one more rendering of these maps: let it land
     qtbot.wait(50)
     qtbot.waitUntil(lambda: not (window.controller.scheduled or window.controller.waiting),
@@ -127,7 +117,7 @@ def test_absurd_settings_show_a_message_and_keep_the_last_result(qtbot, window, 
     assert window.banner.isVisible()
     assert window.last_result is good  # the maps of the last good settings stay
     # a good setting again clears the message
-    _wait_result(qtbot, window, lambda: setattr(window.document.layer, "kernel_h", 3))
+    wait_result(qtbot, window, lambda: setattr(window.document.layer, "kernel_h", 3))
     assert not window.banner.isVisible()
 
 
@@ -187,7 +177,7 @@ def test_paste_and_drop_a_picture(qtbot, window):
     rgb[:, :20] = (255, 128, 0)
     mime = QMimeData()
     mime.setImageData(array_to_qimage(rgb))
-    result = _wait_result(qtbot, window, lambda: window._accept_mime(mime, "the clipboard"))
+    result = wait_result(qtbot, window, lambda: window._accept_mime(mime, "the clipboard"))
     np.testing.assert_array_equal(window.document.image, rgb)
     assert result.picture.shape == (30, 40, 3)
     assert window.document.still.path is None
@@ -309,9 +299,9 @@ def test_every_tile_spans_its_whole_map(qtbot, window, tmp_path):
     cv2.imwrite(str(path), np.random.default_rng(0).integers(0, 256, (900, 1300, 3),
                                                              dtype=np.uint8))
     window.document.input.max_side = 1300
-    _wait_result(qtbot, window, lambda: window.open_image(path))
+    wait_result(qtbot, window, lambda: window.open_image(path))
     qtbot.wait(50)
-    result = _wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 1.0))
+    result = wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 1.0))
     stage = _first(result)
     h, w = stage.feature_maps.shape[:2]
     for grid, (gh, gw) in ((window.maps_panel.feature_grid, (h, w)),
@@ -331,19 +321,19 @@ def test_dropping_an_image_file_opens_it(qtbot, window, tmp_path):
     cv2.imwrite(str(path), np.full((20, 30, 3), 90, np.uint8))
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    _wait_result(qtbot, window, lambda: window._accept_mime(mime, "the dropped item"))
+    wait_result(qtbot, window, lambda: window._accept_mime(mime, "the dropped item"))
     assert window.document.source_name == "dropped.png"
     assert window.document.image.shape == (20, 30, 3)
 
 
 def test_tiles_show_the_colours_the_worker_made_and_a_level_change_is_a_request(qtbot, window):
     qtbot.wait(50)
-    result = _wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 2.0))
+    result = wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 2.0))
     grid = window.maps_panel.feature_grid
     large = result.display.large
     for k in range(len(grid._tiles)):
         assert np.shares_memory(grid.image_item(k).image, large.feature.rgb[k])
-    result = _wait_result(qtbot, window,
+    result = wait_result(qtbot, window,
                           lambda: setattr(window.document.display, "levels", "fixed"))
     assert result.stages is not None and result.display.large.levels.levels[0][1] == 255.0
     assert grid.tile_levels(0)[1] == window.document.display.fixed_limit
@@ -360,10 +350,10 @@ def test_the_same_photo_gets_the_same_colours_whatever_the_window_size(qtbot, tm
         win.resize(*size)
         win.show()
         win.document.display.levels = "shared"
-        result = _wait_result(qtbot, win, lambda w=win: w.open_image(
+        result = wait_result(qtbot, win, lambda w=win: w.open_image(
             resource_path("samples", "astronaut.png")))
         qtbot.wait(100)
-        result = _wait_result(qtbot, win, lambda w=win: w.document.filters.set_bias(0, 0.5))
+        result = wait_result(qtbot, win, lambda w=win: w.document.filters.set_bias(0, 0.5))
         levels.append(result.display.large.levels.levels)
         win.shutdown()
     np.testing.assert_allclose(levels[0], levels[1])
@@ -371,7 +361,7 @@ def test_the_same_photo_gets_the_same_colours_whatever_the_window_size(qtbot, tm
 
 # --- the stack in the window -------------------------------------------------------------------
 def test_a_stack_is_computed_and_every_stage_is_shown(qtbot, window):
-    result = _wait_result(qtbot, window,
+    result = wait_result(qtbot, window,
                           lambda: window.layer_panel.use_stack_preset("tinyvgg"))
     assert [s.feature_maps.shape[2] for s in result.stages] == [8, 16, 16]
     qtbot.waitUntil(lambda: len(window.maps_panel.strip.rows) == 3, timeout=10_000)
@@ -400,12 +390,12 @@ def test_still_then_live_then_still_gives_back_the_same_picture_and_size(qtbot, 
     doc = window.document
     doc.input.max_side = 320
     still = doc.still.image
-    before = _wait_result(qtbot, window, lambda: doc.filters.set_bias(0, 1.0))
+    before = wait_result(qtbot, window, lambda: doc.filters.set_bias(0, 1.0))
     window.start_synthetic()
     qtbot.waitUntil(lambda: doc.live.frame_height > 0, timeout=20_000)
     qtbot.wait(200)
     assert doc.still.image is still and doc.input.max_side == 320
-    after = _wait_result(qtbot, window, window.stop_live)
+    after = wait_result(qtbot, window, window.stop_live)
     assert doc.still.image is still
     np.testing.assert_array_equal(after.picture, before.picture)
     assert doc.input.max_side == 320 and not doc.live.active
@@ -447,7 +437,7 @@ def test_the_view_menu_can_always_hide_and_show_the_docks(qtbot, window):
 
 
 def test_the_window_fits_a_1280_pixel_screen_on_every_tab(qtbot, window):
-    _wait_result(qtbot, window, lambda: window.layer_panel.use_stack_preset("tinyvgg"))
+    wait_result(qtbot, window, lambda: window.layer_panel.use_stack_preset("tinyvgg"))
     window.start_synthetic()
     qtbot.waitUntil(lambda: window.document.live.frame_height > 0, timeout=20_000)
     window._show_live_status()  # the longest status line

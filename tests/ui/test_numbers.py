@@ -18,19 +18,10 @@ from explorer.ui.widgets.map_grid import MapGrid
 from explorer.ui.widgets.matrix_view import MatrixView, format_cell
 from explorer.ui.widgets.readout_view import ReadoutView
 from tests.reference import read
+from tests.ui.results import wait_result
 
 LECTURE = np.zeros((6, 6), np.uint8)
 LECTURE[:, :3] = 10  # the lecture's picture: three columns of 10, three of 0
-
-
-def _wait_result(qtbot, win, action):
-    """Do ``action`` and wait for the result of the request it caused (or a newer one)."""
-    action()
-    qtbot.waitUntil(lambda: not win.controller.scheduled, timeout=5_000)
-    target = win.controller.generation
-    qtbot.waitUntil(lambda: win.last_result is not None
-                    and win.last_result.generation >= target, timeout=20_000)
-    return win.last_result
 
 
 def _choose(combo, value) -> None:
@@ -63,7 +54,7 @@ def lecture_window(qtbot, tmp_path):
     path = tmp_path / "lecture.png"
     cv2.imwrite(str(path), LECTURE)
     win = _window(qtbot, tmp_path)
-    _wait_result(qtbot, win, lambda: win.open_image(path))
+    wait_result(qtbot, win, lambda: win.open_image(path))
     yield win
     win.shutdown()
 
@@ -141,9 +132,9 @@ def test_the_lecture_example_reads_like_the_slide(qtbot, lecture_window):
     win = lecture_window
     doc, layer_panel, maps = win.document, win.layer_panel, win.maps_panel
     assert doc.input.grayscale  # a gray picture gives 1-channel kernels
-    _wait_result(qtbot, win, lambda: layer_panel.filters_spin.setValue(1))
-    _wait_result(qtbot, win, lambda: _choose(layer_panel.padding_combo, "valid"))
-    result = _wait_result(qtbot, win, lambda: _choose(layer_panel.pool_combo, "none"))
+    wait_result(qtbot, win, lambda: layer_panel.filters_spin.setValue(1))
+    wait_result(qtbot, win, lambda: _choose(layer_panel.padding_combo, "valid"))
+    result = wait_result(qtbot, win, lambda: _choose(layer_panel.pool_combo, "none"))
     np.testing.assert_array_equal(doc.filters.weights()[0][:, :, 0], [[1, 0, -1]] * 3)
     assert result.stages[0].feature_maps.shape == (4, 4, 1)
     grid = maps.feature_grid
@@ -195,9 +186,9 @@ def test_the_numbers_toggle_is_saved_in_the_document(qtbot, lecture_window):
 def test_the_padded_ring_shows_what_the_pad_mode_puts_there(qtbot, lecture_window, mode):
     win = lecture_window
     picture = np.arange(36, dtype=np.uint8).reshape(6, 6) + 1  # every pixel differs, no 0
-    _wait_result(qtbot, win, lambda: win.set_image(picture, "numbered"))
-    _wait_result(qtbot, win, lambda: _choose(win.layer_panel.padding_combo, "same"))
-    _wait_result(qtbot, win, lambda: _choose(win.layer_panel.pad_mode_combo, mode))
+    wait_result(qtbot, win, lambda: win.set_image(picture, "numbered"))
+    wait_result(qtbot, win, lambda: _choose(win.layer_panel.padding_combo, "same"))
+    wait_result(qtbot, win, lambda: _choose(win.layer_panel.pad_mode_combo, mode))
     view = win.maps_panel.input_view
     assert "padding 1" in view.title.text
     ring = view.ring_image()
@@ -245,7 +236,7 @@ def test_readout_numbers_fit_at_1280_by_800(qtbot, tmp_path):
 
     win = _window(qtbot, tmp_path, (1280, 800))
     try:
-        _wait_result(qtbot, win, lambda: win.open_image(resource_path("samples",
+        wait_result(qtbot, win, lambda: win.open_image(resource_path("samples",
                                                                       "astronaut.png")))
         maps = win.maps_panel
         grid = maps.feature_grid
@@ -266,9 +257,9 @@ def test_a_15_by_15_kernel_is_read_one_cell_at_a_time(qtbot, tmp_path):
 
     win = _window(qtbot, tmp_path, (1280, 800))
     try:
-        _wait_result(qtbot, win, lambda: win.open_image(resource_path("samples",
+        wait_result(qtbot, win, lambda: win.open_image(resource_path("samples",
                                                                       "astronaut.png")))
-        _wait_result(qtbot, win, lambda: win.document.set_kernel_size(15, 15))
+        wait_result(qtbot, win, lambda: win.document.set_kernel_size(15, 15))
         maps = win.maps_panel
         maps.hover_feature(0, 100, 120)
         readout = maps.readout
@@ -328,8 +319,8 @@ def test_every_size_label_says_width_by_height(qtbot, tmp_path):
     cv2.imwrite(str(path), picture)  # 60 wide, 40 high
     win = _window(qtbot, tmp_path)
     try:
-        _wait_result(qtbot, win, lambda: win.open_image(path))
-        _wait_result(qtbot, win, lambda: win.layer_panel.use_stack_preset("lecture_x2"))
+        wait_result(qtbot, win, lambda: win.open_image(path))
+        wait_result(qtbot, win, lambda: win.layer_panel.use_stack_preset("lecture_x2"))
         maps, layers = win.maps_panel, win.layer_panel
         qtbot.waitUntil(lambda: len(maps.strip.rows) == 2, timeout=10_000)
         assert layers.size_label.text() == "60×40 px"
@@ -354,14 +345,14 @@ def test_tiles_keep_a_useful_size_at_1280_by_800(qtbot, tmp_path):
 
     win = _window(qtbot, tmp_path, (1280, 800))
     try:
-        _wait_result(qtbot, win, lambda: win.open_image(resource_path("samples",
+        wait_result(qtbot, win, lambda: win.open_image(resource_path("samples",
                                                                       "astronaut.png")))
         grid = win.maps_panel.feature_grid
         qtbot.waitUntil(lambda: grid.tile_count == 4)
         assert min(grid.tile_pixels()) >= 128  # were ~110 before the layout was reworked
         for g in (grid, win.maps_panel.pooled_grid):
             assert not any(t.endswith("…") for t in g.shown_titles()), g.shown_titles()
-        _wait_result(qtbot, win, lambda: win.layer_panel.use_stack_preset("tinyvgg"))
+        wait_result(qtbot, win, lambda: win.layer_panel.use_stack_preset("tinyvgg"))
         strip = win.maps_panel.strip
         qtbot.waitUntil(lambda: len(strip.rows) == 3, timeout=10_000)
         qtbot.waitUntil(lambda: strip.height() <= 0.22 * win.maps_panel.height())

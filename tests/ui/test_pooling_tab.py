@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from tests.ui.results import wait_result
+
 
 def open_from_pooled_maps(qtbot, window):
     """Click the explorer's "up close…" beside the pooled maps; wait for the study."""
@@ -127,8 +129,8 @@ def test_average_pooling_writes_the_mean_of_each_window(qtbot, window):
 
 def test_the_grey_button_greys_every_tile_and_the_colour_bar(qtbot, window):
     panel = window.maps_panel
-    with qtbot.waitSignal(window.result_shown, timeout=20_000):
-        qtbot.mouseClick(panel.grey_button, Qt.MouseButton.LeftButton)
+    wait_result(qtbot, window,
+                lambda: qtbot.mouseClick(panel.grey_button, Qt.MouseButton.LeftButton))
     assert window.document.display.colour_map == "grey"
     for grid in (panel.feature_grid, panel.pooled_grid):
         for tile in grid._tiles:
@@ -145,7 +147,7 @@ def test_the_grey_button_greys_every_tile_and_the_colour_bar(qtbot, window):
     tab = open_from_pooled_maps(qtbot, window)
     rgb = tab.view.study.feature_rgb.reshape(-1, 3).astype(int)
     assert (rgb[:, 0] == rgb[:, 2]).all()
-    with qtbot.waitSignal(window.result_shown, timeout=20_000):
-        window.tabs.setCurrentIndex(0)
-        qtbot.mouseClick(panel.grey_button, Qt.MouseButton.LeftButton)
+    window.tabs.setCurrentIndex(0)
+    wait_result(qtbot, window,
+                lambda: qtbot.mouseClick(panel.grey_button, Qt.MouseButton.LeftButton))
     assert window.document.display.colour_map == "auto"
