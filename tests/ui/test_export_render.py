@@ -23,6 +23,7 @@ from explorer.ui.export_render import (
 )
 from explorer.ui.widgets.colormaps import lookup_table
 from tests.ui.pictures import colour_bars, has_colour, lut_index, near
+from tests.ui.results import wait_result
 
 SEQ, DIV = lookup_table(False), lookup_table(True)
 
@@ -138,16 +139,6 @@ def test_bad_requests_are_refused_with_a_sentence(qtbot):
 
 
 # --- the window's maps as slides ----------------------------------------------------------------
-def _wait_newest(qtbot, window, action):
-    action()
-    controller = window.controller
-    qtbot.waitUntil(lambda: not controller.scheduled, timeout=5_000)
-    target = controller.generation
-    qtbot.waitUntil(lambda: window.last_result is not None
-                    and window.last_result.generation >= target, timeout=20_000)
-    return window.last_result
-
-
 @pytest.fixture
 def small(qtbot, window, tmp_path):
     """A 24×32 picture with a bright square: edges in every direction."""
@@ -155,9 +146,9 @@ def small(qtbot, window, tmp_path):
     picture[6:18, 8:22] = 220
     path = tmp_path / "square.png"
     cv2.imwrite(str(path), picture)
-    _wait_newest(qtbot, window, lambda: window.open_image(path))
+    wait_result(qtbot, window, lambda: window.open_image(path))
     qtbot.wait(50)  # the tiles settle at their size
-    return _wait_newest(qtbot, window, lambda: window.document.filters.set_bias(0, 0.5))
+    return wait_result(qtbot, window, lambda: window.document.filters.set_bias(0, 0.5))
 
 
 def _tile_colours(grid, k: int) -> set[tuple[int, ...]]:
@@ -189,7 +180,7 @@ def test_the_feature_maps_slide_has_a_bar_per_map_and_the_colours_on_screen(wind
 
 
 def test_signed_maps_export_with_diverging_bars(qtbot, window, small, tmp_path):
-    _wait_newest(qtbot, window, lambda: setattr(window.document.layer, "activation", "identity"))
+    wait_result(qtbot, window, lambda: setattr(window.document.layer, "activation", "identity"))
     from tests.ui.pictures import load
 
     picture = load(window.export_view(tmp_path / "signed.png", "Feature maps", 1))
@@ -203,7 +194,7 @@ def test_pooled_maps_and_every_stage_export_a_bar_per_map(qtbot, window, small, 
 
     pooled = load(window.export_view(tmp_path / "pooled.png", "Pooled maps", 1, "light"))
     assert len(colour_bars(pooled, SEQ)) == window.document.layer.n_filters
-    _wait_newest(qtbot, window, lambda: window.layer_panel.use_stack_preset("lecture_x2"))
+    wait_result(qtbot, window, lambda: window.layer_panel.use_stack_preset("lecture_x2"))
     qtbot.waitUntil(lambda: len(window.maps_panel.strip.rows) == 2, timeout=10_000)
     stages = load(window.export_view(tmp_path / "stages.png", "Every stage", 1, "light"))
     assert len(colour_bars(stages, SEQ)) == 4 + 8  # every map of both stages
@@ -212,7 +203,7 @@ def test_pooled_maps_and_every_stage_export_a_bar_per_map(qtbot, window, small, 
 
 
 def test_no_pooling_means_no_pooled_maps_to_export(qtbot, window, small, tmp_path):
-    _wait_newest(qtbot, window, lambda: setattr(window.document.layer, "pool_mode", "none"))
+    wait_result(qtbot, window, lambda: setattr(window.document.layer, "pool_mode", "none"))
     with pytest.raises(ValueError, match="no pooling"):
         window.export_view(tmp_path / "pooled.png", "Pooled maps", 1)
     assert not (tmp_path / "pooled.png").exists()
@@ -245,12 +236,12 @@ def _lecture_layer(qtbot, window, picture: np.ndarray, tmp_path) -> None:
     path = tmp_path / "lecture.png"
     cv2.imwrite(str(path), picture)
     doc = window.document
-    _wait_newest(qtbot, window, lambda: window.open_image(path))
+    wait_result(qtbot, window, lambda: window.open_image(path))
     layer = doc.layer
     for name, value in (("n_filters", 1), ("padding", "valid"), ("pool_mode", "none"),
                         ("activation", "identity")):
-        _wait_newest(qtbot, window, lambda n=name, v=value: setattr(layer, n, v))
-    _wait_newest(qtbot, window,
+        wait_result(qtbot, window, lambda n=name, v=value: setattr(layer, n, v))
+    wait_result(qtbot, window,
                  lambda: doc.filters.set_filter(0, LECTURE_KERNEL, name="vertical_edge"))
     qtbot.wait(50)
 

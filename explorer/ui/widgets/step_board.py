@@ -462,6 +462,8 @@ class Board:
             width = (block.columns * sw + (block.columns - 1) * SLICE_GAP) * cell
             span = self._title_span(width / cell) * cell
             left = block.origin.x() - (span - width) / 2
+            # the outer blocks' titles stay on the board: there is no gap beyond them
+            left = max(min(left, self._rect.right() - span), self._rect.left())
             p.setFont(title_font)
             y = block.origin.y()
             for line in wrap(block.title, metrics, span):
