@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
 
 from explorer.core.stepthrough import (
     EXAMPLE_NAMES,
@@ -80,6 +81,21 @@ def test_a_projector_at_1280x720_gets_36_pixel_numbers_and_28_pixel_headings(qtb
                 assert board.subtitle_font().pixelSize() >= 28
             assert painter.title_font.pixelSize() >= 28
             assert painter.text_font.pixelSize() >= 24  # the arithmetic
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_on_a_projector_every_block_title_stays_on_the_board(qtbot, name):
+    """A title wider than its block spills into the gaps beside it, never past the board's
+    edges: the volume's "Output o[:,:,0]" at the right edge of a 1280×720 projector."""
+    for channel in views(name):
+        painter = presentation(name, 1, channel=channel)
+        board = painter.board
+        metrics = QFontMetricsF(board.title_font())
+        edge = board.rect
+        for line, rect in board.title_lines():
+            half = metrics.horizontalAdvance(line) / 2
+            assert rect.center().x() - half >= edge.left() - 0.5, (channel, line)
+            assert rect.center().x() + half <= edge.right() + 0.5, (channel, line)
 
 
 def number_cells(painter: SlidePainter, block: str, index: int):

@@ -451,26 +451,34 @@ class Board:
         font.setBold(bold)
         return font
 
-    def _paint_titles(self, p: QPainter) -> None:
-        t = self._theme
+    def title_lines(self) -> list[tuple[str, QRectF]]:
+        """Each line of the block titles and the rectangle it is centred in."""
         cell = self._cell
-        p.setPen(t.text)
-        title_font = self.font(self._title_font_px(cell), bold=True)
-        metrics = QFontMetricsF(title_font)
+        metrics = QFontMetricsF(self.font(self._title_font_px(cell), bold=True))
+        lines: list[tuple[str, QRectF]] = []
         for block in self._blocks:
-            sh, sw = block.slices[0].values.shape
+            sw = block.slices[0].values.shape[1]
             width = (block.columns * sw + (block.columns - 1) * SLICE_GAP) * cell
             span = self._title_span(width / cell) * cell
             left = block.origin.x() - (span - width) / 2
             # the outer blocks' titles stay on the board: there is no gap beyond them
             left = max(min(left, self._rect.right() - span), self._rect.left())
-            p.setFont(title_font)
             y = block.origin.y()
             for line in wrap(block.title, metrics, span):
-                p.drawText(QRectF(left, y, span, metrics.lineSpacing()),
-                           Qt.AlignmentFlag.AlignCenter, line)
+                lines.append((line, QRectF(left, y, span, metrics.lineSpacing())))
                 y += metrics.lineSpacing()
-            p.setFont(self.subtitle_font())
+        return lines
+
+    def _paint_titles(self, p: QPainter) -> None:
+        t = self._theme
+        cell = self._cell
+        p.setPen(t.text)
+        p.setFont(self.font(self._title_font_px(cell), bold=True))
+        for line, rect in self.title_lines():
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, line)
+        p.setFont(self.subtitle_font())
+        for block in self._blocks:
+            sh, sw = block.slices[0].values.shape
             for s in block.slices:
                 if s.title:
                     p.drawText(QRectF(s.origin.x() - cell, s.origin.y() - SUBTITLE * cell,
