@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 DEFAULT_SAMPLE = "astronaut.png"
@@ -487,14 +488,33 @@ def _save_step_slide(window, args: argparse.Namespace, overwrite: bool) -> None:
                    overwrite=overwrite)
 
 
+def _run_until(app, done: Callable[[], bool], wake: Sequence, timeout_ms: int) -> bool:
+    """Run the event loop until ``done()``, looking again whenever one of the ``wake``
+    signals fires; False when ``timeout_ms`` ran out first."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    timeout = QTimer(singleShot=True)
+    signals = [*wake, timeout.timeout]
+    for signal in signals:
+        signal.connect(loop.quit)
+    try:
+        timeout.start(timeout_ms)
+        while not done() and timeout.isActive():
+            loop.exec()
+            app.processEvents()  # a layout change after a result asks for maps made for it
+    finally:
+        timeout.stop()
+        for signal in signals:
+            signal.disconnect(loop.quit)
+    return done()
+
+
 def _wait_for_maps(app, window, args: argparse.Namespace | None = None) -> str:
     """Run the event loop until the maps on screen are those of the newest request: the
     picture's, or (with ``args`` naming a camera or video) its first frame's, which is then
     held. Returns what went wrong, or ''."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
     controller = window.controller
-    loop = QEventLoop()
     outcome: dict[str, str] = {}
 
     def settled() -> bool:
@@ -506,33 +526,27 @@ def _wait_for_maps(app, window, args: argparse.Namespace | None = None) -> str:
     def on_result(_result) -> None:
         if args is not None and _result.request.live and not window.document.live.frozen:
             window.set_frozen(True)  # keep this frame: the next ones would only replace it
-        if settled():
-            loop.quit()
 
     def stop(message: str) -> None:
         outcome.setdefault("error", message)
-        loop.quit()
 
     links = [(window.result_shown, on_result), (controller.failed, stop),
              (controller.live_failed, stop),
              (controller.live_ended, lambda: stop("the video ended before its first picture"))]
     for signal, slot in links:
         signal.connect(slot)
-    timeout = QTimer(singleShot=True)
-    timeout.timeout.connect(lambda: stop(_timeout_message(args)))
     try:
-        timeout.start(LIVE_TIMEOUT_MS if args is not None else SCREENSHOT_TIMEOUT_MS)
         if args is None:
             window.request_compute()
         elif args.camera is not None:
             window.start_camera(args.camera)
         elif not window.open_video(args.video):
             stop(window.banner.text() or f"cannot play {args.video}")
-        while "error" not in outcome and not settled():
-            loop.exec()
-            app.processEvents()  # a layout change after a result asks for maps made for it
+        if not _run_until(app, lambda: "error" in outcome or settled(),
+                          [signal for signal, _ in links],
+                          LIVE_TIMEOUT_MS if args is not None else SCREENSHOT_TIMEOUT_MS):
+            stop(_timeout_message(args))
     finally:
-        timeout.stop()
         for signal, slot in links:
             signal.disconnect(slot)
     return outcome.get("error", "")
@@ -541,27 +555,16 @@ def _wait_for_maps(app, window, args: argparse.Namespace | None = None) -> str:
 def _wait_for_tab(app, window) -> str:
     """Run the event loop until the tab on show has settled (its result is on screen).
     Returns what went wrong, or ''."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
     tab = window.tab_controllers.get(window.current_tab)
     if tab is None or tab.is_settled():
         return ""
-    loop = QEventLoop()
     errors: list[str] = []
-    timeout = QTimer(singleShot=True)
-    links = [(tab.settled, loop.quit), (tab.error, lambda m: (errors.append(m), loop.quit())),
-             (timeout.timeout, loop.quit)]
-    for signal, slot in links:
-        signal.connect(slot)
+    tab.error.connect(errors.append)
     try:
-        timeout.start(SCREENSHOT_TIMEOUT_MS)
-        while not tab.is_settled() and not errors and timeout.isActive():
-            loop.exec()
-            app.processEvents()
+        _run_until(app, lambda: tab.is_settled() or bool(errors), [tab.settled, tab.error],
+                   SCREENSHOT_TIMEOUT_MS)
     finally:
-        timeout.stop()
-        for signal, slot in links:
-            signal.disconnect(slot)
+        tab.error.disconnect(errors.append)
     if errors:
         return errors[0]
     return "" if tab.is_settled() else f"the {tab.title} tab did not finish in time"
@@ -570,28 +573,15 @@ def _wait_for_tab(app, window) -> str:
 def _train_digits(app, window) -> str:
     """Train the digit network with the document's training settings and run the event loop
     until it is trained and evaluated. Returns what went wrong, or ''."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
     tab = window.training_tab
     errors: list[str] = []
     tab.error.connect(errors.append)
-    if not tab.start():
-        return errors[0] if errors else "the digit network could not start training"
-    loop = QEventLoop()
-    timeout = QTimer(singleShot=True)
-    links = [(tab.worker.finished, loop.quit), (tab.error, loop.quit),
-             (timeout.timeout, loop.quit)]
-    for signal, slot in links:
-        signal.connect(slot)
     try:
-        timeout.start(TRAINING_TIMEOUT_MS)
-        while tab.training and not errors and timeout.isActive():
-            loop.exec()
-            app.processEvents()
+        if not tab.start():
+            return errors[0] if errors else "the digit network could not start training"
+        _run_until(app, lambda: not tab.training or bool(errors),
+                   [tab.worker.finished, tab.error], TRAINING_TIMEOUT_MS)
     finally:
-        timeout.stop()
-        for signal, slot in links:
-            signal.disconnect(slot)
         tab.error.disconnect(errors.append)
     if errors:
         return errors[0]

@@ -21,7 +21,7 @@ import numpy as np
 from explorer.core import params as counts
 from explorer.core.training import layers
 from explorer.core.training.data import CLASSES, SIDE
-from explorer.core.training.model import ArchitectureRow, DigitNetwork
+from explorer.core.training.model import ArchitectureRow, DigitNetwork, read_weights
 from explorer.core.training.shuffle import PIXELS, unshuffle_pixels
 
 HIDDEN_UNITS = 100
@@ -77,18 +77,7 @@ def check_mlp_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
     if unknown:
         raise ValueError(f"unknown weights {unknown[0]!r}: a perceptron has hidden and dense "
                          "weights and biases")
-    out: dict[str, np.ndarray] = {}
-    for key in KEYS:
-        if key not in params:
-            raise ValueError(f"the weights {key!r} are missing")
-        a = np.asarray(params[key])
-        if a.dtype.kind not in "iuf":
-            raise ValueError(f"{key} must hold real numbers, not {a.dtype}")
-        a = np.array(a, np.float32)
-        if not np.isfinite(a).all():
-            raise ValueError(f"{key} contains NaN or infinite numbers")
-        a.flags.writeable = False
-        out[key] = a
+    out = read_weights(params, KEYS)
     w = out["hidden.weights"]
     if w.ndim != 2 or w.shape[0] != PIXELS or not 1 <= w.shape[1] <= MAX_HIDDEN_UNITS:
         raise ValueError(f"the hidden weights must be ({PIXELS}, units) with 1 to "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,6 +107,24 @@ def init_params(rng: np.random.Generator, filters: tuple[int, ...] = (8, 16),
     return p
 
 
+def read_weights(params: Mapping[str, object], keys: Sequence[str]) -> dict[str, np.ndarray]:
+    """``params[key]`` for every key as a read-only float32 array, or a ValueError naming
+    the array that is missing, not of real numbers, or not finite."""
+    out: dict[str, np.ndarray] = {}
+    for key in keys:
+        if key not in params:
+            raise ValueError(f"the weights {key!r} are missing")
+        a = np.asarray(params[key])
+        if a.dtype.kind not in "iuf":
+            raise ValueError(f"{key} must hold real numbers, not {a.dtype}")
+        a = np.array(a, np.float32)
+        if not np.isfinite(a).all():
+            raise ValueError(f"{key} contains NaN or infinite numbers")
+        a.flags.writeable = False
+        out[key] = a
+    return out
+
+
 def check_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
     """The weights as read-only float32 arrays, or a ValueError saying what does not fit."""
     conv_numbers = set()
@@ -121,19 +139,9 @@ def check_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
     if not 1 <= n <= MAX_CONV_LAYERS or conv_numbers != set(range(1, n + 1)):
         raise ValueError(f"a digit network has 1 to {MAX_CONV_LAYERS} conv layers numbered "
                          f"from 1, not {sorted(conv_numbers) or 'none'}")
-    out: dict[str, np.ndarray] = {}
-    for key in (*(f"conv{i}.{part}" for i in range(1, n + 1) for part in ("weights", "bias")),
-                "dense.weights", "dense.bias"):
-        if key not in params:
-            raise ValueError(f"the weights {key!r} are missing")
-        a = np.asarray(params[key])
-        if a.dtype.kind not in "iuf":
-            raise ValueError(f"{key} must hold real numbers, not {a.dtype}")
-        a = np.array(a, np.float32)
-        if not np.isfinite(a).all():
-            raise ValueError(f"{key} contains NaN or infinite numbers")
-        a.flags.writeable = False
-        out[key] = a
+    out = read_weights(params, (*(f"conv{i}.{part}" for i in range(1, n + 1)
+                                  for part in ("weights", "bias")),
+                                "dense.weights", "dense.bias"))
     h = w = SIDE
     channels = 1
     for i in range(1, n + 1):

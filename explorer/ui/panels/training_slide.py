@@ -13,9 +13,12 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from explorer.ui.panels.training_watch_panel import TrainingWatchPanel, curve_plot
+from explorer.ui.panels.training_watch_panel import (
+    TrainingWatchPanel,
+    curve_plot,
+    first_layer_box,
+)
 from explorer.ui.widgets.confusion_view import ConfusionView
-from explorer.ui.widgets.kernel_bank_view import KernelBankView
 
 SIZE = (1280, 520)  # a wide slide; --scale 2 and 3 render it sharper, not larger on screen
 
@@ -31,13 +34,8 @@ class TrainingSlide(QWidget):
         font.setBold(True)
         self.title.setFont(font)
 
-        self.kernels = KernelBankView(columns=4, side=64)
+        self.kernels_box, self.kernels_title, self.kernels = first_layer_box()
         self.kernels.shared_check.hide()  # a picture, not a control
-        self.kernels_title = QLabel(wordWrap=True)
-        self.kernels_box = QGroupBox("First layer")
-        kernels_layout = QVBoxLayout(self.kernels_box)
-        kernels_layout.addWidget(self.kernels_title)
-        kernels_layout.addWidget(self.kernels, 1)
 
         self.loss_plot = curve_plot("Loss", "cross-entropy", (-10, 10))
         self.accuracy_plot = curve_plot("Accuracy", "share right", (-10, -30))

@@ -37,6 +37,18 @@ HIDDEN_SHOWN = 8  # a perceptron's hidden units shown as weight pictures
 LOSS_RANGE = (0.01, 3.0)
 
 
+def first_layer_box() -> tuple[QGroupBox, QLabel, KernelBankView]:
+    """The "First layer" box: a line about the weights over the bank of first-layer kernels
+    (the page and its slide show the same)."""
+    kernels = KernelBankView(columns=4, side=64)
+    title = QLabel(wordWrap=True)
+    box = QGroupBox("First layer")
+    layout = QVBoxLayout(box)
+    layout.addWidget(title)
+    layout.addWidget(kernels, 1)
+    return box, title, kernels
+
+
 def curve_plot(title: str, left: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
     """A white plot of curves against epochs, its legend at ``legend_offset``."""
     plot = pg.PlotWidget(title=title)
@@ -67,12 +79,7 @@ class TrainingWatchPanel(QWidget):
         self.clear()
 
     def _build(self) -> None:
-        self.kernels = KernelBankView(columns=4, side=64)
-        self.kernels_title = QLabel(wordWrap=True)
-        self.kernels_box = QGroupBox("First layer")
-        kernels_layout = QVBoxLayout(self.kernels_box)
-        kernels_layout.addWidget(self.kernels_title)
-        kernels_layout.addWidget(self.kernels, 1)
+        self.kernels_box, self.kernels_title, self.kernels = first_layer_box()
 
         self.loss_plot = curve_plot("Loss", "cross-entropy", (-10, 10))
         self.loss_plot.setLogMode(y=True)
