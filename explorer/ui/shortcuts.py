@@ -9,6 +9,8 @@ sentence of the 1-D tab) keep every key.
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
@@ -24,18 +26,36 @@ def _is_number_field(widget: QObject | None) -> bool:
 
 
 class WindowShortcuts(QObject):
-    """An application event filter letting ``window``'s shortcut keys through number fields."""
+    """Lets ``window``'s shortcut keys through whichever number field has focus.
+
+    The filter sits on the focused number field only, moved as focus moves: an application
+    event filter would call into Python for every event of every widget, every paint and
+    every live frame's signal included (docs/architecture.md, "Speed").
+    """
 
     def __init__(self, window: QWidget, sequences: list[QKeySequence]) -> None:
         super().__init__(window)
         self._window = window
         self._keys = {seq[0].toCombined() for seq in sequences if not seq.isEmpty()}
-        QApplication.instance().installEventFilter(self)
+        self._watched: QWidget | None = None
+        app = QApplication.instance()
+        app.focusChanged.connect(self._on_focus_changed)
+        self._on_focus_changed(None, app.focusWidget())
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        self._unwatch()
+        if new is not None and _is_number_field(new) and new.window() is self._window:
+            new.installEventFilter(self)
+            self._watched = new
+
+    def _unwatch(self) -> None:
+        if self._watched is not None:
+            with contextlib.suppress(RuntimeError):  # deleted while it had focus
+                self._watched.removeEventFilter(self)
+            self._watched = None
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.ShortcutOverride or not _is_number_field(obj):
-            return False
-        if not isinstance(obj, QWidget) or obj.window() is not self._window:
+        if event.type() != QEvent.Type.ShortcutOverride:
             return False
         key_event: QKeyEvent = event  # type: ignore[assignment]
         combined = key_event.keyCombination().toCombined()
@@ -47,5 +67,6 @@ class WindowShortcuts(QObject):
     def remove(self) -> None:
         app = QApplication.instance()
         if app is not None:
-            app.removeEventFilter(self)
-
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.focusChanged.disconnect(self._on_focus_changed)
+        self._unwatch()

@@ -251,6 +251,42 @@ def test_a_live_frame_lays_out_nothing_anywhere_in_the_window(qtbot, window):
     assert watch.seen == []
 
 
+@pytest.fixture
+def shortcut_filter_calls(monkeypatch) -> list[str]:
+    """The events the window's shortcut filter is asked about, counted from its creation
+    (request it before ``window``)."""
+    from explorer.ui.shortcuts import WindowShortcuts
+
+    calls: list[str] = []
+    plain = WindowShortcuts.eventFilter
+
+    def counting(self, obj, event):
+        calls.append(event.type().name)
+        return plain(self, obj, event)
+
+    monkeypatch.setattr(WindowShortcuts, "eventFilter", counting)
+    return calls
+
+
+def test_live_frames_pass_through_no_python_event_filter_of_the_window(
+        qtbot, shortcut_filter_calls, window):
+    """Every event of a live frame (the worker's signal, each repaint) stays in C++: the
+    shortcut keys' filter sits on the focused number field only, never on the application."""
+    seen = []
+    window.result_shown.connect(
+        lambda result: seen.append(result) if result.request.live else None)
+    window.start_live(lambda: SyntheticSource(640, 480), "scene", "synthetic")
+    qtbot.waitUntil(lambda: len(seen) >= 4, timeout=30_000)
+    window.maps_panel.feature_grid.viewport().repaint()
+    window.stop_live()
+    assert shortcut_filter_calls == []
+    # a kernel cell with focus is watched: its keys are asked about
+    cell = window.kernel_editor.slices.cell(0, 1, 1)
+    cell.setFocus()
+    qtbot.keyClick(cell, "a")
+    assert "ShortcutOverride" in shortcut_filter_calls
+
+
 class _LayoutRequests(QObject):
     def __init__(self) -> None:
         super().__init__()
