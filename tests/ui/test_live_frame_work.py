@@ -131,7 +131,9 @@ def test_frames_that_come_while_a_request_waits_make_no_request_and_the_last_is_
     doc.picture_changed.connect(lambda picture: pictures.append(picture.sequence))
     ended: list[bool] = []
     controller.live_ended.connect(lambda: ended.append(True))  # after the clip's last frame
-    frames = 12
+    # enough frames that the GUI takes six of them even on a loaded machine (it takes only
+    # the newest of those that came since it last looked)
+    frames = 300
     controller.start_live(lambda: SyntheticSource(64, 48, fps=200, n_frames=frames),
                           "clip", "video")
     try:
