@@ -93,8 +93,10 @@ class Example:
                              f"{x.shape[2]}), not {w.shape}")
         b = (np.zeros(w.shape[0], np.float32) if self.bias is None
              else np.array(self.bias, np.float32).reshape(-1))
-        if b.shape != (w.shape[0],) or not np.isfinite(b).all():
+        if b.shape != (w.shape[0],):
             raise ValueError(f"there are {w.shape[0]} filters but {b.size} biases")
+        if not np.isfinite(b).all():
+            raise ValueError("the biases must be finite numbers")
         object.__setattr__(self, "weights", w)
         object.__setattr__(self, "bias", b)
 
