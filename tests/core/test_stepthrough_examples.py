@@ -250,7 +250,7 @@ def test_every_example_reads_as_the_menu_and_its_slide_say():
 def conv(**changes) -> Example:
     settings = dict(name="t", title="t", caption="", operation="conv",
                     input=np.arange(12, dtype=np.float32).reshape(3, 4),
-                    weights=np.ones((2, 2, 2, 1), np.float32))
+                    weights=np.ones((2, 3, 2, 1), np.float32))  # 2 filters of 3×2
     settings.update(changes)
     return Example(**settings)
 
@@ -298,6 +298,12 @@ def test_an_example_takes_plain_numbers_and_keeps_them_as_float32():
     typed = apply_edits(ex, [("input", 0, 0, 1, 0, 0.5), ("weight", 0, 0, 0, 0, 1.5),
                              ("bias", 0, 0, 0, 0, 0.25)])
     assert (typed.input[0, 1, 0], typed.weights[0, 0, 0, 0], typed.bias[0]) == (0.5, 1.5, 0.25)
+    # one number for a stride or a dilation is both axes
+    spread = conv(input=np.arange(49).reshape(7, 7), weights=[[[[1], [2]], [[3], [4]]]],
+                  stride=2, dilation=2)
+    assert (spread.stride, spread.dilation) == ((2, 2), (2, 2))
+    assert walk(spread).output()[:, :, 0].tolist() == correlate(
+        np.arange(49).reshape(7, 7), [[1, 2], [3, 4]], stride=2, dilation=2)
     # no bias: a zero for each filter, as float32
     unbiased = conv()
     assert unbiased.bias.tolist() == [0, 0] and unbiased.bias.dtype == np.float32
@@ -392,6 +398,10 @@ def test_a_crop_of_the_explorers_picture_carries_its_layer_and_says_where_it_is(
     two = dict(weights=weights, bias=np.zeros(2, np.float32))
     assert from_layer(colour, spec(**two, padding="same")).padding == ("same", "same")
     assert from_layer(colour, spec(**two, padding=2)).padding == (2, 2)
+    # a crop at the bottom edge is cut short: 4 rows, 6 columns
+    short = from_layer(picture, spec(), origin=(12, 5), size=6)
+    assert short.caption.endswith(" on the 4×6 crop at row 12, column 5 of the picture.")
+    np.testing.assert_array_equal(short.input[:, :, 0], picture[12:, 5:11])
     # a crop at the last row and column is one pixel
     corner = from_layer(picture, spec(), origin=(15, 19))
     assert corner.input.shape == (1, 1, 1) and corner.input[0, 0, 0] == picture[15, 19]
@@ -479,3 +489,12 @@ def test_the_edges_of_a_pictures_range_are_a_picture():
     ex = conv(input=[[0, 255], [255, 0]], weights=np.ones((1, 1, 1, 1)))
     picture, _ = explorer_lesson(ex)
     assert picture.tolist() == [[0, 255], [255, 0]]
+
+
+def test_an_unknown_example_names_every_known_one():
+    with pytest.raises(ValueError) as info:
+        example("edge")
+    assert str(info.value) == (
+        "unknown example 'edge': use one of lecture-edge, lecture-volume, no-padding, "
+        "arbitrary-padding, half-padding, full-padding, strides, odd-strides, dilation, "
+        "transposed, transposed-strides, max-pool, avg-pool, max-pool-overlap, avg-pool-overlap")
