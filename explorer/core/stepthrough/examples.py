@@ -93,8 +93,10 @@ class Example:
                              f"{x.shape[2]}), not {w.shape}")
         b = (np.zeros(w.shape[0], np.float32) if self.bias is None
              else np.array(self.bias, np.float32).reshape(-1))
-        if b.shape != (w.shape[0],) or not np.isfinite(b).all():
+        if b.shape != (w.shape[0],):
             raise ValueError(f"there are {w.shape[0]} filters but {b.size} biases")
+        if not np.isfinite(b).all():
+            raise ValueError("the biases must be finite numbers")
         object.__setattr__(self, "weights", w)
         object.__setattr__(self, "bias", b)
 
@@ -120,12 +122,13 @@ def _finite(value: float) -> float:
 # --- the built-in examples ------------------------------------------------------------------
 
 def _ints(shape: tuple[int, ...], low: int, high: int, seed: int) -> np.ndarray:
-    """Small whole numbers from ``low`` to ``high`` inclusive, the same for the same seed."""
-    return np.random.default_rng(seed).integers(low, high + 1, shape).astype(np.float32)
+    """Small whole numbers from ``low`` to ``high`` inclusive, the same for the same seed
+    (an :class:`Example` keeps every number as float32)."""
+    return np.random.default_rng(seed).integers(low, high + 1, shape)
 
 
 def lecture_edge() -> Example:
-    image = np.array([[10, 10, 10, 0, 0, 0]] * 6, np.float32)
+    image = [[10, 10, 10, 0, 0, 0]] * 6
     return Example(
         "lecture-edge", "Vertical edge (lecture)",
         "A 6×6 image, bright left half, dark right half, times the vertical-edge kernel "
@@ -154,7 +157,7 @@ SLIDE_BIAS = np.array([1, 0], np.float32)
 def _slide_or_drawn(slide: np.ndarray, low: int, high: int, seed: int) -> np.ndarray:
     """The slide's numbers, and small whole numbers from ``seed`` where it lost them."""
     drawn = _ints(slide.shape, low, high, seed)
-    return np.where(np.isnan(slide), drawn, slide).astype(np.float32)
+    return np.where(np.isnan(slide), drawn, slide)
 
 
 def lecture_volume(seed: int = 0) -> Example:
@@ -291,7 +294,7 @@ def from_layer(image: np.ndarray, spec: LayerSpec, origin: tuple[int, int] = (0,
     if r0 >= h or c0 >= w:
         raise ValueError(f"the crop at row {r0}, column {c0} lies outside the {h}×{w} picture")
     crop = img[r0 : r0 + size, c0 : c0 + size]
-    x = prepare_input(crop, spec.channels).astype(np.float32)
+    x = prepare_input(crop, spec.channels)
     kh, kw = spec.kernel_shape
     filters = "filter" if spec.n_filters == 1 else "filters"
     return Example(
