@@ -120,7 +120,7 @@ def _convolution(walkthrough: Walkthrough, step: Step, target: str,
     lines.append(f"+ bias b{step.map} = {cell_text(step.bias)}: {cell_text(step.total)} + "
                  f"{_term(step.bias)} = {cell_text(step.pre_activation)}")
     if ex.activation != "identity":
-        name = _ACTIVATION_NAMES.get(ex.activation, ex.activation)
+        name = _ACTIVATION_NAMES[ex.activation]
         value = _term(step.pre_activation)
         rule = re.sub(r"\bx\b", lambda _m: value, formula(ex.activation))
         lines.append(f"{name}: {rule} = {cell_text(step.value)}")

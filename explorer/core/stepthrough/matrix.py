@@ -29,7 +29,7 @@ def _cells(row: str) -> list[str]:
 def parse_matrix(text: str) -> np.ndarray:
     """The numbers in ``text`` as a (rows, columns) float array. Raises ValueError saying
     what is wrong: no numbers, a word that is no number, rows of different lengths."""
-    t = text.replace("−", "-").replace("\u2013", "-").replace("\u00a0", " ")
+    t = text.replace("\u00a0", " ")  # a minus sign or a dash is parse_number's to read
     if "[" in t:  # [[1, 0, -1], [1, 1, -1]]: the innermost brackets are the rows
         rows = re.findall(r"\[([^\[\]]*)\]", t)
         if re.sub(r"\[[^\[\]]*\]|[\s,\[\]]", "", t):
@@ -61,6 +61,6 @@ def parse_matrix(text: str) -> np.ndarray:
 
 def matrix_text(values: np.ndarray) -> str:
     """A grid as tab-separated rows, one a line, written as its cells show the numbers."""
-    grid = np.atleast_2d(np.asarray(values, np.float64))
-    return "\n".join("\t".join(cell_text(v).replace("−", "-") for v in row) for row in grid)
+    return "\n".join("\t".join(cell_text(v).replace("−", "-") for v in row)
+                     for row in np.atleast_2d(values))
 

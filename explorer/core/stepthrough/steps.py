@@ -142,8 +142,7 @@ class Walkthrough:
     def output(self, upto: int | None = None) -> np.ndarray:
         """The output maps (H', W', K) as filled by steps 0 … ``upto`` (NaN where empty)."""
         out = np.full(self.output_shape, np.nan)
-        last = len(self.steps) - 1 if upto is None else upto
-        for step in self.steps[: last + 1]:
+        for step in self.steps if upto is None else self.steps[: upto + 1]:
             out[step.out[0], step.out[1], step.map] = step.value
         return out
 
@@ -246,15 +245,14 @@ def _kind(row_kind: int, col_kind: int) -> int:
 
 
 def _grid(example: Example, rows: Axis, cols: Axis) -> tuple[np.ndarray, np.ndarray]:
-    x = example.input
-    if rows.spread > 1 or cols.spread > 1:
-        spread = np.zeros(((rows.n - 1) * rows.spread + 1, (cols.n - 1) * cols.spread + 1,
-                           x.shape[2]), np.float32)
-        spread[:: rows.spread, :: cols.spread] = x
-        x = spread
+    # a transposed convolution's input pixels sit `spread` apart, zeros between them; a
+    # convolution's spread is 1, the input itself (float32, as every Example holds it)
+    x = np.zeros(((rows.n - 1) * rows.spread + 1, (cols.n - 1) * cols.spread + 1,
+                  example.input.shape[2]), np.float32)
+    x[:: rows.spread, :: cols.spread] = example.input
     widths = ((rows.before, rows.after), (cols.before, cols.after), (0, 0))
     mode = _NUMPY_PAD[example.pad_mode] if example.operation != "transpose" else "constant"
-    grid = np.pad(x, widths, mode=mode).astype(np.float32)
+    grid = np.pad(x, widths, mode=mode)
     kinds = np.array([[_kind(rows.kind(r), cols.kind(c)) for c in range(cols.length)]
                       for r in range(rows.length)], np.uint8)
     return grid, kinds
@@ -287,14 +285,14 @@ def walk(example: Example) -> Walkthrough:
             totals = products.sum(axis=(2, 3, 4), dtype=np.float64)
             bias = float(example.bias[m])
             pre = totals + bias
-            values = act(pre.astype(np.float32)).astype(np.float64)
+            values = act(pre)  # in float32, as the engine's activation
         else:
             window = taps[..., m : m + 1]
             planes = window[..., 0].reshape(rows.out, cols.out, -1)
             products, bias = None, 0.0
             if example.operation == "max":
                 winners = planes.argmax(axis=2)  # the first maximum in reading order
-                totals = planes.max(axis=2).astype(np.float64)
+                totals = planes.max(axis=2)
             else:
                 totals = planes.mean(axis=2, dtype=np.float64)
             pre = values = totals
