@@ -162,7 +162,7 @@ def explain_pixel(
     # Gather the raw window first and convert only it: cheap enough to redo on every frame.
     raw = image[np.ix_(source_indices(rows, h, spec.pad_mode),
                        source_indices(cols, w, spec.pad_mode))]
-    window = prepare_input(raw, spec.channels).copy()
+    window = prepare_input(raw, spec.channels).astype(np.float32)  # a copy, 8-bit or not
     if spec.pad_mode == "zeros":
         window[in_padding] = 0.0
 

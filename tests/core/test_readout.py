@@ -19,10 +19,13 @@ ACTIVATIONS = ("relu", "identity", "leaky_relu", "tanh", "sigmoid", "abs")
 
 def _spec(weights, bias, *, stride=1, padding=0, pad_mode="zeros", dilation=1, flip=False,
           activation="identity", pool_mode="none", pool_size=2, pool_stride=2) -> LayerSpec:
+    """A layer; ``stride`` and ``dilation`` are one number or a (rows, columns) pair."""
+    stride = stride if isinstance(stride, tuple) else (stride, stride)
+    dilation = dilation if isinstance(dilation, tuple) else (dilation, dilation)
     return LayerSpec(
         weights=np.asarray(weights, np.float32), bias=np.asarray(bias, np.float32),
-        stride=(stride, stride), padding=padding, pad_mode=pad_mode,
-        dilation=(dilation, dilation), flip=flip, activation=activation,
+        stride=stride, padding=padding, pad_mode=pad_mode,
+        dilation=dilation, flip=flip, activation=activation,
         pool_mode=pool_mode, pool_size=pool_size, pool_stride=pool_stride,
     )
 
@@ -51,8 +54,10 @@ def layers(draw):
     image = rng.integers(0, 256, (h, w, channels)).astype(np.uint8)
     spec = _spec(
         rng.normal(size=(n_filters, kh, kw, channels)), rng.normal(size=n_filters) * 10,
-        stride=draw(st.integers(1, 3)), padding=padding, pad_mode=draw(st.sampled_from(PAD_MODES)),
-        dilation=draw(st.integers(1, 3)), flip=draw(st.booleans()),
+        # stride and dilation differ per axis, so a row setting used for columns shows
+        stride=(draw(st.integers(1, 3)), draw(st.integers(1, 3))), padding=padding,
+        pad_mode=draw(st.sampled_from(PAD_MODES)),
+        dilation=(draw(st.integers(1, 3)), draw(st.integers(1, 3))), flip=draw(st.booleans()),
         activation=draw(st.sampled_from(ACTIVATIONS)),
     )
     return image, spec
@@ -179,13 +184,79 @@ def test_padding_values_per_mode():
         assert ex.in_padding.tolist() == [[True, False, False]]
 
 
-def test_bad_pixel_raises_a_sentence():
-    image = np.zeros((4, 4), np.uint8)
+@pytest.mark.parametrize(("k", "row", "col", "message"), [
+    (2, 0, 0, "there is no filter 2: the layer has 2"),
+    (-1, 0, 0, "there is no filter -1: the layer has 2"),
+    (0, 2, 0, "(2, 0) lies outside the 2×3 feature map"),
+    (0, 0, 3, "(0, 3) lies outside the 2×3 feature map"),
+    (1, -1, 0, "(-1, 0) lies outside the 2×3 feature map"),
+    (1, 0, -1, "(0, -1) lies outside the 2×3 feature map"),
+])
+def test_bad_pixel_raises_a_sentence(k, row, col, message):
+    image = np.zeros((4, 5), np.uint8)  # a 3×3 kernel without padding: a 2×3 map
     spec = _spec(np.ones((2, 3, 3, 1)), [0.0, 0.0])
-    with pytest.raises(ValueError, match="outside the 2×2 feature map"):
-        explain_pixel((image, spec), 0, 2, 0)
-    with pytest.raises(ValueError, match="no filter 2"):
-        explain_pixel((image, spec), 2, 0, 0)
+    with pytest.raises(ValueError) as info:
+        explain_pixel((image, spec), k, row, col)
+    assert str(info.value) == message
+    assert explain_pixel((image, spec), 1, 1, 2).value == 0.0  # the last pixel is there
+
+
+def test_an_unknown_padding_mode_is_named():
+    with pytest.raises(ValueError) as info:
+        source_indices(np.arange(-1, 3), 2, "mirror")
+    assert str(info.value) == ("unknown padding mode 'mirror': use zeros, reflect, replicate "
+                               "or circular")
+
+
+def test_every_part_of_one_explanation_against_loops():
+    # 6×7 picture of 2 channels, 3×2 kernels, stride (2, 1), dilation (1, 2), "same" padding.
+    # Rows: 3 outputs at stride 2 need (3 − 1)·2 + 3 = 7 rows, one more than 6: it goes after.
+    # Columns: 7 outputs at stride 1 with a kernel 2·(2 − 1) + 1 = 3 wide need 9: one each side.
+    rng = np.random.default_rng(7)
+    image = rng.integers(0, 256, (6, 7, 2)).astype(np.uint8)
+    weights = rng.normal(size=(2, 3, 2, 2)).astype(np.float32)
+    spec = _spec(weights, [0.5, -900.0], stride=(2, 1), dilation=(1, 2), padding="same",
+                 activation="abs")
+    ex = explain_pixel((image, spec), 1, 2, 0)
+    rows, cols = [4, 5, 6], [-1, 1]  # 2·2 − 0 + (0, 1, 2) and 0·1 − 1 + (0, 2)
+    window = np.zeros((3, 2, 2))
+    products = np.zeros((3, 2, 2))
+    sums = [0.0, 0.0]
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            for ch in range(2):
+                inside = 0 <= r < 6 and 0 <= c < 7
+                window[i, j, ch] = float(image[r, c, ch]) if inside else 0.0
+                products[i, j, ch] = window[i, j, ch] * float(weights[1, i, j, ch])
+                sums[ch] += products[i, j, ch]
+    pre = sums[0] + sums[1] - 900.0
+    assert (ex.k, ex.row, ex.col) == (1, 2, 0)
+    assert ex.pad == (0, 1, 1, 1) and layer_padding(spec, (6, 7)) == (0, 1, 1, 1)
+    assert ex.input_shape == (6, 7)
+    assert ex.rows.tolist() == rows and ex.cols.tolist() == cols
+    assert ex.in_padding.tolist() == [[True, False], [True, False], [True, True]]
+    assert ex.extent == (4, 7, -1, 2)
+    np.testing.assert_array_equal(ex.window, window)
+    np.testing.assert_array_equal(ex.kernel, weights[1])
+    np.testing.assert_allclose(ex.products, products, rtol=1e-6)
+    np.testing.assert_allclose(ex.channel_sums, sums, rtol=1e-5)
+    assert ex.total == pytest.approx(sums[0] + sums[1], rel=1e-6)
+    assert ex.bias == -900.0
+    assert ex.pre_activation == pytest.approx(pre, rel=1e-6)
+    assert pre < 0 and ex.activation == "abs" and ex.value == pytest.approx(-pre, rel=1e-6)
+    for part in (ex.window, ex.kernel, ex.products, ex.channel_sums):
+        assert part.dtype == np.float32
+
+
+def test_the_readout_adds_in_double_precision():
+    # products of 1e8, 1 and −1e8: in 32-bit arithmetic 1e8 + 1 is 1e8 again and the 1 is lost
+    maps = np.ones((1, 3, 1), np.float32)
+    spec = _spec(np.array([1e8, 1.0, -1e8], np.float32).reshape(1, 1, 3, 1), [0.0])
+    ex = explain_pixel((maps, spec), 0, 0, 0)
+    assert ex.total == 1.0 and ex.channel_sums.tolist() == [1.0] and ex.value == 1.0
+    pooled = np.array([[1e8, 1.0], [-1e8, 0.0]], np.float32)[:, :, None]
+    avg = explain_pooled(pooled, _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="avg"), 0, 0, 0)
+    assert avg.mean == 0.25 and avg.value == 0.25
 
 
 @settings(max_examples=150, deadline=None)
@@ -219,19 +290,45 @@ def test_every_pooled_pixel_equals_the_engine(h, w, k, size, stride, mode, seed,
 
 
 def test_pooled_window_and_winner():
-    maps = np.zeros((4, 4, 1), np.float32)
-    maps[2, 3, 0] = 7.0
-    spec = _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="max")
-    ex = explain_pooled(maps, spec, 0, 1, 1)
+    maps = np.zeros((4, 6, 2), np.float64)  # float64 maps: the window is still float32
+    maps[2, 3, 1] = 7.0
+    spec = _spec(np.ones((2, 1, 1, 1)), [0.0, 0.0], pool_mode="max")
+    ex = explain_pooled(maps, spec, 1, 1, 1)
+    assert (ex.k, ex.row, ex.col, ex.mode) == (1, 1, 1, "max")
     assert ex.extent == (2, 4, 2, 4) and ex.winner == (2, 3) and ex.value == 7.0
-    avg = explain_pooled(maps, _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="avg"), 0, 1, 1)
-    assert avg.value == pytest.approx(7.0 / 4) and avg.winner is None
+    assert ex.mean is None and ex.values.dtype == np.float32
+    assert ex.values.tolist() == [[0.0, 7.0], [0.0, 0.0]]
+    avg_spec = _spec(np.ones((2, 1, 1, 1)), [0.0, 0.0], pool_mode="avg")
+    avg = explain_pooled(maps, avg_spec, 1, 1, 1)
+    assert (avg.k, avg.row, avg.col, avg.mode) == (1, 1, 1, "avg")
+    assert avg.value == avg.mean == 7.0 / 4 and avg.winner is None
+    assert avg.values.dtype == np.float32
+
+
+@pytest.mark.parametrize(("shape", "k", "row", "col", "message"), [
+    ((5, 7, 2), 2, 0, 0, "there is no feature map 2: the layer has 2"),
+    ((5, 7, 2), -1, 0, 0, "there is no feature map -1: the layer has 2"),
+    # 2×2 windows 2 apart: 5 rows give 2 windows, 7 columns 3
+    ((5, 7, 2), 0, 2, 0, "(2, 0) lies outside the 2×3 pooled map"),
+    ((5, 7, 2), 0, 0, 3, "(0, 3) lies outside the 2×3 pooled map"),
+    ((5, 7, 2), 0, -1, 2, "(-1, 2) lies outside the 2×3 pooled map"),
+    ((5, 7, 2), 1, 1, -1, "(1, -1) lies outside the 2×3 pooled map"),
+    # a map smaller than the window has no pooled pixel at all
+    ((1, 7, 1), 0, 0, 0, "(0, 0) lies outside the 0×3 pooled map"),
+    ((5, 1, 1), 0, 0, 0, "(0, 0) lies outside the 2×0 pooled map"),
+])
+def test_a_pooled_pixel_that_is_not_there_gets_a_sentence(shape, k, row, col, message):
+    spec = _spec(np.ones((shape[2], 1, 1, 1)), np.zeros(shape[2]), pool_mode="max")
+    with pytest.raises(ValueError) as info:
+        explain_pooled(np.zeros(shape, np.float32), spec, k, row, col)
+    assert str(info.value) == message
 
 
 def test_no_pooling_cannot_be_explained():
     spec = _spec(np.ones((1, 1, 1, 1)), [0.0], pool_mode="none")
-    with pytest.raises(ValueError, match="no pooling"):
+    with pytest.raises(ValueError) as info:
         explain_pooled(np.zeros((4, 4, 1), np.float32), spec, 0, 0, 0)
+    assert str(info.value) == "this layer has no pooling, so there is no pooled pixel to explain"
 
 
 def test_layer_padding_puts_the_odd_pixel_after():

@@ -33,7 +33,7 @@ def cell_text(value: float) -> str:
     """
     v = float(value)
     if not math.isfinite(v):
-        return "?" if math.isnan(v) else str(v)
+        return "?" if math.isnan(v) else str(v).replace("-", "−")
     if v == 0:
         return "0"
     if v.is_integer() and abs(v) < 1e5:
@@ -81,7 +81,6 @@ class Verdict:
     correct: bool
     given: float
     expected: float
-    margin: float  # how far from the value an answer may be
 
 
 def check_prediction(text: str, step: Step, example: Example) -> Verdict:
@@ -93,7 +92,7 @@ def check_prediction(text: str, step: Step, example: Example) -> Verdict:
     if not float(expected).is_integer():
         margin = max(margin, RELATIVE_MARGIN * abs(expected))
     low, high = min(expected, rounded) - margin, max(expected, rounded) + margin
-    return Verdict(low <= given <= high, given, expected, margin)
+    return Verdict(low <= given <= high, given, expected)
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ def size_questions(count: int, seed: int | None = None) -> list[SizeQuestion]:
 def check_size(text: str, question: SizeQuestion) -> Verdict:
     """Is ``text`` the output size? Sizes are whole numbers: only the exact one counts."""
     given = parse_number(text)
-    return Verdict(given == question.answer, given, float(question.answer), 0.0)
+    return Verdict(given == question.answer, given, float(question.answer))
 
 
 @dataclass

@@ -46,7 +46,7 @@ def _as_float_array(values: object, what: str, ndim: int, shape_text: str) -> np
     if arr.ndim != ndim:
         raise ValueError(f"{what} must have the shape {shape_text}, not {arr.shape}")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{what} contains NaN or infinite values: every entry must be a number")
+        raise ValueError(f"NaN or infinite values in {what}: every entry must be a number")
     return arr
 
 
