@@ -148,6 +148,7 @@ def test_max_pooling_keeps_the_strongest_response():
                      [1, 2, 7, 8]])
     np.testing.assert_array_equal(pool(fmap)[:, :, 0], [[4, 2], [2, 8]])  # 2×2 by default
     np.testing.assert_array_equal(pool(fmap, 2, mode="avg")[:, :, 0], [[2.5, 1], [0.75, 6.5]])
+    assert pool_winners(fmap).dtype == np.intp  # positions are indices
     np.testing.assert_array_equal(pool_winners(fmap)[:, :, 0], [[[1, 0], [0, 2]],
                                                                     [[3, 1], [3, 3]]])
 

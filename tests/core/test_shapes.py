@@ -61,6 +61,11 @@ def test_same_padding_keeps_the_size_or_divides_it_by_the_stride(n, k, s):
         assert before + after == k - 1
 
 
+def test_the_defaults_are_stride_1_no_padding_no_dilation():
+    assert output_size(8, 3) == 6
+    assert pad_amounts(8, 3) == (0, 0)
+
+
 def test_pad_amounts_for_each_kind_of_padding():
     assert pad_amounts(10, 3) == (0, 0)
     assert pad_amounts(10, 3, padding=2) == (2, 2)
@@ -179,6 +184,12 @@ def test_receptive_field_follows_the_sizes_through_a_stack():
     assert expected == [RFInfo(3, 1, 1.0), RFInfo(6, 1, 1.5), RFInfo(8, 2, 1.5),
                         RFInfo(10, 4, 2.5)]
     assert receptive_field(stack, input_size=11) == expected
+    # 10 pixels through the 2-tap kernel dilated by 2 leave an even 8: "same" at stride 2
+    # then pads nothing before
+    stack = [LayerGeometry(2, dilation=2), LayerGeometry(3, stride=2, padding="same")]
+    expected = field_by_coordinates([(2, 1, 2, 0), (3, 2, 1, 0)])
+    assert expected == [RFInfo(3, 1, 1.0), RFInfo(5, 2, 2.0)]
+    assert receptive_field(stack, input_size=10) == expected
 
 
 def test_receptive_field_of_dilated_same_and_full_padding():
