@@ -133,10 +133,9 @@ def feature_map_size(
         if (dh, dw) != (1, 1):
             window += f", dilated to {span_h}×{span_w},"
         raise ValueError(f"{window} is larger than the padded {h + 2 * ph}×{w + 2 * pw} image")
+    # a window that fits leaves at least one output
     out_h = shapes.output_size(h, kh, stride=sh, padding=ph, dilation=dh)
     out_w = shapes.output_size(w, kw, stride=sw, padding=pw, dilation=dw)
-    if out_h < 1 or out_w < 1:
-        raise ValueError(f"the {kh}×{kw} kernel leaves no output on the {h}×{w} image")
     return int(out_h), int(out_w)
 
 
@@ -164,8 +163,8 @@ def locally_connected_params(
     dilation: IntPair = 1,
 ) -> int:
     """Each output unit has its own window of weights and its own bias (no sharing)."""
-    units = _local_units(input_shape, kernel_size, filters, stride, padding, dilation)
-    return units * _fan_in(input_shape, kernel_size) + (units if bias else 0)
+    units, fan_in = _windows(input_shape, kernel_size, filters, stride, padding, dilation)
+    return units * fan_in + (units if bias else 0)
 
 
 def locally_connected_macs(
@@ -197,8 +196,8 @@ def conv_macs(
     dilation: IntPair = 1,
 ) -> int:
     """Multiply-accumulates of a convolution: one window ⊙ kernel per output value."""
-    units = _local_units(input_shape, kernel_size, filters, stride, padding, dilation)
-    return units * _fan_in(input_shape, kernel_size)
+    units, fan_in = _windows(input_shape, kernel_size, filters, stride, padding, dilation)
+    return units * fan_in
 
 
 def float32_bytes(n_params: int) -> int:
@@ -206,18 +205,13 @@ def float32_bytes(n_params: int) -> int:
     return 4 * _whole(n_params, "number of parameters", minimum=0)
 
 
-def _fan_in(input_shape: tuple[int, ...], kernel_size: IntPair) -> int:
-    """Weights in one window: kh·kw·C."""
+def _windows(input_shape, kernel_size, filters, stride, padding, dilation) -> tuple[int, int]:
+    """(output values H'·W'·K, weights in one window kh·kw·C), each argument checked once."""
+    k = _whole(filters, "number of filters")
     _, _, c = _input_dims(input_shape)
     kh, kw = _pair(kernel_size, "kernel size")
-    return kh * kw * c
-
-
-def _local_units(input_shape, kernel_size, filters, stride, padding, dilation) -> int:
-    """Output values H'·W'·K."""
-    k = _whole(filters, "number of filters")
     out_h, out_w = feature_map_size(input_shape, kernel_size, stride, padding, dilation)
-    return out_h * out_w * k
+    return out_h * out_w * k, kh * kw * c
 
 
 # --- the comparison -------------------------------------------------------------------------
@@ -263,7 +257,6 @@ def compare(
     image = _dims(h, w, c)
     window = _dims(kh, kw, c)
     maps = _dims(out_h, out_w, k)
-    one = " + 1" if bias else ""
 
     def counts(weights: int, biases: int, macs: int, formula: str, outs: int) -> LayerCounts:
         params = weights + biases
@@ -271,8 +264,8 @@ def compare(
                            f"{formula} = {format_total(params)}", outs)
 
     units_text = maps if units is None else format_exact(n_units)
-    dense_factor = f"({image}{one})" if bias else image
-    local_factor = f"({window}{one})" if bias else window
+    dense_factor = f"({image} + 1)" if bias else image
+    local_factor = f"({window} + 1)" if bias else window
     result = {
         "dense": counts(h * w * c * n_units, n_units if bias else 0, h * w * c * n_units,
                         f"{dense_factor} × {units_text}", n_units),
@@ -398,7 +391,8 @@ def format_ratio(a: int, b: int) -> str:
         return f"{sign} {_scientific(q)}"
     r = big / small
     if r < 10**4:
-        return f"{sign} {_three_digits(r) if r < 1000 else f'{round(r):,}'}"
+        text = _three_digits(r)  # 999.7 shows as 1,000, as 1000.2 does
+        return f"{sign} {text if float(text) < 1000 else f'{round(r):,}'}"
     return f"{sign} {_scientific(r)}"
 
 

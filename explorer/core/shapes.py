@@ -169,8 +169,7 @@ def receptive_field(
             )
         else:
             # the input size only matters for strided 'same' padding, so any size will do
-            before, _ = pad_amounts(max(span, 1), layer.kernel, stride, layer.padding,
-                                    layer.dilation)
+            before, _ = pad_amounts(span, layer.kernel, stride, layer.padding, layer.dilation)
         start += ((span - 1) / 2 - before) * jump
         size += (span - 1) * jump
         jump *= stride

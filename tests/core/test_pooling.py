@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.core import pooling
 from explorer.core.convolution import convolve, empty_feature_maps
 from explorer.core.pooling import pool, pool_winners
+from tests.workers import engine_workers
 
 
 def reference_pool(maps, size, stride, mode):
@@ -106,10 +110,35 @@ def test_large_maps_shared_between_threads(layout):
         planar[...] = maps
         maps = planar
     blocks = maps[:200].reshape(100, 2, 150, 2, 10)
-    np.testing.assert_array_equal(pool(maps, 2), blocks.max(axis=(1, 3)))
-    np.testing.assert_allclose(pool(maps, 2, mode="avg"), blocks.mean(axis=(1, 3)), atol=1e-6)
-    np.testing.assert_allclose(pool(maps, 3, 2, mode="avg"),
-                               reference_pool(maps, (3, 3), (2, 2), "avg"), atol=1e-6)
+    with engine_workers():
+        np.testing.assert_array_equal(pool(maps, 2), blocks.max(axis=(1, 3)))
+        np.testing.assert_allclose(pool(maps, 2, mode="avg"), blocks.mean(axis=(1, 3)),
+                                   atol=1e-6)
+        np.testing.assert_allclose(pool(maps, 3, 2, mode="avg"),
+                                   reference_pool(maps, (3, 3), (2, 2), "avg"), atol=1e-6)
+        # taller than wide windows and steps, so a row offset taken from the width shows
+        for mode in ("max", "avg"):
+            np.testing.assert_allclose(pool(maps, (3, 2), mode=mode),
+                                       reference_pool(maps, (3, 2), (3, 2), mode), atol=1e-6)
+            np.testing.assert_allclose(pool(maps, (2, 3), (3, 2), mode),
+                                       reference_pool(maps, (2, 3), (3, 2), mode), atol=1e-6)
+        # into an (H'', W'', K) array whose maps are not contiguous
+        c_order = np.empty((67, 150, 10), np.float32)
+        assert pool(maps, (3, 2), mode="avg", out=c_order) is c_order
+        np.testing.assert_allclose(c_order, reference_pool(maps, (3, 2), (3, 2), "avg"),
+                                   atol=1e-6)
+
+
+def test_each_thread_keeps_its_scratch_buffer_while_the_shape_stays():
+    first = pooling._scratch((4, 5))
+    assert first.shape == (4, 5) and first.dtype == np.float32
+    assert pooling._scratch((4, 5)) is first
+    assert pooling._scratch((5, 4)).shape == (5, 4)
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(pooling._scratch((4, 5))))
+    thread.start()
+    thread.join()
+    assert elsewhere[0].shape == (4, 5) and elsewhere[0] is not first
 
 
 def test_max_pooling_keeps_the_strongest_response():
@@ -117,9 +146,10 @@ def test_max_pooling_keeps_the_strongest_response():
                      [4, 2, 0, 1],
                      [0, 0, 5, 6],
                      [1, 2, 7, 8]])
-    np.testing.assert_array_equal(pool(fmap, 2)[:, :, 0], [[4, 2], [2, 8]])
+    np.testing.assert_array_equal(pool(fmap)[:, :, 0], [[4, 2], [2, 8]])  # 2×2 by default
     np.testing.assert_array_equal(pool(fmap, 2, mode="avg")[:, :, 0], [[2.5, 1], [0.75, 6.5]])
-    np.testing.assert_array_equal(pool_winners(fmap, 2)[:, :, 0], [[[1, 0], [0, 2]],
+    assert pool_winners(fmap).dtype == np.intp  # positions are indices
+    np.testing.assert_array_equal(pool_winners(fmap)[:, :, 0], [[[1, 0], [0, 2]],
                                                                     [[3, 1], [3, 3]]])
 
 
@@ -146,23 +176,33 @@ def test_out_buffer_and_inputs_untouched():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"maps": np.zeros((3, 5)), "size": 4}, "the 4×4 pooling window is larger than the 3×5"),
-        ({"size": 0}, "the pooling window must be at least 1"),
-        ({"stride": 0}, "the pooling stride must be at least 1"),
-        ({"size": 2.5}, "must be a whole number"),
-        ({"mode": "median"}, "unknown pooling mode 'median'.*'max', 'avg'"),
-        ({"maps": np.zeros((0, 4))}, "empty"),
-        ({"maps": np.zeros((2, 2, 2, 2))}, "must be \\(height, width\\)"),
-        ({"out": np.zeros((2, 2, 1), np.float32)}, "out must be a float32 array"),
+        ({"maps": np.zeros((3, 5)), "size": 4},
+         "the 4×4 pooling window is larger than the 3×5 feature map"),
+        ({"maps": np.zeros((3, 5)), "size": (4, 2)},
+         "the 4×2 pooling window is larger than the 3×5 feature map"),
+        ({"maps": np.zeros((3, 5)), "size": (2, 6)},
+         "the 2×6 pooling window is larger than the 3×5 feature map"),
+        ({"size": 0}, "the pooling window must be at least 1, not 0"),
+        ({"stride": (1, 0)}, "the pooling stride must be at least 1, not 0"),
+        ({"size": 2.5}, "the pooling window must be a whole number, not 2.5"),
+        ({"mode": "median"}, "unknown pooling mode 'median': use one of 'max', 'avg'"),
+        ({"maps": np.zeros((0, 4))}, "the feature maps are empty (0×4, 1 maps)"),
+        ({"maps": np.zeros((2, 2, 2, 2))},
+         "feature maps must be (height, width) or (height, width, K), not (2, 2, 2, 2)"),
+        ({"maps": np.array([["a", "b"]])}, "feature maps must hold real numbers, not <U1"),
+        ({"out": np.zeros((2, 2, 1), np.float32)},
+         "out must be a float32 array of shape (3, 3, 1)"),
     ],
 )
 def test_bad_arguments_raise_value_errors(kwargs, message):
     args = {"maps": np.zeros((6, 6)), "size": 2}
     args.update(kwargs)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as info:
         pool(**args)
+    assert str(info.value) == message
 
 
 def test_winners_refuse_bad_windows_too():
-    with pytest.raises(ValueError, match="larger than the 2×2 feature map"):
+    with pytest.raises(ValueError) as info:
         pool_winners(np.zeros((2, 2)), 3)
+    assert str(info.value) == "the 3×3 pooling window is larger than the 2×2 feature map"

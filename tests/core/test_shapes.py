@@ -18,6 +18,7 @@ from explorer.core.shapes import (
     output_size,
     pad_amounts,
     receptive_field,
+    whole_pair,
 )
 
 
@@ -58,6 +59,11 @@ def test_same_padding_keeps_the_size_or_divides_it_by_the_stride(n, k, s):
     assert after - before in (0, 1)  # the odd extra pixel goes after
     if s == 1:
         assert before + after == k - 1
+
+
+def test_the_defaults_are_stride_1_no_padding_no_dilation():
+    assert output_size(8, 3) == 6
+    assert pad_amounts(8, 3) == (0, 0)
 
 
 def test_pad_amounts_for_each_kind_of_padding():
@@ -148,24 +154,105 @@ def test_input_window_is_where_convolve_looks(n, k, s, d, p, seed):
         assert out[o] == pytest.approx(by_hand, abs=1e-5)
 
 
+def field_by_coordinates(layers: list[tuple[int, int, int, int]]) -> list[RFInfo]:
+    """The receptive field after each layer, by following input coordinates back by hand.
+
+    ``layers`` are (kernel, stride, dilation, padding before); output ``o`` of a layer looks at
+    its input positions ``o·s − before + t·d`` for every tap ``t``.
+    """
+    def seen(out_index: int, depth: int) -> set[int]:
+        positions = {out_index}
+        for k, s, d, before in reversed(layers[:depth]):
+            positions = {p * s - before + t * d for p in positions for t in range(k)}
+        return positions
+
+    infos = []
+    for depth in range(1, len(layers) + 1):
+        first, second = seen(0, depth), seen(1, depth)
+        infos.append(RFInfo(max(first) - min(first) + 1, min(second) - min(first),
+                            (min(first) + max(first)) / 2))
+    return infos
+
+
+def test_receptive_field_follows_the_sizes_through_a_stack():
+    # 11 pixels: a 2-tap kernel dilated by 2 (no padding) leaves 9; a 4-wide "same" keeps 9
+    # (1 before, 2 after); a 3-wide "same" at stride 2 on an odd 9 pads 1 before and leaves 5;
+    # a 2-wide "same" at stride 2 on 5 pads 0 before. Each padding depends on the size before.
+    stack = [LayerGeometry(2, dilation=2), LayerGeometry(4, padding="same"),
+             LayerGeometry(3, stride=2, padding="same"), LayerGeometry(2, stride=2, padding="same")]
+    expected = field_by_coordinates([(2, 1, 2, 0), (4, 1, 1, 1), (3, 2, 1, 1), (2, 2, 1, 0)])
+    assert expected == [RFInfo(3, 1, 1.0), RFInfo(6, 1, 1.5), RFInfo(8, 2, 1.5),
+                        RFInfo(10, 4, 2.5)]
+    assert receptive_field(stack, input_size=11) == expected
+    # 10 pixels through the 2-tap kernel dilated by 2 leave an even 8: "same" at stride 2
+    # then pads nothing before
+    stack = [LayerGeometry(2, dilation=2), LayerGeometry(3, stride=2, padding="same")]
+    expected = field_by_coordinates([(2, 1, 2, 0), (3, 2, 1, 0)])
+    assert expected == [RFInfo(3, 1, 1.0), RFInfo(5, 2, 2.0)]
+    assert receptive_field(stack, input_size=10) == expected
+
+
+def test_receptive_field_of_dilated_same_and_full_padding():
+    # a 3-tap kernel dilated by 2 spans 5 pixels: "same" pads 2 before, "full" 4
+    same = field_by_coordinates([(3, 1, 2, 2)])
+    assert same == [RFInfo(5, 1, 0.0)]
+    assert receptive_field([LayerGeometry(3, dilation=2, padding="same")]) == same
+    assert receptive_field([LayerGeometry(3, dilation=2, padding="same")], input_size=10) == same
+    full = field_by_coordinates([(3, 1, 2, 4)])
+    assert receptive_field([LayerGeometry(3, dilation=2, padding="full")]) == full
+    # "same" at stride 1 needs no input size
+    assert receptive_field([LayerGeometry(3, padding="same")]) == [RFInfo(3, 1, 0.0)]
+
+
+def test_input_window_defaults_to_stride_1_without_padding():
+    assert list(input_window(2, 3)) == [2, 3, 4]
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
         (lambda: output_size(3, 5), "the kernel of 5 is larger than the input of 3 pixels"),
-        (lambda: output_size(3, 3, dilation=2, padding=0), r"of 3 \(dilated to 5\)"),
-        (lambda: output_size(3, 5, padding=0), "larger than the input"),
-        (lambda: output_size(2, 5, padding=1), "larger than the padded input of 4 pixels"),
-        (lambda: output_size(8, 3, stride=0), "the stride must be at least 1"),
-        (lambda: output_size(8, 3, dilation=0), "the dilation must be at least 1"),
-        (lambda: output_size(8, 3, padding=-1), "the padding must be at least 0"),
-        (lambda: output_size(8, 3, padding=(1, -2)), "the padding must be at least 0"),
-        (lambda: output_size(8, 3, padding="half"), "unknown padding 'half'"),
-        (lambda: output_size(8, 0), "the kernel size must be at least 1"),
-        (lambda: output_size(0, 3), "the input size must be at least 1"),
-        (lambda: pad_amounts(8, 3, padding=(1, 2, 3)), r"\(before, after\)"),
-        (lambda: input_window(-1, 3), "the output index must be at least 0"),
+        (lambda: output_size(3, 3, dilation=2, padding=0),
+         "the kernel of 3 (dilated to 5) is larger than the input of 3 pixels"),
+        (lambda: output_size(2, 5, padding=1),
+         "the kernel of 5 is larger than the padded input of 4 pixels"),
+        (lambda: output_size(2, 5, padding=(0, 2)),
+         "the kernel of 5 is larger than the padded input of 4 pixels"),
+        (lambda: output_size(8, 3, stride=0), "the stride must be at least 1, not 0"),
+        (lambda: output_size(8, 3, dilation=0), "the dilation must be at least 1, not 0"),
+        (lambda: output_size(8, 3, padding=-1), "the padding must be at least 0, not -1"),
+        (lambda: output_size(8, 3, padding=(1, -2)), "the padding must be at least 0, not -2"),
+        (lambda: output_size(8, 3, padding=(-1, 2)), "the padding must be at least 0, not -1"),
+        (lambda: output_size(8, 3, padding="half"),
+         "unknown padding 'half': use a number of pixels or one of 'valid', 'same', 'full'"),
+        (lambda: output_size(8, 0), "the kernel size must be at least 1, not 0"),
+        (lambda: output_size(8, 2.5), "the kernel size must be a whole number, not 2.5"),
+        (lambda: output_size(8, True), "the kernel size must be a whole number, not True"),
+        (lambda: output_size(0, 3), "the input size must be at least 1, not 0"),
+        (lambda: pad_amounts(8, 3, padding=(1, 2, 3)),
+         "padding along one axis is (before, after), not (1, 2, 3)"),
+        (lambda: input_window(-1, 3), "the output index must be at least 0, not -1"),
+        (lambda: input_window(0, 3, stride=0), "the stride must be at least 1, not 0"),
+        (lambda: input_window(0, 3, padding_before=-1), "the padding must be at least 0, not -1"),
+        (lambda: whole_pair((0, 2), "the pooling window", 1),
+         "the pooling window must be at least 1, not 0"),
+        (lambda: whole_pair((2, 0), "the pooling window", 1),
+         "the pooling window must be at least 1, not 0"),
+        (lambda: whole_pair((1, 2, 3), "the pooling window", 1),
+         "the pooling window is one number or a (rows, columns) pair, not (1, 2, 3)"),
+        (lambda: receptive_field([LayerGeometry(3, stride=0)]),
+         "the stride must be at least 1, not 0"),
+        (lambda: receptive_field([LayerGeometry(3), LayerGeometry(3, stride=2, padding="same")]),
+         "layer 2 uses 'same' padding with stride 2: its padding depends on the input size, "
+         "so give input_size"),
     ],
 )
 def test_bad_arguments_raise_value_errors(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as info:
         call()
+    assert str(info.value) == message
+
+
+def test_numpy_integers_are_whole_numbers():
+    assert output_size(np.int64(9), np.int32(3), stride=np.uint8(2)) == 4
+    assert whole_pair(np.int16(3), "the pooling window", 1) == (3, 3)
