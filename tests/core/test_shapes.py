@@ -14,6 +14,7 @@ from explorer.core.pooling import pool
 from explorer.core.shapes import (
     LayerGeometry,
     RFInfo,
+    dilated_size,
     input_window,
     output_size,
     pad_amounts,
@@ -64,6 +65,8 @@ def test_same_padding_keeps_the_size_or_divides_it_by_the_stride(n, k, s):
 def test_the_defaults_are_stride_1_no_padding_no_dilation():
     assert output_size(8, 3) == 6
     assert pad_amounts(8, 3) == (0, 0)
+    assert dilated_size(3) == 3
+    assert dilated_size(3, 2) == 5
 
 
 def test_pad_amounts_for_each_kind_of_padding():
