@@ -40,6 +40,7 @@ class WindowShortcuts(QObject):
         self._watched: QWidget | None = None
         app = QApplication.instance()
         app.focusChanged.connect(self._on_focus_changed)
+        self._following = True  # connected to the application's focus changes
         self._on_focus_changed(None, app.focusWidget())
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
@@ -66,7 +67,7 @@ class WindowShortcuts(QObject):
 
     def remove(self) -> None:
         app = QApplication.instance()
-        if app is not None:
-            with contextlib.suppress(RuntimeError, TypeError):
-                app.focusChanged.disconnect(self._on_focus_changed)
+        if app is not None and self._following:  # a window shut down twice asks twice
+            app.focusChanged.disconnect(self._on_focus_changed)
+        self._following = False
         self._unwatch()
