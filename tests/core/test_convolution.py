@@ -223,6 +223,86 @@ def test_finish_sees_every_map_once_and_complete(stride):
         np.testing.assert_allclose(snapshot, expected[:, :, k], rtol=1e-4, atol=1e-3)
 
 
+@pytest.mark.parametrize("pad_mode", ["zeros", "reflect", "replicate", "circular"])
+def test_deep_layers_multiply_window_matrices_band_by_band_on_every_thread(
+        monkeypatch, pad_mode):
+    """Many input maps: the engine multiplies window matrices, a band of output rows at a
+    time, the bands shared between its threads, on one BLAS thread."""
+    monkeypatch.setattr(convolution, "_MATMUL_BAND_BYTES", 1)  # one output row a band
+    monkeypatch.setattr(convolution, "_PARALLEL_MIN_WORK", 1)
+    entered = []
+    real = convolution.one_blas_thread
+
+    @contextmanager
+    def counted():
+        with real():
+            entered.append(threading.current_thread().name)
+            yield
+
+    monkeypatch.setattr(convolution, "one_blas_thread", counted)
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(23, 19, 6)).astype(np.float32)
+    w = rng.normal(size=(9, 3, 2, 6))
+    b = rng.normal(size=9)
+    assert convolution._prefer_matmul(6, 9)
+    for stride, dilation, padding, flip in (((1, 1), (1, 1), "same", False),
+                                            ((2, 1), (1, 2), (2, 1), True),
+                                            ((1, 3), (2, 1), "full", False)):
+        got = convolve(x, w, bias=b, stride=stride, padding=padding, pad_mode=pad_mode,
+                       dilation=dilation, flip=flip)
+        want = reference_convolve(x, w, b, stride, padding, pad_mode, dilation, flip)
+        assert_close(got, want)
+    assert len(entered) == 3
+
+
+def test_a_pictures_few_channels_stay_with_filter2d():
+    # 3 → 16 maps 3×3 at 360×640: filter2D 4 ms, the window product 12 ms
+    assert not convolution._prefer_matmul(3, 16)
+    assert not convolution._prefer_matmul(8, 1)  # one filter: few calls either way
+    assert convolution._prefer_matmul(8, 16)
+
+
+def test_cancelling_stops_a_deep_layer_between_bands(monkeypatch):
+    from explorer.core.cancel import Cancelled, CancelToken
+
+    monkeypatch.setattr(convolution, "_MATMUL_BAND_BYTES", 1)
+    token = CancelToken()
+    calls = []
+    real_check = convolution.check
+
+    def check_then_cancel(t):
+        calls.append(t)
+        if len(calls) == 3:
+            token.cancel()
+        real_check(t)
+
+    monkeypatch.setattr(convolution, "check", check_then_cancel)
+    x = np.ones((12, 10, 8), np.float32)
+    with pytest.raises(Cancelled):
+        convolve(x, np.ones((8, 3, 3, 8)), padding="same", cancel=token)
+    assert len(calls) == 3  # the first band after the cancel stops the layer
+
+
+def test_each_thread_keeps_every_scratch_size_a_stack_uses():
+    # a 3-stage stack needs planes of three sizes, a dozen of them, every frame
+    first = [convolution._scratch(f"plane{i}", (4 + i % 3, 5)) for i in range(24)]
+    again = [convolution._scratch(f"plane{i}", (4 + i % 3, 5)) for i in range(24)]
+    assert all(a is b for a, b in zip(first, again, strict=True))
+
+
+def test_scratch_past_its_budget_lets_go_of_the_buffers_used_longest_ago(monkeypatch):
+    monkeypatch.setattr(convolution, "_SCRATCH_BYTES", 1000)
+    a = convolution._scratch("a", (100,))  # 400 bytes each
+    b = convolution._scratch("b", (100,))
+    convolution._scratch("a", (100,))  # a used again: b is now the oldest
+    c = convolution._scratch("c", (100,))  # 1,200 bytes: b goes
+    assert convolution._scratch("a", (100,)) is a
+    assert convolution._scratch("c", (100,)) is c
+    assert convolution._scratch("b", (100,)) is not b  # made again; a goes
+    assert convolution._scratch("c", (100,)) is c
+    assert convolution._scratch("a", (100,)) is not a
+
+
 @contextmanager
 def thinnest_bands():
     """Make the engine cut even small images into its thinnest row bands."""

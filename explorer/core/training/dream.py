@@ -21,13 +21,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from explorer.core.blas import one_blas_thread
 from explorer.core.training import layers
 from explorer.core.training.data import CLASSES, SIDE
 from explorer.core.training.input_gradient import class_score_gradient, unit_gradient
 from explorer.core.training.mlp import DigitMLP, mlp_class_score_gradient
 from explorer.core.training.model import INPUT_SCALE, DigitModel, forward
 from explorer.core.training.shuffle import shuffle_pixels, unshuffle_pixels
-from explorer.core.training.threads import one_blas_thread
 from explorer.core.training.units import check_unit
 
 STEPS = 150
@@ -158,7 +158,7 @@ def _ascend(objective: Objective, steps: int, seed: int) -> Iterator[DreamStep]:
         # what is shown and scored is the digit picture; the climb keeps its fractions, so
         # the decay of faint pixels is not rounded away
         picture = np.rint(x * INPUT_SCALE).astype(np.uint8)
-        with one_blas_thread():  # small products: see explorer.core.training.threads
+        with one_blas_thread():  # small products: see explorer.core.blas
             value, grad, probabilities = objective(
                 picture[None].astype(np.float32) / np.float32(INPUT_SCALE))
         yield DreamStep(step, steps, picture, value, probabilities.astype(np.float32))

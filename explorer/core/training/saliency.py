@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.core.blas import one_blas_thread
 from explorer.core.training.data import CLASSES
 from explorer.core.training.input_gradient import class_score_gradient
 from explorer.core.training.layers import softmax
 from explorer.core.training.mlp import DigitMLP, mlp_class_score_gradient, mlp_forward
 from explorer.core.training.model import INPUT_SCALE, DigitModel, forward
 from explorer.core.training.shuffle import unshuffle_pixels
-from explorer.core.training.threads import one_blas_thread
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,7 +41,7 @@ def saliency_map(model: DigitModel | DigitMLP, image: np.ndarray, digit: int | N
         raise ValueError(f"the digit must be 0 to {CLASSES - 1}, not {digit!r}")
     params = model.params
     mlp = model.kind == "mlp"
-    with one_blas_thread():  # small products: see explorer.core.training.threads
+    with one_blas_thread():  # small products: see explorer.core.blas
         if digit is None:
             logits = (mlp_forward if mlp else forward)(params, x)[0]
             digit = int(logits.argmax())

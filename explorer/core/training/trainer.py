@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.core.blas import one_blas_thread
 from explorer.core.training import layers
 from explorer.core.training.data import Digits, load_digits
 from explorer.core.training.mlp import (
@@ -27,7 +28,6 @@ from explorer.core.training.mlp import (
 )
 from explorer.core.training.model import DigitModel, as_input, backward, forward, init_params
 from explorer.core.training.shuffle import pixel_order
-from explorer.core.training.threads import one_blas_thread
 
 DEFAULT_EPOCHS = 8
 DEFAULT_LEARNING_RATE = 0.004

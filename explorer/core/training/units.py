@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from explorer.core import shapes
+from explorer.core.blas import one_blas_thread
 from explorer.core.top_patches import TopPatches, rank_patches, strongest_units
 from explorer.core.training import layers
-from explorer.core.training.threads import one_blas_thread
 
 CHUNK = 256  # digits per pass: bounds the im2col buffer, as classifying does
 
@@ -71,7 +71,7 @@ def top_patches(params: Mapping[str, np.ndarray], x: np.ndarray, images: np.ndar
     if len(x) == 0:
         raise ValueError("there are no digits to search")
     values, rows, cols = [], [], []
-    with one_blas_thread():  # small products: see explorer.core.training.threads
+    with one_blas_thread():  # small products: see explorer.core.blas
         for s in range(0, len(x), CHUNK):
             v, r, c = strongest_units(feature_maps(params, x[s:s + CHUNK], layer)[channel])
             values.append(v)
