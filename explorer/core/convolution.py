@@ -23,6 +23,7 @@ feature map ``maps[:, :, k]`` is one C-contiguous plane, ready for OpenCV and fo
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -491,39 +492,45 @@ def _matmul(img: np.ndarray, weights: np.ndarray, bias: np.ndarray, rows: _Axis,
     return out
 
 
-def _as_share(task: Callable[[range], object], part: range) -> None:
-    """Run one share of a split; a split asked for inside it runs on this thread alone."""
-    _local.sharing = True
-    try:
-        task(part)
-    finally:
-        _local.sharing = False
+# Parts a split is cut into, per thread: threads take the next part when done with one, so a
+# thread that the window or the camera kept off its core for a while does fewer parts and
+# nobody waits for it (an even split waited for the slowest share on every call).
+_PARTS_PER_THREAD = 4
 
 
 def share_out(task: Callable[[range], object], count: int, work: int) -> None:
     """Run ``task`` over ``range(count)``, split between this thread and the engine's workers.
 
-    ``task`` gets a contiguous sub-range and must touch only what belongs to it. ``work``
-    (roughly, pixels to process) decides whether the split pays for its hand-over cost.
-    Pooling and activations share the workers through this. Called from inside a share (a
-    feature map finished on the thread that made it), it runs ``task`` here, whole: the other
-    threads are busy with their own shares.
+    ``task`` gets contiguous sub-ranges, each once, and must touch only what belongs to them.
+    ``work`` (roughly, pixels to process) decides whether the split pays for its hand-over
+    cost. Pooling and activations share the workers through this. Called from inside a share
+    (a feature map finished on the thread that made it), it runs ``task`` here, whole: the
+    other threads are busy with their own shares.
     """
     if _EXECUTOR is None or count < 2 or work < _PARALLEL_MIN_WORK or \
             getattr(_local, "sharing", False):
         task(range(count))
         return
     shares = min(count, _WORKERS + 1)
-    bounds = [count * i // shares for i in range(shares + 1)]
-    futures = [
-        _EXECUTOR.submit(_as_share, task, range(bounds[i], bounds[i + 1]))
-        for i in range(1, shares)
-    ]
+    parts = min(count, shares * _PARTS_PER_THREAD)
+    bounds = [count * i // parts for i in range(parts + 1)]
+    taken = itertools.count()  # next() on it is atomic: each part goes to one thread
+
+    def take_parts() -> None:
+        _local.sharing = True
+        try:
+            while (i := next(taken)) < parts:
+                task(range(bounds[i], bounds[i + 1]))
+        finally:
+            _local.sharing = False
+
+    futures = [_EXECUTOR.submit(take_parts) for _ in range(1, shares)]
     try:
-        _as_share(task, range(bounds[0], bounds[1]))
+        take_parts()
     finally:
         for f in futures:
-            f.result()
+            if not f.cancel():  # a worker that never started has nothing left to do
+                f.result()
 
 
 def parallel_shares(work: int) -> int:

@@ -28,6 +28,7 @@ from explorer.core.formulas import shape_text
 from explorer.core.padded import padded_view
 from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues
 from explorer.ui.widgets.map_image import MapImage
+from explorer.ui.widgets.native_paint import NativePaintLayout
 
 __all__ = ["InputView", "padding_text"]
 
@@ -62,7 +63,7 @@ def padding_text(pad: tuple[int, int, int, int], mode: str) -> str:
     return f"{mode} padding {' '.join(map(str, pad))} (top bottom left right)"
 
 
-class InputView(pg.GraphicsLayoutWidget):
+class InputView(NativePaintLayout):
     """The input picture (processing size) with its padding and a receptive-field overlay."""
 
     def __init__(self, parent=None) -> None:

@@ -31,6 +31,7 @@ from explorer.ui.widgets.cell_values import INDEX_SHARE, MIN_CELL_PX, CellValues
 from explorer.ui.widgets.color_bar import ColorBar, compact_number
 from explorer.ui.widgets.colormaps import colormap, lookup_table
 from explorer.ui.widgets.map_image import MapImage
+from explorer.ui.widgets.native_paint import NativePaintLayout
 from explorer.ui.widgets.plain_text import as_html, plain_tooltip
 
 __all__ = ["MapGrid", "best_columns", "fit_titles", "grid_fit", "title_height"]
@@ -280,7 +281,7 @@ def _cosmetic(color: QColor, width: float) -> QPen:
     return pen
 
 
-class MapGrid(pg.GraphicsLayoutWidget):
+class MapGrid(NativePaintLayout):
     """Titled tiles, one per map, laid out to use the space; optional colour bar at the side.
 
     Signals report full-resolution map coordinates: ``hovered(k, row, col)`` (throttled to
@@ -648,7 +649,7 @@ class MapGrid(pg.GraphicsLayoutWidget):
             timer.start()
 
     def _on_resized(self) -> None:
-        if self._tiles:
+        if self._tiles and not self.closed:  # closing gives the view a new viewport, a resize
             self._layout_tiles(self._tiles[0].full_shape)
 
     # --- mouse --------------------------------------------------------------------------
