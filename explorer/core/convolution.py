@@ -507,12 +507,23 @@ def share_out(task: Callable[[range], object], count: int, work: int) -> None:
     (a feature map finished on the thread that made it), it runs ``task`` here, whole: the
     other threads are busy with their own shares.
     """
+    _split(task, count, work, (_WORKERS + 1) * _PARTS_PER_THREAD)
+
+
+def share_tasks(tasks: Sequence[Callable[[], object]], work: int) -> None:
+    """Run independent ``tasks``, each once, on this thread and the engine's workers, each
+    thread taking the next task when done with one (list the longest first). ``work``: as
+    for :func:`share_out`, over all the tasks."""
+    _split(lambda part: [tasks[i]() for i in part], len(tasks), work, len(tasks))
+
+
+def _split(task: Callable[[range], object], count: int, work: int, most_parts: int) -> None:
     if _EXECUTOR is None or count < 2 or work < _PARALLEL_MIN_WORK or \
             getattr(_local, "sharing", False):
         task(range(count))
         return
     shares = min(count, _WORKERS + 1)
-    parts = min(count, shares * _PARTS_PER_THREAD)
+    parts = min(count, most_parts)
     bounds = [count * i // parts for i in range(parts + 1)]
     taken = itertools.count()  # next() on it is atomic: each part goes to one thread
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from explorer.core.convolution import share_out
-
 # 32-bit pixels 0xffRRGGBB in the machine's byte order: what Qt calls Format_RGB32
 _LITTLE = sys.byteorder == "little"
 
@@ -135,29 +133,13 @@ def map_planes(maps: np.ndarray) -> list[np.ndarray]:
     return list(stack)
 
 
-def display_planes(maps: np.ndarray, tile: tuple[int, int] | None,
-                   planes: list[np.ndarray] | None = None) -> DisplayPlanes:
-    """(H, W, K) maps as K planes shrunk to the pixels tiles of ``tile`` (rows, cols) screen
-    pixels show them at: by a whole factor, then (if still larger) to the exact size.
-    ``planes``: the maps' :func:`map_planes`, when the caller has them already."""
-    h, w, k = maps.shape
-    factor = shrink_factor((h, w), tile)
-    covered = (h // factor * factor, w // factor * factor)
-    exact = shown_size((h, w), tile)
-    if factor == 1 and exact == (h, w):
-        return DisplayPlanes(1, (h, w), planes or map_planes(maps), covered=covered)
-    full = planes or map_planes(maps)
-    shown: list[np.ndarray] = [np.empty(0, np.float32)] * k
-
-    def work(indices: range) -> None:
-        for i in indices:
-            small = shrink(full[i], factor)
-            if small.shape[0] > exact[0] or small.shape[1] > exact[1]:
-                small = cv2.resize(small, (exact[1], exact[0]), interpolation=cv2.INTER_AREA)
-            shown[i] = small
-
-    share_out(work, k, h * w * k)  # OpenCV releases the GIL: both cores shrink
-    return DisplayPlanes(factor, (h, w), shown, covered=covered)
+def shrink_to(plane: np.ndarray, factor: int, exact: tuple[int, int]) -> np.ndarray:
+    """``plane`` shrunk by a whole ``factor``, then, if still larger, to the ``exact`` (rows,
+    cols) (:func:`shrink_factor`, :func:`shown_size`)."""
+    small = shrink(plane, factor)
+    if small.shape[0] > exact[0] or small.shape[1] > exact[1]:
+        small = cv2.resize(small, (exact[1], exact[0]), interpolation=cv2.INTER_AREA)
+    return small
 
 
 def picture_levels(image: np.ndarray, own_range: bool) -> tuple[float, float]:

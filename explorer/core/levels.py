@@ -52,43 +52,21 @@ class MapLevels:
         return bool(self.zero is not None and k < len(self.zero) and self.zero[k])
 
 
-def plane_ranges(planes: list[np.ndarray]) -> np.ndarray:
-    """(K, 2) array of each plane's (min, max); OpenCV's minMaxLoc is one fast pass, and the
-    planes are shared between the engine's threads (it releases the GIL)."""
-    out = np.zeros((len(planes), 2), np.float64)
-
-    def work(indices: range) -> None:
-        for k in indices:
-            lo, hi, _, _ = cv2.minMaxLoc(planes[k])
-            out[k] = lo, hi
-
-    share_out(work, len(planes), sum(p.size for p in planes))
-    return out
-
-
-def robust_highs(planes: list[np.ndarray], signed: bool, sample: int = SAMPLE_SIZE
-                 ) -> np.ndarray:
-    """(K,) the :data:`LEVEL_PERCENTILE` of each plane's |values| (signed) or values.
-
-    Estimated from a strided subsample of about ``sample`` values (exact for smaller maps), by
-    nearest rank. A map that is almost all zeros gets its maximum instead.
-    """
-    out = np.zeros(len(planes), np.float64)
-    for k, p in enumerate(planes):
-        if p.size == 0:
-            continue
-        h, w = p.shape
-        step = max(1, int(np.sqrt(h * w / sample)))
-        values = p[::step, ::step].ravel()
-        values = np.abs(values) if signed else values
-        rank = min(values.size - 1, int(np.ceil(LEVEL_PERCENTILE / 100 * (values.size - 1))))
-        # a sort, not np.partition: selection slows down twentyfold on repeated values
-        # (ReLU's zeros, flat regions), where NumPy's vectorised sort stays fast
-        high = float(np.sort(values)[rank])
-        if not high > 0:
-            high = float(np.abs(p).max() if signed else p.max())
-        out[k] = high
-    return out
+def _robust_high(plane: np.ndarray, signed: bool, sample: int) -> float:
+    """The :data:`LEVEL_PERCENTILE` of one plane's |values| (signed) or values."""
+    if plane.size == 0:
+        return 0.0
+    h, w = plane.shape
+    step = max(1, int(np.sqrt(h * w / sample)))
+    values = plane[::step, ::step].ravel()
+    values = np.abs(values) if signed else values
+    rank = min(values.size - 1, int(np.ceil(LEVEL_PERCENTILE / 100 * (values.size - 1))))
+    # a sort, not np.partition: selection slows down twentyfold on repeated values
+    # (ReLU's zeros, flat regions), where NumPy's vectorised sort stays fast
+    high = float(np.sort(values)[rank])
+    if not high > 0:
+        high = float(np.abs(plane).max() if signed else plane.max())
+    return high
 
 
 def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float,
@@ -125,16 +103,66 @@ def compute_levels(ranges: np.ndarray, mode: str, fixed_limit: float,
     return MapLevels(np.stack([lows, highs], axis=1), signed, None, zero=zero)
 
 
-def clipped_share(planes: list[np.ndarray], limit: float) -> float:
-    """Share (0..1) of values beyond ±limit, the fixed levels (non-negative maps: 0..limit)."""
-    total = sum(p.size for p in planes)
-    if total == 0:
-        return 0.0
-    inside = 0
-    for p in planes:
-        # inRange is one pass with no float temporaries; its bounds are inclusive
-        inside += cv2.countNonZero(cv2.inRange(p, -limit, limit))
-    return (total - inside) / total
+class LevelPass:
+    """The colour levels of K planes, measured plane by plane.
+
+    Each :meth:`measure` reads one plane (its range, its high level, in fixed mode its values
+    inside the levels) and touches only that plane's entries, so the planes can be measured
+    on any threads, mixed with other work (see :func:`~explorer.core.convolution.share_tasks`);
+    :meth:`levels` then puts them together. ``sample`` and ``whole``: as in :func:`map_levels`.
+    """
+
+    def __init__(self, planes: list[np.ndarray], mode: str, fixed_limit: float,
+                 sample: int = SAMPLE_SIZE, whole: list[np.ndarray] | None = None) -> None:
+        self.planes, self.whole = planes, whole
+        self.mode, self.fixed_limit, self.sample = mode, float(fixed_limit), sample
+        k = len(planes)
+        self._ranges = np.zeros((k, 2), np.float64)
+        self._full = self._ranges if whole is None else np.zeros((k, 2), np.float64)
+        self._highs = np.zeros(k, np.float64)
+        self._inside = np.zeros(k, np.int64)  # values within the fixed levels
+
+    @property
+    def count(self) -> int:
+        return len(self.planes)
+
+    @property
+    def work(self) -> int:
+        """Roughly, the values :meth:`measure` reads over all planes."""
+        return sum(p.size for p in self.whole or self.planes)
+
+    def measure(self, k: int) -> None:
+        plane = self.planes[k]
+        lo, hi, _, _ = cv2.minMaxLoc(plane)
+        self._ranges[k] = lo, hi
+        # a plane holding a negative value is levelled by its |values|: exactly what it gets
+        # when the maps are signed, whatever the other planes hold
+        high = _robust_high(plane, lo < 0, self.sample)
+        whole = None if self.whole is None else self.whole[k]
+        if whole is not None:
+            w_lo, w_hi, _, _ = cv2.minMaxLoc(whole)
+            self._full[k] = w_lo, w_hi
+            if not high > 0:  # all zeros inside but not at its border: all of it decides
+                high = _robust_high(whole, w_lo < 0, self.sample)
+        self._highs[k] = high
+        if self.mode == "fixed" and self.fixed_limit > 0:  # else levels() says what is wrong
+            # inRange is one pass with no float temporaries; its bounds are inclusive
+            limit = self.fixed_limit
+            inside = cv2.inRange(plane if whole is None else whole, -limit, limit)
+            self._inside[k] = cv2.countNonZero(inside)
+
+    def levels(self) -> MapLevels:
+        """The levels, once every plane is measured."""
+        full = self._full
+        signed = bool(len(full) and full[:, 0].min() < 0)
+        levels = compute_levels(self._ranges, self.mode, self.fixed_limit, self._highs,
+                                signed=signed)
+        zero = (full[:, 0] == 0) & (full[:, 1] == 0)
+        clipped = None
+        if self.mode == "fixed":
+            total = self.work
+            clipped = (total - int(self._inside.sum())) / total if total else 0.0
+        return MapLevels(levels.levels, levels.signed, clipped, zero=zero)
 
 
 def map_levels(planes: list[np.ndarray], mode: str, fixed_limit: float,
@@ -145,15 +173,6 @@ def map_levels(planes: list[np.ndarray], mode: str, fixed_limit: float,
     the full maps when ``planes`` are only their inside; whether the maps are signed, and
     which are all zeros, is then read from them, so a negative border still gets the
     diverging colours."""
-    ranges = plane_ranges(planes)
-    full = ranges if whole is None else plane_ranges(whole)
-    signed = bool(len(full) and full[:, 0].min() < 0)
-    highs = robust_highs(planes, signed, sample)
-    if whole is not None:
-        # a map all zeros inside but not at its border takes its range from all of it
-        for k in np.flatnonzero(~(highs > 0)):
-            highs[k] = robust_highs([whole[k]], signed, sample)[0]
-    levels = compute_levels(ranges, mode, fixed_limit, highs, signed=signed)
-    zero = (full[:, 0] == 0) & (full[:, 1] == 0)
-    clipped = clipped_share(whole or planes, float(fixed_limit)) if mode == "fixed" else None
-    return MapLevels(levels.levels, levels.signed, clipped, zero=zero)
+    measured = LevelPass(planes, mode, fixed_limit, sample, whole)
+    share_out(lambda part: [measured.measure(k) for k in part], measured.count, measured.work)
+    return measured.levels()

@@ -9,22 +9,26 @@ colours of a picture never depend on how large the window is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Protocol
 
 import numpy as np
 
+from explorer.core.convolution import share_tasks
 from explorer.core.display import (
     DisplayPlanes,
     MapStyle,
     PictureDisplay,
-    display_planes,
     map_planes,
     picture_display,
     screen_pixels,
+    shown_size,
+    shrink_factor,
+    shrink_to,
 )
-from explorer.core.levels import SAMPLE_SIZE, MapLevels, colorize, map_levels
+from explorer.core.levels import SAMPLE_SIZE, LevelPass, MapLevels, colorize
 from explorer.core.padding_border import Border, clean_units, interior_box
 from explorer.core.pipeline import LayerSpec
 
@@ -81,82 +85,112 @@ class RenderResult:
 STRIP_SAMPLE = 2048  # values a small map's colour levels are estimated from
 
 
-def paint(planes: DisplayPlanes, levels: MapLevels, style: MapStyle) -> DisplayPlanes:
-    """The shrunk planes coloured with each map's levels, as screen pixels."""
-    lut = style.signed_lut if levels.signed else style.sequential_lut
-    pixels = [screen_pixels(colorize(p, (float(levels.levels[k][0]),
-                                         float(levels.levels[k][1])), lut))
-              for k, p in enumerate(planes.planes)]
-    return DisplayPlanes(planes.factor, planes.full_shape, planes.planes, pixels,
-                         planes.covered)
+COLOUR_PASSES = 4  # passes over a shrunk plane to colour it: clamp, scale, look up, pack
 
 
-def stage_levels(feature_maps: np.ndarray, style: MapStyle, border: Border | None = None,
-                 sample: int = SAMPLE_SIZE, planes: list[np.ndarray] | None = None
-                 ) -> MapLevels:
-    """The colour levels of a stage's full-size feature maps, taken over the units that see
-    no zero padding (``border``), so a frame of padding stripes cannot set them.
-    ``planes``: the maps' :func:`map_planes`, when the caller has them already."""
-    planes = planes or map_planes(feature_maps)
+class _ShownMaps:
+    """K maps shrunk to their tile and coloured, map by map: each :meth:`make` touches only
+    map k, so the maps of every view can be made on any threads, mixed (``share_tasks``)."""
+
+    def __init__(self, maps: np.ndarray, tile: Tile | None,
+                 planes: list[np.ndarray] | None = None) -> None:
+        h, w, k = maps.shape
+        self.factor = shrink_factor((h, w), tile)
+        self.exact = shown_size((h, w), tile)
+        self.full_shape = (h, w)
+        self.full = planes or map_planes(maps)
+        self.planes: list[np.ndarray] = list(self.full)
+        self.pixels: list[np.ndarray] = [np.empty(0, np.uint8)] * k
+
+    @property
+    def work(self) -> int:
+        """Roughly, the values the shrinking reads and the colouring passes write."""
+        h, w = self.exact
+        return sum(p.size for p in self.full) + COLOUR_PASSES * h * w * len(self.full)
+
+    def make(self, k: int, levels: MapLevels, style: MapStyle) -> None:
+        small = shrink_to(self.full[k], self.factor, self.exact)
+        lut = style.signed_lut if levels.signed else style.sequential_lut
+        lo, hi = float(levels.levels[k][0]), float(levels.levels[k][1])
+        self.planes[k] = small
+        self.pixels[k] = screen_pixels(colorize(small, (lo, hi), lut))
+
+    def tasks(self, levels: MapLevels, style: MapStyle) -> list[Callable[[], None]]:
+        return [partial(self.make, k, levels, style) for k in range(len(self.full))]
+
+    def result(self) -> DisplayPlanes:
+        h, w, f = *self.full_shape, self.factor
+        return DisplayPlanes(f, self.full_shape, self.planes, self.pixels,
+                             (h // f * f, w // f * f))
+
+
+def _level_pass(feature_maps: np.ndarray, planes: list[np.ndarray], style: MapStyle,
+                border: Border | None, sample: int) -> tuple[LevelPass, int]:
+    """The measuring of a stage's colour levels over the units that see no zero padding
+    (``border``), so a frame of padding stripes cannot set them; with the border's width."""
     box = None if border is None else \
         interior_box(feature_maps.shape, border.feature_rows, border.feature_cols)
     if box is None or border is None:
-        return map_levels(planes, style.levels, style.fixed_limit, sample)
+        return LevelPass(planes, style.levels, style.fixed_limit, sample), 0
     # views into the planes: OpenCV and the sampling read them in place, nothing is copied
     inner = [p[box] for p in planes]
-    levels = map_levels(inner, style.levels, style.fixed_limit, sample, whole=planes)
-    return replace(levels, border=border.width())
-
-
-def stage_display(index: int, feature_maps: np.ndarray, pooled: np.ndarray | None,
-                  feature_tile: Tile | None, pooled_tile: Tile | None,
-                  style: MapStyle, levels: MapLevels | None = None,
-                  planes: list[np.ndarray] | None = None) -> StageDisplay:
-    """A stage's feature maps (and pooled maps, which share their levels) for the screen.
-
-    ``levels``: colour levels already taken (else from the full-size feature maps);
-    ``planes``: the feature maps' :func:`map_planes`, when the caller has them already."""
-    planes = planes or map_planes(feature_maps)
-    if levels is None:
-        levels = stage_levels(feature_maps, style, planes=planes)
-    feature = paint(display_planes(feature_maps, feature_tile, planes), levels, style)
-    shown_pooled = None
-    if pooled is not None:
-        # pooled values lie within their feature map's range: same colours, same bar
-        shown_pooled = paint(display_planes(pooled, pooled_tile or feature_tile), levels, style)
-    return StageDisplay(index, levels, feature, shown_pooled)
+    return LevelPass(inner, style.levels, style.fixed_limit, sample, whole=planes), \
+        border.width()
 
 
 def render(stages: Sequence[StageMaps], request: RenderRequest,
            picture: np.ndarray | None = None) -> RenderResult:
     """The selected stage large, if asked every stage's output as small tiles, and the
-    ``picture`` (the first layer's input) at the size the input view shows it."""
-    large = None
+    ``picture`` (the first layer's input) at the size the input view shows it.
+
+    Two rounds of tasks shared between the engine's threads: every map's colour levels
+    measured (and the picture shrunk), then every shown map shrunk and coloured. Levels come
+    from the full-size feature maps; a stage's output (pooled) lies within their range, so
+    its pooled maps, and its row of the strip, take them too: one colour for one value.
+    """
+    style = request.style
     borders = clean_units([s.spec for s in stages], stages[0].input.shape[:2]) if stages \
         else []
-    if 0 <= request.stage < len(stages):
-        stage = stages[request.stage]
-        planes = map_planes(stage.feature_maps)  # one copy for the levels and the tiles
-        levels = stage_levels(stage.feature_maps, request.style, borders[request.stage],
-                              planes=planes)
-        large = stage_display(request.stage, stage.feature_maps, stage.pooled,
-                              request.feature_tile, request.pooled_tile, request.style, levels,
-                              planes)
-    strip: list[StageDisplay] = []
+    large_i = request.stage if 0 <= request.stage < len(stages) else None
+    levelled = [] if large_i is None else [large_i]
     if request.strip_tiles is not None:
-        style = request.style
+        levelled += [i for i in range(len(stages)) if i != large_i]
+    planes = {i: map_planes(stages[i].feature_maps) for i in levelled}
+    passes = {i: _level_pass(stages[i].feature_maps, planes[i], style, borders[i],
+                             SAMPLE_SIZE if i == large_i else STRIP_SAMPLE)
+              for i in levelled}
+    shown_input: list[PictureDisplay] = []
+    tasks: list[Callable[[], object]] = []
+    work = sum(p.work for p, _ in passes.values())
+    if picture is not None and request.input_tile is not None:
+        tasks.append(lambda: shown_input.append(
+            picture_display(picture, request.input_tile, request.input_own_range)))
+        work += picture.size
+    tasks += [partial(p.measure, k) for p, _ in passes.values() for k in range(p.count)]
+    share_tasks(tasks, work)
+    levels = {i: replace(p.levels(), border=width) for i, (p, width) in passes.items()}
+
+    views: list[tuple[int, _ShownMaps, _ShownMaps | None]] = []  # (stage, maps, pooled)
+    if large_i is not None:
+        stage = stages[large_i]
+        pooled = None if stage.pooled is None else \
+            _ShownMaps(stage.pooled, request.pooled_tile or request.feature_tile)
+        views.append((large_i, _ShownMaps(stage.feature_maps, request.feature_tile,
+                                          planes[large_i]), pooled))
+    if request.strip_tiles is not None:
         for i, stage in enumerate(stages):
             tile = request.strip_tiles[i] if i < len(request.strip_tiles) else None
-            # a stage's output (pooled) lies within its feature maps' range: the strip takes
-            # the large view's levels for that stage, so both show one colour for one value
-            levels = large.levels if large is not None and large.index == i else \
-                stage_levels(stage.feature_maps, style, borders[i], STRIP_SAMPLE)
-            shown = stage_display(i, stage.output, None, tile, None, style, levels)
-            strip.append(replace(shown, mosaic=mosaic(shown.feature.pixels or [])))
-    shown_input = None
-    if picture is not None and request.input_tile is not None:
-        shown_input = picture_display(picture, request.input_tile, request.input_own_range)
-    return RenderResult(large, tuple(strip), shown_input)
+            views.append((i, _ShownMaps(stage.output, tile), None))
+    tasks = [t for i, maps, pooled in views for shown in (maps, pooled) if shown is not None
+             for t in shown.tasks(levels[i], style)]
+    share_tasks(tasks, sum(s.work for _, m, p in views for s in (m, p) if s is not None))
+
+    displays = [StageDisplay(i, levels[i], maps.result(),
+                             None if pooled is None else pooled.result())
+                for i, maps, pooled in views]
+    large = displays.pop(0) if large_i is not None else None
+    strip = tuple(replace(d, mosaic=mosaic(d.feature.pixels or [])) for d in displays)
+    return RenderResult(large, strip, shown_input[0] if shown_input else None)
 
 
 def mosaic(tiles: Sequence[np.ndarray], gap: int = MOSAIC_GAP) -> np.ndarray:

@@ -9,7 +9,8 @@ import pytest
 
 from explorer.core.convolution import empty_feature_maps
 from explorer.core.display import (
-    display_planes,
+    DisplayPlanes,
+    MapStyle,
     map_planes,
     picture_display,
     rgb_view,
@@ -18,6 +19,20 @@ from explorer.core.display import (
     shrink,
     shrink_factor,
 )
+from explorer.core.pipeline import LayerSpec, StageResult
+from explorer.core.render import RenderRequest, render
+
+GREY = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+
+
+def display_planes(maps: np.ndarray, tile: tuple[int, int] | None) -> DisplayPlanes:
+    """The (H, W, K) maps as the render step shows them large in tiles of ``tile`` pixels."""
+    k = maps.shape[2]
+    spec = LayerSpec(np.ones((k, 1, 1, 1), np.float32), np.zeros(k, np.float32),
+                     activation="identity", pool_mode="none")  # 1×1, unpadded: no border
+    stage = StageResult(0, spec, maps[:, :, :1], maps, maps, None)
+    request = RenderRequest(MapStyle("per_map", 1.0, GREY, GREY), 0, tile)
+    return render([stage], request).large.feature
 
 
 def block_means(plane: np.ndarray, f: int) -> np.ndarray:
@@ -63,7 +78,7 @@ def test_shrink_by_one_gives_the_map_itself():
 def test_display_planes_shrinks_every_map_for_its_tile():
     maps = np.random.default_rng(9).normal(size=(60, 90, 5)).astype(np.float32)
     shown = display_planes(maps, (20, 30))
-    assert shown.factor == 3 and shown.full_shape == (60, 90) and shown.rgb is None
+    assert shown.factor == 3 and shown.full_shape == (60, 90)
     assert len(shown.planes) == 5
     for k, plane in enumerate(shown.planes):
         assert plane.flags.c_contiguous and plane.dtype == np.float32

@@ -9,12 +9,9 @@ import pytest
 
 from explorer.core.levels import (
     LEVEL_PERCENTILE,
-    clipped_share,
     colorize,
     compute_levels,
     map_levels,
-    plane_ranges,
-    robust_highs,
 )
 
 # a table whose entries are easy to tell apart: entry i is (i, 255 − i, i // 2)
@@ -67,11 +64,15 @@ def test_a_flat_colour_scale_colours_everything_with_the_low_end():
 
 
 # --- ranges and levels ---------------------------------------------------------------------------
-def test_plane_ranges_are_each_maps_min_and_max():
+def test_the_signs_and_the_all_zero_maps_come_from_each_maps_whole_range():
     rng = np.random.default_rng(2)
-    planes = [rng.normal(size=(7, 5)).astype(np.float32) * s for s in (1, 10, 0.1)]
-    expected = [(min(p.ravel().tolist()), max(p.ravel().tolist())) for p in planes]
-    np.testing.assert_allclose(plane_ranges(planes), expected, rtol=1e-6)
+    planes = [np.abs(rng.normal(size=(7, 5))).astype(np.float32) for _ in range(3)]
+    planes[1][:] = 0
+    levels = map_levels(planes, "per_map", 1.0)
+    assert not levels.signed and levels.zero.tolist() == [False, True, False]
+    planes[2][6, 4] = -1e-3  # one small negative value, in the last cell a scan reaches
+    levels = map_levels(planes, "per_map", 1.0)
+    assert levels.signed and levels.zero.tolist() == [False, True, False]
 
 
 @pytest.mark.parametrize("signed", [False, True])
@@ -84,24 +85,25 @@ def test_robust_highs_ignore_the_strongest_few_values(signed):
             p *= rng.choice([-1, 1], size=p.shape)
         p[3, 4] = 1e4  # a hot pixel
         planes.append(p.astype(np.float32))
-    got = robust_highs(planes, signed)
+    got = map_levels(planes, "per_map", 1.0).levels
     for k, p in enumerate(planes):
-        assert got[k] == pytest.approx(high_loops(p, signed), rel=1e-6)
-        assert got[k] < 100  # not the hot pixel
+        high = high_loops(p, signed)
+        assert got[k].tolist() == pytest.approx([-high if signed else 0.0, high], rel=1e-6)
+        assert got[k][1] < 100  # not the hot pixel
 
 
 def test_a_mostly_zero_map_gets_its_maximum():
     plane = np.zeros((30, 30), np.float32)
     plane[5, 5] = 7.0  # under 0.3 % of the values: the percentile alone would be 0
-    assert robust_highs([plane], signed=False)[0] == 7.0
-    assert robust_highs([-plane], signed=True)[0] == 7.0
+    assert map_levels([plane], "per_map", 1.0).levels.tolist() == [[0.0, 7.0]]
+    assert map_levels([-plane], "per_map", 1.0).levels.tolist() == [[-7.0, 7.0]]
 
 
 def test_large_maps_are_estimated_from_a_strided_sample():
     plane = np.tile(np.arange(100, dtype=np.float32), (200, 1))  # each column one value
-    got = robust_highs([plane], signed=False, sample=2500)
+    got = map_levels([plane], "per_map", 1.0, sample=2500).levels[0][1]
     step = int(math.sqrt(plane.size / 2500))  # every 2nd row and column
-    assert got[0] == high_loops(plane[::step, ::step], signed=False)
+    assert got == high_loops(plane[::step, ::step], signed=False)
 
 
 def test_the_three_level_modes():
@@ -130,8 +132,8 @@ def test_clipped_share_counts_the_values_beyond_the_fixed_levels():
     planes = [rng.normal(scale=3, size=(11, 17)).astype(np.float32) for _ in range(2)]
     beyond = sum(1 for p in planes for v in p.ravel() if abs(float(v)) > 2.5)
     total = sum(p.size for p in planes)
-    assert clipped_share(planes, 2.5) == pytest.approx(beyond / total)
-    assert clipped_share([], 2.5) == 0.0
+    assert map_levels(planes, "fixed", 2.5).clipped == pytest.approx(beyond / total)
+    assert map_levels([], "fixed", 2.5).clipped == 0.0
 
 
 def test_map_levels_puts_it_together():
@@ -145,3 +147,27 @@ def test_map_levels_puts_it_together():
     beyond = sum(1 for p in planes for v in p.ravel() if float(v) > 2.0)
     assert fixed.clipped == pytest.approx(beyond / sum(p.size for p in planes))
     assert fixed.levels.tolist() == [[0, 2], [0, 2]]
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_one_signed_map_among_non_negative_ones_sets_the_diverging_levels(monkeypatch,
+                                                                          threads):
+    """A stack of maps where only one holds negative values: every map is levelled by its
+    |values| (the non-negative ones are their own magnitudes), on the engine's threads too."""
+    from explorer.core import convolution
+
+    if threads:
+        monkeypatch.setattr(convolution, "_PARALLEL_MIN_WORK", 1)
+    rng = np.random.default_rng(12)
+    planes = [np.abs(rng.normal(size=(30, 40))).astype(np.float32) * s for s in (1, 2, 5)]
+    planes[1] = planes[1] - np.float32(1.5)  # the one signed map
+    planes.append(np.zeros((30, 40), np.float32))  # an all-zero map: a placeholder scale
+    levels = map_levels(planes, "per_map", 1.0)
+    assert levels.signed
+    for k, p in enumerate(planes[:3]):
+        high = high_loops(p, True)
+        assert levels.levels[k].tolist() == pytest.approx([-high, high])
+    assert levels.levels[3].tolist() == [-1.0, 1.0] and levels.all_zero(3)
+    shared = map_levels(planes, "shared", 1.0)
+    top = max(high_loops(p, True) for p in planes[:3])
+    np.testing.assert_allclose(shared.levels, [[-top, top]] * 4, rtol=1e-6)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from explorer.core import kernels
 from explorer.core.computer import StackComputer, StackRequest, StackResult
 from explorer.core.display import DisplayPlanes, screen_pixels
+from explorer.core.levels import map_levels
 from explorer.core.pipeline import LayerSpec, StageResult
 from explorer.core.render import RenderRequest, render
 from explorer.state import Document
@@ -20,7 +21,6 @@ from explorer.ui.widgets.colormaps import (
     DIVERGING,
     LEVEL_PERCENTILE,
     SEQUENTIAL,
-    clipped_share,
     compute_levels,
 )
 from explorer.ui.widgets.map_grid import MapGrid, best_columns, fit_titles
@@ -253,7 +253,7 @@ def test_clipped_share_of_a_known_map(panel):
     assert not panel.clipped_label.isHidden()
     signed = np.linspace(-10, 10, 200, dtype=np.float32).reshape(10, 20, 1)
     expected = np.count_nonzero(np.abs(signed) > 7.0) / signed.size
-    assert clipped_share([signed[:, :, 0]], 7.0) == pytest.approx(expected)
+    assert map_levels([signed[:, :, 0]], "fixed", 7.0).clipped == pytest.approx(expected)
     doc.display.levels = "per_map"
     assert panel.clipped_label.isHidden()  # at once: the label says what the mode is
 

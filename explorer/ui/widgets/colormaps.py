@@ -21,11 +21,8 @@ import pyqtgraph as pg
 from explorer.core.levels import (
     LEVEL_PERCENTILE,
     MapLevels,
-    clipped_share,
     colorize,
     compute_levels,
-    plane_ranges,
-    robust_highs,
 )
 
 __all__ = [
@@ -34,13 +31,10 @@ __all__ = [
     "LEVEL_PERCENTILE",
     "SEQUENTIAL",
     "MapLevels",
-    "clipped_share",
     "colorize",
     "colormap",
     "compute_levels",
     "lookup_table",
-    "plane_ranges",
-    "robust_highs",
 ]
 
 DIVERGING = "CET-D1A"  # blue – white – red, perceptually even on both sides of zero
