@@ -128,3 +128,32 @@ def pool_loops(m: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
                           for a in range(size) for b in range(size)]
                 out[i, j, c] = max(values) if mode == "max" else sum(values) / len(values)
     return out
+
+
+def bilinear_at(plane: np.ndarray, r: int, c: int, out_shape: tuple[int, int]) -> float:
+    """Pixel (r, c) of ``plane`` resampled to ``out_shape``: the pixel's centre placed on the
+    input, its value weighted from the 2×2 input pixels around it (at an edge, the edge
+    pixel), as OpenCV's bilinear resize does."""
+    (h, w), (oh, ow) = plane.shape, out_shape
+
+    def taps(i: int, n: int, out_n: int) -> tuple[int, int, float]:
+        x = (i + 0.5) * n / out_n - 0.5
+        x0 = math.floor(x)
+        if x0 < 0:
+            return 0, 0, 0.0
+        return x0, min(x0 + 1, n - 1), x - x0
+
+    y0, y1, fy = taps(r, h, oh)
+    x0, x1, fx = taps(c, w, ow)
+    top = (1 - fx) * float(plane[y0, x0]) + fx * float(plane[y0, x1])
+    bottom = (1 - fx) * float(plane[y1, x0]) + fx * float(plane[y1, x1])
+    return (1 - fy) * top + fy * bottom
+
+
+def bilinear_loops(plane: np.ndarray, out_shape: tuple[int, int]) -> np.ndarray:
+    """``plane`` resampled to ``out_shape`` pixel by pixel (:func:`bilinear_at`)."""
+    out = np.zeros(out_shape)
+    for r in range(out_shape[0]):
+        for c in range(out_shape[1]):
+            out[r, c] = bilinear_at(plane, r, c, out_shape)
+    return out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -21,6 +19,7 @@ from explorer.core.display import (
 )
 from explorer.core.pipeline import LayerSpec, StageResult
 from explorer.core.render import RenderRequest, render
+from tests.reference import bilinear_loops
 
 GREY = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
 
@@ -89,25 +88,6 @@ def test_display_planes_shrinks_every_map_for_its_tile():
         np.testing.assert_array_equal(plane, maps[:, :, k])
 
 
-def area_means(plane: np.ndarray, out_shape: tuple[int, int]) -> np.ndarray:
-    """``plane`` shrunk to ``out_shape``: each output pixel the mean of the cells under it,
-    a cell cut by the pixel's edge weighted by the share of it the pixel covers."""
-    (h, w), (oh, ow) = plane.shape, out_shape
-    out = np.zeros(out_shape)
-    for r in range(oh):
-        y0, y1 = r * h / oh, (r + 1) * h / oh
-        for c in range(ow):
-            x0, x1 = c * w / ow, (c + 1) * w / ow
-            total = weight = 0.0
-            for i in range(math.floor(y0), math.ceil(y1)):
-                for j in range(math.floor(x0), math.ceil(x1)):
-                    share = (min(i + 1, y1) - max(i, y0)) * (min(j + 1, x1) - max(j, x0))
-                    total += share * float(plane[i, j])
-                    weight += share
-            out[r, c] = total / weight
-    return out
-
-
 @pytest.mark.parametrize(("shape", "tile", "shown"), [
     ((60, 90), (20, 30), (20, 30)),  # the tile's own aspect: all of it
     ((60, 90), (25, 30), (20, 30)),  # taller tile: the columns decide
@@ -125,7 +105,7 @@ def test_display_planes_end_at_the_exact_pixels_of_the_tile():
     assert shown.factor == 2 and shown.covered == (50, 74) and shown.extent == (50, 74)
     for k, plane in enumerate(shown.planes):
         assert plane.shape == (18, 27) and plane.flags.c_contiguous
-        expected = area_means(block_means(maps[:, :, k], 2), (18, 27))
+        expected = bilinear_loops(block_means(maps[:, :, k], 2), (18, 27))
         np.testing.assert_allclose(plane, expected, rtol=1e-4, atol=1e-4)
 
 
@@ -152,6 +132,11 @@ def test_picture_display_shrinks_the_input_to_its_view_in_its_grey_levels():
     expected = block_means(picture, 4)
     got = rgb_view(shown.pixels)[:, :, 0].astype(float)
     assert np.abs(got - expected).max() <= 0.5 + 1e-9  # rounded to whole grey levels
+    # 1.6× smaller than its view: no whole block, every view pixel from the 2×2 around it
+    shown = picture_display(picture, (25, 37))
+    assert shown.pixels.shape == (25, 37, 4) and shown.covered == (40, 60)
+    got = rgb_view(shown.pixels)[:, :, 0].astype(float)
+    assert np.abs(got - bilinear_loops(picture, (25, 37))).max() <= 1.0  # 8-bit weights
     dark = np.zeros((6, 6), np.uint8)
     dark[:, :3] = 10  # the lecture's picture of 10s and 0s, over its own range
     own = picture_display(dark, (60, 60), own_range=True)

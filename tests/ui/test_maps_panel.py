@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -25,6 +23,7 @@ from explorer.ui.widgets.colormaps import (
 )
 from explorer.ui.widgets.map_grid import MapGrid, best_columns, fit_titles
 from explorer.ui.widgets.readout_view import format_value
+from tests.reference import bilinear_at
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
@@ -280,22 +279,6 @@ def test_flat_maps_still_get_a_colour_scale():
         compute_levels(np.zeros((1, 2)), "fixed", 0.0)
 
 
-def _area_mean(plane: np.ndarray, r: int, c: int, out_shape: tuple[int, int]) -> float:
-    """The mean of ``plane`` under pixel (r, c) of it shrunk to ``out_shape``, the cells cut
-    by the pixel's edges weighted by the share of them it covers."""
-    (h, w), (oh, ow) = plane.shape, out_shape
-    y0, y1 = r * h / oh, (r + 1) * h / oh
-    x0, x1 = c * w / ow, (c + 1) * w / ow
-    total = weight = 0.0
-    for i in range(math.floor(y0), math.ceil(y1)):
-        wy = min(i + 1, y1) - max(i, y0)
-        for j in range(math.floor(x0), math.ceil(x1)):
-            wx = min(j + 1, x1) - max(j, x0)
-            total += wy * wx * float(plane[i, j])
-            weight += wy * wx
-    return total / weight
-
-
 def test_large_maps_are_shrunk_to_the_pixels_their_tiles_show(panel, qtbot):
     maps = np.random.default_rng(1).normal(size=(900, 1200, 2)).astype(np.float32)
     panel.show_result(_synthetic(panel, maps))
@@ -309,13 +292,13 @@ def test_large_maps_are_shrunk_to_the_pixels_their_tiles_show(panel, qtbot):
     assert grid.image_item(0).pixels.shape == (*shown.shape, 4)
     assert grid.image_item(0).pixels.dtype == np.uint8
     assert shown.flags.c_contiguous and shown.dtype == np.float32
-    # each shown pixel the mean of the map under it: whole blocks first, then the rest
+    # whole blocks' means first, then the rest of the way bilinearly
     factor = result.display.large.feature.factor
     assert factor >= 2
     h, w = 900 // factor * factor, 1200 // factor * factor
     blocks = maps[:h, :w, 0].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
     for r, c in ((0, 0), (1, 2), (shown.shape[0] - 1, shown.shape[1] // 2)):
-        assert shown[r, c] == pytest.approx(_area_mean(blocks, r, c, shown.shape), abs=1e-4)
+        assert shown[r, c] == pytest.approx(bilinear_at(blocks, r, c, shown.shape), abs=1e-4)
     # … covering the map's own extent, so view coordinates are map coordinates
     item = grid.image_item(0)
     rect = item.mapRectToParent(item.boundingRect())
