@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtWidgets import QGraphicsView
 
 from explorer.core.display import DisplayPlanes, screen_pixels
+from explorer.ui.convert import qimage_to_array
 from explorer.ui.widgets.input_view import InputView
 from explorer.ui.widgets.map_grid import MapGrid
 
@@ -21,13 +22,6 @@ def _flat_maps(colours: list[tuple[int, int, int]], side: int = 40) -> DisplayPl
 
 def _share_of(image: np.ndarray, colour: tuple[int, int, int]) -> float:
     return float(np.all(np.abs(image.astype(int) - colour) <= 8, axis=2).mean())
-
-
-def _grab(widget) -> np.ndarray:
-    image = widget.grab().toImage().convertToFormat(widget.grab().toImage().Format.Format_RGB888)
-    h, w, stride = image.height(), image.width(), image.bytesPerLine()
-    return np.frombuffer(image.constBits(), np.uint8).reshape(h, stride)[:, : 3 * w] \
-        .reshape(h, w, 3).copy()
 
 
 def test_the_views_that_draw_maps_every_frame_use_qts_own_paint_event():
@@ -47,7 +41,7 @@ def test_a_grid_resized_on_screen_draws_each_map_filling_its_own_tile(qtbot):
     grid.resize(900, 420)  # the view boxes' transforms must follow before the next paint
     qtbot.waitUntil(lambda: grid.columns == 2 and grid.width() == 900, timeout=5000)
     qtbot.wait(50)
-    picture = _grab(grid)
+    picture = qimage_to_array(grid.grab().toImage())
     left, right = picture[:, :450], picture[:, 450:]
     # each square map fills its half's height but for its title: about 40 % of the half
     for half, colour, other in ((left, RED, BLUE), (right, BLUE, RED)):
