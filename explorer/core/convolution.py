@@ -488,7 +488,7 @@ def _matmul(img: np.ndarray, weights: np.ndarray, bias: np.ndarray, rows: _Axis,
             np.copyto(out[r0:r1], result.reshape(r1 - r0, cols.out, k))
 
     with one_blas_thread():
-        share_out(bands, len(starts) - 1, rows.out * cols.out * kh * kw * c * k // 9)
+        share_out(bands, len(starts) - 1, rows.out * cols.out * c * k)  # as filter2D's
     return out
 
 
@@ -635,7 +635,6 @@ def convolve(
         raise ValueError(f"out must be a float32 array of shape {shape}, not {got}")
 
     if _prefer_matmul(c, count):
-        check(cancel)
         _matmul(img, weights, b, rows, cols, pad_mode, flip,
                 whole_pair(dilation, "the dilation", 1), out, cancel)
         _finish_all(finish, count, rows.out * cols.out * count)

@@ -180,7 +180,9 @@ def render(stages: Sequence[StageMaps], request: RenderRequest,
     if request.strip_tiles is not None:
         for i, stage in enumerate(stages):
             tile = request.strip_tiles[i] if i < len(request.strip_tiles) else None
-            views.append((i, _ShownMaps(stage.output, tile), None))
+            # without pooling the output is the feature maps: their planes are made already
+            same = planes.get(i) if stage.pooled is None else None
+            views.append((i, _ShownMaps(stage.output, tile, same), None))
     tasks = [t for i, maps, pooled in views for shown in (maps, pooled) if shown is not None
              for t in shown.tasks(levels[i], style)]
     share_tasks(tasks, sum(s.work for _, m, p in views for s in (m, p) if s is not None))

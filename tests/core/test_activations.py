@@ -116,3 +116,15 @@ def test_non_numbers_are_refused():
     with pytest.raises(ValueError) as info:
         activations.relu(np.array(["a"]))
     assert str(info.value) == "an activation needs real numbers, not <U1"
+
+
+def test_relu_gives_the_same_numbers_whatever_the_memory_layout():
+    """OpenCV's threshold does the contiguous arrays, NumPy the rest: NaN stays NaN (it
+    says a number went wrong) and −0 becomes 0 on both."""
+    values = np.array([[-2.0, -0.0, 0.0, 3.5], [np.nan, np.inf, -np.inf, 1e-30]], np.float32)
+    want = [[0.0, 0.0, 0.0, 3.5], [np.nan, np.inf, 0.0, 1e-30]]
+    contiguous = activations.relu(values)
+    strided = activations.relu(np.asfortranarray(values))  # not C-contiguous: NumPy's path
+    for got in (contiguous, strided):
+        np.testing.assert_array_equal(got, np.array(want, np.float32))
+        assert not np.signbit(got[~np.isnan(got)]).any()

@@ -47,3 +47,24 @@ def test_a_grid_resized_on_screen_draws_each_map_filling_its_own_tile(qtbot):
     for half, colour, other in ((left, RED, BLUE), (right, BLUE, RED)):
         assert _share_of(half, colour) > 0.3
         assert _share_of(half, other) == 0.0
+
+
+def test_a_view_range_changed_between_paints_is_drawn_at_once(qtbot):
+    """pyqtgraph moves a view box's picture only when told a paint is coming: the grid still
+    tells it, though Qt now paints without pyqtgraph's Python paintEvent."""
+    grid = MapGrid()
+    qtbot.addWidget(grid)
+    grid.resize(400, 400)
+    grid.show()
+    qtbot.waitExposed(grid)
+    halves = np.zeros((40, 40, 3), np.uint8)
+    halves[:, :20], halves[:, 20:] = RED, BLUE
+    display = DisplayPlanes(1, (40, 40), [np.zeros((40, 40), np.float32)],
+                            [screen_pixels(halves)])
+    grid.set_maps(display, ["halves"], np.array([[0, 1]]), False)
+    qtbot.wait(50)
+    before = qimage_to_array(grid.grab().toImage())
+    assert _share_of(before, RED) > 0.2 and _share_of(before, BLUE) > 0.2
+    grid.view_box(0).setRange(xRange=(0, 10), yRange=(15, 25), padding=0)  # red only
+    after = qimage_to_array(grid.grab().toImage())
+    assert _share_of(after, RED) > 0.5 and _share_of(after, BLUE) == 0.0
